@@ -1,0 +1,28 @@
+export interface ExpertSummary {
+  id: string;
+  slug: string;
+  name: string;
+  headline: string;
+  languages: string[];
+  categories: { slug: string; name: string }[];
+}
+
+export function ExpertCard({ expert }: { expert: ExpertSummary }) {
+  return (
+    <article className="card" aria-labelledby={`expert-${expert.id}`}>
+      <h3 id={`expert-${expert.id}`}>{expert.name}</h3>
+      <p>{expert.headline}</p>
+      <p>
+        <span className="visually-hidden">Languages: </span>
+        {expert.languages.join(" · ")}
+      </p>
+      <ul className="tags" aria-label="Topics">
+        {expert.categories.map((c) => (
+          <li key={c.slug} className="tag">
+            {c.name}
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}

@@ -1,0 +1,98 @@
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import stylesheet from "./styles/app.css";
+import { useNonce } from "./utils/nonce";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export const meta: MetaFunction = () => [
+  { title: "Mind Namo — talk to someone who understands" },
+  { name: "description", content: "Private, end-to-end encrypted 1:1 sessions with wellness experts." },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="container header-inner">
+            <Link to="/" className="brand" aria-label="Mind Namo home">
+              Mind Namo
+            </Link>
+            <nav aria-label="Main">
+              <ul className="nav-list">
+                <li>
+                  <NavLink to="/experts">Experts</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/privacy">Privacy</NavLink>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" className="container" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="container">
+            <p>
+              Mind Namo never sells your data and runs no third-party trackers. <Link to="/privacy">Read our privacy policy</Link>.
+            </p>
+          </div>
+        </footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    return (
+      <section className="error-page" aria-labelledby="error-title">
+        <h1 id="error-title">{error.status === 404 ? "Page not found" : `${error.status} ${error.statusText}`}</h1>
+        <p>{typeof error.data === "string" && error.data ? error.data : "We could not show this page."}</p>
+        <p>
+          <Link to="/">Back to the home page</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="error-page" aria-labelledby="error-title">
+      <h1 id="error-title">Something went wrong</h1>
+      <p>Sorry — an unexpected error happened on our side. Please try again in a moment.</p>
+      <p>
+        <Link to="/">Back to the home page</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+// Wellness categories and the expert catalog. Public reads select only public fields.
+import { z } from "zod";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { DomainError, isUniqueViolation } from "../errors/index.ts";
+import { createUser, emailSchema, nameSchema } from "../identity/users.ts";
+
+export const slugSchema = z
+  .string()
+  .trim()
+  .min(2)
+  .max(60)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Use lowercase letters, digits and dashes.");
+
+export const timezoneSchema = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "Unknown time zone.");
+
+export const categoryInputSchema = z.object({
+  slug: slugSchema,
+  name: z.string().trim().min(2).max(60),
+  description: z.string().trim().min(10).max(500),
+  sortOrder: z.number().int().default(0),
+});
+
+export async function createCategory(db: PrismaClient, input: z.input<typeof categoryInputSchema>) {
+  const data = categoryInputSchema.parse(input);
+  try {
+    return await db.category.create({ data, select: { id: true, slug: true, name: true } });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError("CONFLICT", `A category "${data.slug}" already exists.`);
+    throw error;
+  }
+}
+
+export function listCategories(db: PrismaClient) {
+  return db.category.findMany({
+    orderBy: [{ sortOrder: "asc" }, { name: "asc" }],
+    select: { id: true, slug: true, name: true, description: true },
+  });
+}
+
+const availabilityRuleSchema = z
+  .object({
+    weekday: z.number().int().min(0).max(6),
+    startMinute: z.number().int().min(0).max(24 * 60),
+    endMinute: z.number().int().min(0).max(24 * 60),
+  })
+  .refine((r) => r.endMinute > r.startMinute, "An availability window must end after it starts.");
+
+export const expertInputSchema = z.object({
+  email: emailSchema,
+  name: nameSchema,
+  password: z.string().optional(),
+  slug: slugSchema,
+  headline: z.string().trim().min(5).max(120),
+  bio: z.string().trim().min(20).max(4000),
+  languages: z.array(z.string().trim().min(2).max(40)).min(1).max(10),
+  timezone: timezoneSchema,
+  categorySlugs: z.array(slugSchema).min(1).max(8),
+  availability: z.array(availabilityRuleSchema).max(50).default([]),
+  sessionMinutes: z.number().int().min(15).max(180).default(50),
+  published: z.boolean().default(false),
+});
+
+/** Creates an expert account (through createUser, so the account rules hold) with its profile, categories and
+ * weekly availability. If the profile cannot be created the account is removed again. */
+export async function createExpert(db: PrismaClient, input: z.input<typeof expertInputSchema>) {
+  const data = expertInputSchema.parse(input);
+  const categories = await db.category.findMany({
+    where: { slug: { in: data.categorySlugs } },
+    select: { id: true, slug: true },
+  });
+  const missing = data.categorySlugs.filter((s) => !categories.some((c) => c.slug === s));
+  if (missing.length > 0) throw new DomainError("VALIDATION", `Unknown categories: ${missing.join(", ")}`);
+
+  const user = await createUser(db, {
+    email: data.email,
+    name: data.name,
+    password: data.password,
+    role: "EXPERT",
+    emailVerified: true,
+    timezone: data.timezone,
+  });
+  try {
+    return await db.expertProfile.create({
+      data: {
+        userId: user.id,
+        slug: data.slug,
+        headline: data.headline,
+        bio: data.bio,
+        languages: data.languages,
+        timezone: data.timezone,
+        sessionMinutes: data.sessionMinutes,
+        published: data.published,
+        categories: { create: categories.map((c) => ({ categoryId: c.id })) },
+        availability: { create: data.availability },
+      },
+      select: { id: true, slug: true, userId: true },
+    });
+  } catch (error) {
+    await db.user.delete({ where: { id: user.id } });
+    if (isUniqueViolation(error)) throw new DomainError("CONFLICT", `An expert "${data.slug}" already exists.`);
+    throw error;
+  }
+}
+
+const publicExpertSelect = {
+  id: true,
+  slug: true,
+  headline: true,
+  languages: true,
+  timezone: true,
+  sessionMinutes: true,
+  user: { select: { name: true } },
+  categories: { select: { category: { select: { slug: true, name: true } } } },
+} as const;
+
+export async function listPublishedExperts(
+  db: PrismaClient,
+  opts: { categorySlug?: string; take?: number; skip?: number } = {},
+) {
+  const where = {
+    published: true,
+    user: { status: "ACTIVE" as const },
+    ...(opts.categorySlug ? { categories: { some: { category: { slug: opts.categorySlug } } } } : {}),
+  };
+  const [total, experts] = await Promise.all([
+    db.expertProfile.count({ where }),
+    db.expertProfile.findMany({
+      where,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: Math.min(opts.take ?? 24, 100),
+      skip: opts.skip ?? 0,
+      select: publicExpertSelect,
+    }),
+  ]);
+  return {
+    total,
+    experts: experts.map((e) => ({
+      id: e.id,
+      slug: e.slug,
+      name: e.user.name,
+      headline: e.headline,
+      languages: e.languages,
+      timezone: e.timezone,
+      sessionMinutes: e.sessionMinutes,
+      categories: e.categories.map((c) => c.category),
+    })),
+  };
+}

@@ -1,0 +1,99 @@
+// The one place that opens the database: a PostgreSQL server when DATABASE_URL is set, otherwise embedded
+// PGlite under DATA_DIR (or in memory for tests). Both give the same Prisma client over a driver adapter.
+import fs from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { lockDataDir, type DirLock } from "./lock.ts";
+import { applyMigrations, pgExecutor, pgliteExecutor, type SqlExecutor } from "./migrate.ts";
+
+export type DatabaseTarget =
+  | { kind: "server"; url: string }
+  | { kind: "embedded"; dir: string }
+  | { kind: "memory" };
+
+export interface Database {
+  kind: DatabaseTarget["kind"];
+  prisma: PrismaClient;
+  /** Raw SQL access for the migration runner and health checks. */
+  sql: SqlExecutor;
+  /** Throws when the database does not answer within timeoutMs. */
+  ping(timeoutMs?: number): Promise<void>;
+  migrate(log?: (msg: string) => void): Promise<{ applied: string[] }>;
+  close(): Promise<void>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === "server") {
+    const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5_000 });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    pool.on("error", () => {});
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const sql = pgExecutor(pool);
+    let closed = false;
+    return {
+      kind: "server",
+      prisma,
+      sql,
+      ping: async (timeoutMs = 2_000) => {
+        await withTimeout(pool.query("SELECT 1"), timeoutMs, "database ping");
+      },
+      migrate: (log) => applyMigrations(sql, { log }),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+
+  let lock: DirLock | undefined;
+  let pglite: PGlite;
+  if (target.kind === "embedded") {
+    lock = lockDataDir(target.dir);
+    try {
+      fs.mkdirSync(target.dir, { recursive: true });
+      pglite = new PGlite(target.dir);
+      await pglite.waitReady;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  } else {
+    pglite = new PGlite();
+    await pglite.waitReady;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const sql = pgliteExecutor(pglite);
+  let closed = false;
+  return {
+    kind: target.kind,
+    prisma,
+    sql,
+    ping: async (timeoutMs = 2_000) => {
+      if (closed || pglite.closed) throw new Error("database is closed");
+      await withTimeout(pglite.query("SELECT 1"), timeoutMs, "database ping");
+    },
+    migrate: (log) => applyMigrations(sql, { log }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pglite.close();
+      lock?.release();
+    },
+  };
+}
+
+export type { PrismaClient };

@@ -1,0 +1,120 @@
+// Configuration, validated with zod once at boot. A bad or missing value stops the start with a message that
+// names the variable. Nothing else in the code reads process.env directly.
+import path from "node:path";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+        .optional(),
+    ),
+    DATA_DIR: z.string().min(1).default(".data"),
+    MAIL_OUTBOX_DIR: optionalString,
+    MAIL_TRANSPORT: z.enum(["resend", "outbox"]).optional(),
+    RESEND_API_KEY: optionalString,
+    RESEND_BASE_URL: optionalString.pipe(z.url().optional()),
+    MAIL_FROM: z.string().min(3).default("Mind Namo <no-reply@mindnamo.local>"),
+    SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+    LIVEKIT_URL: optionalString.pipe(z.url().optional()),
+    LIVEKIT_API_KEY: optionalString,
+    LIVEKIT_API_SECRET: optionalString,
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    SEED_DEMO_DATA: z.enum(["auto", "never"]).default("auto"),
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production") {
+      if (!env.APP_URL) {
+        ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "is required in production" });
+      }
+      if (!env.SESSION_SECRET) {
+        ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production" });
+      }
+      // Production never drops mail silently: either a provider, or the outbox chosen explicitly.
+      if (!env.RESEND_API_KEY && env.MAIL_TRANSPORT !== "outbox") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["RESEND_API_KEY"],
+          message: "is required in production (or set MAIL_TRANSPORT=outbox to keep mail in local files on purpose)",
+        });
+      }
+    }
+    if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["RESEND_API_KEY"], message: "is required when MAIL_TRANSPORT=resend" });
+    }
+    const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET].filter(Boolean).length;
+    if (lk !== 0 && lk !== 3) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LIVEKIT_URL"],
+        message: "LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set together",
+      });
+    }
+  });
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export interface Config extends RawEnv {
+  isProduction: boolean;
+  dataDir: string;
+  mailOutboxDir: string;
+  mailTransport: "resend" | "outbox";
+  database: { kind: "server"; url: string } | { kind: "embedded"; dir: string };
+  appUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`),
+    );
+  }
+  const env = result.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  const mailTransport = env.MAIL_TRANSPORT ?? (env.RESEND_API_KEY ? "resend" : "outbox");
+  return {
+    ...env,
+    isProduction: env.NODE_ENV === "production",
+    dataDir,
+    mailOutboxDir: path.resolve(env.MAIL_OUTBOX_DIR ?? path.join(dataDir, "outbox")),
+    mailTransport,
+    database: env.DATABASE_URL
+      ? { kind: "server", url: env.DATABASE_URL }
+      : { kind: "embedded", dir: path.join(dataDir, "pglite") },
+    appUrl: env.APP_URL ?? `http://localhost:${env.PORT}`,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests only: replace the configuration. */
+export function setConfigForTests(next: Config | undefined): void {
+  cached = next;
+}

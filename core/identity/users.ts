@@ -1,0 +1,46 @@
+import { z } from "zod";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Role } from "../generated/prisma/enums.ts";
+import { DomainError, isUniqueViolation } from "../errors/index.ts";
+import { hashPassword, passwordSchema } from "./password.ts";
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "That email address is too long.")
+  .pipe(z.email("Enter a valid email address."));
+
+export const nameSchema = z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters.");
+
+export const newUserSchema = z.object({
+  email: emailSchema,
+  name: nameSchema,
+  password: passwordSchema.optional(),
+  role: z.enum(["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"]).default("USER"),
+  emailVerified: z.boolean().default(false),
+  timezone: z.string().default("UTC"),
+});
+export type NewUser = z.input<typeof newUserSchema>;
+
+/** Creates an account. Used by sign-up and by the seed, so both follow the same rules. */
+export async function createUser(db: PrismaClient, input: NewUser) {
+  const parsed = newUserSchema.parse(input);
+  const passwordHash = parsed.password ? await hashPassword(parsed.password) : null;
+  try {
+    return await db.user.create({
+      data: {
+        email: parsed.email,
+        name: parsed.name,
+        passwordHash,
+        role: parsed.role as Role,
+        timezone: parsed.timezone,
+        emailVerifiedAt: parsed.emailVerified ? new Date() : null,
+      },
+      select: { id: true, email: true, name: true, role: true },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError("CONFLICT", "An account with this email already exists.");
+    throw error;
+  }
+}

@@ -1,0 +1,80 @@
+// Rate limiting for every route and service: rate-limiter-flexible with its counters in PostgreSQL
+// (RateLimiterPrisma), so several app processes share them. Policies are named here, in one place; a caller
+// consumes a policy for a key (an IP, an account id, an email) and gets a DomainError RATE_LIMITED when over.
+import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { DomainError } from "../errors/index.ts";
+
+export interface RatePolicy {
+  /** Allowed events per window. */
+  points: number;
+  /** Window length in seconds. */
+  duration: number;
+  /** When over the limit, block for this many seconds (default: until the window ends). */
+  blockDuration?: number;
+  /** Shown to the person who hit the limit. */
+  message: string;
+}
+
+/** Every policy of the product. Keys are "<policy>:<subject>", e.g. "http:ip:203.0.113.9". */
+export const ratePolicies = {
+  /** Any non-GET request, per client IP: a coarse ceiling against floods. */
+  "http:ip": { points: 120, duration: 60, message: "Too many requests from your network. Please wait a minute and try again." },
+  /** Contact/support forms and other mail-sending endpoints, per IP and per recipient. */
+  "mail:ip": { points: 10, duration: 15 * 60, message: "Too many emails were requested from your network. Please try again later." },
+  "mail:recipient": { points: 5, duration: 60 * 60, message: "We have sent several emails to this address recently. Please check your inbox or try again later." },
+  /** Secrets checked (passwords, codes), per IP and per account. */
+  "secret:ip": { points: 30, duration: 15 * 60, message: "Too many attempts from your network. Please wait 15 minutes and try again." },
+  "secret:account": { points: 10, duration: 15 * 60, message: "Too many attempts for this account. Please wait 15 minutes and try again." },
+} satisfies Record<string, RatePolicy>;
+
+export type RatePolicyName = keyof typeof ratePolicies;
+
+export interface RateLimiter {
+  /** Counts one event (or `points`) for the key; throws DomainError("RATE_LIMITED") when over the limit. */
+  consume(policy: RatePolicyName, subject: string, points?: number): Promise<void>;
+  /** Clears a key, e.g. after a successful sign-in. */
+  reset(policy: RatePolicyName, subject: string): Promise<void>;
+}
+
+export function createRateLimiter(db: PrismaClient, overrides: Partial<Record<RatePolicyName, RatePolicy>> = {}): RateLimiter {
+  const limiters = new Map<RatePolicyName, RateLimiterPrisma>();
+  let first = true;
+  const limiterFor = (name: RatePolicyName) => {
+    let limiter = limiters.get(name);
+    if (!limiter) {
+      const policy = overrides[name] ?? ratePolicies[name];
+      limiter = new RateLimiterPrisma({
+        storeClient: db,
+        tableName: "rateLimiterFlexible",
+        keyPrefix: name,
+        points: policy.points,
+        duration: policy.duration,
+        blockDuration: policy.blockDuration ?? 0,
+        // One limiter sweeps expired rows for all; the others need not.
+        clearExpiredByTimeout: first,
+      });
+      first = false;
+      limiters.set(name, limiter);
+    }
+    return limiter;
+  };
+  return {
+    async consume(name, subject, points = 1) {
+      try {
+        await limiterFor(name).consume(subject, points);
+      } catch (error) {
+        if (error instanceof RateLimiterRes) {
+          const policy = overrides[name] ?? ratePolicies[name];
+          throw new DomainError("RATE_LIMITED", policy.message, {
+            retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
+          });
+        }
+        throw error;
+      }
+    },
+    async reset(name, subject) {
+      await limiterFor(name).delete(subject);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// The express application: edges first (logging, headers, origin check, rate limit), then health, static
+// assets, and the Remix handler. Built by a function so tests can start it against any database.
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type Express } from "express";
+import { isDomainError } from "../core/errors/index.ts";
+import type { RequestContext, Services } from "./context.ts";
+import { requestLogger } from "./logging.ts";
+import { cspNonce, originCheck, securityHeaders } from "./security.ts";
+
+export interface HttpAppOptions {
+  services: Services;
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  publicDir?: string;
+}
+
+export function createHttpApp({ services, build, publicDir = path.resolve("public") }: HttpAppOptions): Express {
+  const { config, db, rateLimiter, logger } = services;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.TRUST_PROXY);
+
+  app.use(requestLogger(logger));
+  app.use(cspNonce());
+  app.use(securityHeaders({ isProduction: config.isProduction }));
+  app.use(compression());
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await db.ping(2_000);
+      res.set("Cache-Control", "no-store").json({ status: "ok", database: "ok" });
+    } catch {
+      res.status(503).set("Cache-Control", "no-store").json({ status: "error", database: "unavailable" });
+    }
+  });
+
+  // Built assets have content hashes in their names: cache them for a year.
+  app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
+  app.use(express.static(publicDir, { maxAge: "1h", index: false }));
+
+  app.use(originCheck({ appUrl: config.appUrl }));
+
+  // A coarse per-IP ceiling on every state-changing request; routes add finer per-account limits.
+  app.use(async (req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    try {
+      await rateLimiter.consume("http:ip", req.ip ?? "unknown");
+      next();
+    } catch (error) {
+      if (isDomainError(error) && error.code === "RATE_LIMITED") {
+        res.status(429).set("Retry-After", String(error.details?.retryAfterSeconds ?? 60)).type("text/plain").send(error.message);
+        return;
+      }
+      next(error);
+    }
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.isProduction ? "production" : "development",
+      getLoadContext: (req, res): RequestContext => ({
+        services,
+        requestId: String(res.locals.requestId),
+        cspNonce: String(res.locals.cspNonce),
+        clientIp: req.ip ?? "unknown",
+      }),
+    }),
+  );
+
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    logger.error({ msg: "unhandled error", requestId: res.locals.requestId, err: error instanceof Error ? error.message : String(error) });
+    if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
+  });
+
+  return app;
+}

@@ -1,0 +1,80 @@
+// Starting and stopping the whole process: open the database (refusing a PGlite directory another process
+// holds), apply migrations, seed an empty database with demo data, build the services and the HTTP server.
+import http from "node:http";
+import type { ServerBuild } from "@remix-run/node";
+import type { Logger } from "pino";
+import { openDatabase } from "../core/db/client.ts";
+import type { Config } from "../core/env/index.ts";
+import { createMailer } from "../core/mail/index.ts";
+import { createRateLimiter } from "../core/security/rate-limit.ts";
+import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
+import { createHttpApp } from "./app.ts";
+import type { Services } from "./context.ts";
+
+export interface Running {
+  services: Services;
+  server: http.Server;
+  url: string;
+  shutdown(): Promise<void>;
+}
+
+export async function boot(opts: {
+  config: Config;
+  logger: Logger;
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  port?: number;
+  host?: string;
+}): Promise<Running> {
+  const { config, logger } = opts;
+  const db = await openDatabase(config.database);
+  try {
+    const { applied } = await db.migrate((msg) => logger.info({ msg }));
+    if (applied.length > 0) logger.info({ msg: "migrations applied", applied });
+    if (config.SEED_DEMO_DATA === "auto" && (await isEmpty(db.prisma))) {
+      await seedDemoData(db.prisma, (msg) => logger.info({ msg }));
+      printDemoLogins((msg) => console.log(msg));
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const services: Services = {
+    config,
+    db,
+    logger,
+    mailer: createMailer(config),
+    rateLimiter: createRateLimiter(db.prisma),
+  };
+  const app = createHttpApp({ services, build: opts.build });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? config.PORT, opts.host ?? config.HOST, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+
+  let closing: Promise<void> | undefined;
+  const shutdown = () => {
+    closing ??= (async () => {
+      // Stop accepting, let in-flight requests finish (up to 10 s), then close the database.
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, 10_000);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      await db.close();
+    })();
+    return closing;
+  };
+  return { services, server, url: `http://localhost:${port}`, shutdown };
+}

@@ -1,0 +1,22 @@
+// What every Remix loader/action and tRPC procedure receives from the server: the services, created once at
+// start, and the per-request facts (request id, CSP nonce, client IP).
+import type { Config } from "../core/env/index.ts";
+import type { Database } from "../core/db/client.ts";
+import type { Mailer } from "../core/mail/index.ts";
+import type { RateLimiter } from "../core/security/rate-limit.ts";
+import type { Logger } from "pino";
+
+export interface Services {
+  config: Config;
+  db: Database;
+  mailer: Mailer;
+  rateLimiter: RateLimiter;
+  logger: Logger;
+}
+
+export interface RequestContext {
+  services: Services;
+  requestId: string;
+  cspNonce: string;
+  clientIp: string;
+}
