@@ -16,6 +16,9 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 30_000,
+    // CI asks for machine-readable results as well (see .ci/run).
+    reporters: process.env.CI_RESULTS_DIR ? ["default", "json"] : ["default"],
+    outputFile: process.env.CI_RESULTS_DIR ? { json: `${process.env.CI_RESULTS_DIR}/vitest.json` } : undefined,
     hookTimeout: 60_000,
   },
 });

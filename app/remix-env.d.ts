@@ -2,7 +2,7 @@
 /// <reference types="@remix-run/node" />
 import type { RequestContext } from "../server/context.ts";
 
-declare module "@remix-run/node" {
+declare module "@remix-run/server-runtime" {
   // Remix hands loaders and actions the object server/app.ts builds for each request.
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AppLoadContext extends RequestContext {}

@@ -2,11 +2,11 @@
 // assets, and the Remix handler. Built by a function so tests can start it against any database.
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type Express } from "express";
 import { isDomainError } from "../core/errors/index.ts";
-import type { RequestContext, Services } from "./context.ts";
+import type { Services } from "./context.ts";
 import { requestLogger } from "./logging.ts";
 import { cspNonce, originCheck, securityHeaders } from "./security.ts";
 
@@ -62,7 +62,7 @@ export function createHttpApp({ services, build, publicDir = path.resolve("publi
     createRequestHandler({
       build,
       mode: config.isProduction ? "production" : "development",
-      getLoadContext: (req, res): RequestContext => ({
+      getLoadContext: (req, res): AppLoadContext => ({
         services,
         requestId: String(res.locals.requestId),
         cspNonce: String(res.locals.cspNonce),

@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import type { Logger } from "pino";
-import { openDatabase } from "../core/db/client.ts";
+import { openDatabase, type Database } from "../core/db/client.ts";
 import type { Config } from "../core/env/index.ts";
 import { createMailer } from "../core/mail/index.ts";
 import { createRateLimiter } from "../core/security/rate-limit.ts";
@@ -24,9 +24,11 @@ export async function boot(opts: {
   build: ServerBuild | (() => Promise<ServerBuild>);
   port?: number;
   host?: string;
+  /** An already open database (tests); by default the one the configuration names. */
+  database?: Database;
 }): Promise<Running> {
   const { config, logger } = opts;
-  const db = await openDatabase(config.database);
+  const db = opts.database ?? (await openDatabase(config.database));
   try {
     const { applied } = await db.migrate((msg) => logger.info({ msg }));
     if (applied.length > 0) logger.info({ msg: "migrations applied", applied });

@@ -43,7 +43,7 @@ export function createRateLimiter(db: PrismaClient, overrides: Partial<Record<Ra
   const limiterFor = (name: RatePolicyName) => {
     let limiter = limiters.get(name);
     if (!limiter) {
-      const policy = overrides[name] ?? ratePolicies[name];
+      const policy: RatePolicy = overrides[name] ?? ratePolicies[name];
       limiter = new RateLimiterPrisma({
         storeClient: db,
         tableName: "rateLimiterFlexible",

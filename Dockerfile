@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+# Multi-stage production image: build with dev dependencies, run with production ones as a non-root user.
+# Node 22 LTS in production (Node 20 reached end of life in April 2026); the code also runs on Node 20.
+
+FROM node:22-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json prisma.config.ts ./
+COPY prisma/schema.prisma prisma/schema.prisma
+RUN npm ci --no-audit --no-fund
+
+FROM deps AS build
+COPY . .
+RUN npx prisma generate && npx remix build
+
+FROM node:22-bookworm-slim AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
+WORKDIR /app
+RUN groupadd --system --gid 10001 mindnamo && useradd --system --uid 10001 --gid mindnamo --home /app mindnamo \
+  && mkdir -p /data && chown mindnamo:mindnamo /data
+COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/build ./build
+COPY --from=build --chown=root:root /app/public ./public
+COPY --from=build --chown=root:root /app/core ./core
+COPY --from=build --chown=root:root /app/server ./server
+COPY --from=build --chown=root:root /app/admin ./admin
+COPY --from=build --chown=root:root /app/prisma ./prisma
+COPY --from=build --chown=root:root /app/server.ts /app/package.json /app/tsconfig.json ./
+USER mindnamo
+EXPOSE 3000
+VOLUME ["/data"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# tsx runs the TypeScript entry (the generated Prisma client imports .ts files); SIGTERM closes HTTP, then the database.
+CMD ["node", "--import", "tsx", "server.ts"]

@@ -1,0 +1,44 @@
+import { expect, test } from "@playwright/test";
+import { OutboxMailer } from "../core/mail/index.ts";
+import { welcomeEmail } from "../core/mail/templates.ts";
+import { E2E_OUTBOX_DIR } from "./env.ts";
+
+test("a visitor sees topics and experts, and filters the directory", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Talk to someone who understands" })).toBeVisible();
+  const topics = page.getByTestId("categories").getByRole("listitem");
+  expect(await topics.count()).toBeGreaterThanOrEqual(8);
+  await expect(page.getByTestId("experts").getByRole("article").first()).toBeVisible();
+
+  await page.getByRole("link", { name: "Sleep: see experts" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Experts in Sleep" })).toBeVisible();
+  await expect(page.getByText("Jonas Lindqvist")).toBeVisible();
+
+  await page.getByLabel("Topic").selectOption({ label: "All topics" });
+  await page.getByRole("button", { name: "Show experts" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "All experts" })).toBeVisible();
+  await expect(page.getByText(/\b1[0-9] experts\b/)).toBeVisible();
+});
+
+test("the keyboard reaches the main content first", async ({ page }) => {
+  await page.goto("/");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+});
+
+test("a mail in outbox mode appears on the outbox page", async ({ page }) => {
+  const to = `e2e-${Date.now()}@example.com`;
+  await new OutboxMailer(E2E_OUTBOX_DIR, "test@mindnamo.test").send(welcomeEmail(to, "Eve"));
+  await page.goto("/dev/outbox");
+  const item = page.getByRole("listitem").filter({ hasText: to });
+  await expect(item).toBeVisible();
+  await item.getByText("Show message").click();
+  await expect(item.getByText("Hello Eve,")).toBeVisible();
+});
+
+test("the privacy policy is published", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Privacy" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Privacy policy" })).toBeVisible();
+  await expect(page.getByText("We do not sell or rent your data")).toBeVisible();
+});

@@ -1,0 +1,33 @@
+// The server the Playwright suite runs against: a fresh database each run (a new database on the PostgreSQL
+// server when TEST_DATABASE_URL is set, else a new embedded directory), demo data, and a known outbox folder.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createServerDatabase } from "../core/testing/db.ts";
+import { E2E_OUTBOX_DIR, E2E_URL } from "./env.ts";
+
+fs.rmSync(E2E_OUTBOX_DIR, { recursive: true, force: true });
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mindnamo-e2e-"));
+process.env.DATA_DIR = dataDir;
+process.env.MAIL_OUTBOX_DIR = E2E_OUTBOX_DIR;
+process.env.APP_URL = E2E_URL;
+process.env.NODE_ENV = "development";
+process.env.SEED_DEMO_DATA = "auto";
+
+const base = process.env.TEST_DATABASE_URL?.trim();
+let drop: (() => Promise<void>) | undefined;
+if (base) {
+  const db = await createServerDatabase(base);
+  process.env.DATABASE_URL = db.url;
+  drop = db.drop;
+} else {
+  delete process.env.DATABASE_URL;
+}
+process.on("exit", () => fs.rmSync(dataDir, { recursive: true, force: true }));
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.prependOnceListener(signal, () => {
+    // server.ts closes the app and exits; the throw-away database goes with it.
+    void drop?.().catch(() => {});
+  });
+}
+await import("../server.ts");

@@ -1,0 +1,12 @@
+// `npm run db:migrate`: applies pending migrations to the configured database (the server also does this at start).
+import { openDatabase } from "../core/db/client.ts";
+import { config } from "../core/env/index.ts";
+
+const cfg = config();
+const db = await openDatabase(cfg.database);
+try {
+  const { applied } = await db.migrate((msg) => console.log(msg));
+  console.log(applied.length === 0 ? "Database is up to date." : `Applied ${applied.length} migration(s): ${applied.join(", ")}`);
+} finally {
+  await db.close();
+}

@@ -1,0 +1,17 @@
+// `npm run db:seed`: adds the demo data to an empty database (the server also does this at start).
+import { openDatabase } from "../core/db/client.ts";
+import { config } from "../core/env/index.ts";
+import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
+
+const db = await openDatabase(config().database);
+try {
+  await db.migrate();
+  if (await isEmpty(db.prisma)) {
+    await seedDemoData(db.prisma);
+    printDemoLogins();
+  } else {
+    console.log("The database already holds data: nothing seeded.");
+  }
+} finally {
+  await db.close();
+}

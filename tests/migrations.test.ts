@@ -1,0 +1,87 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "../core/db/client.ts";
+import { createServerDatabase, serverTestUrl } from "../core/testing/db.ts";
+
+const migrationNames = fs
+  .readdirSync(path.resolve("prisma/migrations"), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+
+async function expectMigratesFromEmpty(db: Database) {
+  const first = await db.migrate();
+  expect(first.applied).toEqual(migrationNames);
+  const rows = await db.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+    "SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name",
+  );
+  expect(rows.map((r: { migration_name: string }) => r.migration_name)).toEqual(migrationNames);
+  for (const r of rows) {
+    expect(r.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.finished_at).not.toBeNull();
+  }
+  // The schema works through Prisma.
+  const cat = await db.prisma.category.create({ data: { slug: "calm", name: "Calm", description: "A calm category" } });
+  expect(cat.id).toBeTruthy();
+  // A second run is a no-op.
+  const second = await db.migrate();
+  expect(second.applied).toEqual([]);
+  const count = await db.sql.query<{ n: number | string }>("SELECT count(*)::int AS n FROM _prisma_migrations");
+  expect(Number(count[0]?.n)).toBe(migrationNames.length);
+}
+
+describe("migrations", () => {
+  it("there is at least one migration", () => {
+    expect(migrationNames.length).toBeGreaterThan(0);
+  });
+
+  it("apply from empty on PGlite, and a second run is a no-op", async () => {
+    const db = await openDatabase({ kind: "memory" });
+    try {
+      await expectMigratesFromEmpty(db);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("apply to an embedded data directory that survives a restart", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-mig-"));
+    try {
+      const db = await openDatabase({ kind: "embedded", dir });
+      expect((await db.migrate()).applied).toEqual(migrationNames);
+      await db.close();
+      const again = await openDatabase({ kind: "embedded", dir });
+      expect((await again.migrate()).applied).toEqual([]);
+      await again.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!serverTestUrl())("apply from empty on the PostgreSQL server, and a second run is a no-op", async () => {
+    const server = await createServerDatabase(serverTestUrl()!);
+    const db = await openDatabase({ kind: "server", url: server.url });
+    try {
+      await expectMigratesFromEmpty(db);
+    } finally {
+      await db.close();
+      await server.drop();
+    }
+  });
+
+  it.skipIf(!serverTestUrl())("two processes starting at once on the server apply each migration once", async () => {
+    const server = await createServerDatabase(serverTestUrl()!);
+    const a = await openDatabase({ kind: "server", url: server.url });
+    const b = await openDatabase({ kind: "server", url: server.url });
+    try {
+      const [ra, rb] = await Promise.all([a.migrate(), b.migrate()]);
+      expect([...ra.applied, ...rb.applied].sort()).toEqual(migrationNames);
+    } finally {
+      await a.close();
+      await b.close();
+      await server.drop();
+    }
+  });
+});
