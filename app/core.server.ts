@@ -1,7 +1,20 @@
 // The one door from routes to core. Remix replaces *.server modules with empty ones in the browser build, so
-// nothing behind this file (Prisma, bcrypt, node:*) can reach a client bundle. Routes stay thin:
+// nothing behind this file (Prisma, bcrypt, sharp, node:*) can reach a client bundle. Routes stay thin:
 // guard -> parse -> core -> render.
 export { listCategories, listPublishedExperts } from "@core/catalog/index.ts";
 export { listOutbox } from "@core/mail/index.ts";
+export { isDomainError, DomainError } from "@core/errors/index.ts";
+export { describeDevice } from "@core/identity/device.ts";
+export {
+  isFreshlyAuthenticated,
+  validateSessionToken,
+  listUserSessions,
+  revokeOwnSession,
+  invalidateUserSessions,
+  type ValidSession,
+} from "@core/identity/sessions.ts";
+export * as accounts from "@core/identity/accounts.ts";
+export type { AccountDeps, Requester } from "@core/identity/accounts.ts";
+export { setAvatar, removeAvatar, getAvatar, AVATAR_MAX_BYTES } from "@core/identity/avatar.ts";
 export { appRouter } from "@admin/server/root.ts";
 export { createInnerContext } from "@admin/server/trpc.ts";

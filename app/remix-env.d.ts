@@ -7,3 +7,10 @@ declare module "@remix-run/server-runtime" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AppLoadContext extends RequestContext {}
 }
+
+declare module "@remix-run/node" {
+  // Single Fetch types: loaders/actions returning data() are typed by their payload.
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

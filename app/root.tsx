@@ -1,6 +1,7 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   isRouteErrorResponse,
+  Form,
   Link,
   Links,
   Meta,
@@ -9,10 +10,18 @@ import {
   Scripts,
   ScrollRestoration,
   useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesheet from "./styles/app.css";
 import { useNonce } from "./utils/nonce";
+import { getSession } from "./utils/session.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  // Only what the header needs: whether someone is signed in, and their first name.
+  const session = await getSession(request, context);
+  return { viewer: session ? { name: session.user.name.split(" ")[0] ?? session.user.name } : null };
+}
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -23,6 +32,8 @@ export const meta: MetaFunction = () => [
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>("root");
+  const viewer = data?.viewer ?? null;
   return (
     <html lang="en">
       <head>
@@ -48,6 +59,29 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li>
                   <NavLink to="/privacy">Privacy</NavLink>
                 </li>
+                {viewer ? (
+                  <>
+                    <li>
+                      <NavLink to="/account">Account ({viewer.name})</NavLink>
+                    </li>
+                    <li>
+                      <Form method="post" action="/logout" className="inline-form">
+                        <button type="submit" className="link-button">
+                          Sign out
+                        </button>
+                      </Form>
+                    </li>
+                  </>
+                ) : (
+                  <>
+                    <li>
+                      <NavLink to="/login">Sign in</NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/signup">Create account</NavLink>
+                    </li>
+                  </>
+                )}
               </ul>
             </nav>
           </div>

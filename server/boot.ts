@@ -6,10 +6,12 @@ import type { Logger } from "pino";
 import { openDatabase, type Database } from "../core/db/client.ts";
 import type { Config } from "../core/env/index.ts";
 import { createMailer } from "../core/mail/index.ts";
+import { MailQueue } from "../core/mail/queue.ts";
 import { createRateLimiter } from "../core/security/rate-limit.ts";
 import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp } from "./app.ts";
 import type { Services } from "./context.ts";
+import { deriveKey, serverSecret } from "./secrets.ts";
 
 export interface Running {
   services: Services;
@@ -41,12 +43,17 @@ export async function boot(opts: {
     throw error;
   }
 
+  const mailer = createMailer(config);
   const services: Services = {
     config,
     db,
     logger,
-    mailer: createMailer(config),
+    mailer,
+    mailQueue: new MailQueue(mailer, (error, message) =>
+      logger.error({ msg: "mail not sent", template: message.template, err: error instanceof Error ? error.message : String(error) }),
+    ),
     rateLimiter: createRateLimiter(db.prisma),
+    secrets: { codePepper: deriveKey(serverSecret(config), "email-codes") },
   };
   const app = createHttpApp({ services, build: opts.build });
   const server = http.createServer(app);
@@ -74,6 +81,7 @@ export async function boot(opts: {
         });
         server.closeIdleConnections();
       });
+      await services.mailQueue.drain();
       await db.close();
     })();
     return closing;

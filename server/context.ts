@@ -3,6 +3,7 @@
 import type { Config } from "../core/env/index.ts";
 import type { Database } from "../core/db/client.ts";
 import type { Mailer } from "../core/mail/index.ts";
+import type { MailQueue } from "../core/mail/queue.ts";
 import type { RateLimiter } from "../core/security/rate-limit.ts";
 import type { Logger } from "pino";
 
@@ -10,6 +11,12 @@ export interface Services {
   config: Config;
   db: Database;
   mailer: Mailer;
+  /** Mail sent after the response is decided (no timing signal); drained at shutdown. */
+  mailQueue: MailQueue;
+  secrets: {
+    /** Keys the HMAC of one-time codes; derived from SESSION_SECRET (or a generated development secret). */
+    codePepper: Uint8Array;
+  };
   rateLimiter: RateLimiter;
   logger: Logger;
 }

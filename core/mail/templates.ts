@@ -29,3 +29,94 @@ export function welcomeEmail(to: string, name: string): MailMessage {
     paragraphs: [`Hello ${name},`, "Your Mind Namo account is ready. We are glad you are here."],
   });
 }
+
+const codeParagraph = (code: string) => `Your code: ${code.slice(0, 4)} ${code.slice(4)}`;
+const ignore = "If you did not ask for this, you can ignore this email: nothing changes without the code.";
+
+export function verifyEmailCode(to: string, code: string): MailMessage {
+  return layout({
+    to,
+    subject: `${code} is your Mind Namo verification code`,
+    template: "verify-email",
+    paragraphs: ["Welcome to Mind Namo. Enter this code to confirm your email address.", codeParagraph(code), "It is valid for 10 minutes.", ignore],
+  });
+}
+
+export function signupExistingAccount(to: string, appUrl: string): MailMessage {
+  return layout({
+    to,
+    subject: "You already have a Mind Namo account",
+    template: "signup-existing",
+    paragraphs: [
+      "Someone (hopefully you) tried to create a Mind Namo account with this email address, but you already have one.",
+      `You can sign in at ${appUrl}/login, or reset your password at ${appUrl}/forgot-password.`,
+      "If this wasn't you, no action is needed: nobody can use your account without your password or a code sent here.",
+    ],
+  });
+}
+
+export function loginCode(to: string, code: string): MailMessage {
+  return layout({
+    to,
+    subject: `${code} is your Mind Namo sign-in code`,
+    template: "login-code",
+    paragraphs: ["Enter this code to sign in to Mind Namo.", codeParagraph(code), "It is valid for 10 minutes.", ignore],
+  });
+}
+
+export function reauthCode(to: string, code: string): MailMessage {
+  return layout({
+    to,
+    subject: `${code} is your Mind Namo confirmation code`,
+    template: "reauth-code",
+    paragraphs: ["Enter this code to confirm it's you before changing your account.", codeParagraph(code), "It is valid for 10 minutes.", ignore],
+  });
+}
+
+export function passwordResetEmail(to: string, code: string, link: string): MailMessage {
+  return layout({
+    to,
+    subject: "Reset your Mind Namo password",
+    template: "password-reset",
+    paragraphs: [
+      "We received a request to reset your Mind Namo password.",
+      `Open this link to choose a new password: ${link}`,
+      `Or enter this code on the reset page: ${code.slice(0, 4)} ${code.slice(4)}`,
+      "The link and the code are valid for 1 hour and can be used once. Resetting signs you out everywhere.",
+      ignore,
+    ],
+  });
+}
+
+export function changeEmailCode(to: string, code: string): MailMessage {
+  return layout({
+    to,
+    subject: `${code} confirms your new Mind Namo email address`,
+    template: "change-email",
+    paragraphs: ["Enter this code to use this address for your Mind Namo account.", codeParagraph(code), "It is valid for 10 minutes.", ignore],
+  });
+}
+
+export function emailChangedNotice(to: string, newEmail: string): MailMessage {
+  return layout({
+    to,
+    subject: "Your Mind Namo email address was changed",
+    template: "email-changed",
+    paragraphs: [
+      `The email address of your Mind Namo account was changed to ${newEmail}.`,
+      "If this wasn't you, reply to this email or contact privacy@mindnamo.com straight away.",
+    ],
+  });
+}
+
+export function passwordChangedNotice(to: string): MailMessage {
+  return layout({
+    to,
+    subject: "Your Mind Namo password was changed",
+    template: "password-changed",
+    paragraphs: [
+      "The password of your Mind Namo account was just changed, and your other sessions were signed out.",
+      "If this wasn't you, reset your password now and contact us.",
+    ],
+  });
+}

@@ -1,0 +1,127 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { unstable_parseMultipartFormData as parseMultipart, unstable_createMemoryUploadHandler as memoryUpload } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { accounts, AVATAR_MAX_BYTES, DomainError, getAvatar, removeAvatar, setAvatar } from "~/core.server";
+import { field, formAction } from "~/utils/forms.server";
+import { accountDeps, requireSession } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Your account — Mind Namo" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const session = await requireSession(request, context);
+  const avatar = await getAvatar(context.services.db.prisma, session.userId);
+  return {
+    user: { name: session.user.name, email: session.user.email, role: session.user.role, verified: Boolean(session.user.emailVerifiedAt) },
+    avatarVersion: avatar ? avatar.updatedAt.getTime() : null,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const session = await requireSession(request, context);
+  const prisma = context.services.db.prisma;
+  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    return formAction(async () => {
+      let form: FormData;
+      try {
+        // Reads at most the cap (plus a little); a larger file is refused without being kept in memory.
+        form = await parseMultipart(request, memoryUpload({ maxPartSize: AVATAR_MAX_BYTES + 1024 }));
+      } catch {
+        throw new DomainError("VALIDATION", "That picture is larger than 5 MB. Please choose a smaller one.", { field: "avatar" });
+      }
+      const file = form.get("avatar");
+      if (!(file instanceof Blob)) throw new DomainError("VALIDATION", "Choose a picture to upload.", { field: "avatar" });
+      await setAvatar(prisma, session.userId, new Uint8Array(await file.arrayBuffer()));
+      return { saved: "Your picture was updated." };
+    });
+  }
+  const form = await request.formData();
+  const intent = field(form, "intent");
+  if (intent === "remove-avatar") {
+    await removeAvatar(prisma, session.userId);
+    return { saved: "Your picture was removed." };
+  }
+  const values = { name: field(form, "name", 200) };
+  return formAction(async () => {
+    await accounts.updateName(accountDeps(context), session, values);
+    return { saved: "Your name was saved." };
+  }, values);
+}
+
+export default function Account() {
+  const { user, avatarVersion } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const errors = actionData && "error" in actionData ? actionData : undefined;
+  const saved = actionData && "saved" in actionData ? actionData.saved : null;
+  return (
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">Your account</h1>
+      {params.get("welcome") ? <Notice>Your email is confirmed. Welcome to Mind Namo, {user.name}.</Notice> : null}
+      {saved ? <Notice>{saved}</Notice> : null}
+      <FormAlert actionData={errors} />
+
+      <section aria-labelledby="profile-title">
+        <h2 id="profile-title">Profile</h2>
+        <Form method="post" className="form" noValidate>
+          <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={user.name} actionData={errors} />
+          <Submit name="intent" value="name" busy="Saving…">
+            Save name
+          </Submit>
+        </Form>
+      </section>
+
+      <section aria-labelledby="picture-title">
+        <h2 id="picture-title">Profile picture</h2>
+        <div className="row">
+          {avatarVersion ? (
+            <img className="avatar" src={`/account/avatar?v=${avatarVersion}`} alt="Your profile picture" width={96} height={96} />
+          ) : (
+            <p className="empty">No picture yet.</p>
+          )}
+        </div>
+        <Form method="post" encType="multipart/form-data" className="form">
+          <Field
+            label="Upload a picture"
+            name="avatar"
+            type="file"
+            accept="image/png,image/jpeg,image/webp"
+            hint="PNG, JPEG or WebP, up to 5 MB. We remove location and camera details from it."
+            actionData={errors}
+          />
+          <Submit busy="Uploading…">Upload picture</Submit>
+        </Form>
+        {avatarVersion ? (
+          <Form method="post">
+            <Submit className="button secondary" name="intent" value="remove-avatar" busy="Removing…">
+              Remove picture
+            </Submit>
+          </Form>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="signin-title">
+        <h2 id="signin-title">Sign-in and security</h2>
+        <p>
+          Email: <strong data-testid="account-email">{user.email}</strong>
+        </p>
+        <ul className="links">
+          <li>
+            <Link to="/account/email">Change email</Link>
+          </li>
+          <li>
+            <Link to="/account/password">Change password</Link>
+          </li>
+          <li>
+            <Link to="/account/sessions">Devices and sessions</Link>
+          </li>
+        </ul>
+        <Form method="post" action="/logout">
+          <Submit className="button secondary" busy="Signing out…">
+            Sign out
+          </Submit>
+        </Form>
+      </section>
+    </section>
+  );
+}

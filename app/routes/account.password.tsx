@@ -1,0 +1,58 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData } from "@remix-run/react";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { accounts } from "~/core.server";
+import { field, formAction } from "~/utils/forms.server";
+import { accountDeps, requireFreshSession } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Change your password — Mind Namo" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireFreshSession(request, context);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const session = await requireFreshSession(request, context);
+  const form = await request.formData();
+  return formAction(async () => {
+    const { endedSessions } = await accounts.changePassword(accountDeps(context), session, { password: field(form, "password", 200) });
+    return { changed: true as const, endedSessions };
+  });
+}
+
+export default function ChangePassword() {
+  const actionData = useActionData<typeof action>();
+  const errors = actionData && "error" in actionData ? actionData : undefined;
+  return (
+    <section aria-labelledby="title">
+      <h1 id="title">Change your password</h1>
+      {actionData && "changed" in actionData ? (
+        <Notice>
+          Your password was changed.{" "}
+          {actionData.endedSessions > 0 ? `${actionData.endedSessions} other session(s) were signed out.` : "No other sessions were open."}
+        </Notice>
+      ) : (
+        <Form method="post" className="form" noValidate>
+          <p className="lead">Changing your password signs you out everywhere else.</p>
+          <FormAlert actionData={errors} />
+          <Field
+            label="New password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            maxLength={128}
+            hint="8 to 128 characters."
+            actionData={errors}
+          />
+          <Submit busy="Saving…">Change password</Submit>
+        </Form>
+      )}
+      <p>
+        <Link to="/account">Back to your account</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Notice, Submit } from "~/components/forms";
+import { invalidateUserSessions, listUserSessions, revokeOwnSession } from "~/core.server";
+import { field } from "~/utils/forms.server";
+import { requireSession } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Devices and sessions — Mind Namo" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const session = await requireSession(request, context);
+  const sessions = await listUserSessions(context.services.db.prisma, session.userId);
+  return {
+    sessions: sessions.map((s) => ({
+      ...s,
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
+      current: s.id === session.id,
+    })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const session = await requireSession(request, context);
+  const form = await request.formData();
+  const prisma = context.services.db.prisma;
+  if (field(form, "intent") === "revoke-others") {
+    const n = await invalidateUserSessions(prisma, session.userId, session.id);
+    return { message: n === 0 ? "No other sessions were open." : `Signed out ${n} other session(s).` };
+  }
+  const id = field(form, "sessionId", 64);
+  if (id === session.id) return { message: "To end this session, use Sign out." };
+  // Scoped by owner: another person's session id does nothing.
+  const ok = await revokeOwnSession(prisma, session.userId, id);
+  return { message: ok ? "That session was signed out." : "That session had already ended." };
+}
+
+const fmt = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
+
+export default function Sessions() {
+  const { sessions } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">Devices and sessions</h1>
+      <p className="lead">Where your account is signed in. We keep this device information to protect your account.</p>
+      {actionData?.message ? <Notice>{actionData.message}</Notice> : null}
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Your active sessions</caption>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">IP address</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr key={s.id} data-testid="session-row">
+                <td>
+                  {s.browser ?? "Unknown browser"} on {s.os ?? "unknown system"}
+                  {s.device ? ` · ${s.device}` : ""}
+                  {s.current ? <strong> (this device)</strong> : null}
+                </td>
+                <td>{s.ip ?? "—"}</td>
+                <td>{fmt(s.createdAt)}</td>
+                <td>{fmt(s.lastSeenAt)}</td>
+                <td>
+                  {s.current ? null : (
+                    <Form method="post">
+                      <input type="hidden" name="sessionId" value={s.id} />
+                      <Submit className="button secondary" name="intent" value="revoke" busy="Signing out…">
+                        Sign out
+                      </Submit>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {sessions.length > 1 ? (
+        <Form method="post">
+          <Submit className="button danger" name="intent" value="revoke-others" busy="Signing out…">
+            Sign out all other sessions
+          </Submit>
+        </Form>
+      ) : null}
+      <p>
+        <Link to="/account">Back to your account</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { accounts } from "~/core.server";
+import { field, formAction } from "~/utils/forms.server";
+import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in with a code — Mind Namo" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getSession(request, context)) throw redirect(safeNext(new URL(request.url).searchParams.get("next")));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const email = field(form, "email", 300);
+  const deps = accountDeps(context);
+  if (field(form, "intent") === "send") {
+    return formAction(async () => {
+      await accounts.requestLoginCode(deps, { email }, requester(request, context));
+      return { step: "code" as const, values: { email } };
+    }, { email });
+  }
+  return formAction(async () => {
+    const session = await accounts.signInWithCode(deps, { email, code: field(form, "code", 40) }, requester(request, context));
+    return redirect(safeNext(form.get("next")), { headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) } });
+  }, { email });
+}
+
+export default function LoginWithCode() {
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const next = params.get("next") ?? "";
+  const errors = actionData && "error" in actionData ? actionData : undefined;
+  const codeStep = (actionData && "step" in actionData) || (errors && errors.field === "code");
+  const email = actionData?.values?.email ?? "";
+  return (
+    <section aria-labelledby="title">
+      <h1 id="title">Sign in with a code</h1>
+      {codeStep ? (
+        <>
+          <Notice>
+            If <strong>{email}</strong> has an account, we sent it an 8-digit sign-in code. It is valid for 10 minutes.
+          </Notice>
+          <Form method="post" className="form" noValidate>
+            <FormAlert actionData={errors} />
+            <input type="hidden" name="email" value={email} />
+            <input type="hidden" name="next" value={next} />
+            <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={12} actionData={errors} autoFocus />
+            <Submit busy="Checking…">Sign in</Submit>
+          </Form>
+          <Form method="post" className="form">
+            <input type="hidden" name="email" value={email} />
+            <Submit className="link-button" name="intent" value="send" busy="Sending…">
+              Send me a new code
+            </Submit>
+          </Form>
+        </>
+      ) : (
+        <Form method="post" className="form" noValidate>
+          <p className="lead">We'll email you a one-time code. No password needed.</p>
+          <FormAlert actionData={errors} />
+          <Field label="Email" name="email" type="email" autoComplete="email" required actionData={errors} />
+          <Submit name="intent" value="send" busy="Sending…">
+            Email me a code
+          </Submit>
+        </Form>
+      )}
+      <p>
+        <Link to="/login">Sign in with your password instead</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { accounts } from "~/core.server";
+import { field, formAction } from "~/utils/forms.server";
+import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in — Mind Namo" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getSession(request, context)) throw redirect(safeNext(new URL(request.url).searchParams.get("next")));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const values = { email: field(form, "email", 300) };
+  const next = safeNext(form.get("next"));
+  return formAction(async () => {
+    const result = await accounts.signInWithPassword(accountDeps(context), { ...values, password: field(form, "password", 200) }, requester(request, context));
+    if (result.kind === "verify-email") return redirect(`/verify?email=${encodeURIComponent(result.email)}`);
+    return redirect(next, { headers: { "Set-Cookie": sessionCookie(context, result.session.token, result.session.absoluteExpiresAt) } });
+  }, values);
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const next = params.get("next") ?? "";
+  return (
+    <section aria-labelledby="title">
+      <h1 id="title">Sign in</h1>
+      {params.get("reset") ? <Notice>Your password was changed and every session was signed out. Sign in with your new password.</Notice> : null}
+      <Form method="post" className="form" noValidate>
+        <FormAlert actionData={actionData} />
+        <input type="hidden" name="next" value={next} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required actionData={actionData} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required actionData={actionData} />
+        <Submit busy="Signing in…">Sign in</Submit>
+      </Form>
+      <ul className="links">
+        <li>
+          <Link to={`/login/code${next ? `?next=${encodeURIComponent(next)}` : ""}`}>Email me a sign-in code instead</Link>
+        </li>
+        <li>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </li>
+        <li>
+          New here? <Link to="/signup">Create an account</Link>
+        </li>
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+// Turning domain errors into answers a form can show: each edge converts a DomainError once.
+import { data } from "@remix-run/node";
+import { isDomainError } from "~/core.server";
+
+export type FormError = { error: string; field?: string; values?: Record<string, string> };
+
+const statusOf: Record<string, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  PRECONDITION: 403,
+};
+
+/** Runs an action body; a DomainError becomes a 4xx with the message and the (non-secret) values typed. */
+export async function formAction<T>(fn: () => Promise<T>, values: Record<string, string> = {}) {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isDomainError(error)) {
+      const headers: HeadersInit = error.details?.retryAfterSeconds ? { "Retry-After": String(error.details.retryAfterSeconds) } : {};
+      return data<FormError>(
+        { error: error.message, field: error.details?.field, values },
+        { status: statusOf[error.code] ?? 400, headers },
+      );
+    }
+    throw error;
+  }
+}
+
+export function field(form: FormData, name: string, max = 1000): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value.slice(0, max) : "";
+}
