@@ -35,6 +35,6 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(E2E_PORT) },
+    env: { PORT: String(E2E_PORT), LOG_LEVEL: "warn" },
   },
 });

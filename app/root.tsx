@@ -23,7 +23,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { viewer: session ? { name: session.user.name.split(" ")[0] ?? session.user.name } : null };
 }
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [
   { title: "Mind Namo — talk to someone who understands" },
