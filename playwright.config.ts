@@ -35,6 +35,6 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(E2E_PORT), LOG_LEVEL: "warn" },
+    env: { PORT: String(E2E_PORT), LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn" },
   },
 });

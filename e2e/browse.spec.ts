@@ -1,10 +1,11 @@
+import { open } from "./helpers.ts";
 import { expect, test } from "@playwright/test";
 import { OutboxMailer } from "../core/mail/index.ts";
 import { welcomeEmail } from "../core/mail/templates.ts";
 import { E2E_OUTBOX_DIR } from "./env.ts";
 
 test("a visitor sees topics and experts, and filters the directory", async ({ page }) => {
-  await page.goto("/");
+  await open(page, "/");
   await expect(page.getByRole("heading", { level: 1, name: "Talk to someone who understands" })).toBeVisible();
   const topics = page.getByTestId("categories").getByRole("listitem");
   expect(await topics.count()).toBeGreaterThanOrEqual(8);
@@ -21,7 +22,7 @@ test("a visitor sees topics and experts, and filters the directory", async ({ pa
 });
 
 test("the keyboard reaches the main content first", async ({ page }) => {
-  await page.goto("/");
+  await open(page, "/");
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
 });
@@ -29,7 +30,7 @@ test("the keyboard reaches the main content first", async ({ page }) => {
 test("a mail in outbox mode appears on the outbox page", async ({ page }) => {
   const to = `e2e-${Date.now()}@example.com`;
   await new OutboxMailer(E2E_OUTBOX_DIR, "test@mindnamo.test").send(welcomeEmail(to, "Eve"));
-  await page.goto("/dev/outbox");
+  await open(page, "/dev/outbox");
   const item = page.getByRole("listitem").filter({ hasText: to });
   await expect(item).toBeVisible();
   await item.getByText("Show message").click();
@@ -37,7 +38,7 @@ test("a mail in outbox mode appears on the outbox page", async ({ page }) => {
 });
 
 test("the privacy policy is published", async ({ page }) => {
-  await page.goto("/");
+  await open(page, "/");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Privacy" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Privacy policy" })).toBeVisible();
   await expect(page.getByText("We do not sell or rent your data")).toBeVisible();

@@ -28,7 +28,7 @@ export function requestLogger(logger: Logger): RequestHandler {
         msg: "request",
         requestId,
         method: req.method,
-        path: req.path,
+        path: req.originalUrl.split("?")[0],
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
       });

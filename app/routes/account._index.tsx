@@ -3,8 +3,10 @@ import { unstable_parseMultipartFormData as parseMultipart, unstable_createMemor
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts, AVATAR_MAX_BYTES, DomainError, getAvatar, removeAvatar, setAvatar } from "~/core.server";
-import { field, formAction } from "~/utils/forms.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, requireSession } from "~/utils/session.server";
+
+export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Your account — Mind Namo" }];
 

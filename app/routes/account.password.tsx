@@ -2,8 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
-import { field, formAction } from "~/utils/forms.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, requireFreshSession } from "~/utils/session.server";
+
+export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Change your password — Mind Namo" }];
 

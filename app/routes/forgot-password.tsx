@@ -2,8 +2,10 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
-import { field, formAction } from "~/utils/forms.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, requester } from "~/utils/session.server";
+
+export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Reset your password — Mind Namo" }];
 

@@ -3,8 +3,10 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
-import { field, formAction } from "~/utils/forms.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
+
+export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in with a code — Mind Namo" }];
 

@@ -3,8 +3,10 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormAlert, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
-import { field, formAction } from "~/utils/forms.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, clearSessionCookie, requester } from "~/utils/session.server";
+
+export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password — Mind Namo" }, { name: "referrer", content: "no-referrer" }];
 

@@ -1,5 +1,5 @@
 // Turning domain errors into answers a form can show: each edge converts a DomainError once.
-import { data } from "@remix-run/node";
+import { data, type HeadersFunction } from "@remix-run/node";
 import { isDomainError } from "~/core.server";
 
 export type FormError = { error: string; field?: string; values?: Record<string, string> };
@@ -29,6 +29,17 @@ export async function formAction<T>(fn: () => Promise<T>, values: Record<string,
     throw error;
   }
 }
+
+/**
+ * A route's `headers` export for its form actions. On a document request Remix keeps only Set-Cookie from an
+ * action's headers unless the route exports `headers`; with this, a 429 keeps its Retry-After.
+ */
+export const formHeaders: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 export function field(form: FormData, name: string, max = 1000): string {
   const value = form.get(name);

@@ -43,6 +43,8 @@ export async function getSession(request: Request, context: AppLoadContext): Pro
 /** Only a path on our own site: never an open redirect. */
 export function safeNext(value: FormDataEntryValue | string | null | undefined, fallback = "/account"): string {
   if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  // Browsers drop tabs and newlines from URLs: "/\t/evil.example" would become "//evil.example", another site.
+  if (/[\u0000-\u001f\u007f]/.test(value)) return fallback;
   return value.slice(0, 512);
 }
 
