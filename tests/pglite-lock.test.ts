@@ -15,7 +15,7 @@ function secondProcess() {
   });
 }
 
-describe("embedded database: one process only", () => {
+describe("embedded database: one process only", { timeout: 90_000 }, () => {
   it("refuses a second process with a clear message, and no write is lost", async () => {
     const db = await openDatabase({ kind: "embedded", dir });
     await db.migrate();

@@ -8,7 +8,12 @@ export type DomainErrorCode =
   | "RATE_LIMITED"
   | "PRECONDITION";
 
+// A registered symbol, not `instanceof`: the Remix build bundles its own copy of this module, while the server's
+// services (the rate limiter) throw errors made by the source copy; both must be recognised.
+const DOMAIN_ERROR: unique symbol = Symbol.for("mindnamo.DomainError");
+
 export class DomainError extends Error {
+  readonly [DOMAIN_ERROR] = true;
   constructor(
     public readonly code: DomainErrorCode,
     message: string,
@@ -19,7 +24,8 @@ export class DomainError extends Error {
   }
 }
 
-export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+export const isDomainError = (e: unknown): e is DomainError =>
+  typeof e === "object" && e !== null && (e as { [DOMAIN_ERROR]?: unknown })[DOMAIN_ERROR] === true;
 
 /** Prisma's unique-violation code. P2002 carries no reliable meta.target across backends: branch on code only. */
 export function isUniqueViolation(error: unknown): boolean {
