@@ -1,3 +1,5 @@
+import { Link } from "@remix-run/react";
+
 export interface ExpertSummary {
   id: string;
   slug: string;
@@ -10,7 +12,9 @@ export interface ExpertSummary {
 export function ExpertCard({ expert }: { expert: ExpertSummary }) {
   return (
     <article className="card" aria-labelledby={`expert-${expert.id}`}>
-      <h3 id={`expert-${expert.id}`}>{expert.name}</h3>
+      <h3 id={`expert-${expert.id}`}>
+        <Link to={`/experts/${expert.slug}`}>{expert.name}</Link>
+      </h3>
       <p>{expert.headline}</p>
       <p>
         <span className="visually-hidden">Languages: </span>

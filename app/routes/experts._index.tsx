@@ -1,63 +1,106 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { listCategories, listPublishedExperts } from "~/core.server";
 import { ExpertCard } from "~/components/ExpertCard";
+import { listCategories, listExpertLanguages, listPublishedExperts } from "~/core.server";
 
 export const meta: MetaFunction = () => [{ title: "Experts — Mind Namo" }];
 
 const PAGE_SIZE = 12;
 const querySchema = z.object({
-  category: z
-    .string()
-    .regex(/^[a-z0-9-]{1,60}$/)
-    .optional()
-    .catch(undefined),
+  q: z.string().trim().max(100).catch(""),
+  category: z.string().regex(/^[a-z0-9-]{1,60}$/).optional().catch(undefined),
+  language: z.string().trim().min(2).max(40).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1000).catch(1),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  // Public page: no session needed.
+  // Public page: no session needed, nothing personal is read.
   const url = new URL(request.url);
-  const query = querySchema.parse(Object.fromEntries(url.searchParams));
+  const query = querySchema.parse({
+    q: url.searchParams.get("q") ?? "",
+    category: url.searchParams.get("category") || undefined,
+    language: url.searchParams.get("language") || undefined,
+    page: url.searchParams.get("page") ?? 1,
+  });
   const prisma = context.services.db.prisma;
-  const [categories, result] = await Promise.all([
+  const [categories, languages, result] = await Promise.all([
     listCategories(prisma),
+    listExpertLanguages(prisma),
     listPublishedExperts(prisma, {
+      q: query.q || undefined,
       categorySlug: query.category,
+      language: query.language,
       take: PAGE_SIZE,
       skip: (query.page - 1) * PAGE_SIZE,
     }),
   ]);
-  return { categories, ...result, page: query.page, pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)), category: query.category ?? "" };
+  return {
+    categories,
+    languages,
+    ...result,
+    page: query.page,
+    pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
+    filters: { q: query.q, category: query.category ?? "", language: query.language ?? "" },
+  };
 }
 
 export default function Experts() {
-  const { categories, experts, total, page, pages, category } = useLoaderData<typeof loader>();
-  const current = categories.find((c) => c.slug === category);
-  const pageLink = (p: number) => `?${new URLSearchParams({ ...(category ? { category } : {}), page: String(p) })}`;
+  const { categories, languages, experts, total, page, pages, filters } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const loading = navigation.state === "loading" && navigation.location.pathname === "/experts";
+  const current = categories.find((c) => c.slug === filters.category);
+  const pageLink = (p: number) =>
+    `?${new URLSearchParams({
+      ...(filters.q ? { q: filters.q } : {}),
+      ...(filters.category ? { category: filters.category } : {}),
+      ...(filters.language ? { language: filters.language } : {}),
+      page: String(p),
+    })}`;
   return (
     <>
       <h1>{current ? `Experts in ${current.name}` : "All experts"}</h1>
-      <Form method="get" className="filters" aria-label="Filter experts">
-        <label htmlFor="category">Topic</label>{" "}
-        <select id="category" name="category" defaultValue={category}>
-          <option value="">All topics</option>
-          {categories.map((c) => (
-            <option key={c.id} value={c.slug}>
-              {c.name}
-            </option>
-          ))}
-        </select>{" "}
+      <Form method="get" className="filters" aria-label="Find an expert">
+        <div className="field">
+          <label htmlFor="q">Search</label>
+          <input id="q" name="q" type="search" defaultValue={filters.q} placeholder="Name or keyword, e.g. sleep, panic" maxLength={100} />
+        </div>
+        <div className="field">
+          <label htmlFor="category">Topic</label>
+          <select id="category" name="category" defaultValue={filters.category}>
+            <option value="">All topics</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.slug}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="language">Language</label>
+          <select id="language" name="language" defaultValue={filters.language}>
+            <option value="">Any language</option>
+            {languages.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit" className="button">
           Show experts
         </button>
       </Form>
-      <p aria-live="polite">
-        {total} {total === 1 ? "expert" : "experts"}
+      <p aria-live="polite" className={loading ? "loading" : undefined}>
+        {loading ? "Searching…" : `${total} ${total === 1 ? "expert" : "experts"}`}
       </p>
       {experts.length === 0 ? (
-        <p className="empty">No experts match this topic yet. Try another topic.</p>
+        <div className="empty">
+          <p>No experts match these filters yet.</p>
+          <p>
+            <Link to="/experts">Show all experts</Link>
+          </p>
+        </div>
       ) : (
         <ul className="grid" data-testid="experts">
           {experts.map((e) => (

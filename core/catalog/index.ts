@@ -120,36 +120,111 @@ const publicExpertSelect = {
   categories: { select: { category: { select: { slug: true, name: true } } } },
 } as const;
 
-export async function listPublishedExperts(
-  db: PrismaClient,
-  opts: { categorySlug?: string; take?: number; skip?: number } = {},
-) {
+export const expertSearchSchema = z.object({
+  q: z.string().trim().max(100).optional(),
+  categorySlug: slugSchema.optional(),
+  language: z.string().trim().min(2).max(40).optional(),
+  take: z.number().int().min(1).max(100).default(24),
+  skip: z.number().int().min(0).max(100_000).default(0),
+});
+
+/**
+ * Published experts, filtered by topic, language and a name/keyword search, paginated. Two queries whatever the
+ * number of experts (a count and one page with its relations): no N+1.
+ */
+export async function listPublishedExperts(db: PrismaClient, input: z.input<typeof expertSearchSchema> = {}) {
+  const opts = expertSearchSchema.parse(input);
+  const words = (opts.q ?? "").split(/\s+/).filter((w) => w.length > 0).slice(0, 5);
   const where = {
     published: true,
     user: { status: "ACTIVE" as const },
     ...(opts.categorySlug ? { categories: { some: { category: { slug: opts.categorySlug } } } } : {}),
+    ...(opts.language ? { languages: { has: opts.language } } : {}),
+    ...(words.length > 0
+      ? {
+          AND: words.map((w) => ({
+            OR: [
+              { user: { name: { contains: w, mode: "insensitive" as const } } },
+              { headline: { contains: w, mode: "insensitive" as const } },
+              { bio: { contains: w, mode: "insensitive" as const } },
+            ],
+          })),
+        }
+      : {}),
   };
   const [total, experts] = await Promise.all([
     db.expertProfile.count({ where }),
     db.expertProfile.findMany({
       where,
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: Math.min(opts.take ?? 24, 100),
-      skip: opts.skip ?? 0,
+      take: opts.take,
+      skip: opts.skip,
       select: publicExpertSelect,
     }),
   ]);
+  return { total, experts: experts.map(toPublicExpert) };
+}
+
+type PublicExpertRow = {
+  id: string;
+  slug: string;
+  headline: string;
+  languages: string[];
+  timezone: string;
+  sessionMinutes: number;
+  user: { name: string };
+  categories: { category: { slug: string; name: string } }[];
+};
+
+function toPublicExpert(e: PublicExpertRow) {
   return {
-    total,
-    experts: experts.map((e) => ({
-      id: e.id,
-      slug: e.slug,
-      name: e.user.name,
-      headline: e.headline,
-      languages: e.languages,
-      timezone: e.timezone,
-      sessionMinutes: e.sessionMinutes,
-      categories: e.categories.map((c) => c.category),
-    })),
+    id: e.id,
+    slug: e.slug,
+    name: e.user.name,
+    headline: e.headline,
+    languages: e.languages,
+    timezone: e.timezone,
+    sessionMinutes: e.sessionMinutes,
+    categories: e.categories.map((c) => c.category),
   };
+}
+
+/** The languages published experts speak, for the directory filter. */
+export async function listExpertLanguages(db: PrismaClient): Promise<string[]> {
+  const rows = await db.expertProfile.findMany({ where: { published: true }, select: { languages: true } });
+  return [...new Set(rows.flatMap((r) => r.languages))].sort((a, b) => a.localeCompare(b));
+}
+
+/** One published expert's public profile, or null (unpublished experts do not exist for the public). */
+export async function getPublishedExpert(db: PrismaClient, slug: string) {
+  if (!slugSchema.safeParse(slug).success) return null;
+  const e = await db.expertProfile.findFirst({
+    where: { slug, published: true, user: { status: "ACTIVE" } },
+    select: {
+      ...publicExpertSelect,
+      bio: true,
+      userId: true,
+      minNoticeHours: true,
+      cancelWindowHours: true,
+      user: { select: { name: true, avatar: { select: { updatedAt: true } } } },
+    },
+  });
+  if (!e) return null;
+  return {
+    ...toPublicExpert(e),
+    bio: e.bio,
+    minNoticeHours: e.minNoticeHours,
+    cancelWindowHours: e.cancelWindowHours,
+    photoVersion: e.user.avatar ? e.user.avatar.updatedAt.getTime() : null,
+  };
+}
+
+/** A published expert's photo (experts' photos are part of their public profile). */
+export async function getExpertPhoto(db: PrismaClient, slug: string) {
+  if (!slugSchema.safeParse(slug).success) return null;
+  const e = await db.expertProfile.findFirst({
+    where: { slug, published: true, user: { status: "ACTIVE" } },
+    select: { user: { select: { avatar: { select: { data: true, updatedAt: true } } } } },
+  });
+  return e?.user.avatar ?? null;
 }
