@@ -137,7 +137,8 @@ describe("request logs", () => {
     const res = await fetch(`${srv.url}/experts?token=secret-value-123`, { headers: { cookie: "sid=cookie-secret-456" } });
     const id = res.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    await new Promise((r) => setTimeout(r, 20));
+    // The line is written when the response finishes, which can be just after the client has it.
+    await expect.poll(() => srv.logs.find((l) => l.requestId === id), { timeout: 5_000 }).toBeTruthy();
     const line = srv.logs.find((l) => l.requestId === id);
     expect(line).toMatchObject({ msg: "request", method: "GET", path: "/experts", status: 200 });
     const all = JSON.stringify(srv.logs);
