@@ -113,9 +113,7 @@ export default function Experts() {
       {pages > 1 && (
         <nav className="pagination" aria-label="Pages">
           {page > 1 ? <Link to={pageLink(page - 1)}>Previous</Link> : null}
-          <span>
-            Page {page} of {pages}
-          </span>
+          <span>{`Page ${page} of ${pages}`}</span>
           {page < pages ? <Link to={pageLink(page + 1)}>Next</Link> : null}
         </nav>
       )}

@@ -1,0 +1,33 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+describe("the server process", () => {
+  it("starts on the embedded database, then shuts down gracefully on SIGTERM and releases the data directory", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-shutdown-"));
+    const port = 3200 + Math.floor(Math.random() * 500);
+    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO_DATA: "never", DATABASE_URL: "", LOG_LEVEL: "warn", NODE_ENV: "development" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await expect
+        .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status, { timeout: 60_000, interval: 250 })
+        .toBe(200);
+      expect(output).toContain(`Mind Namo is running at http://localhost:${port}`);
+      expect(fs.existsSync(path.join(dataDir, "pglite", "mindnamo.lock"))).toBe(true);
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(fs.existsSync(path.join(dataDir, "pglite", "mindnamo.lock"))).toBe(false);
+    } finally {
+      child.kill("SIGKILL");
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
