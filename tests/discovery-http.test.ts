@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createExpert } from "../core/catalog/index.ts";
 import { setAvatar } from "../core/identity/avatar.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -42,8 +43,18 @@ describe("expert directory", () => {
   });
 
   it("paginates", async () => {
+    // 12 seeded experts fill one page; a 13th makes a second.
+    await createExpert(srv.running.services.db.prisma, {
+      email: "thirteenth@experts.example", name: "Theo Thirteen", slug: "theo-thirteen", headline: "Counsellor for exam stress",
+      bio: "I help students and their families through exam seasons with practical, calm routines.", languages: ["English"],
+      timezone: "Asia/Kolkata", categorySlugs: ["anxiety"], published: true,
+    });
+    const first = await page("/experts");
+    expect(first.html).toContain("Page 1 of 2");
+    expect(first.html).toContain("13 experts");
     const { html } = await page("/experts?page=2");
     expect(html).toContain("Page 2 of 2");
+    expect(html).toContain("Theo Thirteen");
   });
 });
 
