@@ -1,0 +1,56 @@
+// The job queue: pg-boss on the product's own PostgreSQL (server or embedded PGlite), not a home-made loop.
+// Jobs survive restarts, run with retries, and can start later (reminders). pg-boss 10 declares Node >= 20.
+// On PGlite (one connection, one process) pg-boss talks through `executeSql`; on the server through the pool.
+import PgBoss from "pg-boss";
+
+export interface SqlRunner {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Promise<void>;
+
+export interface JobQueue {
+  /** Enqueues a job; `startAfter` delays it; the same `singletonKey` is queued once. */
+  send<T extends object>(name: string, data: T, opts?: { startAfter?: Date; singletonKey?: string; retryLimit?: number }): Promise<string | null>;
+  work<T>(name: string, handler: JobHandler<T>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const QUEUES = ["mail.send", "booking.reminder"] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export async function startJobQueue(
+  runner: SqlRunner,
+  opts: { onError: (error: unknown) => void; pollingIntervalSeconds?: number; supervise?: boolean },
+): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: { executeSql: (text: string, values?: unknown[]) => runner.executeSql(text, values) },
+    schema: "pgboss",
+    supervise: opts.supervise ?? true,
+    schedule: false,
+  });
+  boss.on("error", opts.onError);
+  await boss.start();
+  for (const name of QUEUES) {
+    if (!(await boss.getQueue(name))) await boss.createQueue(name);
+  }
+  const polling = opts.pollingIntervalSeconds ?? 2;
+  return {
+    async send(name, data, o = {}) {
+      return boss.send(name, data, {
+        startAfter: o.startAfter,
+        singletonKey: o.singletonKey,
+        retryLimit: o.retryLimit ?? 5,
+        retryBackoff: true,
+      });
+    },
+    async work(name, handler) {
+      await boss.work(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data as never, { id: job.id, name: job.name });
+      });
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
