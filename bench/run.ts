@@ -1,0 +1,137 @@
+// `npm run bench`: builds and starts the production server on a fresh embedded database with demo data, starts a
+// bare node:http server, and drives both with autocannon at a fixed concurrency. Prints requests/second, p50/p99
+// latency and the server's peak memory per page, and each page's throughput as a share of the baseline. Results
+// go to bench/results/latest.json; the previous run is kept as previous.json and compared.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
+const root = path.resolve(import.meta.dirname, "..");
+const resultsDir = path.join(root, "bench/results");
+
+interface Row {
+  name: string;
+  path: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  peakRssMb: number;
+  shareOfBaseline?: number;
+}
+
+function peakRssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return NaN;
+  }
+}
+
+async function waitFor(url: string, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function measure(name: string, url: string, pid: number): Promise<Row> {
+  // Warm up (first renders, caches), then measure.
+  await autocannon({ url, connections: 10, duration: 1 });
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+  return {
+    name,
+    path: new URL(url).pathname + new URL(url).search,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    peakRssMb: peakRssMb(pid),
+  };
+}
+
+function stop(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+async function main() {
+  if (!process.argv.includes("--no-build")) execFileSync(path.join(root, "node_modules/.bin/remix"), ["build"], { cwd: root, stdio: "inherit" });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-bench-"));
+  const appPort = 3300 + Math.floor(Math.random() * 300);
+  const basePort = appPort + 400;
+  const app = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(appPort),
+      DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      APP_URL: `http://localhost:${appPort}`,
+      SESSION_SECRET: "bench-".repeat(8),
+      MAIL_TRANSPORT: "outbox",
+      LOG_LEVEL: "silent",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const baseline = spawn(process.execPath, [path.join(root, "bench/baseline.mjs"), String(basePort)], { stdio: ["ignore", "ignore", "inherit"] });
+  try {
+    await waitFor(`http://127.0.0.1:${appPort}/healthz`);
+    await waitFor(`http://127.0.0.1:${basePort}/`);
+    const slug = "amara-okafor";
+    const rows: Row[] = [];
+    rows.push(await measure("baseline (node:http)", `http://127.0.0.1:${basePort}/`, baseline.pid!));
+    for (const [name, p] of [
+      ["home", "/"],
+      ["directory", "/experts"],
+      ["directory (filtered)", "/experts?category=anxiety&language=English"],
+      ["expert profile", `/experts/${slug}`],
+    ] as const) {
+      rows.push(await measure(name, `http://127.0.0.1:${appPort}${p}`, app.pid!));
+    }
+    const base = rows[0]!.rps;
+    for (const r of rows) r.shareOfBaseline = Math.round((r.rps / base) * 1000) / 10;
+
+    const previousFile = path.join(resultsDir, "latest.json");
+    const previous = fs.existsSync(previousFile) ? (JSON.parse(fs.readFileSync(previousFile, "utf8")) as { rows: Row[] }) : null;
+    console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION} s per target, ${os.cpus().length} cores, node ${process.version}\n`);
+    console.log("target                      req/s     p50 ms  p99 ms  share   peak RSS  vs previous");
+    for (const r of rows) {
+      const prev = previous?.rows.find((p) => p.name === r.name);
+      const delta = prev ? `${r.rps >= prev.rps ? "+" : ""}${Math.round(((r.rps - prev.rps) / prev.rps) * 100)}% req/s` : "—";
+      console.log(
+        `${r.name.padEnd(26)} ${String(r.rps).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(7)} ${`${r.shareOfBaseline}%`.padStart(7)} ${`${r.peakRssMb} MB`.padStart(9)}  ${delta}${r.errors || r.non2xx ? `  (${r.errors} errors, ${r.non2xx} non-2xx)` : ""}`,
+      );
+    }
+    fs.mkdirSync(resultsDir, { recursive: true });
+    if (previous) fs.copyFileSync(previousFile, path.join(resultsDir, "previous.json"));
+    fs.writeFileSync(previousFile, JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, seconds: DURATION, rows }, null, 2));
+    console.log(`\nResults: bench/results/latest.json${previous ? " (previous run: bench/results/previous.json)" : ""}`);
+  } finally {
+    await Promise.all([stop(app), stop(baseline)]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
