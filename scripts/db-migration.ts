@@ -15,9 +15,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter, SchemasContainer } from "@prisma/schema-engine-wasm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { pgliteExtensions } from "../core/db/client.ts";
 import { applyMigrations, pgliteExecutor } from "../core/db/migrate.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -60,7 +61,7 @@ async function openEngine(db: PGlite, schema: SchemasContainer): Promise<SchemaE
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
 
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(db));
+  const adapter = bindMigrationAwareSqlAdapterFactory(withExtensionsInShadow(new PrismaPGlite(db)));
   const log = (message: string) => {
     if (verbose) console.error(`[schema-engine] ${message}`);
   };
@@ -69,6 +70,20 @@ async function openEngine(db: PGlite, schema: SchemasContainer): Promise<SchemaE
     log,
     adapter,
   );
+}
+
+/**
+ * pglite-prisma-adapter's shadow database is a bare `new PGlite()`, which cannot replay a migration that creates
+ * an extension (btree_gist for the bookings' exclusion constraint): give the shadow the same extensions as the
+ * product's PGlite (core/db/client.ts).
+ */
+function withExtensionsInShadow(factory: PrismaPGlite): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => factory.connect(),
+    connectToShadowDb: () => new PrismaPGlite(new PGlite({ extensions: pgliteExtensions })).connect(),
+  };
 }
 
 /** Engine calls reject with a JS value that is not always an Error: make the message readable. */
@@ -140,7 +155,7 @@ function modelTables(schema: SchemasContainer): string[] {
  * fails with "shadow DB must be provided through an external factory" (the engine sets the shadow up there).
  */
 async function migratedEngine(dir: string, schema: SchemasContainer) {
-  const db = new PGlite();
+  const db = new PGlite({ extensions: pgliteExtensions });
   await applyMigrations(pgliteExecutor(db), { migrationsDir: dir });
   const engine = await openEngine(db, schema);
   const list = migrationsList(dir);

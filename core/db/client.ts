@@ -2,6 +2,7 @@
 // PGlite under DATA_DIR (or in memory for tests). Both give the same Prisma client over a driver adapter.
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -32,6 +33,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Extensions the migrations create (btree_gist: the bookings' exclusion constraint). A PostgreSQL server ships
+ * them as contrib; PGlite must be given their bundles when it starts. */
+export const pgliteExtensions = { btree_gist };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "server") {
@@ -64,14 +69,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     lock = lockDataDir(target.dir);
     try {
       fs.mkdirSync(target.dir, { recursive: true });
-      pglite = new PGlite(target.dir);
+      pglite = new PGlite(target.dir, { extensions: pgliteExtensions });
       await pglite.waitReady;
     } catch (error) {
       lock.release();
       throw error;
     }
   } else {
-    pglite = new PGlite();
+    pglite = new PGlite({ extensions: pgliteExtensions });
     await pglite.waitReady;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });

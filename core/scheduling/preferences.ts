@@ -1,0 +1,73 @@
+// Wellness preferences (privacy promise P2): which topics a signed-in user browsed and which experts they engaged
+// with, counted, to recommend topics and experts. The user can see them and clear them at any time; they belong
+// in the user's data export. Nothing else is recorded (no pages, times of day, or search words).
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { WellnessPreferenceKind } from "../generated/prisma/enums.ts";
+import { isUniqueViolation } from "../errors/index.ts";
+
+export type PreferenceTarget = { kind: "CATEGORY_BROWSED"; categoryId: string } | { kind: "EXPERT_ENGAGED"; expertId: string };
+
+/** Counts one more visit to a topic or engagement with an expert (one row per user and target). */
+export async function recordPreference(db: PrismaClient, userId: string, target: PreferenceTarget, now: Date = new Date()): Promise<void> {
+  const where =
+    target.kind === "CATEGORY_BROWSED"
+      ? { userId_kind_categoryId: { userId, kind: target.kind, categoryId: target.categoryId } }
+      : { userId_kind_expertId: { userId, kind: target.kind, expertId: target.expertId } };
+  const upsert = () =>
+    db.wellnessPreference.upsert({
+      where,
+      create: { userId, ...target, count: 1, lastAt: now },
+      update: { count: { increment: 1 }, lastAt: now },
+      select: { id: true },
+    });
+  try {
+    await upsert();
+  } catch (error) {
+    // Two first visits at once: one creates the row, the other's create hits the unique key; count it again.
+    if (!isUniqueViolation(error)) throw error;
+    await upsert();
+  }
+}
+
+export const recordCategoryBrowsed = (db: PrismaClient, userId: string, categoryId: string, now?: Date) =>
+  recordPreference(db, userId, { kind: "CATEGORY_BROWSED", categoryId }, now);
+
+export const recordExpertEngaged = (db: PrismaClient, userId: string, expertId: string, now?: Date) =>
+  recordPreference(db, userId, { kind: "EXPERT_ENGAGED", expertId }, now);
+
+export interface WellnessPreferenceView {
+  kind: WellnessPreferenceKind;
+  count: number;
+  lastAt: Date;
+  category: { slug: string; name: string } | null;
+  expert: { slug: string; name: string } | null;
+}
+
+/** The user's own preferences, most used first (what the privacy center shows and recommendations read). */
+export async function listPreferences(db: PrismaClient, userId: string): Promise<WellnessPreferenceView[]> {
+  const rows = await db.wellnessPreference.findMany({
+    where: { userId },
+    orderBy: [{ count: "desc" }, { lastAt: "desc" }, { id: "asc" }],
+    take: 500,
+    select: {
+      kind: true,
+      count: true,
+      lastAt: true,
+      category: { select: { slug: true, name: true } },
+      expert: { select: { slug: true, user: { select: { name: true } } } },
+    },
+  });
+  return rows.map((r) => ({
+    kind: r.kind,
+    count: r.count,
+    lastAt: r.lastAt,
+    category: r.category,
+    expert: r.expert ? { slug: r.expert.slug, name: r.expert.user.name } : null,
+  }));
+}
+
+/** Deletes all of the user's preferences; returns how many there were. */
+export async function clearPreferences(db: PrismaClient, userId: string): Promise<number> {
+  const { count } = await db.wellnessPreference.deleteMany({ where: { userId } });
+  return count;
+}
