@@ -7,6 +7,9 @@ import { openDatabase, type Database } from "../core/db/client.ts";
 import type { Config } from "../core/env/index.ts";
 import { createMailer } from "../core/mail/index.ts";
 import { MailQueue } from "../core/mail/queue.ts";
+import { startJobQueue } from "../core/jobs/queue.ts";
+import type { MailMessage } from "../core/mail/index.ts";
+import { runReminder, type ReminderJob } from "../core/notifications/bookings.ts";
 import { createRateLimiter } from "../core/security/rate-limit.ts";
 import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp } from "./app.ts";
@@ -44,6 +47,22 @@ export async function boot(opts: {
   }
 
   const mailer = createMailer(config);
+  const secret = serverSecret(config);
+  const unsubscribeKey = deriveKey(secret, "unsubscribe");
+  let jobs;
+  try {
+    jobs = await startJobQueue(db, { onError: (error) => logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }) });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  await jobs.work<MailMessage>("mail.send", async (message) => {
+    await mailer.send(message);
+  });
+  await jobs.work<ReminderJob>("booking.reminder", async (job) => {
+    const outcome = await runReminder({ db: db.prisma, appUrl: config.appUrl, unsubscribeKey }, mailer, job);
+    logger.info({ msg: "reminder", outcome, kind: job.kind });
+  });
   const services: Services = {
     config,
     db,
@@ -53,7 +72,8 @@ export async function boot(opts: {
       logger.error({ msg: "mail not sent", template: message.template, err: error instanceof Error ? error.message : String(error) }),
     ),
     rateLimiter: createRateLimiter(db.prisma),
-    secrets: { codePepper: deriveKey(serverSecret(config), "email-codes") },
+    jobs,
+    secrets: { codePepper: deriveKey(secret, "email-codes"), unsubscribeKey },
   };
   const app = createHttpApp({ services, build: opts.build });
   const server = http.createServer(app);
@@ -82,6 +102,7 @@ export async function boot(opts: {
         server.closeIdleConnections();
       });
       await services.mailQueue.drain();
+      await jobs.stop();
       await db.close();
     })();
     return closing;

@@ -4,6 +4,7 @@ import type { Config } from "../core/env/index.ts";
 import type { Database } from "../core/db/client.ts";
 import type { Mailer } from "../core/mail/index.ts";
 import type { MailQueue } from "../core/mail/queue.ts";
+import type { JobQueue } from "../core/jobs/queue.ts";
 import type { RateLimiter } from "../core/security/rate-limit.ts";
 import type { Logger } from "pino";
 
@@ -13,9 +14,13 @@ export interface Services {
   mailer: Mailer;
   /** Mail sent after the response is decided (no timing signal); drained at shutdown. */
   mailQueue: MailQueue;
+  /** pg-boss on the product's database: booking mail, reminders. */
+  jobs: JobQueue;
   secrets: {
     /** Keys the HMAC of one-time codes; derived from SESSION_SECRET (or a generated development secret). */
     codePepper: Uint8Array;
+    /** Keys one-click unsubscribe links. */
+    unsubscribeKey: Uint8Array;
   };
   rateLimiter: RateLimiter;
   logger: Logger;

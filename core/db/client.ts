@@ -20,6 +20,8 @@ export interface Database {
   prisma: PrismaClient;
   /** Raw SQL access for the migration runner and health checks. */
   sql: SqlExecutor;
+  /** Raw SQL with rows, for the job queue (pg-boss). Several statements are allowed when there are no values. */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Throws when the database does not answer within timeoutMs. */
   ping(timeoutMs?: number): Promise<void>;
   migrate(log?: (msg: string) => void): Promise<{ applied: string[] }>;
@@ -50,6 +52,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       kind: "server",
       prisma,
       sql,
+      executeSql: async (text, values) => {
+        const result = await pool.query(text, values as unknown[] | undefined);
+        // A multi-statement text returns one result per statement: the rows of the last one matter.
+        const last = Array.isArray(result) ? (result.at(-1) as pg.QueryResult | undefined) : result;
+        return { rows: last?.rows ?? [] };
+      },
       ping: async (timeoutMs = 2_000) => {
         await withTimeout(pool.query("SELECT 1"), timeoutMs, "database ping");
       },
@@ -86,6 +94,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     kind: target.kind,
     prisma,
     sql,
+    executeSql: async (text, values) => {
+      if (values && values.length > 0) return { rows: (await pglite.query(text, values)).rows };
+      // No values: simple protocol, which also runs several statements (pg-boss's schema setup does).
+      const results = await pglite.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    },
     ping: async (timeoutMs = 2_000) => {
       if (closed || pglite.closed) throw new Error("database is closed");
       await withTimeout(pglite.query("SELECT 1"), timeoutMs, "database ping");

@@ -38,17 +38,24 @@ function withIcs(message: MailMessage, b: BookingMailData, appUrl: string, cance
   };
 }
 
-export function bookingConfirmation(to: string, tz: string, b: BookingMailData, appUrl: string): MailMessage {
+export function bookingConfirmation(to: string, tz: string, b: BookingMailData, appUrl: string, audience: "client" | "expert" = "client"): MailMessage {
+  const paragraphs =
+    audience === "client"
+      ? [
+          `Your ${b.categoryName} session with ${b.expertName} is confirmed for ${formatInZone(b.startsAt, tz)}.`,
+          "The session is end-to-end encrypted and never recorded. You can join from 10 minutes before the start.",
+          `See, reschedule or cancel it at ${sessionsUrl(appUrl)}. The attached invitation adds it to your calendar.`,
+        ]
+      : [
+          `${b.clientName} booked a ${b.categoryName} session with you for ${formatInZone(b.startsAt, tz)}.`,
+          `Your sessions are listed at ${appUrl}/expert. The attached invitation adds it to your calendar.`,
+        ];
   return withIcs(
     layout({
       to,
-      subject: `Your session with ${b.expertName} is booked`,
-      template: "booking-confirmation",
-      paragraphs: [
-        `Your ${b.categoryName} session with ${b.expertName} is confirmed for ${formatInZone(b.startsAt, tz)}.`,
-        "The session is end-to-end encrypted and never recorded. You can join from 10 minutes before the start.",
-        `See, reschedule or cancel it at ${sessionsUrl(appUrl)}. The attached invitation adds it to your calendar.`,
-      ],
+      subject: audience === "client" ? `Your session with ${b.expertName} is booked` : `New session booked by ${b.clientName}`,
+      template: audience === "client" ? "booking-confirmation" : "booking-confirmation-expert",
+      paragraphs,
     }),
     b,
     appUrl,
@@ -64,7 +71,7 @@ export function bookingReminder(to: string, tz: string, b: BookingMailData, kind
     paragraphs: [
       `Your ${b.categoryName} session with ${b.expertName} starts ${formatInZone(b.startsAt, tz)}.`,
       `Join from ${sessionsUrl(appUrl)} up to 10 minutes before the start. Find a quiet, private place if you can.`,
-      `You can turn off reminders at ${unsubscribeUrl}.`,
+      `Don't want reminders? Turn them off with one click: ${unsubscribeUrl}`,
     ],
   });
   return { ...message, headers: { "List-Unsubscribe": `<${unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } };
