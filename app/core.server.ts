@@ -11,6 +11,7 @@ export {
   listUserSessions,
   revokeOwnSession,
   invalidateUserSessions,
+  isStaff,
   type ValidSession,
 } from "@core/identity/sessions.ts";
 export * as accounts from "@core/identity/accounts.ts";
@@ -18,3 +19,13 @@ export type { AccountDeps, Requester } from "@core/identity/accounts.ts";
 export { setAvatar, removeAvatar, getAvatar, AVATAR_MAX_BYTES } from "@core/identity/avatar.ts";
 export { appRouter } from "@admin/server/root.ts";
 export { createInnerContext } from "@admin/server/trpc.ts";
+// bookings (user side)
+export { bookSlot, cancelBooking, rescheduleBooking, listUserBookings } from "@core/scheduling/bookings.ts";
+export { nextSlotsForExperts } from "@core/scheduling/schedule.ts";
+export { formatSlot } from "@core/scheduling/slots.ts";
+export { isValidTimeZone } from "@core/scheduling/zoned-time.ts";
+export { recordCategoryBrowsed, recordExpertEngaged, listPreferences, clearPreferences } from "@core/scheduling/preferences.ts";
+export { afterBooked, afterCancelled, afterRescheduled, type NotificationDeps } from "@core/notifications/bookings.ts";
+export { verifyUnsubscribe } from "@core/notifications/unsubscribe.ts";
+export * as support from "@core/support/tickets.ts";
+export type { SupportDeps } from "@core/support/tickets.ts";

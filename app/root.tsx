@@ -18,9 +18,11 @@ import { useNonce } from "./utils/nonce";
 import { getSession } from "./utils/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  // Only what the header needs: whether someone is signed in, and their first name.
+  // Only what the header needs: whether someone is signed in, their first name, and whether they are an expert.
   const session = await getSession(request, context);
-  return { viewer: session ? { name: session.user.name.split(" ")[0] ?? session.user.name } : null };
+  return {
+    viewer: session ? { name: session.user.name.split(" ")[0] ?? session.user.name, isExpert: session.user.role === "EXPERT" } : null,
+  };
 }
 
 export const links: LinksFunction = () => [
@@ -64,6 +66,14 @@ export function Layout({ children }: { children: ReactNode }) {
                 </li>
                 {viewer ? (
                   <>
+                    {viewer.isExpert ? (
+                      <li>
+                        <NavLink to="/expert">Expert workspace</NavLink>
+                      </li>
+                    ) : null}
+                    <li>
+                      <NavLink to="/sessions">My sessions</NavLink>
+                    </li>
                     <li>
                       <NavLink to="/account">Account ({viewer.name})</NavLink>
                     </li>

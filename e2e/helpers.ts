@@ -3,5 +3,5 @@ import { expect, type Page } from "@playwright/test";
 /** Opens a page and waits until React has hydrated it, so clicks go to the app, not a half-loaded page. */
 export async function open(page: Page, url: string) {
   await page.goto(url);
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
 }

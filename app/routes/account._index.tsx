@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { unstable_parseMultipartFormData as parseMultipart, unstable_createMemoryUploadHandler as memoryUpload } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
-import { accounts, AVATAR_MAX_BYTES, DomainError, getAvatar, removeAvatar, setAvatar } from "~/core.server";
+import { accounts, AVATAR_MAX_BYTES, clearPreferences, DomainError, getAvatar, listPreferences, removeAvatar, setAvatar } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, requireSession } from "~/utils/session.server";
 
@@ -12,10 +12,21 @@ export const meta: MetaFunction = () => [{ title: "Your account — Mind Namo" }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const avatar = await getAvatar(context.services.db.prisma, session.userId);
+  const prisma = context.services.db.prisma;
+  const [avatar, preferences, settings] = await Promise.all([
+    getAvatar(prisma, session.userId),
+    listPreferences(prisma, session.userId),
+    prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { remindersEnabled: true } }),
+  ]);
   return {
     user: { name: session.user.name, email: session.user.email, role: session.user.role, verified: Boolean(session.user.emailVerifiedAt) },
     avatarVersion: avatar ? avatar.updatedAt.getTime() : null,
+    preferences: preferences.map((p) => ({
+      key: `${p.kind}:${p.category?.slug ?? p.expert?.slug}`,
+      text: p.category ? `Topic browsed: ${p.category.name}` : `Expert: ${p.expert?.name ?? "unknown"}`,
+      count: p.count,
+    })),
+    remindersEnabled: settings.remindersEnabled,
   };
 }
 
@@ -43,6 +54,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await removeAvatar(prisma, session.userId);
     return { saved: "Your picture was removed." };
   }
+  if (intent === "clear-preferences") {
+    const n = await clearPreferences(prisma, session.userId);
+    return { saved: n === 0 ? "There was nothing to clear." : "Your wellness preferences were cleared." };
+  }
+  if (intent === "reminders") {
+    const on = field(form, "reminders") === "on";
+    await prisma.user.update({ where: { id: session.userId }, data: { remindersEnabled: on } });
+    return { saved: on ? "Session reminders are on." : "Session reminders are off. Confirmations and changes still reach you." };
+  }
   const values = { name: field(form, "name", 200) };
   return formAction(async () => {
     await accounts.updateName(accountDeps(context), session, values);
@@ -51,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, avatarVersion } = useLoaderData<typeof loader>();
+  const { user, avatarVersion, preferences, remindersEnabled } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = actionData && "error" in actionData ? actionData : undefined;
@@ -100,6 +120,43 @@ export default function Account() {
             </Submit>
           </Form>
         ) : null}
+      </section>
+
+      <section aria-labelledby="prefs-title">
+        <h2 id="prefs-title">Your wellness preferences</h2>
+        <p className="hint">The topics you browse and experts you look at, counted, so we can suggest experts for you. Only you see this list.</p>
+        {preferences.length === 0 ? (
+          <p className="empty">Nothing recorded yet.</p>
+        ) : (
+          <>
+            <ul data-testid="preferences">
+              {preferences.map((p) => (
+                <li key={p.key}>
+                  {p.text} ({p.count}×)
+                </li>
+              ))}
+            </ul>
+            <Form method="post">
+              <Submit className="button secondary" name="intent" value="clear-preferences" busy="Clearing…">
+                Clear my preferences
+              </Submit>
+            </Form>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="email-title">
+        <h2 id="email-title">Emails</h2>
+        <Form method="post" className="form">
+          <input type="hidden" name="intent" value="reminders" />
+          <label className="choice">
+            <input type="checkbox" name="reminders" value="on" defaultChecked={remindersEnabled} /> Remind me 24 hours and 1 hour before my sessions
+          </label>
+          <p className="hint">Booking confirmations and changes are always sent.</p>
+          <Submit className="button secondary" busy="Saving…">
+            Save email settings
+          </Submit>
+        </Form>
       </section>
 
       <section aria-labelledby="signin-title">

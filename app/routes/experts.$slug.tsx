@@ -1,24 +1,39 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CrisisNotice } from "~/components/CrisisNotice";
+import { RecordPreference } from "~/components/RecordPreference";
+import { TimeZoneSync } from "~/components/TimeZoneSync";
 import { getPublishedExpert } from "~/core.server";
+import { slotsByDay, viewerTimeZone } from "~/utils/bookings.server";
+import { getSession } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.expert.name} — Mind Namo` : "Expert not found — Mind Namo" },
   ...(data ? [{ name: "description", content: data.expert.headline }] : []),
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  // Public page: only the expert's public profile is read.
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  // Public page: the expert's public profile and free times; a session only picks the time zone.
   const expert = await getPublishedExpert(context.services.db.prisma, params.slug ?? "");
   if (!expert) throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
-  return { expert };
+  const session = await getSession(request, context);
+  const zone = viewerTimeZone(new URL(request.url), session ? await accountZone(context, session.userId) : null);
+  const { days, zoneName } = await slotsByDay(context, expert.id, zone.tz, 14, 12);
+  return { expert, zone, zoneName, nextDays: days.slice(0, 3) };
+}
+
+async function accountZone(context: LoaderFunctionArgs["context"], userId: string) {
+  const user = await context.services.db.prisma.user.findUnique({ where: { id: userId }, select: { timezone: true } });
+  return user?.timezone ?? null;
 }
 
 export default function ExpertProfile() {
-  const { expert } = useLoaderData<typeof loader>();
+  const { expert, zone, zoneName, nextDays } = useLoaderData<typeof loader>();
+  const tzQuery = zone.fromBrowser ? `?tz=${encodeURIComponent(zone.tz)}` : "";
   return (
     <article aria-labelledby="expert-name" className="stack">
+      <TimeZoneSync current={zone.tz} fromBrowser={zone.fromBrowser} />
+      <RecordPreference kind="expert" slug={expert.slug} />
       <div className="profile-head">
         {expert.photoVersion ? (
           <img className="profile-photo" src={`/experts/${expert.slug}/photo?v=${expert.photoVersion}`} alt="" width={120} height={120} />
@@ -51,6 +66,28 @@ export default function ExpertProfile() {
           <dt>Cancellation</dt>
           <dd>Free up to {expert.cancelWindowHours} hours before the session</dd>
         </dl>
+      </section>
+      <section aria-labelledby="times-title">
+        <h2 id="times-title">Next available times</h2>
+        {nextDays.length === 0 ? (
+          <p className="empty">No free times in the next two weeks. Please check back soon.</p>
+        ) : (
+          <>
+            <p className="hint">Times in your time zone ({zoneName}).</p>
+            <ul className="day-list" data-testid="next-slots">
+              {nextDays.map((d) => (
+                <li key={d.day}>
+                  <strong>{d.date}</strong>: {d.slots.map((s) => s.time.split("–")[0]).join(", ")}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <p>
+          <Link className="button" to={`/book/${expert.slug}${tzQuery}`}>
+            Book a session
+          </Link>
+        </p>
       </section>
       <CrisisNotice />
     </article>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { ExpertCard } from "~/components/ExpertCard";
+import { RecordPreference } from "~/components/RecordPreference";
 import { listCategories, listExpertLanguages, listPublishedExperts } from "~/core.server";
 
 export const meta: MetaFunction = () => [{ title: "Experts — Mind Namo" }];
@@ -59,6 +60,7 @@ export default function Experts() {
     })}`;
   return (
     <>
+      <RecordPreference kind="category" slug={current?.slug} />
       <h1>{current ? `Experts in ${current.name}` : "All experts"}</h1>
       <Form method="get" className="filters" aria-label="Find an expert">
         <div className="field">

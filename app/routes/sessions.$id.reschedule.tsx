@@ -1,0 +1,94 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormAlert, Submit } from "~/components/forms";
+import { afterRescheduled, formatSlot, listUserBookings, rescheduleBooking } from "~/core.server";
+import { notificationDeps, notifyAfter, slotsByDay } from "~/utils/bookings.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { requireSession } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Reschedule — Mind Namo" }];
+export const headers = formHeaders;
+
+async function ownUpcoming(context: LoaderFunctionArgs["context"], userId: string, id: string) {
+  // Only this person's own upcoming bookings: another id is simply not found.
+  const upcoming = await listUserBookings(context.services.db.prisma, userId, { when: "upcoming" });
+  const booking = upcoming.find((b) => b.id === id && b.status === "CONFIRMED");
+  if (!booking) throw new Response("We could not find this booking.", { status: 404 });
+  return booking;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const session = await requireSession(request, context);
+  const booking = await ownUpcoming(context, session.userId, params.id ?? "");
+  const prisma = context.services.db.prisma;
+  const { timezone } = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { timezone: true } });
+  const expert = await prisma.expertProfile.findUniqueOrThrow({ where: { slug: booking.expert.slug }, select: { id: true } });
+  const { days, zoneName } = await slotsByDay(context, expert.id, timezone);
+  return {
+    booking: { id: booking.id, when: formatSlot(booking, timezone).label, expertName: booking.expert.name, category: booking.category.name },
+    timezone,
+    zoneName,
+    days,
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const session = await requireSession(request, context);
+  const form = await request.formData();
+  const values = { startsAt: field(form, "startsAt", 40) };
+  return formAction(async () => {
+    const before = await ownUpcoming(context, session.userId, params.id ?? "");
+    const moved = await rescheduleBooking(context.services.db.prisma, session, before.id, values.startsAt);
+    await notifyAfter(context, () => afterRescheduled(notificationDeps(context), moved.id, before.startsAt));
+    return redirect(`/sessions?booked=${moved.id}`);
+  }, values);
+}
+
+export default function Reschedule() {
+  const { booking, timezone, zoneName, days } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">Reschedule your session</h1>
+      <p>
+        {booking.category} with {booking.expertName}, now {booking.when}.
+      </p>
+      <Form method="post" className="stack" noValidate>
+        <FormAlert actionData={actionData} />
+        {actionData?.field ? (
+          <p className="alert" role="alert">
+            {actionData.error}
+          </p>
+        ) : null}
+        <fieldset>
+          <legend>Choose a new time</legend>
+          <p className="hint">
+            Times are shown in your time zone: {timezone} ({zoneName}).
+          </p>
+          {days.length === 0 ? (
+            <p className="empty">No other free times in the next two weeks.</p>
+          ) : (
+            days.map((d) => (
+              <div key={d.day} className="slot-day" role="group" aria-label={d.date}>
+                <h3>{d.date}</h3>
+                <div className="slots">
+                  {d.slots.map((s) => (
+                    <label key={s.startsAt} className="slot">
+                      <input type="radio" name="startsAt" value={s.startsAt} required aria-label={s.label} />
+                      <span>{s.time}</span>
+                    </label>
+                  ))}
+                </div>
+              </div>
+            ))
+          )}
+        </fieldset>
+        <div className="row">
+          <Submit busy="Moving…">Move my session</Submit>
+          <Link to="/sessions">Keep the current time</Link>
+        </div>
+      </Form>
+    </section>
+  );
+}

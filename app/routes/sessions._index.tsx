@@ -1,0 +1,131 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FormAlert, Notice, Submit } from "~/components/forms";
+import { afterCancelled, cancelBooking, formatSlot, listUserBookings } from "~/core.server";
+import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { requireSession } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "My sessions — Mind Namo" }];
+export const headers = formHeaders;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const session = await requireSession(request, context);
+  const prisma = context.services.db.prisma;
+  const { timezone } = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { timezone: true } });
+  const [upcoming, past] = await Promise.all([
+    listUserBookings(prisma, session.userId, { when: "upcoming" }),
+    listUserBookings(prisma, session.userId, { when: "past", take: 50 }),
+  ]);
+  const now = Date.now();
+  const view = (b: (typeof upcoming)[number]) => ({
+    id: b.id,
+    when: formatSlot(b, timezone).label,
+    expert: b.expert,
+    category: b.category.name,
+    status: b.status,
+    cancelledBy: b.cancelledBy,
+    // The user may change it until the expert's cancellation window starts.
+    changeable: b.status === "CONFIRMED" && b.startsAt.getTime() - now > b.expert.cancelWindowHours * 3_600_000,
+    cancelWindowHours: b.expert.cancelWindowHours,
+  });
+  return { timezone, upcoming: upcoming.map(view), past: past.map(view) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const session = await requireSession(request, context);
+  const form = await request.formData();
+  return formAction(async () => {
+    if (field(form, "intent") !== "cancel") return { message: "Nothing to do." };
+    // cancelBooking checks the booking is this person's (another id is "not found") and the window.
+    const booking = await cancelBooking(context.services.db.prisma, session, field(form, "bookingId", 64), field(form, "reason", 500) || undefined);
+    await notifyAfter(context, () => afterCancelled(notificationDeps(context), booking.id));
+    return { message: `Your session with ${booking.expert.name} was cancelled. We let them know.` };
+  });
+}
+
+const statusText: Record<string, string> = { CONFIRMED: "Confirmed", CANCELLED: "Cancelled", COMPLETED: "Completed", NO_SHOW: "Missed" };
+
+export default function Sessions() {
+  const { timezone, upcoming, past } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const confirmCancel = params.get("cancel");
+  const booked = params.get("booked");
+  return (
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">My sessions</h1>
+      {booked && upcoming.some((b) => b.id === booked) ? <Notice>Your session is booked. We emailed you a confirmation with a calendar invitation.</Notice> : null}
+      {actionData && "message" in actionData ? <Notice>{actionData.message}</Notice> : null}
+      <FormAlert actionData={actionData && "error" in actionData ? actionData : undefined} />
+      <p className="hint">Times in {timezone}.</p>
+      <section aria-labelledby="upcoming-title">
+        <h2 id="upcoming-title">Upcoming</h2>
+        {upcoming.length === 0 ? (
+          <div className="empty">
+            <p>No upcoming sessions.</p>
+            <p>
+              <Link to="/experts">Find an expert</Link>
+            </p>
+          </div>
+        ) : (
+          <ul className="grid">
+            {upcoming.map((b) => (
+              <li key={b.id} className="card booking" data-testid="upcoming-booking">
+                <h3>
+                  <Link to={`/experts/${b.expert.slug}`}>{b.expert.name}</Link>
+                </h3>
+                <p>{b.when}</p>
+                <p>
+                  {b.category} · {statusText[b.status]}
+                  {b.cancelledBy ? ` by ${b.cancelledBy === "USER" ? "you" : b.cancelledBy === "EXPERT" ? "the expert" : "our team"}` : ""}
+                </p>
+                {b.changeable ? (
+                  confirmCancel === b.id ? (
+                    <Form method="post" className="stack">
+                      <input type="hidden" name="bookingId" value={b.id} />
+                      <p>Cancel this session? This cannot be undone; the time becomes free for others.</p>
+                      <div className="row">
+                        <Submit className="button danger" name="intent" value="cancel" busy="Cancelling…">
+                          Yes, cancel the session
+                        </Submit>
+                        <Link to="/sessions">Keep it</Link>
+                      </div>
+                    </Form>
+                  ) : (
+                    <div className="row">
+                      <Link className="button secondary" to={`/sessions/${b.id}/reschedule`}>
+                        Reschedule
+                      </Link>
+                      <Link to={`/sessions?cancel=${b.id}`}>Cancel</Link>
+                    </div>
+                  )
+                ) : b.status === "CONFIRMED" ? (
+                  <p className="hint">Changes closed {b.cancelWindowHours} hours before the start.</p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="past-title">
+        <h2 id="past-title">Past</h2>
+        {past.length === 0 ? (
+          <p className="empty">No past sessions yet.</p>
+        ) : (
+          <ul className="grid">
+            {past.map((b) => (
+              <li key={b.id} className="card booking">
+                <h3>{b.expert.name}</h3>
+                <p>{b.when}</p>
+                <p>
+                  {b.category} · {statusText[b.status]}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </section>
+  );
+}
