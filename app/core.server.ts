@@ -27,5 +27,3 @@ export { isValidTimeZone } from "@core/scheduling/zoned-time.ts";
 export { recordCategoryBrowsed, recordExpertEngaged, listPreferences, clearPreferences } from "@core/scheduling/preferences.ts";
 export { afterBooked, afterCancelled, afterRescheduled, type NotificationDeps } from "@core/notifications/bookings.ts";
 export { verifyUnsubscribe } from "@core/notifications/unsubscribe.ts";
-export * as support from "@core/support/tickets.ts";
-export type { SupportDeps } from "@core/support/tickets.ts";
