@@ -8,6 +8,7 @@ import express, { type Express } from "express";
 import { isDomainError } from "../core/errors/index.ts";
 import type { Services } from "./context.ts";
 import { requestLogger } from "./logging.ts";
+import { pageCache } from "./page-cache.ts";
 import { cspNonce, originCheck, securityHeaders } from "./security.ts";
 
 export interface HttpAppOptions {
@@ -41,6 +42,16 @@ export function createHttpApp({ services, build, publicDir = path.resolve("publi
   app.use(express.static(publicDir, { maxAge: "1h", index: false }));
 
   app.use(originCheck({ appUrl: config.appUrl }));
+
+  // Public pages for visitors without a session: rendered once per URL every 15 s at most.
+  app.use(
+    pageCache({
+      ttlMs: 15_000,
+      maxEntries: 500,
+      sessionCookies: ["mn_session", "__Host-mn_session"],
+      paths: /^\/(experts(\/[a-z0-9-]+)?|privacy)?$/,
+    }),
+  );
 
   // A coarse per-IP ceiling on every state-changing request; routes add finer per-account limits.
   app.use(async (req, res, next) => {
