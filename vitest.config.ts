@@ -19,6 +19,6 @@ export default defineConfig({
     // CI asks for machine-readable results as well (see .ci/run).
     reporters: process.env.CI_RESULTS_DIR ? ["default", "json"] : ["default"],
     outputFile: process.env.CI_RESULTS_DIR ? { json: `${process.env.CI_RESULTS_DIR}/vitest.json` } : undefined,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

@@ -1,7 +1,7 @@
 // The one door from routes to core. Remix replaces *.server modules with empty ones in the browser build, so
 // nothing behind this file (Prisma, bcrypt, sharp, node:*) can reach a client bundle. Routes stay thin:
 // guard -> parse -> core -> render.
-export { listCategories, listPublishedExperts, listExpertLanguages, getPublishedExpert, getExpertPhoto } from "@core/catalog/index.ts";
+export { listCategories, listPublishedExperts, listExpertLanguages, getPublishedExpert, getExpertPhoto, publishedExpertIds, recommendedExperts } from "@core/catalog/index.ts";
 export { listOutbox } from "@core/mail/index.ts";
 export { isDomainError, DomainError } from "@core/errors/index.ts";
 export { describeDevice } from "@core/identity/device.ts";

@@ -42,6 +42,18 @@ describe("expert directory", () => {
     expect(junk.html).toContain("All experts");
   });
 
+  it("filters experts with a free time this week", async () => {
+    const prisma = srv.running.services.db.prisma;
+    const mei = await prisma.expertProfile.findUniqueOrThrow({ where: { slug: "mei-lin-chen" }, select: { id: true } });
+    const rules = await prisma.availabilityRule.findMany({ where: { expertId: mei.id } });
+    await prisma.availabilityRule.deleteMany({ where: { expertId: mei.id } });
+    const { html } = await page("/experts?category=parenting&available=week");
+    expect(html).not.toContain("Mei Lin Chen");
+    expect(html).toContain("Sofía Martínez");
+    await prisma.availabilityRule.createMany({ data: rules });
+    expect((await page("/experts?category=parenting&available=week&x=1")).html).toContain("Mei Lin Chen");
+  });
+
   it("paginates", async () => {
     // 12 seeded experts fill one page; a 13th makes a second.
     await createExpert(srv.running.services.db.prisma, {

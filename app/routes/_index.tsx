@@ -1,19 +1,25 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listCategories, listPublishedExperts } from "~/core.server";
+import { listCategories, listPublishedExperts, recommendedExperts } from "~/core.server";
 import { ExpertCard } from "~/components/ExpertCard";
+import { getSession } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Mind Namo — talk to someone who understands" }];
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  // Public page: no session needed, nothing personal is read.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  // Public page; for a signed-in person, "recommended for you" from their own wellness preferences.
   const prisma = context.services.db.prisma;
-  const [categories, featured] = await Promise.all([listCategories(prisma), listPublishedExperts(prisma, { take: 6 })]);
-  return { categories, experts: featured.experts, totalExperts: featured.total };
+  const session = await getSession(request, context);
+  const [categories, featured, recommended] = await Promise.all([
+    listCategories(prisma),
+    listPublishedExperts(prisma, { take: 6 }),
+    session ? recommendedExperts(prisma, session.userId, 3) : Promise.resolve([]),
+  ]);
+  return { categories, experts: featured.experts, totalExperts: featured.total, recommended };
 }
 
 export default function Home() {
-  const { categories, experts, totalExperts } = useLoaderData<typeof loader>();
+  const { categories, experts, totalExperts, recommended } = useLoaderData<typeof loader>();
   return (
     <>
       <section aria-labelledby="hero-title">
@@ -25,6 +31,20 @@ export default function Home() {
           Find an expert
         </Link>
       </section>
+
+      {recommended.length > 0 ? (
+        <section aria-labelledby="recommended-title">
+          <h2 id="recommended-title">Recommended for you</h2>
+          <p className="hint">From the topics and experts you looked at. You can clear this on your account page.</p>
+          <ul className="grid" data-testid="recommended">
+            {recommended.map((e) => (
+              <li key={e.id}>
+                <ExpertCard expert={e} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section aria-labelledby="categories-title">
         <h2 id="categories-title">Explore by topic</h2>

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { ExpertCard } from "~/components/ExpertCard";
 import { RecordPreference } from "~/components/RecordPreference";
-import { listCategories, listExpertLanguages, listPublishedExperts } from "~/core.server";
+import { listCategories, listExpertLanguages, listPublishedExperts, nextSlotsForExperts, publishedExpertIds } from "~/core.server";
 
 export const meta: MetaFunction = () => [{ title: "Experts — Mind Namo" }];
 
@@ -12,6 +12,7 @@ const querySchema = z.object({
   q: z.string().trim().max(100).catch(""),
   category: z.string().regex(/^[a-z0-9-]{1,60}$/).optional().catch(undefined),
   language: z.string().trim().min(2).max(40).optional().catch(undefined),
+  available: z.enum(["week"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1000).catch(1),
 });
 
@@ -22,9 +23,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     q: url.searchParams.get("q") ?? "",
     category: url.searchParams.get("category") || undefined,
     language: url.searchParams.get("language") || undefined,
+    available: url.searchParams.get("available") || undefined,
     page: url.searchParams.get("page") ?? 1,
   });
   const prisma = context.services.db.prisma;
+  // "Available this week": experts with at least one free time in the next 7 days (one query for all schedules).
+  let ids: string[] | undefined;
+  if (query.available === "week") {
+    const now = new Date();
+    const slots = await nextSlotsForExperts(prisma, await publishedExpertIds(prisma), { from: now, to: new Date(now.getTime() + 7 * 86_400_000), now, limitPerExpert: 1 });
+    ids = [...slots.entries()].filter(([, s]) => s.length > 0).map(([id]) => id);
+  }
   const [categories, languages, result] = await Promise.all([
     listCategories(prisma),
     listExpertLanguages(prisma),
@@ -32,6 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       q: query.q || undefined,
       categorySlug: query.category,
       language: query.language,
+      ids,
       take: PAGE_SIZE,
       skip: (query.page - 1) * PAGE_SIZE,
     }),
@@ -42,7 +52,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ...result,
     page: query.page,
     pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
-    filters: { q: query.q, category: query.category ?? "", language: query.language ?? "" },
+    filters: { q: query.q, category: query.category ?? "", language: query.language ?? "", available: query.available === "week" },
   };
 }
 
@@ -56,6 +66,7 @@ export default function Experts() {
       ...(filters.q ? { q: filters.q } : {}),
       ...(filters.category ? { category: filters.category } : {}),
       ...(filters.language ? { language: filters.language } : {}),
+      ...(filters.available ? { available: "week" } : {}),
       page: String(p),
     })}`;
   return (
@@ -88,6 +99,11 @@ export default function Experts() {
               </option>
             ))}
           </select>
+        </div>
+        <div className="field">
+          <label className="choice">
+            <input type="checkbox" name="available" value="week" defaultChecked={filters.available} /> Available this week
+          </label>
         </div>
         <button type="submit" className="button">
           Show experts

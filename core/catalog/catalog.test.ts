@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
 import { countQueries } from "../testing/query-count.ts";
-import { createCategory, createExpert, getPublishedExpert, listExpertLanguages, listPublishedExperts } from "./index.ts";
+import { createUser } from "../identity/users.ts";
+import { clearPreferences, recordCategoryBrowsed, recordExpertEngaged } from "../scheduling/preferences.ts";
+import { createCategory, createExpert, getPublishedExpert, listExpertLanguages, listPublishedExperts, recommendedExperts } from "./index.ts";
 
 let t: TestDatabase;
 const db = () => t.db.prisma;
@@ -52,5 +54,23 @@ describe("the expert directory", () => {
     await db().user.update({ where: { email: "e2@experts.example" }, data: { status: "SUSPENDED" } });
     expect(await getPublishedExpert(db(), "expert-2")).toBeNull();
     expect(await getPublishedExpert(db(), "../etc")).toBeNull();
+  });
+});
+
+describe("recommended for you", () => {
+  it("follows the person's own preferences, and is empty without them or after clearing", async () => {
+    const user = await createUser(db(), { email: "rec@example.com", name: "Rec User", emailVerified: true });
+    expect(await recommendedExperts(db(), user.id)).toEqual([]);
+    const sleep = await db().category.findUniqueOrThrow({ where: { slug: "sleep" } });
+    for (let i = 0; i < 3; i++) await recordCategoryBrowsed(db(), user.id, sleep.id);
+    const recs = await recommendedExperts(db(), user.id, 3);
+    expect(recs.length).toBe(3);
+    expect(recs.every((e) => e.categories.some((c) => c.slug === "sleep"))).toBe(true);
+    const other = await createUser(db(), { email: "other-rec@example.com", name: "Other", emailVerified: true });
+    const someone = await db().expertProfile.findUniqueOrThrow({ where: { slug: "expert-4" } });
+    await recordExpertEngaged(db(), other.id, someone.id);
+    expect((await recommendedExperts(db(), other.id)).length).toBeGreaterThan(0);
+    await clearPreferences(db(), user.id);
+    expect(await recommendedExperts(db(), user.id)).toEqual([]);
   });
 });

@@ -124,6 +124,8 @@ export const expertSearchSchema = z.object({
   q: z.string().trim().max(100).optional(),
   categorySlug: slugSchema.optional(),
   language: z.string().trim().min(2).max(40).optional(),
+  /** Only these experts (e.g. the ones with a free time this week). */
+  ids: z.array(z.string()).max(5000).optional(),
   take: z.number().int().min(1).max(100).default(24),
   skip: z.number().int().min(0).max(100_000).default(0),
 });
@@ -140,6 +142,7 @@ export async function listPublishedExperts(db: PrismaClient, input: z.input<type
     user: { status: "ACTIVE" as const },
     ...(opts.categorySlug ? { categories: { some: { category: { slug: opts.categorySlug } } } } : {}),
     ...(opts.language ? { languages: { has: opts.language } } : {}),
+    ...(opts.ids ? { id: { in: opts.ids } } : {}),
     ...(words.length > 0
       ? {
           AND: words.map((w) => ({
@@ -227,4 +230,41 @@ export async function getExpertPhoto(db: PrismaClient, slug: string) {
     select: { user: { select: { avatar: { select: { data: true, updatedAt: true } } } } },
   });
   return e?.user.avatar ?? null;
+}
+
+/** Ids of every published, active expert (for filters computed outside SQL, such as free times this week). */
+export async function publishedExpertIds(db: PrismaClient): Promise<string[]> {
+  const rows = await db.expertProfile.findMany({ where: { published: true, user: { status: "ACTIVE" } }, select: { id: true }, take: 5000 });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Experts for a signed-in person, from their wellness preferences (P2): the topics they browse most and the
+ * topics of experts they engaged with. Empty when there are no preferences yet. Two queries.
+ */
+export async function recommendedExperts(db: PrismaClient, userId: string, take = 3) {
+  const prefs = await db.wellnessPreference.findMany({
+    where: { userId },
+    orderBy: [{ count: "desc" }, { lastAt: "desc" }],
+    take: 20,
+    select: { categoryId: true, expert: { select: { categories: { select: { categoryId: true } } } } },
+  });
+  const weights = new Map<string, number>();
+  prefs.forEach((p, rank) => {
+    const ids = p.categoryId ? [p.categoryId] : (p.expert?.categories.map((c) => c.categoryId) ?? []);
+    for (const id of ids) weights.set(id, (weights.get(id) ?? 0) + (20 - rank));
+  });
+  const top = [...weights.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id]) => id);
+  if (top.length === 0) return [];
+  const experts = await db.expertProfile.findMany({
+    where: { published: true, user: { status: "ACTIVE" }, categories: { some: { categoryId: { in: top } } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: 30,
+    select: { ...publicExpertSelect, categories: { select: { categoryId: true, category: { select: { slug: true, name: true } } } } },
+  });
+  const score = (e: (typeof experts)[number]) => e.categories.reduce((sum, c) => sum + (weights.get(c.categoryId) ?? 0), 0);
+  return experts
+    .sort((a, b) => score(b) - score(a))
+    .slice(0, take)
+    .map((e) => toPublicExpert({ ...e, categories: e.categories.map((c) => ({ category: c.category })) }));
 }
