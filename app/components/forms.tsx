@@ -71,3 +71,20 @@ export function Notice({ children }: { children: ReactNode }) {
     </p>
   );
 }
+
+/** A new password: the rules people need to know, stated up front (8 to 128 characters). */
+export function NewPasswordField({ label = "New password", actionData, hint = "8 to 128 characters." }: { label?: string; actionData?: ActionError | undefined; hint?: string }) {
+  return (
+    <Field
+      label={label}
+      name="password"
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={8}
+      maxLength={128}
+      hint={hint}
+      actionData={actionData}
+    />
+  );
+}

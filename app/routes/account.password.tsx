@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { FormAlert, NewPasswordField, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, requireFreshSession } from "~/utils/session.server";
@@ -38,17 +38,7 @@ export default function ChangePassword() {
         <Form method="post" className="form" noValidate>
           <p className="lead">Changing your password signs you out everywhere else.</p>
           <FormAlert actionData={errors} />
-          <Field
-            label="New password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            maxLength={128}
-            hint="8 to 128 characters."
-            actionData={errors}
-          />
+          <NewPasswordField actionData={errors} />
           <Submit busy="Saving…">Change password</Submit>
         </Form>
       )}

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { FormAlert, Submit } from "~/components/forms";
+import { FieldAlert, SlotPicker } from "~/components/SlotPicker";
 import { TimeZoneSync } from "~/components/TimeZoneSync";
 import { afterBooked, bookSlot, getPublishedExpert, isValidTimeZone, recordExpertEngaged } from "~/core.server";
 import { notificationDeps, notifyAfter, slotsByDay, viewerTimeZone } from "~/utils/bookings.server";
@@ -81,11 +82,7 @@ export default function Book() {
       ) : null}
       <Form method="post" className="stack" noValidate>
         <FormAlert actionData={actionData} />
-        {actionData?.field ? (
-          <p className="alert" role="alert">
-            {actionData.error}
-          </p>
-        ) : null}
+        <FieldAlert actionData={actionData} />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         <input type="hidden" name="tz" value={zone.tz} />
         <fieldset>
@@ -96,27 +93,7 @@ export default function Book() {
             </label>
           ))}
         </fieldset>
-        <fieldset>
-          <legend>Choose a time</legend>
-          <p className="hint">Times are shown in your time zone: {zone.tz} ({zoneName}).</p>
-          {days.length === 0 ? (
-            <p className="empty">No free times in the next two weeks. Please check back soon, or choose another expert.</p>
-          ) : (
-            days.map((d) => (
-              <div key={d.day} className="slot-day" role="group" aria-label={d.date}>
-                <h3>{d.date}</h3>
-                <div className="slots">
-                  {d.slots.map((s) => (
-                    <label key={s.startsAt} className="slot">
-                      <input type="radio" name="startsAt" value={s.startsAt} defaultChecked={chosenStart === s.startsAt} required aria-label={s.label} />
-                      <span>{s.time}</span>
-                    </label>
-                  ))}
-                </div>
-              </div>
-            ))
-          )}
-        </fieldset>
+        <SlotPicker legend="Choose a time" days={days} zone={zone.tz} zoneName={zoneName} chosen={chosenStart} emptyText="No free times in the next two weeks. Please check back soon, or choose another expert." />
         <Submit busy="Booking…">Book this session</Submit>
       </Form>
       <CrisisNotice />

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormAlert, Submit } from "~/components/forms";
+import { Field, FormAlert, Submit, NewPasswordField } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, clearSessionCookie, requester } from "~/utils/session.server";
@@ -47,17 +47,7 @@ export default function ResetPassword() {
             <Field label="Code from the email" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={12} actionData={actionData} />
           </>
         )}
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={128}
-          hint="8 to 128 characters."
-          actionData={actionData}
-        />
+        <NewPasswordField actionData={actionData} />
         <Submit busy="Saving…">Save new password</Submit>
       </Form>
     </section>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Submit } from "~/components/forms";
+import { FieldAlert, SlotPicker } from "~/components/SlotPicker";
 import { afterRescheduled, formatSlot, listUserBookings, rescheduleBooking } from "~/core.server";
 import { notificationDeps, notifyAfter, slotsByDay } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
@@ -56,34 +57,8 @@ export default function Reschedule() {
       </p>
       <Form method="post" className="stack" noValidate>
         <FormAlert actionData={actionData} />
-        {actionData?.field ? (
-          <p className="alert" role="alert">
-            {actionData.error}
-          </p>
-        ) : null}
-        <fieldset>
-          <legend>Choose a new time</legend>
-          <p className="hint">
-            Times are shown in your time zone: {timezone} ({zoneName}).
-          </p>
-          {days.length === 0 ? (
-            <p className="empty">No other free times in the next two weeks.</p>
-          ) : (
-            days.map((d) => (
-              <div key={d.day} className="slot-day" role="group" aria-label={d.date}>
-                <h3>{d.date}</h3>
-                <div className="slots">
-                  {d.slots.map((s) => (
-                    <label key={s.startsAt} className="slot">
-                      <input type="radio" name="startsAt" value={s.startsAt} required aria-label={s.label} />
-                      <span>{s.time}</span>
-                    </label>
-                  ))}
-                </div>
-              </div>
-            ))
-          )}
-        </fieldset>
+        <FieldAlert actionData={actionData} />
+        <SlotPicker legend="Choose a new time" days={days} zone={timezone} zoneName={zoneName} emptyText="No other free times in the next two weeks." />
         <div className="row">
           <Submit busy="Moving…">Move my session</Submit>
           <Link to="/sessions">Keep the current time</Link>

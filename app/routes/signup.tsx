@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { Field, FormAlert, Submit } from "~/components/forms";
+import { Field, FormAlert, Submit, NewPasswordField } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, getSession, requester } from "~/utils/session.server";
@@ -34,17 +34,7 @@ export default function SignUp() {
         <FormAlert actionData={actionData} />
         <Field label="Your name" name="name" autoComplete="name" required maxLength={100} actionData={actionData} />
         <Field label="Email" name="email" type="email" autoComplete="email" required actionData={actionData} />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={128}
-          hint="8 to 128 characters. A few words you'll remember work well."
-          actionData={actionData}
-        />
+        <NewPasswordField label="Password" hint="8 to 128 characters. A few words you'll remember work well." actionData={actionData} />
         <Submit busy="Creating your account…">Create account</Submit>
         <p>
           Already have an account? <Link to="/login">Sign in</Link>
