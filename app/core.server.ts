@@ -27,3 +27,5 @@ export { isValidTimeZone } from "@core/scheduling/zoned-time.ts";
 export { recordCategoryBrowsed, recordExpertEngaged, listPreferences, clearPreferences } from "@core/scheduling/preferences.ts";
 export { afterBooked, afterCancelled, afterRescheduled, type NotificationDeps } from "@core/notifications/bookings.ts";
 export { verifyUnsubscribe } from "@core/notifications/unsubscribe.ts";
+// expert workspace
+export * as expertWorkspace from "@core/catalog/expert-workspace.ts";

@@ -1,0 +1,120 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { TextAreaField } from "~/components/workspace";
+import { expertWorkspace } from "~/core.server";
+import { requireExpert } from "~/utils/expert.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
+
+export const headers = formHeaders;
+
+export const meta: MetaFunction = () => [{ title: "Your expert profile — Mind Namo" }];
+
+const FIELDS = ["headline", "bio", "languages", "timezone", "sessionMinutes", "bufferMinutes", "minNoticeHours", "cancelWindowHours"] as const;
+type ProfileField = (typeof FIELDS)[number];
+
+function formValues(p: expertWorkspace.ExpertWorkspaceProfile): Record<ProfileField, string> {
+  return {
+    headline: p.headline,
+    bio: p.bio,
+    languages: p.languages.join(", "),
+    timezone: p.timezone,
+    sessionMinutes: String(p.sessionMinutes),
+    bufferMinutes: String(p.bufferMinutes),
+    minNoticeHours: String(p.minNoticeHours),
+    cancelWindowHours: String(p.cancelWindowHours),
+  };
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { profile } = await requireExpert(request, context);
+  return {
+    slug: profile.slug,
+    published: profile.published,
+    values: formValues(profile),
+    zones: [...Intl.supportedValuesOf("timeZone"), "UTC"],
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { session } = await requireExpert(request, context);
+  const form = await request.formData();
+  // Everything typed comes back with an error, so nothing is lost.
+  const values = Object.fromEntries(FIELDS.map((name) => [name, field(form, name, name === "bio" ? 5000 : 300)])) as Record<ProfileField, string>;
+  return formAction(async () => {
+    await expertWorkspace.updateExpertProfile(context.services.db.prisma, session.userId, values);
+    return { saved: "Your profile was saved." };
+  }, values);
+}
+
+export default function ExpertProfile() {
+  const { slug, published, values, zones } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors = actionData && "error" in actionData ? actionData : undefined;
+  const saved = actionData && "saved" in actionData ? actionData.saved : null;
+  // What the person typed wins over what is saved (after an error nothing typed is lost).
+  const value = (name: ProfileField) => errors?.values?.[name] ?? values[name];
+
+  return (
+    <section aria-labelledby="title" className="stack">
+      <div>
+        <h1 id="title">Your profile</h1>
+        <p className="lead">
+          What clients read before they book you
+          {published ? (
+            <>
+              {" "}
+              on <Link to={`/experts/${slug}`}>your public page</Link>
+            </>
+          ) : null}
+          .
+        </p>
+      </div>
+      {saved ? <Notice>{saved}</Notice> : null}
+      <FormAlert actionData={errors} />
+      {/* Keyed by what is saved: after a save the form shows the values as stored (trimmed, languages tidied). */}
+      <Form method="post" className="form form-wide" noValidate key={JSON.stringify(values)}>
+        <fieldset>
+          <legend>About you</legend>
+          <Field label="Headline" name="headline" required maxLength={120} defaultValue={value("headline")} hint="One line under your name, 5 to 120 characters." actionData={errors} />
+          <TextAreaField label="Bio" name="bio" required rows={8} maxLength={4000} defaultValue={value("bio")} hint="How you work and whom you help, 20 to 4000 characters." actionData={errors} />
+          <Field
+            label="Languages"
+            name="languages"
+            required
+            autoComplete="off"
+            defaultValue={value("languages")}
+            hint="The languages you hold sessions in, separated by commas, e.g. English, Hindi."
+            actionData={errors}
+          />
+          <Field
+            label="Time zone"
+            name="timezone"
+            required
+            autoComplete="off"
+            spellCheck={false}
+            list="time-zones"
+            defaultValue={value("timezone")}
+            hint="Your weekly hours are in this zone. A name such as Europe/London or Asia/Kolkata; your hours keep their local times if you change it."
+            actionData={errors}
+          />
+          <datalist id="time-zones">
+            {zones.map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+        </fieldset>
+        <fieldset>
+          <legend>Sessions and bookings</legend>
+          <Field label="Session length (minutes)" name="sessionMinutes" type="number" inputMode="numeric" min={15} max={180} required defaultValue={value("sessionMinutes")} hint="15 to 180 minutes." actionData={errors} />
+          <Field label="Break between sessions (minutes)" name="bufferMinutes" type="number" inputMode="numeric" min={0} max={120} required defaultValue={value("bufferMinutes")} hint="Kept free after each session, 0 to 120 minutes." actionData={errors} />
+          <Field label="Minimum booking notice (hours)" name="minNoticeHours" type="number" inputMode="numeric" min={0} max={720} required defaultValue={value("minNoticeHours")} hint="How long before a session clients can still book it, 0 to 720 hours." actionData={errors} />
+          <Field label="Cancellation window (hours)" name="cancelWindowHours" type="number" inputMode="numeric" min={0} max={720} required defaultValue={value("cancelWindowHours")} hint="Clients can cancel or move a session up to this many hours before it starts, 0 to 720." actionData={errors} />
+        </fieldset>
+        <div>
+          <Submit busy="Saving…">Save profile</Submit>
+        </div>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+// The guard and the display helpers of the expert workspace (/expert). Every loader and action calls
+// requireExpert itself: no session → /login?next=…; signed in but not an expert → a 403 page that says why.
+import type { AppLoadContext } from "@remix-run/node";
+import { expertWorkspace, isDomainError, type ValidSession } from "~/core.server";
+import { requireSession } from "./session.server";
+
+export const NOT_AN_EXPERT =
+  "This workspace is for Mind Namo experts, and the account you are signed in with is not an expert account. " +
+  "If you are an expert, sign in with the account we set up for you.";
+
+export async function requireExpert(
+  request: Request,
+  context: AppLoadContext,
+): Promise<{ session: ValidSession; profile: expertWorkspace.ExpertWorkspaceProfile }> {
+  const session = await requireSession(request, context);
+  if (session.user.role !== "EXPERT") throw new Response(NOT_AN_EXPERT, { status: 403, statusText: "Forbidden" });
+  try {
+    const profile = await expertWorkspace.getExpertWorkspace(context.services.db.prisma, session.userId);
+    return { session, profile };
+  } catch (error) {
+    // An expert account whose profile is missing (or was just changed): the same answer, with core's reason.
+    if (isDomainError(error) && error.code === "FORBIDDEN") throw new Response(error.message, { status: 403, statusText: "Forbidden" });
+    throw error;
+  }
+}
+
+// Formatted on the server, in the expert's zone: the browser's own time zone and ICU data play no part.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" });
+    dateFormats.set(timeZone, f);
+  }
+  return f;
+}
+
+function clock(date: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(date);
+  const h = parts.find((p) => p.type === "hour")?.value ?? "00";
+  const m = parts.find((p) => p.type === "minute")?.value ?? "00";
+  return `${h}:${m}`;
+}
+
+/** "Mon 7 Jun 2027, 10:00–10:50" in `timeZone`. */
+export function formatSessionTime(startsAt: Date, endsAt: Date, timeZone: string): string {
+  return `${dateFormat(timeZone).format(startsAt)}, ${clock(startsAt, timeZone)}–${clock(endsAt, timeZone)}`;
+}
+
+/** "Thu 10 Jun 2027 (whole day)", "Thu 10 Jun 2027 – Sun 13 Jun 2027 (whole days)" or with times. */
+export function formatTimeOff(startsAt: Date, endsAt: Date, timeZone: string): string {
+  const d = dateFormat(timeZone);
+  const startClock = clock(startsAt, timeZone);
+  const endClock = clock(endsAt, timeZone);
+  if (startClock === "00:00" && endClock === "00:00") {
+    const lastDay = new Date(endsAt.getTime() - 1);
+    const first = d.format(startsAt);
+    const last = d.format(lastDay);
+    return first === last ? `${first} (whole day)` : `${first} – ${last} (whole days)`;
+  }
+  const first = d.format(startsAt);
+  const last = d.format(endsAt);
+  return first === last ? `${first}, ${startClock}–${endClock}` : `${first}, ${startClock} – ${last}, ${endClock}`;
+}
+
+/** "Africa/Lagos (GMT+1)": the zone's name and its offset now. */
+export function zoneLabel(timeZone: string, now = new Date()): string {
+  const offset = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "shortOffset" })
+    .formatToParts(now)
+    .find((p) => p.type === "timeZoneName")?.value;
+  return offset ? `${timeZone} (${offset})` : timeZone;
+}
+
+/** The date today in `timeZone`, as YYYY-MM-DD (the earliest a date input for time off offers). */
+export function todayIn(timeZone: string, now = new Date()): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
