@@ -29,3 +29,5 @@ export { afterBooked, afterCancelled, afterRescheduled, type NotificationDeps } 
 export { verifyUnsubscribe } from "@core/notifications/unsubscribe.ts";
 // expert workspace
 export * as expertWorkspace from "@core/catalog/expert-workspace.ts";
+export * as support from "@core/support/tickets.ts";
+export type { SupportDeps } from "@core/support/tickets.ts";

@@ -1,10 +1,21 @@
+import { auditRouter, categoriesRouter, expertsRouter, staffRouter } from "./routers/admin.ts";
+import { meRouter, mfaRouter } from "./routers/me.ts";
+import { ticketsRouter } from "./routers/tickets.ts";
 import { publicProcedure, router } from "./trpc.ts";
+import { z } from "zod";
 
 export const appRouter = router({
   system: router({
     /** Liveness of the back-office API itself; touches no personal data. */
-    ping: publicProcedure.query(() => ({ ok: true as const })),
+    ping: publicProcedure.input(z.void()).query(() => ({ ok: true as const })),
   }),
+  me: meRouter,
+  mfa: mfaRouter,
+  tickets: ticketsRouter,
+  audit: auditRouter,
+  staff: staffRouter,
+  categories: categoriesRouter,
+  experts: expertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

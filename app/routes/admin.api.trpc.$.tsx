@@ -4,6 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter, createInnerContext } from "~/core.server";
+import { getSession } from "~/utils/session.server";
 
 function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.method !== "GET" && request.method !== "HEAD") {
@@ -19,8 +20,14 @@ function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
     endpoint: "/admin/api/trpc",
     req: request,
     router: appRouter,
-    createContext: () =>
-      createInnerContext({ services: context.services, requestId: context.requestId, clientIp: context.clientIp }),
+    // The outer context: the session is read from the cookie on every request (and slides, like any page view).
+    createContext: async () =>
+      createInnerContext({
+        services: context.services,
+        requestId: context.requestId,
+        clientIp: context.clientIp,
+        session: await getSession(request, context),
+      }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") {
         context.services.logger.error({ msg: "trpc error", path, requestId: context.requestId, err: error.message });

@@ -37,6 +37,8 @@ export interface ValidSession {
   expiresAt: Date;
   absoluteExpiresAt: Date;
   reauthenticatedAt: Date;
+  /** Staff: when this session passed the TOTP second factor; null until then. */
+  mfaVerifiedAt: Date | null;
   user: SessionUser;
 }
 
@@ -86,6 +88,7 @@ export async function validateSessionToken(db: PrismaClient, token: string, now 
       expiresAt: true,
       absoluteExpiresAt: true,
       reauthenticatedAt: true,
+      mfaVerifiedAt: true,
       user: { select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, status: true } },
     },
   });
@@ -108,6 +111,7 @@ export async function validateSessionToken(db: PrismaClient, token: string, now 
     expiresAt,
     absoluteExpiresAt: row.absoluteExpiresAt,
     reauthenticatedAt: row.reauthenticatedAt,
+    mfaVerifiedAt: row.mfaVerifiedAt,
     user,
   };
 }

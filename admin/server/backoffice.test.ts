@@ -1,0 +1,322 @@
+// The back-office through createCaller with real sessions on a real database (and a few calls over HTTP):
+// the role table for EVERY procedure, the TOTP step, ticket isolation, internal notes, the audit trail (and its
+// append-only guarantee in the database), role changes ending sessions.
+import { generateHOTP } from "@oslojs/otp";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { TRPCError } from "@trpc/server";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "../../core/generated/prisma/enums.ts";
+import { listOutbox } from "../../core/mail/index.ts";
+import { serverTestUrl } from "../../core/testing/db.ts";
+import { createSession, validateSessionToken, type ValidSession } from "../../core/identity/sessions.ts";
+import { requesterFor } from "../../core/testing/accounts.ts";
+import { openTicket, getMyTicket, replyAsRequester } from "../../core/support/tickets.ts";
+import { startTestServer, type TestServer } from "../../tests/helpers/server.ts";
+import { ROLE_PERMISSIONS, type Permission } from "../shared/permissions.ts";
+import { appRouter } from "./root.ts";
+import { createCallerFactory, createInnerContext } from "./trpc.ts";
+
+let srv: TestServer;
+const prisma = () => srv.running.services.db.prisma;
+beforeAll(async () => {
+  srv = await startTestServer();
+});
+afterAll(async () => {
+  await srv?.stop();
+});
+
+const createCaller = createCallerFactory(appRouter);
+let n = 0;
+async function person(role: Role, opts: { mfa?: boolean } = {}) {
+  const email = `p${++n}-${role.toLowerCase()}@example.com`;
+  const user = await prisma().user.create({ data: { email, name: `${role} Person${n}`, role, emailVerifiedAt: new Date() }, select: { id: true } });
+  const { token, sessionId } = await createSession(prisma(), { userId: user.id, role, device: requesterFor().device });
+  if (opts.mfa) await prisma().session.update({ where: { id: sessionId }, data: { mfaVerifiedAt: new Date() } });
+  const session = (await validateSessionToken(prisma(), token)) as ValidSession;
+  return { id: user.id, email, token, sessionId, session };
+}
+const callerFor = (session: ValidSession | null, ip = "203.0.113.77") =>
+  createCaller(createInnerContext({ services: srv.running.services, requestId: "test", clientIp: ip, session }));
+
+/** Calls a procedure by its dotted path. */
+async function callPath(session: ValidSession | null, path: string, input: unknown): Promise<unknown> {
+  // The caller is a proxy keyed by path segments; walking it by name needs a dynamic shape.
+  let fn: unknown = callerFor(session);
+  for (const key of path.split(".")) fn = (fn as Record<string, unknown>)[key];
+  return (fn as (i: unknown) => Promise<unknown>)(input);
+}
+async function outcome(session: ValidSession | null, path: string, input: unknown): Promise<string> {
+  try {
+    await callPath(session, path, input);
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+// ----------------------------------------------------------------------------------------------- role table
+
+type Access = "public" | "signed-in" | "staff, before TOTP" | Permission;
+/** The role table of docs/architecture.md, written out independently of admin/shared/permissions.ts. */
+const WHO_HAS: Record<Permission, Role[]> = {
+  "tickets:read": ["SUPPORT"],
+  "tickets:write": ["SUPPORT"],
+  "audit:read": ["DPO", "ADMIN"],
+  "privacy:read": ["DPO"],
+  "privacy:decide": ["DPO"],
+  "staff:manage": ["ADMIN"],
+  "categories:manage": ["ADMIN"],
+  "experts:manage": ["ADMIN"],
+};
+const NOPE = "00000000-0000-7000-8000-000000000000";
+let slugCount = 0;
+/** Every procedure: who may call it, and an input that passes validation. A new procedure without a row fails. */
+const TABLE: Record<string, { access: Access; input: () => unknown }> = {
+  "system.ping": { access: "public", input: () => undefined },
+  "me.get": { access: "signed-in", input: () => undefined },
+  "mfa.beginEnrolment": { access: "staff, before TOTP", input: () => undefined },
+  "mfa.confirmEnrolment": { access: "staff, before TOTP", input: () => ({ code: "000000" }) },
+  "mfa.verify": { access: "staff, before TOTP", input: () => ({ code: "000000" }) },
+  "tickets.queue": { access: "tickets:read", input: () => ({}) },
+  "tickets.get": { access: "tickets:read", input: () => ({ ticketId: NOPE }) },
+  "tickets.agents": { access: "tickets:read", input: () => undefined },
+  "tickets.assign": { access: "tickets:write", input: () => ({ ticketId: NOPE, assigneeId: null }) },
+  "tickets.setStatus": { access: "tickets:write", input: () => ({ ticketId: NOPE, status: "OPEN" }) },
+  "tickets.setPriority": { access: "tickets:write", input: () => ({ ticketId: NOPE, priority: "HIGH" }) },
+  "tickets.reply": { access: "tickets:write", input: () => ({ ticketId: NOPE, body: "Hello" }) },
+  "tickets.addNote": { access: "tickets:write", input: () => ({ ticketId: NOPE, body: "Note" }) },
+  "tickets.logOnBehalf": {
+    access: "tickets:write",
+    input: () => ({ channel: "PHONE", email: "caller@example.com", subject: "Phone call", category: "OTHER", message: "Called about X" }),
+  },
+  "tickets.cannedReplies": { access: "tickets:read", input: () => undefined },
+  "tickets.saveCannedReply": { access: "tickets:write", input: () => ({ title: "Greeting", body: "Hello there" }) },
+  "tickets.deleteCannedReply": { access: "tickets:write", input: () => ({ id: NOPE }) },
+  "audit.search": { access: "audit:read", input: () => ({}) },
+  "staff.list": { access: "staff:manage", input: () => undefined },
+  "staff.changeRole": { access: "staff:manage", input: () => ({ userId: NOPE, role: "USER" }) },
+  "staff.deactivate": { access: "staff:manage", input: () => ({ userId: NOPE }) },
+  "staff.findByEmail": { access: "staff:manage", input: () => ({ email: "nobody@example.com" }) },
+  "categories.list": { access: "categories:manage", input: () => undefined },
+  "categories.create": { access: "categories:manage", input: () => ({ slug: `topic-${++slugCount}`, name: "A topic", description: "" }) },
+  "categories.update": { access: "categories:manage", input: () => ({ id: NOPE, data: { slug: "renamed", name: "Renamed" } }) },
+  "categories.delete": { access: "categories:manage", input: () => ({ id: NOPE }) },
+  "experts.list": { access: "experts:manage", input: () => undefined },
+  "experts.onboard": { access: "experts:manage", input: () => ({ email: "nobody@example.com", slug: "new-expert", headline: "Listener" }) },
+  "experts.setPublished": { access: "experts:manage", input: () => ({ expertId: NOPE, published: true }) },
+};
+
+type Caller = "anonymous" | Role | "SUPPORT without TOTP" | "DPO without TOTP" | "ADMIN without TOTP";
+const CALLERS: Caller[] = ["anonymous", "USER", "EXPERT", "SUPPORT", "DPO", "ADMIN", "SUPPORT without TOTP", "DPO without TOTP", "ADMIN without TOTP"];
+
+function expected(access: Access, caller: Caller): "allowed" | "UNAUTHORIZED" | "FORBIDDEN" {
+  if (access === "public") return "allowed";
+  if (caller === "anonymous") return "UNAUTHORIZED";
+  if (access === "signed-in") return "allowed";
+  const role = caller.split(" ")[0] as Role;
+  if (role === "USER" || role === "EXPERT") return "FORBIDDEN";
+  if (access === "staff, before TOTP") return "allowed";
+  if (caller.endsWith("without TOTP")) return "FORBIDDEN";
+  return WHO_HAS[access].includes(role) ? "allowed" : "FORBIDDEN";
+}
+
+describe("authorization of every back-office procedure", () => {
+  it("the permission vocabulary matches the role table", () => {
+    for (const [permission, roles] of Object.entries(WHO_HAS) as [Permission, Role[]][]) {
+      for (const role of ["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"] as Role[]) {
+        expect(ROLE_PERMISSIONS[role].includes(permission), `${role} ${permission}`).toBe(roles.includes(role));
+      }
+    }
+  });
+
+  it("every procedure has an entry in the table (a new procedure without one fails here)", () => {
+    expect(Object.keys(appRouter._def.procedures).sort()).toEqual(Object.keys(TABLE).sort());
+  });
+
+  it("each caller gets exactly what the role table allows", async () => {
+    const sessions = new Map<Caller, ValidSession | null>();
+    for (const caller of CALLERS) {
+      if (caller === "anonymous") sessions.set(caller, null);
+      else sessions.set(caller, (await person(caller.split(" ")[0] as Role, { mfa: !caller.endsWith("without TOTP") })).session);
+    }
+    const mismatches: string[] = [];
+    for (const path of Object.keys(appRouter._def.procedures)) {
+      const row = TABLE[path]!;
+      for (const caller of CALLERS) {
+        const got = await outcome(sessions.get(caller) ?? null, path, row.input());
+        const want = expected(row.access, caller);
+        const ok = want === "allowed" ? got !== "UNAUTHORIZED" && got !== "FORBIDDEN" : got === want;
+        if (!ok) mismatches.push(`${path} as ${caller}: expected ${want}, got ${got}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("FORBIDDEN names the missing permission, and the refusal is in the audit trail", async () => {
+    const admin = await person("ADMIN", { mfa: true });
+    const err = await callPath(admin.session, "tickets.queue", {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCError);
+    expect((err as TRPCError).message).toBe("Missing permission: tickets:read");
+    const denied = await prisma().auditEvent.findMany({ where: { actorId: admin.id }, select: { action: true, target: true, ip: true } });
+    expect(denied).toEqual([{ action: "authz.denied.MISSING_PERMISSION", target: "procedure:tickets.queue", ip: "203.0.113.77" }]);
+  });
+});
+
+// ----------------------------------------------------------------------------------------------- TOTP
+
+describe("staff second factor", () => {
+  const codeAt = (secret: string, offsetSteps = 0) =>
+    generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(Date.now() / 30_000) + offsetSteps), 6);
+
+  it("the console refuses staff without TOTP, over HTTP too; enrolment and a code open it for this session only", async () => {
+    const agent = await person("SUPPORT");
+    // Over HTTP, with the session cookie: refused with the reason the console shows.
+    const res = await fetch(`${srv.url}/admin/api/trpc/tickets.queue?input=${encodeURIComponent("{}")}`, { headers: { cookie: `mn_session=${agent.token}` } });
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as { error: { data: { reason: string } } };
+    expect(body.error.data.reason).toBe("MFA_REQUIRED");
+
+    const enrol = await callPath(agent.session, "mfa.beginEnrolment", undefined) as { secret: string; uri: string };
+    expect(enrol.uri).toMatch(/^otpauth:\/\/totp\/Mind%20Namo:/);
+    const stored = await prisma().staffTotp.findUniqueOrThrow({ where: { userId: agent.id }, select: { secretEncrypted: true } });
+    expect(stored.secretEncrypted).not.toContain(enrol.secret); // encrypted at rest
+    expect(await outcome(agent.session, "mfa.confirmEnrolment", { code: "123456" === codeAt(enrol.secret) ? "654321" : "123456" })).toBe("BAD_REQUEST");
+    await callPath(agent.session, "mfa.confirmEnrolment", { code: codeAt(enrol.secret) });
+
+    const fresh = (await validateSessionToken(prisma(), agent.token))!;
+    expect(fresh.mfaVerifiedAt).not.toBeNull();
+    expect(await outcome(fresh, "tickets.queue", {})).toBe("OK");
+    const ok = await fetch(`${srv.url}/admin/api/trpc/tickets.queue?input=${encodeURIComponent("{}")}`, { headers: { cookie: `mn_session=${agent.token}` } });
+    expect(ok.status).toBe(200);
+
+    // A second session of the same person starts without the second factor; a used code cannot be replayed.
+    const { token } = await createSession(prisma(), { userId: agent.id, role: "SUPPORT", device: requesterFor().device });
+    const second = (await validateSessionToken(prisma(), token))!;
+    expect(await outcome(second, "tickets.queue", {})).toBe("FORBIDDEN");
+    expect(await outcome(second, "mfa.verify", { code: codeAt(enrol.secret) })).toBe("BAD_REQUEST");
+    expect(await outcome(second, "mfa.verify", { code: codeAt(enrol.secret, 1) })).toBe("OK");
+    expect(await outcome((await validateSessionToken(prisma(), token))!, "tickets.queue", {})).toBe("OK");
+    // Enrolment cannot be restarted once confirmed (nobody can swap the secret of a signed-in session).
+    expect(await outcome(second, "mfa.beginEnrolment", undefined)).toBe("CONFLICT");
+  });
+
+  it("code attempts are rate-limited per account", async () => {
+    const dpo = await person("DPO");
+    await callPath(dpo.session, "mfa.beginEnrolment", undefined);
+    const results: string[] = [];
+    for (let i = 0; i < 12; i++) results.push(await outcome(dpo.session, "mfa.confirmEnrolment", { code: "000000" }));
+    expect(results.slice(0, 10).every((r) => r === "BAD_REQUEST")).toBe(true);
+    expect(results.slice(10)).toEqual(["TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
+  });
+});
+
+// ----------------------------------------------------------------------------------------------- tickets
+
+describe("tickets through the back-office", () => {
+  const deps = () => ({ db: prisma(), mail: srv.running.services.mailQueue, limiter: srv.running.services.rateLimiter, appUrl: "http://localhost:3999" });
+
+  it("staff views of requester data are audited with the ticket as purpose; internal notes never reach the user", async () => {
+    const user = await person("USER");
+    const agent = await person("SUPPORT", { mfa: true });
+    const { id } = await openTicket(deps(), user.id, { subject: "Cannot join my session", category: "BOOKING", message: "The room does not open." });
+
+    const queue = (await callPath(agent.session, "tickets.queue", { status: "NEW" })) as { id: string }[];
+    expect(queue.map((t) => t.id)).toContain(id);
+    expect(JSON.stringify(queue)).not.toContain(user.email); // the queue shows no personal data
+
+    const ticket = (await callPath(agent.session, "tickets.get", { ticketId: id })) as { requester: { name: string; email: string; accountStatus: string } };
+    expect(ticket.requester).toMatchObject({ email: user.email, accountStatus: "ACTIVE" });
+    await callPath(agent.session, "tickets.assign", { ticketId: id, assigneeId: agent.id });
+    await callPath(agent.session, "tickets.addNote", { ticketId: id, body: "INTERNAL: check the room logs" });
+    await callPath(agent.session, "tickets.reply", { ticketId: id, body: "Please try again now." });
+
+    const events = await prisma().auditEvent.findMany({ where: { actorId: agent.id }, orderBy: { id: "asc" }, select: { action: true, subjectUserId: true, purpose: true, target: true } });
+    expect(events).toEqual(
+      ["ticket.view", "ticket.assign", "ticket.note", "ticket.reply"].map((action) => ({ action, subjectUserId: user.id, purpose: id, target: `ticket:${id}` })),
+    );
+
+    const mine = await getMyTicket(prisma(), user.id, id);
+    expect(mine.messages.map((m) => m.body)).toEqual(["The room does not open.", "Please try again now."]);
+    expect(JSON.stringify(mine)).not.toContain("INTERNAL");
+    await srv.running.services.mailQueue.drain();
+    const sent = (await listOutbox(srv.config.mailOutboxDir, 100)).find((m) => m.to === user.email);
+    expect(sent?.template).toBe("support-reply");
+    expect(sent?.text).not.toContain("INTERNAL");
+    expect(sent?.text).not.toContain("Please try again now."); // content stays on the site
+  });
+
+  it("a user cannot read or reply to another user's ticket, nor reach it through tRPC", async () => {
+    const owner = await person("USER");
+    const other = await person("USER");
+    const { id } = await openTicket(deps(), owner.id, { subject: "Private matter", category: "OTHER", message: "Something personal" });
+    await expect(getMyTicket(prisma(), other.id, id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(replyAsRequester(deps(), other.id, id, { message: "hi" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await outcome(other.session, "tickets.get", { ticketId: id })).toBe("FORBIDDEN");
+    expect(await outcome(other.session, "tickets.reply", { ticketId: id, body: "hi" })).toBe("FORBIDDEN");
+    expect(await prisma().ticketMessage.count({ where: { ticketId: id } })).toBe(1);
+  });
+});
+
+// ----------------------------------------------------------------------------------------------- staff
+
+describe("staff management", () => {
+  it("changing a staff member's role ends all their sessions and is audited", async () => {
+    const admin = await person("ADMIN", { mfa: true });
+    const agent = await person("SUPPORT", { mfa: true });
+    await createSession(prisma(), { userId: agent.id, role: "SUPPORT", device: requesterFor().device });
+    expect(await prisma().session.count({ where: { userId: agent.id } })).toBe(2);
+    const result = await callPath(admin.session, "staff.changeRole", { userId: agent.id, role: "DPO" });
+    expect(result).toMatchObject({ role: "DPO", sessionsEnded: 2 });
+    expect(await prisma().session.count({ where: { userId: agent.id } })).toBe(0);
+    expect(await validateSessionToken(prisma(), agent.token)).toBeNull();
+    expect(await prisma().auditEvent.count({ where: { actorId: admin.id, subjectUserId: agent.id, action: "staff.role.SUPPORT->DPO" } })).toBe(1);
+    // Not even an admin changes their own role.
+    expect(await outcome(admin.session, "staff.changeRole", { userId: admin.id, role: "USER" })).toBe("PRECONDITION_FAILED");
+  });
+
+  it("a deactivated staff member is signed out everywhere", async () => {
+    const admin = await person("ADMIN", { mfa: true });
+    const dpo = await person("DPO", { mfa: true });
+    await callPath(admin.session, "staff.deactivate", { userId: dpo.id });
+    expect(await validateSessionToken(prisma(), dpo.token)).toBeNull();
+  });
+});
+
+// ----------------------------------------------------------------------------------------------- audit trail
+
+describe("the audit trail is append-only in the database", () => {
+  async function oneEvent() {
+    const e = await prisma().auditEvent.create({ data: { action: "test.event", target: "test", actorRole: "ADMIN" }, select: { id: true } });
+    return e.id;
+  }
+
+  it("Prisma updates and deletes are refused", async () => {
+    const id = await oneEvent();
+    await expect(prisma().auditEvent.update({ where: { id }, data: { action: "changed" } })).rejects.toThrow(/append-only/);
+    await expect(prisma().auditEvent.deleteMany({ where: { id } })).rejects.toThrow(/append-only/);
+    expect(await prisma().auditEvent.findUnique({ where: { id }, select: { action: true } })).toEqual({ action: "test.event" });
+  });
+
+  it("direct SQL UPDATE, DELETE and TRUNCATE are refused (the app's own connection)", async () => {
+    const id = await oneEvent();
+    const exec = srv.running.services.db.executeSql;
+    await expect(exec(`UPDATE "AuditEvent" SET "action" = 'changed' WHERE "id" = $1`, [id])).rejects.toThrow(/append-only/);
+    await expect(exec(`DELETE FROM "AuditEvent" WHERE "id" = $1`, [id])).rejects.toThrow(/append-only/);
+    await expect(exec(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only/);
+    expect(await prisma().auditEvent.count({ where: { id } })).toBe(1);
+  });
+
+  it.skipIf(!serverTestUrl())("on the server, a second connection with the app's credentials cannot change rows either", async () => {
+    const id = await oneEvent();
+    const client = new pg.Client({ connectionString: srv.database.url });
+    await client.connect();
+    try {
+      await expect(client.query(`UPDATE "AuditEvent" SET "purpose" = 'x' WHERE "id" = $1`, [id])).rejects.toThrow(/append-only/);
+      await expect(client.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
+    } finally {
+      await client.end();
+    }
+  });
+});

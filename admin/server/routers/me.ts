@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { totpKeyFrom, beginTotpEnrolment, confirmTotpEnrolment, totpStatus, verifyTotpForSession } from "../../../core/identity/totp.ts";
+import { isStaffRole, permissionsOf } from "../../shared/permissions.ts";
+import { authedProcedure, router, staffPendingMfaProcedure, type InnerContext } from "../trpc.ts";
+
+const totpDeps = (ctx: InnerContext) => ({
+  db: ctx.services.db.prisma,
+  limiter: ctx.services.rateLimiter,
+  key: totpKeyFrom(ctx.services.secrets.codePepper),
+});
+const codeInput = z.object({ code: z.string().trim().min(1).max(12) });
+
+export const meRouter = router({
+  /** Who is calling and what the console may show them. Signed in only; no one else's data. */
+  get: authedProcedure.input(z.void()).query(async ({ ctx }) => {
+    const { user } = ctx.session;
+    const staff = isStaffRole(user.role);
+    return {
+      id: user.id,
+      name: user.name,
+      role: user.role,
+      isStaff: staff,
+      permissions: staff && ctx.session.mfaVerifiedAt ? [...permissionsOf(user.role)] : [],
+      mfa: staff ? { enrolled: (await totpStatus(ctx.services.db.prisma, user.id)).enrolled, verified: Boolean(ctx.session.mfaVerifiedAt) } : null,
+    };
+  }),
+});
+
+export const mfaRouter = router({
+  /** Starts TOTP enrolment: the secret and otpauth URI, shown once. */
+  beginEnrolment: staffPendingMfaProcedure.input(z.void()).mutation(({ ctx }) =>
+    beginTotpEnrolment(totpDeps(ctx), { id: ctx.session.userId, email: ctx.session.user.email, role: ctx.session.user.role }),
+  ),
+  confirmEnrolment: staffPendingMfaProcedure.input(codeInput).mutation(async ({ ctx, input }) => {
+    await confirmTotpEnrolment(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp);
+    return { ok: true as const };
+  }),
+  verify: staffPendingMfaProcedure.input(codeInput).mutation(async ({ ctx, input }) => {
+    await verifyTotpForSession(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp);
+    return { ok: true as const };
+  }),
+});

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import {
+  addInternalNote,
+  assignTicket,
+  createCannedReply,
+  deleteCannedReply,
+  getTicketForStaff,
+  listCannedReplies,
+  logTicketOnBehalf,
+  queueFilterSchema,
+  replyAsStaff,
+  setTicketPriority,
+  setTicketStatus,
+  ticketQueue,
+  TICKET_CATEGORIES,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+} from "../../../core/support/tickets.ts";
+import { requirePermission, router, type InnerContext } from "../trpc.ts";
+
+const id = z.string().trim().min(1).max(64);
+const ticketId = z.object({ ticketId: id });
+const supportDeps = (ctx: InnerContext) => ({
+  db: ctx.services.db.prisma,
+  mail: ctx.services.mailQueue,
+  limiter: ctx.services.rateLimiter,
+  appUrl: ctx.services.config.appUrl,
+});
+const read = requirePermission("tickets:read");
+const write = requirePermission("tickets:write");
+
+export const ticketsRouter = router({
+  queue: read.input(queueFilterSchema).query(({ ctx, input }) => ticketQueue(ctx.services.db.prisma, ctx.actor, input)),
+  get: read.input(ticketId).query(({ ctx, input }) => getTicketForStaff(ctx.services.db.prisma, ctx.actor, input.ticketId)),
+  /** Active support agents a ticket can be assigned to. */
+  agents: read.input(z.void()).query(({ ctx }) =>
+    ctx.services.db.prisma.user.findMany({ where: { role: "SUPPORT", status: "ACTIVE" }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+  ),
+  assign: write.input(z.object({ ticketId: id, assigneeId: id.nullable() })).mutation(async ({ ctx, input }) => {
+    await assignTicket(ctx.services.db.prisma, ctx.actor, input);
+    return { ok: true as const };
+  }),
+  setStatus: write.input(z.object({ ticketId: id, status: z.enum(TICKET_STATUSES) })).mutation(async ({ ctx, input }) => {
+    await setTicketStatus(ctx.services.db.prisma, ctx.actor, input);
+    return { ok: true as const };
+  }),
+  setPriority: write.input(z.object({ ticketId: id, priority: z.enum(TICKET_PRIORITIES) })).mutation(async ({ ctx, input }) => {
+    await setTicketPriority(ctx.services.db.prisma, ctx.actor, input);
+    return { ok: true as const };
+  }),
+  reply: write
+    .input(z.object({ ticketId: id, body: z.string().max(10_000), status: z.enum(TICKET_STATUSES).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      await replyAsStaff(supportDeps(ctx), ctx.actor, input);
+      return { ok: true as const };
+    }),
+  addNote: write.input(z.object({ ticketId: id, body: z.string().max(10_000) })).mutation(async ({ ctx, input }) => {
+    await addInternalNote(ctx.services.db.prisma, ctx.actor, input);
+    return { ok: true as const };
+  }),
+  logOnBehalf: write
+    .input(
+      z.object({
+        channel: z.enum(["EMAIL", "PHONE"]),
+        email: z.string().max(254),
+        subject: z.string().max(150),
+        category: z.enum(TICKET_CATEGORIES),
+        message: z.string().max(10_000),
+        priority: z.enum(TICKET_PRIORITIES).default("NORMAL"),
+      }),
+    )
+    .mutation(({ ctx, input }) => logTicketOnBehalf(supportDeps(ctx), ctx.actor, input)),
+  cannedReplies: read.input(z.void()).query(({ ctx }) => listCannedReplies(ctx.services.db.prisma)),
+  saveCannedReply: write.input(z.object({ title: z.string().max(100), body: z.string().max(10_000) })).mutation(({ ctx, input }) =>
+    createCannedReply(ctx.services.db.prisma, ctx.actor, input),
+  ),
+  deleteCannedReply: write.input(z.object({ id })).mutation(async ({ ctx, input }) => {
+    await deleteCannedReply(ctx.services.db.prisma, ctx.actor, input.id);
+    return { ok: true as const };
+  }),
+});

@@ -1,0 +1,71 @@
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { support } from "~/core.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { supportDeps } from "~/utils/support.server";
+
+export const headers = formHeaders;
+export const meta: MetaFunction = () => [{ title: "Contact us — Mind Namo" }];
+
+export async function loader() {
+  return { categories: Object.entries(support.categoryLabels).map(([value, label]) => ({ value, label })) };
+}
+
+/** Open to everyone (no session needed); limited per IP and per address, since it sends an email. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const values = {
+    email: field(form, "email", 254),
+    name: field(form, "name", 100),
+    subject: field(form, "subject", 200),
+    category: field(form, "category", 20),
+    message: field(form, "message", 10_000),
+  };
+  return formAction(async () => {
+    await support.submitContactForm(supportDeps(context), values, context.clientIp);
+    return { sent: true as const };
+  }, values);
+}
+
+export default function Contact() {
+  const actionData = useActionData<typeof action>();
+  const { categories } = useLoaderData<typeof loader>();
+  if (actionData && "sent" in actionData) {
+    return (
+      <section className="stack">
+        <h1>Thank you</h1>
+        <Notice>We received your message and sent a confirmation to your email. A person will answer by email.</Notice>
+      </section>
+    );
+  }
+  const err = actionData && "error" in actionData ? actionData : undefined;
+  return (
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">Contact us</h1>
+      <p className="lead">No account needed. We answer by email. If you have an account, sign in and use Help to follow your request.</p>
+      <Form method="post" className="stack" noValidate>
+        <FormAlert actionData={err} />
+        <Field label="Your email" name="email" type="email" required autoComplete="email" actionData={err} />
+        <Field label="Your name (optional)" name="name" autoComplete="name" actionData={err} />
+        <Field label="Subject" name="subject" required maxLength={150} actionData={err} />
+        <div className="field">
+          <label htmlFor="f-category">What is it about?</label>
+          <select id="f-category" name="category" defaultValue={err?.values?.category ?? "OTHER"}>
+            {categories.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-message">Message</label>
+          <textarea id="f-message" name="message" rows={6} required maxLength={10000} defaultValue={err?.values?.message} />
+          {err?.field === "message" ? <p className="field-error">{err.error}</p> : null}
+        </div>
+        <Submit busy="Sending…">Send message</Submit>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormAlert, Notice, Submit } from "~/components/forms";
+import { isDomainError, support } from "~/core.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { requireSession } from "~/utils/session.server";
+import { statusLabels } from "~/utils/support-labels";
+import { supportDeps } from "~/utils/support.server";
+
+export const headers = formHeaders;
+export const meta: MetaFunction = () => [{ title: "Your request — Mind Namo" }];
+
+/** Scoped by owner: another person's ticket id is a 404, exactly like an id that does not exist. */
+async function load<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isDomainError(error) && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const session = await requireSession(request, context);
+  const t = await load(() => support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)));
+  return {
+    ticket: {
+      id: t.id,
+      subject: t.subject,
+      status: t.status,
+      satisfaction: t.satisfaction,
+      messages: t.messages.map((m) => ({ id: m.id, body: m.body, fromStaff: m.fromStaff, authorName: m.authorName, createdAt: m.createdAt.toISOString() })),
+    },
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const session = await requireSession(request, context);
+  const ticketId = String(params.ticketId ?? "").slice(0, 64);
+  const form = await request.formData();
+  const intent = field(form, "intent", 20);
+  const deps = supportDeps(context);
+  const values = { message: field(form, "message", 10_000) };
+  return load(() =>
+    formAction(async () => {
+      if (intent === "reply") {
+        await support.replyAsRequester(deps, session.userId, ticketId, values);
+        return { message: "Your reply was sent." };
+      }
+      if (intent === "close") {
+        await support.closeAsRequester(deps, session.userId, ticketId);
+        return { message: "Your request is closed." };
+      }
+      if (intent === "rate") {
+        await support.rateTicket(deps, session.userId, ticketId, { rating: field(form, "rating", 2), comment: field(form, "comment", 1000) });
+        return { message: "Thank you for your rating." };
+      }
+      throw new Response("Bad request", { status: 400 });
+    }, values),
+  );
+}
+
+const fmt = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
+
+export default function Ticket() {
+  const { ticket } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const done = ticket.status === "RESOLVED" || ticket.status === "CLOSED";
+  return (
+    <section aria-labelledby="title" className="stack">
+      <p>
+        <Link to="/help">← All your requests</Link>
+      </p>
+      <h1 id="title">{ticket.subject}</h1>
+      <p>
+        Status: <strong data-testid="ticket-status">{statusLabels[ticket.status] ?? ticket.status}</strong>
+      </p>
+      {actionData && "message" in actionData ? <Notice>{actionData.message}</Notice> : null}
+      <FormAlert actionData={actionData && "error" in actionData ? actionData : undefined} />
+      <ol className="stack" aria-label="Messages">
+        {ticket.messages.map((m) => (
+          <li key={m.id} className="card" data-testid="ticket-message">
+            <p>
+              <strong>{m.authorName}</strong> · {fmt(m.createdAt)}
+            </p>
+            <p style={{ whiteSpace: "pre-wrap" }}>{m.body}</p>
+          </li>
+        ))}
+      </ol>
+      {done && ticket.satisfaction === null ? (
+        <Form method="post" className="stack">
+          <fieldset>
+            <legend>How did we do?</legend>
+            {[1, 2, 3, 4, 5].map((r) => (
+              <label key={r} style={{ marginRight: "1rem" }}>
+                <input type="radio" name="rating" value={r} required /> {r}
+              </label>
+            ))}
+          </fieldset>
+          <div className="field">
+            <label htmlFor="f-comment">Anything to add? (optional)</label>
+            <textarea id="f-comment" name="comment" rows={2} maxLength={1000} />
+          </div>
+          <Submit name="intent" value="rate" busy="Sending…">
+            Rate the help
+          </Submit>
+        </Form>
+      ) : null}
+      {ticket.satisfaction !== null ? <p>You rated this help {ticket.satisfaction} out of 5. Thank you.</p> : null}
+      {ticket.status !== "CLOSED" ? (
+        <>
+          <Form method="post" className="stack">
+            <div className="field">
+              <label htmlFor="f-message">Your reply</label>
+              <textarea id="f-message" name="message" rows={4} maxLength={10000} required />
+            </div>
+            <Submit name="intent" value="reply" busy="Sending…">
+              Send reply
+            </Submit>
+          </Form>
+          <Form method="post">
+            <Submit name="intent" value="close" className="button secondary" busy="Closing…">
+              Close this request
+            </Submit>
+          </Form>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Field, FormAlert, Submit } from "~/components/forms";
+import { support } from "~/core.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { requireSession } from "~/utils/session.server";
+import { statusLabels } from "~/utils/support-labels";
+import { supportDeps } from "~/utils/support.server";
+
+export const headers = formHeaders;
+export const meta: MetaFunction = () => [{ title: "Help — Mind Namo" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const session = await requireSession(request, context);
+  const tickets = await support.listMyTickets(context.services.db.prisma, session.userId);
+  return {
+    tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, status: t.status, updatedAt: t.updatedAt.toISOString() })),
+    categories: Object.entries(support.categoryLabels).map(([value, label]) => ({ value, label })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const session = await requireSession(request, context);
+  const form = await request.formData();
+  const values = { subject: field(form, "subject", 200), category: field(form, "category", 20), message: field(form, "message", 10_000) };
+  return formAction(async () => {
+    const { id } = await support.openTicket(supportDeps(context), session.userId, values);
+    throw redirect(`/help/${id}`);
+  }, values);
+}
+
+export default function Help() {
+  const { tickets, categories } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">Help</h1>
+      <p className="lead">Ask our support team anything. A person answers, usually within one working day.</p>
+      <h2>Your requests</h2>
+      {tickets.length === 0 ? (
+        <p>You have not asked for help yet.</p>
+      ) : (
+        <ul className="stack" data-testid="my-tickets">
+          {tickets.map((t) => (
+            <li key={t.id}>
+              <Link to={`/help/${t.id}`}>{t.subject}</Link> — {statusLabels[t.status] ?? t.status}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Ask for help</h2>
+      <Form method="post" className="stack" noValidate>
+        <FormAlert actionData={actionData} />
+        <Field label="Subject" name="subject" required maxLength={150} actionData={actionData} />
+        <div className="field">
+          <label htmlFor="f-category">What is it about?</label>
+          <select id="f-category" name="category" defaultValue={actionData?.values?.category ?? ""} required>
+            <option value="" disabled>
+              Choose…
+            </option>
+            {categories.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+          {actionData?.field === "category" ? <p className="field-error">{actionData.error}</p> : null}
+        </div>
+        <div className="field">
+          <label htmlFor="f-message">Message</label>
+          <textarea id="f-message" name="message" rows={6} required maxLength={10000} defaultValue={actionData?.values?.message} />
+          {actionData?.field === "message" ? <p className="field-error">{actionData.error}</p> : null}
+        </div>
+        <Submit busy="Sending…">Send request</Submit>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,451 @@
+// Support tickets (privacy promise P3: requests by email, message or call). Users open tickets on the site,
+// visitors through the contact form, agents log phone calls and emails on a person's behalf; the channel is
+// recorded. Requester functions are scoped by owner (another person's ticket is "not found"), and never return
+// internal notes. Staff functions take an actor and leave an AuditEvent for every read or write of the
+// requester's data, with the ticket id as its purpose. Authorization of staff (role, second factor,
+// permission) is the back-office's job (admin/server); these functions assume it was done.
+import { z } from "zod";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Role, TicketPriority, TicketStatus } from "../generated/prisma/enums.ts";
+import { recordAudit, type AuditActor } from "../audit/index.ts";
+import { DomainError } from "../errors/index.ts";
+import type { MailQueue } from "../mail/queue.ts";
+import type { RateLimiter } from "../security/rate-limit.ts";
+import { emailSchema } from "../identity/users.ts";
+import * as templates from "./mail.ts";
+
+export const TICKET_STATUSES = ["NEW", "OPEN", "PENDING_USER", "ON_HOLD", "RESOLVED", "CLOSED"] as const;
+export const TICKET_PRIORITIES = ["LOW", "NORMAL", "HIGH", "URGENT"] as const;
+export const TICKET_CATEGORIES = ["ACCOUNT", "BOOKING", "PAYMENT", "PRIVACY", "TECHNICAL", "OTHER"] as const;
+export const TICKET_CHANNELS = ["WEB", "CONTACT_FORM", "EMAIL", "PHONE"] as const;
+
+export const categoryLabels: Record<(typeof TICKET_CATEGORIES)[number], string> = {
+  ACCOUNT: "My account",
+  BOOKING: "A booking or session",
+  PAYMENT: "Payments",
+  PRIVACY: "Privacy and my data",
+  TECHNICAL: "Something is not working",
+  OTHER: "Something else",
+};
+
+const HOUR = 3_600_000;
+/** Service levels per priority: first response and resolution, from the ticket's creation. */
+export const SLA_HOURS: Record<TicketPriority, { firstResponse: number; resolution: number }> = {
+  URGENT: { firstResponse: 1, resolution: 24 },
+  HIGH: { firstResponse: 4, resolution: 72 },
+  NORMAL: { firstResponse: 24, resolution: 120 },
+  LOW: { firstResponse: 72, resolution: 240 },
+};
+
+export function dueTimes(createdAt: Date, priority: TicketPriority) {
+  const sla = SLA_HOURS[priority];
+  return {
+    firstResponseDueAt: new Date(createdAt.getTime() + sla.firstResponse * HOUR),
+    resolutionDueAt: new Date(createdAt.getTime() + sla.resolution * HOUR),
+  };
+}
+
+const DONE: TicketStatus[] = ["RESOLVED", "CLOSED"];
+
+export function isOverdue(
+  t: { status: TicketStatus; firstResponseDueAt: Date; resolutionDueAt: Date; firstRespondedAt: Date | null },
+  now = new Date(),
+): boolean {
+  if (DONE.includes(t.status)) return false;
+  return (!t.firstRespondedAt && t.firstResponseDueAt <= now) || t.resolutionDueAt <= now;
+}
+
+export interface SupportDeps {
+  db: PrismaClient;
+  mail: MailQueue;
+  limiter: RateLimiter;
+  appUrl: string;
+  now?: () => Date;
+}
+const now = (deps: { now?: () => Date }) => deps.now?.() ?? new Date();
+
+const subjectSchema = z.string().trim().min(3, "Write a short subject (at least 3 characters).").max(150, "Keep the subject under 150 characters.");
+const bodySchema = z.string().trim().min(1, "Write a message.").max(10_000, "Keep the message under 10,000 characters.");
+const categorySchema = z.enum(TICKET_CATEGORIES, { error: "Choose what your request is about." });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new DomainError("VALIDATION", r.error.issues[0]?.message ?? "Check this field.", { field });
+  return r.data;
+}
+
+// ---------------------------------------------------------------- requester side (site)
+
+export async function openTicket(deps: SupportDeps, userId: string, input: { subject: unknown; category: unknown; message: unknown }) {
+  const subject = parse(subjectSchema, input.subject, "subject");
+  const category = parse(categorySchema, input.category, "category");
+  const body = parse(bodySchema, input.message, "message");
+  const createdAt = now(deps);
+  return deps.db.supportTicket.create({
+    data: {
+      requesterId: userId,
+      subject,
+      category,
+      channel: "WEB",
+      createdAt,
+      ...dueTimes(createdAt, "NORMAL"),
+      messages: { create: { authorId: userId, body, createdAt } },
+    },
+    select: { id: true },
+  });
+}
+
+/** The logged-out contact form: email required, limited per IP and per address, confirmation email. */
+export async function submitContactForm(
+  deps: SupportDeps,
+  input: { email: unknown; name: unknown; subject: unknown; category: unknown; message: unknown },
+  ip: string,
+) {
+  const email = parse(emailSchema, input.email, "email");
+  const name = parse(z.string().trim().max(100, "Keep your name under 100 characters."), input.name ?? "", "name");
+  const subject = parse(subjectSchema, input.subject, "subject");
+  const category = parse(categorySchema, input.category, "category");
+  const body = parse(bodySchema, input.message, "message");
+  await deps.limiter.consume("mail:ip", ip);
+  await deps.limiter.consume("mail:recipient", email);
+  const createdAt = now(deps);
+  const ticket = await deps.db.supportTicket.create({
+    data: {
+      contactEmail: email,
+      contactName: name || null,
+      subject,
+      category,
+      channel: "CONTACT_FORM",
+      createdAt,
+      ...dueTimes(createdAt, "NORMAL"),
+      messages: { create: { authorId: null, body, createdAt } },
+    },
+    select: { id: true },
+  });
+  deps.mail.enqueue(templates.contactReceived(email, subject));
+  return ticket;
+}
+
+export function listMyTickets(db: PrismaClient, userId: string) {
+  return db.supportTicket.findMany({
+    where: { requesterId: userId },
+    orderBy: { updatedAt: "desc" },
+    take: 200,
+    select: { id: true, subject: true, category: true, status: true, createdAt: true, updatedAt: true },
+  });
+}
+
+/** The requester's own ticket, without internal notes; another person's id is NOT_FOUND. */
+export async function getMyTicket(db: PrismaClient, userId: string, ticketId: string) {
+  const ticket = await db.supportTicket.findFirst({
+    where: { id: ticketId, requesterId: userId },
+    select: {
+      id: true,
+      subject: true,
+      category: true,
+      status: true,
+      createdAt: true,
+      resolvedAt: true,
+      satisfaction: true,
+      messages: {
+        where: { internal: false },
+        orderBy: { createdAt: "asc" },
+        select: { id: true, body: true, createdAt: true, fromStaff: true, author: { select: { name: true } } },
+      },
+    },
+  });
+  if (!ticket) throw new DomainError("NOT_FOUND", "We could not find that request.");
+  return {
+    ...ticket,
+    messages: ticket.messages.map((m) => ({
+      id: m.id,
+      body: m.body,
+      createdAt: m.createdAt,
+      fromStaff: m.fromStaff,
+      // Staff are shown by first name only.
+      authorName: m.fromStaff ? `${(m.author?.name ?? "Support").split(" ")[0]} (Mind Namo support)` : "You",
+    })),
+  };
+}
+
+async function ownTicket(db: PrismaClient, userId: string, ticketId: string) {
+  const t = await db.supportTicket.findFirst({ where: { id: ticketId, requesterId: userId }, select: { id: true, status: true, resolvedAt: true, satisfaction: true } });
+  if (!t) throw new DomainError("NOT_FOUND", "We could not find that request.");
+  return t;
+}
+
+export async function replyAsRequester(deps: SupportDeps, userId: string, ticketId: string, input: { message: unknown }) {
+  const body = parse(bodySchema, input.message, "message");
+  const t = await ownTicket(deps.db, userId, ticketId);
+  if (t.status === "CLOSED") throw new DomainError("PRECONDITION", "This request is closed. Open a new one if you need more help.");
+  const at = now(deps);
+  await deps.db.$transaction([
+    deps.db.ticketMessage.create({ data: { ticketId, authorId: userId, body, createdAt: at }, select: { id: true } }),
+    deps.db.supportTicket.update({
+      where: { id: ticketId },
+      // A reply from the person puts the ticket back in the agents' hands (and reopens a resolved one).
+      data: { status: t.status === "NEW" ? "NEW" : "OPEN", resolvedAt: null },
+      select: { id: true },
+    }),
+  ]);
+}
+
+export async function closeAsRequester(deps: SupportDeps, userId: string, ticketId: string) {
+  const t = await ownTicket(deps.db, userId, ticketId);
+  if (t.status === "CLOSED") return;
+  const at = now(deps);
+  await deps.db.supportTicket.update({
+    where: { id: ticketId },
+    data: { status: "CLOSED", closedAt: at, resolvedAt: t.resolvedAt ?? at },
+    select: { id: true },
+  });
+}
+
+export async function rateTicket(deps: SupportDeps, userId: string, ticketId: string, input: { rating: unknown; comment?: unknown }) {
+  const rating = parse(z.coerce.number().int().min(1, "Choose 1 to 5.").max(5, "Choose 1 to 5."), input.rating, "rating");
+  const comment = parse(z.string().trim().max(1000).optional(), input.comment || undefined, "comment");
+  const t = await ownTicket(deps.db, userId, ticketId);
+  if (!DONE.includes(t.status)) throw new DomainError("PRECONDITION", "You can rate the help once your request is resolved.");
+  if (t.satisfaction !== null) throw new DomainError("CONFLICT", "You have already rated this request. Thank you!");
+  await deps.db.supportTicket.update({ where: { id: ticketId }, data: { satisfaction: rating, satisfactionComment: comment ?? null }, select: { id: true } });
+}
+
+// ---------------------------------------------------------------- staff side (back-office)
+
+export interface StaffActor {
+  id: string;
+  role: Role;
+  ip: string;
+}
+const auditActor = (a: StaffActor): AuditActor => ({ id: a.id, role: a.role, ip: a.ip });
+
+export const queueFilterSchema = z.object({
+  status: z.enum(TICKET_STATUSES).optional(),
+  priority: z.enum(TICKET_PRIORITIES).optional(),
+  /** a staff user id, "me", or "none" */
+  assignee: z.string().max(64).optional(),
+  overdue: z.boolean().optional(),
+  /** default: everything not closed */
+  includeClosed: z.boolean().default(false),
+  limit: z.number().int().min(1).max(200).default(100),
+});
+export type QueueFilter = z.infer<typeof queueFilterSchema>;
+
+/** The queue shows no personal data (no names or emails): opening a ticket does, and is audited. */
+export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueFilter, at = new Date()) {
+  const assigneeId = f.assignee === "me" ? actor.id : f.assignee === "none" ? null : f.assignee;
+  const rows = await db.supportTicket.findMany({
+    where: {
+      ...(f.status ? { status: f.status } : f.includeClosed ? {} : { status: { not: "CLOSED" } }),
+      ...(f.priority ? { priority: f.priority } : {}),
+      ...(f.assignee !== undefined ? { assigneeId } : {}),
+      ...(f.overdue
+        ? {
+            status: f.status && !DONE.includes(f.status) ? f.status : { notIn: DONE },
+            OR: [{ firstRespondedAt: null, firstResponseDueAt: { lte: at } }, { resolutionDueAt: { lte: at } }],
+          }
+        : {}),
+    },
+    orderBy: [{ firstResponseDueAt: "asc" }],
+    take: f.limit,
+    select: {
+      id: true,
+      subject: true,
+      category: true,
+      channel: true,
+      status: true,
+      priority: true,
+      createdAt: true,
+      updatedAt: true,
+      firstResponseDueAt: true,
+      resolutionDueAt: true,
+      firstRespondedAt: true,
+      assignee: { select: { id: true, name: true } },
+    },
+  });
+  return rows.map((r) => ({ ...r, overdue: isOverdue(r, at) }));
+}
+
+/** A ticket with its whole thread and the requester's name, email and account status. Audited. */
+export async function getTicketForStaff(db: PrismaClient, actor: StaffActor, ticketId: string, at = new Date()) {
+  const t = await db.supportTicket.findUnique({
+    where: { id: ticketId },
+    select: {
+      id: true,
+      subject: true,
+      category: true,
+      channel: true,
+      status: true,
+      priority: true,
+      createdAt: true,
+      firstResponseDueAt: true,
+      resolutionDueAt: true,
+      firstRespondedAt: true,
+      resolvedAt: true,
+      closedAt: true,
+      satisfaction: true,
+      satisfactionComment: true,
+      contactEmail: true,
+      contactName: true,
+      requesterId: true,
+      requester: { select: { id: true, name: true, email: true, status: true, emailVerifiedAt: true } },
+      assignee: { select: { id: true, name: true } },
+      messages: {
+        orderBy: { createdAt: "asc" },
+        select: { id: true, body: true, internal: true, fromStaff: true, createdAt: true, author: { select: { id: true, name: true } } },
+      },
+    },
+  });
+  if (!t) throw new DomainError("NOT_FOUND", "No ticket with that id.");
+  await recordAudit(db, auditActor(actor), { action: "ticket.view", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id }, at);
+  const { requester, contactEmail, contactName, ...rest } = t;
+  return {
+    ...rest,
+    overdue: isOverdue(t, at),
+    requester: requester
+      ? { kind: "account" as const, id: requester.id, name: requester.name, email: requester.email, accountStatus: requester.status, emailVerified: Boolean(requester.emailVerifiedAt) }
+      : { kind: "visitor" as const, id: null, name: contactName, email: contactEmail, accountStatus: null, emailVerified: false },
+  };
+}
+
+async function ticketForWrite(db: PrismaClient, ticketId: string) {
+  const t = await db.supportTicket.findUnique({
+    where: { id: ticketId },
+    select: {
+      id: true,
+      status: true,
+      priority: true,
+      createdAt: true,
+      subject: true,
+      requesterId: true,
+      contactEmail: true,
+      firstRespondedAt: true,
+      resolvedAt: true,
+      requester: { select: { email: true, status: true } },
+    },
+  });
+  if (!t) throw new DomainError("NOT_FOUND", "No ticket with that id.");
+  return t;
+}
+
+export async function assignTicket(db: PrismaClient, actor: StaffActor, input: { ticketId: string; assigneeId: string | null }) {
+  const t = await ticketForWrite(db, input.ticketId);
+  if (input.assigneeId) {
+    const agent = await db.user.findUnique({ where: { id: input.assigneeId }, select: { role: true, status: true } });
+    if (!agent || agent.role !== "SUPPORT" || agent.status !== "ACTIVE") throw new DomainError("VALIDATION", "Tickets can be assigned to active support agents only.", { field: "assigneeId" });
+  }
+  await db.supportTicket.update({
+    where: { id: t.id },
+    data: { assigneeId: input.assigneeId, ...(t.status === "NEW" && input.assigneeId ? { status: "OPEN" } : {}) },
+    select: { id: true },
+  });
+  await recordAudit(db, auditActor(actor), { action: "ticket.assign", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id });
+}
+
+export async function setTicketStatus(db: PrismaClient, actor: StaffActor, input: { ticketId: string; status: TicketStatus }, at = new Date()) {
+  const t = await ticketForWrite(db, input.ticketId);
+  await db.supportTicket.update({
+    where: { id: t.id },
+    data: {
+      status: input.status,
+      resolvedAt: DONE.includes(input.status) ? (t.resolvedAt ?? at) : null,
+      closedAt: input.status === "CLOSED" ? at : null,
+    },
+    select: { id: true },
+  });
+  await recordAudit(db, auditActor(actor), { action: `ticket.status.${input.status}`, target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id }, at);
+}
+
+export async function setTicketPriority(db: PrismaClient, actor: StaffActor, input: { ticketId: string; priority: TicketPriority }) {
+  const t = await ticketForWrite(db, input.ticketId);
+  await db.supportTicket.update({ where: { id: t.id }, data: { priority: input.priority, ...dueTimes(t.createdAt, input.priority) }, select: { id: true } });
+  await recordAudit(db, auditActor(actor), { action: `ticket.priority.${input.priority}`, target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id });
+}
+
+/** A reply the requester sees (and is emailed about). Sets the first response; by default waits for the user. */
+export async function replyAsStaff(
+  deps: SupportDeps,
+  actor: StaffActor,
+  input: { ticketId: string; body: string; status?: TicketStatus },
+) {
+  const body = parse(bodySchema, input.body, "body");
+  const t = await ticketForWrite(deps.db, input.ticketId);
+  if (t.status === "CLOSED") throw new DomainError("PRECONDITION", "This ticket is closed.");
+  const at = now(deps);
+  const status = input.status ?? "PENDING_USER";
+  await deps.db.$transaction([
+    deps.db.ticketMessage.create({ data: { ticketId: t.id, authorId: actor.id, fromStaff: true, body, createdAt: at }, select: { id: true } }),
+    deps.db.supportTicket.update({
+      where: { id: t.id },
+      data: {
+        status,
+        firstRespondedAt: t.firstRespondedAt ?? at,
+        resolvedAt: DONE.includes(status) ? (t.resolvedAt ?? at) : null,
+        closedAt: status === "CLOSED" ? at : null,
+      },
+      select: { id: true },
+    }),
+  ]);
+  await recordAudit(deps.db, auditActor(actor), { action: "ticket.reply", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id }, at);
+  if (t.requester) {
+    // Account holders read the reply on the site; the email carries no content, only a link.
+    if (t.requester.status === "ACTIVE") deps.mail.enqueue(templates.replyNotice(t.requester.email, t.subject, `${deps.appUrl}/help/${t.id}`, status === "RESOLVED"));
+  } else if (t.contactEmail) {
+    // Visitors have no account: the reply travels by email.
+    deps.mail.enqueue(templates.replyToVisitor(t.contactEmail, t.subject, body));
+  }
+}
+
+export async function addInternalNote(db: PrismaClient, actor: StaffActor, input: { ticketId: string; body: string }) {
+  const body = parse(bodySchema, input.body, "body");
+  const t = await ticketForWrite(db, input.ticketId);
+  await db.ticketMessage.create({ data: { ticketId: t.id, authorId: actor.id, fromStaff: true, internal: true, body }, select: { id: true } });
+  await recordAudit(db, auditActor(actor), { action: "ticket.note", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id });
+}
+
+/** A ticket an agent logs for a phone call or an email, on behalf of an account holder (found by email). */
+export async function logTicketOnBehalf(
+  deps: SupportDeps,
+  actor: StaffActor,
+  input: { channel: "EMAIL" | "PHONE"; email: string; subject: string; category: (typeof TICKET_CATEGORIES)[number]; message: string; priority: TicketPriority },
+) {
+  const email = parse(emailSchema, input.email, "email");
+  const subject = parse(subjectSchema, input.subject, "subject");
+  const body = parse(bodySchema, input.message, "message");
+  const user = await deps.db.user.findUnique({ where: { email }, select: { id: true } });
+  const createdAt = now(deps);
+  const ticket = await deps.db.supportTicket.create({
+    data: {
+      requesterId: user?.id ?? null,
+      contactEmail: user ? null : email,
+      subject,
+      category: input.category,
+      channel: input.channel,
+      priority: input.priority,
+      createdAt,
+      ...dueTimes(createdAt, input.priority),
+      messages: { create: { authorId: user?.id ?? null, body, createdAt } },
+    },
+    select: { id: true },
+  });
+  await recordAudit(deps.db, auditActor(actor), { action: `ticket.log.${input.channel}`, target: `ticket:${ticket.id}`, subjectUserId: user?.id ?? null, purpose: ticket.id }, createdAt);
+  return ticket;
+}
+
+export function listCannedReplies(db: PrismaClient) {
+  return db.cannedReply.findMany({ orderBy: { title: "asc" }, take: 200, select: { id: true, title: true, body: true } });
+}
+
+export async function createCannedReply(db: PrismaClient, actor: StaffActor, input: { title: string; body: string }) {
+  const title = parse(z.string().trim().min(2).max(100), input.title, "title");
+  const body = parse(bodySchema, input.body, "body");
+  const row = await db.cannedReply.upsert({ where: { title }, create: { title, body }, update: { body }, select: { id: true } });
+  await recordAudit(db, auditActor(actor), { action: "canned_reply.save", target: `canned:${row.id}` });
+  return row;
+}
+
+export async function deleteCannedReply(db: PrismaClient, actor: StaffActor, id: string) {
+  const { count } = await db.cannedReply.deleteMany({ where: { id } });
+  if (count === 0) throw new DomainError("NOT_FOUND", "No canned reply with that id.");
+  await recordAudit(db, auditActor(actor), { action: "canned_reply.delete", target: `canned:${id}` });
+}
