@@ -111,6 +111,10 @@ export function Layout({ children }: { children: ReactNode }) {
             <p>
               Mind Namo never sells your data and runs no third-party trackers. <Link to="/privacy">Read our privacy policy</Link>.
             </p>
+            <p>
+              Need help? <Link to={viewer ? "/help" : "/contact"}>{viewer ? "Ask our support team" : "Contact us"}</Link>. Questions about your
+              data: privacy@mindnamo.com.
+            </p>
           </div>
         </footer>
         <ScrollRestoration nonce={nonce} />

@@ -18,7 +18,7 @@ describe("the server process", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
       await expect
-        .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status, { timeout: 60_000, interval: 250 })
+        .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status, { timeout: 120_000, interval: 250 })
         .toBe(200);
       expect(output).toContain(`Mind Namo is running at http://localhost:${port}`);
       expect(fs.existsSync(path.join(dataDir, "pglite", "mindnamo.lock"))).toBe(true);
@@ -29,5 +29,5 @@ describe("the server process", () => {
       child.kill("SIGKILL");
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 180_000);
 });
