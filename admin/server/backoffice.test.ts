@@ -1,6 +1,7 @@
 // The back-office through createCaller with real sessions on a real database (and a few calls over HTTP):
 // the role table for EVERY procedure, the TOTP step, ticket isolation, internal notes, the audit trail (and its
 // append-only guarantee in the database), role changes ending sessions.
+import { resetPassword, signInWithPassword } from "../../core/identity/accounts.ts";
 import { generateHOTP } from "@oslojs/otp";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { TRPCError } from "@trpc/server";
@@ -27,6 +28,10 @@ afterAll(async () => {
 });
 
 const createCaller = createCallerFactory(appRouter);
+const accountDeps = () => {
+  const s = srv.running.services;
+  return { db: s.db.prisma, mail: s.mailQueue, limiter: s.rateLimiter, pepper: s.secrets.codePepper, appUrl: s.config.appUrl };
+};
 let n = 0;
 async function person(role: Role, opts: { mfa?: boolean } = {}) {
   const email = `p${++n}-${role.toLowerCase()}@example.com`;
@@ -99,6 +104,7 @@ const TABLE: Record<string, { access: Access; input: () => unknown }> = {
   "staff.changeRole": { access: "staff:manage", input: () => ({ userId: NOPE, role: "USER" }) },
   "staff.deactivate": { access: "staff:manage", input: () => ({ userId: NOPE }) },
   "staff.findByEmail": { access: "staff:manage", input: () => ({ email: "nobody@example.com" }) },
+  "staff.invite": { access: "staff:manage", input: () => ({ email: `invitee-${++slugCount}@example.com`, name: "Invited Person", role: "SUPPORT" }) },
   "categories.list": { access: "categories:manage", input: () => undefined },
   "categories.create": { access: "categories:manage", input: () => ({ slug: `topic-${++slugCount}`, name: "A topic", description: "" }) },
   "categories.update": { access: "categories:manage", input: () => ({ id: NOPE, data: { slug: "renamed", name: "Renamed" } }) },
@@ -274,6 +280,35 @@ describe("staff management", () => {
     expect(await prisma().auditEvent.count({ where: { actorId: admin.id, subjectUserId: agent.id, action: "staff.role.SUPPORT->DPO" } })).toBe(1);
     // Not even an admin changes their own role.
     expect(await outcome(admin.session, "staff.changeRole", { userId: admin.id, role: "USER" })).toBe("PRECONDITION_FAILED");
+  });
+
+  it("an admin invites by email: a new account with the role and a set-password link, or the role for an existing one", async () => {
+    const admin = await person("ADMIN", { mfa: true });
+    const email = `new-agent-${Date.now()}@example.com`;
+    const result = (await callPath(admin.session, "staff.invite", { email, name: "Nia Newagent", role: "SUPPORT" })) as { userId: string; created: boolean };
+    expect(result.created).toBe(true);
+    const user = await prisma().user.findUniqueOrThrow({ where: { email }, select: { role: true, passwordHash: true } });
+    expect(user).toEqual({ role: "SUPPORT", passwordHash: null });
+    expect(await prisma().auditEvent.count({ where: { actorId: admin.id, subjectUserId: result.userId, action: "staff.invite.SUPPORT" } })).toBe(1);
+    await srv.running.services.mailQueue.drain();
+    const invite = (await listOutbox(srv.config.mailOutboxDir, 1000)).find((m) => m.to === email);
+    expect(invite?.template).toBe("staff-invite");
+    const token = /reset-password\?token=(\S+)/.exec(invite!.text)![1]!;
+    // The link sets the password once; then the invitee signs in like anyone.
+    await resetPassword(accountDeps(), { token, password: "my own staff passphrase" }, requesterFor());
+    const signIn = await signInWithPassword(accountDeps(), { email, password: "my own staff passphrase" }, requesterFor());
+    expect(signIn.kind).toBe("signed-in");
+
+    // An existing account gets the role, its sessions end, and it is told.
+    const user2 = await person("USER");
+    await callPath(admin.session, "staff.invite", { email: user2.email, name: "Ignored", role: "DPO" });
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: user2.id } })).role).toBe("DPO");
+    expect(await validateSessionToken(prisma(), user2.token)).toBeNull();
+    await srv.running.services.mailQueue.drain();
+    expect((await listOutbox(srv.config.mailOutboxDir, 1000)).find((m) => m.to === user2.email)?.template).toBe("staff-role-granted");
+    // Bad input is refused with a clear message.
+    expect(await outcome(admin.session, "staff.invite", { email: "not-an-email", name: "X", role: "SUPPORT" })).toBe("BAD_REQUEST");
+    expect(await outcome(admin.session, "staff.invite", { email: "x@example.com", name: "X", role: "USER" })).toBe("BAD_REQUEST");
   });
 
   it("a deactivated staff member is signed out everywhere", async () => {

@@ -79,7 +79,9 @@ export function StaffPage() {
   const [email, setEmail] = useState("");
   const [lookup, setLookup] = useState("");
   const found = useQuery({ ...trpc.staff.findByEmail.queryOptions({ email: lookup }), enabled: lookup !== "" });
-  const error = changeRole.error ?? deactivate.error ?? found.error;
+  const invite = useMutation(trpc.staff.invite.mutationOptions({ onSuccess: refresh }));
+  const [invitee, setInvitee] = useState({ email: "", name: "", role: "SUPPORT" as "SUPPORT" | "DPO" | "ADMIN" });
+  const error = changeRole.error ?? deactivate.error ?? found.error ?? invite.error;
   return (
     <section className="stack" aria-labelledby="staff-title">
       <h1 id="staff-title">Staff</h1>
@@ -124,8 +126,35 @@ export function StaffPage() {
           </tbody>
         </table>
       ) : null}
-      <h2>Add a staff member</h2>
-      <p>The person signs up first; then find the account here and give it a staff role.</p>
+      <h2>Invite by email</h2>
+      <p>A new address gets an account with the role and an email to choose a password; an existing account gets the role.</p>
+      <form
+        className="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          invite.mutate(invitee);
+        }}
+      >
+        <label>
+          Email <input type="email" required value={invitee.email} onChange={(e) => setInvitee({ ...invitee, email: e.target.value })} />
+        </label>
+        <label>
+          Name <input required value={invitee.name} onChange={(e) => setInvitee({ ...invitee, name: e.target.value })} />
+        </label>
+        <label>
+          Role{" "}
+          <select value={invitee.role} onChange={(e) => setInvitee({ ...invitee, role: e.target.value as typeof invitee.role })}>
+            <option value="SUPPORT">SUPPORT</option>
+            <option value="DPO">DPO</option>
+            <option value="ADMIN">ADMIN</option>
+          </select>
+        </label>
+        <button className="button" type="submit" disabled={invite.isPending}>
+          {invite.isPending ? "Inviting…" : "Send invitation"}
+        </button>
+      </form>
+      {invite.data ? <p role="status">{invite.data.created ? "Invitation sent." : "That account now has the role; they were told by email."}</p> : null}
+      <h2>Give an existing account a staff role</h2>
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -5,6 +5,12 @@ import type { Role } from "../generated/prisma/enums.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
 import { DomainError } from "../errors/index.ts";
 import { STAFF_ROLES } from "./sessions.ts";
+import { z } from "zod";
+import { isUniqueViolation } from "../errors/index.ts";
+import { layout } from "../mail/templates.ts";
+import type { MailQueue } from "../mail/queue.ts";
+import { issueCode } from "./codes.ts";
+import { emailSchema, nameSchema } from "./users.ts";
 
 export function listStaff(db: PrismaClient) {
   return db.user.findMany({
@@ -40,4 +46,62 @@ export async function deactivateUser(db: PrismaClient, actor: AuditActor & { id:
     db.session.deleteMany({ where: { userId: user.id } }),
   ]);
   await recordAudit(db, actor, { action: "staff.deactivate", target: `user:${user.id}`, subjectUserId: user.id });
+}
+
+export const inviteStaffSchema = z.object({
+  email: emailSchema,
+  name: nameSchema,
+  role: z.enum(["SUPPORT", "DPO", "ADMIN"]),
+});
+
+/**
+ * Invites a person to the back-office by email. A new address gets an account with that role and no password,
+ * and an email with a link to choose one (the password-reset link, valid 1 hour; "Forgot password" sends a new
+ * one). An existing account gets the role (its sessions end) and an email saying so. Audited either way.
+ */
+export async function inviteStaff(
+  deps: { db: PrismaClient; mail: MailQueue; pepper: Uint8Array; appUrl: string },
+  actor: AuditActor & { id: string },
+  input: z.input<typeof inviteStaffSchema>,
+): Promise<{ userId: string; created: boolean }> {
+  const data = inviteStaffSchema.parse(input);
+  const existing = await deps.db.user.findUnique({ where: { email: data.email }, select: { id: true, role: true } });
+  if (existing) {
+    if (existing.id === actor.id) throw new DomainError("PRECONDITION", "You cannot change your own role.");
+    await changeUserRole(deps.db, actor, { userId: existing.id, role: data.role });
+    deps.mail.enqueue(
+      layout({
+        to: data.email,
+        subject: "You now have access to the Mind Namo back-office",
+        template: "staff-role-granted",
+        paragraphs: [
+          `Your Mind Namo account now has the ${data.role} role.`,
+          `Sign in at ${deps.appUrl}/login, then open ${deps.appUrl}/admin. You will set up a second factor (an authenticator app) on first use.`,
+        ],
+      }),
+    );
+    return { userId: existing.id, created: false };
+  }
+  let userId: string;
+  try {
+    userId = (await deps.db.user.create({ data: { email: data.email, name: data.name, role: data.role }, select: { id: true } })).id;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError("CONFLICT", "An account with this email was just created. Please try again.");
+    throw error;
+  }
+  const { linkToken } = await issueCode(deps.db, deps.pepper, { purpose: "RESET_PASSWORD", email: data.email, userId, withLink: true });
+  await recordAudit(deps.db, actor, { action: `staff.invite.${data.role}`, target: `user:${userId}`, subjectUserId: userId });
+  deps.mail.enqueue(
+    layout({
+      to: data.email,
+      subject: "You're invited to the Mind Namo back-office",
+      template: "staff-invite",
+      paragraphs: [
+        `Hello ${data.name}, you have been invited to Mind Namo's back-office with the ${data.role} role.`,
+        `Choose your password here (the link works once, for 1 hour): ${deps.appUrl}/reset-password?token=${linkToken}`,
+        `If the link has expired, use "Forgot your password?" at ${deps.appUrl}/login. You will set up a second factor on first sign-in.`,
+      ],
+    }),
+  );
+  return { userId, created: true };
 }

@@ -11,7 +11,7 @@ import {
   setExpertPublished,
   updateCategory,
 } from "../../../core/catalog/manage.ts";
-import { changeUserRole, deactivateUser, listStaff } from "../../../core/identity/staff.ts";
+import { changeUserRole, deactivateUser, inviteStaff, inviteStaffSchema, listStaff } from "../../../core/identity/staff.ts";
 import { requirePermission, router } from "../trpc.ts";
 
 const id = z.string().trim().min(1).max(64);
@@ -31,7 +31,15 @@ export const staffRouter = router({
     await deactivateUser(ctx.services.db.prisma, ctx.actor, input);
     return { ok: true as const };
   }),
-  /** Finds an account by email to make it staff (the person signs up first; roles change here). */
+  /** Invites by email: a new account with the role and a set-password link, or the role for an existing account. */
+  invite: staff.input(inviteStaffSchema).mutation(({ ctx, input }) =>
+    inviteStaff(
+      { db: ctx.services.db.prisma, mail: ctx.services.mailQueue, pepper: ctx.services.secrets.codePepper, appUrl: ctx.services.config.appUrl },
+      ctx.actor,
+      input,
+    ),
+  ),
+  /** Finds an account by email to make it staff. */
   findByEmail: staff.input(z.object({ email: z.string().trim().toLowerCase().max(254) })).query(async ({ ctx, input }) => {
     const user = await ctx.services.db.prisma.user.findUnique({ where: { email: input.email }, select: { id: true, name: true, email: true, role: true, status: true } });
     return user ?? null;
