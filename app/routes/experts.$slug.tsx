@@ -63,6 +63,8 @@ export default function ExpertProfile() {
           <dd>{expert.languages.join(", ")}</dd>
           <dt>Session length</dt>
           <dd>{expert.sessionMinutes} minutes, by encrypted video</dd>
+          <dt>Rating</dt>
+          <dd>Not shown yet: a rating appears once {expert.name.split(" ")[0]} has at least 3 reviews, so no single session can be traced.</dd>
           <dt>Cancellation</dt>
           <dd>Free up to {expert.cancelWindowHours} hours before the session</dd>
         </dl>
