@@ -15,7 +15,7 @@ export default defineConfig({
     // and two cores are all we have.
     pool: "forks",
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     // CI asks for machine-readable results as well (see .ci/run).
     reporters: process.env.CI_RESULTS_DIR ? ["default", "json"] : ["default"],
     outputFile: process.env.CI_RESULTS_DIR ? { json: `${process.env.CI_RESULTS_DIR}/vitest.json` } : undefined,

@@ -44,7 +44,7 @@ describe("migrations", () => {
     } finally {
       await db.close();
     }
-  });
+  }, 120_000);
 
   it("apply to an embedded data directory that survives a restart", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-mig-"));
@@ -58,7 +58,7 @@ describe("migrations", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 
   it.skipIf(!serverTestUrl())("apply from empty on the PostgreSQL server, and a second run is a no-op", async () => {
     const server = await createServerDatabase(serverTestUrl()!);
