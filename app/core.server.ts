@@ -31,3 +31,16 @@ export { verifyUnsubscribe } from "@core/notifications/unsubscribe.ts";
 export * as expertWorkspace from "@core/catalog/expert-workspace.ts";
 export * as support from "@core/support/tickets.ts";
 export type { SupportDeps } from "@core/support/tickets.ts";
+// live rooms
+export {
+  roomAccess,
+  postPublicKey,
+  getKeys,
+  issueToken,
+  liveKitSettings,
+  recordWebhook,
+  settleBooking,
+  listSessionMetadata,
+  NOT_CONFIGURED_MESSAGE,
+} from "@core/rooms/service.ts";
+export { verifyWebhook } from "@core/rooms/webhooks.ts";
