@@ -17,7 +17,7 @@ export function SlotPicker({ legend, days, zone, zoneName, chosen, emptyText }: 
       ) : (
         days.map((d) => (
           <div key={d.day} className="slot-day" role="group" aria-label={d.date}>
-            <h3>{d.date}</h3>
+            <h2>{d.date}</h2>
             <div className="slots">
               {d.slots.map((s) => (
                 <label key={s.startsAt} className="slot">

@@ -35,7 +35,7 @@ export function Field({
         {...input}
       />
       {invalid ? (
-        <p className="field-error" id={`${id}-error`}>
+        <p className="field-error" id={`${id}-error`} role="alert">
           {actionData?.error}
         </p>
       ) : null}

@@ -1,25 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { ExpertCard } from "~/components/ExpertCard";
 import { RecordPreference } from "~/components/RecordPreference";
 import { listCategories, listExpertLanguages, listPublishedExperts, nextSlotsForExperts, publishedExpertIds } from "~/core.server";
+import { directoryQuery } from "~/utils/directory.server";
 
 export const meta: MetaFunction = () => [{ title: "Experts — Mind Namo" }];
 
 const PAGE_SIZE = 12;
-const querySchema = z.object({
-  q: z.string().trim().max(100).catch(""),
-  category: z.string().regex(/^[a-z0-9-]{1,60}$/).optional().catch(undefined),
-  language: z.string().trim().min(2).max(40).optional().catch(undefined),
-  available: z.enum(["week"]).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(1000).catch(1),
-});
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Public page: no session needed, nothing personal is read.
   const url = new URL(request.url);
-  const query = querySchema.parse({
+  const query = directoryQuery.parse({
     q: url.searchParams.get("q") ?? "",
     category: url.searchParams.get("category") || undefined,
     language: url.searchParams.get("language") || undefined,
@@ -120,13 +113,16 @@ export default function Experts() {
           </p>
         </div>
       ) : (
-        <ul className="grid" data-testid="experts">
-          {experts.map((e) => (
-            <li key={e.id}>
-              <ExpertCard expert={e} />
-            </li>
-          ))}
-        </ul>
+        <>
+          <h2 className="visually-hidden">Results</h2>
+          <ul className="grid" data-testid="experts">
+            {experts.map((e) => (
+              <li key={e.id}>
+                <ExpertCard expert={e} />
+              </li>
+            ))}
+          </ul>
+        </>
       )}
       {pages > 1 && (
         <nav className="pagination" aria-label="Pages">
