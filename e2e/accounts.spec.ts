@@ -1,7 +1,9 @@
 import path from "node:path";
-import { open } from "./helpers.ts";
+import { network, open } from "./helpers.ts";
 import { expect, test, type Page } from "@playwright/test";
 import { latestMailTo } from "./outbox.ts";
+
+test.use(network(11));
 
 const PASSWORD = "gentle rain on a tin roof";
 const NEW_PASSWORD = "morning light through pines";

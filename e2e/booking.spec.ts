@@ -1,6 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
-import { open } from "./helpers.ts";
+import { network, open } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
+
+test.use(network(12));
 
 // The person books from India; the expert works from Lagos.
 test.use({ timezoneId: "Asia/Kolkata" });

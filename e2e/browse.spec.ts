@@ -1,8 +1,10 @@
-import { open } from "./helpers.ts";
+import { network, open } from "./helpers.ts";
 import { expect, test } from "@playwright/test";
 import { OutboxMailer } from "../core/mail/index.ts";
 import { welcomeEmail } from "../core/mail/templates.ts";
 import { E2E_OUTBOX_DIR } from "./env.ts";
+
+test.use(network(15));
 
 test("a visitor sees topics and experts, and filters the directory", async ({ page }) => {
   await open(page, "/");

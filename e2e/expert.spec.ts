@@ -1,5 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { open } from "./helpers.ts";
+import { network, open } from "./helpers.ts";
+
+test.use(network(14));
 
 // The demo expert (prisma/seed.ts) works from Lagos.
 const EXPERT = { email: "amara-okafor@experts.mindnamo.test", password: "calm-harbour-morning-42" };

@@ -13,6 +13,9 @@ process.env.MAIL_OUTBOX_DIR = E2E_OUTBOX_DIR;
 process.env.APP_URL = E2E_URL;
 process.env.NODE_ENV = "development";
 process.env.SEED_DEMO_DATA = "auto";
+// Each spec plays people on their own networks (X-Forwarded-For, see e2e/helpers.ts `network`), so the per-IP
+// mail and sign-in limits count per spec as they would per person, not for the whole run.
+process.env.TRUST_PROXY = "1";
 
 const base = process.env.TEST_DATABASE_URL?.trim();
 let drop: (() => Promise<void>) | undefined;

@@ -2,8 +2,10 @@ import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateTOTP } from "@oslojs/otp";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_PASSWORD } from "../prisma/seed.ts";
-import { open } from "./helpers.ts";
+import { network, open } from "./helpers.ts";
 import { latestMailTo } from "./outbox.ts";
+
+test.use(network(13));
 
 async function signIn(page: Page, email: string, next: string) {
   await open(page, `/login?next=${encodeURIComponent(next)}`);
