@@ -6,7 +6,7 @@ import type { Role } from "../generated/prisma/enums.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
 import type { MailQueue } from "../mail/queue.ts";
 import * as mail from "../mail/templates.ts";
-import type { RateLimiter } from "../security/rate-limit.ts";
+import { consumeMailLimits, type RateLimiter } from "../security/rate-limit.ts";
 import { issueCode, verifyCode, verifyLinkToken } from "./codes.ts";
 import type { DeviceInfo } from "./device.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
@@ -59,8 +59,7 @@ async function requirePasswordOk(password: unknown, email?: string): Promise<str
 
 /** Counts a mail for the requesting IP and the recipient: nobody can flood an address with codes. */
 async function limitMail(deps: AccountDeps, ip: string, email: string) {
-  await deps.limiter.consume("mail:ip", ip);
-  await deps.limiter.consume("mail:recipient", email);
+  await consumeMailLimits(deps.limiter, ip, email);
 }
 
 /** Counts a secret check (password or code) for the IP and the account (by email). */

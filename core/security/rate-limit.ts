@@ -78,3 +78,9 @@ export function createRateLimiter(db: PrismaClient, overrides: Partial<Record<Ra
     },
   };
 }
+
+/** Counts one email for the requesting IP and for its recipient: nobody can flood an address with mail. */
+export async function consumeMailLimits(limiter: RateLimiter, ip: string, recipient: string): Promise<void> {
+  await limiter.consume("mail:ip", ip);
+  await limiter.consume("mail:recipient", recipient);
+}

@@ -10,7 +10,7 @@ import type { Role, TicketPriority, TicketStatus } from "../generated/prisma/enu
 import { recordAudit, type AuditActor } from "../audit/index.ts";
 import { DomainError } from "../errors/index.ts";
 import type { MailQueue } from "../mail/queue.ts";
-import type { RateLimiter } from "../security/rate-limit.ts";
+import { consumeMailLimits, type RateLimiter } from "../security/rate-limit.ts";
 import { emailSchema } from "../identity/users.ts";
 import * as templates from "./mail.ts";
 
@@ -106,8 +106,7 @@ export async function submitContactForm(
   const subject = parse(subjectSchema, input.subject, "subject");
   const category = parse(categorySchema, input.category, "category");
   const body = parse(bodySchema, input.message, "message");
-  await deps.limiter.consume("mail:ip", ip);
-  await deps.limiter.consume("mail:recipient", email);
+  await consumeMailLimits(deps.limiter, ip, email);
   const createdAt = now(deps);
   const ticket = await deps.db.supportTicket.create({
     data: {
