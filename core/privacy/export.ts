@@ -1,0 +1,153 @@
+// The access export (privacy promise P21): every personal-data model of ONE user, as JSON. Built from sections,
+// one per area; each section declares the Prisma models it carries (core/privacy/inventory.test.ts checks that
+// every personal model of the deletion inventory is in a section or excluded with a reason).
+//
+// ADDING A SECTION: add one key to `exportSections` with `models` and `collect(db, userId)`. Rules: scope every
+// query by the user's id in `where`, explicit `select`, never another person's personal data (experts appear by
+// their public profile only: name, slug, headline), never secrets (hashes, keys, tokens), never staff-internal notes.
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { DomainError } from "../errors/index.ts";
+
+export interface ExportSection {
+  /** Prisma models this section carries. */
+  models: readonly string[];
+  /** Plain-words title for the JSON reader. */
+  title: string;
+  collect(db: PrismaClient, userId: string): Promise<unknown>;
+}
+
+const publicExpert = { select: { slug: true, headline: true, user: { select: { name: true } } } } as const;
+
+export const exportSections = {
+  account: {
+    title: "Your account",
+    models: ["User", "UserAvatar"],
+    async collect(db, userId) {
+      const user = await db.user.findUnique({
+        where: { id: userId },
+        select: {
+          id: true, email: true, name: true, emailVerifiedAt: true, role: true, status: true, timezone: true,
+          remindersEnabled: true, createdAt: true, updatedAt: true,
+          avatar: { select: { data: true, updatedAt: true } },
+          staffTotp: { select: { confirmedAt: true, createdAt: true } },
+        },
+      });
+      if (!user) throw new DomainError("NOT_FOUND", "No such account.");
+      const { avatar, staffTotp, ...rest } = user;
+      return {
+        ...rest,
+        avatar: avatar ? { format: "image/webp", base64: Buffer.from(avatar.data).toString("base64"), updatedAt: avatar.updatedAt } : null,
+        secondFactor: staffTotp ? { confirmedAt: staffTotp.confirmedAt, createdAt: staffTotp.createdAt } : null,
+      };
+    },
+  },
+  sessions: {
+    title: "Devices and sign-ins (secrets are never exported)",
+    models: ["Session"],
+    collect: (db, userId) =>
+      db.session.findMany({
+        where: { userId },
+        orderBy: { createdAt: "desc" },
+        select: { createdAt: true, lastSeenAt: true, expiresAt: true, ip: true, userAgent: true, browser: true, os: true, device: true },
+      }),
+  },
+  preferences: {
+    title: "Wellness preferences used for recommendations",
+    models: ["WellnessPreference"],
+    collect: (db, userId) =>
+      db.wellnessPreference.findMany({
+        where: { userId },
+        orderBy: { lastAt: "desc" },
+        select: { kind: true, count: true, lastAt: true, category: { select: { slug: true, name: true } }, expert: publicExpert },
+      }),
+  },
+  bookings: {
+    title: "Bookings and session metadata (experts by public profile only)",
+    models: ["Booking", "BookingNotification", "RoomParticipantKey", "SessionPresence", "SessionMetadata"],
+    collect: (db, userId) =>
+      db.booking.findMany({
+        where: { userId },
+        orderBy: { startsAt: "desc" },
+        select: {
+          id: true, startsAt: true, endsAt: true, status: true, cancelledBy: true, cancelledAt: true, cancelReason: true,
+          rescheduleCount: true, createdAt: true,
+          category: { select: { slug: true, name: true } },
+          expert: publicExpert,
+          notifications: { select: { kind: true, startsAt: true, sentAt: true }, orderBy: { sentAt: "asc" } },
+          // Only this user's own key and presences; the expert's are the expert's data.
+          roomKeys: { where: { userId }, select: { publicKey: true, createdAt: true, updatedAt: true } },
+          presences: { where: { userId }, select: { joinedAt: true, leftAt: true }, orderBy: { joinedAt: "asc" } },
+          metadata: { select: { durationSeconds: true, settledAt: true } },
+        },
+      }),
+  },
+  expertProfile: {
+    title: "Your expert profile (experts only)",
+    models: ["ExpertProfile", "AvailabilityRule", "TimeOff", "ExpertCategory"],
+    collect: (db, userId) =>
+      db.expertProfile.findUnique({
+        where: { userId },
+        select: {
+          slug: true, headline: true, bio: true, languages: true, timezone: true, sessionMinutes: true, bufferMinutes: true,
+          minNoticeHours: true, cancelWindowHours: true, published: true, createdAt: true, updatedAt: true,
+          categories: { select: { category: { select: { slug: true, name: true } } } },
+          availability: { select: { weekday: true, startMinute: true, endMinute: true }, orderBy: [{ weekday: "asc" }, { startMinute: "asc" }] },
+          timeOff: { select: { startsAt: true, endsAt: true, reason: true }, orderBy: { startsAt: "asc" } },
+          // The expert's clients are other people: only counts.
+          _count: { select: { bookings: true } },
+        },
+      }),
+  },
+  tickets: {
+    title: "Support requests and their messages (staff-internal notes are not included)",
+    models: ["SupportTicket", "TicketMessage"],
+    async collect(db, userId) {
+      const tickets = await db.supportTicket.findMany({
+        where: { requesterId: userId },
+        orderBy: { createdAt: "desc" },
+        select: {
+          id: true, subject: true, category: true, channel: true, status: true, priority: true, contactEmail: true, contactName: true,
+          satisfaction: true, satisfactionComment: true, createdAt: true, resolvedAt: true, closedAt: true,
+          messages: {
+            where: { internal: false },
+            orderBy: { createdAt: "asc" },
+            // Staff appear as "staff", never by name or email.
+            select: { fromStaff: true, body: true, createdAt: true },
+          },
+        },
+      });
+      return tickets.map((t) => ({ ...t, messages: t.messages.map((m) => ({ from: m.fromStaff ? "staff" : "you", body: m.body, at: m.createdAt })) }));
+    },
+  },
+  staffAccess: {
+    title: "Staff access to your data (the audit ledger: role, when, why)",
+    models: ["AuditEvent"],
+    async collect(db, userId) {
+      const rows = await db.auditEvent.findMany({
+        where: { subjectUserId: userId },
+        orderBy: { at: "desc" },
+        take: 5_000,
+        select: { at: true, actorRole: true, action: true, purpose: true },
+      });
+      return rows.map((r) => ({ at: r.at, byRole: r.actorRole ?? "system", action: r.action, purpose: r.purpose }));
+    },
+  },
+} satisfies Record<string, ExportSection>;
+
+export type ExportSectionKey = keyof typeof exportSections;
+
+export interface UserDataExport {
+  format: "mindnamo-export/1";
+  generatedAt: string;
+  userId: string;
+  sections: Record<string, { title: string; data: unknown }>;
+}
+
+/** Everything we hold about one user, section by section. */
+export async function exportUserData(db: PrismaClient, userId: string, now = new Date()): Promise<UserDataExport> {
+  const sections: UserDataExport["sections"] = {};
+  for (const [key, section] of Object.entries(exportSections) as Array<[string, ExportSection]>) {
+    sections[key] = { title: section.title, data: await section.collect(db, userId) };
+  }
+  return { format: "mindnamo-export/1", generatedAt: now.toISOString(), userId, sections };
+}
