@@ -8,6 +8,7 @@ import type { Config } from "../core/env/index.ts";
 import { createMailer } from "../core/mail/index.ts";
 import { MailQueue } from "../core/mail/queue.ts";
 import { startJobQueue } from "../core/jobs/queue.ts";
+import { settleEndedBookings } from "../core/rooms/service.ts";
 import type { MailMessage } from "../core/mail/index.ts";
 import { runReminder, type ReminderJob } from "../core/notifications/bookings.ts";
 import { createRateLimiter } from "../core/security/rate-limit.ts";
@@ -51,7 +52,7 @@ export async function boot(opts: {
   const unsubscribeKey = deriveKey(secret, "unsubscribe");
   let jobs;
   try {
-    jobs = await startJobQueue(db, { onError: (error) => logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }) });
+    jobs = await startJobQueue(db, { schedule: true, onError: (error) => logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }) });
   } catch (error) {
     await db.close();
     throw error;
@@ -63,6 +64,13 @@ export async function boot(opts: {
     const outcome = await runReminder({ db: db.prisma, appUrl: config.appUrl, unsubscribeKey }, mailer, job);
     logger.info({ msg: "reminder", outcome, kind: job.kind });
   });
+  // Sessions whose room never reported "finished" (nobody came, or a lost webhook) are settled COMPLETED or
+  // NO_SHOW from the presences on record, every five minutes.
+  await jobs.work("rooms.settle", async () => {
+    const settled = await settleEndedBookings(db.prisma, new Date());
+    if (settled > 0) logger.info({ msg: "sessions settled", settled });
+  });
+  await jobs.schedule("rooms.settle", "*/5 * * * *");
   const services: Services = {
     config,
     db,

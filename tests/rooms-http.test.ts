@@ -298,6 +298,26 @@ describe("POST /webhooks/livekit", () => {
   });
 });
 
+describe("settling sessions whose room never finished", () => {
+  it("the server schedules rooms.settle every five minutes, and the job settles an ended session from its presences", async () => {
+    const prisma = srv.running.services.db.prisma;
+    const schedules = await prisma.$queryRawUnsafe<{ name: string; cron: string }[]>("SELECT name, cron FROM pgboss.schedule");
+    expect(schedules).toContainEqual({ name: "rooms.settle", cron: "*/5 * * * *" });
+
+    const ada = await person(srv, "Ada");
+    const w = { ...world, expert: await newExpert(srv, "settlejob") };
+    // Ended 20 minutes ago (past the tokens' margin); nobody's room ever reported "finished".
+    const b = await book(srv, w, ada.userId, new Date(Date.now() - 70 * MIN), 50);
+    await srv.running.services.jobs.send("rooms.settle", {});
+    let status = "CONFIRMED";
+    for (let i = 0; i < 60 && status === "CONFIRMED"; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = (await prisma.booking.findUniqueOrThrow({ where: { id: b.id }, select: { status: true } })).status;
+    }
+    expect(status).toBe("NO_SHOW");
+  }, 60_000);
+});
+
 describe("no recording, egress or transcript code (P9, P10)", () => {
   it("the codebase's own source contains none", () => {
     // Every file of the repository's own source, outside docs/ and this test (no git needed: CI images may lack it).
