@@ -33,4 +33,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     void drop?.().catch(() => {});
   });
 }
-await import("../server.ts");
+const { startServer } = await import("../server/main.ts");
+const { seedE2eWorld } = await import("./fixtures/world.ts");
+// The journeys' own people and bookings (e2e/fixtures/world.ts), in place before the first request.
+await startServer({ beforeListen: (services) => seedE2eWorld(services.db.prisma) });

@@ -32,6 +32,8 @@ export async function boot(opts: {
   host?: string;
   /** An already open database (tests); by default the one the configuration names. */
   database?: Database;
+  /** Runs once everything is up, before the server accepts requests (the e2e server adds its fixtures here). */
+  beforeListen?: (services: Services) => Promise<void>;
 }): Promise<Running> {
   const { config, logger } = opts;
   const db = opts.database ?? (await openDatabase(config.database));
@@ -83,6 +85,7 @@ export async function boot(opts: {
     jobs,
     secrets: { codePepper: deriveKey(secret, "email-codes"), unsubscribeKey },
   };
+  await opts.beforeListen?.(services);
   const app = createHttpApp({ services, build: opts.build });
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;

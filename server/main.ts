@@ -1,0 +1,54 @@
+// Starting the product as a process: configuration, logger, the production Remix build, boot, and a clean stop on
+// SIGTERM/SIGINT. `server.ts` (npm start, Docker) and the e2e server (e2e/server.ts) both start through here.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { DataDirLockedError } from "../core/db/lock.ts";
+import { ConfigError, config } from "../core/env/index.ts";
+import { boot, type Running } from "./boot.ts";
+import type { Services } from "./context.ts";
+import { createLogger } from "./logging.ts";
+
+export async function startServer(opts: { beforeListen?: (services: Services) => Promise<void> } = {}): Promise<Running> {
+  let cfg;
+  try {
+    cfg = config();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Mind Namo cannot start. ${error.message}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(cfg.LOG_LEVEL);
+  const buildPath = pathToFileURL(path.resolve("build/server/index.js")).href;
+  const build = (await import(buildPath)) as ServerBuild;
+
+  let running: Running;
+  try {
+    running = await boot({ config: cfg, logger, build, beforeListen: opts.beforeListen });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      console.error(`Mind Namo cannot start. ${error.message}`);
+      process.exit(75); // EX_TEMPFAIL
+    }
+    throw error;
+  }
+  const where = cfg.database.kind === "server" ? "PostgreSQL server" : `embedded PGlite in ${cfg.database.dir}`;
+  console.log(`Mind Namo is running at ${running.url} (database: ${where}; mail: ${cfg.mailTransport}).`);
+  if (cfg.mailTransport === "outbox" && !cfg.isProduction) console.log(`Outbox: ${running.url}/dev/outbox`);
+
+  const stop = (signal: string) => {
+    logger.info({ msg: "shutting down", signal });
+    running
+      .shutdown()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ msg: "shutdown failed", err: String(error) });
+        process.exit(1);
+      });
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+  return running;
+}
