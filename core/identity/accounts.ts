@@ -3,12 +3,15 @@
 // preconditions (who is asking, rate limits); responses never reveal whether an email has an account.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Role } from "../generated/prisma/enums.ts";
-import { DomainError, isUniqueViolation } from "../errors/index.ts";
+import { DomainError, isDomainError, isUniqueViolation } from "../errors/index.ts";
 import type { MailQueue } from "../mail/queue.ts";
 import * as mail from "../mail/templates.ts";
+import { accountKeyOf, recordCodeRequest, recordSignInFailure } from "../security/events.ts";
+import { assertNotLocked, clearLock, engageLock } from "../security/lockout.ts";
 import { consumeMailLimits, type RateLimiter } from "../security/rate-limit.ts";
 import { issueCode, verifyCode, verifyLinkToken } from "./codes.ts";
 import type { DeviceInfo } from "./device.ts";
+import { noteSignIn } from "./new-device.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
 import {
   createSession,
@@ -72,7 +75,18 @@ async function limitSecret(deps: AccountDeps, ip: string, email: string) {
 let dummyHash: Promise<string> | undefined;
 const getDummyHash = () => (dummyHash ??= hashPassword(crypto.randomUUID()));
 
-async function startSession(deps: AccountDeps, user: { id: string; role: Role; name: string }, requester: Requester): Promise<NewSession> {
+/**
+ * Starts a session. Before it exists, the sign-in is noted for new-device alerts (P14): a device family this user
+ * has not used before gets an alert email, except on the sign-up's verification (`firstSignIn`).
+ */
+async function startSession(
+  deps: AccountDeps,
+  user: { id: string; role: Role; name: string },
+  email: string,
+  requester: Requester,
+  opts: { firstSignIn?: boolean } = {},
+): Promise<NewSession> {
+  await noteSignIn(deps, { id: user.id, email }, requester, { firstSignIn: opts.firstSignIn ?? false, now: now(deps) });
   const s = await createSession(deps.db, { userId: user.id, role: user.role, device: requester.device, now: now(deps) });
   return { token: s.token, expiresAt: s.expiresAt, absoluteExpiresAt: s.absoluteExpiresAt, user };
 }
@@ -117,6 +131,7 @@ export async function signUp(
 /** Sends a fresh verification code to an unverified account (same answer for any email). */
 export async function resendVerification(deps: AccountDeps, input: { email: unknown }, requester: Requester): Promise<void> {
   const email = parseEmail(input.email);
+  await recordCodeRequest(deps.db, { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "verify" }, now(deps));
   await limitMail(deps, requester.ip, email);
   const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, emailVerifiedAt: true, status: true } });
   if (!user || user.emailVerifiedAt || user.status !== "ACTIVE") return;
@@ -136,7 +151,7 @@ export async function verifyEmail(deps: AccountDeps, input: { email: unknown; co
     select: { id: true, role: true, name: true },
   });
   await deps.limiter.reset("secret:account", email);
-  return startSession(deps, user, requester);
+  return startSession(deps, user, email, requester, { firstSignIn: true });
 }
 
 // ---------------------------------------------------------------- sign-in
@@ -153,13 +168,28 @@ export async function signInWithPassword(
   const email = parseEmail(input.email);
   const password = typeof input.password === "string" ? input.password : "";
   if (password.length === 0 || password.length > 128) throw new DomainError("VALIDATION", BAD_LOGIN, { field: "password" });
-  await limitSecret(deps, requester.ip, email);
+  const accountKey = accountKeyOf(deps.pepper, email);
+  // A paused account is refused before any password is checked (P14); codes and resets still work.
+  await assertNotLocked(deps.db, accountKey, now(deps));
+  await deps.limiter.consume("secret:ip", requester.ip);
   const user = await deps.db.user.findUnique({
     where: { email },
     select: { id: true, role: true, name: true, passwordHash: true, emailVerifiedAt: true, status: true },
   });
+  try {
+    await deps.limiter.consume("secret:account", email);
+  } catch (error) {
+    // The per-account limit is used up: pause password sign-in for this email, tell the owner.
+    if (isDomainError(error) && error.code === "RATE_LIMITED") {
+      throw await engageLock(deps, { email, accountKey, userId: user?.id ?? null, ip: requester.ip }, now(deps));
+    }
+    throw error;
+  }
   const ok = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
-  if (!user || !user.passwordHash || !ok || user.status !== "ACTIVE") throw new DomainError("VALIDATION", BAD_LOGIN, { field: "password" });
+  if (!user || !user.passwordHash || !ok || user.status !== "ACTIVE") {
+    await recordSignInFailure(deps.db, { ip: requester.ip, accountKey, userId: user?.id ?? null, method: "password" }, now(deps));
+    throw new DomainError("VALIDATION", BAD_LOGIN, { field: "password" });
+  }
   await deps.limiter.reset("secret:account", email);
   if (!user.emailVerifiedAt) {
     // The password proves the account; the mailbox is still unproven. Send a code (rate-limited like any mail).
@@ -168,12 +198,13 @@ export async function signInWithPassword(
     deps.mail.enqueue(mail.verifyEmailCode(email, code));
     return { kind: "verify-email", email };
   }
-  return { kind: "signed-in", session: await startSession(deps, user, requester) };
+  return { kind: "signed-in", session: await startSession(deps, user, email, requester) };
 }
 
 /** Emails a sign-in code when the account exists; the same answer when it does not. */
 export async function requestLoginCode(deps: AccountDeps, input: { email: unknown }, requester: Requester): Promise<{ email: string }> {
   const email = parseEmail(input.email);
+  await recordCodeRequest(deps.db, { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "login" }, now(deps));
   await limitMail(deps, requester.ip, email);
   const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
   if (user && user.status === "ACTIVE") {
@@ -185,16 +216,23 @@ export async function requestLoginCode(deps: AccountDeps, input: { email: unknow
 
 export async function signInWithCode(deps: AccountDeps, input: { email: unknown; code: unknown }, requester: Requester): Promise<NewSession> {
   const email = parseEmail(input.email);
-  await limitSecret(deps, requester.ip, email);
-  const { userId } = await verifyCode(deps.db, deps.pepper, { purpose: "LOGIN", email, code: String(input.code ?? ""), now: now(deps) });
+  // Per IP only: the per-account guard for codes is the code's own attempt limit (5 per code, codes are mailed
+  // at most 5 an hour), so password failures (the `secret:account` limit, the lock) never block this way in.
+  await deps.limiter.consume("secret:ip", requester.ip);
+  let userId: string | null;
+  try {
+    ({ userId } = await verifyCode(deps.db, deps.pepper, { purpose: "LOGIN", email, code: String(input.code ?? ""), now: now(deps) }));
+  } catch (error) {
+    await recordSignInFailure(deps.db, { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), userId: null, method: "code" }, now(deps));
+    throw error;
+  }
   const user = userId
     ? await deps.db.user.findUnique({ where: { id: userId }, select: { id: true, role: true, name: true, status: true, emailVerifiedAt: true } })
     : null;
   if (!user || user.status !== "ACTIVE") throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
   // The code proves the mailbox.
   if (!user.emailVerifiedAt) await deps.db.user.update({ where: { id: user.id }, data: { emailVerifiedAt: now(deps) } });
-  await deps.limiter.reset("secret:account", email);
-  return startSession(deps, user, requester);
+  return startSession(deps, user, email, requester);
 }
 
 export async function signOut(deps: AccountDeps, session: Pick<ValidSession, "id">): Promise<void> {
@@ -205,6 +243,7 @@ export async function signOut(deps: AccountDeps, session: Pick<ValidSession, "id
 
 export async function requestPasswordReset(deps: AccountDeps, input: { email: unknown }, requester: Requester): Promise<{ email: string }> {
   const email = parseEmail(input.email);
+  await recordCodeRequest(deps.db, { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "reset" }, now(deps));
   await limitMail(deps, requester.ip, email);
   const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
   if (user && user.status === "ACTIVE") {
@@ -236,7 +275,8 @@ export async function resetPassword(
   }
   const email = parseEmail(input.email);
   const password = await requirePasswordOk(input.password, email);
-  await limitSecret(deps, requester.ip, email);
+  // Per IP and the code's own attempt limit (see signInWithCode): a lock never blocks a reset.
+  await deps.limiter.consume("secret:ip", requester.ip);
   proof = await verifyCode(deps.db, deps.pepper, { purpose: "RESET_PASSWORD", email, code: String(input.code ?? ""), now: now(deps) });
   await setPasswordAndEndSessions(deps, proof, password);
 }
@@ -250,6 +290,7 @@ async function setPasswordAndEndSessions(deps: AccountDeps, proof: { userId: str
     deps.db.session.deleteMany({ where: { userId: proof.userId } }),
   ]);
   await deps.limiter.reset("secret:account", proof.email);
+  await clearLock(deps.db, accountKeyOf(deps.pepper, proof.email));
   deps.mail.enqueue(mail.passwordChangedNotice(proof.email));
 }
 

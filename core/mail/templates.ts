@@ -120,3 +120,32 @@ export function passwordChangedNotice(to: string): MailMessage {
     ],
   });
 }
+
+// ---------------------------------------------------------------- security alerts (P14)
+
+export function newDeviceAlert(to: string, device: string, at: Date, notMeLink: string): MailMessage {
+  return layout({
+    to,
+    subject: "New sign-in to your Mind Namo account",
+    template: "new-device",
+    paragraphs: [
+      `Your Mind Namo account was just signed in to from a device we have not seen before: ${device}, on ${at.toUTCString()}.`,
+      "If this was you, there is nothing to do.",
+      `If this wasn't you, open this link: ${notMeLink}`,
+      "It signs your account out everywhere and lets you choose a new password. The link works once, for 7 days.",
+    ],
+  });
+}
+
+export function accountLockedNotice(to: string, minutes: number, appUrl: string): MailMessage {
+  return layout({
+    to,
+    subject: "Sign-in attempts on your Mind Namo account",
+    template: "account-locked",
+    paragraphs: [
+      `Someone tried to sign in to your Mind Namo account with a wrong password many times, so password sign-in is paused for ${minutes} minutes.`,
+      `You can still sign in with a code sent to this address (${appUrl}/login/code), or choose a new password (${appUrl}/forgot-password).`,
+      "If these attempts were not yours, your account is safe as long as nobody knows your password; choosing a new one is a good idea.",
+    ],
+  });
+}
