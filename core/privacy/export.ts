@@ -132,6 +132,29 @@ export const exportSections = {
       return rows.map((r) => ({ at: r.at, byRole: r.actorRole ?? "system", action: r.action, purpose: r.purpose }));
     },
   },
+  requests: {
+    title: "Your privacy requests and legal holds on your records",
+    models: ["PrivacyRequest", "LegalHold"],
+    async collect(db, userId) {
+      const [requests, legalHolds] = await Promise.all([
+        db.privacyRequest.findMany({
+          where: { userId },
+          orderBy: { receivedAt: "desc" },
+          // The reviewer is staff: by role only, never by name.
+          select: {
+            id: true, type: true, status: true, details: true, receivedAt: true, dueAt: true, extendedUntil: true, extensionReason: true,
+            graceEndsAt: true, identityCheck: true, decision: true, decisionReason: true, decidedAt: true, cancelledAt: true, completedAt: true,
+          },
+        }),
+        db.legalHold.findMany({
+          where: { userId },
+          orderBy: { createdAt: "desc" },
+          select: { recordType: true, recordId: true, basis: true, until: true, createdAt: true, releasedAt: true },
+        }),
+      ]);
+      return { requests, legalHolds };
+    },
+  },
 } satisfies Record<string, ExportSection>;
 
 export type ExportSectionKey = keyof typeof exportSections;

@@ -184,6 +184,30 @@ export const deletionInventory = {
     },
     export: { section: "staffAccess" },
   },
+  PrivacyRequest: {
+    category: "Your privacy requests",
+    holds: "Your access, correction, deletion and opt-out requests: dates, deadlines, identity check, decision and reason.",
+    identifierFields: ["userId", "details", "identityCheck", "decisionReason", "extensionReason", "reviewerId"],
+    erasure: {
+      action: "keep",
+      legalBasis: "Proof that your rights were honoured within the legal deadlines (GDPR Art. 5(2), 12 and 17; legal obligation, Art. 6(1)(c)).",
+      retention: "3 years after completion",
+      how: "Kept without your account link (the user id is removed) and without the free text of corrections; your name and email are removed from notes; the receipt names categories, never you.",
+    },
+    export: { section: "requests" },
+  },
+  LegalHold: {
+    category: "Your privacy requests",
+    holds: "A documented legal reason that defers the erasure of specific records (for example a complaint under dispute).",
+    identifierFields: ["userId", "recordId", "basis", "createdById", "releasedById"],
+    erasure: {
+      action: "keep",
+      legalBasis: "Establishment, exercise or defence of legal claims (GDPR Art. 17(3)(e)); the hold states its own basis.",
+      retention: "until the hold's end date (at most 6 years)",
+      how: "Kept without your account link; the held records are listed on your receipt.",
+    },
+    export: { section: "requests" },
+  },
 } satisfies Record<string, InventoryEntry>;
 
 export type InventoryModel = keyof typeof deletionInventory;

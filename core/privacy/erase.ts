@@ -1,0 +1,214 @@
+// The erasure (privacy promise P23), driven by the deletion inventory (core/privacy/inventory.ts). Design in
+// docs/privacy.md, "Deletion design":
+//   - records under an active legal hold are kept (and keep the name and email they need), listed on the receipt;
+//   - support tickets (also contact-form tickets from the user's email), sign-in codes to the email, and every
+//     row tied to the account by ON DELETE CASCADE are deleted with the account;
+//   - bookings are anonymized: upcoming ones are cancelled, all of them move to one shared "Former client" account
+//     (no email, no password, status DELETED), so experts keep their history but never the person's name;
+//   - the audit trail (append-only), the privacy requests (without the account link and free text) and legal holds
+//     are kept with their legal basis;
+//   - queued jobs that mention the person are removed from the job queue's tables.
+// `runErasure` is the job: it only acts on an APPROVED deletion whose grace period is over, then completes the
+// request with a receipt and emails the receipt (with the DPO's contact).
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { recordAudit } from "../audit/index.ts";
+import { DomainError } from "../errors/index.ts";
+import type { MailQueue } from "../mail/queue.ts";
+import { deletionInventory, type InventoryEntry } from "./inventory.ts";
+import { DPO_CONTACT, erasureReceiptEmail, type ErasureReceipt } from "./mail.ts";
+
+export const FORMER_CLIENT_EMAIL = "former-client@erased.invalid";
+export const FORMER_CLIENT_NAME = "Former client";
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** Replaces every occurrence of the person's name and email in a kept free text. */
+export function scrub(text: string | null, needles: string[]): string | null {
+  if (text === null) return null;
+  let out = text;
+  for (const n of needles) {
+    if (n.length < 2) continue;
+    out = out.replace(new RegExp(n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), "[erased]");
+  }
+  return out;
+}
+
+async function formerClientId(tx: Tx, now: Date): Promise<string> {
+  const existing = await tx.user.findUnique({ where: { email: FORMER_CLIENT_EMAIL }, select: { id: true } });
+  if (existing) return existing.id;
+  const created = await tx.user.create({
+    data: { email: FORMER_CLIENT_EMAIL, name: FORMER_CLIENT_NAME, status: "DELETED", role: "USER", passwordHash: null, deletedAt: now },
+    select: { id: true },
+  });
+  return created.id;
+}
+
+export interface ErasureResult {
+  receipt: Omit<ErasureReceipt, "requestId">;
+  /** Counts per inventory model (where the erasure counted them). */
+  counts: Record<string, number>;
+}
+
+/**
+ * Erases one account per the inventory. Idempotent per account (a second call finds no account: NOT_FOUND).
+ * `needlesOut` receives nothing: the caller keeps the email it needs for the receipt itself.
+ */
+export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: Date } = {}): Promise<ErasureResult> {
+  const now = opts.now ?? new Date();
+  const result = await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
+    if (!user) throw new DomainError("NOT_FOUND", "No such account.");
+    if (user.email === FORMER_CLIENT_EMAIL) throw new DomainError("FORBIDDEN", "The anonymous former-client account cannot be erased.");
+    const needles = [user.email, user.name, user.id];
+    const emailMatch = { equals: user.email, mode: "insensitive" as const };
+
+    // Legal holds in force: the held records stay, identifiable by the name and email the hold needs.
+    const holds = await tx.legalHold.findMany({
+      where: { userId, releasedAt: null, until: { gt: now } },
+      select: { id: true, recordType: true, recordId: true, basis: true, until: true },
+    });
+    const heldTickets = holds.filter((h) => h.recordType === "SUPPORT_TICKET").map((h) => h.recordId);
+    if (heldTickets.length > 0) {
+      await tx.supportTicket.updateMany({
+        where: { id: { in: heldTickets }, requesterId: userId },
+        data: { contactEmail: user.email, contactName: user.name },
+      });
+    }
+
+    const counts: Record<string, number> = {};
+    const ticketWhere = { OR: [{ requesterId: userId }, { contactEmail: emailMatch }], id: { notIn: heldTickets } };
+    [counts.Session, counts.WellnessPreference, counts.UserAvatar, counts.TicketMessage, counts.Booking, counts.AuditEvent, counts.ExpertProfile] =
+      await Promise.all([
+        tx.session.count({ where: { userId } }),
+        tx.wellnessPreference.count({ where: { userId } }),
+        tx.userAvatar.count({ where: { userId } }),
+        tx.ticketMessage.count({ where: { ticket: ticketWhere } }),
+        tx.booking.count({ where: { userId } }),
+        tx.auditEvent.count({ where: { subjectUserId: userId } }),
+        tx.expertProfile.count({ where: { userId } }),
+      ]);
+    counts.User = 1;
+
+    // Support tickets (with their messages), and contact-form tickets sent from the same address.
+    counts.SupportTicket = (await tx.supportTicket.deleteMany({ where: ticketWhere })).count;
+    counts.EmailCode = (await tx.emailCode.deleteMany({ where: { OR: [{ userId }, { email: emailMatch }] } })).count;
+
+    // Bookings: upcoming ones cancelled, all moved to the anonymous former client, free texts removed.
+    if (counts.Booking > 0) {
+      await tx.booking.updateMany({
+        where: { userId, status: "CONFIRMED", startsAt: { gt: now } },
+        data: { status: "CANCELLED", cancelledBy: "USER", cancelledAt: now },
+      });
+      const formerId = await formerClientId(tx, now);
+      await tx.booking.updateMany({ where: { userId }, data: { userId: formerId, cancelReason: null, idempotencyKey: null } });
+    }
+
+    // Privacy requests are kept as proof, without free text that could name the person.
+    const requests = await tx.privacyRequest.findMany({
+      where: { userId },
+      select: { id: true, identityCheck: true, decisionReason: true, extensionReason: true },
+    });
+    for (const r of requests) {
+      await tx.privacyRequest.update({
+        where: { id: r.id },
+        data: {
+          details: null,
+          identityCheck: scrub(r.identityCheck, needles),
+          decisionReason: scrub(r.decisionReason, needles),
+          extensionReason: scrub(r.extensionReason, needles),
+        },
+        select: { id: true },
+      });
+    }
+    counts.PrivacyRequest = requests.length;
+    const userHolds = await tx.legalHold.findMany({ where: { userId }, select: { id: true, basis: true } });
+    for (const h of userHolds) await tx.legalHold.update({ where: { id: h.id }, data: { basis: scrub(h.basis, needles) ?? "" }, select: { id: true } });
+    counts.LegalHold = userHolds.length;
+    // A staff member's own traces as the person who placed or released a hold.
+    await tx.legalHold.updateMany({ where: { createdById: userId }, data: { createdById: null } });
+    await tx.legalHold.updateMany({ where: { releasedById: userId }, data: { releasedById: null } });
+
+    // The account itself; ON DELETE CASCADE removes sessions, codes, avatar, preferences, keys, presences and every
+    // other row the inventory marks "deleted with the account"; SET NULL unlinks requests, holds, ticket authorship.
+    await tx.user.delete({ where: { id: userId }, select: { id: true } });
+    return { counts, holds, email: user.email };
+  });
+
+  await purgeQueuedJobs(db, [userId, result.email]);
+  return { counts: result.counts, receipt: buildReceipt(result.counts, result.holds, now) };
+}
+
+/** Jobs waiting in (or archived by) pg-boss that name the person: e.g. a reminder email to their address. */
+async function purgeQueuedJobs(db: PrismaClient, needles: string[]) {
+  const tables = await db.$queryRawUnsafe<Array<{ table_name: string }>>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'pgboss' AND table_name IN ('job', 'archive')`,
+  );
+  for (const { table_name } of tables) {
+    for (const needle of needles) {
+      await db.$executeRawUnsafe(`DELETE FROM pgboss."${table_name}" WHERE data::text ILIKE $1`, `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+  }
+}
+
+function buildReceipt(counts: Record<string, number>, holds: Array<{ recordType: string; recordId: string; basis: string; until: Date }>, now: Date): ErasureResult["receipt"] {
+  const receipt: ErasureResult["receipt"] = { erasedAt: now.toISOString(), deleted: [], anonymized: [], kept: [], legalHolds: [], dpo: DPO_CONTACT };
+  for (const [model, e] of Object.entries(deletionInventory) as Array<[string, InventoryEntry]>) {
+    const count = counts[model];
+    // Counted models only when this person had some; models the erasure does not count are listed without a count.
+    if (count === 0 && e.erasure.action !== "keep") continue;
+    const item = { category: e.category, what: e.holds, ...(count !== undefined ? { count } : {}) };
+    if (e.erasure.action === "delete") receipt.deleted.push(item);
+    else if (e.erasure.action === "anonymize") receipt.anonymized.push(item);
+    else receipt.kept.push({ ...item, legalBasis: e.erasure.legalBasis, retention: e.erasure.retention });
+  }
+  receipt.legalHolds = holds.map((h) => ({ record: `${h.recordType === "SUPPORT_TICKET" ? "Support request" : h.recordType} ${h.recordId}`, basis: h.basis, until: h.until.toISOString() }));
+  return receipt;
+}
+
+export interface ErasureDeps {
+  db: PrismaClient;
+  mail: MailQueue;
+  now?: () => Date;
+}
+
+export type ErasureOutcome = "erased" | "not-approved" | "grace-period" | "no-account";
+
+/** The erasure job for one request: acts only on an APPROVED deletion whose grace period is over. */
+export async function runErasure(deps: ErasureDeps, requestId: string): Promise<ErasureOutcome> {
+  const now = deps.now?.() ?? new Date();
+  const r = await deps.db.privacyRequest.findUnique({
+    where: { id: requestId },
+    select: { id: true, type: true, status: true, graceEndsAt: true, userId: true },
+  });
+  if (!r || r.type !== "DELETION" || r.status !== "APPROVED") return "not-approved";
+  if (!r.graceEndsAt || r.graceEndsAt.getTime() > now.getTime()) return "grace-period";
+  if (!r.userId) return "no-account";
+  const user = await deps.db.user.findUnique({ where: { id: r.userId }, select: { email: true } });
+  if (!user) return "no-account";
+  const userId = r.userId;
+  const { receipt } = await eraseUser(deps.db, userId, { now });
+  const full: ErasureReceipt = { requestId, ...receipt };
+  await deps.db.privacyRequest.update({
+    where: { id: requestId },
+    data: { status: "COMPLETED", completedAt: now, receipt: JSON.parse(JSON.stringify(full)) as object },
+    select: { id: true },
+  });
+  // The trail keeps the account id (a random identifier; documented basis in the inventory), never name or email.
+  await recordAudit(deps.db, { id: null, role: null, ip: null }, { action: "privacy.erasure.completed", target: `privacy-request:${requestId}`, subjectUserId: userId, purpose: `privacy-request:${requestId}` }, now);
+  deps.mail.enqueue(erasureReceiptEmail(user.email, full));
+  return "erased";
+}
+
+/** Every approved deletion whose grace period is over (the periodic sweep; also the dev-only test clock). */
+export async function runDueErasures(deps: ErasureDeps): Promise<{ erased: number }> {
+  const now = deps.now?.() ?? new Date();
+  const due = await deps.db.privacyRequest.findMany({
+    where: { type: "DELETION", status: "APPROVED", graceEndsAt: { lte: now } },
+    orderBy: { graceEndsAt: "asc" },
+    take: 50,
+    select: { id: true },
+  });
+  let erased = 0;
+  for (const r of due) if ((await runErasure(deps, r.id)) === "erased") erased++;
+  return { erased };
+}
