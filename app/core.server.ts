@@ -44,3 +44,6 @@ export {
   NOT_CONFIGURED_MESSAGE,
 } from "@core/rooms/service.ts";
 export { verifyWebhook } from "@core/rooms/webhooks.ts";
+// error reports and security (P7, P14)
+export { recordServerError } from "@core/observability/errors.ts";
+export { reportNotMe } from "@core/identity/new-device.ts";

@@ -14,6 +14,7 @@ import {
 } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import stylesheet from "./styles/app.css";
+import { reportBoundaryError } from "./utils/error-reporter";
 import { useNonce } from "./utils/nonce";
 import { getSession } from "./utils/session.server";
 
@@ -130,6 +131,8 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  // A crash in the browser is reported (P7), scrubbed; nothing about the person is sent.
+  useEffect(() => reportBoundaryError(error), [error]);
   if (isRouteErrorResponse(error)) {
     return (
       <section className="error-page" aria-labelledby="error-title">

@@ -8,6 +8,8 @@ import express, { type Express } from "express";
 import { isDomainError } from "../core/errors/index.ts";
 import type { Services } from "./context.ts";
 import { requestLogger } from "./logging.ts";
+import { errorReportEndpoint } from "./error-reports.ts";
+import { recordServerError } from "../core/observability/errors.ts";
 import { pageCache } from "./page-cache.ts";
 import { cspNonce, originCheck, securityHeaders } from "./security.ts";
 
@@ -42,6 +44,9 @@ export function createHttpApp({ services, build, publicDir = path.resolve("publi
   app.use(express.static(publicDir, { maxAge: "1h", index: false }));
 
   app.use(originCheck({ appUrl: config.appUrl }));
+
+  // Browser error reports (P7): before the generic per-IP limit (no raw IP anywhere, not even in a rate-limit counter).
+  app.use(errorReportEndpoint(services));
 
   // Public pages for visitors without a session: rendered once per URL every 15 s at most.
   app.use(
@@ -84,6 +89,7 @@ export function createHttpApp({ services, build, publicDir = path.resolve("publi
 
   app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     logger.error({ msg: "unhandled error", requestId: res.locals.requestId, err: error instanceof Error ? error.message : String(error) });
+    void recordServerError(db.prisma, error, _req.path);
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
   });
 

@@ -74,6 +74,8 @@ const WHO_HAS: Record<Permission, Role[]> = {
   "staff:manage": ["ADMIN"],
   "categories:manage": ["ADMIN"],
   "experts:manage": ["ADMIN"],
+  "errors:read": ["ADMIN"],
+  "security:read": ["ADMIN"],
 };
 const NOPE = "00000000-0000-7000-8000-000000000000";
 let slugCount = 0;
@@ -112,6 +114,8 @@ const TABLE: Record<string, { access: Access; input: () => unknown }> = {
   "experts.list": { access: "experts:manage", input: () => undefined },
   "experts.onboard": { access: "experts:manage", input: () => ({ email: "nobody@example.com", slug: "new-expert", headline: "Listener" }) },
   "experts.setPublished": { access: "experts:manage", input: () => ({ expertId: NOPE, published: true }) },
+  "errors.groups": { access: "errors:read", input: () => ({}) },
+  "security.feed": { access: "security:read", input: () => ({}) },
 };
 
 type Caller = "anonymous" | Role | "SUPPORT without TOTP" | "DPO without TOTP" | "ADMIN without TOTP";
@@ -353,5 +357,38 @@ describe("the audit trail is append-only in the database", () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+
+// ----------------------------------------------------------------------------- error reports and security feed
+
+describe("error reports and the security feed (P7, P14)", () => {
+  it("admins see scrubbed, grouped error reports; the security feed is theirs only and every read is audited", async () => {
+    const { recordError } = await import("../../core/observability/errors.ts");
+    const { recordSecurityEvent } = await import("../../core/security/events.ts");
+    await recordError(prisma(), { kind: "API_FAILURE", message: "POST /help answered 502 for planted.person@example.com", location: "/help?token=abc", status: 502 });
+    await recordError(prisma(), { kind: "API_FAILURE", message: "POST /help answered 502 for other.person@example.com", location: "/help", status: 502 });
+    await recordSecurityEvent(prisma(), { kind: "FAILURE_BURST", ip: "192.0.2.99", detail: "25 failed sign-ins in 10 minutes" });
+
+    const admin = await person("ADMIN", { mfa: true });
+    const groups = (await callerFor(admin.session).errors.groups({})).filter((g) => g.message.startsWith("POST /help answered"));
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ count: 2, location: "/help", message: "POST /help answered 502 for [email]" });
+    expect(JSON.stringify(groups)).not.toContain("planted.person");
+
+    const feed = await callerFor(admin.session).security.feed({ ip: "192.0.2.99" });
+    expect(feed.events.map((e) => e.kind)).toEqual(["FAILURE_BURST"]);
+    const audited = await prisma().auditEvent.findMany({ where: { actorId: admin.id, action: "security.feed.view" } });
+    expect(audited).toHaveLength(1);
+    expect(audited[0]!.purpose).toContain("P14");
+
+    // Support, the DPO and a user get nothing.
+    for (const role of ["SUPPORT", "DPO", "USER"] as const) {
+      const p = await person(role, { mfa: role !== "USER" });
+      expect(await outcome(p.session, "security.feed", {}), role).toBe("FORBIDDEN");
+      expect(await outcome(p.session, "errors.groups", {}), role).toBe("FORBIDDEN");
+    }
+    expect(await outcome(null, "security.feed", {})).toBe("UNAUTHORIZED");
   });
 });

@@ -1,6 +1,7 @@
 import { auditRouter, categoriesRouter, expertsRouter, staffRouter } from "./routers/admin.ts";
 import { meRouter, mfaRouter } from "./routers/me.ts";
 import { ticketsRouter } from "./routers/tickets.ts";
+import { errorsRouter, securityRouter } from "./routers/security.ts";
 import { publicProcedure, router } from "./trpc.ts";
 import { z } from "zod";
 
@@ -16,6 +17,8 @@ export const appRouter = router({
   staff: staffRouter,
   categories: categoriesRouter,
   experts: expertsRouter,
+  errors: errorsRouter,
+  security: securityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   "staff:manage",
   "categories:manage",
   "experts:manage",
+  "errors:read",
+  "security:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -25,7 +27,7 @@ export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   // Privacy requests and the audit log. No staff role changes.
   DPO: ["privacy:read", "privacy:decide", "audit:read"],
   // Staff, experts, categories, the audit log. No privacy decisions, no ticket contents.
-  ADMIN: ["staff:manage", "categories:manage", "experts:manage", "audit:read"],
+  ADMIN: ["staff:manage", "categories:manage", "experts:manage", "audit:read", "errors:read", "security:read"],
 };
 
 export function permissionsOf(role: RoleName): readonly Permission[] {

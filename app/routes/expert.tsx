@@ -1,7 +1,9 @@
 // The expert workspace's frame: its navigation and the page shown when a loader refuses (403 for accounts that
 // are not experts). It has no loader: each page's loader and action check the session and role themselves.
 import { isRouteErrorResponse, Link, Outlet, useRouteError } from "@remix-run/react";
+import { useEffect } from "react";
 import { WorkspaceNav } from "~/components/workspace";
+import { reportBoundaryError } from "~/utils/error-reporter";
 
 export default function ExpertWorkspace() {
   return (
@@ -14,6 +16,8 @@ export default function ExpertWorkspace() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  // A crash in the browser is reported (P7), scrubbed; nothing about the person is sent.
+  useEffect(() => reportBoundaryError(error), [error]);
   if (isRouteErrorResponse(error) && error.status === 403) {
     return (
       <section className="error-page" aria-labelledby="error-title">

@@ -1,0 +1,26 @@
+// Error reports (P7) and security events (P14) for admins. Error reports hold no personal data (scrubbed, no user,
+// no IP). The security feed shows account ids and IPs: every read is written to the audit trail with its purpose.
+import { recordAudit } from "../../../core/audit/index.ts";
+import { errorGroupsSchema, listErrorGroups } from "../../../core/observability/errors.ts";
+import { listSecurityFeed, securityFeedSchema } from "../../../core/security/events.ts";
+import { requirePermission, router } from "../trpc.ts";
+
+export const errorsRouter = router({
+  /** Groups of the last 30 days: kind, sample message and place, count, first and last seen. */
+  groups: requirePermission("errors:read")
+    .input(errorGroupsSchema)
+    .query(({ ctx, input }) => listErrorGroups(ctx.services.db.prisma, input)),
+});
+
+export const securityRouter = router({
+  feed: requirePermission("security:read")
+    .input(securityFeedSchema)
+    .query(async ({ ctx, input }) => {
+      await recordAudit(ctx.services.db.prisma, ctx.actor, {
+        action: "security.feed.view",
+        target: input.ip ? `security-feed:ip:${input.ip}` : "security-feed",
+        purpose: "fraud and unauthorized-access monitoring (P14)",
+      });
+      return listSecurityFeed(ctx.services.db.prisma, input);
+    }),
+});
