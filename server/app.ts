@@ -1,5 +1,6 @@
 // The express application: edges first (logging, headers, origin check, rate limit), then health, static
 // assets, and the Remix handler. Built by a function so tests can start it against any database.
+import fs from "node:fs";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
@@ -8,10 +9,11 @@ import express, { type Express } from "express";
 import { isDomainError } from "../core/errors/index.ts";
 import type { Services } from "./context.ts";
 import { requestLogger } from "./logging.ts";
+import { metricsEndpoint } from "./metrics.ts";
 import { errorReportEndpoint } from "./error-reports.ts";
 import { recordServerError } from "../core/observability/errors.ts";
 import { pageCache } from "./page-cache.ts";
-import { cspNonce, originCheck, securityHeaders } from "./security.ts";
+import { cspNonce, newNonce, liveKitOrigins, originCheck, securityHeaders } from "./security.ts";
 
 export interface HttpAppOptions {
   services: Services;
@@ -25,9 +27,23 @@ export function createHttpApp({ services, build, publicDir = path.resolve("publi
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);
 
+  // Public pages for visitors without a session: rendered once per URL every 15 s at most. A hit is answered
+  // right after logging, replaying the stored page's security headers with a fresh nonce (server/page-cache.ts).
+  const cache = pageCache({
+    ttlMs: 15_000,
+    maxEntries: 500,
+    sessionCookies: ["mn_session", "__Host-mn_session"],
+    paths: /^\/(experts(\/[a-z0-9-]+)?|privacy)?$/,
+    newNonce,
+  });
+
+  // Routes and back-office procedures clear it when public content changes (e.g. reviews).
+  services.publicPages = { invalidate: () => cache.clear() };
+
   app.use(requestLogger(logger));
+  app.use(cache.serve);
   app.use(cspNonce());
-  app.use(securityHeaders({ isProduction: config.isProduction }));
+  app.use(securityHeaders({ isProduction: config.isProduction, mediaOrigins: liveKitOrigins(config.LIVEKIT_URL) }));
   app.use(compression());
 
   app.get("/healthz", async (_req, res) => {
@@ -41,22 +57,35 @@ export function createHttpApp({ services, build, publicDir = path.resolve("publi
 
   // Built assets have content hashes in their names: cache them for a year.
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static(publicDir, { maxAge: "1h", index: false }));
+  // Other public files (favicon, robots.txt…): only paths whose first segment exists in public/ reach the static
+  // handler, so a page request costs no file-system lookup.
+  const publicEntries = new Set(fs.existsSync(publicDir) ? fs.readdirSync(publicDir).filter((name) => name !== "build") : []);
+  const staticFiles = express.static(publicDir, { maxAge: "1h", index: false });
+  app.use((req, res, next) => {
+    const first = req.path.split("/")[1] ?? "";
+    if (publicEntries.has(first)) return staticFiles(req, res, next);
+    next();
+  });
 
   app.use(originCheck({ appUrl: config.appUrl }));
 
-  // Browser error reports (P7): before the generic per-IP limit (no raw IP anywhere, not even in a rate-limit counter).
+  // The anonymous usage beacon: before the generic per-IP limit (which would store the raw IP) and the page cache.
+  app.use(metricsEndpoint(services));
+  // Browser error reports (P7): same reasons (no raw IP anywhere, not even in a rate-limit counter).
   app.use(errorReportEndpoint(services));
 
-  // Public pages for visitors without a session: rendered once per URL every 15 s at most.
-  app.use(
-    pageCache({
-      ttlMs: 15_000,
-      maxEntries: 500,
-      sessionCookies: ["mn_session", "__Host-mn_session"],
-      paths: /^\/(experts(\/[a-z0-9-]+)?|privacy)?$/,
-    }),
-  );
+  app.use(cache.capture);
+
+  // Everything rendered per request (signed-in pages, forms, data requests) is kept out of every cache unless the
+  // route says otherwise (e.g. photos); cached public pages say `no-cache` with an ETag (above).
+  app.use((_req, res, next) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
+      if (!res.hasHeader("cache-control")) res.setHeader("Cache-Control", "private, no-store");
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
+    next();
+  });
 
   // A coarse per-IP ceiling on every state-changing request; routes add finer per-account limits.
   app.use(async (req, res, next) => {

@@ -4,14 +4,44 @@ import crypto from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import helmet from "helmet";
 
+// 128-bit nonces from the CSPRNG, drawn in batches of 256 (one randomBytes call per 256 responses instead of one
+// per response); each nonce is used once.
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+export function newNonce(): string {
+  if (nonceOffset + 16 > noncePool.length) {
+    noncePool = crypto.randomBytes(16 * 256);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.toString("base64", nonceOffset, nonceOffset + 16);
+  nonceOffset += 16;
+  return nonce;
+}
+
 export function cspNonce(): RequestHandler {
   return (_req, res, next) => {
-    res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
+    res.locals.cspNonce = newNonce();
     next();
   };
 }
 
-export function securityHeaders(opts: { isProduction: boolean }): RequestHandler[] {
+/**
+ * The origins the live room's media client must reach: the configured LiveKit server, over WebSocket and HTTPS
+ * (livekit-client validates the connection over HTTP). None without LiveKit settings. Media frames are end-to-end
+ * encrypted; this is the media relay we chose (records of processing), not a tracker.
+ */
+export function liveKitOrigins(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const u = new URL(url);
+    const secure = u.protocol === "wss:" || u.protocol === "https:";
+    return [`${secure ? "wss" : "ws"}://${u.host}`, `${secure ? "https" : "http"}://${u.host}`];
+  } catch {
+    return [];
+  }
+}
+
+export function securityHeaders(opts: { isProduction: boolean; mediaOrigins?: string[] }): RequestHandler[] {
   const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce as string}'`;
   return [
     helmet({
@@ -23,7 +53,7 @@ export function securityHeaders(opts: { isProduction: boolean }): RequestHandler
           "style-src": ["'self'"],
           "img-src": ["'self'", "data:", "blob:"],
           "font-src": ["'self'"],
-          "connect-src": ["'self'"],
+          "connect-src": ["'self'", ...(opts.mediaOrigins ?? [])],
           "media-src": ["'self'", "blob:"],
           "worker-src": ["'self'", "blob:"],
           "object-src": ["'none'"],

@@ -1,3 +1,5 @@
+import http from "node:http";
+import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -42,5 +44,96 @@ describe("the public page cache", () => {
     const again = await fetch(`${srv.url}/experts/nobody-at-all`);
     expect(again.status).toBe(404);
     expect(again.headers.get("x-cache")).toBe("MISS");
+  });
+});
+
+/** A raw GET (fetch would decompress and hide Content-Encoding). */
+function rawGet(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on("error", reject);
+  });
+}
+
+const PER_RESPONSE = ["x-request-id", "x-cache", "date", "content-length", "transfer-encoding", "content-encoding", "etag", "connection", "keep-alive"];
+const stable = (headers: http.IncomingHttpHeaders, nonce: string) =>
+  Object.fromEntries(
+    Object.entries(headers)
+      .filter(([name]) => !PER_RESPONSE.includes(name))
+      .map(([name, value]) => [name, String(value).replaceAll(nonce, "NONCE")]),
+  );
+const headerNonce = (headers: http.IncomingHttpHeaders) => /'nonce-([^']+)'/.exec(String(headers["content-security-policy"]))?.[1] ?? "";
+
+describe("cache hits answered before the middleware", () => {
+  it("replay every header of the rendered page (security headers included), with the nonce swapped", async () => {
+    const miss = await rawGet(`${srv.url}/experts?language=English`);
+    expect(miss.headers["x-cache"]).toBe("MISS");
+    const hit = await rawGet(`${srv.url}/experts?language=English`);
+    expect(hit.headers["x-cache"]).toBe("HIT");
+    expect(headerNonce(hit.headers)).not.toBe(headerNonce(miss.headers));
+    expect(stable(hit.headers, headerNonce(hit.headers))).toEqual(stable(miss.headers, headerNonce(miss.headers)));
+    for (const name of ["content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy", "permissions-policy", "cross-origin-opener-policy"]) {
+      expect(hit.headers[name], name).toBeTruthy();
+    }
+    expect(hit.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(hit.headers["cache-control"]).toBe("no-cache");
+    expect(hit.headers.vary).toMatch(/Accept-Encoding/);
+  });
+
+  it("send gzip from the pre-compressed pieces: a valid stream (CRC checked) with this response's nonce", async () => {
+    await rawGet(`${srv.url}/experts/amara-okafor`);
+    const plain = await rawGet(`${srv.url}/experts/amara-okafor`);
+    const gz = await rawGet(`${srv.url}/experts/amara-okafor`, { "accept-encoding": "gzip, deflate, br" });
+    expect(gz.headers["x-cache"]).toBe("HIT");
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(Number(gz.headers["content-length"])).toBe(gz.body.length);
+    expect(gz.body.length).toBeLessThan(plain.body.length / 2);
+    const html = zlib.gunzipSync(gz.body).toString("utf8"); // throws on a bad CRC or length
+    const nonce = headerNonce(gz.headers);
+    expect(html).toContain(`nonce="${nonce}"`);
+    expect(html.replaceAll(nonce, "N")).toBe(plain.body.toString("utf8").replaceAll(headerNonce(plain.headers), "N"));
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    const refused = await rawGet(`${srv.url}/experts/amara-okafor`, { "accept-encoding": "gzip;q=0, identity" });
+    expect(refused.headers["content-encoding"]).toBeUndefined();
+  });
+
+  it("answer If-None-Match with 304 and no CSP header (the browser keeps the one matching its copy)", async () => {
+    await rawGet(`${srv.url}/privacy`);
+    const hit = await rawGet(`${srv.url}/privacy`);
+    const etag = String(hit.headers.etag);
+    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
+    const again = await rawGet(`${srv.url}/privacy`);
+    expect(again.headers.etag).toBe(etag); // the nonce is not part of the ETag
+    const revalidated = await rawGet(`${srv.url}/privacy`, { "if-none-match": etag });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.body.length).toBe(0);
+    expect(revalidated.headers["content-security-policy"]).toBeUndefined();
+    expect(revalidated.headers.etag).toBe(etag);
+    const changed = await rawGet(`${srv.url}/privacy`, { "if-none-match": 'W/"something-else"' });
+    expect(changed.status).toBe(200);
+    // A signed-in visitor is never answered from the cache, not even with a 304.
+    const signedIn = await rawGet(`${srv.url}/privacy`, { "if-none-match": etag, cookie: "mn_session=abc.def" });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers["x-cache"]).toBeUndefined();
+  });
+
+  it("pages rendered per request are marked private, no-store; built assets immutable", async () => {
+    const signedIn = await rawGet(`${srv.url}/privacy`, { cookie: "mn_session=abc.def" });
+    expect(signedIn.headers["cache-control"]).toBe("private, no-store");
+    const login = await rawGet(`${srv.url}/login`);
+    expect(login.headers["cache-control"]).toBe("private, no-store");
+    const page = (await rawGet(`${srv.url}/login`)).body.toString("utf8");
+    const asset = /\/build\/manifest-[^"]+\.js/.exec(page)![0]; // the route manifest: well over the 1 KB threshold
+    const built = await rawGet(`${srv.url}${asset}`, { "accept-encoding": "gzip" });
+    expect(built.status).toBe(200);
+    expect(built.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(built.headers["content-encoding"]).toBe("gzip");
+    const favicon = await rawGet(`${srv.url}/favicon.svg`);
+    expect(favicon.status).toBe(200);
   });
 });

@@ -142,19 +142,33 @@ export interface FormattedSlot {
   dayKey: string;
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one (about 0.3 ms each here; a booking page formats up
+// to 60 slots with three of them): keep them per locale, zone and style. Bounded: zones come from requests.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, timeZone: string, style: "date" | "clock" | "zone"): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      style === "date"
+        ? { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric" }
+        : style === "clock"
+          ? { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
+          : { timeZone, timeZoneName: "shortOffset" };
+    f = new Intl.DateTimeFormat(locale, options);
+    if (formatters.size >= 300) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** A slot as the viewer reads it, in their own time zone. */
 export function formatSlot(slot: Slot, viewerTimeZone: string, locale = "en-GB"): FormattedSlot {
-  const date = new Intl.DateTimeFormat(locale, {
-    timeZone: viewerTimeZone,
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  }).format(slot.startsAt);
-  const clock = new Intl.DateTimeFormat(locale, { timeZone: viewerTimeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const date = formatter(locale, viewerTimeZone, "date").format(slot.startsAt);
+  const clock = formatter(locale, viewerTimeZone, "clock");
   const time = `${clock.format(slot.startsAt)}–${clock.format(slot.endsAt)}`;
   const timeZoneName =
-    new Intl.DateTimeFormat(locale, { timeZone: viewerTimeZone, timeZoneName: "shortOffset" })
+    formatter(locale, viewerTimeZone, "zone")
       .formatToParts(slot.startsAt)
       .find((p) => p.type === "timeZoneName")?.value ?? viewerTimeZone;
   const d = localDateOf(slot.startsAt, viewerTimeZone);
