@@ -47,3 +47,6 @@ export { verifyWebhook } from "@core/rooms/webhooks.ts";
 // error reports and security (P7, P14)
 export { recordServerError } from "@core/observability/errors.ts";
 export { reportNotMe } from "@core/identity/new-device.ts";
+// feedback and anonymous usage metrics (P4, P6)
+export * as reviews from "@core/feedback/reviews.ts";
+export { SURVEYS, submitSurvey } from "@core/feedback/surveys.ts";

@@ -24,6 +24,11 @@ export interface Services {
   };
   rateLimiter: RateLimiter;
   logger: Logger;
+  /**
+   * The anonymous page cache of public pages (server/page-cache.ts), registered by createHttpApp: call
+   * `invalidate()` when what those pages show changes (e.g. an expert's reviews), so visitors see it at once.
+   */
+  publicPages?: { invalidate(): void };
 }
 
 export interface RequestContext {

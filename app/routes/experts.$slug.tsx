@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { RecordPreference } from "~/components/RecordPreference";
 import { TimeZoneSync } from "~/components/TimeZoneSync";
-import { getPublishedExpert } from "~/core.server";
+import { getPublishedExpert, reviews } from "~/core.server";
 import { slotsByDay, viewerTimeZone } from "~/utils/bookings.server";
 import { getSession } from "~/utils/session.server";
 
@@ -18,8 +18,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!expert) throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const session = await getSession(request, context);
   const zone = viewerTimeZone(new URL(request.url), session ? await accountZone(context, session.userId) : null);
-  const { days, zoneName } = await slotsByDay(context, expert.id, zone.tz, 14, 12);
-  return { expert, zone, zoneName, nextDays: days.slice(0, 3) };
+  const [{ days, zoneName }, rating] = await Promise.all([
+    slotsByDay(context, expert.id, zone.tz, 14, 12),
+    // Average, count and comments without names, only from 3 visible reviews on (P4).
+    reviews.publicRating(context.services.db.prisma, expert.id),
+  ]);
+  return { expert, zone, zoneName, nextDays: days.slice(0, 3), rating };
 }
 
 async function accountZone(context: LoaderFunctionArgs["context"], userId: string) {
@@ -28,7 +32,7 @@ async function accountZone(context: LoaderFunctionArgs["context"], userId: strin
 }
 
 export default function ExpertProfile() {
-  const { expert, zone, zoneName, nextDays } = useLoaderData<typeof loader>();
+  const { expert, zone, zoneName, nextDays, rating } = useLoaderData<typeof loader>();
   const tzQuery = zone.fromBrowser ? `?tz=${encodeURIComponent(zone.tz)}` : "";
   return (
     <article aria-labelledby="expert-name" className="stack">
@@ -64,11 +68,33 @@ export default function ExpertProfile() {
           <dt>Session length</dt>
           <dd>{expert.sessionMinutes} minutes, by encrypted video</dd>
           <dt>Rating</dt>
-          <dd>Not shown yet: a rating appears once {expert.name.split(" ")[0]} has at least 3 reviews, so no single session can be traced.</dd>
+          {rating ? (
+            <dd data-testid="expert-rating">
+              {rating.average.toFixed(1)} out of 5, from {rating.count} reviews
+            </dd>
+          ) : (
+            <dd>Not shown yet: a rating appears once {expert.name.split(" ")[0]} has at least 3 reviews, so no single session can be traced.</dd>
+          )}
           <dt>Cancellation</dt>
           <dd>Free up to {expert.cancelWindowHours} hours before the session</dd>
         </dl>
       </section>
+      {rating && rating.comments.length > 0 ? (
+        <section aria-labelledby="reviews-title">
+          <h2 id="reviews-title">What clients say</h2>
+          <p className="hint">Comments from clients after completed sessions, shown without names.</p>
+          <ul className="stack" data-testid="review-comments">
+            {rating.comments.map((c) => (
+              <li key={c.id} className="card">
+                <p>
+                  <strong>{c.rating} out of 5</strong> · {c.month}
+                </p>
+                <p style={{ whiteSpace: "pre-wrap" }}>{c.comment}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="times-title">
         <h2 id="times-title">Next available times</h2>
         {nextDays.length === 0 ? (
@@ -86,7 +112,7 @@ export default function ExpertProfile() {
           </>
         )}
         <p>
-          <Link className="button" to={`/book/${expert.slug}${tzQuery}`}>
+          <Link className="button" to={`/book/${expert.slug}${tzQuery}`} data-track="book-from-profile">
             Book a session
           </Link>
         </p>

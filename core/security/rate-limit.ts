@@ -26,6 +26,8 @@ export const ratePolicies = {
   /** Secrets checked (passwords, codes), per IP and per account. */
   "secret:ip": { points: 30, duration: 15 * 60, message: "Too many attempts from your network. Please wait 15 minutes and try again." },
   "secret:account": { points: 10, duration: 15 * 60, message: "Too many attempts for this account. Please wait 15 minutes and try again." },
+  /** The anonymous usage beacon (POST /metrics), per client IP, keyed by a keyed hash of the IP (never the IP itself). */
+  "metrics:ip": { points: 120, duration: 60, message: "Too many usage reports from your network." },
   /** Browser error reports (POST /errors), per client IP, keyed by a keyed hash of the IP. */
   "errors:ip": { points: 30, duration: 10 * 60, message: "Too many error reports from your network." },
 } satisfies Record<string, RatePolicy>;

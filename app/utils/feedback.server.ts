@@ -1,0 +1,17 @@
+import type { AppLoadContext } from "@remix-run/node";
+import type { reviews } from "~/core.server";
+
+/** What review functions need from the request: the database, mail, and the public page cache to clear. */
+export function reviewDeps(context: AppLoadContext): reviews.ReviewDeps {
+  const s = context.services;
+  return { db: s.db.prisma, mail: s.mailQueue, onPublicChange: () => s.publicPages?.invalidate() };
+}
+
+/** A survey's answers from a form: the fields named `q_<questionId>`. */
+export function surveyAnswers(form: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of form.entries()) {
+    if (name.startsWith("q_") && typeof value === "string") out[name.slice(2, 66)] = value.slice(0, 2000);
+  }
+  return out;
+}
