@@ -15,6 +15,7 @@ import {
 import { useEffect, type ReactNode } from "react";
 import stylesheet from "./styles/app.css";
 import { reportBoundaryError } from "./utils/error-reporter";
+import { UsageBeacon } from "./components/UsageBeacon";
 import { useNonce } from "./utils/nonce";
 import { getSession } from "./utils/session.server";
 
@@ -113,6 +114,11 @@ export function Layout({ children }: { children: ReactNode }) {
               Mind Namo never sells your data and runs no third-party trackers. <Link to="/privacy">Read our privacy policy</Link>.
             </p>
             <p>
+              <Link to="/feedback" data-track="footer-feedback">
+                Help us improve: a short anonymous survey
+              </Link>
+            </p>
+            <p>
               Need help? <Link to={viewer ? "/help" : "/contact"}>{viewer ? "Ask our support team" : "Contact us"}</Link>. Questions about your
               data: privacy@mindnamo.com.
             </p>
@@ -126,7 +132,13 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  return (
+    <>
+      <Outlet />
+      {/* Sends nothing without analytics consent (P6, P16). */}
+      <UsageBeacon />
+    </>
+  );
 }
 
 export function ErrorBoundary() {

@@ -9,6 +9,7 @@ import { createMailer } from "../core/mail/index.ts";
 import { MailQueue } from "../core/mail/queue.ts";
 import { startJobQueue } from "../core/jobs/queue.ts";
 import { settleEndedBookings } from "../core/rooms/service.ts";
+import { purgeUsage } from "../core/analytics/usage.ts";
 import type { MailMessage } from "../core/mail/index.ts";
 import { runReminder, type ReminderJob } from "../core/notifications/bookings.ts";
 import { createRateLimiter } from "../core/security/rate-limit.ts";
@@ -73,6 +74,12 @@ export async function boot(opts: {
     if (settled > 0) logger.info({ msg: "sessions settled", settled });
   });
   await jobs.schedule("rooms.settle", "*/5 * * * *");
+  // Anonymous usage metrics are kept 90 days (core/analytics/usage.ts): purged daily.
+  await jobs.work("usage.purge", async () => {
+    const purged = await purgeUsage(db.prisma, new Date());
+    logger.info({ msg: "usage events purged", purged });
+  });
+  await jobs.schedule("usage.purge", "41 3 * * *");
   const services: Services = {
     config,
     db,

@@ -76,6 +76,8 @@ const WHO_HAS: Record<Permission, Role[]> = {
   "experts:manage": ["ADMIN"],
   "errors:read": ["ADMIN"],
   "security:read": ["ADMIN"],
+  "reviews:moderate": ["SUPPORT"],
+  "analytics:read": ["ADMIN"],
 };
 const NOPE = "00000000-0000-7000-8000-000000000000";
 let slugCount = 0;
@@ -114,6 +116,10 @@ const TABLE: Record<string, { access: Access; input: () => unknown }> = {
   "experts.list": { access: "experts:manage", input: () => undefined },
   "experts.onboard": { access: "experts:manage", input: () => ({ email: "nobody@example.com", slug: "new-expert", headline: "Listener" }) },
   "experts.setPublished": { access: "experts:manage", input: () => ({ expertId: NOPE, published: true }) },
+  "reviews.list": { access: "reviews:moderate", input: () => ({}) },
+  "reviews.hide": { access: "reviews:moderate", input: () => ({ reviewId: NOPE, reason: "Abusive language" }) },
+  "analytics.surveys": { access: "analytics:read", input: () => ({}) },
+  "analytics.usage": { access: "analytics:read", input: () => ({}) },
   "errors.groups": { access: "errors:read", input: () => ({}) },
   "security.feed": { access: "security:read", input: () => ({}) },
 };

@@ -1,6 +1,7 @@
 import { auditRouter, categoriesRouter, expertsRouter, staffRouter } from "./routers/admin.ts";
 import { meRouter, mfaRouter } from "./routers/me.ts";
 import { ticketsRouter } from "./routers/tickets.ts";
+import { analyticsRouter, reviewsRouter } from "./routers/feedback.ts";
 import { errorsRouter, securityRouter } from "./routers/security.ts";
 import { publicProcedure, router } from "./trpc.ts";
 import { z } from "zod";
@@ -19,6 +20,8 @@ export const appRouter = router({
   experts: expertsRouter,
   errors: errorsRouter,
   security: securityRouter,
+  reviews: reviewsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   "experts:manage",
   "errors:read",
   "security:read",
+  "reviews:moderate",
+  "analytics:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -23,11 +25,11 @@ export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   EXPERT: [],
   // Tickets, and the requester's name, email and account status through the ticket. No bookings, sessions,
   // privacy requests or exports.
-  SUPPORT: ["tickets:read", "tickets:write"],
+  SUPPORT: ["tickets:read", "tickets:write", "reviews:moderate"],
   // Privacy requests and the audit log. No staff role changes.
   DPO: ["privacy:read", "privacy:decide", "audit:read"],
   // Staff, experts, categories, the audit log. No privacy decisions, no ticket contents.
-  ADMIN: ["staff:manage", "categories:manage", "experts:manage", "audit:read", "errors:read", "security:read"],
+  ADMIN: ["staff:manage", "categories:manage", "experts:manage", "audit:read", "errors:read", "security:read", "analytics:read"],
 };
 
 export function permissionsOf(role: RoleName): readonly Permission[] {

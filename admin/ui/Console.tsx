@@ -8,6 +8,7 @@ import type { Permission } from "../shared/permissions.ts";
 import { errorInfo, makeClient, TRPCProvider, useTRPC } from "./trpc.ts";
 import { AuditPage, CategoriesPage, ExpertsPage, StaffPage } from "./AdminPages.tsx";
 import { TicketPage, TicketQueue } from "./TicketPages.tsx";
+import { AnalyticsPage, ReviewsPage } from "./FeedbackPages.tsx";
 import { ErrorsPage, SecurityPage } from "./SecurityPages.tsx";
 
 export function Console() {
@@ -111,6 +112,8 @@ const NAV: { to: string; label: string; permission: Permission }[] = [
   { to: "/admin/experts", label: "Experts", permission: "experts:manage" },
   { to: "/admin/errors", label: "Errors", permission: "errors:read" },
   { to: "/admin/security", label: "Security", permission: "security:read" },
+  { to: "/admin/reviews", label: "Reviews", permission: "reviews:moderate" },
+  { to: "/admin/analytics", label: "Analytics", permission: "analytics:read" },
 ];
 
 function Shell({ name, role, permissions }: { name: string; role: string; permissions: Permission[] }) {
@@ -127,6 +130,8 @@ function Shell({ name, role, permissions }: { name: string; role: string; permis
   else if (parts[0] === "experts" && has("experts:manage")) page = <ExpertsPage />;
   else if (parts[0] === "errors" && has("errors:read")) page = <ErrorsPage />;
   else if (parts[0] === "security" && has("security:read")) page = <SecurityPage />;
+  else if (parts[0] === "reviews" && has("reviews:moderate")) page = <ReviewsPage />;
+  else if (parts[0] === "analytics" && has("analytics:read")) page = <AnalyticsPage />;
   else if (parts[0] === "") page = <p>Welcome, {name}. Choose a section.</p>;
   else page = <p className="alert">This section does not exist or is not part of your role.</p>;
   return (

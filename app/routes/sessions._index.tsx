@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
-import { afterCancelled, cancelBooking, formatSlot, listUserBookings } from "~/core.server";
+import { afterCancelled, cancelBooking, formatSlot, listUserBookings, reviews } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
@@ -29,7 +29,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     changeable: b.status === "CONFIRMED" && b.startsAt.getTime() - now > b.expert.cancelWindowHours * 3_600_000,
     cancelWindowHours: b.expert.cancelWindowHours,
   });
-  return { timezone, upcoming: upcoming.map(view), past: past.map(view) };
+  // Completed sessions can be reviewed (once); the link says whether this person already did.
+  const reviewed = await reviews.reviewedBookingIds(prisma, session.userId, past.filter((b) => b.status === "COMPLETED").map((b) => b.id));
+  return { timezone, upcoming: upcoming.map(view), past: past.map((b) => ({ ...view(b), reviewed: reviewed.has(b.id) })) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -121,6 +123,14 @@ export default function Sessions() {
                 <p>
                   {b.category} · {statusText[b.status]}
                 </p>
+                {b.status === "COMPLETED" ? (
+                  <p>
+                    <Link to={`/sessions/${b.id}/review`} data-track={b.reviewed ? "review-open" : "review-start"}>
+                      {b.reviewed ? "Your review" : "Rate this session"}
+                      <span className="visually-hidden"> with {b.expert.name}</span>
+                    </Link>
+                  </p>
+                ) : null}
               </li>
             ))}
           </ul>
