@@ -44,6 +44,7 @@ export {
   NOT_CONFIGURED_MESSAGE,
 } from "@core/rooms/service.ts";
 export { verifyWebhook } from "@core/rooms/webhooks.ts";
+export { joinWindow } from "@core/rooms/tokens.ts";
 // error reports and security (P7, P14)
 export { recordServerError } from "@core/observability/errors.ts";
 export { reportNotMe } from "@core/identity/new-device.ts";

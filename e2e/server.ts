@@ -16,6 +16,13 @@ process.env.SEED_DEMO_DATA = "auto";
 // Each spec plays people on their own networks (X-Forwarded-For, see e2e/helpers.ts `network`), so the per-IP
 // mail and sign-in limits count per spec as they would per person, not for the whole run.
 process.env.TRUST_PROXY = "1";
+// LiveKit settings pointing at a port where nothing listens: no LiveKit server can be installed on this machine
+// (it is neither an npm nor a Debian package), so the room journey proves everything up to the media connection —
+// tokens, the key agreement, livekit-client and its E2EE worker switched on in the browser — and then sees the
+// connection fail with a clear message. "Not configured" (no settings at all) is proven over HTTP.
+process.env.LIVEKIT_URL ??= "ws://127.0.0.1:7880";
+process.env.LIVEKIT_API_KEY ??= "APIe2eonly";
+process.env.LIVEKIT_API_SECRET ??= "an-e2e-only-secret-that-is-long-enough-for-hs256";
 
 const base = process.env.TEST_DATABASE_URL?.trim();
 let drop: (() => Promise<void>) | undefined;

@@ -124,7 +124,7 @@ let slot = 0;
 const farStart = () => new Date(Date.UTC(2031, 0, 1) + ++slot * 3 * 60 * MIN);
 
 describe("keys and tokens: only the booking's two participants", () => {
-  it("post and read public keys; another user gets 404, no session gets 401 JSON, non-JSON gets 415", async () => {
+  it("post and read public keys; another user gets 403, an unknown id 404, no session gets 401 JSON, non-JSON gets 415", async () => {
     const ada = await person(srv, "Ada Client");
     const eve = await person(srv, "Eve Other");
     const b = await book(srv, world, ada.userId, farStart());
@@ -137,9 +137,10 @@ describe("keys and tokens: only the booking's two participants", () => {
     expect((await call(asExpert, srv, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({ own: ke.publicKey, peer: ka.publicKey });
 
     // Another user: the booking does not exist for them.
-    expect((await call(asEve, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: kx.publicKey })).status).toBe(404);
-    expect((await call(asEve, srv, "GET", `/sessions/${b.id}/room/keys`)).status).toBe(404);
-    expect((await call(asEve, srv, "POST", `/sessions/${b.id}/room/token`)).status).toBe(404);
+    expect((await call(asEve, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: kx.publicKey })).status).toBe(403);
+    expect((await call(asEve, srv, "GET", `/sessions/${b.id}/room/keys`)).status).toBe(403);
+    expect((await call(asEve, srv, "POST", `/sessions/${b.id}/room/token`)).status).toBe(403);
+    expect((await call(asEve, srv, "GET", `/sessions/no-such-booking/room/keys`)).status).toBe(404);
     // No session.
     for (const [method, path] of [["POST", "key"], ["GET", "keys"], ["POST", "token"]] as const) {
       const res = await call(null, srv, method, `/sessions/${b.id}/room/${path}`, { publicKey: kx.publicKey });

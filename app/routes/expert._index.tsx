@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
-import { afterCancelled, expertWorkspace } from "~/core.server";
+import { JoinButton } from "~/components/JoinButton";
+import { afterCancelled, expertWorkspace, joinWindow } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { formatSessionTime, requireExpert, zoneLabel } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
@@ -47,6 +48,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     status: b.status,
     statusLabel: statusLabel(b),
     cancellable: b.status === "CONFIRMED" && b.startsAt > now,
+    room:
+      b.status === "CONFIRMED" && b.endsAt > now
+        ? (() => {
+            const w = joinWindow(b);
+            return { opensAt: w.opensAt.toISOString(), closesAt: w.closesAt.toISOString(), open: now >= w.opensAt };
+          })()
+        : null,
   });
   const upcomingViews = upcoming.map(view);
   const url = new URL(request.url);
@@ -98,6 +106,7 @@ function SessionItem({ s, testId }: { s: SessionView; testId: string }) {
       </div>
       <div className="session-side">
         <span className={`status status-${s.status.toLowerCase()}`}>{s.statusLabel}</span>
+        {s.room ? <JoinButton bookingId={s.id} opensAt={s.room.opensAt} closesAt={s.room.closesAt} initiallyOpen={s.room.open} /> : null}
         {s.cancellable ? (
           <Link to={`?cancel=${encodeURIComponent(s.id)}`} className="button secondary small">
             Cancel<span className="visually-hidden"> the session with {s.clientName} on {s.when}</span>…

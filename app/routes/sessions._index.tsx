@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
-import { afterCancelled, cancelBooking, formatSlot, listUserBookings, reviews } from "~/core.server";
+import { JoinButton } from "~/components/JoinButton";
+import { afterCancelled, cancelBooking, formatSlot, joinWindow, listUserBookings, reviews } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
@@ -28,6 +29,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The user may change it until the expert's cancellation window starts.
     changeable: b.status === "CONFIRMED" && b.startsAt.getTime() - now > b.expert.cancelWindowHours * 3_600_000,
     cancelWindowHours: b.expert.cancelWindowHours,
+    room:
+      b.status === "CONFIRMED" && b.endsAt.getTime() > now
+        ? (() => {
+            const w = joinWindow(b);
+            return { opensAt: w.opensAt.toISOString(), closesAt: w.closesAt.toISOString(), open: now >= w.opensAt.getTime() };
+          })()
+        : null,
   });
   // Completed sessions can be reviewed (once); the link says whether this person already did.
   const reviewed = await reviews.reviewedBookingIds(prisma, session.userId, past.filter((b) => b.status === "COMPLETED").map((b) => b.id));
@@ -78,6 +86,7 @@ export default function Sessions() {
                   <Link to={`/experts/${b.expert.slug}`}>{b.expert.name}</Link>
                 </h3>
                 <p>{b.when}</p>
+                {b.room ? <JoinButton bookingId={b.id} opensAt={b.room.opensAt} closesAt={b.room.closesAt} initiallyOpen={b.room.open} /> : null}
                 <p>
                   {b.category} · {statusText[b.status]}
                   {b.cancelledBy ? ` by ${b.cancelledBy === "USER" ? "you" : b.cancelledBy === "EXPERT" ? "the expert" : "our team"}` : ""}
@@ -112,6 +121,9 @@ export default function Sessions() {
       </section>
       <section aria-labelledby="past-title">
         <h2 id="past-title">Past</h2>
+        <p className="hint">
+          <Link to="/sessions/records">What we keep about your sessions</Link> (end-to-end encrypted: never their content).
+        </p>
         {past.length === 0 ? (
           <p className="empty">No past sessions yet.</p>
         ) : (

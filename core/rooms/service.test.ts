@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 
 describe("room access", () => {
-  it("is for the booking's user and its expert only; anyone else (and unknown ids) get NOT_FOUND", async () => {
+  it("is for the booking's user and its expert only; anyone else gets FORBIDDEN, unknown ids NOT_FOUND", async () => {
     const ada = await person("Ada Client");
     const eve = await person("Eve Other");
     const b = await booking(ada.userId, nextStart());
@@ -99,7 +99,7 @@ describe("room access", () => {
     expect(asUser.join).toEqual({ opensAt: new Date(b.startsAt.getTime() - 10 * MIN), closesAt: b.endsAt, open: false });
     const asExpert = await roomAccess(db(), expert, b.id, new Date(b.startsAt.getTime() - 10 * MIN));
     expect(asExpert).toMatchObject({ role: "EXPERT", you: { name: "Amara Expert" }, peer: { name: "Ada Client" }, join: { open: true } });
-    expect(await refusal(roomAccess(db(), eve, b.id, before))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(roomAccess(db(), eve, b.id, before))).toMatchObject({ code: "FORBIDDEN" });
     expect(await refusal(roomAccess(db(), ada, "no-such-booking", before))).toMatchObject({ code: "NOT_FOUND" });
   });
 });
@@ -116,8 +116,8 @@ describe("public keys", () => {
     await postPublicKey(db(), expert, b.id, ke.publicKey, now);
     expect(await getKeys(db(), ada, b.id)).toEqual({ own: ka.publicKey, peer: ke.publicKey });
     expect(await getKeys(db(), expert, b.id)).toEqual({ own: ke.publicKey, peer: ka.publicKey });
-    expect(await refusal(postPublicKey(db(), eve, b.id, kx.publicKey, now))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await refusal(getKeys(db(), eve, b.id))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(postPublicKey(db(), eve, b.id, kx.publicKey, now))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusal(getKeys(db(), eve, b.id))).toMatchObject({ code: "FORBIDDEN" });
     // Only public keys exist in the database for the booking.
     const rows = await db().roomParticipantKey.findMany({ where: { bookingId: b.id }, select: { userId: true, publicKey: true } });
     expect(rows.map((r) => r.publicKey).sort()).toEqual([ka.publicKey, ke.publicKey].sort());
@@ -169,7 +169,7 @@ describe("tokens", () => {
     const ada = await person("Ada Lovelace");
     const eve = await person("Eve");
     const b = await booking(ada.userId, nextStart());
-    expect(await refusal(issueToken(db(), settings, eve, b.id, new Date(b.startsAt.getTime() - 5 * MIN)))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(issueToken(db(), settings, eve, b.id, new Date(b.startsAt.getTime() - 5 * MIN)))).toMatchObject({ code: "FORBIDDEN" });
     expect(await refusal(issueToken(db(), settings, ada, b.id, new Date(b.startsAt.getTime() - 11 * MIN)))).toMatchObject({ code: "PRECONDITION" });
     expect(await refusal(issueToken(db(), settings, ada, b.id, b.endsAt))).toMatchObject({ code: "PRECONDITION" });
     for (const [actor, name] of [[ada, "Ada Lovelace"], [expert, "Amara Expert"]] as const) {

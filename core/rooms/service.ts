@@ -1,5 +1,5 @@
 // Live rooms, server side (docs/decisions/0007-live-rooms-e2ee.md). Every function checks who is asking: a
-// booking's room belongs to its user and its expert; anyone else gets NOT_FOUND (its existence is not revealed).
+// booking's room belongs to its user and its expert; anyone else signed in gets FORBIDDEN, unknown ids NOT_FOUND.
 // The server stores only PUBLIC keys, presences (who was in the room, from when to when) and the settled duration:
 // the media key never exists here, and nothing of the media is recorded (privacy promises P9, P10).
 import { z } from "zod";
@@ -18,6 +18,7 @@ export interface Actor {
 export type RoomRole = "USER" | "EXPERT";
 
 const NOT_FOUND_MESSAGE = "We could not find this session.";
+export const NOT_PARTY_MESSAGE = "This session's room is only for the person who booked it and their expert.";
 export const NOT_CONFIGURED_MESSAGE = "Live video is not configured";
 const idSchema = z.string().trim().min(1).max(64);
 const publicKeySchema = z.string().trim().min(1).max(200);
@@ -35,7 +36,7 @@ const partySelect = {
   expert: { select: { userId: true, user: { select: { name: true } } } },
 } as const;
 
-/** The booking and the actor's part in it, or NOT_FOUND when the actor is neither its user nor its expert. */
+/** The booking and the actor's part in it; FORBIDDEN when the actor is neither its user nor its expert. */
 async function requireParty(db: PrismaClient, actor: Actor, bookingId: unknown) {
   const id = idSchema.safeParse(bookingId);
   if (!id.success) throw new DomainError("NOT_FOUND", NOT_FOUND_MESSAGE);
@@ -47,7 +48,10 @@ async function requireParty(db: PrismaClient, actor: Actor, bookingId: unknown) 
       : booking.expert.userId === actor.userId
         ? "EXPERT"
         : null;
-  if (!booking || !role) throw new DomainError("NOT_FOUND", NOT_FOUND_MESSAGE);
+  if (!booking) throw new DomainError("NOT_FOUND", NOT_FOUND_MESSAGE);
+  // A signed-in person who is not one of the two participants is refused outright (403): booking ids are random
+  // and unguessable, and "this room is not yours" is the clearer answer for someone holding a forwarded link.
+  if (!role) throw new DomainError("FORBIDDEN", NOT_PARTY_MESSAGE);
   const you = role === "USER" ? { userId: booking.userId, name: booking.user.name } : { userId: booking.expert.userId, name: booking.expert.user.name };
   const peer = role === "USER" ? { userId: booking.expert.userId, name: booking.expert.user.name } : { userId: booking.userId, name: booking.user.name };
   return { booking, role, you, peer };

@@ -1,0 +1,157 @@
+// The live room, as two people would use it (issue 6): the client and the expert each open the room of a session
+// that is running now, pass the device check with Chromium's fake camera and microphone, and see the SAME safety
+// code, derived in each browser from the two public keys. The private key stays in IndexedDB, non-extractable.
+// Pressing Join loads livekit-client and its E2EE worker (only now, only here), switches encryption on, and —
+// with no LiveKit server on this machine — ends in a clear "could not connect" message, never a call without
+// encryption. A third person gets 403; a session two days away has a disabled Join and its token is refused.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { E2E_PASSWORD, ROOM_WORLD } from "./fixtures/world.ts";
+import { network, open } from "./helpers.ts";
+
+test.use({
+  ...network(60),
+  permissions: ["camera", "microphone"],
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      // A synthetic camera (a test pattern) and microphone (a beep), and no permission prompt.
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
+    ],
+  },
+});
+
+async function signIn(page: Page, email: string, next: string) {
+  await open(page, `/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`${next.replace(/[/]/g, "\\/")}$`));
+}
+
+async function person(browser: Browser, octet: number) {
+  const context = await browser.newContext({ ...network(octet), permissions: ["camera", "microphone"] });
+  return { context, page: await context.newPage() };
+}
+
+async function checkDevices(page: Page) {
+  await page.getByRole("button", { name: "Check camera and microphone" }).click();
+  await expect(page.getByTestId("devices-ok")).toContainText("Your camera and microphone work");
+  // The preview really plays frames from the (fake) camera.
+  await expect.poll(() => page.getByLabel("Your camera preview").evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+}
+
+test("client and expert open the room, pass the device check and see the same safety code; encryption comes first", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const client = await person(browser, 61);
+  const expert = await person(browser, 62);
+
+  // The client: the running session has an active Join; the one two days away a disabled one.
+  await signIn(client.page, ROOM_WORLD.user.email, "/sessions");
+  const sessions = client.page.getByTestId("upcoming-booking").filter({ hasText: ROOM_WORLD.expert.name });
+  await expect(sessions).toHaveCount(2);
+  await expect(sessions.nth(1).getByRole("button", { name: "Join the session" })).toBeDisabled();
+  await expect(sessions.nth(1).getByText("The room opens 10 minutes before the start.")).toBeVisible();
+  const livekitLoads: string[] = [];
+  client.page.on("request", (r) => {
+    if (/livekit/i.test(r.url())) livekitLoads.push(new URL(r.url()).pathname);
+  });
+  await sessions.nth(0).getByRole("link", { name: "Join the session" }).click();
+  await expect(client.page.getByRole("heading", { level: 1, name: `Session with ${ROOM_WORLD.expert.name}` })).toBeVisible();
+  await expect(client.page.locator("html[data-hydrated]")).toHaveCount(1);
+  const roomUrl = new URL(client.page.url()).pathname;
+  const bookingId = roomUrl.split("/")[2]!;
+  await expect(client.page.getByTestId("key-state")).toContainText(`Waiting for ${ROOM_WORLD.expert.name} to open the room`);
+  await checkDevices(client.page);
+  // Not before the keys are agreed.
+  await expect(client.page.getByRole("button", { name: "Join the session" })).toBeDisabled();
+
+  // The pre-join page passes axe with no serious or critical violation.
+  const axe = await new AxeBuilder({ page: client.page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+
+  // The expert joins from their workspace.
+  await signIn(expert.page, ROOM_WORLD.expert.email, "/expert");
+  await expert.page
+    .getByTestId("upcoming-session")
+    .filter({ hasText: ROOM_WORLD.user.name })
+    .first()
+    .getByRole("link", { name: "Join the session" })
+    .click();
+  await expect(expert.page.getByRole("heading", { level: 1, name: `Session with ${ROOM_WORLD.user.name}` })).toBeVisible();
+  await checkDevices(expert.page);
+
+  // Both see the same six-digit code.
+  const expertCode = (await expert.page.getByTestId("safety-code").textContent({ timeout: 15_000 }))!.replace(/\s/g, "");
+  await expect(client.page.getByTestId("safety-code")).toBeVisible({ timeout: 15_000 });
+  const clientCode = (await client.page.getByTestId("safety-code").textContent())!.replace(/\s/g, "");
+  expect(expertCode).toMatch(/^\d{6}$/);
+  expect(clientCode).toBe(expertCode);
+
+  // The private key is in IndexedDB as a non-extractable CryptoKey: its bytes cannot be read, even by our own page.
+  const stored = await client.page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open("mindnamo-rooms");
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const pairs = await new Promise<{ privateKey: CryptoKey; publicKey: string }[]>((resolve, reject) => {
+      const req = db.transaction("keypairs").objectStore("keypairs").getAll();
+      req.onsuccess = () => resolve(req.result as { privateKey: CryptoKey; publicKey: string }[]);
+      req.onerror = () => reject(req.error);
+    });
+    const pair = pairs[0]!;
+    const exported = await crypto.subtle.exportKey("pkcs8", pair.privateKey).then(
+      () => "exported",
+      (e: Error) => e.name,
+    );
+    return { count: pairs.length, type: pair.privateKey.type, extractable: pair.privateKey.extractable, exported };
+  });
+  expect(stored).toEqual({ count: 1, type: "private", extractable: false, exported: "InvalidAccessError" });
+
+  // Nothing of livekit-client was downloaded before Join.
+  expect(livekitLoads).toEqual([]);
+  await client.page.getByRole("button", { name: "Join the session" }).click();
+  // livekit-client (lazily) and its E2EE worker load now, encryption is switched on, and the connection to the
+  // (absent) media server fails with a clear message: no call, no fall-back.
+  await expect(client.page.getByRole("alert")).toContainText("We could not connect to the video service", { timeout: 30_000 });
+  expect(livekitLoads.some((p) => p.startsWith("/build/_shared/livekit-client"))).toBe(true);
+  expect(livekitLoads).toContain("/vendor/livekit-e2ee-worker.js");
+  await expect(client.page.getByRole("heading", { name: "In the call" })).toHaveCount(0);
+
+  // A third person: 403, with a page that says so.
+  const stranger = await person(browser, 63);
+  await signIn(stranger.page, ROOM_WORLD.stranger.email, "/sessions");
+  const refused = await stranger.page.goto(roomUrl);
+  expect(refused?.status()).toBe(403);
+  await expect(stranger.page.getByRole("heading", { level: 1, name: "This room is not yours" })).toBeVisible();
+  const strangerToken = await stranger.page.request.post(`/sessions/${bookingId}/room/token`, {
+    headers: { "content-type": "application/json", origin: new URL(stranger.page.url()).origin },
+    data: {},
+  });
+  expect(strangerToken.status()).toBe(403);
+
+  await Promise.all([client.context.close(), expert.context.close(), stranger.context.close()]);
+});
+
+test("before the join window the room says when it opens, and the token endpoint refuses", async ({ page }) => {
+  await signIn(page, ROOM_WORLD.user.email, "/sessions");
+  const later = page.getByTestId("upcoming-booking").filter({ hasText: ROOM_WORLD.expert.name }).nth(1);
+  const bookingId = await later.getByRole("button", { name: "Join the session" }).getAttribute("data-booking");
+  expect(bookingId).toBeTruthy();
+  await open(page, `/sessions/${bookingId}/room`);
+  await expect(page.getByRole("button", { name: "Join the session" })).toBeDisabled();
+  await expect(page.getByText(/The room opens at .*, 10 minutes before the start\./)).toBeVisible();
+  const token = await page.request.post(`/sessions/${bookingId}/room/token`, {
+    headers: { "content-type": "application/json", origin: new URL(page.url()).origin },
+    data: {},
+  });
+  expect(token.status()).toBe(403);
+  expect(((await token.json()) as { error: string }).error).toMatch(/opens|window|not open/i);
+});

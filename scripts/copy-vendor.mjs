@@ -1,0 +1,14 @@
+// Copies livekit-client's end-to-end-encryption worker to public/vendor/ (served from our own origin, so the CSP
+// needs no other origin). Runs at `npm install` / `npm ci` (postinstall): the file always matches the installed
+// livekit-client. Only the live-room page ever starts this worker.
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+// The package's own export for its worker (import condition), resolved as Node would.
+const source = require.resolve("livekit-client/e2ee-worker").replace(/\.js$/, ".mjs");
+const target = path.resolve("public", "vendor", "livekit-e2ee-worker.js");
+fs.mkdirSync(path.dirname(target), { recursive: true });
+fs.copyFileSync(source, target);
+console.log(`livekit-client E2EE worker → ${path.relative(process.cwd(), target)}`);
