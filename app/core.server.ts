@@ -26,7 +26,6 @@ export { formatSlot } from "@core/scheduling/slots.ts";
 export { isValidTimeZone } from "@core/scheduling/zoned-time.ts";
 export { recordCategoryBrowsed, recordExpertEngaged, listPreferences, clearPreferences } from "@core/scheduling/preferences.ts";
 export { afterBooked, afterCancelled, afterRescheduled, type NotificationDeps } from "@core/notifications/bookings.ts";
-export { verifyUnsubscribe } from "@core/notifications/unsubscribe.ts";
 // expert workspace
 export * as expertWorkspace from "@core/catalog/expert-workspace.ts";
 export * as support from "@core/support/tickets.ts";
@@ -51,3 +50,8 @@ export { reportNotMe } from "@core/identity/new-device.ts";
 // feedback and anonymous usage metrics (P4, P6)
 export * as reviews from "@core/feedback/reviews.ts";
 export { SURVEYS, submitSurvey } from "@core/feedback/surveys.ts";
+// opt-out, newsletter, consent (privacy center issue, P24)
+export { getEmailPreferences, setEmailPreferences, unsubscribeWithLink, INVALID_LINK } from "@core/privacy/communications.ts";
+export { recordAnalyticsConsent, listOwnConsents, consentInputSchema } from "@core/privacy/consent.ts";
+export { DPO_CONTACT } from "@core/privacy/dpo.ts";
+export { verifyUnsubscribe as verifyUnsubscribeLink } from "@core/notifications/unsubscribe.ts";

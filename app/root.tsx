@@ -14,6 +14,7 @@ import {
 } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import stylesheet from "./styles/app.css";
+import { ConsentBanner, ConsentFooterLink } from "./components/Consent";
 import { reportBoundaryError } from "./utils/error-reporter";
 import { UsageBeacon } from "./components/UsageBeacon";
 import { useNonce } from "./utils/nonce";
@@ -122,8 +123,12 @@ export function Layout({ children }: { children: ReactNode }) {
               Need help? <Link to={viewer ? "/help" : "/contact"}>{viewer ? "Ask our support team" : "Contact us"}</Link>. Questions about your
               data: privacy@mindnamo.com.
             </p>
+            <p>
+              <ConsentFooterLink /> · <Link to="/account/communications">Email settings</Link>
+            </p>
           </div>
         </footer>
+        <ConsentBanner />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -12,6 +12,8 @@ import { settleEndedBookings } from "../core/rooms/service.ts";
 import { purgeUsage } from "../core/analytics/usage.ts";
 import type { MailMessage } from "../core/mail/index.ts";
 import { runReminder, type ReminderJob } from "../core/notifications/bookings.ts";
+import { deliverNewsletter, fanOutNewsletter, type NewsletterDeliveryJob, type NewsletterFanOutJob } from "../core/privacy/newsletter.ts";
+import { purgeExpiredData } from "../core/privacy/retention.ts";
 import { createRateLimiter } from "../core/security/rate-limit.ts";
 import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp } from "./app.ts";
@@ -74,6 +76,22 @@ export async function boot(opts: {
     if (settled > 0) logger.info({ msg: "sessions settled", settled });
   });
   await jobs.schedule("rooms.settle", "*/5 * * * *");
+  const queue = jobs;
+  // The newsletter: one fan-out job lists the opted-in audience, one delivery job per person (core/privacy/newsletter.ts).
+  await jobs.work<NewsletterFanOutJob>("newsletter.fanout", async (job) => {
+    const recipients = await fanOutNewsletter({ db: db.prisma, jobs: queue, appUrl: config.appUrl, unsubscribeKey }, job);
+    logger.info({ msg: "newsletter fanned out", recipients });
+  });
+  await jobs.work<NewsletterDeliveryJob>("newsletter.deliver", async (job) => {
+    const outcome = await deliverNewsletter({ db: db.prisma, appUrl: config.appUrl, unsubscribeKey }, mailer, job);
+    logger.info({ msg: "newsletter", outcome });
+  });
+  // Retention: time-bound data past its period is deleted every hour (core/privacy/retention.ts).
+  await jobs.work("privacy.retention", async () => {
+    const purged = await purgeExpiredData(db.prisma, new Date());
+    logger.info({ msg: "retention purge", ...purged });
+  });
+  await jobs.schedule("privacy.retention", "23 * * * *");
   // Anonymous usage metrics are kept 90 days (core/analytics/usage.ts): purged daily.
   await jobs.work("usage.purge", async () => {
     const purged = await purgeUsage(db.prisma, new Date());

@@ -2,6 +2,7 @@ import { auditRouter, categoriesRouter, expertsRouter, staffRouter } from "./rou
 import { meRouter, mfaRouter } from "./routers/me.ts";
 import { ticketsRouter } from "./routers/tickets.ts";
 import { analyticsRouter, reviewsRouter } from "./routers/feedback.ts";
+import { newsletterRouter } from "./routers/newsletter.ts";
 import { errorsRouter, securityRouter } from "./routers/security.ts";
 import { publicProcedure, router } from "./trpc.ts";
 import { z } from "zod";
@@ -18,6 +19,7 @@ export const appRouter = router({
   staff: staffRouter,
   categories: categoriesRouter,
   experts: expertsRouter,
+  newsletter: newsletterRouter,
   errors: errorsRouter,
   security: securityRouter,
   reviews: reviewsRouter,

@@ -10,6 +10,7 @@ export const PERMISSIONS = [
   "staff:manage",
   "categories:manage",
   "experts:manage",
+  "newsletter:send",
   "errors:read",
   "security:read",
   "reviews:moderate",
@@ -29,7 +30,7 @@ export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   // Privacy requests and the audit log. No staff role changes.
   DPO: ["privacy:read", "privacy:decide", "audit:read"],
   // Staff, experts, categories, the audit log. No privacy decisions, no ticket contents.
-  ADMIN: ["staff:manage", "categories:manage", "experts:manage", "audit:read", "errors:read", "security:read", "analytics:read"],
+  ADMIN: ["staff:manage", "categories:manage", "experts:manage", "audit:read", "errors:read", "security:read", "newsletter:send", "analytics:read"],
 };
 
 export function permissionsOf(role: RoleName): readonly Permission[] {

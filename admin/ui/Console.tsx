@@ -8,6 +8,7 @@ import type { Permission } from "../shared/permissions.ts";
 import { errorInfo, makeClient, TRPCProvider, useTRPC } from "./trpc.ts";
 import { AuditPage, CategoriesPage, ExpertsPage, StaffPage } from "./AdminPages.tsx";
 import { TicketPage, TicketQueue } from "./TicketPages.tsx";
+import { NewsletterPage } from "./NewsletterPage.tsx";
 import { AnalyticsPage, ReviewsPage } from "./FeedbackPages.tsx";
 import { ErrorsPage, SecurityPage } from "./SecurityPages.tsx";
 
@@ -110,6 +111,7 @@ const NAV: { to: string; label: string; permission: Permission }[] = [
   { to: "/admin/staff", label: "Staff", permission: "staff:manage" },
   { to: "/admin/categories", label: "Categories", permission: "categories:manage" },
   { to: "/admin/experts", label: "Experts", permission: "experts:manage" },
+  { to: "/admin/newsletter", label: "Newsletter", permission: "newsletter:send" },
   { to: "/admin/errors", label: "Errors", permission: "errors:read" },
   { to: "/admin/security", label: "Security", permission: "security:read" },
   { to: "/admin/reviews", label: "Reviews", permission: "reviews:moderate" },
@@ -128,6 +130,7 @@ function Shell({ name, role, permissions }: { name: string; role: string; permis
   else if (parts[0] === "staff" && has("staff:manage")) page = <StaffPage />;
   else if (parts[0] === "categories" && has("categories:manage")) page = <CategoriesPage />;
   else if (parts[0] === "experts" && has("experts:manage")) page = <ExpertsPage />;
+  else if (parts[0] === "newsletter" && has("newsletter:send")) page = <NewsletterPage />;
   else if (parts[0] === "errors" && has("errors:read")) page = <ErrorsPage />;
   else if (parts[0] === "security" && has("security:read")) page = <SecurityPage />;
   else if (parts[0] === "reviews" && has("reviews:moderate")) page = <ReviewsPage />;

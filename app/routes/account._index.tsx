@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { unstable_parseMultipartFormData as parseMultipart, unstable_createMemoryUploadHandler as memoryUpload } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
-import { accounts, AVATAR_MAX_BYTES, clearPreferences, DomainError, getAvatar, listPreferences, removeAvatar, setAvatar } from "~/core.server";
+import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
+import { accounts, AVATAR_MAX_BYTES, clearPreferences, DomainError, getAvatar, getEmailPreferences, listPreferences, removeAvatar, setAvatar, setEmailPreferences } from "~/core.server";
+import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, requireSession } from "~/utils/session.server";
 
@@ -16,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [avatar, preferences, settings] = await Promise.all([
     getAvatar(prisma, session.userId),
     listPreferences(prisma, session.userId),
-    prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { remindersEnabled: true } }),
+    getEmailPreferences(prisma, session.userId),
   ]);
   return {
     user: { name: session.user.name, email: session.user.email, role: session.user.role, verified: Boolean(session.user.emailVerifiedAt) },
@@ -26,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       text: p.category ? `Topic browsed: ${p.category.name}` : `Expert: ${p.expert?.name ?? "unknown"}`,
       count: p.count,
     })),
-    remindersEnabled: settings.remindersEnabled,
+    emailPrefs: settings,
   };
 }
 
@@ -58,10 +60,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const n = await clearPreferences(prisma, session.userId);
     return { saved: n === 0 ? "There was nothing to clear." : "Your wellness preferences were cleared." };
   }
-  if (intent === "reminders") {
-    const on = field(form, "reminders") === "on";
-    await prisma.user.update({ where: { id: session.userId }, data: { remindersEnabled: on } });
-    return { saved: on ? "Session reminders are on." : "Session reminders are off. Confirmations and changes still reach you." };
+  if (intent === "email-preferences") {
+    const prefs = await setEmailPreferences(prisma, session.userId, parseEmailPreferences(form), "SETTINGS");
+    return { saved: preferencesSavedMessage(prefs) };
   }
   const values = { name: field(form, "name", 200) };
   return formAction(async () => {
@@ -71,7 +72,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, avatarVersion, preferences, remindersEnabled } = useLoaderData<typeof loader>();
+  const { user, avatarVersion, preferences, emailPrefs } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = actionData && "error" in actionData ? actionData : undefined;
@@ -147,16 +148,10 @@ export default function Account() {
 
       <section aria-labelledby="email-title">
         <h2 id="email-title">Emails</h2>
-        <Form method="post" className="form">
-          <input type="hidden" name="intent" value="reminders" />
-          <label className="choice">
-            <input type="checkbox" name="reminders" value="on" defaultChecked={remindersEnabled} /> Remind me 24 hours and 1 hour before my sessions
-          </label>
-          <p className="hint">Booking confirmations and changes are always sent.</p>
-          <Submit className="button secondary" busy="Saving…">
-            Save email settings
-          </Submit>
-        </Form>
+        <EmailPreferencesForm reminders={emailPrefs.reminders} newsletter={emailPrefs.newsletter} />
+        <p>
+          <Link to="/account/communications">All email and privacy choices, and your consent history</Link>
+        </p>
       </section>
 
       <section aria-labelledby="signin-title">
@@ -180,6 +175,14 @@ export default function Account() {
             Sign out
           </Submit>
         </Form>
+      </section>
+
+      <section aria-labelledby="privacy-center-title">
+        <h2 id="privacy-center-title">Your data and privacy</h2>
+        <p>
+          See what we hold about you and who on our staff accessed it; download a copy, ask for a correction or delete your account in{" "}
+          <Link to="/account/privacy">your privacy center</Link>.
+        </p>
       </section>
     </section>
   );

@@ -1,6 +1,9 @@
-import type { MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { PRIVACY_POLICY_UPDATED, privacyPolicyText } from "~/content/privacy-policy";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ConsentSettings } from "~/components/Consent";
+import { Notice } from "~/components/forms";
+import { PRIVACY_POLICY_UPDATED, privacyPolicyText, privacyPromisesInOurWords } from "~/content/privacy-policy";
+import { DPO_CONTACT } from "~/core.server";
 
 export const meta: MetaFunction = () => [{ title: "Privacy policy — Mind Namo" }];
 
@@ -23,17 +26,62 @@ function toBlocks(text: string): Block[] {
   return blocks;
 }
 
-export function loader() {
+export function loader(_: LoaderFunctionArgs) {
   // Public page: the same for everyone.
-  return { blocks: toBlocks(privacyPolicyText), updated: PRIVACY_POLICY_UPDATED };
+  return {
+    blocks: toBlocks(privacyPolicyText),
+    updated: PRIVACY_POLICY_UPDATED,
+    promises: privacyPromisesInOurWords,
+    dpo: { team: DPO_CONTACT.team, email: DPO_CONTACT.email, address: DPO_CONTACT.address },
+  };
 }
 
 export default function Privacy() {
-  const { blocks, updated } = useLoaderData<typeof loader>();
+  const { blocks, updated, promises, dpo } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   return (
     <article className="policy" aria-labelledby="policy-title">
       <h1 id="policy-title">Privacy policy</h1>
       <p className="lead">Last updated {updated}.</p>
+
+      <section aria-labelledby="short-title">
+        <h2 id="short-title">In short: our promises</h2>
+        <ul data-testid="promises">
+          {promises.map((p) => (
+            <li key={p.title}>
+              <strong>{p.title}.</strong> {p.text}
+            </li>
+          ))}
+        </ul>
+        <p>
+          Signed in, you can exercise your rights in <Link to="/account/privacy">your privacy center</Link> and choose which emails you get in{" "}
+          <Link to="/account/communications">your email settings</Link>.
+        </p>
+      </section>
+
+      <section aria-labelledby="dpo-title" data-testid="dpo-contact">
+        <h2 id="dpo-title">Our Data Protection Officer</h2>
+        <p>
+          {dpo.team}
+          <br />
+          Email: <a href={`mailto:${dpo.email}`}>{dpo.email}</a>
+          <br />
+          Address: {dpo.address}
+        </p>
+        <p>We answer privacy requests within one month (GDPR Art. 12(3)); if we need longer, we tell you why before the month is over.</p>
+      </section>
+
+      <section aria-labelledby="consent-title-settings" id="consent">
+        <h2 id="consent-title-settings">Cookies and anonymous analytics</h2>
+        {params.get("consent") === "saved" ? <Notice>Your choice was recorded.</Notice> : null}
+        <p>
+          The only cookie we set is the sign-in session cookie. Anonymous analytics (pages visited, time on page) run only if you allow them; the choice
+          is kept in this browser, not in a cookie, and recorded with its time and where you made it.
+        </p>
+        <ConsentSettings />
+      </section>
+
+      <h2>The full policy</h2>
       {blocks.map((b, i) =>
         b.kind === "ul" ? (
           <ul key={i}>

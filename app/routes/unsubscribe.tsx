@@ -1,56 +1,84 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice, Submit } from "~/components/forms";
-import { verifyUnsubscribe } from "~/core.server";
+import { INVALID_LINK, isDomainError, unsubscribeWithLink } from "~/core.server";
+import { formHeaders } from "~/utils/forms.server";
+import { checkUnsubscribeLink, LIST_LABELS } from "~/utils/communications.server";
 
-export const meta: MetaFunction = () => [{ title: "Session reminders — Mind Namo" }, { name: "robots", content: "noindex" }];
+export const headers = formHeaders;
 
-function check(url: URL | FormData, key: Uint8Array) {
-  const u = url instanceof URL ? url.searchParams.get("u") : url.get("u");
-  const t = url instanceof URL ? url.searchParams.get("t") : url.get("t");
-  return typeof u === "string" && typeof t === "string" && verifyUnsubscribe(key, u, t) ? { u, t } : null;
-}
+export const meta: MetaFunction = () => [{ title: "Unsubscribe — Mind Namo" }, { name: "robots", content: "noindex" }];
 
-// GET shows a button (GET never changes anything); POST turns reminders off. Mail clients that support one-click
-// unsubscribe (RFC 8058) POST here directly, with the signed link as the proof.
-export function loader({ request, context }: LoaderFunctionArgs) {
-  const link = check(new URL(request.url), context.services.secrets.unsubscribeKey);
-  return { link };
+// One-click unsubscribe (privacy promise P24, RFC 8058), signed out: the link carries the user id, the list and an
+// HMAC. GET shows a button (GET never changes anything); POST turns the list off with no further step. Mail clients
+// that support one-click unsubscribe POST here directly ("List-Unsubscribe=One-Click"), with the signed link as
+// the only proof. A forged or altered link is refused with a clear message (403) and changes nothing.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  if (!url.searchParams.has("u") && !url.searchParams.has("t")) return { link: null, error: null };
+  const link = checkUnsubscribeLink(context, (k) => url.searchParams.get(k));
+  if (!link) return data({ link: null, error: INVALID_LINK }, { status: 403 });
+  return { link: { ...link, label: LIST_LABELS[link.list] }, error: null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const url = new URL(request.url);
-  const form = await request.formData();
-  const link = check(url, context.services.secrets.unsubscribeKey) ?? check(form, context.services.secrets.unsubscribeKey);
-  if (!link) return { done: false as const };
-  await context.services.db.prisma.user.updateMany({ where: { id: link.u }, data: { remindersEnabled: false } });
-  return { done: true as const };
+  const form = await request.formData().catch(() => new FormData());
+  // The link's parameters are in the query string (one-click POST from a mail client) or in the form (the button).
+  const get = (k: string) => url.searchParams.get(k) ?? (typeof form.get(k) === "string" ? (form.get(k) as string) : null);
+  try {
+    const { list } = await unsubscribeWithLink(context.services.db.prisma, context.services.secrets.unsubscribeKey, get);
+    return { done: true as const, label: LIST_LABELS[list], error: null };
+  } catch (error) {
+    if (!isDomainError(error) || error.code !== "FORBIDDEN") throw error;
+    // A refused link counts against this network's secret-guessing budget (a valid link never does).
+    try {
+      await context.services.rateLimiter.consume("secret:ip", context.clientIp);
+    } catch (limited) {
+      if (isDomainError(limited)) return data({ done: false as const, label: null, error: limited.message }, { status: 429 });
+      throw limited;
+    }
+    return data({ done: false as const, label: null, error: INVALID_LINK }, { status: 403 });
+  }
 }
 
 export default function Unsubscribe() {
-  const { link } = useLoaderData<typeof loader>();
+  const { link, error } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   if (actionData?.done) {
     return (
-      <section aria-labelledby="title">
-        <h1 id="title">Reminders turned off</h1>
-        <Notice>You will no longer get session reminders. Booking confirmations and changes still reach you.</Notice>
+      <section aria-labelledby="title" className="stack">
+        <h1 id="title">You are unsubscribed</h1>
+        <Notice>
+          You will no longer get {actionData.label}. Emails you need for your account and bookings — confirmations, changes, security notices and
+          sign-in codes — still reach you.
+        </Notice>
+        <p>
+          Changed your mind? Sign in and open <Link to="/account/communications">your email settings</Link>.
+        </p>
       </section>
     );
   }
+  const problem = actionData?.error ?? error;
   return (
-    <section aria-labelledby="title">
-      <h1 id="title">Session reminders</h1>
-      {link && actionData?.done !== false ? (
-        <Form method="post" className="form">
-          <input type="hidden" name="u" value={link.u} />
-          <input type="hidden" name="t" value={link.t} />
-          <p>Turn off the reminders we send 24 hours and 1 hour before your sessions?</p>
-          <Submit busy="Saving…">Turn off reminders</Submit>
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">Unsubscribe</h1>
+      {problem ? (
+        <p className="alert" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {link && !problem ? (
+        <Form method="post" action={`/unsubscribe?u=${encodeURIComponent(link.userId)}&l=${link.list}&t=${link.token}`} className="form">
+          <input type="hidden" name="u" value={link.userId} />
+          <input type="hidden" name="l" value={link.list} />
+          <input type="hidden" name="t" value={link.token} />
+          <p>Stop sending you {link.label}? You do not need to sign in.</p>
+          <Submit busy="Saving…">Unsubscribe</Submit>
         </Form>
       ) : (
-        <p className="alert" role="alert">
-          This link is not valid. You can change reminders from your account page after signing in.
+        <p>
+          You can also <Link to="/account/communications">change your email settings</Link> after signing in.
         </p>
       )}
     </section>

@@ -3,6 +3,7 @@
 import type { MailMessage } from "../mail/index.ts";
 import { layout } from "../mail/templates.ts";
 import { bookingIcs } from "./ics.ts";
+import { unsubscribeHeaders } from "./unsubscribe.ts";
 
 export interface BookingMailData {
   id: string;
@@ -74,7 +75,7 @@ export function bookingReminder(to: string, tz: string, b: BookingMailData, kind
       `Don't want reminders? Turn them off with one click: ${unsubscribeUrl}`,
     ],
   });
-  return { ...message, headers: { "List-Unsubscribe": `<${unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } };
+  return { ...message, headers: unsubscribeHeaders(unsubscribeUrl) };
 }
 
 export function bookingCancelled(to: string, tz: string, b: BookingMailData, byWhom: "you" | "the expert" | "the client" | "our team", appUrl: string): MailMessage {

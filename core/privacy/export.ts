@@ -27,7 +27,7 @@ export const exportSections = {
         where: { id: userId },
         select: {
           id: true, email: true, name: true, emailVerifiedAt: true, role: true, status: true, timezone: true,
-          remindersEnabled: true, createdAt: true, updatedAt: true,
+          remindersEnabled: true, newsletterEnabled: true, createdAt: true, updatedAt: true,
           avatar: { select: { data: true, updatedAt: true } },
           staffTotp: { select: { confirmedAt: true, createdAt: true } },
         },
@@ -153,6 +153,17 @@ export const exportSections = {
         }),
       ]);
       return { requests, legalHolds };
+    },
+  },
+  choices: {
+    title: "Your email and consent choices, and the newsletters sent to you",
+    models: ["Consent", "NewsletterDelivery"],
+    async collect(db, userId) {
+      const [consents, newsletters] = await Promise.all([
+        db.consent.findMany({ where: { userId }, orderBy: { at: "desc" }, select: { kind: true, given: true, source: true, at: true } }),
+        db.newsletterDelivery.findMany({ where: { userId }, orderBy: { sentAt: "desc" }, select: { sentAt: true, newsletter: { select: { subject: true } } } }),
+      ]);
+      return { consents, newslettersReceived: newsletters.map((n) => ({ subject: n.newsletter.subject, sentAt: n.sentAt })) };
     },
   },
 } satisfies Record<string, ExportSection>;

@@ -44,7 +44,7 @@ export const deletionInventory = {
   // ------------------------------------------------------------------ identity
   User: {
     category: "Account",
-    holds: "Your name, email address, time zone, role, account status and reminder setting.",
+    holds: "Your name, email address, time zone, role, account status and email settings (reminders, newsletter).",
     identifierFields: ["id", "email", "name"],
     erasure: { action: "delete", how: "The account row is deleted; everything below that is tied to it by ON DELETE CASCADE goes with it." },
     export: { section: "account" },
@@ -208,6 +208,21 @@ export const deletionInventory = {
     },
     export: { section: "requests" },
   },
+  // ------------------------------------------------------------------ opt-out, newsletter and consent
+  Consent: {
+    category: "Your choices",
+    holds: "Your consent choices (anonymous analytics, the newsletter): what you chose, when, and where (banner, settings or an unsubscribe link).",
+    identifierFields: ["userId"],
+    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE). A visitor's anonymous choices hold no identifier and are not affected." },
+    export: { section: "choices" },
+  },
+  NewsletterDelivery: {
+    category: "Your choices",
+    holds: "Which newsletters were sent to you, and when.",
+    identifierFields: ["userId"],
+    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE)." },
+    export: { section: "choices" },
+  },
 } satisfies Record<string, InventoryEntry>;
 
 export type InventoryModel = keyof typeof deletionInventory;
@@ -217,6 +232,7 @@ export const notPersonalData: Record<string, string> = {
   Category: "Wellness categories of the catalogue.",
   RateLimiterFlexible: "Rate-limit counters keyed by hashed or coarse keys, expiring within hours.",
   CannedReply: "Prepared answer texts written by staff.",
+  Newsletter: "Newsletter texts written by staff for all subscribers; who sent one is in the audit trail, who received it in NewsletterDelivery.",
   LiveKitWebhookEvent: "Ids of processed LiveKit events and room names (random); no participant identity.",
 };
 

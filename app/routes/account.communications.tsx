@@ -1,0 +1,98 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ConsentSettings } from "~/components/Consent";
+import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
+import { Notice } from "~/components/forms";
+import { getEmailPreferences, listOwnConsents, setEmailPreferences } from "~/core.server";
+import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
+import { requireSession } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Emails and privacy choices — Mind Namo" }];
+
+const KIND_LABEL = { ANALYTICS: "Anonymous analytics", NEWSLETTER: "Newsletter" } as const;
+const SOURCE_LABEL = { BANNER: "the banner", SETTINGS: "your settings", EMAIL_LINK: "an unsubscribe link" } as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const session = await requireSession(request, context);
+  const prisma = context.services.db.prisma;
+  const [prefs, consents] = await Promise.all([getEmailPreferences(prisma, session.userId), listOwnConsents(prisma, session.userId)]);
+  return {
+    prefs,
+    history: consents.map((c) => ({
+      key: `${c.kind}:${c.at.toISOString()}:${c.source}:${c.given}`,
+      what: KIND_LABEL[c.kind],
+      choice: c.given ? (c.kind === "NEWSLETTER" ? "Subscribed" : "Allowed") : c.kind === "NEWSLETTER" ? "Unsubscribed" : "Essential only",
+      source: SOURCE_LABEL[c.source],
+      at: c.at.toISOString(),
+    })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const session = await requireSession(request, context);
+  const form = await request.formData();
+  if (form.get("intent") !== "email-preferences") return { saved: null };
+  const prefs = await setEmailPreferences(context.services.db.prisma, session.userId, parseEmailPreferences(form), "SETTINGS");
+  return { saved: preferencesSavedMessage(prefs) };
+}
+
+export default function Communications() {
+  const { prefs, history } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">Emails and privacy choices</h1>
+      {actionData?.saved ? <Notice>{actionData.saved}</Notice> : null}
+
+      <section aria-labelledby="emails-title" className="stack">
+        <h2 id="emails-title">Emails we send you</h2>
+        <p>
+          <strong>Always sent</strong> (you need them to use your account safely): booking confirmations, changes and cancellations, security
+          notices (a new password or email address), and sign-in and verification codes.
+        </p>
+        <EmailPreferencesForm reminders={prefs.reminders} newsletter={prefs.newsletter} />
+      </section>
+
+      <section aria-labelledby="analytics-title" className="stack">
+        <h2 id="analytics-title">Anonymous analytics in this browser</h2>
+        <p className="hint">We never use advertising or tracking cookies. With your permission we count anonymous page visits, with no account, IP address or cookie attached.</p>
+        <ConsentSettings />
+      </section>
+
+      <section aria-labelledby="history-title" className="stack">
+        <h2 id="history-title">Your consent history</h2>
+        {history.length === 0 ? (
+          <p className="empty">No choices recorded yet. Choices you make while signed in appear here.</p>
+        ) : (
+          <div className="table-wrap">
+            <table data-testid="consent-history">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Your choice</th>
+                  <th scope="col">Made on</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((h) => (
+                  <tr key={h.key}>
+                    <td>
+                      <time dateTime={h.at}>{new Date(h.at).toUTCString()}</time>
+                    </td>
+                    <td>{h.what}</td>
+                    <td>{h.choice}</td>
+                    <td>{h.source}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <p>
+        More about your data: <Link to="/account/privacy">your privacy center</Link> · <Link to="/privacy">our privacy policy</Link>
+      </p>
+    </section>
+  );
+}
