@@ -30,6 +30,9 @@ const BUDGETS: Record<string, number> = {
   "routes/sessions._index": 94_720, // 89,957
 };
 
+/** The room page before Join (device check, key agreement): entry + root + the route. livekit-client comes on Join. */
+const ROOM_FIRST_DOWNLOAD_BUDGET = 100_352;
+
 /** A room route (e.g. `routes/room.$id`, `routes/sessions.$id.room`) is the only place livekit-client may load. */
 const isRoomRoute = (id: string) => /(^|[/.])rooms?(\.|$)/.test(id);
 
@@ -154,6 +157,17 @@ describe("page weight", () => {
     expect(fs.existsSync(dist), "livekit-client is a dependency").toBe(true);
     const code = fs.readFileSync(dist, "utf8");
     for (const marker of LIVEKIT_MARKERS) expect(marker.test(code), String(marker)).toBe(true);
+  });
+
+  it("the room route loads livekit-client only lazily: not in its first download, but reachable by its dynamic import", () => {
+    const room = "routes/sessions.$id.room._index";
+    const hasLivekit = (files: Set<string>) => [...files].some((f) => LIVEKIT_MARKERS.some((m) => m.test(read(f))));
+    const first = routeFiles(room);
+    const lazy = routeFiles(room, true);
+    console.log(`room route: first download ${kb(sum(first))} gzip; with the call (livekit-client, on Join) ${kb(sum(lazy))}`);
+    expect(hasLivekit(first)).toBe(false);
+    expect(hasLivekit(lazy)).toBe(true);
+    expect(sum(first)).toBeLessThan(ROOM_FIRST_DOWNLOAD_BUDGET);
   });
 
   it("no route except a room route loads livekit-client, even lazily", () => {

@@ -9,9 +9,9 @@ import path from "node:path";
 import { AccessToken, TokenVerifier } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../core/catalog/index.ts";
-import { generateKeyPair } from "../core/rooms/e2ee.ts";
+import { deriveSessionKeys, generateKeyPair } from "../core/rooms/e2ee.ts";
 import { createUser } from "../core/identity/users.ts";
-import { Browser } from "./helpers/http.ts";
+import { Browser, pageText } from "./helpers/http.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
 const PASSWORD = "quiet lantern by the sea";
@@ -136,7 +136,7 @@ describe("keys and tokens: only the booking's two participants", () => {
     expect((await call(asAda, srv, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({ own: ka.publicKey, peer: ke.publicKey });
     expect((await call(asExpert, srv, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({ own: ke.publicKey, peer: ka.publicKey });
 
-    // Another user: the booking does not exist for them.
+    // Another user: refused (403); an id that does not exist: 404.
     expect((await call(asEve, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: kx.publicKey })).status).toBe(403);
     expect((await call(asEve, srv, "GET", `/sessions/${b.id}/room/keys`)).status).toBe(403);
     expect((await call(asEve, srv, "POST", `/sessions/${b.id}/room/token`)).status).toBe(403);
@@ -299,6 +299,106 @@ describe("POST /webhooks/livekit", () => {
   });
 });
 
+describe("the room page and the session records page", () => {
+  it("the room page: participants only (403 for another person, 404 for an unknown id, sign-in first), never cached", async () => {
+    const ada = await person(srv, "Ada Roomer");
+    const eve = await person(srv, "Eve Outsider");
+    const b = await book(srv, world, ada.userId, farStart());
+    const [asAda, asExpert, asEve] = await Promise.all([signIn(srv, ada.email), signIn(srv, world.expert.email), signIn(srv, eve.email)]);
+    const mine = await asAda.get(`/sessions/${b.id}/room`);
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get("cache-control")).toBe("private, no-store");
+    const html = await pageText(mine);
+    expect(html).toContain("Session with Amara Expert");
+    expect(html).toContain("The room opens 10 minutes before the start.");
+    expect(await pageText(await asExpert.get(`/sessions/${b.id}/room`))).toContain("Session with Ada Roomer");
+    const refused = await asEve.get(`/sessions/${b.id}/room`);
+    expect(refused.status).toBe(403);
+    const refusedHtml = await pageText(refused);
+    expect(refusedHtml).toContain("This room is not yours");
+    expect(refusedHtml).not.toContain("Ada Roomer");
+    expect((await asEve.get(`/sessions/no-such-booking/room`)).status).toBe(404);
+    const anonymous = await new Browser(srv, { ip: "198.51.100.240" }).get(`/sessions/${b.id}/room`);
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get("location")).toMatch(/^\/login\?next=/);
+  });
+
+  it("the room page's first download has no livekit-client; the E2EE worker is served from our origin; the CSP admits the configured LiveKit server only", async () => {
+    const ada = await person(srv, "Ada Assets");
+    const b = await book(srv, world, ada.userId, farStart());
+    const asAda = await signIn(srv, ada.email);
+    const res = await asAda.get(`/sessions/${b.id}/room`);
+    const html = await pageText(res);
+    expect(html).not.toMatch(/livekit-client/);
+    const connect = /connect-src ([^;]+)/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+    expect(connect).toBe("'self' wss://livekit.example.test https://livekit.example.test");
+    const bareHome = await fetch(`${bare.url}/`);
+    expect(/connect-src ([^;]+)/.exec(bareHome.headers.get("content-security-policy") ?? "")?.[1]).toBe("'self'");
+    const worker = await fetch(`${srv.url}/vendor/livekit-e2ee-worker.js`);
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get("content-type")).toMatch(/javascript/);
+    const workerCode = await worker.text();
+    expect(workerCode).toBe(fs.readFileSync(path.resolve("node_modules/livekit-client/dist/livekit-client.e2ee.worker.mjs"), "utf8"));
+  });
+
+  it("neither the database nor the logs ever hold the media key: only the two public keys", async () => {
+    const ada = await person(srv, "Ada Secret");
+    const w = { ...world, expert: await newExpert(srv, "keyscan") };
+    const b = await book(srv, w, ada.userId, new Date(Date.now() + 5 * MIN), 50);
+    const [asAda, asExpert] = await Promise.all([signIn(srv, ada.email), signIn(srv, w.expert.email)]);
+    const [ka, ke] = await Promise.all([generateKeyPair(), generateKeyPair()]);
+    await call(asAda, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: ka.publicKey });
+    await call(asExpert, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: ke.publicKey });
+    expect((await call(asAda, srv, "POST", `/sessions/${b.id}/room/token`)).status).toBe(200);
+    const { peer } = (await call(asAda, srv, "GET", `/sessions/${b.id}/room/keys`)).json as { peer: string };
+    const mine = await deriveSessionKeys({ privateKey: ka.keyPair.privateKey, ownPublicKey: ka.publicKey, peerPublicKey: peer, bookingId: b.id });
+    const forms = [Buffer.from(mine.mediaKey).toString("base64"), Buffer.from(mine.mediaKey).toString("base64url"), Buffer.from(mine.mediaKey).toString("hex")];
+    // Every text-like column of every table, as text.
+    const prisma = srv.running.services.db.prisma;
+    const tables = await prisma.$queryRawUnsafe<{ table_schema: string; table_name: string }[]>(
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+    );
+    let dump = "";
+    for (const t of tables) {
+      const rows = await prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT t::text AS row FROM "${t.table_schema}"."${t.table_name}" t`);
+      dump += rows.map((r) => r.row).join("\n");
+    }
+    expect(dump).toContain(ka.publicKey);
+    expect(dump).toContain(ke.publicKey);
+    const logs = JSON.stringify(srv.logs);
+    for (const f of forms) {
+      expect(dump).not.toContain(f);
+      expect(logs).not.toContain(f);
+    }
+    expect(logs).not.toContain(ka.publicKey); // not even public keys are logged
+  });
+
+  it("/sessions/records lists only the person's own held sessions: expert, date, times, duration, topic", async () => {
+    const ada = await person(srv, "Ada Records");
+    const eve = await person(srv, "Eve Records");
+    const w = { ...world, expert: await newExpert(srv, "records") };
+    const held = await book(srv, w, ada.userId, farStart());
+    const prisma = srv.running.services.db.prisma;
+    await prisma.booking.update({ where: { id: held.id }, data: { status: "COMPLETED" }, select: { id: true } });
+    await prisma.sessionMetadata.create({ data: { bookingId: held.id, durationSeconds: 41 * 60 }, select: { bookingId: true } });
+    const other = await book(srv, w, eve.userId, farStart());
+    await prisma.booking.update({ where: { id: other.id }, data: { status: "COMPLETED" }, select: { id: true } });
+    const asAda = await signIn(srv, ada.email);
+    const html = await pageText(await asAda.get("/sessions/records"));
+    expect(html).toContain("What we keep about your sessions");
+    expect(html).toContain("Amara Expert");
+    expect(html).toContain("41 min");
+    expect(html).toContain("Anxiety");
+    expect((html.match(/data-testid="session-record"/g) ?? []).length).toBe(1);
+    const asEve = await signIn(srv, eve.email);
+    const eveHtml = await pageText(await asEve.get("/sessions/records"));
+    expect((eveHtml.match(/data-testid="session-record"/g) ?? []).length).toBe(1);
+    expect(eveHtml).toContain("Not settled yet");
+    const anonymous = await new Browser(srv, { ip: "198.51.100.241" }).get("/sessions/records");
+    expect(anonymous.status).toBe(302);
+  });
+});
+
 describe("settling sessions whose room never finished", () => {
   it("the server schedules rooms.settle every five minutes, and the job settles an ended session from its presences", async () => {
     const prisma = srv.running.services.db.prisma;
@@ -328,7 +428,8 @@ describe("no recording, egress or transcript code (P9, P10)", () => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) {
-          if (!skip.has(entry.name) && file !== path.join("public", "build")) walk(file);
+          // public/build is our compiled output; public/vendor a copy of livekit-client's worker (node_modules).
+          if (!skip.has(entry.name) && file !== path.join("public", "build") && file !== path.join("public", "vendor")) walk(file);
         } else if (/\.(tsx?|jsx?|mjs|cjs|json|prisma|sql|ya?ml|toml|md|css|html|sh)$/.test(entry.name) || entry.name === "Dockerfile") {
           if (file !== path.join("tests", "rooms-http.test.ts") && entry.name !== "package-lock.json") files.push(file);
         }
