@@ -55,3 +55,9 @@ export { getEmailPreferences, setEmailPreferences, unsubscribeWithLink, INVALID_
 export { recordAnalyticsConsent, listOwnConsents, consentInputSchema } from "@core/privacy/consent.ts";
 export { DPO_CONTACT } from "@core/privacy/dpo.ts";
 export { verifyUnsubscribe as verifyUnsubscribeLink } from "@core/notifications/unsubscribe.ts";
+// access, correction, deletion and the privacy center (privacy center issue, P21-P23)
+export * as privacyRequests from "@core/privacy/requests.ts";
+export type { PrivacyDeps } from "@core/privacy/requests.ts";
+export { exportUserData } from "@core/privacy/export.ts";
+export { erasurePlan, deletionInventory } from "@core/privacy/inventory.ts";
+export { runDueErasures } from "@core/privacy/erase.ts";

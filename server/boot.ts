@@ -14,6 +14,7 @@ import type { MailMessage } from "../core/mail/index.ts";
 import { runReminder, type ReminderJob } from "../core/notifications/bookings.ts";
 import { deliverNewsletter, fanOutNewsletter, type NewsletterDeliveryJob, type NewsletterFanOutJob } from "../core/privacy/newsletter.ts";
 import { purgeExpiredData } from "../core/privacy/retention.ts";
+import { runDueErasures, runErasure } from "../core/privacy/erase.ts";
 import { createRateLimiter } from "../core/security/rate-limit.ts";
 import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp } from "./app.ts";
@@ -92,6 +93,14 @@ export async function boot(opts: {
     logger.info({ msg: "retention purge", ...purged });
   });
   await jobs.schedule("privacy.retention", "23 * * * *");
+  // Erasure (P23): queued for the end of an approved deletion's grace period, plus a sweep every 15 minutes that
+  // catches any missed job. Both only act on APPROVED deletions whose grace period is over (core/privacy/erase.ts).
+  await jobs.work<{ requestId?: string }>("privacy.erase", async (job) => {
+    const deps = { db: db.prisma, mail: services.mailQueue };
+    if (job.requestId) logger.info({ msg: "erasure", outcome: await runErasure(deps, job.requestId) });
+    else logger.info({ msg: "erasure sweep", ...(await runDueErasures(deps)) });
+  });
+  await jobs.schedule("privacy.erase", "*/15 * * * *");
   // Anonymous usage metrics are kept 90 days (core/analytics/usage.ts): purged daily.
   await jobs.work("usage.purge", async () => {
     const purged = await purgeUsage(db.prisma, new Date());

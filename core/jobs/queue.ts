@@ -25,7 +25,7 @@ export interface JobQueue {
  * Every queue the product uses. Periodic housekeeping queues (settling ended sessions, purges) get a cron entry
  * in server/boot.ts; add a queue here when you add one.
  */
-export const QUEUES = ["mail.send", "booking.reminder", "rooms.settle", "newsletter.fanout", "newsletter.deliver", "privacy.retention", "usage.purge"] as const;
+export const QUEUES = ["mail.send", "booking.reminder", "rooms.settle", "newsletter.fanout", "newsletter.deliver", "privacy.retention", "privacy.erase", "usage.purge"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export async function startJobQueue(

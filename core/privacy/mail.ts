@@ -1,13 +1,9 @@
 // Privacy emails (P21-P25): every one names the Data Protection Officer and how to reach them.
 import type { MailMessage } from "../mail/index.ts";
 import { layout } from "../mail/templates.ts";
+import { DPO_CONTACT } from "./dpo.ts";
 
-/** The Data Protection Officer, as the privacy policy names them (section 7). */
-export const DPO_CONTACT = {
-  name: "Privacy Team (Data Protection Officer)",
-  email: "privacy@mindnamo.com",
-  address: "123 Wellness Blvd, Tech Park, Bangalore, India — 560001",
-} as const;
+export { DPO_CONTACT };
 
 export const dpoLine = `Questions? Our Data Protection Officer: ${DPO_CONTACT.email}, ${DPO_CONTACT.address}.`;
 const footer = `Mind Namo — a message about your privacy request. ${dpoLine}`;

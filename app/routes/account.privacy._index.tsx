@@ -1,0 +1,275 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FormAlert, Notice, Submit } from "~/components/forms";
+import { deletionInventory, DPO_CONTACT, privacyRequests } from "~/core.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
+import { requireSession } from "~/utils/session.server";
+
+export const headers = formHeaders;
+
+export const meta: MetaFunction = () => [{ title: "Your privacy center — Mind Namo" }];
+
+const TYPE_LABELS: Record<string, string> = {
+  ACCESS: "Copy of your data",
+  CORRECTION: "Correction",
+  DELETION: "Delete my account",
+  OPT_OUT: "Opt-out",
+};
+const STATUS_LABELS: Record<string, string> = {
+  PENDING: "Waiting for review",
+  APPROVED: "Approved",
+  REJECTED: "Declined",
+  CANCELLED: "Cancelled",
+  COMPLETED: "Done",
+};
+const ROLE_LABELS: Record<string, string> = { SUPPORT: "Support agent", DPO: "Data Protection Officer", ADMIN: "Administrator" };
+
+/** What a staff action means, in plain words. */
+function describeAction(action: string): string {
+  if (action === "ticket.view") return "Read your support request";
+  if (action === "ticket.reply") return "Replied to your support request";
+  if (action === "ticket.note") return "Added a staff note to your support request";
+  if (action === "ticket.assign") return "Assigned your support request";
+  if (action.startsWith("ticket.status.")) return "Changed the status of your support request";
+  if (action.startsWith("ticket.priority.")) return "Changed the priority of your support request";
+  if (action.startsWith("ticket.log.")) return "Logged a request you made by email or phone";
+  if (action === "privacy.request.view") return "Opened your privacy request";
+  if (action === "privacy.request.extend") return "Extended the deadline of your privacy request";
+  if (action === "privacy.request.identity_check") return "Recorded an identity check for your privacy request";
+  if (action === "privacy.request.approve") return "Approved your privacy request";
+  if (action === "privacy.request.reject") return "Declined your privacy request";
+  if (action === "privacy.hold.place") return "Placed a legal hold on one of your records";
+  if (action === "privacy.hold.release") return "Released a legal hold on one of your records";
+  if (action.startsWith("staff.")) return "Changed your staff role or account";
+  if (action === "review.hide") return "Hid one of your reviews";
+  return action;
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const session = await requireSession(request, context);
+  const db = context.services.db.prisma;
+  const [requests, ledger, summary] = await Promise.all([
+    privacyRequests.listOwnRequests(db, session.userId),
+    privacyRequests.staffAccessLedger(db, session.userId),
+    privacyRequests.holdingsSummary(db, session.userId),
+  ]);
+  const now = new Date();
+  const categories = new Map<string, string[]>();
+  for (const e of Object.values(deletionInventory) as Array<{ category: string; holds: string }>) {
+    if (session.user.role !== "EXPERT" && e.category === "Expert profile") continue;
+    if (!/^(SUPPORT|DPO|ADMIN)$/.test(session.user.role) && e.holds.startsWith("Staff only")) continue;
+    const list = categories.get(e.category) ?? [];
+    list.push(e.holds);
+    categories.set(e.category, list);
+  }
+  return {
+    user: { name: session.user.name, email: session.user.email },
+    summary,
+    categories: [...categories].map(([category, holds]) => ({ category, holds })),
+    requests: requests.map((r) => ({
+      id: r.id,
+      type: r.type,
+      status: r.status,
+      receivedAt: r.receivedAt.toISOString(),
+      dueAt: privacyRequests.effectiveDue(r).toISOString(),
+      extended: r.extendedUntil !== null,
+      extensionReason: r.extensionReason,
+      graceEndsAt: isoOrNull(r.graceEndsAt),
+      decisionReason: r.decisionReason,
+      decidedAt: isoOrNull(r.decidedAt),
+      completedAt: isoOrNull(r.completedAt),
+      cancellable: privacyRequests.isOpen(r.status) && (r.type !== "DELETION" || (r.graceEndsAt !== null && r.graceEndsAt > now)),
+    })),
+    ledger: ledger.map((l) => ({ id: l.id, at: l.at.toISOString(), role: l.role ?? "SYSTEM", action: l.action, purpose: l.purpose })),
+    dpo: DPO_CONTACT,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const session = await requireSession(request, context);
+  const form = await request.formData();
+  if (field(form, "intent") !== "cancel") return { error: "Unknown action." };
+  return formAction(async () => {
+    await privacyRequests.cancelOwnRequest(privacyDeps(context), session.userId, field(form, "requestId", 64));
+    return { saved: "Your request was cancelled." };
+  });
+}
+
+const day = (iso: string) => new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const when = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
+
+const DONE_NOTICES: Record<string, string> = {
+  deletion: "We received your deletion request. You can cancel it below during the next 7 days.",
+  correction: "We received your correction request. Our Data Protection Officer will answer it.",
+  confirmed: "Thank you for confirming it's you. You can now download your data (for the next 10 minutes).",
+};
+
+export default function PrivacyCenter() {
+  const { summary, categories, requests, ledger, dpo } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const errors = actionData && "error" in actionData ? actionData : undefined;
+  const saved = actionData && "saved" in actionData ? actionData.saved : null;
+  const done = DONE_NOTICES[params.get("done") ?? ""];
+  const counts: Record<string, string> = {
+    "Devices and sign-ins": `${summary.sessions} signed-in device(s)`,
+    "Bookings and sessions": `${summary.bookings} booking(s)`,
+    "Wellness preferences": `${summary.preferences} preference(s)`,
+    "Support requests": `${summary.tickets} request(s)`,
+    "Your privacy requests": `${summary.requests} request(s)`,
+    "Staff access to your data": `${summary.staffAccess} recorded access(es)`,
+  };
+  return (
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">Your privacy center</h1>
+      <p className="lead">What we hold about you, who on our staff looked at it, and your rights: a copy, a correction, or deletion.</p>
+      {done ? <Notice>{done}</Notice> : null}
+      {saved ? <Notice>{saved}</Notice> : null}
+      <FormAlert actionData={errors} />
+
+      <section aria-labelledby="rights-title" className="card stack">
+        <h2 id="rights-title">Your rights</h2>
+        <div className="stack">
+          <div>
+            <h3>Get a copy of your data</h3>
+            <p>A machine-readable JSON file with everything we hold about you, right away. We ask you to confirm it's you first.</p>
+            {/* A normal form post (not fetch), so the browser saves the file. */}
+            <Form method="post" action="/account/privacy/export" reloadDocument>
+              <button type="submit" className="button">
+                Download my data
+              </button>
+            </Form>
+          </div>
+          <div>
+            <h3>Correct your data</h3>
+            <p>
+              Change your name, email and picture yourself on <Link to="/account">your account page</Link>. For anything else,{" "}
+              <Link to="/account/privacy/correction">ask for a correction</Link>.
+            </p>
+          </div>
+          <div>
+            <h3>Delete your account</h3>
+            <p>
+              See exactly what will be erased and what the law makes us keep, then <Link to="/account/privacy/delete">request deletion</Link>. You can
+              cancel for 7 days.
+            </p>
+          </div>
+        </div>
+      </section>
+
+      <section aria-labelledby="requests-title">
+        <h2 id="requests-title">Your requests</h2>
+        {requests.length === 0 ? (
+          <p className="empty">You have not made any privacy requests yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Your privacy requests</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Request</th>
+                  <th scope="col">Received</th>
+                  <th scope="col">Answer due</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Decision</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {requests.map((r) => (
+                  <tr key={r.id} data-testid="privacy-request" data-type={r.type} data-status={r.status}>
+                    <td>{TYPE_LABELS[r.type] ?? r.type}</td>
+                    <td>{day(r.receivedAt)}</td>
+                    <td>
+                      {day(r.dueAt)}
+                      {r.extended ? <span className="hint"> (extended: {r.extensionReason})</span> : null}
+                    </td>
+                    <td>
+                      {STATUS_LABELS[r.status] ?? r.status}
+                      {r.graceEndsAt && (r.status === "PENDING" || r.status === "APPROVED") ? (
+                        <span className="hint"> · you can cancel until {when(r.graceEndsAt)}</span>
+                      ) : null}
+                    </td>
+                    <td>{r.decisionReason ?? "—"}</td>
+                    <td>
+                      {r.cancellable ? (
+                        <Form method="post">
+                          <input type="hidden" name="requestId" value={r.id} />
+                          <Submit className="button secondary" name="intent" value="cancel" busy="Cancelling…">
+                            Cancel request
+                          </Submit>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="holds-title">
+        <h2 id="holds-title">What we hold about you</h2>
+        <dl className="stack">
+          {categories.map((c) => (
+            <div key={c.category}>
+              <dt>
+                <strong>{c.category}</strong>
+                {counts[c.category] ? <span className="hint"> — {counts[c.category]}</span> : null}
+              </dt>
+              {c.holds.map((h) => (
+                <dd key={h}>{h}</dd>
+              ))}
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section aria-labelledby="ledger-title">
+        <h2 id="ledger-title">Staff access to your data</h2>
+        <p>Every time someone on our staff reads or changes your data, it is recorded here: their role, when, and why.</p>
+        {ledger.length === 0 ? (
+          <p className="empty">No one on our staff has accessed your data.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Staff access to your data</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who (role)</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {ledger.map((l) => (
+                  <tr key={l.id} data-testid="ledger-row">
+                    <td>{when(l.at)}</td>
+                    <td>{ROLE_LABELS[l.role] ?? l.role}</td>
+                    <td>{describeAction(l.action)}</td>
+                    <td>{l.purpose ? (l.purpose.startsWith("privacy-request:") ? "Your privacy request" : "Your support request") : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="dpo-title">
+        <h2 id="dpo-title">Questions?</h2>
+        <p>
+          Our Data Protection Officer: <a href={`mailto:${dpo.email}`}>{dpo.email}</a>, {dpo.address}.
+        </p>
+      </section>
+      <p>
+        <Link to="/account">Back to your account</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormAlert, Submit } from "~/components/forms";
+import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests } from "~/core.server";
+import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { privacyDeps, requireFreshFor } from "~/utils/privacy.server";
+import { requireSession } from "~/utils/session.server";
+
+export const headers = formHeaders;
+
+export const meta: MetaFunction = () => [{ title: "Delete your account — Mind Namo" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const session = await requireSession(request, context);
+  const open = (await privacyRequests.listOwnRequests(context.services.db.prisma, session.userId)).find(
+    (r) => r.type === "DELETION" && privacyRequests.isOpen(r.status),
+  );
+  const plan = erasurePlan();
+  const group = (items: Array<{ category: string; how: string }>) => {
+    const map = new Map<string, string[]>();
+    for (const i of items) map.set(i.category, [...(map.get(i.category) ?? []), i.how]);
+    return [...map].map(([category, how]) => ({ category, how: [...new Set(how)] }));
+  };
+  return {
+    deleted: group(plan.deleted),
+    anonymized: group(plan.anonymized),
+    kept: plan.kept.map((k) => ({ category: k.category, legalBasis: k.legalBasis, retention: k.retention, how: k.how ?? "" })),
+    graceDays: privacyRequests.GRACE_DAYS,
+    fresh: isFreshlyAuthenticated(session),
+    openRequest: open ? { status: open.status, graceEndsAt: open.graceEndsAt?.toISOString() ?? null } : null,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const session = await requireFreshFor(request, context, "/account/privacy/delete");
+  const form = await request.formData();
+  return formAction(async () => {
+    if (field(form, "confirm") !== "yes") {
+      throw new DomainError("VALIDATION", "Tick the box to confirm that you want your account deleted.", { field: "confirm" });
+    }
+    await privacyRequests.requestDeletion(privacyDeps(context), session.userId, { ip: context.clientIp, reauthenticatedAt: session.reauthenticatedAt });
+    return redirect("/account/privacy?done=deletion");
+  });
+}
+
+export default function DeleteAccount() {
+  const { deleted, anonymized, kept, graceDays, fresh, openRequest } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors = actionData && "error" in actionData ? actionData : undefined;
+  return (
+    <section aria-labelledby="title" className="stack">
+      <h1 id="title">Delete your account</h1>
+      <p className="lead">
+        Here is exactly what happens. You can cancel for {graceDays} days; our Data Protection Officer reviews the request; after both, we erase
+        your data and email you a receipt.
+      </p>
+
+      <section aria-labelledby="erased-title">
+        <h2 id="erased-title">Erased</h2>
+        <ul>
+          {deleted.map((d) => (
+            <li key={d.category}>
+              <strong>{d.category}:</strong> {d.how.join(" ")}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="anon-title">
+        <h2 id="anon-title">Kept without your identity</h2>
+        <ul>
+          {anonymized.map((d) => (
+            <li key={d.category}>
+              <strong>{d.category}:</strong> {d.how.join(" ")}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="kept-title">
+        <h2 id="kept-title">Kept because the law requires it</h2>
+        <ul>
+          {kept.map((k) => (
+            <li key={k.category + k.retention}>
+              <strong>{k.category}</strong> ({k.retention}): {k.legalBasis} {k.how}
+            </li>
+          ))}
+        </ul>
+        <p>If a record is under a legal hold (for example a complaint under dispute), it is kept until the hold ends, and your receipt says so.</p>
+      </section>
+
+      {openRequest ? (
+        <p className="notice" role="status">
+          You already asked for your account to be deleted.{" "}
+          {openRequest.graceEndsAt ? `You can cancel until ${new Date(openRequest.graceEndsAt).toUTCString().replace(" GMT", " UTC")} ` : ""}
+          in <Link to="/account/privacy">your privacy center</Link>.
+        </p>
+      ) : (
+        <Form method="post" className="form card" noValidate>
+          <FormAlert actionData={errors} />
+          {!fresh ? <p className="hint">We will ask for your password (or a code by email) to confirm it's you.</p> : null}
+          <div className="field">
+            <label className="checkbox" htmlFor="f-confirm">
+              <input
+                id="f-confirm"
+                type="checkbox"
+                name="confirm"
+                value="yes"
+                required
+                aria-invalid={errors?.field === "confirm" || undefined}
+                aria-describedby={errors?.field === "confirm" ? "f-confirm-error" : undefined}
+              />{" "}
+              I want my account and my data deleted as described above.
+            </label>
+            {errors?.field === "confirm" ? (
+              <p className="field-error" id="f-confirm-error" role="alert">
+                {errors.error}
+              </p>
+            ) : null}
+          </div>
+          <Submit className="button danger" busy="Sending…">
+            Request deletion
+          </Submit>
+        </Form>
+      )}
+      <p>
+        <Link to="/account/privacy">Back to your privacy center</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+// The access export (P21): a POST from the privacy center, after a fresh re-authentication, answers with the JSON
+// file as a download and records a completed ACCESS request. GET never exports (it only leads back to the page).
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { exportUserData, privacyRequests } from "~/core.server";
+import { privacyDeps, requireFreshFor } from "~/utils/privacy.server";
+import { requireSession } from "~/utils/session.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireSession(request, context);
+  return redirect("/account/privacy");
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const session = await requireFreshFor(request, context, "/account/privacy?done=confirmed");
+  const deps = privacyDeps(context);
+  const data = await exportUserData(deps.db, session.userId);
+  await privacyRequests.recordAccessRequest(deps, session.userId, { reauthenticatedAt: session.reauthenticatedAt });
+  const day = new Date().toISOString().slice(0, 10);
+  return new Response(JSON.stringify(data, null, 2), {
+    status: 200,
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="mindnamo-data-${day}.json"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
