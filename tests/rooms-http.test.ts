@@ -189,11 +189,16 @@ describe("keys and tokens: only the booking's two participants", () => {
     expect(Math.abs(lifetimeMs - (soon.endsAt.getTime() + 5 * MIN - Date.now()))).toBeLessThan(10_000);
   });
 
-  it("without LiveKit settings the token answer says 'Live video is not configured'; keys still work; no webhook route", async () => {
+  it("without LiveKit settings the token answer and the room page say 'Live video is not configured'; keys still work; no webhook route", async () => {
     const ada = await person(bare, "Ada");
     const b = await book(bare, bareWorld, ada.userId, new Date(Date.now() + 5 * MIN));
     const asAda = await signIn(bare, ada.email);
     expect(await call(asAda, bare, "POST", `/sessions/${b.id}/room/token`)).toMatchObject({ status: 503, json: { error: "Live video is not configured" } });
+    // The room page says so plainly (and still offers the device check and the key agreement).
+    const page = await pageText(await asAda.get(`/sessions/${b.id}/room`));
+    expect(page).toContain("Live video is not configured on this server.");
+    expect(page).toContain("Camera and microphone");
+    expect(page).toContain("End-to-end encryption");
     const k = await generateKeyPair();
     expect((await call(asAda, bare, "POST", `/sessions/${b.id}/room/key`, { publicKey: k.publicKey })).status).toBe(200);
     expect((await call(asAda, bare, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({ own: k.publicKey, peer: null });
