@@ -42,5 +42,11 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 }
 const { startServer } = await import("../server/main.ts");
 const { seedE2eWorld } = await import("./fixtures/world.ts");
+const { seedFeedbackWorld } = await import("./fixtures/feedback-world.ts");
 // The journeys' own people and bookings (e2e/fixtures/world.ts), in place before the first request.
-await startServer({ beforeListen: (services) => seedE2eWorld(services.db.prisma) });
+await startServer({
+  beforeListen: async (services) => {
+    await seedE2eWorld(services.db.prisma);
+    await seedFeedbackWorld(services.db.prisma);
+  },
+});

@@ -402,3 +402,78 @@ describe("error reports and the security feed (P7, P14)", () => {
     expect(await outcome(null, "security.feed", {})).toBe("UNAUTHORIZED");
   });
 });
+
+// ----------------------------------------------------------------------------- reviews moderation and analytics
+
+describe("reviews moderation and aggregate analytics (P4, P6)", () => {
+  async function completedBookingWithReview(author: { id: string }, comment: string) {
+    const { createExpert } = await import("../../core/catalog/index.ts");
+    const { submitReview } = await import("../../core/feedback/reviews.ts");
+    const slug = `moderated-${++slugCount}`;
+    if (!(await prisma().category.findUnique({ where: { slug: "moderation-topic" }, select: { id: true } }))) {
+      await prisma().category.create({ data: { slug: "moderation-topic", name: "Topic", description: "A topic for moderation tests." } });
+    }
+    const e = await createExpert(prisma(), {
+      email: `${slug}@example.com`, name: `Expert ${slug}`, slug, headline: "Listens", bio: "A practitioner for the moderation tests.",
+      languages: ["English"], timezone: "UTC", categorySlugs: ["moderation-topic"], availability: [], published: true,
+    });
+    const category = await prisma().category.findUniqueOrThrow({ where: { slug: "moderation-topic" }, select: { id: true } });
+    const startsAt = new Date(Date.now() - 3 * 86_400_000);
+    const b = await prisma().booking.create({
+      data: {
+        userId: author.id, expertId: e.id, categoryId: category.id, startsAt, status: "COMPLETED",
+        endsAt: new Date(startsAt.getTime() + 50 * 60_000), blockedUntil: new Date(startsAt.getTime() + 60 * 60_000), roomName: `mn-moderation-${slugCount}`,
+      },
+      select: { id: true },
+    });
+    await submitReview({ db: prisma(), mail: srv.running.services.mailQueue }, author.id, b.id, { rating: 1, comment });
+    return prisma().review.findUniqueOrThrow({ where: { bookingId: b.id }, select: { id: true } });
+  }
+
+  it("support hides an abusive review with a reason: audited, the author is emailed, the list never names the author", async () => {
+    const author = await person("USER");
+    const agent = await person("SUPPORT", { mfa: true });
+    const review = await completedBookingWithReview(author, "ABUSIVE TEXT for moderation");
+    const list = (await callPath(agent.session, "reviews.list", { status: "visible" })) as { id: string; comment: string | null }[];
+    expect(list.find((r) => r.id === review.id)?.comment).toBe("ABUSIVE TEXT for moderation");
+    const json = JSON.stringify(list);
+    for (const secret of [author.email, author.id, "Person"]) expect(json).not.toContain(secret);
+
+    expect(await outcome(agent.session, "reviews.hide", { reviewId: review.id, reason: "no" })).toBe("BAD_REQUEST");
+    await callPath(agent.session, "reviews.hide", { reviewId: review.id, reason: "Insults and threats" });
+    expect(await outcome(agent.session, "reviews.hide", { reviewId: review.id, reason: "Insults and threats" })).toBe("CONFLICT");
+    const events = await prisma().auditEvent.findMany({ where: { actorId: agent.id, action: "review.hide" }, select: { target: true, subjectUserId: true, ip: true } });
+    expect(events).toEqual([{ target: `review:${review.id}`, subjectUserId: author.id, ip: "203.0.113.77" }]);
+    const hidden = (await callPath(agent.session, "reviews.list", { status: "hidden" })) as { id: string; hiddenReason: string }[];
+    expect(hidden.find((r) => r.id === review.id)?.hiddenReason).toBe("Insults and threats");
+
+    await srv.running.services.mailQueue.drain();
+    const mail = (await listOutbox(srv.config.mailOutboxDir, 200)).find((m) => m.to === author.email && m.subject === "Your review was hidden");
+    expect(mail?.text).toContain("Insults and threats");
+    // An admin may not moderate; support may not read analytics.
+    expect(await outcome((await person("ADMIN", { mfa: true })).session, "reviews.hide", { reviewId: review.id, reason: "Insults and threats" })).toBe("FORBIDDEN");
+    expect(await outcome(agent.session, "analytics.usage", {})).toBe("FORBIDDEN");
+  });
+
+  it("admins see survey aggregates and anonymous usage, never a name or account id", async () => {
+    const { submitSurvey } = await import("../../core/feedback/surveys.ts");
+    const { recordUsage, parseUsageBatch } = await import("../../core/analytics/usage.ts");
+    const respondent = await person("USER");
+    await submitSurvey(prisma(), "GENERAL", { satisfaction: 5, improve: "Evening sessions please" });
+    await submitSurvey(prisma(), "GENERAL", { satisfaction: 3 });
+    await recordUsage(prisma(), parseUsageBatch({ visitId: "admin-visit-000000000001", events: [{ kind: "view", path: "/experts", from: "/" }, { kind: "leave", path: "/experts", ms: 4000 }] })!);
+    const admin = await person("ADMIN", { mfa: true });
+    const surveys = (await callPath(admin.session, "analytics.surveys", {})) as { kind: string; responses: number; questions: { id: string; count: number; average: number | null; texts: string[] }[] }[];
+    const general = surveys.find((s) => s.kind === "GENERAL")!;
+    expect(general.responses).toBeGreaterThanOrEqual(2);
+    expect(general.questions.find((q) => q.id === "improve")?.texts).toContain("Evening sessions please");
+    const usage = (await callPath(admin.session, "analytics.usage", { days: 7 })) as { topPages: { path: string; views: number }[]; topFlows: { from: string; to: string }[]; timeOnPage: { path: string; averageSeconds: number }[] };
+    expect(usage.topPages).toContainEqual({ path: "/experts", views: 1 });
+    expect(usage.topFlows).toContainEqual({ from: "/", to: "/experts", count: 1 });
+    expect(usage.timeOnPage).toContainEqual({ path: "/experts", measured: 1, averageSeconds: 4 });
+    const json = JSON.stringify([surveys, usage]);
+    expect(json).not.toContain(respondent.id);
+    expect(json).not.toContain(respondent.email);
+    expect(json).not.toContain("admin-visit"); // not even the random visit ids
+  });
+});

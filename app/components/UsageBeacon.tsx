@@ -26,8 +26,8 @@ function visitId(): string {
 function send(events: UsageEvent[]) {
   if (events.length === 0 || !consented()) return;
   const body = JSON.stringify({ visitId: visitId(), events });
-  // text/plain: a "simple" request, no preflight; the server reads it as JSON.
-  if (!navigator.sendBeacon?.("/metrics", new Blob([body], { type: "text/plain" }))) {
+  // A string body goes as text/plain: a "simple" request, no preflight; the server reads it as JSON.
+  if (!navigator.sendBeacon?.("/metrics", body)) {
     void fetch("/metrics", { method: "POST", body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain" } }).catch(() => undefined);
   }
 }

@@ -1,0 +1,134 @@
+// Feedback and anonymous usage metrics, as people meet them (privacy promises P4, P6, P16): a person rates a
+// session that took place and the expert's public profile shows the rating (from 3 reviews, without names); the
+// usage beacon posts to our own /metrics only when the visitor consented to analytics, and never otherwise.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type BrowserContext, type Page, type Request } from "@playwright/test";
+import { E2E_PASSWORD } from "./fixtures/world.ts";
+import { FEEDBACK_WORLD } from "./fixtures/feedback-world.ts";
+import { network, open } from "./helpers.ts";
+
+test.use(network(18));
+
+/** Stores a consent choice the way the consent banner does, before any page script runs. */
+async function withConsent(context: BrowserContext, analytics: boolean | null) {
+  if (analytics === null) return;
+  await context.addInitScript((value) => {
+    window.localStorage.setItem("mn.consent.v1", JSON.stringify({ analytics: value, at: new Date().toISOString(), source: "banner" }));
+  }, analytics);
+}
+
+async function expectNoSeriousA11yViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+test("a person rates a completed session; the expert's profile then shows the rating without names", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const context = await browser.newContext(network(18));
+  await withConsent(context, false);
+  const page = await context.newPage();
+  await open(page, "/login?next=%2Fsessions");
+  await page.getByLabel("Email", { exact: true }).fill(FEEDBACK_WORLD.user.email);
+  await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/sessions");
+
+  await page.getByRole("link", { name: /Rate this session with Jonas Lindqvist/ }).click();
+  await expect(page.getByRole("heading", { name: "Rate this session" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole("group", { name: "Your rating" }).getByLabel("4").check();
+  await page.getByLabel("Comment (optional)").fill("He listened carefully and gave me practical steps.");
+  await page.getByText("A few questions about this session (optional)").click();
+  await page.getByRole("group", { name: /How easy was it to book and join/ }).getByLabel("5").check();
+  await page.getByRole("button", { name: "Send review" }).click();
+  await expect(page.getByText("Thank you for your review and your answers.")).toBeVisible();
+  await expect(page.getByTestId("my-review")).toContainText("4 out of 5");
+  await expect(page.getByRole("heading", { name: "Change your review" })).toBeVisible();
+
+  // Back on the list, the link now says the review exists.
+  await open(page, "/sessions");
+  await expect(page.getByRole("link", { name: /Your review with Jonas Lindqvist/ })).toBeVisible();
+
+  // A visitor sees the rating (3 reviews: the two earlier ones and this one) and the comments, with no names.
+  const visitor = await browser.newContext(network(18));
+  await withConsent(visitor, false);
+  const anon = await visitor.newPage();
+  await open(anon, `/experts/${FEEDBACK_WORLD.expertSlug}`);
+  await expect(anon.getByTestId("expert-rating")).toHaveText("4.3 out of 5, from 3 reviews");
+  await expect(anon.getByTestId("review-comments")).toContainText("He listened carefully and gave me practical steps.");
+  await expect(anon.getByTestId("review-comments")).toContainText("Calm and thoughtful.");
+  await expect(anon.locator("body")).not.toContainText(FEEDBACK_WORLD.user.name);
+  await expect(anon.locator("body")).not.toContainText("Earlier Reviewer");
+  await context.close();
+  await visitor.close();
+});
+
+test("the general survey: every question optional, answers sent without a name", async ({ browser }) => {
+  const context = await browser.newContext(network(18));
+  await withConsent(context, false);
+  const page = await context.newPage();
+  await open(page, "/feedback");
+  await expectNoSeriousA11yViolations(page);
+  await page.getByLabel("What should we improve or add? (optional)").fill("More sessions in Swedish");
+  await page.getByRole("button", { name: "Send answers" }).click();
+  await expect(page.getByText("Thank you — your answers help us improve Mind Namo.")).toBeVisible();
+  await context.close();
+});
+
+function metricsRequests(page: Page): Request[] {
+  const seen: Request[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname === "/metrics") seen.push(r);
+  });
+  return seen;
+}
+type Batch = { visitId: string; events: { kind: string; path: string; from?: string | null; target?: string; ms?: number }[] };
+const batchOf = (r: Request) => JSON.parse(r.postData() ?? "{}") as Batch;
+
+test("with analytics consent the beacon posts views, flows and tracked clicks to our own /metrics, keyed by a random visit id", async ({ browser }) => {
+  const context = await browser.newContext(network(18));
+  await withConsent(context, true);
+  const page = await context.newPage();
+  const seen = metricsRequests(page);
+  const first = page.waitForRequest((r) => new URL(r.url()).pathname === "/metrics" && r.method() === "POST");
+  await open(page, "/");
+  const view = batchOf(await first);
+  expect(view.events).toContainEqual({ kind: "view", path: "/", from: null });
+  expect(view.visitId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(await page.evaluate(() => window.sessionStorage.getItem("mn.visit"))).toBe(view.visitId);
+
+  // A tracked click and the navigation it starts: a click event, time on "/", a view of /feedback coming from "/".
+  const click = page.waitForRequest((r) => new URL(r.url()).pathname === "/metrics" && (r.postData() ?? "").includes('"click"'));
+  const flow = page.waitForRequest((r) => new URL(r.url()).pathname === "/metrics" && (r.postData() ?? "").includes('"path":"/feedback"'));
+  await page.getByRole("link", { name: "Help us improve: a short anonymous survey" }).click();
+  expect(batchOf(await click).events).toContainEqual({ kind: "click", path: "/", target: "footer-feedback" });
+  const next = batchOf(await flow);
+  expect(next.visitId).toBe(view.visitId);
+  expect(next.events).toContainEqual({ kind: "view", path: "/feedback", from: "/" });
+  expect(next.events.find((e) => e.kind === "leave")).toMatchObject({ path: "/" });
+  // Only our origin, and nothing about the person in what was sent.
+  for (const r of seen) {
+    expect(new URL(r.url()).origin).toBe(new URL(page.url()).origin);
+    expect(r.postData() ?? "").not.toMatch(/@|userId|email/);
+  }
+  await context.close();
+});
+
+test("without analytics consent (no choice yet, or 'Essential only') no request reaches /metrics", async ({ browser }) => {
+  for (const choice of [null, false] as const) {
+    const context = await browser.newContext(network(18));
+    await withConsent(context, choice);
+    const page = await context.newPage();
+    const seen = metricsRequests(page);
+    await open(page, "/");
+    await page.getByRole("link", { name: "Help us improve: a short anonymous survey" }).click();
+    await expect(page.getByRole("heading", { name: "Help us improve Mind Namo" })).toBeVisible();
+    await open(page, "/experts");
+    await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await page.waitForTimeout(1_000);
+    expect(seen.map((r) => r.url()), `consent ${String(choice)}`).toEqual([]);
+    expect(await page.evaluate(() => window.sessionStorage.getItem("mn.visit"))).toBeNull();
+    await context.close();
+  }
+});
