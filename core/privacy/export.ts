@@ -119,6 +119,20 @@ export const exportSections = {
       return tickets.map((t) => ({ ...t, messages: t.messages.map((m) => ({ from: m.fromStaff ? "staff" : "you", body: m.body, at: m.createdAt })) }));
     },
   },
+  reviews: {
+    title: "Your reviews of sessions (rating, comment, and whether support hid one)",
+    models: ["Review"],
+    collect: (db, userId) =>
+      db.review.findMany({
+        where: { authorId: userId },
+        orderBy: { createdAt: "desc" },
+        select: {
+          rating: true, comment: true, createdAt: true, updatedAt: true, hiddenAt: true, hiddenReason: true,
+          booking: { select: { startsAt: true } },
+          expert: publicExpert,
+        },
+      }),
+  },
   staffAccess: {
     title: "Staff access to your data (the audit ledger: role, when, why)",
     models: ["AuditEvent"],

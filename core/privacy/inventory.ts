@@ -171,6 +171,14 @@ export const deletionInventory = {
     erasure: { action: "delete", how: "Deleted with the ticket." },
     export: { section: "tickets" },
   },
+  // ------------------------------------------------------------------ feedback
+  Review: {
+    category: "Reviews and surveys",
+    holds: "Ratings (1 to 5) and comments you left on your completed sessions, and whether support hid one (with the reason).",
+    identifierFields: ["authorId", "comment", "hiddenById"],
+    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE); the expert's public rating is recomputed without them." },
+    export: { section: "reviews" },
+  },
   // ------------------------------------------------------------------ audit and privacy
   AuditEvent: {
     category: "Staff access to your data",
@@ -234,6 +242,10 @@ export const notPersonalData: Record<string, string> = {
   CannedReply: "Prepared answer texts written by staff.",
   Newsletter: "Newsletter texts written by staff for all subscribers; who sent one is in the audit trail, who received it in NewsletterDelivery.",
   LiveKitWebhookEvent: "Ids of processed LiveKit events and room names (random); no participant identity.",
+  SurveyResponse:
+    "Survey answers stored with no link to any person or booking (no user id, no session, the day only, not the time), so they cannot be attributed to anyone, exported or erased per person.",
+  UsageEvent:
+    "Anonymous usage metrics, only with analytics consent: a random per-visit id (sessionStorage), path without query string, event kind; never a user id, IP, email or cookie. Deleted after 90 days.",
 };
 
 export const inventoryEntries = (): Array<[string, InventoryEntry]> => Object.entries(deletionInventory);
