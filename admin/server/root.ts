@@ -3,6 +3,7 @@ import { meRouter, mfaRouter } from "./routers/me.ts";
 import { ticketsRouter } from "./routers/tickets.ts";
 import { analyticsRouter, reviewsRouter } from "./routers/feedback.ts";
 import { newsletterRouter } from "./routers/newsletter.ts";
+import { privacyRouter } from "./routers/privacy.ts";
 import { errorsRouter, securityRouter } from "./routers/security.ts";
 import { publicProcedure, router } from "./trpc.ts";
 import { z } from "zod";
@@ -20,6 +21,7 @@ export const appRouter = router({
   categories: categoriesRouter,
   experts: expertsRouter,
   newsletter: newsletterRouter,
+  privacy: privacyRouter,
   errors: errorsRouter,
   security: securityRouter,
   reviews: reviewsRouter,

@@ -9,6 +9,7 @@ import { errorInfo, makeClient, TRPCProvider, useTRPC } from "./trpc.ts";
 import { AuditPage, CategoriesPage, ExpertsPage, StaffPage } from "./AdminPages.tsx";
 import { TicketPage, TicketQueue } from "./TicketPages.tsx";
 import { NewsletterPage } from "./NewsletterPage.tsx";
+import { PrivacyQueue, PrivacyRequestPage } from "./PrivacyPages.tsx";
 import { AnalyticsPage, ReviewsPage } from "./FeedbackPages.tsx";
 import { ErrorsPage, SecurityPage } from "./SecurityPages.tsx";
 
@@ -107,6 +108,7 @@ function TotpStep({ enrolled }: { enrolled: boolean }) {
 
 const NAV: { to: string; label: string; permission: Permission }[] = [
   { to: "/admin/tickets", label: "Tickets", permission: "tickets:read" },
+  { to: "/admin/privacy", label: "Privacy requests", permission: "privacy:read" },
   { to: "/admin/audit", label: "Audit log", permission: "audit:read" },
   { to: "/admin/staff", label: "Staff", permission: "staff:manage" },
   { to: "/admin/categories", label: "Categories", permission: "categories:manage" },
@@ -126,6 +128,8 @@ function Shell({ name, role, permissions }: { name: string; role: string; permis
   const has = (p: Permission) => permissions.includes(p);
   if (parts[0] === "tickets" && parts[1] && has("tickets:read")) page = <TicketPage ticketId={parts[1]} />;
   else if (parts[0] === "tickets" && has("tickets:read")) page = <TicketQueue />;
+  else if (parts[0] === "privacy" && parts[1] && has("privacy:read")) page = <PrivacyRequestPage requestId={parts[1]} />;
+  else if (parts[0] === "privacy" && has("privacy:read")) page = <PrivacyQueue />;
   else if (parts[0] === "audit" && has("audit:read")) page = <AuditPage />;
   else if (parts[0] === "staff" && has("staff:manage")) page = <StaffPage />;
   else if (parts[0] === "categories" && has("categories:manage")) page = <CategoriesPage />;
