@@ -1,0 +1,282 @@
+// The DPO's desk in the console: the queue of privacy requests (days left to the legal deadline, overdue first
+// highlighted), one request with identity check, extension, decision and legal holds, and privacy tickets.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "@remix-run/react";
+import { useState } from "react";
+import { ErrorNote, Loading } from "./Console.tsx";
+import { fmt, useTRPC } from "./trpc.ts";
+
+const STATUS_FILTERS = ["OPEN", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
+type StatusFilter = (typeof STATUS_FILTERS)[number];
+const TYPE_LABELS: Record<string, string> = { ACCESS: "Access (copy)", CORRECTION: "Correction", DELETION: "Deletion", OPT_OUT: "Opt-out" };
+
+export function PrivacyQueue() {
+  const trpc = useTRPC();
+  const [status, setStatus] = useState<StatusFilter | "">("OPEN");
+  const queue = useQuery(trpc.privacy.queue.queryOptions(status ? { status } : {}));
+  const tickets = useQuery(trpc.privacy.tickets.queryOptions());
+  return (
+    <section className="stack" aria-labelledby="privacy-queue-title">
+      <h1 id="privacy-queue-title">Privacy requests</h1>
+      <p>Every request must be answered within one month of receipt (extendable once, by up to two months, with a reason the user is told).</p>
+      <label>
+        Show{" "}
+        <select value={status} onChange={(e) => setStatus(e.target.value as StatusFilter | "")}>
+          <option value="">All</option>
+          {STATUS_FILTERS.map((s) => (
+            <option key={s} value={s}>
+              {s === "OPEN" ? "Open (pending or approved)" : s}
+            </option>
+          ))}
+        </select>
+      </label>
+      {queue.isPending ? <Loading /> : queue.isError ? <ErrorNote error={queue.error} /> : null}
+      {queue.data ? (
+        queue.data.length === 0 ? (
+          <p>No requests match.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Request</th>
+                  <th scope="col">Requester</th>
+                  <th scope="col">Received</th>
+                  <th scope="col">Deadline</th>
+                  <th scope="col">Days left</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {queue.data.map((r) => (
+                  <tr key={r.id} data-testid="privacy-row" data-overdue={r.overdue || undefined} style={r.overdue ? { background: "#fef3f2" } : undefined}>
+                    <td>
+                      <Link to={`/admin/privacy/${r.id}`}>{TYPE_LABELS[r.type] ?? r.type}</Link>
+                      {r.mine ? <em> (your own — another DPO decides)</em> : null}
+                    </td>
+                    <td>{r.requester?.name ?? "Erased account"}</td>
+                    <td>{fmt(r.receivedAt)}</td>
+                    <td>
+                      {fmt(r.dueAt)}
+                      {r.extended ? " (extended)" : ""}
+                    </td>
+                    <td>{r.daysLeft === null ? "—" : r.overdue ? <strong>Overdue</strong> : `${r.daysLeft} day(s)`}</td>
+                    <td>{r.status}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      ) : null}
+      <section className="stack" aria-labelledby="privacy-tickets-title">
+        <h2 id="privacy-tickets-title">Support tickets about privacy</h2>
+        {tickets.isPending ? <Loading /> : tickets.isError ? <ErrorNote error={tickets.error} /> : null}
+        {tickets.data ? (
+          tickets.data.length === 0 ? (
+            <p>No privacy tickets.</p>
+          ) : (
+            <ul>
+              {tickets.data.map((t) => (
+                <li key={t.id}>
+                  {t.subject} · {t.requester} · {t.channel} · {t.status} · {fmt(t.createdAt)}
+                </li>
+              ))}
+            </ul>
+          )
+        ) : null}
+      </section>
+    </section>
+  );
+}
+
+export function PrivacyRequestPage({ requestId }: { requestId: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const request = useQuery(trpc.privacy.get.queryOptions({ requestId }));
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.privacy.get.queryKey({ requestId }) });
+  const [note, setNote] = useState("");
+  const [until, setUntil] = useState("");
+  const [extReason, setExtReason] = useState("");
+  const [reason, setReason] = useState("");
+  const [hold, setHold] = useState({ recordId: "", basis: "", until: "" });
+  const identity = useMutation(trpc.privacy.identityCheck.mutationOptions({ onSuccess: () => (setNote(""), refresh()) }));
+  const extend = useMutation(trpc.privacy.extend.mutationOptions({ onSuccess: () => (setExtReason(""), refresh()) }));
+  const decide = useMutation(trpc.privacy.decide.mutationOptions({ onSuccess: () => (setReason(""), refresh()) }));
+  const placeHold = useMutation(trpc.privacy.placeHold.mutationOptions({ onSuccess: () => (setHold({ recordId: "", basis: "", until: "" }), refresh()) }));
+  const releaseHold = useMutation(trpc.privacy.releaseHold.mutationOptions({ onSuccess: refresh }));
+  if (request.isPending) return <Loading />;
+  if (request.isError) return <ErrorNote error={request.error} />;
+  const r = request.data;
+  const open = r.status === "PENDING" || r.status === "APPROVED";
+  const error = identity.error ?? extend.error ?? decide.error ?? placeHold.error ?? releaseHold.error;
+  const decideWith = (decision: "APPROVED" | "REJECTED") => {
+    const verb = decision === "APPROVED" ? (r.type === "DELETION" ? "approve this deletion (the account is erased after the grace period)" : "mark this request done") : "reject this request";
+    if (window.confirm(`Do you want to ${verb}? The user will be emailed your reason.`)) decide.mutate({ requestId, decision, reason });
+  };
+  return (
+    <section className="stack" aria-labelledby="privacy-request-title">
+      <p>
+        <Link to="/admin/privacy">← Privacy requests</Link>
+      </p>
+      <h1 id="privacy-request-title">
+        {TYPE_LABELS[r.type] ?? r.type} request · <span data-testid="privacy-status">{r.status}</span>
+      </h1>
+      {error ? <ErrorNote error={error} /> : null}
+      {r.mine ? <p className="alert">This is your own request: another DPO must handle it.</p> : null}
+      <dl className="card">
+        <dt>Requester</dt>
+        <dd data-testid="privacy-requester">{r.user ? `${r.user.name} · ${r.user.email} · account ${r.user.status} · ${r.user.role}` : "Account erased"}</dd>
+        <dt>Received · deadline</dt>
+        <dd>
+          {fmt(r.receivedAt)} · {fmt(r.effectiveDueAt)}
+          {r.extendedUntil ? ` (extended from ${fmt(r.dueAt)}: ${r.extensionReason ?? ""})` : ""}
+          {r.overdue ? <strong> — overdue</strong> : r.daysLeft !== null ? ` — ${r.daysLeft} day(s) left` : ""}
+        </dd>
+        {r.graceEndsAt ? (
+          <>
+            <dt>Grace period (user may cancel) ends</dt>
+            <dd>{fmt(r.graceEndsAt)}</dd>
+          </>
+        ) : null}
+        {r.details ? (
+          <>
+            <dt>What the user asks</dt>
+            <dd style={{ whiteSpace: "pre-wrap" }}>{r.details}</dd>
+          </>
+        ) : null}
+        <dt>Identity check</dt>
+        <dd style={{ whiteSpace: "pre-wrap" }}>{r.identityCheck ?? "—"}</dd>
+        <dt>Decision</dt>
+        <dd>{r.decision ? `${r.decision} by ${r.reviewer?.name ?? "—"} on ${fmt(r.decidedAt)}: ${r.decisionReason ?? ""}` : "—"}</dd>
+        {r.completedAt ? (
+          <>
+            <dt>Completed</dt>
+            <dd>{fmt(r.completedAt)}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      {open && !r.mine ? (
+        <>
+          <form
+            className="stack card"
+            onSubmit={(e) => {
+              e.preventDefault();
+              identity.mutate({ requestId, note });
+            }}
+          >
+            <h2>Record an identity check</h2>
+            <div className="field">
+              <label htmlFor="pr-note">How you confirmed who is asking</label>
+              <textarea id="pr-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+            </div>
+            <button className="button secondary" type="submit" disabled={identity.isPending}>
+              Record identity check
+            </button>
+          </form>
+
+          {r.status === "PENDING" ? (
+            <div className="stack card">
+              <h2>Decide</h2>
+              <div className="field">
+                <label htmlFor="pr-reason">Reason (the user reads it)</label>
+                <textarea id="pr-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
+              </div>
+              <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
+                <button className="button" type="button" disabled={decide.isPending} onClick={() => decideWith("APPROVED")}>
+                  {r.type === "DELETION" ? "Approve deletion" : "Mark done"}
+                </button>
+                <button className="button danger" type="button" disabled={decide.isPending} onClick={() => decideWith("REJECTED")}>
+                  Reject
+                </button>
+              </div>
+            </div>
+          ) : null}
+
+          {!r.extendedUntil ? (
+            <form
+              className="stack card"
+              onSubmit={(e) => {
+                e.preventDefault();
+                extend.mutate({ requestId, until, reason: extReason });
+              }}
+            >
+              <h2>Extend the deadline (GDPR Art. 12(3))</h2>
+              <p>Once, within the first month, by up to two more months (latest {fmt(r.latestExtension)}). The user is emailed the reason.</p>
+              <div className="field">
+                <label htmlFor="pr-until">New deadline</label>
+                <input id="pr-until" type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
+              </div>
+              <div className="field">
+                <label htmlFor="pr-ext-reason">Reason for the extension</label>
+                <textarea id="pr-ext-reason" rows={2} value={extReason} onChange={(e) => setExtReason(e.target.value)} />
+              </div>
+              <button className="button secondary" type="submit" disabled={extend.isPending}>
+                Extend and notify the user
+              </button>
+            </form>
+          ) : null}
+        </>
+      ) : null}
+
+      <section className="stack" aria-labelledby="holds-title">
+        <h2 id="holds-title">Legal holds</h2>
+        {r.holds.length === 0 ? (
+          <p>No legal holds on this person's records.</p>
+        ) : (
+          <ul>
+            {r.holds.map((h) => (
+              <li key={h.id}>
+                {h.recordType} {h.recordId} · until {fmt(h.until)} · {h.basis}
+                {h.releasedAt ? ` · released ${fmt(h.releasedAt)}` : null}
+                {!h.releasedAt && !r.mine ? (
+                  <button
+                    className="button secondary"
+                    type="button"
+                    onClick={() => window.confirm("Release this hold? The record will be erased with the account.") && releaseHold.mutate({ holdId: h.id })}
+                  >
+                    Release
+                  </button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        {open && !r.mine && r.tickets.length > 0 ? (
+          <form
+            className="stack card"
+            onSubmit={(e) => {
+              e.preventDefault();
+              placeHold.mutate({ requestId, recordType: "SUPPORT_TICKET", ...hold });
+            }}
+          >
+            <h3>Place a legal hold on a support ticket</h3>
+            <div className="field">
+              <label htmlFor="hold-ticket">Ticket</label>
+              <select id="hold-ticket" value={hold.recordId} onChange={(e) => setHold({ ...hold, recordId: e.target.value })}>
+                <option value="">Choose a ticket</option>
+                {r.tickets.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.subject} ({t.category}, {t.status})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="hold-basis">Legal basis</label>
+              <textarea id="hold-basis" rows={2} value={hold.basis} onChange={(e) => setHold({ ...hold, basis: e.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor="hold-until">Hold until</label>
+              <input id="hold-until" type="date" value={hold.until} onChange={(e) => setHold({ ...hold, until: e.target.value })} />
+            </div>
+            <button className="button secondary" type="submit" disabled={placeHold.isPending}>
+              Place legal hold
+            </button>
+          </form>
+        ) : null}
+      </section>
+    </section>
+  );
+}
