@@ -44,11 +44,13 @@ const { startServer } = await import("../server/main.ts");
 const { seedE2eWorld } = await import("./fixtures/world.ts");
 const { seedNewsletterWorld } = await import("./fixtures/newsletter-world.ts");
 const { seedFeedbackWorld } = await import("./fixtures/feedback-world.ts");
+const { seedPrivacyWorld } = await import("./fixtures/privacy-world.ts");
 // The journeys' own people and bookings (e2e/fixtures/world.ts, newsletter-world.ts), in place before the first request.
 await startServer({
   beforeListen: async (services) => {
     await seedE2eWorld(services.db.prisma);
     await seedNewsletterWorld(services.db.prisma);
     await seedFeedbackWorld(services.db.prisma);
+    await seedPrivacyWorld(services.db.prisma);
   },
 });

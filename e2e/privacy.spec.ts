@@ -1,0 +1,117 @@
+// The privacy rights journey, as people would do it (P21, P23, P25): a user downloads their data, asks for their
+// account to be deleted; the DPO (TOTP, like an authenticator app) approves in the console; once the grace period is
+// over (the development-only erasure clock, /dev/erasures) the erasure runs, the receipt is in the outbox, and the
+// user can no longer sign in.
+import fs from "node:fs";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateTOTP } from "@oslojs/otp";
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO_PASSWORD } from "../prisma/seed.ts";
+import { PRIVACY_WORLD } from "./fixtures/privacy-world.ts";
+import { network, open } from "./helpers.ts";
+import { mailTo } from "./outbox.ts";
+
+test.use(network(21));
+
+async function signIn(page: Page, email: string, password: string, next: string) {
+  await open(page, `/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`**${next}`);
+}
+
+test("a user downloads their data and asks for deletion; the DPO approves; after the grace period the account is erased with a receipt", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { email, name } = PRIVACY_WORLD.user;
+  const started = Date.now();
+
+  // The user finds the privacy center from their account page and downloads their data.
+  const userCtx = await browser.newContext(network(21));
+  const user = await userCtx.newPage();
+  await signIn(user, email, PRIVACY_WORLD.password, "/account");
+  await user.getByRole("link", { name: "your privacy center" }).click();
+  await expect(user.getByRole("heading", { name: "Your privacy center" })).toBeVisible();
+  await expect(user.getByText("No one on our staff has accessed your data.")).toBeVisible();
+  const [download] = await Promise.all([user.waitForEvent("download"), user.getByRole("button", { name: "Download my data" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^mindnamo-data-\d{4}-\d{2}-\d{2}\.json$/);
+  const exported = JSON.parse(fs.readFileSync((await download.path())!, "utf8")) as {
+    sections: { account: { data: { email: string; name: string } }; tickets: { data: Array<{ subject: string }> } };
+  };
+  expect(exported.sections.account.data).toMatchObject({ email, name });
+  expect(exported.sections.tickets.data.map((t) => t.subject)).toEqual(["Petra's question about her data"]);
+  await open(user, "/account/privacy");
+  await expect(user.getByTestId("privacy-request").filter({ hasText: "Copy of your data" })).toContainText("Done");
+
+  // She reads what deletion does, confirms, and asks for it.
+  await user.getByRole("link", { name: "request deletion" }).click();
+  await expect(user.getByRole("heading", { name: "Kept because the law requires it" })).toBeVisible();
+  await user.getByRole("button", { name: "Request deletion" }).click();
+  await expect(user.getByRole("alert")).toContainText("Tick the box");
+  await user.getByLabel("I want my account and my data deleted as described above.").check();
+  await user.getByRole("button", { name: "Request deletion" }).click();
+  await user.waitForURL("**/account/privacy?done=deletion");
+  const row = user.getByTestId("privacy-request").filter({ hasText: "Delete my account" });
+  await expect(row).toContainText("Waiting for review");
+  await expect(row.getByRole("button", { name: "Cancel request" })).toBeVisible();
+  expect((await mailTo(email, "privacy-deletion-requested", started)).text).toContain("privacy@mindnamo.com");
+
+  // The DPO signs in with a second factor, finds the request in the queue and approves it with a reason.
+  const dpoCtx = await browser.newContext(network(21));
+  const dpo = await dpoCtx.newPage();
+  await signIn(dpo, "dpo@mindnamo.test", DEMO_PASSWORD, "/admin");
+  await dpo.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const secret = (await dpo.getByTestId("totp-secret").textContent()) ?? "";
+  await dpo.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
+  await dpo.getByRole("button", { name: "Verify" }).click();
+  await dpo.getByRole("link", { name: "Privacy requests" }).click();
+  const queueRow = dpo.getByTestId("privacy-row").filter({ hasText: name }).filter({ hasText: "Deletion" });
+  await expect(queueRow).toContainText("PENDING");
+  await expect(queueRow).toContainText(/\d+ day\(s\)/);
+  await queueRow.getByRole("link", { name: "Deletion" }).click();
+  await expect(dpo.getByTestId("privacy-requester")).toContainText(email);
+  await dpo.getByLabel("Reason (the user reads it)").fill("Identity confirmed by re-authentication; nothing requires us to keep the account.");
+  dpo.once("dialog", (d) => void d.accept());
+  await dpo.getByRole("button", { name: "Approve deletion" }).click();
+  await expect(dpo.getByTestId("privacy-status")).toHaveText("APPROVED");
+  expect((await mailTo(email, "privacy-request-decided", started)).text).toContain("Identity confirmed by re-authentication");
+
+  // The user sees the decision; the account still exists during the grace period.
+  await open(user, "/account/privacy");
+  await expect(row).toContainText("Approved");
+  await expect(row).toContainText("Identity confirmed by re-authentication");
+
+  // Eight days later (the development-only erasure clock), the erasure job runs.
+  const devCtx = await browser.newContext(network(21));
+  const dev = await devCtx.newPage();
+  await open(dev, "/dev/erasures");
+  await dev.getByLabel("Days ahead").fill("8");
+  await dev.getByRole("button", { name: "Run due erasures" }).click();
+  await expect(dev.getByTestId("erasure-result")).toContainText("Erased 1 account(s)");
+
+  // The receipt: what was erased, what was kept and why, and the DPO's contact.
+  const receipt = await mailTo(email, "privacy-erasure-receipt", started);
+  expect(receipt.text).toContain("Erased:");
+  expect(receipt.text).toContain("Support requests");
+  expect(receipt.text).toMatch(/Kept, and why:[\s\S]*Art\. 5\(2\)/);
+  expect(receipt.text).toContain("privacy@mindnamo.com");
+
+  // All her sessions ended, and she can no longer sign in.
+  await user.goto("/account/privacy");
+  await expect(user).toHaveURL(/\/login/);
+  await open(user, "/login");
+  await user.getByLabel("Email", { exact: true }).fill(email);
+  await user.getByLabel("Password", { exact: true }).fill(PRIVACY_WORLD.password);
+  await user.getByRole("button", { name: "Sign in" }).click();
+  await expect(user.getByRole("alert")).toContainText("not right");
+
+  // The DPO's queue shows the request completed, without the person's name.
+  await open(dpo, "/admin/privacy");
+  await dpo.getByLabel("Show").selectOption("COMPLETED");
+  await expect(dpo.getByTestId("privacy-row").filter({ hasText: "Erased account" }).filter({ hasText: "Deletion" })).toHaveCount(1);
+  await expect(dpo.getByTestId("privacy-row").filter({ hasText: name })).toHaveCount(0);
+
+  await userCtx.close();
+  await dpoCtx.close();
+  await devCtx.close();
+});
