@@ -5,6 +5,7 @@ import http from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMailer, listOutbox, OutboxMailer, ResendMailer } from "../core/mail/index.ts";
 import { welcomeEmail } from "../core/mail/templates.ts";
+import { newsletterEmail } from "../core/privacy/newsletter.ts";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-outbox-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -71,5 +72,31 @@ describe("mail", () => {
     } finally {
       server.close();
     }
+  });
+
+  it("carries the one-click unsubscribe headers (RFC 8058) through both Resend and the outbox", async () => {
+    const message = newsletterEmail("ada@example.com", "Ada", "News", "Hello there.", "https://mindnamo.example/unsubscribe?u=1&l=newsletter&t=abc");
+    const expected = { "List-Unsubscribe": "<https://mindnamo.example/unsubscribe?u=1&l=newsletter&t=abc>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+    const bodies: Record<string, unknown>[] = [];
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        bodies.push(JSON.parse(body) as Record<string, unknown>);
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ id: "email_456" }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      await new ResendMailer("re_test_key", "Mind Namo <no-reply@mindnamo.example>", `http://127.0.0.1:${port}`).send(message);
+      expect(bodies[0]?.headers).toEqual(expected);
+    } finally {
+      server.close();
+    }
+    const outboxDir = path.join(dir, "headers");
+    await new OutboxMailer(outboxDir, "no-reply@mindnamo.example").send(message);
+    expect((await listOutbox(outboxDir))[0]?.headers).toEqual(expected);
   });
 });
