@@ -213,6 +213,23 @@ describe("the DPO's desk", () => {
   });
 });
 
+describe("correction (P22)", () => {
+  it("a correction request keeps the user's words, is acknowledged with the DPO's contact, and the DPO completes it with a reason", async () => {
+    const u = await person();
+    const dpo = await person("DPO");
+    expect(await refusal(requestCorrection(deps, u.id, { details: "short" }, { ip: null, reauthenticatedAt: a.clock.now }))).toMatchObject({ code: "VALIDATION" });
+    const r = await requestCorrection(deps, u.id, { details: "My session on 3 May is listed as missed, but I attended it." }, { ip: null, reauthenticatedAt: a.clock.now });
+    const ack = await mailOf(u.email, "privacy-correction-received");
+    expect(ack?.text).toContain("privacy@mindnamo.com");
+    expect((await listOwnRequests(db(), u.id))[0]).toMatchObject({ type: "CORRECTION", status: "PENDING", details: "My session on 3 May is listed as missed, but I attended it." });
+    const view = await getRequest(deps, dpo.actor, r.id);
+    expect(view.details).toContain("listed as missed");
+    await decideRequest(deps, dpo.actor, r.id, { decision: "APPROVED", reason: "Corrected: the session is now recorded as attended." });
+    expect((await listOwnRequests(db(), u.id))[0]).toMatchObject({ status: "COMPLETED", decisionReason: "Corrected: the session is now recorded as attended." });
+    expect((await mailOf(u.email, "privacy-request-decided"))?.text).toContain("privacy@mindnamo.com");
+  });
+});
+
 describe("access export (P21)", () => {
   it("contains the user's data from every area and nothing of another user; recorded as a completed ACCESS request", async () => {
     const u = await richUser();
