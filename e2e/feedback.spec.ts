@@ -132,3 +132,17 @@ test("without analytics consent (no choice yet, or 'Essential only') no request 
     await context.close();
   }
 });
+
+test("choosing in the banner: 'Allow anonymous analytics' starts counting on that page; before that nothing was sent", async ({ browser }) => {
+  const context = await browser.newContext(network(18));
+  const page = await context.newPage();
+  const seen = metricsRequests(page);
+  await open(page, "/experts");
+  await expect(page.getByTestId("consent-banner")).toBeVisible();
+  await page.waitForTimeout(500);
+  expect(seen).toEqual([]);
+  const first = page.waitForRequest((r) => new URL(r.url()).pathname === "/metrics");
+  await page.getByRole("button", { name: "Allow anonymous analytics" }).click();
+  expect(batchOf(await first).events).toEqual([{ kind: "view", path: "/experts", from: null }]);
+  await context.close();
+});

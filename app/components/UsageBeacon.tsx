@@ -6,12 +6,13 @@
 // closes). No user id, no email, no cookie; the server stores no IP and strips query strings.
 import { useLocation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { CONSENT_EVENT, CONSENT_KEY } from "~/utils/consent";
 
 type UsageEvent = { kind: "view"; path: string; from: string | null } | { kind: "leave"; path: string; ms: number } | { kind: "click"; path: string; target: string };
 
 function consented(): boolean {
   try {
-    return (JSON.parse(localStorage.getItem("mn.consent.v1") ?? "null") as { analytics?: unknown } | null)?.analytics === true;
+    return (JSON.parse(localStorage.getItem(CONSENT_KEY) ?? "null") as { analytics?: unknown } | null)?.analytics === true;
   } catch {
     return false;
   }
@@ -62,10 +63,28 @@ export function UsageBeacon() {
     const onShow = () => {
       if (document.visibilityState === "visible" && page.current) page.current.since = Date.now();
     };
+    // A choice made on this page: "yes" counts this page from now; "no" forgets this visit's id at once.
+    const onConsent = (e: Event) => {
+      const p = page.current;
+      if ((e as CustomEvent<{ analytics?: boolean }>).detail?.analytics === true) {
+        if (p) {
+          page.current = { path: p.path, since: Date.now() };
+          send([{ kind: "view", path: p.path, from: null }]);
+        }
+      } else {
+        try {
+          sessionStorage.removeItem("mn.visit");
+        } catch {
+          // storage blocked: there is no id to forget
+        }
+      }
+    };
+    window.addEventListener(CONSENT_EVENT, onConsent);
     document.addEventListener("click", onClick, true);
     document.addEventListener("visibilitychange", onHide);
     document.addEventListener("visibilitychange", onShow);
     return () => {
+      window.removeEventListener(CONSENT_EVENT, onConsent);
       document.removeEventListener("click", onClick, true);
       document.removeEventListener("visibilitychange", onHide);
       document.removeEventListener("visibilitychange", onShow);
