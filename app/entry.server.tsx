@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { recordServerError } from "./core.server";
@@ -50,10 +50,11 @@ export default function handleRequest(
 
 /**
  * Server errors in loaders, actions and rendering (P7): recorded as scrubbed error reports (path only, no query
- * string, no user). Requests the browser gave up on are not errors.
+ * string, no user).
  */
 export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
-  if (request.signal.aborted) return;
+  // Aborted requests and route error responses (404 for an unknown URL, thrown 4xx answers) are not server errors.
+  if (request.signal.aborted || isRouteErrorResponse(error)) return;
   console.error(error);
   void recordServerError(context.services.db.prisma, error, new URL(request.url).pathname);
 }
