@@ -3,6 +3,7 @@
 // over (the development-only erasure clock, /dev/erasures) the erasure runs, the receipt is in the outbox, and the
 // user can no longer sign in.
 import fs from "node:fs";
+import { AxeBuilder } from "@axe-core/playwright";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateTOTP } from "@oslojs/otp";
 import { expect, test, type Page } from "@playwright/test";
@@ -21,8 +22,15 @@ async function signIn(page: Page, email: string, password: string, next: string)
   await page.waitForURL(`**${next}`);
 }
 
+/** axe-core: no serious or critical violation on the page. */
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), what).toEqual([]);
+}
+
 test("a user downloads their data and asks for deletion; the DPO approves; after the grace period the account is erased with a receipt", async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const { email, name } = PRIVACY_WORLD.user;
   const started = Date.now();
 
@@ -33,6 +41,7 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   await user.getByRole("link", { name: "your privacy center" }).click();
   await expect(user.getByRole("heading", { name: "Your privacy center" })).toBeVisible();
   await expect(user.getByText("No one on our staff has accessed your data.")).toBeVisible();
+  await expectAccessible(user, "/account/privacy");
   const [download] = await Promise.all([user.waitForEvent("download"), user.getByRole("button", { name: "Download my data" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^mindnamo-data-\d{4}-\d{2}-\d{2}\.json$/);
   const exported = JSON.parse(fs.readFileSync((await download.path())!, "utf8")) as {
@@ -46,8 +55,10 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   // She reads what deletion does, confirms, and asks for it.
   await user.getByRole("link", { name: "request deletion" }).click();
   await expect(user.getByRole("heading", { name: "Kept because the law requires it" })).toBeVisible();
+  await expectAccessible(user, "/account/privacy/delete");
   await user.getByRole("button", { name: "Request deletion" }).click();
   await expect(user.getByRole("alert")).toContainText("Tick the box");
+  await expectAccessible(user, "/account/privacy/delete with an error");
   await user.getByLabel("I want my account and my data deleted as described above.").check();
   await user.getByRole("button", { name: "Request deletion" }).click();
   await user.waitForURL("**/account/privacy?done=deletion");
@@ -68,8 +79,10 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   const queueRow = dpo.getByTestId("privacy-row").filter({ hasText: name }).filter({ hasText: "Deletion" });
   await expect(queueRow).toContainText("PENDING");
   await expect(queueRow).toContainText(/\d+ day\(s\)/);
+  await expectAccessible(dpo, "the DPO's queue");
   await queueRow.getByRole("link", { name: "Deletion" }).click();
   await expect(dpo.getByTestId("privacy-requester")).toContainText(email);
+  await expectAccessible(dpo, "a privacy request on the DPO's desk");
   await dpo.getByLabel("Reason (the user reads it)").fill("Identity confirmed by re-authentication; nothing requires us to keep the account.");
   dpo.once("dialog", (d) => void d.accept());
   await dpo.getByRole("button", { name: "Approve deletion" }).click();
@@ -114,4 +127,20 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   await userCtx.close();
   await dpoCtx.close();
   await devCtx.close();
+});
+
+test("the correction form: labelled, errors announced, sent to the DPO", async ({ browser }) => {
+  const ctx = await browser.newContext(network(21));
+  const page = await ctx.newPage();
+  await signIn(page, "demo@mindnamo.test", DEMO_PASSWORD, "/account/privacy/correction");
+  await expectAccessible(page, "/account/privacy/correction");
+  await page.getByLabel("What is wrong, and what should it say?").fill("short");
+  await page.getByRole("button", { name: "Send correction request" }).click();
+  await expect(page.getByRole("alert")).toContainText("at least 10 characters");
+  await expectAccessible(page, "/account/privacy/correction with an error");
+  await page.getByLabel("What is wrong, and what should it say?").fill("My session on 3 May is listed as missed, but I attended it.");
+  await page.getByRole("button", { name: "Send correction request" }).click();
+  await page.waitForURL("**/account/privacy?done=correction");
+  await expect(page.getByTestId("privacy-request").filter({ hasText: "Correction" })).toContainText("Waiting for review");
+  await ctx.close();
 });

@@ -180,6 +180,19 @@ export const exportSections = {
       return { consents, newslettersReceived: newsletters.map((n) => ({ subject: n.newsletter.subject, sentAt: n.sentAt })) };
     },
   },
+  security: {
+    title: "Security: the devices you sign in from, alerts, locks and security events about your account",
+    models: ["KnownDevice", "DeviceAlert", "AccountLock", "SecurityEvent"],
+    async collect(db, userId) {
+      const [devices, alerts, locks, events] = await Promise.all([
+        db.knownDevice.findMany({ where: { userId }, orderBy: { firstSeenAt: "asc" }, select: { browser: true, os: true, device: true, firstSeenAt: true, lastSeenAt: true } }),
+        db.deviceAlert.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, select: { createdAt: true, expiresAt: true, usedAt: true } }),
+        db.accountLock.findMany({ where: { userId }, select: { lockCount: true, lockedUntil: true, lastLockedAt: true, lastEmailAt: true } }),
+        db.securityEvent.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, select: { kind: true, createdAt: true, ip: true, detail: true } }),
+      ]);
+      return { knownDevices: devices, newDeviceAlerts: alerts, passwordLocks: locks, securityEvents: events };
+    },
+  },
 } satisfies Record<string, ExportSection>;
 
 export type ExportSectionKey = keyof typeof exportSections;

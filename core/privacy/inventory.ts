@@ -231,12 +231,46 @@ export const deletionInventory = {
     erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE)." },
     export: { section: "choices" },
   },
+  // ------------------------------------------------------------------ fraud and unauthorized access (P14)
+  KnownDevice: {
+    category: "Devices and sign-ins",
+    holds: "The kinds of device you have signed in from (browser, operating system, device type; no versions, no IP), to alert you about a new one.",
+    identifierFields: ["userId"],
+    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE)." },
+    export: { section: "security" },
+  },
+  DeviceAlert: {
+    category: "Devices and sign-ins",
+    holds: "New-device alerts we emailed you: when, until when the \"this wasn't me\" link worked, and whether it was used (only a keyed hash of the link's secret).",
+    identifierFields: ["userId"],
+    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE); otherwise one day after the link expired." },
+    export: { section: "security" },
+  },
+  AccountLock: {
+    category: "Devices and sign-ins",
+    holds: "A temporary pause of password sign-in after repeated wrong passwords: until when, how many times in a day, when we emailed you. Keyed by a keyed hash of the email, not the address.",
+    identifierFields: ["userId", "accountKey"],
+    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE); otherwise a day after the last lock ended. A lock for an email without an account holds no user id." },
+    export: { section: "security" },
+  },
+  SecurityEvent: {
+    category: "Devices and sign-ins",
+    holds: "Security events about your account: failed sign-ins, locks, new-device alerts, \"this wasn't me\" reports, with the IP address (kept for security only).",
+    identifierFields: ["userId", "accountKey", "ip"],
+    erasure: {
+      action: "delete",
+      how: "Deleted with the account (ON DELETE CASCADE). Events without an account (attempts on an email, keyed by a keyed hash) are deleted after 7 days (raw signals) or 90 days (events).",
+    },
+    export: { section: "security" },
+  },
 } satisfies Record<string, InventoryEntry>;
 
 export type InventoryModel = keyof typeof deletionInventory;
 
 /** Models that hold no personal data at all, and why. A model with a user reference may never be listed here. */
 export const notPersonalData: Record<string, string> = {
+  ErrorReport:
+    "Error reports (P7): scrubbed of emails, tokens, codes, ids and query strings before storage; no user id, IP, cookie or user agent column exists. Deleted after 30 days.",
   Category: "Wellness categories of the catalogue.",
   RateLimiterFlexible: "Rate-limit counters keyed by hashed or coarse keys, expiring within hours.",
   CannedReply: "Prepared answer texts written by staff.",
