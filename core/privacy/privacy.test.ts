@@ -92,6 +92,9 @@ async function richUser() {
   await db().sessionPresence.create({ data: { bookingId: past.id, userId: p.id, participantSid: `PA_${p.id}`, joinedAt: past.startsAt }, select: { id: true } });
   await db().roomParticipantKey.create({ data: { bookingId: past.id, userId: p.id, publicKey: `key-of-${p.id}` }, select: { id: true } });
   const future = await booking(p.id, new Date(a.clock.now.getTime() + 20 * DAY));
+  // Feedback and communication choices (other areas' models).
+  await db().review.create({ data: { bookingId: past.id, authorId: p.id, expertId: expert.id, rating: 5, comment: `Helpful, thank you — ${p.name}` }, select: { id: true } });
+  await db().consent.create({ data: { userId: p.id, kind: "NEWSLETTER", given: true, source: "SETTINGS", at: a.clock.now }, select: { id: true } });
   const supportDeps = { db: db(), mail: a.deps.mail, limiter: a.deps.limiter, appUrl: "http://localhost", now: () => a.clock.now };
   const ticket = await openTicket(supportDeps, p.id, { subject: `Help for ${p.name}`, category: "PRIVACY", message: `My email is ${p.email}, please help.` });
   // A contact-form ticket from the same address, before they had an account.
@@ -258,6 +261,8 @@ describe("access export (P21)", () => {
     expect(json).toContain("please help");
     expect((s.requests!.data as { requests: Array<{ type: string; status: string }> }).requests).toEqual([expect.objectContaining({ type: "ACCESS", status: "COMPLETED" })]);
     expect(s.staffAccess!.data).toEqual(expect.arrayContaining([expect.objectContaining({ byRole: "SUPPORT" })]));
+    expect(s.reviews!.data).toEqual([expect.objectContaining({ rating: 5, comment: `Helpful, thank you — ${u.name}` })]);
+    expect(JSON.stringify(s.choices!.data)).toContain("NEWSLETTER");
 
     // Never: another user, internal notes, secrets, staff identities, the expert's email.
     for (const needle of [other.id, other.email, other.name, "INTERNAL-NOTE-SECRET", staff.email, staff.name, staff.id, "ana-expert@example.com", "secretHash", "passwordHash", "codeHash"]) {
