@@ -3,6 +3,8 @@
 // words (the same words as the records of processing) and the delete it runs. `now` is injected, so tests run the
 // rules with a clock of their choosing.
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { purgeErrorReports } from "../observability/errors.ts";
+import { purgeAccountLocks, purgeDeviceAlerts, purgeKnownDevices, purgeSecurityEventRows } from "../security/events.ts";
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;
@@ -74,6 +76,15 @@ export const retentionRules: RetentionRule[] = [
       (await db.newsletterDelivery.deleteMany({ where: { sentAt: { lt: new Date(now.getTime() - RETENTION.newsletterDeliveryMs) } } })).count,
   },
 ];
+
+// Error reports (P7) and security data (P14): core/observability/errors.ts, core/security/events.ts.
+retentionRules.push(
+  { model: "ErrorReport", period: "30 days after it was recorded.", purge: purgeErrorReports },
+  { model: "SecurityEvent", period: "Failed sign-ins and code requests: 7 days. Security events (bursts, locks, alerts, reports): 90 days.", purge: purgeSecurityEventRows },
+  { model: "AccountLock", period: "One day after the last lock ended.", purge: purgeAccountLocks },
+  { model: "DeviceAlert", period: "One day after the link expired (links work 7 days).", purge: purgeDeviceAlerts },
+  { model: "KnownDevice", period: "One year after the last sign-in from that kind of device; deleted with the account.", purge: purgeKnownDevices },
+);
 
 /** Runs every rule; returns how many rows each deleted. */
 export async function purgeExpiredData(db: PrismaClient, now: Date = new Date()): Promise<Record<string, number>> {
