@@ -3,10 +3,13 @@
 // `prefers-reduced-motion: reduce` nothing animates or transitions.
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateTOTP } from "@oslojs/otp";
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { E2E_PORT } from "./env.ts";
 import { open } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
+import { DEMO_PASSWORD } from "../prisma/seed.ts";
 
 // This spec sends several codes (sign-up, sign-in, reset, email change). The e2e server counts mail per client IP
 // (`mail:ip`, 10 per 15 minutes) for the whole run, so the spec talks to the same server from its own loopback
@@ -118,6 +121,7 @@ const publicPages: { url: string; heading: string }[] = [
   { url: "/experts?q=nobody-is-called-this", heading: "All experts" },
   { url: "/experts/amara-okafor", heading: "Dr. Amara Okafor" },
   { url: "/privacy", heading: "Privacy policy" },
+  { url: "/contact", heading: "Contact us" },
   { url: "/login", heading: "Sign in" },
   { url: "/login/code", heading: "Sign in with a code" },
   { url: "/signup", heading: "Create your account" },
@@ -455,4 +459,74 @@ test("with prefers-reduced-motion: reduce nothing animates or transitions", asyn
     const reduced = await probe();
     expect(reduced, url).toEqual({ probeAnimations: 0, probeAnimationName: "none", probeTransition: "0s", moving: 0, running: 0 });
   }
+});
+
+/** A new browser context signed in with the password form (the keyboard path is covered above); lands on `next`. */
+async function signedIn(browser: Browser, email: string, next: string) {
+  const context = await browser.newContext({ baseURL: A11Y_URL, timezoneId: "Asia/Kolkata" });
+  const page = await context.newPage();
+  await open(page, `/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`${next.replace(/[/]/g, "\\/")}(\\?|$)`));
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+  return { context, page };
+}
+
+test("help (signed in) and the expert's workspace pass axe, and every tab stop shows focus", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const client = await signedIn(browser, "demo@mindnamo.test", "/help");
+  await expect(client.page.getByRole("heading", { level: 1, name: "Help", exact: true })).toBeVisible();
+  await expectAccessible(client.page, "/help");
+  await everyTabStopShowsFocus(client.page);
+  await client.context.close();
+
+  const expert = await signedIn(browser, "amara-okafor@experts.mindnamo.test", "/expert");
+  for (const [url, heading] of [
+    ["/expert", "Your sessions"],
+    ["/expert/profile", "Your profile"],
+    ["/expert/availability", "Availability and time off"],
+  ] as const) {
+    await open(expert.page, url);
+    await expect(expert.page.getByRole("heading", { level: 1, name: heading, exact: true })).toBeVisible();
+    await expectAccessible(expert.page, url);
+    await everyTabStopShowsFocus(expert.page);
+  }
+  await expert.context.close();
+});
+
+test("the back-office console: the two-factor step and every section an admin sees pass axe", async ({ browser }) => {
+  test.setTimeout(180_000);
+  // The admin demo account (no other spec uses it): the console stays closed until a TOTP code is verified.
+  const { context, page } = await signedIn(browser, "admin@mindnamo.test", "/admin");
+  await expect(page.getByRole("heading", { level: 1, name: "Two-factor sign-in" })).toBeVisible();
+  await expectAccessible(page, "/admin, two-factor step");
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
+  await expectAccessible(page, "/admin, two-factor enrolment");
+  await page.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
+  await page.getByRole("button", { name: "Verify" }).click();
+  const nav = page.getByRole("navigation", { name: "Back-office" });
+  await expect(nav).toBeVisible();
+  await expectAccessible(page, "/admin");
+
+  const sections = await nav.locator('a[href^="/admin/"]').evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
+  expect(sections.length, "an admin sees the console's sections").toBeGreaterThanOrEqual(5);
+  for (const href of sections) {
+    await open(page, href);
+    await expect(page.getByRole("navigation", { name: "Back-office" })).toBeVisible();
+    await expect(page.locator("h1").first()).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "Loading…" })).toHaveCount(0, { timeout: 15_000 });
+    await expectAccessible(page, href);
+  }
+  // A ticket's page, when the queue has one.
+  await open(page, "/admin/tickets");
+  const firstTicket = page.locator('main a[href^="/admin/tickets/"]').first();
+  if ((await firstTicket.count()) > 0) {
+    await firstTicket.click();
+    await expect(page.locator("h1#ticket-title")).toBeVisible();
+    await expectAccessible(page, "/admin/tickets/:id");
+  }
+  await context.close();
 });
