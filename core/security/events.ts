@@ -131,14 +131,32 @@ export async function listSecurityFeed(db: PrismaClient, q: z.input<typeof secur
 }
 
 /** Raw signals after 7 days, events after 90. Returns how many rows were deleted. */
-export async function purgeSecurityEvents(db: PrismaClient, now = new Date()): Promise<number> {
+export async function purgeSecurityEventRows(db: PrismaClient, now = new Date()): Promise<number> {
   const signals = await db.securityEvent.deleteMany({
     where: { kind: { in: [...SIGNAL_KINDS] }, createdAt: { lt: new Date(now.getTime() - SIGNAL_RETENTION_DAYS * DAY) } },
   });
   const events = await db.securityEvent.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - EVENT_RETENTION_DAYS * DAY) } } });
-  // Lock state is only useful for a day after the last lock (it decides how long the next lock lasts).
-  const locks = await db.accountLock.deleteMany({ where: { lastLockedAt: { lt: new Date(now.getTime() - DAY) }, lockedUntil: { lt: now } } });
-  // Used or expired "this wasn't me" links.
-  const alerts = await db.deviceAlert.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - DAY) } } });
-  return signals.count + events.count + locks.count + alerts.count;
+  return signals.count + events.count;
+}
+
+/** Lock state is only useful for a day after the last lock (it decides how long the next lock lasts). */
+export async function purgeAccountLocks(db: PrismaClient, now = new Date()): Promise<number> {
+  return (await db.accountLock.deleteMany({ where: { lastLockedAt: { lt: new Date(now.getTime() - DAY) }, lockedUntil: { lt: now } } })).count;
+}
+
+/** "This wasn't me" links, a day after they expired (used or not). */
+export async function purgeDeviceAlerts(db: PrismaClient, now = new Date()): Promise<number> {
+  return (await db.deviceAlert.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - DAY) } } })).count;
+}
+
+/** A device family not signed in from for a year is forgotten (a sign-in from it would alert again). */
+export async function purgeKnownDevices(db: PrismaClient, now = new Date()): Promise<number> {
+  return (await db.knownDevice.deleteMany({ where: { lastSeenAt: { lt: new Date(now.getTime() - 365 * DAY) } } })).count;
+}
+
+/** Everything above (retention: core/privacy/retention.ts runs each as its own rule). */
+export async function purgeSecurityEvents(db: PrismaClient, now = new Date()): Promise<number> {
+  return (
+    (await purgeSecurityEventRows(db, now)) + (await purgeAccountLocks(db, now)) + (await purgeDeviceAlerts(db, now)) + (await purgeKnownDevices(db, now))
+  );
 }
