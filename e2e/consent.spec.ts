@@ -3,6 +3,7 @@
 // this browser under `mn.consent.v1` and changeable from the footer and the privacy page; and the newsletter: a
 // reader opts in, an admin sends one from the back-office, it arrives in the outbox with one-click unsubscribe
 // headers, and the reader unsubscribes from the mail while signed out.
+import { AxeBuilder } from "@axe-core/playwright";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateTOTP } from "@oslojs/otp";
 import { devices, expect, test, type Page } from "@playwright/test";
@@ -17,6 +18,13 @@ test.use(network(17));
 
 const stored = (page: Page) => page.evaluate(() => JSON.parse(window.localStorage.getItem("mn.consent.v1") ?? "null") as unknown);
 const banner = (page: Page) => page.getByRole("region", { name: "Your privacy choice" });
+
+/** axe-core: no serious or critical violation on the page as it is now. */
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), what).toEqual([]);
+}
 
 async function signIn(page: Page, email: string, next: string) {
   await open(page, `/login?next=${encodeURIComponent(next)}`);
@@ -44,6 +52,7 @@ test("a first visit on a phone shows the banner without shifting the page; the k
   const shift = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts.reduce((a, b) => a + b, 0));
   expect(shift, "cumulative layout shift").toBeLessThan(0.01);
   expect(await stored(page)).toBeNull();
+  await expectAccessible(page, "home with the banner, on a phone");
 
   // Keyboard: the two choices are ordinary buttons in the tab order.
   const allow = banner(page).getByRole("button", { name: "Allow anonymous analytics" });
@@ -112,6 +121,7 @@ test("a reader opts in, an admin sends a newsletter, and the reader unsubscribes
   await readerPage.getByRole("button", { name: "Save email settings" }).click();
   await expect(readerPage.getByText("You get the newsletter.", { exact: false })).toBeVisible();
   await expect(readerPage.getByTestId("consent-history")).toContainText("Subscribed");
+  await expectAccessible(readerPage, "/account/communications");
 
   // The admin composes and sends it from the back-office (second factor first).
   const adminCtx = await browser.newContext(network(17));
@@ -131,6 +141,7 @@ test("a reader opts in, an admin sends a newsletter, and the reader unsubscribes
   await adminPage.getByRole("button", { name: "Yes, send the newsletter" }).click();
   await expect(adminPage.getByText("Newsletter queued.")).toBeVisible();
   await expect(adminPage.getByTestId("newsletter-row").filter({ hasText: subject })).toBeVisible();
+  await expectAccessible(adminPage, "/admin/newsletter");
 
   // It arrives, with its own one-click link and headers; nobody who never opted in gets it.
   const mail = await mailTo(reader.email, "newsletter", before - 1000, 30_000);
@@ -148,6 +159,7 @@ test("a reader opts in, an admin sends a newsletter, and the reader unsubscribes
   await open(mailPage, tampered.replace(/^https?:\/\/[^/]+/, ""));
   await expect(mailPage.getByRole("alert")).toContainText("This unsubscribe link is not valid");
   await open(mailPage, link.replace(/^https?:\/\/[^/]+/, ""));
+  await expectAccessible(mailPage, "/unsubscribe");
   await mailPage.getByRole("button", { name: "Unsubscribe" }).click();
   await expect(mailPage.getByRole("heading", { name: "You are unsubscribed" })).toBeVisible();
   expect(await mailCtx.cookies()).toEqual([]);
