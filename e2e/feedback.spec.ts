@@ -60,6 +60,9 @@ test("a person rates a completed session; the expert's profile then shows the ra
   await expect(anon.getByTestId("review-comments")).toContainText("Calm and thoughtful.");
   await expect(anon.locator("body")).not.toContainText(FEEDBACK_WORLD.user.name);
   await expect(anon.locator("body")).not.toContainText("Earlier Reviewer");
+  // The directory card shows the same rating.
+  await open(anon, "/experts?q=Lindqvist");
+  await expect(anon.getByTestId("card-rating")).toContainText("4.3 out of 5");
   await context.close();
   await visitor.close();
 });

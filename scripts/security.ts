@@ -21,6 +21,8 @@ const SUITE: { file: string; checks: string }[] = [
   { file: "tests/http-production.test.ts", checks: "production: HSTS, no outbox page, POST only from APP_URL's origin" },
   { file: "tests/rate-limit.test.ts", checks: "rate limits counted exactly in PostgreSQL, HTTP 429 with Retry-After" },
   { file: "core/identity/identity.test.ts", checks: "password hashing, codes (expiry, single use, lockout), session expiry and tampering, re-authentication, roles" },
+  { file: "core/security/security.test.ts", checks: "new-device alerts once per device, \"this wasn't me\" (single use, forged refused), expiring account lock with code sign-in during it, security feed" },
+  { file: "tests/security-http.test.ts", checks: "error reports stored scrubbed without user/IP/cookie, size and rate limits; \"this wasn't me\" route authorization" },
   { file: "tests/page-cache.test.ts", checks: "the public page cache never serves or stores pages of signed-in people; fresh CSP nonce per hit" },
 ];
 

@@ -7,6 +7,8 @@ export interface ExpertSummary {
   headline: string;
   languages: string[];
   categories: { slug: string; name: string }[];
+  /** Shown only from 3 visible reviews (the directory passes it; other lists may not). */
+  rating?: { average: number; count: number } | null;
 }
 
 export function ExpertCard({ expert }: { expert: ExpertSummary }) {
@@ -16,6 +18,11 @@ export function ExpertCard({ expert }: { expert: ExpertSummary }) {
         <Link to={`/experts/${expert.slug}`}>{expert.name}</Link>
       </h3>
       <p>{expert.headline}</p>
+      {expert.rating ? (
+        <p data-testid="card-rating">
+          {expert.rating.average.toFixed(1)} out of 5 <span className="hint">({expert.rating.count} reviews)</span>
+        </p>
+      ) : null}
       <p>
         <span className="visually-hidden">Languages: </span>
         {expert.languages.join(" · ")}

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { ExpertCard } from "~/components/ExpertCard";
 import { RecordPreference } from "~/components/RecordPreference";
-import { listCategories, listExpertLanguages, listPublishedExperts, nextSlotsForExperts, publishedExpertIds } from "~/core.server";
+import { listCategories, listExpertLanguages, listPublishedExperts, nextSlotsForExperts, publishedExpertIds, reviews } from "~/core.server";
 import { directoryQuery } from "~/utils/directory.server";
 
 export const meta: MetaFunction = () => [{ title: "Experts — Mind Namo" }];
@@ -39,10 +39,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       skip: (query.page - 1) * PAGE_SIZE,
     }),
   ]);
+  // Ratings for the cards on this page: one query; only experts with 3+ visible reviews (P4).
+  const ratings = await reviews.publicRatings(prisma, result.experts.map((e) => e.id));
   return {
     categories,
     languages,
     ...result,
+    experts: result.experts.map((e) => ({ ...e, rating: ratings.get(e.id) ?? null })),
     page: query.page,
     pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
     filters: { q: query.q, category: query.category ?? "", language: query.language ?? "", available: query.available === "week" },

@@ -81,6 +81,32 @@ export default function Privacy() {
         <ConsentSettings />
       </section>
 
+      <section aria-labelledby="scripts-title" id="scripts" data-testid="scripts">
+        <h2 id="scripts-title">The scripts that run on our pages</h2>
+        <p>
+          Every script comes from our own site; no page loads code, fonts, trackers or analytics from anyone else, and our security policy (CSP) makes
+          the browser refuse any other source.
+        </p>
+        <ul>
+          <li>
+            <strong>The site itself</strong> (React and Remix, from <code>/build/</code>): shows pages and sends forms. Pages work without it too.
+          </li>
+          <li>
+            <strong>The error reporter</strong> (part of the site&apos;s code): when a page crashes, a request to our server fails or a file does not load,
+            it tells our server what went wrong and on which page (without the address&apos;s query, your account, IP address or cookies). We remove
+            email addresses, codes and tokens before storing it, and delete it after 30 days.
+          </li>
+          <li>
+            <strong>Anonymous usage counting</strong>: only if you allow anonymous analytics above — pages visited, time on page and marked clicks, with a
+            random id for the visit, never your account or IP address.
+          </li>
+          <li>
+            <strong>The video room</strong> (only on a session&apos;s room page): the audio and video code that connects you to our media server, end-to-end
+            encrypted.
+          </li>
+        </ul>
+      </section>
+
       <h2>The full policy</h2>
       {blocks.map((b, i) =>
         b.kind === "ul" ? (

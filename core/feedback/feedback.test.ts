@@ -12,6 +12,7 @@ import {
   hideReview,
   listReviewsForModeration,
   publicRating,
+  publicRatings,
   submitReview,
   updateReview,
   type ReviewDeps,
@@ -176,6 +177,12 @@ describe("reviews", () => {
     // A fourth review brings it back, computed without the hidden one.
     await submitReview(deps(), people[3]!.id, bookings[3]!.id, { rating: 1 });
     expect(await publicRating(db(), e.id)).toMatchObject({ average: 3.3, count: 3 });
+    // Directory cards: the same rule for many experts in one query; an expert below 3 is absent.
+    const quiet = await expert();
+    const q = await client();
+    await submitReview(deps(), q.id, (await booking(q.id, quiet.id)).id, { rating: 5 });
+    const many = await publicRatings(db(), [e.id, quiet.id]);
+    expect([...many.entries()]).toEqual([[e.id, { average: 3.3, count: 3 }]]);
     expect(JSON.stringify(await publicRating(db(), e.id))).not.toContain("Fine.");
   });
 

@@ -158,6 +158,25 @@ export async function publicRating(db: PrismaClient, expertId: string, opts: { c
   };
 }
 
+/**
+ * Average and count for several experts at once (directory cards): one query, whatever the number of experts.
+ * Only experts with at least PUBLIC_RATING_MIN_REVIEWS visible reviews appear in the map.
+ */
+export async function publicRatings(db: PrismaClient, expertIds: string[]): Promise<Map<string, { average: number; count: number }>> {
+  const out = new Map<string, { average: number; count: number }>();
+  if (expertIds.length === 0) return out;
+  const rows = await db.review.groupBy({
+    by: ["expertId"],
+    where: { expertId: { in: expertIds.slice(0, 200) }, hiddenAt: null },
+    _avg: { rating: true },
+    _count: { _all: true },
+  });
+  for (const r of rows) {
+    if (r._count._all >= PUBLIC_RATING_MIN_REVIEWS) out.set(r.expertId, { average: Math.round((r._avg.rating ?? 0) * 10) / 10, count: r._count._all });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- support (back-office)
 
 export interface ModerationActor {
