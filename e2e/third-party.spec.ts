@@ -83,6 +83,11 @@ test("every public page requests nothing from any origin but ours", async ({ bro
     if (response?.headers()["content-type"]?.startsWith("text/html")) await expectOnlyOurScripts(page);
   }
   expect(visited.size).toBeGreaterThanOrEqual(PUBLIC_PAGES.length);
+  // The privacy page says which scripts run and why.
+  await open(page, "/privacy");
+  const scripts = page.getByTestId("scripts");
+  await expect(scripts.getByRole("heading", { name: "The scripts that run on our pages" })).toBeVisible();
+  for (const item of ["The site itself", "The error reporter", "Anonymous usage counting", "The video room"]) await expect(scripts.getByText(item)).toBeVisible();
   expect(requests.seen.length).toBeGreaterThan(visited.size); // pages, scripts, styles, images were all seen
   expect(requests.seen.some((r) => r.url.includes("/build/"))).toBe(true);
   expect(requests.foreign(), JSON.stringify(requests.foreign(), null, 1)).toEqual([]);
