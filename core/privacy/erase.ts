@@ -10,6 +10,7 @@
 //   - queued jobs that mention the person are removed from the job queue's tables.
 // `runErasure` is the job: it only acts on an APPROVED deletion whose grace period is over, then completes the
 // request with a receipt and emails the receipt (with the DPO's contact).
+import crypto from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { recordAudit } from "../audit/index.ts";
 import { DomainError } from "../errors/index.ts";
@@ -19,6 +20,7 @@ import { DPO_CONTACT, erasureReceiptEmail, type ErasureReceipt } from "./mail.ts
 
 export const FORMER_CLIENT_EMAIL = "former-client@erased.invalid";
 export const FORMER_CLIENT_NAME = "Former client";
+export const FORMER_EXPERT_NAME = "Former expert";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
@@ -101,6 +103,29 @@ export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: 
       });
       const formerId = await formerClientId(tx, now);
       await tx.booking.updateMany({ where: { userId }, data: { userId: formerId, cancelReason: null, idempotencyKey: null } });
+    }
+
+    // An expert's sessions are their clients' history too: they move to a fresh, unpublished "Former expert"
+    // profile (random id and slug, no email that can receive mail, no password) with the reviews clients wrote;
+    // upcoming ones are cancelled. Without this the profile's ON DELETE CASCADE would delete the clients' bookings.
+    const profile = await tx.expertProfile.findUnique({ where: { userId }, select: { id: true, _count: { select: { bookings: true, reviews: true } } } });
+    if (profile && profile._count.bookings + profile._count.reviews > 0) {
+      await tx.booking.updateMany({
+        where: { expertId: profile.id, status: "CONFIRMED", startsAt: { gt: now } },
+        data: { status: "CANCELLED", cancelledBy: "EXPERT", cancelledAt: now },
+      });
+      const tag = crypto.randomUUID();
+      const former = await tx.user.create({
+        data: { email: `former-expert-${tag}@erased.invalid`, name: FORMER_EXPERT_NAME, status: "DELETED", role: "EXPERT", passwordHash: null, deletedAt: now },
+        select: { id: true },
+      });
+      const formerProfile = await tx.expertProfile.create({
+        data: { userId: former.id, slug: `former-expert-${tag}`, headline: FORMER_EXPERT_NAME, bio: "", languages: [], timezone: "UTC", published: false },
+        select: { id: true },
+      });
+      await tx.booking.updateMany({ where: { expertId: profile.id }, data: { expertId: formerProfile.id } });
+      await tx.review.updateMany({ where: { expertId: profile.id }, data: { expertId: formerProfile.id } });
+      counts.ExpertBookingsKeptForClients = profile._count.bookings;
     }
 
     // Privacy requests are kept as proof, without free text that could name the person.

@@ -82,7 +82,10 @@ export const deletionInventory = {
     category: "Expert profile",
     holds: "Experts only: public profile (headline, bio, languages, time zone) and booking settings.",
     identifierFields: ["userId", "slug", "bio"],
-    erasure: { action: "delete", how: "Deleted with the account, with availability and time off." },
+    erasure: {
+      action: "delete",
+      how: "Deleted with the account, with availability and time off. Sessions booked by clients (and their reviews) are their history: they move to an anonymous, unpublished \"Former expert\" profile; upcoming ones are cancelled.",
+    },
     export: { section: "expertProfile" },
   },
   AvailabilityRule: {

@@ -13,7 +13,7 @@ import { createTestAccounts, requesterFor, type TestAccounts } from "../testing/
 import { listOutbox } from "../mail/index.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
 import type { AuditActor } from "../audit/index.ts";
-import { eraseUser, FORMER_CLIENT_NAME, runDueErasures, runErasure } from "./erase.ts";
+import { eraseUser, FORMER_CLIENT_NAME, FORMER_EXPERT_NAME, runDueErasures, runErasure } from "./erase.ts";
 import { exportUserData } from "./export.ts";
 import {
   addMonths,
@@ -380,6 +380,36 @@ describe("deletion (P23)", () => {
     const receipt = (await db().privacyRequest.findUniqueOrThrow({ where: { id: r.id } })).receipt as { legalHolds: Array<{ record: string; basis: string }> };
     expect(receipt.legalHolds).toEqual([expect.objectContaining({ record: `Support request ${u.ticketId}`, basis: expect.stringContaining("Complaint under dispute") })]);
     expect((await mailOf(u.email, "privacy-erasure-receipt"))?.text).toContain("Complaint under dispute");
+  });
+
+  it("erasing an expert keeps their clients' bookings and reviews under an anonymous 'Former expert'; nothing names the expert", async () => {
+    const e = await createExpert(db(), {
+      email: "leaving-expert@example.com", name: "Lorna Leaving", slug: "lorna-leaving", headline: "Listens well and helps",
+      bio: "Lorna Leaving has helped many people sleep better.", languages: ["English"], timezone: "UTC", categorySlugs: ["sleep"], availability: [], published: true,
+    });
+    const client = await person();
+    const s = new Date(a.clock.now.getTime() - 30 * DAY);
+    const past = await db().booking.create({
+      data: { userId: client.id, expertId: e.id, categoryId, startsAt: s, endsAt: new Date(s.getTime() + 50 * 60_000), blockedUntil: new Date(s.getTime() + 60 * 60_000), status: "COMPLETED", roomName: crypto.randomBytes(12).toString("hex") },
+      select: { id: true },
+    });
+    const f = new Date(a.clock.now.getTime() + 30 * DAY);
+    const upcoming = await db().booking.create({
+      data: { userId: client.id, expertId: e.id, categoryId, startsAt: f, endsAt: new Date(f.getTime() + 50 * 60_000), blockedUntil: new Date(f.getTime() + 60 * 60_000), roomName: crypto.randomBytes(12).toString("hex") },
+      select: { id: true },
+    });
+    await db().review.create({ data: { bookingId: past.id, authorId: client.id, expertId: e.id, rating: 4, comment: "Good session." }, select: { id: true } });
+
+    await eraseUser(db(), e.userId, { now: a.clock.now });
+    const kept = await db().booking.findMany({ where: { userId: client.id }, orderBy: { startsAt: "asc" }, select: { id: true, status: true, expert: { select: { published: true, user: { select: { name: true } } } } } });
+    expect(kept).toEqual([
+      { id: past.id, status: "COMPLETED", expert: { published: false, user: { name: FORMER_EXPERT_NAME } } },
+      { id: upcoming.id, status: "CANCELLED", expert: { published: false, user: { name: FORMER_EXPERT_NAME } } },
+    ]);
+    expect(await db().review.count({ where: { authorId: client.id } })).toBe(1);
+    for (const needle of ["leaving-expert@example.com", "Lorna Leaving", "lorna-leaving", e.userId]) {
+      expect((await scanDatabase(needle)).filter((h) => !h.startsWith("AuditEvent.")), needle).toEqual([]);
+    }
   });
 
   it("eraseUser refuses an unknown account", async () => {
