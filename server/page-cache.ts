@@ -1,4 +1,4 @@
-// A short-lived cache of rendered public pages for anonymous visitors (docs/performance.md, ADR 0011): the home
+// A short-lived cache of rendered public pages for anonymous visitors (docs/performance.md, docs/decisions/0011-page-cache-fast-path.md): the home
 // page, the directory, expert profiles and the privacy policy look the same to every visitor without a session,
 // so they are rendered once per URL and per TTL instead of per request. Never for a request that carries a session
 // cookie, never a response that sets a cookie or is not a 200 HTML page.
@@ -13,7 +13,9 @@
 //   a CRC-32 combined from the pieces' — no compression per request;
 // - a weak ETag (the page without its nonce) answers If-None-Match with 304. A 304 carries no CSP header: the
 //   browser keeps the one stored with its copy, which matches that copy's nonce.
-// Bookings re-validate on the server, so a slot list up to TTL old is harmless.
+// - when a page expires, one request renders it again while the others still get the previous copy (up to another
+//   TTL), so concurrent visitors never all render the same page at once.
+// Bookings re-validate on the server, so a slot list up to 2 × TTL old is harmless.
 import crypto from "node:crypto";
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import zlib from "node:zlib";
@@ -75,6 +77,8 @@ export interface PageCacheOptions {
   nonceOf?: (res: Response) => string;
   /** A fresh nonce for a hit. */
   newNonce?: () => string;
+  /** After the TTL, how long the previous copy may still be served while one request renders it again (default: TTL). */
+  staleMs?: number;
 }
 
 export function pageCache(opts: PageCacheOptions): PageCache {
@@ -82,6 +86,9 @@ export function pageCache(opts: PageCacheOptions): PageCache {
   const sessionPattern = new RegExp(`(^|;\\s*)(${opts.sessionCookies.map(escapeRegExp).join("|")})=`);
   const nonceOf = opts.nonceOf ?? ((res: Response) => String(res.locals.cspNonce));
   const newNonce = opts.newNonce ?? (() => crypto.randomBytes(16).toString("base64"));
+  const staleMs = opts.staleMs ?? opts.ttlMs;
+  /** URLs whose expired page one request is rendering again right now. */
+  const refreshing = new Set<string>();
 
   const cacheable = (method: string, path: string, originalUrl: string, headers: IncomingHttpHeaders) =>
     method === "GET" &&
@@ -93,13 +100,24 @@ export function pageCache(opts: PageCacheOptions): PageCache {
     if (!cacheable(req.method, req.path, req.originalUrl, req.headers)) return next();
     const key = req.originalUrl;
     const hit = entries.get(key);
-    if (!hit || Date.now() - hit.at >= opts.ttlMs) return next();
+    if (!hit) return next();
+    const age = Date.now() - hit.at;
+    if (age >= opts.ttlMs) {
+      // Expired: one request renders the page again; while it does, the others get the previous copy (for at most
+      // `staleMs` more), instead of every concurrent request rendering it at once.
+      if (!refreshing.has(key)) {
+        refreshing.add(key);
+        res.once("close", () => refreshing.delete(key));
+        return next();
+      }
+      if (age >= opts.ttlMs + staleMs) return next();
+    }
     // Refresh its place in the LRU order.
     entries.delete(key);
     entries.set(key, hit);
 
     const common: OutgoingHttpHeaders = {
-      "X-Cache": "HIT",
+      "X-Cache": age >= opts.ttlMs ? "STALE" : "HIT",
       "Cache-Control": PUBLIC_PAGE_CACHE_CONTROL,
       ETag: hit.etag,
       Vary: "Accept-Encoding, Cookie",

@@ -137,3 +137,43 @@ describe("cache hits answered before the middleware", () => {
     expect(favicon.status).toBe(200);
   });
 });
+
+describe("an expired page", () => {
+  it("is rendered again by one request while the others get the previous copy", async () => {
+    const express = (await import("express")).default;
+    const { pageCache } = await import("../server/page-cache.ts");
+    let renders = 0;
+    let counter = 0;
+    const cache = pageCache({ ttlMs: 1_000, staleMs: 10_000, maxEntries: 10, sessionCookies: ["mn_session"], paths: /^\/page$/ });
+    const app = express();
+    app.use(cache.serve);
+    app.use((_req, res, next) => {
+      res.locals.cspNonce = `nonce-${String(++counter).padStart(16, "0")}`;
+      res.setHeader("Content-Security-Policy", `script-src 'nonce-${res.locals.cspNonce as string}'`);
+      next();
+    });
+    app.use(cache.capture);
+    app.get("/page", (_req, res) => {
+      renders++;
+      setTimeout(() => res.type("html").send(`<p>render ${renders}</p><script nonce="${res.locals.cspNonce as string}"></script>`), 1_000);
+    });
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/page`;
+    try {
+      expect((await fetch(url)).headers.get("x-cache")).toBe("MISS");
+      expect((await fetch(url)).headers.get("x-cache")).toBe("HIT");
+      await new Promise((r) => setTimeout(r, 1_100)); // past the TTL
+      const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(url).then(async (r) => ({ cache: r.headers.get("x-cache"), html: await r.text() }))));
+      expect(answers.filter((a) => a.cache === "MISS")).toHaveLength(1);
+      expect(answers.filter((a) => a.cache === "STALE")).toHaveLength(5);
+      expect(answers.filter((a) => a.cache === "STALE").every((a) => a.html.startsWith("<p>render 1</p>"))).toBe(true);
+      expect(renders).toBe(2);
+      const fresh = await fetch(url);
+      expect(fresh.headers.get("x-cache")).toBe("HIT");
+      expect(await fresh.text()).toContain("render 2");
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
