@@ -94,8 +94,11 @@ test("with analytics consent the beacon posts views, flows and tracked clicks to
   await withConsent(context, true);
   const page = await context.newPage();
   const seen = metricsRequests(page);
+  // With consent, the beacon's own chunk loads (the test without consent checks that it does not).
+  const code = page.waitForRequest((r) => r.url().includes("/usage-beacon-"));
   const first = page.waitForRequest((r) => new URL(r.url()).pathname === "/metrics" && r.method() === "POST");
   await open(page, "/");
+  expect(new URL((await code).url()).pathname).toMatch(/^\/build\//);
   const view = batchOf(await first);
   expect(view.events).toContainEqual({ kind: "view", path: "/", from: null });
   expect(view.visitId).toMatch(/^[0-9a-f-]{36}$/);
@@ -124,6 +127,10 @@ test("without analytics consent (no choice yet, or 'Essential only') no request 
     await withConsent(context, choice);
     const page = await context.newPage();
     const seen = metricsRequests(page);
+    const beaconCode: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/usage-beacon-")) beaconCode.push(r.url());
+    });
     await open(page, "/");
     await page.getByRole("link", { name: "Help us improve: a short anonymous survey" }).click();
     await expect(page.getByRole("heading", { name: "Help us improve Mind Namo" })).toBeVisible();
@@ -131,6 +138,7 @@ test("without analytics consent (no choice yet, or 'Essential only') no request 
     await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
     await page.waitForTimeout(1_000);
     expect(seen.map((r) => r.url()), `consent ${String(choice)}`).toEqual([]);
+    expect(beaconCode, "the beacon's code is not even downloaded").toEqual([]);
     expect(await page.evaluate(() => window.sessionStorage.getItem("mn.visit"))).toBeNull();
     await context.close();
   }

@@ -1,22 +1,25 @@
-// The anonymous usage beacon (privacy promises P6, P16): our own code, in our own bundle, no third party. It sends
-// NOTHING unless the visitor consented to analytics (localStorage "mn.consent.v1" = {"analytics": true, …}, set by
+// The anonymous usage beacon (privacy promises P6, P16): our own code, no third party. Loaded (as its own small
+// chunk) by UsageBeacon.tsx only once the visitor consented to analytics; it still sends NOTHING unless the visitor
+// consented to analytics (localStorage "mn.consent.v1" = {"analytics": true, …}, set by
 // the consent banner); consent is re-read before every send, so withdrawing it stops the beacon at once.
 // What it sends to POST /metrics: page views with the previous path (navigation flows), time on page, and clicks on
 // elements marked `data-track="name"`, keyed by a random id for this visit (sessionStorage, gone when the tab
 // closes). No user id, no email, no cookie; the server stores no IP and strips query strings.
 import { useLocation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { CONSENT_EVENT, CONSENT_KEY } from "~/utils/consent";
 
-type UsageEvent = { kind: "view"; path: string; from: string | null } | { kind: "leave"; path: string; ms: number } | { kind: "click"; path: string; target: string };
-
+// The consent contract of app/utils/consent.ts, repeated (see UsageBeacon.tsx).
+const CONSENT_EVENT = "mn:consent";
 function consented(): boolean {
   try {
-    return (JSON.parse(localStorage.getItem(CONSENT_KEY) ?? "null") as { analytics?: unknown } | null)?.analytics === true;
+    return (JSON.parse(localStorage.getItem("mn.consent.v1") ?? "null") as { analytics?: unknown } | null)?.analytics === true;
   } catch {
     return false;
   }
 }
+
+type UsageEvent = { kind: "view"; path: string; from: string | null } | { kind: "leave"; path: string; ms: number } | { kind: "click"; path: string; target: string };
+
 
 function visitId(): string {
   let id = sessionStorage.getItem("mn.visit");
@@ -33,7 +36,7 @@ function send(events: UsageEvent[]) {
   }
 }
 
-export function UsageBeacon() {
+export function Beacon() {
   const { pathname } = useLocation();
   const page = useRef<{ path: string; since: number } | null>(null);
 

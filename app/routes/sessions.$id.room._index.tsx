@@ -6,6 +6,7 @@ import { Notice } from "~/components/forms";
 import { formatSlot, isDomainError, liveKitSettings, roomAccess } from "~/core.server";
 import { startCall, CallRefused, type Call } from "~/rooms/call.client";
 import { exchangeKeys } from "~/rooms/keys.client";
+import { reportBoundaryError } from "~/utils/error-reporter";
 import { requireSession } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -275,6 +276,8 @@ export default function Room() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  // A crash in the browser is reported (P7), scrubbed; nothing about the person is sent.
+  useEffect(() => reportBoundaryError(error), [error]);
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message = isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "We could not open this room.";
   return (
