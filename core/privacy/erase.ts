@@ -13,7 +13,7 @@
 import crypto from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { recordAudit } from "../audit/index.ts";
-import { DomainError } from "../errors/index.ts";
+import { DomainError, isDomainError } from "../errors/index.ts";
 import type { MailQueue } from "../mail/queue.ts";
 import { deletionInventory, type InventoryEntry } from "./inventory.ts";
 import { DPO_CONTACT, erasureReceiptEmail, type ErasureReceipt } from "./mail.ts";
@@ -211,7 +211,14 @@ export async function runErasure(deps: ErasureDeps, requestId: string): Promise<
   const user = await deps.db.user.findUnique({ where: { id: r.userId }, select: { email: true } });
   if (!user) return "no-account";
   const userId = r.userId;
-  const { receipt } = await eraseUser(deps.db, userId, { now });
+  let receipt: ErasureResult["receipt"];
+  try {
+    ({ receipt } = await eraseUser(deps.db, userId, { now }));
+  } catch (error) {
+    // The job and the periodic sweep raced, and the other one erased the account first: nothing left to do.
+    if (isDomainError(error) && error.code === "NOT_FOUND") return "no-account";
+    throw error;
+  }
   const full: ErasureReceipt = { requestId, ...receipt };
   await deps.db.privacyRequest.update({
     where: { id: requestId },

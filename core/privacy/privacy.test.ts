@@ -412,6 +412,19 @@ describe("deletion (P23)", () => {
     }
   });
 
+  it("the erasure job and the sweep racing erase once and send one receipt", async () => {
+    const u = await person();
+    const dpo = await person("DPO");
+    const r = await requestDeletion(deps, u.id, { ip: null, reauthenticatedAt: a.clock.now });
+    await decideRequest(deps, dpo.actor, r.id, { decision: "APPROVED", reason: "Approved after the identity check." });
+    const later = { ...deps, now: () => new Date(r.graceEndsAt!.getTime() + 60_000) };
+    const outcomes = await Promise.all([runErasure(later, r.id), runErasure(later, r.id)]);
+    expect(outcomes.filter((o) => o === "erased")).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== "erased")[0]).toMatch(/^(no-account|not-approved)$/);
+    await a.deps.mail.drain();
+    expect((await listOutbox(a.outboxDir, 1000)).filter((m) => m.to === u.email && m.template === "privacy-erasure-receipt")).toHaveLength(1);
+  });
+
   it("eraseUser refuses an unknown account", async () => {
     expect(await refusal(eraseUser(db(), "00000000-0000-7000-8000-000000000000"))).toMatchObject({ code: "NOT_FOUND" });
   });
