@@ -72,11 +72,18 @@ async function waitFor(url: string, timeoutMs = 120_000) {
   throw new Error(`${url} did not come up`);
 }
 
-async function measure(name: string, url: string, pid: number, headers: Record<string, string> = {}, warmup = { connections: 10, seconds: 1 }): Promise<Row> {
+async function measure(
+  name: string,
+  url: string,
+  pid: number,
+  headers: Record<string, string> = {},
+  warmup = { connections: 10, seconds: 1 },
+  duration = DURATION,
+): Promise<Row> {
   // Warm up (first renders, caches), then measure.
   await autocannon({ url, connections: warmup.connections, duration: warmup.seconds, headers });
   const stopSampling = sampleRss(pid);
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  const r = await autocannon({ url, connections: CONNECTIONS, duration, headers });
   const peak = stopSampling();
   return {
     name,
@@ -151,9 +158,17 @@ async function main() {
     // The booking page: signed in (rendered per request, never cached), as the demo user.
     const cookie = await signIn(`http://127.0.0.1:${appPort}`, "demo@mindnamo.test", "calm-harbour-morning-42");
     // Every request renders and queries the (single-connection) embedded database, so 50 concurrent requests finish
-    // together seconds later: warm up at full concurrency so the measured window sees the steady state.
+    // together seconds later: warm up at full concurrency and measure for at least 15 s, so the window holds more
+    // than one round of them.
     rows.push(
-      await measure("booking (signed in)", `http://127.0.0.1:${appPort}/book/${slug}`, app.pid!, { ...BROWSER_HEADERS, cookie }, { connections: CONNECTIONS, seconds: 5 }),
+      await measure(
+        "booking (signed in)",
+        `http://127.0.0.1:${appPort}/book/${slug}`,
+        app.pid!,
+        { ...BROWSER_HEADERS, cookie },
+        { connections: CONNECTIONS, seconds: 5 },
+        Math.max(DURATION, 15),
+      ),
     );
     const base = rows[0]!.rps;
     for (const r of rows) r.shareOfBaseline = Math.round((r.rps / base) * 1000) / 10;
