@@ -130,6 +130,20 @@ test("a signed-in journey requests nothing from any origin but ours, and a crash
   expect(body.location).toBe("/privacy");
   expect((await request.response())?.status()).toBe(204);
 
+  // A failed API call (a 5xx answer to one of our fetches) and a file that does not load are reported too.
+  await page.route((url) => url.pathname === "/broken-api", (route) => route.fulfill({ status: 502, body: "bad gateway" }));
+  const apiReport = page.waitForRequest((r) => r.url().endsWith("/errors") && (r.postDataJSON() as { kind: string }).kind === "API_FAILURE");
+  await page.evaluate(() => fetch("/broken-api?token=abc", { method: "POST" }).then(() => undefined));
+  expect((await apiReport).postDataJSON()).toMatchObject({ kind: "API_FAILURE", status: 502, location: "/broken-api" });
+  const loadReport = page.waitForRequest((r) => r.url().endsWith("/errors") && (r.postDataJSON() as { kind: string }).kind === "LOAD_FAILURE");
+  await page.evaluate(() => {
+    const script = document.createElement("script");
+    script.nonce = document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce ?? "";
+    script.src = "/build/no-such-chunk.js";
+    document.body.append(script);
+  });
+  expect((await loadReport).postDataJSON()).toMatchObject({ kind: "LOAD_FAILURE", location: "/build/no-such-chunk.js" });
+
   await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(`${OURS}/`);
 
