@@ -2,10 +2,13 @@
 // session that took place and the expert's public profile shows the rating (from 3 reviews, without names); the
 // usage beacon posts to our own /metrics only when the visitor consented to analytics, and never otherwise.
 import AxeBuilder from "@axe-core/playwright";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateTOTP } from "@oslojs/otp";
 import { expect, test, type BrowserContext, type Page, type Request } from "@playwright/test";
 import { E2E_PASSWORD } from "./fixtures/world.ts";
 import { FEEDBACK_WORLD } from "./fixtures/feedback-world.ts";
 import { network, open } from "./helpers.ts";
+import { mailTo } from "./outbox.ts";
 
 test.use(network(18));
 
@@ -156,4 +159,61 @@ test("choosing in the banner: 'Allow anonymous analytics' starts counting on tha
   await page.getByRole("button", { name: "Allow anonymous analytics" }).click();
   expect(batchOf(await first).events).toEqual([{ kind: "view", path: "/experts", from: null }]);
   await context.close();
+});
+
+/** Signs a staff member in and passes the console's TOTP enrolment, like an authenticator app would. */
+async function staffConsole(page: Page, email: string) {
+  await open(page, "/login?next=%2Fadmin");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/admin");
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
+  await page.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByText(/^Welcome, /)).toBeVisible();
+}
+
+test("support hides an abusive review in the console with a reason; the author is told; an admin reads only aggregates", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const { rude, agent, admin } = FEEDBACK_WORLD;
+  const agentCtx = await browser.newContext(network(18));
+  await withConsent(agentCtx, false);
+  const sup = await agentCtx.newPage();
+  await staffConsole(sup, agent.email);
+  await sup.getByRole("link", { name: "Reviews", exact: true }).click();
+  const row = sup.getByTestId("review-row").filter({ hasText: rude.comment });
+  await expect(row).toBeVisible();
+  await expect(sup.locator("main")).not.toContainText(rude.name); // authors are never shown
+  await expectNoSeriousA11yViolations(sup);
+  await row.getByRole("button", { name: "Hide…" }).click();
+  await row.getByLabel("Reason (sent to the author)").fill("Insults are not allowed in reviews");
+  const before = Date.now();
+  await row.getByRole("button", { name: "Hide this review" }).click();
+  await expect(sup.getByTestId("review-row").filter({ hasText: rude.comment })).toHaveCount(0);
+  const mail = await mailTo(rude.email, "review-hidden", before - 1000);
+  expect(mail.subject).toBe("Your review was hidden");
+  expect(mail.text).toContain("Insults are not allowed in reviews");
+  expect(mail.text).not.toContain(agent.name);
+  // The profile no longer shows it.
+  const visitor = await browser.newContext(network(18));
+  await withConsent(visitor, false);
+  const anon = await visitor.newPage();
+  await open(anon, `/experts/${rude.expertSlug}`);
+  await expect(anon.locator("body")).not.toContainText(rude.comment);
+
+  const adminCtx = await browser.newContext(network(18));
+  await withConsent(adminCtx, false);
+  const adm = await adminCtx.newPage();
+  await staffConsole(adm, admin.email);
+  await expect(adm.getByRole("link", { name: "Reviews", exact: true })).toHaveCount(0); // not the admin's role
+  await adm.getByRole("link", { name: "Analytics", exact: true }).click();
+  await expect(adm.getByRole("heading", { name: "Top pages" })).toBeVisible();
+  await expect(adm.getByRole("heading", { name: /Help us improve Mind Namo — \d+ responses/ })).toBeVisible();
+  await expectNoSeriousA11yViolations(adm);
+  await expect(adm.locator("main")).not.toContainText(FEEDBACK_WORLD.user.email);
+  await agentCtx.close();
+  await visitor.close();
+  await adminCtx.close();
 });
