@@ -1,6 +1,7 @@
-// A short-lived cache of rendered public pages for anonymous visitors (docs/performance.md, docs/decisions/0011-page-cache-fast-path.md): the home
-// page, the directory, expert profiles and the privacy policy look the same to every visitor without a session,
-// so they are rendered once per URL and per TTL instead of per request. Never for a request that carries a session
+// A short-lived cache of rendered public pages for anonymous visitors (docs/performance.md, ADR
+// docs/decisions/0011-page-cache-fast-path.md): the home page, the directory, expert profiles and the privacy
+// policy look the same to every visitor without a session, so they are rendered once per URL and per TTL instead
+// of per request. Never for a request that carries a session
 // cookie, never a response that sets a cookie or is not a 200 HTML page.
 //
 // Two middlewares: `capture` sits where the page would be rendered (after the security headers) and stores a
