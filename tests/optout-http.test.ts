@@ -235,10 +235,12 @@ describe("consent records", () => {
     expect(await (await b.get("/account/communications")).text()).toContain("Essential only");
   });
 
-  it("refuses a malformed choice, and a cross-site post", async () => {
+  it("refuses a malformed or oversized choice, and a cross-site post", async () => {
     const before = await prisma().consent.count();
     expect((await postJson(null, { analytics: "yes", source: "banner" })).status).toBe(400);
     expect((await postJson(null, { analytics: true, source: "somewhere" })).status).toBe(400);
+    // Too large to be a choice: refused by its announced length, before it is read.
+    expect((await postJson(null, { analytics: true, source: "banner", padding: "x".repeat(2_000) })).status).toBe(400);
     const cross = await fetch(`${srv.url}/consent`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: "https://evil.example", "sec-fetch-site": "cross-site" },

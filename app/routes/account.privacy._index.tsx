@@ -155,6 +155,13 @@ export default function PrivacyCenter() {
               cancel for 7 days.
             </p>
           </div>
+          <div>
+            <h3>Emails and analytics</h3>
+            <p>
+              Choose which optional emails you get and whether we may count your visits anonymously on{" "}
+              <Link to="/account/communications">your communication choices</Link>.
+            </p>
+          </div>
         </div>
       </section>
 

@@ -37,6 +37,9 @@ export function preferencesSavedMessage(prefs: { reminders: boolean; newsletter:
 
 /** A consent choice from the banner or a settings page: JSON from the script, or a plain form without JavaScript. */
 export async function parseConsentRequest(request: Request) {
+  // A consent choice is a few dozen bytes: anything announcing more is refused before a byte of it is read.
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (!Number.isFinite(length) || length > 1000) return null;
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type === "application/json") {
     const text = await request.text();
