@@ -36,13 +36,14 @@ export function scrub(text: string | null, needles: string[]): string | null {
 }
 
 async function formerClientId(tx: Tx, now: Date): Promise<string> {
-  const existing = await tx.user.findUnique({ where: { email: FORMER_CLIENT_EMAIL }, select: { id: true } });
-  if (existing) return existing.id;
-  const created = await tx.user.create({
-    data: { email: FORMER_CLIENT_EMAIL, name: FORMER_CLIENT_NAME, status: "DELETED", role: "USER", passwordHash: null, deletedAt: now },
+  // One atomic upsert (INSERT … ON CONFLICT in the database): two erasures running at once never both create it.
+  const row = await tx.user.upsert({
+    where: { email: FORMER_CLIENT_EMAIL },
+    create: { email: FORMER_CLIENT_EMAIL, name: FORMER_CLIENT_NAME, status: "DELETED", role: "USER", passwordHash: null, deletedAt: now },
+    update: {},
     select: { id: true },
   });
-  return created.id;
+  return row.id;
 }
 
 export interface ErasureResult {
@@ -58,6 +59,10 @@ export interface ErasureResult {
 export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: Date } = {}): Promise<ErasureResult> {
   const now = opts.now ?? new Date();
   const result = await db.$transaction(async (tx) => {
+    // Lock the account's row first: a second erasure of the same account (the job and the sweep racing) waits
+    // here, then finds no account and stops, instead of failing half-way.
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+    if (locked.length === 0) throw new DomainError("NOT_FOUND", "No such account.");
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
     if (!user) throw new DomainError("NOT_FOUND", "No such account.");
     if (user.email === FORMER_CLIENT_EMAIL) throw new DomainError("FORBIDDEN", "The anonymous former-client account cannot be erased.");

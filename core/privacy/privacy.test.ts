@@ -425,6 +425,17 @@ describe("deletion (P23)", () => {
     expect((await listOutbox(a.outboxDir, 1000)).filter((m) => m.to === u.email && m.template === "privacy-erasure-receipt")).toHaveLength(1);
   });
 
+  it("two accounts with bookings erased at the same moment share one 'Former client' account", async () => {
+    const [x, y] = await Promise.all([person(), person()]);
+    const past = new Date(a.clock.now.getTime() - 10 * DAY);
+    const [bx, by] = await Promise.all([booking(x.id, past, "COMPLETED"), booking(y.id, past, "COMPLETED")]);
+    // Both succeed (neither trips over the other creating the shared account).
+    await Promise.all([eraseUser(db(), x.id), eraseUser(db(), y.id)]);
+    expect(await db().user.count({ where: { id: { in: [x.id, y.id] } } })).toBe(0);
+    const owners = await db().booking.findMany({ where: { id: { in: [bx.id, by.id] } }, select: { user: { select: { name: true } } } });
+    expect(owners.map((o) => o.user.name)).toEqual(["Former client", "Former client"]);
+  });
+
   it("eraseUser refuses an unknown account", async () => {
     expect(await refusal(eraseUser(db(), "00000000-0000-7000-8000-000000000000"))).toMatchObject({ code: "NOT_FOUND" });
   });
