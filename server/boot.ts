@@ -121,7 +121,9 @@ export async function boot(opts: {
   };
   await opts.beforeListen?.(services);
   const app = createHttpApp({ services, build: opts.build });
-  const server = http.createServer(app);
+  const server = http.createServer((req, res) => {
+    if (!app.fastPath(req, res)) app(req, res);
+  });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -63,6 +63,8 @@ interface Entry {
 export interface PageCache {
   /** First in the chain: answers a fresh hit entirely (headers, 304, gzip) or passes on. */
   serve: RequestHandler;
+  /** Whether `serve` would answer this request now (no side effects): the fast path in front of express asks. */
+  wouldServe(method: string, path: string, originalUrl: string, headers: IncomingHttpHeaders): boolean;
   /** Where the page is rendered: stores a cacheable response on its way out. */
   capture: RequestHandler;
   clear(): void;
@@ -96,6 +98,15 @@ export function pageCache(opts: PageCacheOptions): PageCache {
     originalUrl.length <= 300 &&
     opts.paths.test(path) &&
     !(headers.cookie !== undefined && sessionPattern.test(headers.cookie));
+
+  /** Whether `serve` would answer this request from the cache (fresh, or stale while another renders it). */
+  const wouldServe = (method: string, path: string, originalUrl: string, headers: IncomingHttpHeaders): boolean => {
+    if (!cacheable(method, path, originalUrl, headers)) return false;
+    const hit = entries.get(originalUrl);
+    if (!hit) return false;
+    const age = Date.now() - hit.at;
+    return age < opts.ttlMs || (refreshing.has(originalUrl) && age < opts.ttlMs + staleMs);
+  };
 
   const serve: RequestHandler = (req, res, next) => {
     if (!cacheable(req.method, req.path, req.originalUrl, req.headers)) return next();
@@ -180,6 +191,7 @@ export function pageCache(opts: PageCacheOptions): PageCache {
 
   return {
     serve,
+    wouldServe,
     capture,
     clear: () => entries.clear(),
     get size() {

@@ -69,7 +69,7 @@ const stable = (headers: http.IncomingHttpHeaders, nonce: string) =>
   );
 const headerNonce = (headers: http.IncomingHttpHeaders) => /'nonce-([^']+)'/.exec(String(headers["content-security-policy"]))?.[1] ?? "";
 
-describe("cache hits answered before the middleware", () => {
+describe("cache hits answered before the middleware (and before express itself)", () => {
   it("replay every header of the rendered page (security headers included), with the nonce swapped", async () => {
     const miss = await rawGet(`${srv.url}/experts?language=English`);
     expect(miss.headers["x-cache"]).toBe("MISS");
@@ -81,6 +81,12 @@ describe("cache hits answered before the middleware", () => {
       expect(hit.headers[name], name).toBeTruthy();
     }
     expect(hit.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    // Answered before express, and still logged like every request: one line, with the id, path (no query) and status.
+    await new Promise((r) => setTimeout(r, 50));
+    const line = srv.logs.find((l) => l.msg === "request" && l.requestId === hit.headers["x-request-id"]);
+    expect(line).toMatchObject({ method: "GET", path: "/experts", status: 200 });
+    expect(JSON.stringify(line)).not.toContain("language=English");
+    expect(hit.headers["x-powered-by"]).toBeUndefined();
     expect(hit.headers["cache-control"]).toBe("no-cache");
     expect(hit.headers.vary).toMatch(/Accept-Encoding/);
   });
