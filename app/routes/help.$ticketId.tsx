@@ -1,28 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
-import { isDomainError, support } from "~/core.server";
-import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { support } from "~/core.server";
+import { field, formAction, formHeaders, notFoundAs404 } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
 
 export const headers = formHeaders;
+// Scoped by owner: another person's ticket id is a 404, exactly like an id that does not exist (notFoundAs404).
 export const meta: MetaFunction = () => [{ title: "Your request — Mind Namo" }];
 
-/** Scoped by owner: another person's ticket id is a 404, exactly like an id that does not exist. */
-async function load<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isDomainError(error) && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
-    throw error;
-  }
-}
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const t = await load(() => support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)));
+  const t = await notFoundAs404(() => support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)));
   return {
     ticket: {
       id: t.id,
@@ -41,7 +33,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const intent = field(form, "intent", 20);
   const deps = supportDeps(context);
   const values = { message: field(form, "message", 10_000) };
-  return load(() =>
+  return notFoundAs404(() =>
     formAction(async () => {
       if (intent === "reply") {
         await support.replyAsRequester(deps, session.userId, ticketId, values);

@@ -5,27 +5,19 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { SurveyFields } from "~/components/SurveyFields";
-import { isDomainError, reviews, submitSurvey, SURVEYS } from "~/core.server";
+import { reviews, submitSurvey, SURVEYS } from "~/core.server";
 import { reviewDeps, surveyAnswers } from "~/utils/feedback.server";
-import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { field, formAction, formHeaders, notFoundAs404 } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Review your session — Mind Namo" }];
 
-async function load<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isDomainError(error) && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
-    throw error;
-  }
-}
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const prisma = context.services.db.prisma;
-  const page = await load(() => reviews.getReviewPage(prisma, session.userId, String(params.id ?? "").slice(0, 64)));
+  const page = await notFoundAs404(() => reviews.getReviewPage(prisma, session.userId, String(params.id ?? "").slice(0, 64)));
   const { timezone } = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { timezone: true } });
   const when = page.booking.startsAt.toLocaleString("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: timezone });
   return {
@@ -46,7 +38,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const deps = reviewDeps(context);
   const values = { comment: field(form, "comment", 2000) };
   const input = { rating: field(form, "rating", 2), comment: values.comment };
-  return load(() =>
+  return notFoundAs404(() =>
     formAction(async () => {
       if (intent === "create") {
         await reviews.submitReview(deps, session.userId, bookingId, input);

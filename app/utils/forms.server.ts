@@ -4,7 +4,8 @@ import { isDomainError } from "~/core.server";
 
 export type FormError = { error: string; field?: string; values?: Record<string, string> };
 
-const statusOf: Record<string, number> = {
+/** The HTTP status of each DomainError code, for every edge of the site (forms, the room's JSON routes, loaders). */
+export const statusOf: Record<string, number> = {
   VALIDATION: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -40,6 +41,16 @@ export const formHeaders: HeadersFunction = ({ actionHeaders }) => {
   if (retryAfter) headers.set("Retry-After", retryAfter);
   return headers;
 };
+
+/** Runs a loader's lookup; an owner-scoped NOT_FOUND (another person's id, or none) becomes a plain 404. */
+export async function notFoundAs404<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isDomainError(error) && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}
 
 export function field(form: FormData, name: string, max = 1000): string {
   const value = form.get(name);

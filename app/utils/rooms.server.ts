@@ -2,17 +2,8 @@
 // and domain errors as JSON answers.
 import type { AppLoadContext } from "@remix-run/node";
 import { isDomainError, NOT_CONFIGURED_MESSAGE, type ValidSession } from "~/core.server";
+import { statusOf } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
-
-const statusOf: Record<string, number> = {
-  VALIDATION: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  PRECONDITION: 403,
-};
 
 const noStore = { "Cache-Control": "no-store" };
 
