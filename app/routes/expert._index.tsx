@@ -5,10 +5,11 @@ import { useEffect, useRef } from "react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
 import { JoinButton } from "~/components/JoinButton";
-import { afterCancelled, expertWorkspace, joinWindow } from "~/core.server";
+import { afterCancelled, expertWorkspace } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { formatSessionTime, requireExpert, zoneLabel } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { joinButtonView } from "~/utils/rooms.server";
 
 export const headers = formHeaders;
 
@@ -48,13 +49,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     status: b.status,
     statusLabel: statusLabel(b),
     cancellable: b.status === "CONFIRMED" && b.startsAt > now,
-    room:
-      b.status === "CONFIRMED" && b.endsAt > now
-        ? (() => {
-            const w = joinWindow(b);
-            return { opensAt: w.opensAt.toISOString(), closesAt: w.closesAt.toISOString(), open: now >= w.opensAt };
-          })()
-        : null,
+    room: joinButtonView(b, now),
   });
   const upcomingViews = upcoming.map(view);
   const url = new URL(request.url);

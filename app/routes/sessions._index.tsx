@@ -5,6 +5,7 @@ import { JoinButton } from "~/components/JoinButton";
 import { afterCancelled, cancelBooking, formatSlot, joinWindow, listUserBookings, reviews } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { joinButtonView } from "~/utils/rooms.server";
 import { requireSession } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "My sessions — Mind Namo" }];
@@ -18,7 +19,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listUserBookings(prisma, session.userId, { when: "upcoming" }),
     listUserBookings(prisma, session.userId, { when: "past", take: 50 }),
   ]);
-  const now = Date.now();
+  const at = new Date();
+  const now = at.getTime();
   const view = (b: (typeof upcoming)[number]) => ({
     id: b.id,
     when: formatSlot(b, timezone).label,
@@ -29,13 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The user may change it until the expert's cancellation window starts.
     changeable: b.status === "CONFIRMED" && b.startsAt.getTime() - now > b.expert.cancelWindowHours * 3_600_000,
     cancelWindowHours: b.expert.cancelWindowHours,
-    room:
-      b.status === "CONFIRMED" && b.endsAt.getTime() > now
-        ? (() => {
-            const w = joinWindow(b);
-            return { opensAt: w.opensAt.toISOString(), closesAt: w.closesAt.toISOString(), open: now >= w.opensAt.getTime() };
-          })()
-        : null,
+    room: joinButtonView(b, at),
   });
   // Completed sessions can be reviewed (once); the link says whether this person already did.
   const reviewed = await reviews.reviewedBookingIds(prisma, session.userId, past.filter((b) => b.status === "COMPLETED").map((b) => b.id));

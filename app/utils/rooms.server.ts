@@ -1,7 +1,7 @@
 // Shared by the live-room JSON routes (/sessions/:id/room/*): the session check as JSON, the JSON content type,
 // and domain errors as JSON answers.
 import type { AppLoadContext } from "@remix-run/node";
-import { isDomainError, NOT_CONFIGURED_MESSAGE, type ValidSession } from "~/core.server";
+import { isDomainError, joinWindow, NOT_CONFIGURED_MESSAGE, type ValidSession } from "~/core.server";
 import { statusOf } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 
@@ -51,4 +51,11 @@ export async function jsonAction(fn: () => Promise<unknown>): Promise<Response> 
     }
     throw error;
   }
+}
+
+/** What a session list's Join button needs: the window (ISO) and whether it is open now; null for a closed room. */
+export function joinButtonView(b: { status: string; startsAt: Date; endsAt: Date }, now: Date) {
+  if (b.status !== "CONFIRMED" || b.endsAt.getTime() <= now.getTime()) return null;
+  const w = joinWindow(b);
+  return { opensAt: w.opensAt.toISOString(), closesAt: w.closesAt.toISOString(), open: now.getTime() >= w.opensAt.getTime() };
 }
