@@ -8,7 +8,13 @@ export default defineConfig({
     alias: { "~": here("./app"), "@core": here("./core"), "@admin": here("./admin") },
   },
   test: {
-    include: ["core/**/*.test.ts", "admin/**/*.test.ts", "server/**/*.test.ts", "app/**/*.test.ts", "tests/**/*.test.ts"],
+    include: [
+      "core/**/*.test.ts",
+      "admin/**/*.test.ts",
+      "server/**/*.test.ts",
+      "app/**/*.test.ts",
+      "tests/**/*.test.ts",
+    ],
     exclude: ["e2e/**", "node_modules/**"],
     environment: "node",
     // Each file opens its own database (PGlite in memory, or a fresh database on the server): files are isolated,

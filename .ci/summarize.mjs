@@ -23,7 +23,9 @@ if (vitest) {
   failed += vitest.numFailedTests;
   skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
   // Files that failed to load report no tests but fail the run.
-  const brokenFiles = (vitest.testResults ?? []).filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+  const brokenFiles = (vitest.testResults ?? []).filter(
+    (f) => f.status === "failed" && f.assertionResults.length === 0,
+  ).length;
   failed += brokenFiles;
   if (Number(unitRc) !== 0 && vitest.numFailedTests === 0 && brokenFiles === 0) failed += 1;
 } else {

@@ -1,7 +1,15 @@
 // The one door from routes to core. Remix replaces *.server modules with empty ones in the browser build, so
 // nothing behind this file (Prisma, bcrypt, sharp, node:*) can reach a client bundle. Routes stay thin:
 // guard -> parse -> core -> render.
-export { listCategories, listPublishedExperts, listExpertLanguages, getPublishedExpert, getExpertPhoto, publishedExpertIds, recommendedExperts } from "@core/catalog/index.ts";
+export {
+  listCategories,
+  listPublishedExperts,
+  listExpertLanguages,
+  getPublishedExpert,
+  getExpertPhoto,
+  publishedExpertIds,
+  recommendedExperts,
+} from "@core/catalog/index.ts";
 export { listOutbox } from "@core/mail/index.ts";
 export { isDomainError, DomainError } from "@core/errors/index.ts";
 export { describeDevice } from "@core/identity/device.ts";
@@ -24,7 +32,12 @@ export { bookSlot, cancelBooking, rescheduleBooking, listUserBookings } from "@c
 export { nextSlotsForExperts } from "@core/scheduling/schedule.ts";
 export { formatSlot } from "@core/scheduling/slots.ts";
 export { isValidTimeZone } from "@core/scheduling/zoned-time.ts";
-export { recordCategoryBrowsed, recordExpertEngaged, listPreferences, clearPreferences } from "@core/scheduling/preferences.ts";
+export {
+  recordCategoryBrowsed,
+  recordExpertEngaged,
+  listPreferences,
+  clearPreferences,
+} from "@core/scheduling/preferences.ts";
 export { afterBooked, afterCancelled, afterRescheduled, type NotificationDeps } from "@core/notifications/bookings.ts";
 // expert workspace
 export * as expertWorkspace from "@core/catalog/expert-workspace.ts";
@@ -51,7 +64,12 @@ export { reportNotMe } from "@core/identity/new-device.ts";
 export * as reviews from "@core/feedback/reviews.ts";
 export { SURVEYS, submitSurvey } from "@core/feedback/surveys.ts";
 // opt-out, newsletter, consent (privacy center issue, P24)
-export { getEmailPreferences, setEmailPreferences, unsubscribeWithLink, INVALID_LINK } from "@core/privacy/communications.ts";
+export {
+  getEmailPreferences,
+  setEmailPreferences,
+  unsubscribeWithLink,
+  INVALID_LINK,
+} from "@core/privacy/communications.ts";
 export { recordAnalyticsConsent, listOwnConsents, consentInputSchema } from "@core/privacy/consent.ts";
 export { DPO_CONTACT } from "@core/privacy/dpo.ts";
 export { verifyUnsubscribe as verifyUnsubscribeLink } from "@core/notifications/unsubscribe.ts";

@@ -24,7 +24,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Only what the header needs: whether someone is signed in, their first name, and whether they are an expert.
   const session = await getSession(request, context);
   return {
-    viewer: session ? { name: session.user.name.split(" ")[0] ?? session.user.name, isExpert: session.user.role === "EXPERT" } : null,
+    viewer: session
+      ? { name: session.user.name.split(" ")[0] ?? session.user.name, isExpert: session.user.role === "EXPERT" }
+      : null,
   };
 }
 
@@ -112,7 +114,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <footer className="site-footer">
           <div className="container">
             <p>
-              Mind Namo never sells your data and runs no third-party trackers. <Link to="/privacy">Read our privacy policy</Link>.
+              Mind Namo never sells your data and runs no third-party trackers.{" "}
+              <Link to="/privacy">Read our privacy policy</Link>.
             </p>
             <p>
               <Link to="/feedback" data-track="footer-feedback">
@@ -120,8 +123,9 @@ export function Layout({ children }: { children: ReactNode }) {
               </Link>
             </p>
             <p>
-              Need help? <Link to={viewer ? "/help" : "/contact"}>{viewer ? "Ask our support team" : "Contact us"}</Link>. Questions about your
-              data: privacy@mindnamo.com.
+              Need help?{" "}
+              <Link to={viewer ? "/help" : "/contact"}>{viewer ? "Ask our support team" : "Contact us"}</Link>.
+              Questions about your data: privacy@mindnamo.com.
             </p>
             <p>
               <ConsentFooterLink /> · <Link to="/account/communications">Email settings</Link>

@@ -19,7 +19,9 @@ export interface HeavyHistoryResult {
 
 const HOUR = 3_600_000;
 
-export async function measureHeavyHistory(opts: { bookings?: number; tickets?: number } = {}): Promise<HeavyHistoryResult> {
+export async function measureHeavyHistory(
+  opts: { bookings?: number; tickets?: number } = {},
+): Promise<HeavyHistoryResult> {
   const bookingCount = opts.bookings ?? 1_000;
   const ticketCount = opts.tickets ?? 100;
   const db = await openDatabase({ kind: "memory" });
@@ -28,9 +30,16 @@ export async function measureHeavyHistory(opts: { bookings?: number; tickets?: n
     await seedDemoData(db.prisma, () => {});
     const prisma = db.prisma;
     const started = performance.now();
-    const experts = await prisma.expertProfile.findMany({ select: { id: true, categories: { select: { categoryId: true } } } });
+    const experts = await prisma.expertProfile.findMany({
+      select: { id: true, categories: { select: { categoryId: true } } },
+    });
     const user = await prisma.user.create({
-      data: { email: `heavy-${crypto.randomUUID()}@bench.mindnamo.test`, name: "Heavy History", emailVerifiedAt: new Date(), timezone: "Europe/Berlin" },
+      data: {
+        email: `heavy-${crypto.randomUUID()}@bench.mindnamo.test`,
+        name: "Heavy History",
+        emailVerifiedAt: new Date(),
+        timezone: "Europe/Berlin",
+      },
       select: { id: true },
     });
     // One past session per hour going back: never overlapping, so the exclusion constraint is satisfied.
@@ -66,7 +75,11 @@ export async function measureHeavyHistory(opts: { bookings?: number; tickets?: n
       })),
     });
     await prisma.ticketMessage.createMany({
-      data: ticketIds.map((ticketId) => ({ ticketId, authorId: user.id, body: "I would like to move my session to another week, please." })),
+      data: ticketIds.map((ticketId) => ({
+        ticketId,
+        authorId: user.id,
+        body: "I would like to move my session to another week, please.",
+      })),
     });
     const setupMs = performance.now() - started;
 
@@ -78,7 +91,14 @@ export async function measureHeavyHistory(opts: { bookings?: number; tickets?: n
     const t1 = performance.now();
     await eraseUser(prisma, user.id);
     const erasureMs = performance.now() - t1;
-    return { bookings: bookingCount, tickets: ticketCount, setupMs: Math.round(setupMs), exportMs: Math.round(exportMs), exportBytes, erasureMs: Math.round(erasureMs) };
+    return {
+      bookings: bookingCount,
+      tickets: ticketCount,
+      setupMs: Math.round(setupMs),
+      exportMs: Math.round(exportMs),
+      exportBytes,
+      erasureMs: Math.round(erasureMs),
+    };
   } finally {
     await db.close();
   }

@@ -121,7 +121,8 @@ function stop(child: ChildProcess) {
 }
 
 async function main() {
-  if (!process.argv.includes("--no-build")) execFileSync(path.join(root, "node_modules/.bin/remix"), ["build"], { cwd: root, stdio: "inherit" });
+  if (!process.argv.includes("--no-build"))
+    execFileSync(path.join(root, "node_modules/.bin/remix"), ["build"], { cwd: root, stdio: "inherit" });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-bench-"));
   const appPort = 3300 + Math.floor(Math.random() * 300);
   const basePort = appPort + 400;
@@ -140,7 +141,9 @@ async function main() {
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const baseline = spawn(process.execPath, [path.join(root, "bench/baseline.mjs"), String(basePort)], { stdio: ["ignore", "ignore", "inherit"] });
+  const baseline = spawn(process.execPath, [path.join(root, "bench/baseline.mjs"), String(basePort)], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   try {
     await waitFor(`http://127.0.0.1:${appPort}/healthz`);
     await waitFor(`http://127.0.0.1:${basePort}/`);
@@ -182,12 +185,19 @@ async function main() {
     }
 
     const previousFile = path.join(resultsDir, "latest.json");
-    const previous = fs.existsSync(previousFile) ? (JSON.parse(fs.readFileSync(previousFile, "utf8")) as { rows: Row[] }) : null;
-    console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION} s per target, ${os.cpus().length} cores, node ${process.version}\n`);
+    const previous = fs.existsSync(previousFile)
+      ? (JSON.parse(fs.readFileSync(previousFile, "utf8")) as { rows: Row[] })
+      : null;
+    console.log(
+      `\nautocannon: ${CONNECTIONS} connections, ${DURATION} s per target, ${os.cpus().length} cores, node ${process.version}\n`,
+    );
     console.log("target                      req/s     p50 ms  p99 ms  share   peak RSS  vs previous");
     for (const r of rows) {
       const prev = previous?.rows.find((p) => p.name === r.name);
-      const delta = prev && prev.rps > 0 ? `${r.rps >= prev.rps ? "+" : ""}${Math.round(((r.rps - prev.rps) / prev.rps) * 100)}% req/s` : "—";
+      const delta =
+        prev && prev.rps > 0
+          ? `${r.rps >= prev.rps ? "+" : ""}${Math.round(((r.rps - prev.rps) / prev.rps) * 100)}% req/s`
+          : "—";
       console.log(
         `${r.name.padEnd(26)} ${String(r.rps).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(7)} ${`${r.shareOfBaseline}%`.padStart(7)} ${`${r.peakRssMb} MB`.padStart(9)}  ${delta}${r.errors || r.non2xx || r.timeouts ? `  (${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)` : ""}${r.completed < 100 ? `  [${r.completed} responses]` : ""}`,
       );
@@ -212,12 +222,22 @@ async function main() {
     fs.writeFileSync(
       previousFile,
       JSON.stringify(
-        { at: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}`, connections: CONNECTIONS, seconds: DURATION, rows, heavyHistory: heavy, directoryMeetsBar: met },
+        {
+          at: new Date().toISOString(),
+          machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+          connections: CONNECTIONS,
+          seconds: DURATION,
+          rows,
+          heavyHistory: heavy,
+          directoryMeetsBar: met,
+        },
         null,
         2,
       ),
     );
-    console.log(`\nResults: bench/results/latest.json${previous ? " (previous run: bench/results/previous.json)" : ""}`);
+    console.log(
+      `\nResults: bench/results/latest.json${previous ? " (previous run: bench/results/previous.json)" : ""}`,
+    );
   } finally {
     await Promise.all([stop(app), stop(baseline)]);
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -51,12 +51,16 @@ const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length
 
 async function main() {
   // Hard stop: whatever happens, this process ends.
-  setTimeout(() => {
-    console.error("soak: did not finish in time; stopping.");
-    process.exit(1);
-  }, (SECONDS + 180) * 1000).unref();
+  setTimeout(
+    () => {
+      console.error("soak: did not finish in time; stopping.");
+      process.exit(1);
+    },
+    (SECONDS + 180) * 1000,
+  ).unref();
 
-  if (!process.argv.includes("--no-build")) execFileSync(path.join(root, "node_modules/.bin/remix"), ["build"], { cwd: root, stdio: "inherit" });
+  if (!process.argv.includes("--no-build"))
+    execFileSync(path.join(root, "node_modules/.bin/remix"), ["build"], { cwd: root, stdio: "inherit" });
   const build = (await import(pathToFileURL(path.join(root, "build/server/index.js")).href)) as ServerBuild;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-soak-"));
   const config = parseConfig({
@@ -79,7 +83,12 @@ async function main() {
     const people: { cookie: string; ip: string }[] = [];
     for (let i = 0; i < USERS; i++) {
       const user = await prisma.user.create({
-        data: { email: `soak-${i}-${Date.now()}@soak.mindnamo.test`, name: `Soak Person ${i}`, emailVerifiedAt: new Date(), timezone: "Europe/London" },
+        data: {
+          email: `soak-${i}-${Date.now()}@soak.mindnamo.test`,
+          name: `Soak Person ${i}`,
+          emailVerifiedAt: new Date(),
+          timezone: "Europe/London",
+        },
         select: { id: true },
       });
       const session = await createSession(prisma, {
@@ -87,7 +96,10 @@ async function main() {
         role: "USER",
         device: { ip: null, userAgent: "soak", browser: null, os: null, device: null },
       });
-      people.push({ cookie: `__Host-mn_session=${session.token}`, ip: `10.77.${Math.floor(i / 250)}.${(i % 250) + 1}` });
+      people.push({
+        cookie: `__Host-mn_session=${session.token}`,
+        ip: `10.77.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+      });
     }
 
     const statuses = new Map<number, number>();
@@ -99,13 +111,22 @@ async function main() {
     const serverErrors: string[] = [];
     const latencies: number[] = [];
 
-    async function request(person: { cookie: string; ip: string }, url: string, init: RequestInit = {}): Promise<{ status: number; body: string; location: string | null }> {
+    async function request(
+      person: { cookie: string; ip: string },
+      url: string,
+      init: RequestInit = {},
+    ): Promise<{ status: number; body: string; location: string | null }> {
       const started = performance.now();
       try {
         const res = await fetch(`${origin}${url}`, {
           ...init,
           redirect: "manual",
-          headers: { cookie: person.cookie, "x-forwarded-for": person.ip, "accept-encoding": "gzip", ...(init.headers as Record<string, string> | undefined) },
+          headers: {
+            cookie: person.cookie,
+            "x-forwarded-for": person.ip,
+            "accept-encoding": "gzip",
+            ...(init.headers as Record<string, string> | undefined),
+          },
         });
         const body = await res.text();
         requests++;
@@ -168,17 +189,25 @@ async function main() {
     mem.push(memory("end"));
 
     // Double bookings: two live bookings of one expert whose blocked spans overlap (the database should refuse them).
-    const [{ doubles }] = await prisma.$queryRawUnsafe<{ doubles: bigint }[]>(`
+    const [{ doubles }] = (await prisma.$queryRawUnsafe<{ doubles: bigint }[]>(`
       SELECT count(*) AS doubles FROM "Booking" a JOIN "Booking" b
         ON a."expertId" = b."expertId" AND a.id < b.id
        AND a.status <> 'CANCELLED' AND b.status <> 'CANCELLED'
-       AND a."startsAt" < b."blockedUntil" AND b."startsAt" < a."blockedUntil"`) as [{ doubles: bigint }];
-    const sameSlotTwice = await prisma.booking.groupBy({ by: ["expertId", "startsAt"], where: { status: { not: "CANCELLED" } }, having: { id: { _count: { gt: 1 } } }, _count: { id: true } });
+       AND a."startsAt" < b."blockedUntil" AND b."startsAt" < a."blockedUntil"`)) as [{ doubles: bigint }];
+    const sameSlotTwice = await prisma.booking.groupBy({
+      by: ["expertId", "startsAt"],
+      where: { status: { not: "CANCELLED" } },
+      having: { id: { _count: { gt: 1 } } },
+      _count: { id: true },
+    });
     const doubleBookings = Number(doubles) + sameSlotTwice.length;
-    const storedBookings = await prisma.booking.count({ where: { user: { email: { endsWith: "@soak.mindnamo.test" } } } });
+    const storedBookings = await prisma.booking.count({
+      where: { user: { email: { endsWith: "@soak.mindnamo.test" } } },
+    });
 
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
+    const pct = (p: number) =>
+      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
     const fiveXX = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
     const startMem = mem[0]!;
     const endMem = mem[mem.length - 1]!;
@@ -186,15 +215,31 @@ async function main() {
     // Flat: from the middle to the end (after a GC), the heap and the resident set grow by at most 15% (+ a little).
     const flat = endMem.heapUsedMb <= midMem.heapUsedMb * 1.15 + 8 && endMem.rssMb <= midMem.rssMb * 1.15 + 32;
 
-    console.log(`\nSoak: ${USERS} people, ${elapsed.toFixed(0)} s, loopback ${origin}, ${os.cpus().length} cores, node ${process.version}`);
-    console.log(`requests: ${requests} (${Math.round(requests / elapsed)}/s), p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, network errors ${networkErrors}`);
-    console.log(`status codes: ${[...statuses].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(", ")}`);
+    console.log(
+      `\nSoak: ${USERS} people, ${elapsed.toFixed(0)} s, loopback ${origin}, ${os.cpus().length} cores, node ${process.version}`,
+    );
+    console.log(
+      `requests: ${requests} (${Math.round(requests / elapsed)}/s), p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, network errors ${networkErrors}`,
+    );
+    console.log(
+      `status codes: ${[...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([s, c]) => `${s}×${c}`)
+        .join(", ")}`,
+    );
     console.log(`5xx: ${fiveXX}`);
-    console.log(`bookings: ${booked} made (${storedBookings} stored), ${refused} refused (slot taken or not bookable), ${noSlot} booking-page visits without an attempt (no slot shown, or time up)`);
+    console.log(
+      `bookings: ${booked} made (${storedBookings} stored), ${refused} refused (slot taken or not bookable), ${noSlot} booking-page visits without an attempt (no slot shown, or time up)`,
+    );
     console.log(`double bookings in the database: ${doubleBookings}`);
     console.log("memory (after GC):");
-    for (const m of mem) console.log(`  ${m.at.padEnd(7)} rss ${m.rssMb} MB, heap ${m.heapUsedMb} MB, external+buffers ${m.externalMb} MB`);
-    console.log(`memory ${flat ? "flat" : "NOT flat"} (middle → end: heap ${midMem.heapUsedMb} → ${endMem.heapUsedMb} MB, rss ${midMem.rssMb} → ${endMem.rssMb} MB)`);
+    for (const m of mem)
+      console.log(
+        `  ${m.at.padEnd(7)} rss ${m.rssMb} MB, heap ${m.heapUsedMb} MB, external+buffers ${m.externalMb} MB`,
+      );
+    console.log(
+      `memory ${flat ? "flat" : "NOT flat"} (middle → end: heap ${midMem.heapUsedMb} → ${endMem.heapUsedMb} MB, rss ${midMem.rssMb} → ${endMem.rssMb} MB)`,
+    );
     if (serverErrors.length > 0) console.log(`first failures:\n  ${serverErrors.slice(0, 10).join("\n  ")}`);
     const ok = fiveXX === 0 && networkErrors === 0 && doubleBookings === 0 && flat && booked === storedBookings;
     console.log(ok ? "\nSOAK PASSED" : "\nSOAK FAILED");

@@ -32,9 +32,13 @@ async function expectAccessible(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).analyze();
   const blocking = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   for (const v of results.violations.filter((v) => !blocking.includes(v))) {
-    test.info().annotations.push({ type: `axe ${v.impact ?? "unknown"}`, description: `${what}: ${v.id} ×${v.nodes.length}` });
+    test
+      .info()
+      .annotations.push({ type: `axe ${v.impact ?? "unknown"}`, description: `${what}: ${v.id} ×${v.nodes.length}` });
   }
-  const described = blocking.map((v) => `${v.id} [${v.impact}] ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  const described = blocking.map(
+    (v) => `${v.id} [${v.impact}] ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
   expect(described, `serious or critical axe violations on ${what}`).toEqual([]);
 }
 
@@ -155,7 +159,9 @@ test("the skip link appears when focused and moves focus to the main content", a
   await expect(page.getByRole("searchbox", { name: "Search" })).toBeFocused();
 });
 
-test("public forms work with the keyboard alone: directory filters, sign-in errors, sign-in code, password reset", async ({ page }) => {
+test("public forms work with the keyboard alone: directory filters, sign-in errors, sign-in code, password reset", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
 
   // Directory: type a search, pick a topic and a language by typing, submit with Enter on the button.
@@ -314,7 +320,14 @@ test("account pages pass axe and every form on them works with the keyboard", as
   await expect(page.getByTestId("session-row")).toHaveCount(3);
   await expectAccessible(page, "/account/sessions");
   await fromTop(page);
-  await press(page, page.getByTestId("session-row").filter({ hasNotText: "this device" }).first().getByRole("button", { name: "Sign out" }));
+  await press(
+    page,
+    page
+      .getByTestId("session-row")
+      .filter({ hasNotText: "this device" })
+      .first()
+      .getByRole("button", { name: "Sign out" }),
+  );
   await expect(page.getByText("That session was signed out.")).toBeVisible();
   await fromTop(page);
   await press(page, page.getByRole("button", { name: "Sign out all other sessions" }));
@@ -345,7 +358,12 @@ test("account pages pass axe and every form on them works with the keyboard", as
 
 /** How many time choices the first `days` days of a slot picker offer (arrow presses to reach the next day). */
 async function timesBefore(page: Page, days: number): Promise<number> {
-  return page.locator(".slot-day").evaluateAll((els, n) => els.slice(0, n).reduce((sum, d) => sum + d.querySelectorAll('input[name="startsAt"]').length, 0), days);
+  return page
+    .locator(".slot-day")
+    .evaluateAll(
+      (els, n) => els.slice(0, n).reduce((sum, d) => sum + d.querySelectorAll('input[name="startsAt"]').length, 0),
+      days,
+    );
 }
 
 test("booking pages pass axe, and booking, rescheduling and cancelling work with the keyboard", async ({ page }) => {
@@ -414,7 +432,6 @@ test("booking pages pass axe, and booking, rescheduling and cancelling work with
   await press(page, page.getByRole("button", { name: "Yes, cancel the session" }));
   await expect(page.getByText(/was cancelled/)).toBeVisible();
   await expectAccessible(page, "/sessions after cancelling");
-
 });
 
 test("with prefers-reduced-motion: reduce nothing animates or transitions", async ({ page }) => {
@@ -457,7 +474,13 @@ test("with prefers-reduced-motion: reduce nothing animates or transitions", asyn
     await open(page, url);
     await page.getByRole("link", { name: "Experts", exact: true }).hover();
     const reduced = await probe();
-    expect(reduced, url).toEqual({ probeAnimations: 0, probeAnimationName: "none", probeTransition: "0s", moving: 0, running: 0 });
+    expect(reduced, url).toEqual({
+      probeAnimations: 0,
+      probeAnimationName: "none",
+      probeTransition: "0s",
+      moving: 0,
+      running: 0,
+    });
   }
 });
 
@@ -511,7 +534,9 @@ test("the back-office console: the two-factor step and every section an admin se
   await expect(nav).toBeVisible();
   await expectAccessible(page, "/admin");
 
-  const sections = await nav.locator('a[href^="/admin/"]').evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
+  const sections = await nav
+    .locator('a[href^="/admin/"]')
+    .evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
   expect(sections.length, "an admin sees the console's sections").toBeGreaterThanOrEqual(5);
   for (const href of sections) {
     await open(page, href);

@@ -81,7 +81,9 @@ test("a person's account, from sign-up to password reset", async ({ page, browse
   await page.getByLabel("Name", { exact: true }).fill("Jo J. Journey");
   await page.getByRole("button", { name: "Save name" }).click();
   await expect(page.getByText("Your name was saved.")).toBeVisible();
-  await page.getByLabel("Upload a picture", { exact: true }).setInputFiles(path.join(import.meta.dirname, "fixtures/avatar.png"));
+  await page
+    .getByLabel("Upload a picture", { exact: true })
+    .setInputFiles(path.join(import.meta.dirname, "fixtures/avatar.png"));
   await page.getByRole("button", { name: "Upload picture" }).click();
   await expect(page.getByText("Your picture was updated.")).toBeVisible();
   const img = page.getByRole("img", { name: "Your profile picture" });
@@ -95,7 +97,11 @@ test("a person's account, from sign-up to password reset", async ({ page, browse
   await expect(otherPage.getByRole("heading", { name: "Your account" })).toBeVisible();
   await open(page, "/account/sessions");
   await expect(page.getByTestId("session-row")).toHaveCount(2);
-  await page.getByTestId("session-row").filter({ hasNotText: "this device" }).getByRole("button", { name: "Sign out" }).click();
+  await page
+    .getByTestId("session-row")
+    .filter({ hasNotText: "this device" })
+    .getByRole("button", { name: "Sign out" })
+    .click();
   await expect(page.getByText("That session was signed out.")).toBeVisible();
   await expect(page.getByTestId("session-row")).toHaveCount(1);
   await open(otherPage, "/account");

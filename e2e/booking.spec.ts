@@ -24,7 +24,10 @@ async function signUp(page: Page, name: string, email: string) {
   await expect(page.getByText("Your email is confirmed")).toBeVisible();
 }
 
-test("a person finds an expert by topic and language, books in their own time zone, reschedules; the expert sees only name and topic", async ({ page, browser }) => {
+test("a person finds an expert by topic and language, books in their own time zone, reschedules; the expert sees only name and topic", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   const email = `booker-${Date.now()}@example.com`;
   await signUp(page, "Bela Booker", email);
@@ -43,7 +46,9 @@ test("a person finds an expert by topic and language, books in their own time zo
   // Times shown in the person's zone; choose a topic and the first time.
   await expect(page.getByRole("heading", { name: "Book a session with Dr. Amara Okafor" })).toBeVisible();
   // Chromium names the zone by its older alias, Asia/Calcutta.
-  await expect(page.getByText(/Times are shown in your time zone: Asia\/(Kolkata|Calcutta) \(GMT\+5:30\)/)).toBeVisible();
+  await expect(
+    page.getByText(/Times are shown in your time zone: Asia\/(Kolkata|Calcutta) \(GMT\+5:30\)/),
+  ).toBeVisible();
   await page.getByRole("radio", { name: "Anxiety & Stress" }).check();
   // A time a few days ahead, so it can still be changed (the expert's cancellation window is 24 hours).
   const first = page.locator(".slot-day").nth(3).locator('input[name="startsAt"]').first();

@@ -16,14 +16,18 @@ import { E2E_OUTBOX_DIR } from "./env.ts";
 
 test.use(network(17));
 
-const stored = (page: Page) => page.evaluate(() => JSON.parse(window.localStorage.getItem("mn.consent.v1") ?? "null") as unknown);
+const stored = (page: Page) =>
+  page.evaluate(() => JSON.parse(window.localStorage.getItem("mn.consent.v1") ?? "null") as unknown);
 const banner = (page: Page) => page.getByRole("region", { name: "Your privacy choice" });
 
 /** axe-core: no serious or critical violation on the page as it is now. */
 async function expectAccessible(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).analyze();
   const blocking = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), what).toEqual([]);
+  expect(
+    blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    what,
+  ).toEqual([]);
 }
 
 async function signIn(page: Page, email: string, next: string) {
@@ -34,7 +38,9 @@ async function signIn(page: Page, email: string, next: string) {
   await page.waitForURL(`**${next}`);
 }
 
-test("a first visit on a phone shows the banner without shifting the page; the keyboard choice is kept in this browser and can be changed from the footer and the privacy page", async ({ browser }) => {
+test("a first visit on a phone shows the banner without shifting the page; the keyboard choice is kept in this browser and can be changed from the footer and the privacy page", async ({
+  browser,
+}) => {
   const context = await browser.newContext({ ...devices["Pixel 7"], ...network(17) });
   const page = await context.newPage();
   // Record every layout shift from the very start of the page.
@@ -42,14 +48,17 @@ test("a first visit on a phone shows the banner without shifting the page; the k
     const w = window as unknown as { __shifts: number[] };
     w.__shifts = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) w.__shifts.push(e.value);
+      for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[])
+        if (!e.hadRecentInput) w.__shifts.push(e.value);
     }).observe({ type: "layout-shift", buffered: true });
   });
   await open(page, "/");
   await expect(banner(page)).toBeVisible();
   await expect(banner(page).getByRole("link", { name: "Details" })).toHaveAttribute("href", "/privacy#consent");
   await page.waitForTimeout(300);
-  const shift = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts.reduce((a, b) => a + b, 0));
+  const shift = await page.evaluate(() =>
+    (window as unknown as { __shifts: number[] }).__shifts.reduce((a, b) => a + b, 0),
+  );
   expect(shift, "cumulative layout shift").toBeLessThan(0.01);
   expect(await stored(page)).toBeNull();
   await expectAccessible(page, "home with the banner, on a phone");
@@ -106,7 +115,9 @@ test("without JavaScript the banner never appears and the page works", async ({ 
   await context.close();
 });
 
-test("a reader opts in, an admin sends a newsletter, and the reader unsubscribes from the mail with one click while signed out", async ({ browser }) => {
+test("a reader opts in, an admin sends a newsletter, and the reader unsubscribes from the mail with one click while signed out", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { reader, never, admin } = NEWSLETTER_WORLD;
 
@@ -150,7 +161,9 @@ test("a reader opts in, an admin sends a newsletter, and the reader unsubscribes
   const link = /^<(.+)>$/.exec(mail.headers["List-Unsubscribe"] ?? "")![1]!;
   expect(mail.text).toContain(link);
   expect(mail.text).toContain("privacy@mindnamo.com");
-  expect((await listOutbox(E2E_OUTBOX_DIR, 1000)).some((m) => m.to === never.email && m.template === "newsletter")).toBe(false);
+  expect(
+    (await listOutbox(E2E_OUTBOX_DIR, 1000)).some((m) => m.to === never.email && m.template === "newsletter"),
+  ).toBe(false);
 
   // Signed out (a fresh browser), a tampered link is refused, the real one unsubscribes with one click.
   const mailCtx = await browser.newContext(network(17));

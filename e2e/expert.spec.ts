@@ -71,7 +71,12 @@ test("the expert edits their headline, adds a weekly window and a day off, and s
   await expect(timeOff).toHaveCount(1);
   await expect(timeOff).toContainText("(whole day)");
   await expect(timeOff).toContainText("Day off");
-  const expected = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }).format(new Date(`${day}T12:00:00Z`));
+  const expected = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "UTC",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+  }).format(new Date(`${day}T12:00:00Z`));
   await expect(timeOff).toContainText(expected);
 
   // Both are still there after a reload.

@@ -16,7 +16,10 @@ test.use(network(18));
 async function withConsent(context: BrowserContext, analytics: boolean | null) {
   if (analytics === null) return;
   await context.addInitScript((value) => {
-    window.localStorage.setItem("mn.consent.v1", JSON.stringify({ analytics: value, at: new Date().toISOString(), source: "banner" }));
+    window.localStorage.setItem(
+      "mn.consent.v1",
+      JSON.stringify({ analytics: value, at: new Date().toISOString(), source: "banner" }),
+    );
   }, analytics);
 }
 
@@ -26,7 +29,9 @@ async function expectNoSeriousA11yViolations(page: Page) {
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-test("a person rates a completed session; the expert's profile then shows the rating without names", async ({ browser }) => {
+test("a person rates a completed session; the expert's profile then shows the rating without names", async ({
+  browser,
+}) => {
   test.setTimeout(60_000);
   const context = await browser.newContext(network(18));
   await withConsent(context, false);
@@ -43,7 +48,10 @@ test("a person rates a completed session; the expert's profile then shows the ra
   await page.getByRole("group", { name: "Your rating" }).getByLabel("4").check();
   await page.getByLabel("Comment (optional)").fill("He listened carefully and gave me practical steps.");
   await page.getByText("A few questions about this session (optional)").click();
-  await page.getByRole("group", { name: /How easy was it to book and join/ }).getByLabel("5").check();
+  await page
+    .getByRole("group", { name: /How easy was it to book and join/ })
+    .getByLabel("5")
+    .check();
   await page.getByRole("button", { name: "Send review" }).click();
   await expect(page.getByText("Thank you for your review and your answers.")).toBeVisible();
   await expect(page.getByTestId("my-review")).toContainText("4 out of 5");
@@ -89,10 +97,15 @@ function metricsRequests(page: Page): Request[] {
   });
   return seen;
 }
-type Batch = { visitId: string; events: { kind: string; path: string; from?: string | null; target?: string; ms?: number }[] };
+type Batch = {
+  visitId: string;
+  events: { kind: string; path: string; from?: string | null; target?: string; ms?: number }[];
+};
 const batchOf = (r: Request) => JSON.parse(r.postData() ?? "{}") as Batch;
 
-test("with analytics consent the beacon posts views, flows and tracked clicks to our own /metrics, keyed by a random visit id", async ({ browser }) => {
+test("with analytics consent the beacon posts views, flows and tracked clicks to our own /metrics, keyed by a random visit id", async ({
+  browser,
+}) => {
   const context = await browser.newContext(network(18));
   await withConsent(context, true);
   const page = await context.newPage();
@@ -108,8 +121,12 @@ test("with analytics consent the beacon posts views, flows and tracked clicks to
   expect(await page.evaluate(() => window.sessionStorage.getItem("mn.visit"))).toBe(view.visitId);
 
   // A tracked click and the navigation it starts: a click event, time on "/", a view of /feedback coming from "/".
-  const click = page.waitForRequest((r) => new URL(r.url()).pathname === "/metrics" && (r.postData() ?? "").includes('"click"'));
-  const flow = page.waitForRequest((r) => new URL(r.url()).pathname === "/metrics" && (r.postData() ?? "").includes('"path":"/feedback"'));
+  const click = page.waitForRequest(
+    (r) => new URL(r.url()).pathname === "/metrics" && (r.postData() ?? "").includes('"click"'),
+  );
+  const flow = page.waitForRequest(
+    (r) => new URL(r.url()).pathname === "/metrics" && (r.postData() ?? "").includes('"path":"/feedback"'),
+  );
   await page.getByRole("link", { name: "Help us improve: a short anonymous survey" }).click();
   expect(batchOf(await click).events).toContainEqual({ kind: "click", path: "/", target: "footer-feedback" });
   const next = batchOf(await flow);
@@ -124,7 +141,9 @@ test("with analytics consent the beacon posts views, flows and tracked clicks to
   await context.close();
 });
 
-test("without analytics consent (no choice yet, or 'Essential only') no request reaches /metrics", async ({ browser }) => {
+test("without analytics consent (no choice yet, or 'Essential only') no request reaches /metrics", async ({
+  browser,
+}) => {
   for (const choice of [null, false] as const) {
     const context = await browser.newContext(network(18));
     await withConsent(context, choice);
@@ -140,14 +159,19 @@ test("without analytics consent (no choice yet, or 'Essential only') no request 
     await open(page, "/experts");
     await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
     await page.waitForTimeout(1_000);
-    expect(seen.map((r) => r.url()), `consent ${String(choice)}`).toEqual([]);
+    expect(
+      seen.map((r) => r.url()),
+      `consent ${String(choice)}`,
+    ).toEqual([]);
     expect(beaconCode, "the beacon's code is not even downloaded").toEqual([]);
     expect(await page.evaluate(() => window.sessionStorage.getItem("mn.visit"))).toBeNull();
     await context.close();
   }
 });
 
-test("choosing in the banner: 'Allow anonymous analytics' starts counting on that page; before that nothing was sent", async ({ browser }) => {
+test("choosing in the banner: 'Allow anonymous analytics' starts counting on that page; before that nothing was sent", async ({
+  browser,
+}) => {
   const context = await browser.newContext(network(18));
   const page = await context.newPage();
   const seen = metricsRequests(page);
@@ -175,7 +199,9 @@ async function staffConsole(page: Page, email: string) {
   await expect(page.getByText(/^Welcome, /)).toBeVisible();
 }
 
-test("support hides an abusive review in the console with a reason; the author is told; an admin reads only aggregates", async ({ browser }) => {
+test("support hides an abusive review in the console with a reason; the author is told; an admin reads only aggregates", async ({
+  browser,
+}) => {
   test.setTimeout(90_000);
   const { rude, agent, admin } = FEEDBACK_WORLD;
   const agentCtx = await browser.newContext(network(18));

@@ -26,10 +26,15 @@ async function signIn(page: Page, email: string, password: string, next: string)
 async function expectAccessible(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).analyze();
   const blocking = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), what).toEqual([]);
+  expect(
+    blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    what,
+  ).toEqual([]);
 }
 
-test("a user downloads their data and asks for deletion; the DPO approves; after the grace period the account is erased with a receipt", async ({ browser }) => {
+test("a user downloads their data and asks for deletion; the DPO approves; after the grace period the account is erased with a receipt", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const { email, name } = PRIVACY_WORLD.user;
   const started = Date.now();
@@ -42,7 +47,10 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   await expect(user.getByRole("heading", { name: "Your privacy center" })).toBeVisible();
   await expect(user.getByText("No one on our staff has accessed your data.")).toBeVisible();
   await expectAccessible(user, "/account/privacy");
-  const [download] = await Promise.all([user.waitForEvent("download"), user.getByRole("button", { name: "Download my data" }).click()]);
+  const [download] = await Promise.all([
+    user.waitForEvent("download"),
+    user.getByRole("button", { name: "Download my data" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^mindnamo-data-\d{4}-\d{2}-\d{2}\.json$/);
   const exported = JSON.parse(fs.readFileSync((await download.path())!, "utf8")) as {
     sections: { account: { data: { email: string; name: string } }; tickets: { data: Array<{ subject: string }> } };
@@ -83,11 +91,15 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   await queueRow.getByRole("link", { name: "Deletion" }).click();
   await expect(dpo.getByTestId("privacy-requester")).toContainText(email);
   await expectAccessible(dpo, "a privacy request on the DPO's desk");
-  await dpo.getByLabel("Reason (the user reads it)").fill("Identity confirmed by re-authentication; nothing requires us to keep the account.");
+  await dpo
+    .getByLabel("Reason (the user reads it)")
+    .fill("Identity confirmed by re-authentication; nothing requires us to keep the account.");
   dpo.once("dialog", (d) => void d.accept());
   await dpo.getByRole("button", { name: "Approve deletion" }).click();
   await expect(dpo.getByTestId("privacy-status")).toHaveText("APPROVED");
-  expect((await mailTo(email, "privacy-request-decided", started)).text).toContain("Identity confirmed by re-authentication");
+  expect((await mailTo(email, "privacy-request-decided", started)).text).toContain(
+    "Identity confirmed by re-authentication",
+  );
 
   // The user sees the decision; the account still exists during the grace period.
   await open(user, "/account/privacy");
@@ -121,7 +133,9 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   // The DPO's queue shows the request completed, without the person's name.
   await open(dpo, "/admin/privacy");
   await dpo.getByLabel("Show").selectOption("COMPLETED");
-  await expect(dpo.getByTestId("privacy-row").filter({ hasText: "Erased account" }).filter({ hasText: "Deletion" })).toHaveCount(1);
+  await expect(
+    dpo.getByTestId("privacy-row").filter({ hasText: "Erased account" }).filter({ hasText: "Deletion" }),
+  ).toHaveCount(1);
   await expect(dpo.getByTestId("privacy-row").filter({ hasText: name })).toHaveCount(0);
 
   await userCtx.close();
@@ -138,9 +152,13 @@ test("the correction form: labelled, errors announced, sent to the DPO", async (
   await page.getByRole("button", { name: "Send correction request" }).click();
   await expect(page.getByRole("alert")).toContainText("at least 10 characters");
   await expectAccessible(page, "/account/privacy/correction with an error");
-  await page.getByLabel("What is wrong, and what should it say?").fill("My session on 3 May is listed as missed, but I attended it.");
+  await page
+    .getByLabel("What is wrong, and what should it say?")
+    .fill("My session on 3 May is listed as missed, but I attended it.");
   await page.getByRole("button", { name: "Send correction request" }).click();
   await page.waitForURL("**/account/privacy?done=correction");
-  await expect(page.getByTestId("privacy-request").filter({ hasText: "Correction" })).toContainText("Waiting for review");
+  await expect(page.getByTestId("privacy-request").filter({ hasText: "Correction" })).toContainText(
+    "Waiting for review",
+  );
   await ctx.close();
 });

@@ -44,10 +44,14 @@ async function checkDevices(page: Page) {
   await page.getByRole("button", { name: "Check camera and microphone" }).click();
   await expect(page.getByTestId("devices-ok")).toContainText("Your camera and microphone work");
   // The preview really plays frames from the (fake) camera.
-  await expect.poll(() => page.getByLabel("Your camera preview").evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => page.getByLabel("Your camera preview").evaluate((v: HTMLVideoElement) => v.videoWidth))
+    .toBeGreaterThan(0);
 }
 
-test("client and expert open the room, pass the device check and see the same safety code; encryption comes first", async ({ browser }) => {
+test("client and expert open the room, pass the device check and see the same safety code; encryption comes first", async ({
+  browser,
+}) => {
   test.setTimeout(90_000);
   const client = await person(browser, 61);
   const expert = await person(browser, 62);
@@ -63,11 +67,15 @@ test("client and expert open the room, pass the device check and see the same sa
     if (/livekit/i.test(r.url())) livekitLoads.push(new URL(r.url()).pathname);
   });
   await sessions.nth(0).getByRole("link", { name: "Join the session" }).click();
-  await expect(client.page.getByRole("heading", { level: 1, name: `Session with ${ROOM_WORLD.expert.name}` })).toBeVisible();
+  await expect(
+    client.page.getByRole("heading", { level: 1, name: `Session with ${ROOM_WORLD.expert.name}` }),
+  ).toBeVisible();
   await expect(client.page.locator("html[data-hydrated]")).toHaveCount(1);
   const roomUrl = new URL(client.page.url()).pathname;
   const bookingId = roomUrl.split("/")[2]!;
-  await expect(client.page.getByTestId("key-state")).toContainText(`Waiting for ${ROOM_WORLD.expert.name} to open the room`);
+  await expect(client.page.getByTestId("key-state")).toContainText(
+    `Waiting for ${ROOM_WORLD.expert.name} to open the room`,
+  );
   await checkDevices(client.page);
   // Not before the keys are agreed.
   await expect(client.page.getByRole("button", { name: "Join the session" })).toBeDisabled();
@@ -84,11 +92,16 @@ test("client and expert open the room, pass the device check and see the same sa
     .first()
     .getByRole("link", { name: "Join the session" })
     .click();
-  await expect(expert.page.getByRole("heading", { level: 1, name: `Session with ${ROOM_WORLD.user.name}` })).toBeVisible();
+  await expect(
+    expert.page.getByRole("heading", { level: 1, name: `Session with ${ROOM_WORLD.user.name}` }),
+  ).toBeVisible();
   await checkDevices(expert.page);
 
   // Both see the same six-digit code.
-  const expertCode = (await expert.page.getByTestId("safety-code").textContent({ timeout: 15_000 }))!.replace(/\s/g, "");
+  const expertCode = (await expert.page.getByTestId("safety-code").textContent({ timeout: 15_000 }))!.replace(
+    /\s/g,
+    "",
+  );
   await expect(client.page.getByTestId("safety-code")).toBeVisible({ timeout: 15_000 });
   const clientCode = (await client.page.getByTestId("safety-code").textContent())!.replace(/\s/g, "");
   expect(expertCode).toMatch(/^\d{6}$/);
@@ -120,7 +133,9 @@ test("client and expert open the room, pass the device check and see the same sa
   await client.page.getByRole("button", { name: "Join the session" }).click();
   // livekit-client (lazily) and its E2EE worker load now, encryption is switched on, and the connection to the
   // (absent) media server fails with a clear message: no call, no fall-back.
-  await expect(client.page.getByRole("alert")).toContainText("We could not connect to the video service", { timeout: 30_000 });
+  await expect(client.page.getByRole("alert")).toContainText("We could not connect to the video service", {
+    timeout: 30_000,
+  });
   expect(livekitLoads.some((p) => p.startsWith("/build/_shared/livekit-client"))).toBe(true);
   expect(livekitLoads).toContain("/vendor/livekit-e2ee-worker.js");
   await expect(client.page.getByRole("heading", { name: "In the call" })).toHaveCount(0);

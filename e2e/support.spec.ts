@@ -15,7 +15,9 @@ async function signIn(page: Page, email: string, next: string) {
   await page.waitForURL(`**${next}`);
 }
 
-test("a user asks for help; an agent with TOTP assigns, notes and replies; the user reads the reply and rates", async ({ browser }) => {
+test("a user asks for help; an agent with TOTP assigns, notes and replies; the user reads the reply and rates", async ({
+  browser,
+}) => {
   test.setTimeout(90_000);
   const subject = `Cannot join my session ${Date.now()}`;
 
@@ -48,7 +50,9 @@ test("a user asks for help; an agent with TOTP assigns, notes and replies; the u
   await agent.getByLabel("Internal note (staff only)").fill("Checked the room logs: browser blocked the camera.");
   await agent.getByRole("button", { name: "Add note" }).click();
   await expect(agent.getByText("Checked the room logs")).toBeVisible();
-  await agent.getByLabel("Reply to the requester").fill("Please allow camera access in your browser settings, then join again.");
+  await agent
+    .getByLabel("Reply to the requester")
+    .fill("Please allow camera access in your browser settings, then join again.");
   await agent.getByLabel("Status after reply").selectOption("RESOLVED");
   const before = Date.now();
   await agent.getByRole("button", { name: "Send reply" }).click();
@@ -56,7 +60,11 @@ test("a user asks for help; an agent with TOTP assigns, notes and replies; the u
 
   // The user is emailed (a link, not the content), reads the reply but never the note, and rates the help.
   let mail = await latestMailTo("demo@mindnamo.test");
-  for (let i = 0; i < 50 && (mail.template !== "support-reply" || new Date(mail.createdAt).getTime() < before - 1000); i++) {
+  for (
+    let i = 0;
+    i < 50 && (mail.template !== "support-reply" || new Date(mail.createdAt).getTime() < before - 1000);
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 100));
     mail = await latestMailTo("demo@mindnamo.test");
   }

@@ -34,7 +34,11 @@ function recordRequests(context: BrowserContext) {
 /** Scripts on the page: files from our origin only; inline scripts only with a nonce. */
 async function expectOnlyOurScripts(page: Page) {
   const scripts = await page.evaluate(() =>
-    [...document.querySelectorAll("script")].map((s) => ({ src: s.src, nonce: s.nonce || s.getAttribute("nonce") || "", type: s.type })),
+    [...document.querySelectorAll("script")].map((s) => ({
+      src: s.src,
+      nonce: s.nonce || s.getAttribute("nonce") || "",
+      type: s.type,
+    })),
   );
   for (const s of scripts) {
     if (s.src) expect(new URL(s.src).origin, s.src).toBe(OURS);
@@ -87,14 +91,17 @@ test("every public page requests nothing from any origin but ours", async ({ bro
   await open(page, "/privacy");
   const scripts = page.getByTestId("scripts");
   await expect(scripts.getByRole("heading", { name: "The scripts that run on our pages" })).toBeVisible();
-  for (const item of ["The site itself", "The error reporter", "Anonymous usage counting", "The video room"]) await expect(scripts.getByText(item)).toBeVisible();
+  for (const item of ["The site itself", "The error reporter", "Anonymous usage counting", "The video room"])
+    await expect(scripts.getByText(item)).toBeVisible();
   expect(requests.seen.length).toBeGreaterThan(visited.size); // pages, scripts, styles, images were all seen
   expect(requests.seen.some((r) => r.url.includes("/build/"))).toBe(true);
   expect(requests.foreign(), JSON.stringify(requests.foreign(), null, 1)).toEqual([]);
   await context.close();
 });
 
-test("a signed-in journey requests nothing from any origin but ours, and a crash is reported to our origin only", async ({ browser }) => {
+test("a signed-in journey requests nothing from any origin but ours, and a crash is reported to our origin only", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const context = await browser.newContext(network(16));
   const requests = recordRequests(context);
@@ -106,10 +113,23 @@ test("a signed-in journey requests nothing from any origin but ours, and a crash
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${OURS}/account`);
 
-  for (const path of ["/account", "/account/sessions", "/account/password", "/sessions", "/help", "/experts", "/experts/amara-okafor", "/book/amara-okafor", "/privacy"]) {
+  for (const path of [
+    "/account",
+    "/account/sessions",
+    "/account/password",
+    "/sessions",
+    "/help",
+    "/experts",
+    "/experts/amara-okafor",
+    "/book/amara-okafor",
+    "/privacy",
+  ]) {
     await open(page, path);
     await expectOnlyOurScripts(page);
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Sign out" }), path).toBeVisible();
+    await expect(
+      page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Sign out" }),
+      path,
+    ).toBeVisible();
   }
   // Client-side navigation (data requests) as well.
   await open(page, "/experts");
@@ -131,18 +151,28 @@ test("a signed-in journey requests nothing from any origin but ours, and a crash
   expect((await request.response())?.status()).toBe(204);
 
   // A failed API call (a 5xx answer to one of our fetches) and a file that does not load are reported too.
-  await page.route((url) => url.pathname === "/broken-api", (route) => route.fulfill({ status: 502, body: "bad gateway" }));
-  const apiReport = page.waitForRequest((r) => r.url().endsWith("/errors") && (r.postDataJSON() as { kind: string }).kind === "API_FAILURE");
+  await page.route(
+    (url) => url.pathname === "/broken-api",
+    (route) => route.fulfill({ status: 502, body: "bad gateway" }),
+  );
+  const apiReport = page.waitForRequest(
+    (r) => r.url().endsWith("/errors") && (r.postDataJSON() as { kind: string }).kind === "API_FAILURE",
+  );
   await page.evaluate(() => fetch("/broken-api?token=abc", { method: "POST" }).then(() => undefined));
   expect((await apiReport).postDataJSON()).toMatchObject({ kind: "API_FAILURE", status: 502, location: "/broken-api" });
-  const loadReport = page.waitForRequest((r) => r.url().endsWith("/errors") && (r.postDataJSON() as { kind: string }).kind === "LOAD_FAILURE");
+  const loadReport = page.waitForRequest(
+    (r) => r.url().endsWith("/errors") && (r.postDataJSON() as { kind: string }).kind === "LOAD_FAILURE",
+  );
   await page.evaluate(() => {
     const script = document.createElement("script");
     script.nonce = document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce ?? "";
     script.src = "/build/no-such-chunk.js";
     document.body.append(script);
   });
-  expect((await loadReport).postDataJSON()).toMatchObject({ kind: "LOAD_FAILURE", location: "/build/no-such-chunk.js" });
+  expect((await loadReport).postDataJSON()).toMatchObject({
+    kind: "LOAD_FAILURE",
+    location: "/build/no-such-chunk.js",
+  });
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(`${OURS}/`);

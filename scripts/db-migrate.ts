@@ -6,7 +6,9 @@ const cfg = config();
 const db = await openDatabase(cfg.database);
 try {
   const { applied } = await db.migrate((msg) => console.log(msg));
-  console.log(applied.length === 0 ? "Database is up to date." : `Applied ${applied.length} migration(s): ${applied.join(", ")}`);
+  console.log(
+    applied.length === 0 ? "Database is up to date." : `Applied ${applied.length} migration(s): ${applied.join(", ")}`,
+  );
 } finally {
   await db.close();
 }

@@ -15,7 +15,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter, SchemasContainer } from "@prisma/schema-engine-wasm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { pgliteExtensions } from "../core/db/client.ts";
@@ -159,7 +162,9 @@ async function migratedEngine(dir: string, schema: SchemasContainer) {
   await applyMigrations(pgliteExecutor(db), { migrationsDir: dir });
   const engine = await openEngine(db, schema);
   const list = migrationsList(dir);
-  const diagnostic = await call("devDiagnostic", () => engine.devDiagnostic({ migrationsList: list, filters: NO_FILTER }));
+  const diagnostic = await call("devDiagnostic", () =>
+    engine.devDiagnostic({ migrationsList: list, filters: NO_FILTER }),
+  );
   if (diagnostic.action.tag !== "createMigration") {
     throw new Error(`schema engine says the migrated database needs a reset: ${diagnostic.action.reason}`);
   }
@@ -224,7 +229,7 @@ async function verify(schema: SchemasContainer, dirName: string, sql: string): P
           filters: NO_FILTER,
         }),
       );
-      const leftover = [again.migrationScript ?? "", remaining.exitCode === 0 ? "" : remaining.stdout ?? "?"];
+      const leftover = [again.migrationScript ?? "", remaining.exitCode === 0 ? "" : (remaining.stdout ?? "?")];
       if (leftover.some((text) => text.trim())) {
         throw new Error(
           "BUG: after applying the migrations and the new SQL, the database still differs from " +
@@ -264,7 +269,10 @@ async function main(): Promise<number> {
     console.error("usage: tsx scripts/db-migration.ts <name>   |   tsx scripts/db-migration.ts --check");
     return 2;
   }
-  const name = (rawName ?? "check").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  const name = (rawName ?? "check")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (!name) {
     console.error(`invalid migration name: ${rawName}`);
     return 2;

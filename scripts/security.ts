@@ -12,18 +12,52 @@ import path from "node:path";
 
 /** The security suite: each file with what it proves. Keep docs/security.md in step. */
 const SUITE: { file: string; checks: string }[] = [
-  { file: "tests/accounts-http.test.ts", checks: "authorization of every account page and action, session cookie flags, no account enumeration, sign-in rate limit, on-site redirects" },
-  { file: "admin/server/backoffice.test.ts", checks: "back-office authorization matrix (every procedure × role), staff TOTP, audit trail append-only" },
-  { file: "tests/expert-workspace-http.test.ts", checks: "expert workspace: sign-in required, 403 for other roles, other experts' ids change nothing" },
+  {
+    file: "tests/accounts-http.test.ts",
+    checks:
+      "authorization of every account page and action, session cookie flags, no account enumeration, sign-in rate limit, on-site redirects",
+  },
+  {
+    file: "admin/server/backoffice.test.ts",
+    checks: "back-office authorization matrix (every procedure × role), staff TOTP, audit trail append-only",
+  },
+  {
+    file: "tests/expert-workspace-http.test.ts",
+    checks: "expert workspace: sign-in required, 403 for other roles, other experts' ids change nothing",
+  },
   { file: "tests/support-http.test.ts", checks: "help tickets are owner-scoped; contact form rate limits" },
-  { file: "core/rooms/rooms.test.ts", checks: "live-room tokens only in the join window with exact grants; E2EE key agreement" },
-  { file: "tests/http-edges.test.ts", checks: "CSP with nonce and security headers, cross-site POST refused (origin check), logs without secrets" },
-  { file: "tests/http-production.test.ts", checks: "production: HSTS, no outbox page, POST only from APP_URL's origin" },
+  {
+    file: "core/rooms/rooms.test.ts",
+    checks: "live-room tokens only in the join window with exact grants; E2EE key agreement",
+  },
+  {
+    file: "tests/http-edges.test.ts",
+    checks: "CSP with nonce and security headers, cross-site POST refused (origin check), logs without secrets",
+  },
+  {
+    file: "tests/http-production.test.ts",
+    checks: "production: HSTS, no outbox page, POST only from APP_URL's origin",
+  },
   { file: "tests/rate-limit.test.ts", checks: "rate limits counted exactly in PostgreSQL, HTTP 429 with Retry-After" },
-  { file: "core/identity/identity.test.ts", checks: "password hashing, codes (expiry, single use, lockout), session expiry and tampering, re-authentication, roles" },
-  { file: "core/security/security.test.ts", checks: "new-device alerts once per device, \"this wasn't me\" (single use, forged refused), expiring account lock with code sign-in during it, security feed" },
-  { file: "tests/security-http.test.ts", checks: "error reports stored scrubbed without user/IP/cookie, size and rate limits; \"this wasn't me\" route authorization" },
-  { file: "tests/page-cache.test.ts", checks: "the public page cache never serves or stores pages of signed-in people; fresh CSP nonce per hit" },
+  {
+    file: "core/identity/identity.test.ts",
+    checks:
+      "password hashing, codes (expiry, single use, lockout), session expiry and tampering, re-authentication, roles",
+  },
+  {
+    file: "core/security/security.test.ts",
+    checks:
+      'new-device alerts once per device, "this wasn\'t me" (single use, forged refused), expiring account lock with code sign-in during it, security feed',
+  },
+  {
+    file: "tests/security-http.test.ts",
+    checks:
+      'error reports stored scrubbed without user/IP/cookie, size and rate limits; "this wasn\'t me" route authorization',
+  },
+  {
+    file: "tests/page-cache.test.ts",
+    checks: "the public page cache never serves or stores pages of signed-in people; fresh CSP nonce per hit",
+  },
 ];
 
 const bin = (name: string) => path.resolve("node_modules/.bin", name);
@@ -42,16 +76,30 @@ function runSuite(): { ok: boolean; summary: string } {
   const missing = SUITE.filter((s) => !fs.existsSync(s.file)).map((s) => s.file);
   if (missing.length > 0) return { ok: false, summary: `suite files missing: ${missing.join(", ")}` };
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mn-security-")), "vitest.json");
-  const run = spawnSync(bin("vitest"), ["run", ...SUITE.map((s) => s.file), "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], {
-    stdio: "inherit",
-    env: process.env,
-  });
+  const run = spawnSync(
+    bin("vitest"),
+    ["run", ...SUITE.map((s) => s.file), "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
+    {
+      stdio: "inherit",
+      env: process.env,
+    },
+  );
   if (!fs.existsSync(out)) return { ok: false, summary: `vitest did not finish (exit ${run.status ?? run.signal})` };
   const result = JSON.parse(fs.readFileSync(out, "utf8")) as VitestJson;
-  const failed = result.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === "failed").map((a) => `${path.relative(process.cwd(), f.name)}: ${a.fullName}`));
-  const failedFiles = result.testResults.filter((f) => f.status === "failed" && f.assertionResults.every((a) => a.status !== "failed")).map((f) => path.relative(process.cwd(), f.name));
+  const failed = result.testResults.flatMap((f) =>
+    f.assertionResults
+      .filter((a) => a.status === "failed")
+      .map((a) => `${path.relative(process.cwd(), f.name)}: ${a.fullName}`),
+  );
+  const failedFiles = result.testResults
+    .filter((f) => f.status === "failed" && f.assertionResults.every((a) => a.status !== "failed"))
+    .map((f) => path.relative(process.cwd(), f.name));
   const skipped = result.numPendingTests + (result.numTodoTests ?? 0);
-  const skippedNames = result.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === "skipped" || a.status === "pending" || a.status === "todo").map((a) => `${path.relative(process.cwd(), f.name)}: ${a.fullName}`));
+  const skippedNames = result.testResults.flatMap((f) =>
+    f.assertionResults
+      .filter((a) => a.status === "skipped" || a.status === "pending" || a.status === "todo")
+      .map((a) => `${path.relative(process.cwd(), f.name)}: ${a.fullName}`),
+  );
   const ok = run.status === 0 && result.success && result.numFailedTests === 0 && failedFiles.length === 0;
   const lines = [
     `${result.numPassedTests} passed, ${result.numFailedTests} failed, ${skipped} skipped of ${result.numTotalTests} tests in ${SUITE.length} files`,
@@ -59,13 +107,17 @@ function runSuite(): { ok: boolean; summary: string } {
     ...failedFiles.map((f) => `  FAILED to run ${f}`),
   ];
   lines.push(...skippedNames.map((n) => `  skipped ${n}`));
-  if (skipped > 0 && !process.env.TEST_DATABASE_URL) lines.push("  (TEST_DATABASE_URL is not set: tests that need a PostgreSQL server are skipped; CI sets it)");
+  if (skipped > 0 && !process.env.TEST_DATABASE_URL)
+    lines.push("  (TEST_DATABASE_URL is not set: tests that need a PostgreSQL server are skipped; CI sets it)");
   return { ok, summary: lines.join("\n") };
 }
 
 type Severity = "info" | "low" | "moderate" | "high" | "critical";
 interface AuditJson {
-  metadata?: { vulnerabilities?: Partial<Record<Severity | "total", number>>; dependencies?: { prod?: number; total?: number } };
+  metadata?: {
+    vulnerabilities?: Partial<Record<Severity | "total", number>>;
+    dependencies?: { prod?: number; total?: number };
+  };
   vulnerabilities?: Record<string, { name: string; severity: Severity; via: unknown[]; fixAvailable: unknown }>;
   message?: string;
   error?: { summary?: string; detail?: string } | string;
@@ -73,7 +125,11 @@ interface AuditJson {
 }
 
 function runAudit(): { status: "ok" | "advisories" | "unavailable"; summary: string } {
-  const run = spawnSync("npm", ["audit", "--omit=dev", "--json"], { encoding: "utf8", timeout: 120_000, env: process.env });
+  const run = spawnSync("npm", ["audit", "--omit=dev", "--json"], {
+    encoding: "utf8",
+    timeout: 120_000,
+    env: process.env,
+  });
   let parsed: AuditJson | undefined;
   try {
     parsed = JSON.parse(run.stdout) as AuditJson;
@@ -96,7 +152,9 @@ function runAudit(): { status: "ok" | "advisories" | "unavailable"; summary: str
     return { status: "unavailable", summary: `advisories unavailable: ${reason}` };
   }
   const n = (s: Severity) => counts[s] ?? 0;
-  const severe = Object.values(parsed.vulnerabilities ?? {}).filter((v) => v.severity === "high" || v.severity === "critical");
+  const severe = Object.values(parsed.vulnerabilities ?? {}).filter(
+    (v) => v.severity === "high" || v.severity === "critical",
+  );
   const summary = [
     `${counts.total ?? 0} advisories in production dependencies (critical ${n("critical")}, high ${n("high")}, moderate ${n("moderate")}, low ${n("low")}, info ${n("info")})`,
     ...severe.map((v) => `  ${v.severity.toUpperCase()} ${v.name}${v.fixAvailable ? " (fix available)" : ""}`),
@@ -125,7 +183,9 @@ function main() {
 
   console.log(`\n── summary (${new Date().toISOString()}, ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);
   console.log(`security suite: ${suite.ok ? "PASSED" : "FAILED"} — ${suite.summary}`);
-  console.log(`dependency audit: ${audit.status === "ok" ? "no high or critical advisories" : audit.status === "advisories" ? "HIGH OR CRITICAL ADVISORIES" : "NOT DONE — " + audit.summary}`);
+  console.log(
+    `dependency audit: ${audit.status === "ok" ? "no high or critical advisories" : audit.status === "advisories" ? "HIGH OR CRITICAL ADVISORIES" : "NOT DONE — " + audit.summary}`,
+  );
   const failed = !suite.ok || audit.status === "advisories";
   const verdict = failed
     ? "FAILED"

@@ -16,22 +16,31 @@ export function anonymousPostEndpoint(
   const router = express.Router();
   const key = createHmac("sha256", services.secrets.codePepper).update(opts.keyLabel).digest();
   const ipKey = (ip: string) => createHmac("sha256", key).update(ip).digest("base64url").slice(0, 22);
-  router.post(opts.path, express.text({ type: ["text/plain", "application/json"], limit: "16kb" }), async (req, res, next) => {
-    try {
-      await services.rateLimiter.consume(opts.policy, ipKey(req.ip ?? "unknown"));
-      const status = await opts.handle(typeof req.body === "string" ? req.body : "");
-      res.status(status).set("Cache-Control", "no-store").end();
-    } catch (error) {
-      if (isDomainError(error) && error.code === "RATE_LIMITED") {
-        res.status(429).set("Retry-After", String(error.details?.retryAfterSeconds ?? 60)).end();
-        return;
+  router.post(
+    opts.path,
+    express.text({ type: ["text/plain", "application/json"], limit: "16kb" }),
+    async (req, res, next) => {
+      try {
+        await services.rateLimiter.consume(opts.policy, ipKey(req.ip ?? "unknown"));
+        const status = await opts.handle(typeof req.body === "string" ? req.body : "");
+        res.status(status).set("Cache-Control", "no-store").end();
+      } catch (error) {
+        if (isDomainError(error) && error.code === "RATE_LIMITED") {
+          res
+            .status(429)
+            .set("Retry-After", String(error.details?.retryAfterSeconds ?? 60))
+            .end();
+          return;
+        }
+        next(error);
       }
-      next(error);
-    }
-  });
+    },
+  );
   // A body that is too large or unreadable: answered here, without the generic error log.
-  router.use((error: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(error.status === 413 ? 413 : 400).end();
-  });
+  router.use(
+    (error: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(error.status === 413 ? 413 : 400).end();
+    },
+  );
   return router;
 }

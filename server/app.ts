@@ -25,7 +25,11 @@ export interface HttpAppOptions {
 /** Answers a request before express when it can (a page-cache hit); false: hand it to express. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-export function createHttpApp({ services, build, publicDir = path.resolve("public") }: HttpAppOptions): Express & { fastPath: FastPath } {
+export function createHttpApp({
+  services,
+  build,
+  publicDir = path.resolve("public"),
+}: HttpAppOptions): Express & { fastPath: FastPath } {
   const { config, db, rateLimiter, logger } = services;
   const app = express();
   app.disable("x-powered-by");
@@ -81,7 +85,9 @@ export function createHttpApp({ services, build, publicDir = path.resolve("publi
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
   // Other public files (favicon, robots.txt…): only paths whose first segment exists in public/ reach the static
   // handler, so a page request costs no file-system lookup.
-  const publicEntries = new Set(fs.existsSync(publicDir) ? fs.readdirSync(publicDir).filter((name) => name !== "build") : []);
+  const publicEntries = new Set(
+    fs.existsSync(publicDir) ? fs.readdirSync(publicDir).filter((name) => name !== "build") : [],
+  );
   const staticFiles = express.static(publicDir, { maxAge: "1h", index: false });
   app.use((req, res, next) => {
     const first = req.path.split("/")[1] ?? "";
@@ -117,7 +123,11 @@ export function createHttpApp({ services, build, publicDir = path.resolve("publi
       next();
     } catch (error) {
       if (isDomainError(error) && error.code === "RATE_LIMITED") {
-        res.status(429).set("Retry-After", String(error.details?.retryAfterSeconds ?? 60)).type("text/plain").send(error.message);
+        res
+          .status(429)
+          .set("Retry-After", String(error.details?.retryAfterSeconds ?? 60))
+          .type("text/plain")
+          .send(error.message);
         return;
       }
       next(error);
@@ -139,9 +149,14 @@ export function createHttpApp({ services, build, publicDir = path.resolve("publi
   );
 
   app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    logger.error({ msg: "unhandled error", requestId: res.locals.requestId, err: error instanceof Error ? error.message : String(error) });
+    logger.error({
+      msg: "unhandled error",
+      requestId: res.locals.requestId,
+      err: error instanceof Error ? error.message : String(error),
+    });
     void recordServerError(db.prisma, error, _req.path);
-    if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
+    if (!res.headersSent)
+      res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
   });
 
   return Object.assign(app, { fastPath });

@@ -12,7 +12,12 @@ import { settleEndedBookings } from "../core/rooms/service.ts";
 import { purgeUsage } from "../core/analytics/usage.ts";
 import type { MailMessage } from "../core/mail/index.ts";
 import { runReminder, type ReminderJob } from "../core/notifications/bookings.ts";
-import { deliverNewsletter, fanOutNewsletter, type NewsletterDeliveryJob, type NewsletterFanOutJob } from "../core/privacy/newsletter.ts";
+import {
+  deliverNewsletter,
+  fanOutNewsletter,
+  type NewsletterDeliveryJob,
+  type NewsletterFanOutJob,
+} from "../core/privacy/newsletter.ts";
 import { purgeExpiredData } from "../core/privacy/retention.ts";
 import { runDueErasures, runErasure } from "../core/privacy/erase.ts";
 import { createRateLimiter } from "../core/security/rate-limit.ts";
@@ -58,7 +63,11 @@ export async function boot(opts: {
   const unsubscribeKey = deriveKey(secret, "unsubscribe");
   let jobs;
   try {
-    jobs = await startJobQueue(db, { schedule: true, onError: (error) => logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }) });
+    jobs = await startJobQueue(db, {
+      schedule: true,
+      onError: (error) =>
+        logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }),
+    });
   } catch (error) {
     await db.close();
     throw error;
@@ -80,7 +89,10 @@ export async function boot(opts: {
   const queue = jobs;
   // The newsletter: one fan-out job lists the opted-in audience, one delivery job per person (core/privacy/newsletter.ts).
   await jobs.work<NewsletterFanOutJob>("newsletter.fanout", async (job) => {
-    const recipients = await fanOutNewsletter({ db: db.prisma, jobs: queue, appUrl: config.appUrl, unsubscribeKey }, job);
+    const recipients = await fanOutNewsletter(
+      { db: db.prisma, jobs: queue, appUrl: config.appUrl, unsubscribeKey },
+      job,
+    );
     logger.info({ msg: "newsletter fanned out", recipients });
   });
   await jobs.work<NewsletterDeliveryJob>("newsletter.deliver", async (job) => {
@@ -113,7 +125,11 @@ export async function boot(opts: {
     logger,
     mailer,
     mailQueue: new MailQueue(mailer, (error, message) =>
-      logger.error({ msg: "mail not sent", template: message.template, err: error instanceof Error ? error.message : String(error) }),
+      logger.error({
+        msg: "mail not sent",
+        template: message.template,
+        err: error instanceof Error ? error.message : String(error),
+      }),
     ),
     rateLimiter: createRateLimiter(db.prisma),
     jobs,

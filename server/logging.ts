@@ -10,7 +10,10 @@ export function createLogger(level: string): Logger {
     level,
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ["*.password", "*.token", "*.code", "*.secret", "*.cookie", "*.authorization"], censor: "[redacted]" },
+    redact: {
+      paths: ["*.password", "*.token", "*.code", "*.secret", "*.cookie", "*.authorization"],
+      censor: "[redacted]",
+    },
   });
 }
 
@@ -46,7 +49,11 @@ export function startRequestLog(
 
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    res.locals.requestId = startRequestLog(logger, { method: req.method, url: req.originalUrl, headers: req.headers }, res);
+    res.locals.requestId = startRequestLog(
+      logger,
+      { method: req.method, url: req.originalUrl, headers: req.headers },
+      res,
+    );
     next();
   };
 }

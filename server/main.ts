@@ -9,7 +9,9 @@ import { boot, type Running } from "./boot.ts";
 import type { Services } from "./context.ts";
 import { createLogger } from "./logging.ts";
 
-export async function startServer(opts: { beforeListen?: (services: Services) => Promise<void> } = {}): Promise<Running> {
+export async function startServer(
+  opts: { beforeListen?: (services: Services) => Promise<void> } = {},
+): Promise<Running> {
   let cfg;
   try {
     cfg = config();

@@ -164,7 +164,11 @@ export function pageCache(opts: PageCacheOptions): PageCache {
     const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
     const collect = (chunk: unknown, encoding?: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === "function") return;
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"));
+      chunks.push(
+        Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk as string, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"),
+      );
     };
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
       collect(chunk, rest[0]);
@@ -217,7 +221,10 @@ function makeEntry(html: string, responseHeaders: OutgoingHttpHeaders, nonce: st
   const pieces = html.split(nonce).map((s) => Buffer.from(s, "utf8"));
   const last = pieces.length - 1;
   const deflated = pieces.map((piece, i) =>
-    zlib.deflateRawSync(piece, { level: 9, finishFlush: i === last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH }),
+    zlib.deflateRawSync(piece, {
+      level: 9,
+      finishFlush: i === last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+    }),
   );
   const template = pieces.map((p) => p.toString("base64")).join(".");
   return {

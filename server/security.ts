@@ -65,7 +65,9 @@ export function securityHeaders(opts: { isProduction: boolean; mediaOrigins?: st
         },
       },
       // HSTS only where TLS is in front of us; in development it would pin localhost to https.
-      strictTransportSecurity: opts.isProduction ? { maxAge: 63072000, includeSubDomains: true, preload: false } : false,
+      strictTransportSecurity: opts.isProduction
+        ? { maxAge: 63072000, includeSubDomains: true, preload: false }
+        : false,
       referrerPolicy: { policy: "strict-origin-when-cross-origin" },
       crossOriginEmbedderPolicy: false,
       crossOriginOpenerPolicy: { policy: "same-origin" },

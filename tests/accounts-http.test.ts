@@ -21,7 +21,12 @@ let passwordHash: string;
 beforeAll(async () => {
   [srv, prod, passwordHash] = await Promise.all([
     startTestServer({ TRUST_PROXY: "1" }),
-    startTestServer({ NODE_ENV: "production", APP_URL: "https://mindnamo.example", SESSION_SECRET: "s".repeat(40), MAIL_TRANSPORT: "outbox" }),
+    startTestServer({
+      NODE_ENV: "production",
+      APP_URL: "https://mindnamo.example",
+      SESSION_SECRET: "s".repeat(40),
+      MAIL_TRANSPORT: "outbox",
+    }),
     hashPassword(PASSWORD),
   ]);
 });
@@ -56,14 +61,27 @@ const sessionId = (b: Browser) => sessionToken(b).split(".")[0] ?? "";
 // ----------------------------------------------------------------------------------------------------------
 
 describe("authorization on every account loader and action", () => {
-  const guarded = ["/account", "/account/email", "/account/password", "/account/sessions", "/account/avatar", "/reauth"];
+  const guarded = [
+    "/account",
+    "/account/email",
+    "/account/password",
+    "/account/sessions",
+    "/account/avatar",
+    "/reauth",
+  ];
 
   /** Everything an account action could change, to compare before and after. */
   async function snapshot() {
     const prisma = srv.running.services.db.prisma;
     return {
-      users: await prisma.user.findMany({ select: { id: true, email: true, name: true, passwordHash: true, emailVerifiedAt: true }, orderBy: { id: "asc" } }),
-      sessions: await prisma.session.findMany({ select: { id: true, userId: true, reauthenticatedAt: true }, orderBy: { id: "asc" } }),
+      users: await prisma.user.findMany({
+        select: { id: true, email: true, name: true, passwordHash: true, emailVerifiedAt: true },
+        orderBy: { id: "asc" },
+      }),
+      sessions: await prisma.session.findMany({
+        select: { id: true, userId: true, reauthenticatedAt: true },
+        orderBy: { id: "asc" },
+      }),
       codes: await prisma.emailCode.count(),
       avatars: await prisma.userAvatar.findMany({ select: { userId: true, data: true, updatedAt: true } }),
       mails: (await outbox(srv)).length,
@@ -85,7 +103,9 @@ describe("authorization on every account loader and action", () => {
     // A victim with a session, a name and a picture: none of it may move.
     const victim = await createUser(srv, "victim.one@example.com", "Victim One");
     const vb = await signIn(srv, "victim.one@example.com");
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#3366aa" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#3366aa" } })
+      .png()
+      .toBuffer();
     const upload = new FormData();
     upload.set("avatar", new Blob([new Uint8Array(png)], { type: "image/png" }), "me.png");
     expect((await vb.postMultipart("/account", upload)).status).toBe(200);
@@ -124,7 +144,9 @@ describe("authorization on every account loader and action", () => {
     const page = await vb.get("/account");
     expect(page.status).toBe(200);
     expect(await pageText(page)).toContain("Victim One");
-    expect((await srv.running.services.db.prisma.userAvatar.findUnique({ where: { userId: victim.id } }))?.data).toBeTruthy();
+    expect(
+      (await srv.running.services.db.prisma.userAvatar.findUnique({ where: { userId: victim.id } }))?.data,
+    ).toBeTruthy();
   });
 
   it("with a stale session (re-authenticated over 10 minutes ago), email and password redirect to /reauth and a POST changes nothing", async () => {
@@ -132,7 +154,10 @@ describe("authorization on every account loader and action", () => {
     const user = await createUser(srv, "stale.user@example.com");
     const b = await signIn(srv, "stale.user@example.com");
     const other = await signIn(srv, "stale.user@example.com"); // a password change would end this one
-    await prisma.session.update({ where: { id: sessionId(b) }, data: { reauthenticatedAt: new Date(Date.now() - 11 * 60_000) } });
+    await prisma.session.update({
+      where: { id: sessionId(b) },
+      data: { reauthenticatedAt: new Date(Date.now() - 11 * 60_000) },
+    });
     const before = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     const mailsBefore = (await outbox(srv)).length;
 
@@ -251,12 +276,17 @@ describe("the session cookie", () => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/account");
     const [cookie = ""] = res.headers.getSetCookie();
-    expect(cookie).toMatch(new RegExp(`^__Host-mn_session=${TOKEN}; Max-Age=\\d+; Path=/; HttpOnly; SameSite=Lax; Secure$`));
+    expect(cookie).toMatch(
+      new RegExp(`^__Host-mn_session=${TOKEN}; Max-Age=\\d+; Path=/; HttpOnly; SameSite=Lax; Secure$`),
+    );
     expect(cookie).not.toMatch(/domain/i);
     expect((await b.get("/account")).status).toBe(200);
 
     const token = sessionToken(b);
-    const wrongName = await fetch(`${prod.url}/account`, { redirect: "manual", headers: { cookie: `mn_session=${token}` } });
+    const wrongName = await fetch(`${prod.url}/account`, {
+      redirect: "manual",
+      headers: { cookie: `mn_session=${token}` },
+    });
     expect(wrongName.status).toBe(302);
     expect(wrongName.headers.get("location")).toBe("/login?next=%2Faccount");
 
@@ -264,7 +294,9 @@ describe("the session cookie", () => {
     const out = await b.post("/logout", {});
     expect(out.status).toBe(302);
     expect(out.headers.get("location")).toBe("/");
-    expect(out.headers.getSetCookie()).toEqual(["__Host-mn_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure"]);
+    expect(out.headers.getSetCookie()).toEqual([
+      "__Host-mn_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure",
+    ]);
     expect(await prod.running.services.db.prisma.session.count({ where: { id: token.split(".")[0] } })).toBe(0);
   });
 
@@ -288,7 +320,10 @@ describe("the session cookie", () => {
     expect(post.headers.getSetCookie()).toEqual(["mn_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"]);
     expect(await prisma.session.count({ where: { id } })).toBe(0);
     // The old token, replayed, opens nothing.
-    const replay = await fetch(`${srv.url}/account`, { redirect: "manual", headers: { cookie: `mn_session=${token}` } });
+    const replay = await fetch(`${srv.url}/account`, {
+      redirect: "manual",
+      headers: { cookie: `mn_session=${token}` },
+    });
     expect(replay.status).toBe(302);
     expect(replay.headers.get("location")).toBe("/login?next=%2Faccount");
   });
@@ -332,13 +367,21 @@ describe("no account enumeration at the HTTP edge", () => {
   });
 
   it("sign-up answers the same for a taken and a new email", async () => {
-    const a = await compare("/signup", (email) => ({ name: "Someone", email, password: "another calm sentence" }), "brand.new.person@example.com");
+    const a = await compare(
+      "/signup",
+      (email) => ({ name: "Someone", email, password: "another calm sentence" }),
+      "brand.new.person@example.com",
+    );
     expect(a.status).toBe(302);
     expect(a.location).toBe("/verify?email=EMAIL");
   });
 
   it("sign-in with a wrong password answers the same as an unknown email", async () => {
-    const a = await compare("/login", (email) => ({ email, password: "not the right one at all" }), "nobody.here@example.com");
+    const a = await compare(
+      "/login",
+      (email) => ({ email, password: "not the right one at all" }),
+      "nobody.here@example.com",
+    );
     expect(a.status).toBe(400);
     expect(a.body).toContain("The email or password is not right.");
   });
@@ -357,7 +400,11 @@ describe("no account enumeration at the HTTP edge", () => {
 
   it("and only the mailboxes tell the difference", async () => {
     const mails = await outbox(srv);
-    const templatesTo = (to: string) => mails.filter((m) => m.to === to).map((m) => m.template).sort();
+    const templatesTo = (to: string) =>
+      mails
+        .filter((m) => m.to === to)
+        .map((m) => m.template)
+        .sort();
     expect(templatesTo(known)).toEqual(["login-code", "password-reset", "signup-existing"]);
     expect(templatesTo("nobody.code@example.com")).toEqual([]);
     expect(templatesTo("nobody.reset@example.com")).toEqual([]);
@@ -388,7 +435,9 @@ describe("profile pictures", () => {
     const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#88aa33" } })
       .png()
       .withExif({ IFD0: { Copyright: MARKER, Artist: MARKER } })
-      .withXmp(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" dc:rights="${MARKER}"/></rdf:RDF></x:xmpmeta>`)
+      .withXmp(
+        `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" dc:rights="${MARKER}"/></rdf:RDF></x:xmpmeta>`,
+      )
       .toBuffer();
     // The upload really carries the metadata.
     const inMeta = await sharp(png).metadata();
@@ -430,13 +479,32 @@ describe("profile pictures", () => {
   it("refuses a malformed file, a GIF and a file over 5 MB with a 400 and a clear message; the stored picture stays", async () => {
     const before = await stored();
     expect(before).toBeTruthy();
-    const gif = await sharp({ create: { width: 16, height: 16, channels: 3, background: "#ff0000" } }).gif().toBuffer();
-    const pngHeaderThenGarbage = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(2048)]);
-    const big = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } }).png().toBuffer();
+    const gif = await sharp({ create: { width: 16, height: 16, channels: 3, background: "#ff0000" } })
+      .gif()
+      .toBuffer();
+    const pngHeaderThenGarbage = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      crypto.randomBytes(2048),
+    ]);
+    const big = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } })
+      .png()
+      .toBuffer();
     const over5MB = Buffer.concat([big, crypto.randomBytes(5 * 1024 * 1024 + 4096)]);
     const cases: [string, Uint8Array, string, string, string][] = [
-      ["random bytes", crypto.randomBytes(4096), "photo.png", "image/png", "Please upload a PNG, JPEG or WebP picture."],
-      ["a damaged PNG", pngHeaderThenGarbage, "photo.png", "image/png", "We could not read that picture. It may be damaged; please try another."],
+      [
+        "random bytes",
+        crypto.randomBytes(4096),
+        "photo.png",
+        "image/png",
+        "Please upload a PNG, JPEG or WebP picture.",
+      ],
+      [
+        "a damaged PNG",
+        pngHeaderThenGarbage,
+        "photo.png",
+        "image/png",
+        "We could not read that picture. It may be damaged; please try another.",
+      ],
       ["a GIF", gif, "funny.gif", "image/gif", "Please upload a PNG, JPEG or WebP picture."],
       ["a GIF named .png", gif, "funny.png", "image/png", "Please upload a PNG, JPEG or WebP picture."],
       ["over 5 MB", over5MB, "huge.png", "image/png", "That picture is larger than 5 MB. Please choose a smaller one."],
@@ -476,7 +544,10 @@ describe("rate limits on sign-in", () => {
     expect(res!.headers.get("set-cookie")).toBeNull();
 
     // The limit is on the account: another network with the right password is held back too.
-    const other = await new Browser(srv, { ip: nextIp() }).post("/login", { email: "guessed.user@example.com", password: PASSWORD });
+    const other = await new Browser(srv, { ip: nextIp() }).post("/login", {
+      email: "guessed.user@example.com",
+      password: PASSWORD,
+    });
     expect(other.status).toBe(429);
     expect(other.headers.get("set-cookie")).toBeNull();
   });
@@ -490,7 +561,15 @@ describe("redirects after sign-in stay on the site", () => {
     await createUser(srv, email);
   });
 
-  const offsite = ["//evil.example", "https://evil.example", "http://evil.example/account", "/\\evil.example", "/\t/evil.example", "/\t\\evil.example", "javascript:alert(1)"];
+  const offsite = [
+    "//evil.example",
+    "https://evil.example",
+    "http://evil.example/account",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "/\t\\evil.example",
+    "javascript:alert(1)",
+  ];
 
   it("the password form ignores an off-site next and goes to /account", async () => {
     for (const next of offsite) {
@@ -501,7 +580,11 @@ describe("redirects after sign-in stay on the site", () => {
       expect(new URL(location, srv.url).origin).toBe(new URL(srv.url).origin);
     }
     // A path on our site is kept.
-    const ok = await new Browser(srv, { ip: nextIp() }).post("/login", { email, password: PASSWORD, next: "/account/sessions" });
+    const ok = await new Browser(srv, { ip: nextIp() }).post("/login", {
+      email,
+      password: PASSWORD,
+      next: "/account/sessions",
+    });
     expect(ok.headers.get("location")).toBe("/account/sessions");
   });
 

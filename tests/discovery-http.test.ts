@@ -57,9 +57,15 @@ describe("expert directory", () => {
   it("paginates", async () => {
     // 12 seeded experts fill one page; a 13th makes a second.
     await createExpert(srv.running.services.db.prisma, {
-      email: "thirteenth@experts.example", name: "Theo Thirteen", slug: "theo-thirteen", headline: "Counsellor for exam stress",
-      bio: "I help students and their families through exam seasons with practical, calm routines.", languages: ["English"],
-      timezone: "Asia/Kolkata", categorySlugs: ["anxiety"], published: true,
+      email: "thirteenth@experts.example",
+      name: "Theo Thirteen",
+      slug: "theo-thirteen",
+      headline: "Counsellor for exam stress",
+      bio: "I help students and their families through exam seasons with practical, calm routines.",
+      languages: ["English"],
+      timezone: "Asia/Kolkata",
+      categorySlugs: ["anxiety"],
+      published: true,
     });
     const first = await page("/experts");
     expect(first.html).toContain("Page 1 of 2");
@@ -85,17 +91,28 @@ describe("expert profile", () => {
 
   it("is 404 for unknown and unpublished experts", async () => {
     expect((await page("/experts/nobody-here")).status).toBe(404);
-    await srv.running.services.db.prisma.expertProfile.update({ where: { slug: "noah-williams" }, data: { published: false } });
+    await srv.running.services.db.prisma.expertProfile.update({
+      where: { slug: "noah-williams" },
+      data: { published: false },
+    });
     expect((await page("/experts/noah-williams")).status).toBe(404);
     expect((await page("/experts?q=noah")).html).toContain("No experts match");
-    await srv.running.services.db.prisma.expertProfile.update({ where: { slug: "noah-williams" }, data: { published: true } });
+    await srv.running.services.db.prisma.expertProfile.update({
+      where: { slug: "noah-williams" },
+      data: { published: true },
+    });
   });
 
   it("serves a published expert's photo from our origin", async () => {
     expect((await page("/experts/ana-souza/photo")).status).toBe(404);
     const prisma = srv.running.services.db.prisma;
-    const expert = await prisma.expertProfile.findUniqueOrThrow({ where: { slug: "ana-souza" }, select: { userId: true } });
-    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#884422" } }).png().toBuffer();
+    const expert = await prisma.expertProfile.findUniqueOrThrow({
+      where: { slug: "ana-souza" },
+      select: { userId: true },
+    });
+    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#884422" } })
+      .png()
+      .toBuffer();
     await setAvatar(prisma, expert.userId, new Uint8Array(png));
     const profile = await page("/experts/ana-souza");
     expect(profile.html).toMatch(/src="\/experts\/ana-souza\/photo\?v=\d+"/);

@@ -47,7 +47,13 @@ async function signIn(email: string): Promise<Browser> {
 }
 
 /** A booking straight in the database (booking itself is tested with the booking routes). */
-async function book(expertId: string, userId: string, categorySlug: string, startsAt: Date, status: "CONFIRMED" | "COMPLETED" = "CONFIRMED") {
+async function book(
+  expertId: string,
+  userId: string,
+  categorySlug: string,
+  startsAt: Date,
+  status: "CONFIRMED" | "COMPLETED" = "CONFIRMED",
+) {
   const category = await prisma().category.findUniqueOrThrow({ where: { slug: categorySlug }, select: { id: true } });
   return prisma().booking.create({
     data: {
@@ -79,8 +85,16 @@ let brunoTimeOff: { id: string };
 
 beforeAll(async () => {
   srv = await startTestServer({ TRUST_PROXY: "1" });
-  await createCategory(prisma(), { slug: "anxiety", name: "Anxiety and worry", description: "Support for anxiety and worry." });
-  await createCategory(prisma(), { slug: "sleep", name: "Sleep troubles", description: "Support for sleeping better." });
+  await createCategory(prisma(), {
+    slug: "anxiety",
+    name: "Anxiety and worry",
+    description: "Support for anxiety and worry.",
+  });
+  await createCategory(prisma(), {
+    slug: "sleep",
+    name: "Sleep troubles",
+    description: "Support for sleeping better.",
+  });
   amara = await expert("amara", "Amara Expert", "Africa/Lagos");
   bruno = await expert("bruno", "Bruno Expert", "Europe/London");
   priya = await client("priya.private@example.com", "Priya Client");
@@ -92,7 +106,11 @@ beforeAll(async () => {
   brunoBooking = await book(bruno.id, quentin.id, "sleep", soon);
   brunoRule = await prisma().availabilityRule.findFirstOrThrow({ where: { expertId: bruno.id }, select: { id: true } });
   brunoTimeOff = await prisma().timeOff.create({
-    data: { expertId: bruno.id, startsAt: new Date(soon.getTime() + 24 * HOUR), endsAt: new Date(soon.getTime() + 48 * HOUR) },
+    data: {
+      expertId: bruno.id,
+      startsAt: new Date(soon.getTime() + 24 * HOUR),
+      endsAt: new Date(soon.getTime() + 48 * HOUR),
+    },
     select: { id: true },
   });
 });
@@ -106,7 +124,10 @@ async function snapshot() {
     profiles: await prisma().expertProfile.findMany({ orderBy: { id: "asc" }, omit: { updatedAt: true } }),
     rules: await prisma().availabilityRule.findMany({ orderBy: { id: "asc" } }),
     timeOff: await prisma().timeOff.findMany({ orderBy: { id: "asc" } }),
-    bookings: await prisma().booking.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, cancelledBy: true, cancelledAt: true, cancelReason: true } }),
+    bookings: await prisma().booking.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, status: true, cancelledBy: true, cancelledAt: true, cancelReason: true },
+    }),
   };
 }
 
@@ -115,7 +136,19 @@ const pages = ["/expert", "/expert/profile", "/expert/availability"];
 /** Every action of the workspace, aimed at data that is not the caller's to change. */
 const attacks = (): [string, Record<string, string>][] => [
   ["/expert?index", { intent: "cancel", bookingId: amaraBooking.id, confirm: "yes" }],
-  ["/expert/profile", { headline: "Hijacked headline", bio: "x".repeat(30), languages: "English", timezone: "UTC", sessionMinutes: "30", bufferMinutes: "0", minNoticeHours: "0", cancelWindowHours: "0" }],
+  [
+    "/expert/profile",
+    {
+      headline: "Hijacked headline",
+      bio: "x".repeat(30),
+      languages: "English",
+      timezone: "UTC",
+      sessionMinutes: "30",
+      bufferMinutes: "0",
+      minNoticeHours: "0",
+      cancelWindowHours: "0",
+    },
+  ],
   ["/expert/availability", { intent: "add-window", weekday: "2", start: "09:00", end: "10:00" }],
   ["/expert/availability", { intent: "remove-window", ruleId: brunoRule.id }],
   ["/expert/availability", { intent: "add-time-off", startDate: dayFromNow(30), endDate: dayFromNow(30) }],
@@ -234,13 +267,23 @@ describe("sessions", () => {
     // Bruno, with Amara's booking id: "not found", nothing changes; his page does not offer to cancel it.
     const before = await snapshot();
     expect(await pageText(await brunoB.get(`/expert?cancel=${amaraBooking.id}`))).not.toContain("Cancel this session?");
-    const foreign = await brunoB.post("/expert?index", { intent: "cancel", bookingId: amaraBooking.id, confirm: "yes", reason: "mine now" });
+    const foreign = await brunoB.post("/expert?index", {
+      intent: "cancel",
+      bookingId: amaraBooking.id,
+      confirm: "yes",
+      reason: "mine now",
+    });
     expect(foreign.status).toBe(404);
     expect(await pageText(foreign)).toContain("We could not find this booking.");
     expect(await snapshot()).toEqual(before);
 
     // Amara confirms.
-    const done = await amaraB.post("/expert?index", { intent: "cancel", bookingId: amaraBooking.id, confirm: "yes", reason: "Unwell" });
+    const done = await amaraB.post("/expert?index", {
+      intent: "cancel",
+      bookingId: amaraBooking.id,
+      confirm: "yes",
+      reason: "Unwell",
+    });
     expect(done.status).toBe(302);
     expect(done.headers.get("location")).toBe(`/expert?cancelled=${amaraBooking.id}`);
     const row = await prisma().booking.findUniqueOrThrow({ where: { id: amaraBooking.id } });
@@ -279,9 +322,18 @@ describe("profile", () => {
     expect(res.status).toBe(200);
     expect(await pageText(res)).toContain("Your profile was saved.");
     const p = await prisma().expertProfile.findUniqueOrThrow({ where: { id: amara.id } });
-    expect(p).toMatchObject({ headline: valid.headline, languages: ["English", "Yoruba"], sessionMinutes: 45, bufferMinutes: 15, minNoticeHours: 24, cancelWindowHours: 48 });
+    expect(p).toMatchObject({
+      headline: valid.headline,
+      languages: ["English", "Yoruba"],
+      sessionMinutes: 45,
+      bufferMinutes: 15,
+      minNoticeHours: 24,
+      cancelWindowHours: 48,
+    });
     // Bruno's profile is his own.
-    expect((await prisma().expertProfile.findUniqueOrThrow({ where: { id: bruno.id } })).headline).toBe("Calm, practical support");
+    expect((await prisma().expertProfile.findUniqueOrThrow({ where: { id: bruno.id } })).headline).toBe(
+      "Calm, practical support",
+    );
   });
 
   it("refuses an unknown time zone and bad numbers with a clear message, keeping everything typed", async () => {
@@ -291,7 +343,9 @@ describe("profile", () => {
     const res = await b.post("/expert/profile", typed);
     expect(res.status).toBe(400);
     const html = await pageText(res);
-    expect(html).toContain("&quot;Mars/Olympus&quot; is not a time zone we know. Use a name such as Europe/London or Asia/Kolkata.");
+    expect(html).toContain(
+      "&quot;Mars/Olympus&quot; is not a time zone we know. Use a name such as Europe/London or Asia/Kolkata.",
+    );
     expect(html).toMatch(/id="f-timezone"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="f-timezone"/);
     expect(html).toContain('value="A headline I typed with care"');
     expect(html).toContain('value="Mars/Olympus"');
@@ -309,24 +363,50 @@ describe("profile", () => {
 describe("availability and time off", () => {
   it("adds and lists weekly windows; refuses end-before-start and overlaps with clear messages", async () => {
     const b = await signIn("amara@experts.example.com");
-    const add = await b.post("/expert/availability", { intent: "add-window", weekday: "6", start: "10:00", end: "12:30" });
+    const add = await b.post("/expert/availability", {
+      intent: "add-window",
+      weekday: "6",
+      start: "10:00",
+      end: "12:30",
+    });
     expect(add.status).toBe(200);
     expect(await pageText(add)).toContain("Added Saturday 10:00–12:30.");
     const page = await pageText(await b.get("/expert/availability"));
     expect(page).toContain("10:00–12:30");
     expect(page).toContain("Africa/Lagos");
-    expect(await prisma().availabilityRule.count({ where: { expertId: amara.id, weekday: 6, startMinute: 600, endMinute: 750 } })).toBe(1);
+    expect(
+      await prisma().availabilityRule.count({
+        where: { expertId: amara.id, weekday: 6, startMinute: 600, endMinute: 750 },
+      }),
+    ).toBe(1);
 
     const before = await snapshot();
-    const backwards = await b.post("/expert/availability", { intent: "add-window", weekday: "2", start: "15:00", end: "14:00" });
+    const backwards = await b.post("/expert/availability", {
+      intent: "add-window",
+      weekday: "2",
+      start: "15:00",
+      end: "14:00",
+    });
     expect(backwards.status).toBe(400);
     const bw = await pageText(backwards);
     expect(bw).toContain("The window must end after it starts.");
     expect(bw).toContain('value="15:00"'); // what was typed is still there
-    const overlap = await b.post("/expert/availability", { intent: "add-window", weekday: "6", start: "12:00", end: "13:00" });
+    const overlap = await b.post("/expert/availability", {
+      intent: "add-window",
+      weekday: "6",
+      start: "12:00",
+      end: "13:00",
+    });
     expect(overlap.status).toBe(400);
-    expect(await pageText(overlap)).toContain("Saturday 12:00–13:00 overlaps your window Saturday 10:00–12:30. Change the times, or remove that window first.");
-    const noDay = await b.post("/expert/availability", { intent: "add-window", weekday: "", start: "09:00", end: "10:00" });
+    expect(await pageText(overlap)).toContain(
+      "Saturday 12:00–13:00 overlaps your window Saturday 10:00–12:30. Change the times, or remove that window first.",
+    );
+    const noDay = await b.post("/expert/availability", {
+      intent: "add-window",
+      weekday: "",
+      start: "09:00",
+      end: "10:00",
+    });
     expect(await pageText(noDay)).toContain("Choose a day of the week.");
     expect(await snapshot()).toEqual(before);
   });
@@ -342,7 +422,10 @@ describe("availability and time off", () => {
     expect(await pageText(off)).toContain("We could not find this time off.");
     expect(await snapshot()).toEqual(before);
 
-    const own = await prisma().availabilityRule.findFirstOrThrow({ where: { expertId: amara.id }, select: { id: true } });
+    const own = await prisma().availabilityRule.findFirstOrThrow({
+      where: { expertId: amara.id },
+      select: { id: true },
+    });
     const removed = await b.post("/expert/availability", { intent: "remove-window", ruleId: own.id });
     expect(removed.status).toBe(200);
     expect(await pageText(removed)).toContain("The window was removed.");
@@ -353,10 +436,18 @@ describe("availability and time off", () => {
   it("adds a day off, lists it in the expert's zone, refuses bad dates keeping what was typed, and removes it", async () => {
     const b = await signIn("amara@experts.example.com");
     const day = dayFromNow(40);
-    const add = await b.post("/expert/availability", { intent: "add-time-off", startDate: day, endDate: day, reason: "Family wedding" });
+    const add = await b.post("/expert/availability", {
+      intent: "add-time-off",
+      startDate: day,
+      endDate: day,
+      reason: "Family wedding",
+    });
     expect(add.status).toBe(200);
     expect(await pageText(add)).toContain("Your time off was added.");
-    const row = await prisma().timeOff.findFirstOrThrow({ where: { expertId: amara.id }, select: { id: true, startsAt: true, endsAt: true } });
+    const row = await prisma().timeOff.findFirstOrThrow({
+      where: { expertId: amara.id },
+      select: { id: true, startsAt: true, endsAt: true },
+    });
     // Lagos is UTC+1 all year: the local day starts at 23:00 UTC the day before.
     expect(row.startsAt.toISOString()).toBe(new Date(`${day}T00:00:00+01:00`).toISOString());
     expect(row.endsAt.getTime() - row.startsAt.getTime()).toBe(24 * HOUR);
@@ -365,7 +456,12 @@ describe("availability and time off", () => {
     expect(page).toContain("Family wedding");
 
     const before = await snapshot();
-    const backwards = await b.post("/expert/availability", { intent: "add-time-off", startDate: dayFromNow(50), endDate: dayFromNow(45), reason: "Trip" });
+    const backwards = await b.post("/expert/availability", {
+      intent: "add-time-off",
+      startDate: dayFromNow(50),
+      endDate: dayFromNow(45),
+      reason: "Trip",
+    });
     expect(backwards.status).toBe(400);
     const html = await pageText(backwards);
     expect(html).toContain("Your time off must end after it starts.");

@@ -26,7 +26,10 @@ let n = 0;
 const nextIp = () => `198.51.100.${++n}`;
 async function signedIn() {
   const email = `person${++n}@example.com`;
-  const user = await prisma().user.create({ data: { email, name: `Person Number${n}`, passwordHash, emailVerifiedAt: new Date() }, select: { id: true } });
+  const user = await prisma().user.create({
+    data: { email, name: `Person Number${n}`, passwordHash, emailVerifiedAt: new Date() },
+    select: { id: true },
+  });
   const b = new Browser(srv, { ip: nextIp() });
   const res = await b.post("/login", { email, password: PASSWORD });
   expect(res.status).toBe(302);
@@ -52,7 +55,11 @@ async function booking(userId: string, expertId: string, status: "COMPLETED" | "
   const startsAt = new Date(Date.now() - 20 * 86_400_000 + ++slot * 2 * 3_600_000);
   return prisma().booking.create({
     data: {
-      userId, expertId, categoryId: category.id, startsAt, status,
+      userId,
+      expertId,
+      categoryId: category.id,
+      startsAt,
+      status,
       endsAt: new Date(startsAt.getTime() + 50 * 60_000),
       blockedUntil: new Date(startsAt.getTime() + 60 * 60_000),
       roomName: `mn-${crypto.randomBytes(12).toString("hex")}`,
@@ -86,10 +93,21 @@ describe("review routes", () => {
 
     // The owner may, once; the survey answers are stored apart, with no link.
     const surveysBefore = await prisma().surveyResponse.count();
-    const res = await owner.b.post(path, { intent: "create", rating: "4", comment: "Very kind.", q_booking_ease: "5", q_improve: "Nothing" });
+    const res = await owner.b.post(path, {
+      intent: "create",
+      rating: "4",
+      comment: "Very kind.",
+      q_booking_ease: "5",
+      q_improve: "Nothing",
+    });
     expect(res.status).toBe(200);
     expect(await owner.b.post(path, { intent: "create", rating: "1" }).then((r) => r.status)).toBe(409);
-    expect(await prisma().review.findUniqueOrThrow({ where: { bookingId: done.id }, select: { rating: true, comment: true, authorId: true } })).toEqual({ rating: 4, comment: "Very kind.", authorId: owner.id });
+    expect(
+      await prisma().review.findUniqueOrThrow({
+        where: { bookingId: done.id },
+        select: { rating: true, comment: true, authorId: true },
+      }),
+    ).toEqual({ rating: 4, comment: "Very kind.", authorId: owner.id });
     expect(await prisma().surveyResponse.count()).toBe(surveysBefore + 1);
     // Past sessions link to it.
     expect(await pageText(await owner.b.get("/sessions"))).toContain("Your review");
@@ -101,13 +119,23 @@ describe("review routes", () => {
     const people = [await signedIn(), await signedIn(), await signedIn()];
     for (const p of people.slice(0, 2)) {
       const b = await booking(p.id, e.id);
-      expect((await p.b.post(`/sessions/${b.id}/review`, { intent: "create", rating: "5", comment: `Lovely ${p.id.slice(0, 4)}` })).status).toBe(200);
+      expect(
+        (
+          await p.b.post(`/sessions/${b.id}/review`, {
+            intent: "create",
+            rating: "5",
+            comment: `Lovely ${p.id.slice(0, 4)}`,
+          })
+        ).status,
+      ).toBe(200);
     }
     const before = await visitor.get("/experts/rated-expert");
     expect(await pageText(before)).toContain("Not shown yet");
     expect((await visitor.get("/experts/rated-expert")).headers.get("x-cache")).toBe("HIT");
     const third = await booking(people[2]!.id, e.id);
-    expect((await people[2]!.b.post(`/sessions/${third.id}/review`, { intent: "create", rating: "2" })).status).toBe(200);
+    expect((await people[2]!.b.post(`/sessions/${third.id}/review`, { intent: "create", rating: "2" })).status).toBe(
+      200,
+    );
     const after = await visitor.get("/experts/rated-expert");
     const text = await pageText(after);
     expect(text).toContain("4.0 out of 5, from 3 reviews");
@@ -135,45 +163,103 @@ describe("general survey", () => {
 
 describe("POST /metrics", () => {
   const VISIT = "3f2b9c1e-8d4a-4b6f-a1c2-d3e4f5a6b7c8";
-  const batch = (path: string) => JSON.stringify({ visitId: VISIT, events: [{ kind: "view", path, from: "/?ref=mail" }, { kind: "click", path, target: "book-from-profile" }] });
+  const batch = (path: string) =>
+    JSON.stringify({
+      visitId: VISIT,
+      events: [
+        { kind: "view", path, from: "/?ref=mail" },
+        { kind: "click", path, target: "book-from-profile" },
+      ],
+    });
 
   it("stores nothing identifying even with a session cookie and X-Forwarded-For: no user id, no IP, no query string", async () => {
     const p = await signedIn();
     const ip = "203.0.113.199";
     const res = await fetch(`${srv.url}/metrics`, {
       method: "POST",
-      headers: { "content-type": "text/plain", cookie: [...p.b.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-forwarded-for": ip },
+      headers: {
+        "content-type": "text/plain",
+        cookie: [...p.b.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+        "x-forwarded-for": ip,
+      },
       body: batch(`/experts?email=${encodeURIComponent(p.email)}`),
     });
     expect(res.status).toBe(204);
-    const rows = await srv.running.services.db.sql.query<Record<string, unknown>>(`SELECT * FROM "UsageEvent" WHERE "visitId" = $1`, [VISIT]);
-    expect(rows.map((r) => [r.kind, r.path, r.target])).toEqual(expect.arrayContaining([["VIEW", "/experts", "/"], ["CLICK", "/experts", "book-from-profile"]]));
+    const rows = await srv.running.services.db.sql.query<Record<string, unknown>>(
+      `SELECT * FROM "UsageEvent" WHERE "visitId" = $1`,
+      [VISIT],
+    );
+    expect(rows.map((r) => [r.kind, r.path, r.target])).toEqual(
+      expect.arrayContaining([
+        ["VIEW", "/experts", "/"],
+        ["CLICK", "/experts", "book-from-profile"],
+      ]),
+    );
     expect(Object.keys(rows[0]!).sort()).toEqual(["at", "id", "kind", "ms", "path", "target", "visitId"]);
     // Nowhere in the database: not in the events, not in the rate-limit counters.
-    const dump = JSON.stringify(await srv.running.services.db.sql.query(`SELECT * FROM "UsageEvent"`)) + JSON.stringify(await srv.running.services.db.sql.query(`SELECT key FROM "RateLimiterFlexible"`));
+    const dump =
+      JSON.stringify(await srv.running.services.db.sql.query(`SELECT * FROM "UsageEvent"`)) +
+      JSON.stringify(await srv.running.services.db.sql.query(`SELECT key FROM "RateLimiterFlexible"`));
     for (const secret of [ip, p.id, p.email, encodeURIComponent(p.email)]) expect(dump).not.toContain(secret);
   });
 
   it("answers 204 and stores nothing for a malformed batch; application/json works too; 413 over 16 KB", async () => {
     const count = () => prisma().usageEvent.count();
     const before = await count();
-    for (const body of ["not json", JSON.stringify({ visitId: VISIT, events: [{ kind: "view", path: "javascript:alert(1)" }] }), JSON.stringify({ visitId: "x", events: [] })]) {
-      expect((await fetch(`${srv.url}/metrics`, { method: "POST", headers: { "content-type": "text/plain", "x-forwarded-for": "203.0.113.50" }, body })).status).toBe(204);
+    for (const body of [
+      "not json",
+      JSON.stringify({ visitId: VISIT, events: [{ kind: "view", path: "javascript:alert(1)" }] }),
+      JSON.stringify({ visitId: "x", events: [] }),
+    ]) {
+      expect(
+        (
+          await fetch(`${srv.url}/metrics`, {
+            method: "POST",
+            headers: { "content-type": "text/plain", "x-forwarded-for": "203.0.113.50" },
+            body,
+          })
+        ).status,
+      ).toBe(204);
     }
     expect(await count()).toBe(before);
-    expect((await fetch(`${srv.url}/metrics`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.50" }, body: batch("/privacy") })).status).toBe(204);
+    expect(
+      (
+        await fetch(`${srv.url}/metrics`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.50" },
+          body: batch("/privacy"),
+        })
+      ).status,
+    ).toBe(204);
     expect(await count()).toBe(before + 2);
-    expect((await fetch(`${srv.url}/metrics`, { method: "POST", headers: { "content-type": "text/plain", "x-forwarded-for": "203.0.113.50" }, body: "x".repeat(20_000) })).status).toBe(413);
+    expect(
+      (
+        await fetch(`${srv.url}/metrics`, {
+          method: "POST",
+          headers: { "content-type": "text/plain", "x-forwarded-for": "203.0.113.50" },
+          body: "x".repeat(20_000),
+        })
+      ).status,
+    ).toBe(413);
   });
 
   it("is rate-limited per IP (429), other addresses unaffected; a cross-site post is refused", async () => {
-    const post = (ip: string) => fetch(`${srv.url}/metrics`, { method: "POST", headers: { "content-type": "text/plain", "x-forwarded-for": ip }, body: "{}" });
+    const post = (ip: string) =>
+      fetch(`${srv.url}/metrics`, {
+        method: "POST",
+        headers: { "content-type": "text/plain", "x-forwarded-for": ip },
+        body: "{}",
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 125; i++) statuses.push((await post("203.0.113.77")).status);
     expect(statuses.slice(0, 120).every((s) => s === 204)).toBe(true);
     expect(statuses.slice(120)).toEqual([429, 429, 429, 429, 429]);
     expect((await post("203.0.113.78")).status).toBe(204);
-    const cross = await fetch(`${srv.url}/metrics`, { method: "POST", headers: { "content-type": "text/plain", origin: "https://evil.example", "sec-fetch-site": "cross-site" }, body: batch("/") });
+    const cross = await fetch(`${srv.url}/metrics`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+      body: batch("/"),
+    });
     expect(cross.status).toBe(403);
   });
 });

@@ -86,7 +86,11 @@ describe("cross-origin protection", () => {
   it("refuses a cross-site POST", async () => {
     const res = await fetch(`${srv.url}/experts`, {
       method: "POST",
-      headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site", "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        origin: "https://evil.example",
+        "sec-fetch-site": "cross-site",
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "a=1",
     });
     expect(res.status).toBe(403);
@@ -134,7 +138,9 @@ describe("mail outbox page", () => {
 
 describe("request logs", () => {
   it("are JSON with a request id, and never carry query strings or cookies", async () => {
-    const res = await fetch(`${srv.url}/experts?token=secret-value-123`, { headers: { cookie: "sid=cookie-secret-456" } });
+    const res = await fetch(`${srv.url}/experts?token=secret-value-123`, {
+      headers: { cookie: "sid=cookie-secret-456" },
+    });
     const id = res.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     // The line is written when the response finishes, which can be just after the client has it.

@@ -29,7 +29,12 @@ async function personWithSession(role: "USER" | "EXPERT" = "USER", existingUserI
     existingUserId ??
     (
       await prisma().user.create({
-        data: { email: `lists-${crypto.randomUUID()}@test.mindnamo.test`, name: "List Person", emailVerifiedAt: new Date(), role },
+        data: {
+          email: `lists-${crypto.randomUUID()}@test.mindnamo.test`,
+          name: "List Person",
+          emailVerifiedAt: new Date(),
+          role,
+        },
         select: { id: true },
       })
     ).id;
@@ -39,8 +44,12 @@ async function personWithSession(role: "USER" | "EXPERT" = "USER", existingUserI
 
 /** `count` bookings, half upcoming and half past, across every expert and topic; never overlapping. */
 async function addBookings(count: number, opts: { userId?: string; expertId?: string }) {
-  const experts = await prisma().expertProfile.findMany({ select: { id: true, categories: { select: { categoryId: true } } } });
-  const clients = opts.userId ? [opts.userId] : (await Promise.all([1, 2, 3].map(() => personWithSession()))).map((p) => p.userId);
+  const experts = await prisma().expertProfile.findMany({
+    select: { id: true, categories: { select: { categoryId: true } } },
+  });
+  const clients = opts.userId
+    ? [opts.userId]
+    : (await Promise.all([1, 2, 3].map(() => personWithSession()))).map((p) => p.userId);
   const data = Array.from({ length: count }, (_, i) => {
     const expert = opts.expertId ? experts.find((e) => e.id === opts.expertId)! : experts[i % experts.length]!;
     slotCursor++;
@@ -73,7 +82,9 @@ async function addTickets(count: number, requesterId: string) {
       resolutionDueAt: new Date(Date.now() + 48 * HOUR),
     })),
   });
-  await prisma().ticketMessage.createMany({ data: ids.map((ticketId) => ({ ticketId, authorId: requesterId, body: "Hello" })) });
+  await prisma().ticketMessage.createMany({
+    data: ids.map((ticketId) => ({ ticketId, authorId: requesterId, body: "Hello" })),
+  });
 }
 
 async function queriesFor(path: string, cookie: string): Promise<number> {
@@ -101,7 +112,10 @@ describe("list pages send the same few queries for few and for many items", () =
   });
 
   it("/expert", async () => {
-    const expert = await prisma().user.findUniqueOrThrow({ where: { email: "amara-okafor@experts.mindnamo.test" }, select: { id: true, expertProfile: { select: { id: true } } } });
+    const expert = await prisma().user.findUniqueOrThrow({
+      where: { email: "amara-okafor@experts.mindnamo.test" },
+      select: { id: true, expertProfile: { select: { id: true } } },
+    });
     const me = await personWithSession("EXPERT", expert.id);
     const few = await queriesFor("/expert", me.cookie);
     await addBookings(40, { expertId: expert.expertProfile!.id });
@@ -121,14 +135,20 @@ describe("list pages send the same few queries for few and for many items", () =
   });
 
   it("the back-office ticket queue", async () => {
-    const admin = await prisma().user.findUniqueOrThrow({ where: { email: "admin@mindnamo.test" }, select: { id: true } });
+    const admin = await prisma().user.findUniqueOrThrow({
+      where: { email: "admin@mindnamo.test" },
+      select: { id: true },
+    });
     const actor = { id: admin.id, role: "ADMIN" as const, ip: "127.0.0.1" };
     const requester = await personWithSession();
     await addTickets(3, requester.userId);
     const few = await countQueries(() => ticketQueue(prisma(), actor, queueFilterSchema.parse({})));
     await addTickets(40, requester.userId);
     // Some assigned, so the assignee relation has rows to load.
-    await prisma().supportTicket.updateMany({ where: { requesterId: requester.userId, subject: { startsWith: "Question 1" } }, data: { assigneeId: admin.id } });
+    await prisma().supportTicket.updateMany({
+      where: { requesterId: requester.userId, subject: { startsWith: "Question 1" } },
+      data: { assigneeId: admin.id },
+    });
     const many = await countQueries(() => ticketQueue(prisma(), actor, queueFilterSchema.parse({})));
     expect(many.result.length).toBeGreaterThan(few.result.length);
     expect(many.queries).toBe(few.queries);

@@ -12,14 +12,23 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("mail", () => {
   it("writes one JSON file per message in outbox mode", async () => {
-    const mailer = createMailer({ mailTransport: "outbox", MAIL_FROM: "Mind Namo <no-reply@test>", mailOutboxDir: dir });
+    const mailer = createMailer({
+      mailTransport: "outbox",
+      MAIL_FROM: "Mind Namo <no-reply@test>",
+      mailOutboxDir: dir,
+    });
     expect(mailer).toBeInstanceOf(OutboxMailer);
     const sent = await mailer.send(welcomeEmail("ada@example.com", "Ada <Lovelace>"));
     expect(sent.transport).toBe("outbox");
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
     expect(files).toHaveLength(1);
     const entry = JSON.parse(fs.readFileSync(path.join(dir, files[0]!), "utf8"));
-    expect(entry).toMatchObject({ id: sent.id, to: "ada@example.com", subject: "Welcome to Mind Namo", template: "welcome" });
+    expect(entry).toMatchObject({
+      id: sent.id,
+      to: "ada@example.com",
+      subject: "Welcome to Mind Namo",
+      template: "welcome",
+    });
     expect(entry.text).toContain("Hello Ada <Lovelace>,");
     expect(entry.html).toContain("Ada &lt;Lovelace&gt;");
     expect(new Date(entry.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
@@ -66,7 +75,11 @@ describe("mail", () => {
       const sent = await mailer.send(welcomeEmail("ada@example.com", "Ada"));
       expect(sent).toEqual({ id: "email_123", transport: "resend" });
       expect(requests[0]?.auth).toBe("Bearer re_test_key");
-      expect(requests[0]?.body).toMatchObject({ to: "ada@example.com", subject: "Welcome to Mind Namo", from: "Mind Namo <no-reply@mindnamo.example>" });
+      expect(requests[0]?.body).toMatchObject({
+        to: "ada@example.com",
+        subject: "Welcome to Mind Namo",
+        from: "Mind Namo <no-reply@mindnamo.example>",
+      });
       refuse = true;
       await expect(mailer.send(welcomeEmail("bad", "Ada"))).rejects.toThrow(/Resend refused the message/);
     } finally {
@@ -75,8 +88,17 @@ describe("mail", () => {
   });
 
   it("carries the one-click unsubscribe headers (RFC 8058) through both Resend and the outbox", async () => {
-    const message = newsletterEmail("ada@example.com", "Ada", "News", "Hello there.", "https://mindnamo.example/unsubscribe?u=1&l=newsletter&t=abc");
-    const expected = { "List-Unsubscribe": "<https://mindnamo.example/unsubscribe?u=1&l=newsletter&t=abc>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+    const message = newsletterEmail(
+      "ada@example.com",
+      "Ada",
+      "News",
+      "Hello there.",
+      "https://mindnamo.example/unsubscribe?u=1&l=newsletter&t=abc",
+    );
+    const expected = {
+      "List-Unsubscribe": "<https://mindnamo.example/unsubscribe?u=1&l=newsletter&t=abc>",
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    };
     const bodies: Record<string, unknown>[] = [];
     const server = http.createServer((req, res) => {
       let body = "";
@@ -90,7 +112,9 @@ describe("mail", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const port = (server.address() as { port: number }).port;
-      await new ResendMailer("re_test_key", "Mind Namo <no-reply@mindnamo.example>", `http://127.0.0.1:${port}`).send(message);
+      await new ResendMailer("re_test_key", "Mind Namo <no-reply@mindnamo.example>", `http://127.0.0.1:${port}`).send(
+        message,
+      );
       expect(bodies[0]?.headers).toEqual(expected);
     } finally {
       server.close();

@@ -40,7 +40,8 @@ async function browserFor(userId: string) {
   b.cookies.set("mn_session", token);
   return b;
 }
-const prefs = (id: string) => prisma().user.findUniqueOrThrow({ where: { id }, select: { remindersEnabled: true, newsletterEnabled: true } });
+const prefs = (id: string) =>
+  prisma().user.findUniqueOrThrow({ where: { id }, select: { remindersEnabled: true, newsletterEnabled: true } });
 /** The path and query of a link the app made (its origin is APP_URL, not the test server's). */
 const local = (url: string) => {
   const u = new URL(url);
@@ -80,7 +81,10 @@ describe("one-click unsubscribe", () => {
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(await prefs(reader.id)).toEqual({ remindersEnabled: true, newsletterEnabled: false });
     expect((await oneClick(path)).status).toBe(200);
-    const history = await prisma().consent.findMany({ where: { userId: reader.id }, select: { kind: true, given: true, source: true } });
+    const history = await prisma().consent.findMany({
+      where: { userId: reader.id },
+      select: { kind: true, given: true, source: true },
+    });
     expect(history).toEqual([{ kind: "NEWSLETTER", given: false, source: "EMAIL_LINK" }]);
   });
 
@@ -149,20 +153,36 @@ describe("non-essential mail carries List-Unsubscribe headers", () => {
     const db = prisma();
     await createCategory(db, { slug: "calm", name: "Calm", description: "Quieter days and steadier nights." });
     await createExpert(db, {
-      email: "expert-optout@experts.example", name: "Ola Expert", slug: "ola", headline: "Calm coach", bio: "Gentle, practical help for calmer days.",
-      languages: ["English"], timezone: "UTC", categorySlugs: ["calm"],
-      availability: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 24 * 60 - 1 })), published: true,
+      email: "expert-optout@experts.example",
+      name: "Ola Expert",
+      slug: "ola",
+      headline: "Calm coach",
+      bio: "Gentle, practical help for calmer days.",
+      languages: ["English"],
+      timezone: "UTC",
+      categorySlugs: ["calm"],
+      availability: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 24 * 60 - 1 })),
+      published: true,
     });
     const client = await person();
     const now = new Date();
     const startsAt = new Date(Math.ceil((now.getTime() + 3 * 24 * 3600_000) / 3600_000) * 3600_000);
-    const booking = await bookSlot(db, { userId: client.id }, { expertSlug: "ola", categorySlug: "calm", startsAt }, now);
+    const booking = await bookSlot(
+      db,
+      { userId: client.id },
+      { expertSlug: "ola", categorySlug: "calm", startsAt },
+      now,
+    );
     const s = srv.running.services;
-    const outcome = await runReminder({ db, appUrl: s.config.appUrl, unsubscribeKey: s.secrets.unsubscribeKey }, s.mailer, {
-      bookingId: booking.id,
-      kind: "reminder-24h",
-      startsAt: startsAt.toISOString(),
-    });
+    const outcome = await runReminder(
+      { db, appUrl: s.config.appUrl, unsubscribeKey: s.secrets.unsubscribeKey },
+      s.mailer,
+      {
+        bookingId: booking.id,
+        kind: "reminder-24h",
+        startsAt: startsAt.toISOString(),
+      },
+    );
     expect(outcome).toBe("sent");
     const mail = await waitForMail(client.email, "booking-reminder-24h");
     const link = linkFrom(mail);
@@ -175,7 +195,9 @@ describe("non-essential mail carries List-Unsubscribe headers", () => {
 describe("email settings page", () => {
   it("needs a session: anonymous GET and POST redirect to sign in, and nothing changes", async () => {
     const b = new Browser(srv, { ip: "198.51.100.210" });
-    expect((await b.get("/account/communications")).headers.get("location")).toBe(`/login?next=${encodeURIComponent("/account/communications")}`);
+    expect((await b.get("/account/communications")).headers.get("location")).toBe(
+      `/login?next=${encodeURIComponent("/account/communications")}`,
+    );
     const post = await b.post("/account/communications", { intent: "email-preferences", newsletter: "on" });
     expect(post.status).toBe(302);
     expect(post.headers.get("location")).toMatch(/^\/login/);
@@ -189,7 +211,11 @@ describe("email settings page", () => {
     expect(page).toContain("Always sent");
     expect(page).toContain("No choices recorded yet");
     // Only the two checkboxes count: an injected user id is ignored (the session decides whose settings change).
-    const saved = await b.post("/account/communications", { intent: "email-preferences", newsletter: "on", userId: other.id });
+    const saved = await b.post("/account/communications", {
+      intent: "email-preferences",
+      newsletter: "on",
+      userId: other.id,
+    });
     expect(saved.status).toBe(200);
     expect(await saved.text()).toContain("Session reminders are off. You get the newsletter.");
     expect(await prefs(reader.id)).toEqual({ remindersEnabled: false, newsletterEnabled: true });
@@ -229,9 +255,12 @@ describe("consent records", () => {
     const reader = await person();
     const b = await browserFor(reader.id);
     expect((await postJson(b, { analytics: false, source: "settings" })).status).toBe(204);
-    expect(await prisma().consent.findMany({ where: { userId: reader.id }, select: { kind: true, given: true, source: true } })).toEqual([
-      { kind: "ANALYTICS", given: false, source: "SETTINGS" },
-    ]);
+    expect(
+      await prisma().consent.findMany({
+        where: { userId: reader.id },
+        select: { kind: true, given: true, source: true },
+      }),
+    ).toEqual([{ kind: "ANALYTICS", given: false, source: "SETTINGS" }]);
     expect(await (await b.get("/account/communications")).text()).toContain("Essential only");
   });
 

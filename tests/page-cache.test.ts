@@ -54,20 +54,33 @@ function rawGet(url: string, headers: Record<string, string> = {}) {
       .get(url, { headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
       })
       .on("error", reject);
   });
 }
 
-const PER_RESPONSE = ["x-request-id", "x-cache", "date", "content-length", "transfer-encoding", "content-encoding", "etag", "connection", "keep-alive"];
+const PER_RESPONSE = [
+  "x-request-id",
+  "x-cache",
+  "date",
+  "content-length",
+  "transfer-encoding",
+  "content-encoding",
+  "etag",
+  "connection",
+  "keep-alive",
+];
 const stable = (headers: http.IncomingHttpHeaders, nonce: string) =>
   Object.fromEntries(
     Object.entries(headers)
       .filter(([name]) => !PER_RESPONSE.includes(name))
       .map(([name, value]) => [name, String(value).replaceAll(nonce, "NONCE")]),
   );
-const headerNonce = (headers: http.IncomingHttpHeaders) => /'nonce-([^']+)'/.exec(String(headers["content-security-policy"]))?.[1] ?? "";
+const headerNonce = (headers: http.IncomingHttpHeaders) =>
+  /'nonce-([^']+)'/.exec(String(headers["content-security-policy"]))?.[1] ?? "";
 
 describe("cache hits answered before the middleware (and before express itself)", () => {
   it("replay every header of the rendered page (security headers included), with the nonce swapped", async () => {
@@ -77,7 +90,14 @@ describe("cache hits answered before the middleware (and before express itself)"
     expect(hit.headers["x-cache"]).toBe("HIT");
     expect(headerNonce(hit.headers)).not.toBe(headerNonce(miss.headers));
     expect(stable(hit.headers, headerNonce(hit.headers))).toEqual(stable(miss.headers, headerNonce(miss.headers)));
-    for (const name of ["content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy", "permissions-policy", "cross-origin-opener-policy"]) {
+    for (const name of [
+      "content-security-policy",
+      "x-frame-options",
+      "x-content-type-options",
+      "referrer-policy",
+      "permissions-policy",
+      "cross-origin-opener-policy",
+    ]) {
       expect(hit.headers[name], name).toBeTruthy();
     }
     expect(hit.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
@@ -150,7 +170,13 @@ describe("an expired page", () => {
     const { pageCache } = await import("../server/page-cache.ts");
     let renders = 0;
     let counter = 0;
-    const cache = pageCache({ ttlMs: 1_000, staleMs: 10_000, maxEntries: 10, sessionCookies: ["mn_session"], paths: /^\/page$/ });
+    const cache = pageCache({
+      ttlMs: 1_000,
+      staleMs: 10_000,
+      maxEntries: 10,
+      sessionCookies: ["mn_session"],
+      paths: /^\/page$/,
+    });
     const app = express();
     app.use(cache.serve);
     app.use((_req, res, next) => {
@@ -161,7 +187,11 @@ describe("an expired page", () => {
     app.use(cache.capture);
     app.get("/page", (_req, res) => {
       renders++;
-      setTimeout(() => res.type("html").send(`<p>render ${renders}</p><script nonce="${res.locals.cspNonce as string}"></script>`), 1_000);
+      setTimeout(
+        () =>
+          res.type("html").send(`<p>render ${renders}</p><script nonce="${res.locals.cspNonce as string}"></script>`),
+        1_000,
+      );
     });
     const server = app.listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
@@ -170,7 +200,11 @@ describe("an expired page", () => {
       expect((await fetch(url)).headers.get("x-cache")).toBe("MISS");
       expect((await fetch(url)).headers.get("x-cache")).toBe("HIT");
       await new Promise((r) => setTimeout(r, 1_100)); // past the TTL
-      const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(url).then(async (r) => ({ cache: r.headers.get("x-cache"), html: await r.text() }))));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          fetch(url).then(async (r) => ({ cache: r.headers.get("x-cache"), html: await r.text() })),
+        ),
+      );
       expect(answers.filter((a) => a.cache === "MISS")).toHaveLength(1);
       expect(answers.filter((a) => a.cache === "STALE")).toHaveLength(5);
       expect(answers.filter((a) => a.cache === "STALE").every((a) => a.html.startsWith("<p>render 1</p>"))).toBe(true);

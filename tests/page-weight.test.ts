@@ -101,9 +101,18 @@ let manifest: AssetsManifest;
 /** What a browser loads for a route: the entry, then each route from the root down to this one, with their imports. */
 function routeFiles(id: string, dynamic = false): Set<string> {
   const chain: ManifestRoute[] = [];
-  for (let r: ManifestRoute | undefined = manifest.routes[id]; r; r = r.parentId ? manifest.routes[r.parentId] : undefined) chain.unshift(r);
+  for (
+    let r: ManifestRoute | undefined = manifest.routes[id];
+    r;
+    r = r.parentId ? manifest.routes[r.parentId] : undefined
+  )
+    chain.unshift(r);
   if (chain.length === 0) throw new Error(`route ${id} is not in the manifest`);
-  const start = [manifest.entry.module, ...manifest.entry.imports, ...chain.flatMap((r) => [r.module, ...(r.imports ?? [])])];
+  const start = [
+    manifest.entry.module,
+    ...manifest.entry.imports,
+    ...chain.flatMap((r) => [r.module, ...(r.imports ?? [])]),
+  ];
   return closure(start, dynamic);
 }
 
@@ -131,7 +140,10 @@ describe("page weight", () => {
     console.log(
       [
         "JavaScript per public route (gzip; entry + root + route and their chunks):",
-        ...rows.map((r) => `  ${r.route.padEnd(24)} ${String(r.gzip).padStart(7)} B ${kb(r.gzip).padStart(9)}  ${String(r.files).padStart(2)} files  budget ${r.budget} B`),
+        ...rows.map(
+          (r) =>
+            `  ${r.route.padEnd(24)} ${String(r.gzip).padStart(7)} B ${kb(r.gzip).padStart(9)}  ${String(r.files).padStart(2)} files  budget ${r.budget} B`,
+        ),
       ].join("\n"),
     );
     const over = rows.filter((r) => r.gzip > r.budget).map((r) => `${r.route}: ${r.gzip} B > budget ${r.budget} B`);
@@ -139,12 +151,14 @@ describe("page weight", () => {
   });
 
   it("counts what the browser really loads: the manifest's modules exist, and the entry carries React", () => {
-    for (const url of [manifest.entry.module, ...manifest.entry.imports]) expect(fs.existsSync(fileOf(url)), url).toBe(true);
+    for (const url of [manifest.entry.module, ...manifest.entry.imports])
+      expect(fs.existsSync(fileOf(url)), url).toBe(true);
     for (const route of Object.keys(BUDGETS)) expect(manifest.routes[route], route).toBeDefined();
     // Every static import inside the counted files is counted too (the closure is closed).
     for (const route of Object.keys(BUDGETS)) {
       const files = routeFiles(route);
-      for (const f of files) for (const i of importsOf(f, false)) expect(files.has(i), `${route}: ${f} imports ${i}`).toBe(true);
+      for (const f of files)
+        for (const i of importsOf(f, false)) expect(files.has(i), `${route}: ${f} imports ${i}`).toBe(true);
     }
     const entryCode = [...closure([manifest.entry.module], false)].map(read).join("\n");
     expect(entryCode).toContain("react.production.min.js");
@@ -164,7 +178,9 @@ describe("page weight", () => {
     const hasLivekit = (files: Set<string>) => [...files].some((f) => LIVEKIT_MARKERS.some((m) => m.test(read(f))));
     const first = routeFiles(room);
     const lazy = routeFiles(room, true);
-    console.log(`room route: first download ${kb(sum(first))} gzip; with the call (livekit-client, on Join) ${kb(sum(lazy))}`);
+    console.log(
+      `room route: first download ${kb(sum(first))} gzip; with the call (livekit-client, on Join) ${kb(sum(lazy))}`,
+    );
     expect(hasLivekit(first)).toBe(false);
     expect(hasLivekit(lazy)).toBe(true);
     expect(sum(first)).toBeLessThan(ROOM_FIRST_DOWNLOAD_BUDGET);

@@ -31,13 +31,18 @@ describe("embedded database: one process only", { timeout: 90_000 }, () => {
 
     // Reopened: both writes of the first process are there, none of the second.
     const reopened = await openDatabase({ kind: "embedded", dir });
-    const slugs = (await reopened.prisma.category.findMany({ select: { slug: true }, orderBy: { slug: "asc" } })).map((c) => c.slug);
+    const slugs = (await reopened.prisma.category.findMany({ select: { slug: true }, orderBy: { slug: "asc" } })).map(
+      (c) => c.slug,
+    );
     expect(slugs).toEqual(["after", "before"]);
     await reopened.close();
   });
 
   it("takes over a lock left by a process that is gone", async () => {
-    fs.writeFileSync(path.join(dir, "mindnamo.lock"), JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), startedAt: "x" }));
+    fs.writeFileSync(
+      path.join(dir, "mindnamo.lock"),
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), startedAt: "x" }),
+    );
     const second = secondProcess();
     expect(second.stderr).toBe("");
     expect(second.status).toBe(0);

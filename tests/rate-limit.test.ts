@@ -32,7 +32,9 @@ describe("rate limiter (counters in PostgreSQL)", () => {
 
   it("counts parallel attempts exactly", async () => {
     const limiter = createRateLimiter(t.db.prisma, { "secret:account": policy });
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => limiter.consume("secret:account", "acct-1")));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => limiter.consume("secret:account", "acct-1")),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
   });
 
@@ -69,7 +71,11 @@ describe("HTTP rate limit", () => {
 
   it("answers 429 with a clear message once an IP sends too many state-changing requests", async () => {
     const post = () =>
-      fetch(`${srv.url}/admin/api/trpc/system.ping`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+      fetch(`${srv.url}/admin/api/trpc/system.ping`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: "{}",
+      });
     for (let i = 0; i < 120; i++) expect((await post()).status).toBe(415);
     const res = await post();
     expect(res.status).toBe(429);

@@ -16,7 +16,11 @@ import { startTestServer, type TestServer } from "./helpers/server.ts";
 
 const PASSWORD = "quiet lantern by the sea";
 const MIN = 60_000;
-const LIVEKIT = { LIVEKIT_URL: "wss://livekit.example.test", LIVEKIT_API_KEY: "APIhttptest", LIVEKIT_API_SECRET: "an-http-test-secret-long-enough-for-hs256" };
+const LIVEKIT = {
+  LIVEKIT_URL: "wss://livekit.example.test",
+  LIVEKIT_API_KEY: "APIhttptest",
+  LIVEKIT_API_SECRET: "an-http-test-secret-long-enough-for-hs256",
+};
 
 let srv: TestServer; // LiveKit configured
 let bare: TestServer; // no LiveKit settings
@@ -29,7 +33,11 @@ interface World {
 
 async function setup(s: TestServer, tag: string): Promise<World> {
   const prisma = s.running.services.db.prisma;
-  const category = await createCategory(prisma, { slug: "anxiety", name: "Anxiety", description: "Support for worry and anxious thoughts." });
+  const category = await createCategory(prisma, {
+    slug: "anxiety",
+    name: "Anxiety",
+    description: "Support for worry and anxious thoughts.",
+  });
   return { expert: await newExpert(s, tag), categoryId: category.id };
 }
 
@@ -84,7 +92,14 @@ async function signIn(s: TestServer, email: string): Promise<Browser> {
 }
 
 /** A same-origin fetch from a page of the site, with the browser's cookies. */
-async function call(b: Browser | null, s: TestServer, method: "GET" | "POST", path: string, body?: unknown, contentType = "application/json") {
+async function call(
+  b: Browser | null,
+  s: TestServer,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  contentType = "application/json",
+) {
   const headers: Record<string, string> = { "x-forwarded-for": "198.51.100.250" };
   if (b && b.cookies.size > 0) headers.cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   if (method === "POST") {
@@ -112,7 +127,10 @@ let world: World;
 let bareWorld: World;
 
 beforeAll(async () => {
-  [srv, bare] = await Promise.all([startTestServer({ TRUST_PROXY: "1", ...LIVEKIT }), startTestServer({ TRUST_PROXY: "1" })]);
+  [srv, bare] = await Promise.all([
+    startTestServer({ TRUST_PROXY: "1", ...LIVEKIT }),
+    startTestServer({ TRUST_PROXY: "1" }),
+  ]);
   [world, bareWorld] = await Promise.all([setup(srv, "lk"), setup(bare, "bare")]);
 }, 300_000);
 afterAll(async () => {
@@ -128,31 +146,66 @@ describe("keys and tokens: only the booking's two participants", () => {
     const ada = await person(srv, "Ada Client");
     const eve = await person(srv, "Eve Other");
     const b = await book(srv, world, ada.userId, farStart());
-    const [asAda, asExpert, asEve] = await Promise.all([signIn(srv, ada.email), signIn(srv, world.expert.email), signIn(srv, eve.email)]);
+    const [asAda, asExpert, asEve] = await Promise.all([
+      signIn(srv, ada.email),
+      signIn(srv, world.expert.email),
+      signIn(srv, eve.email),
+    ]);
     const [ka, ke, kx] = await Promise.all([generateKeyPair(), generateKeyPair(), generateKeyPair()]);
 
-    expect(await call(asAda, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: ka.publicKey })).toMatchObject({ status: 200, json: { publicKey: ka.publicKey } });
-    expect(await call(asExpert, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: ke.publicKey })).toMatchObject({ status: 200 });
-    expect((await call(asAda, srv, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({ own: ka.publicKey, peer: ke.publicKey });
-    expect((await call(asExpert, srv, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({ own: ke.publicKey, peer: ka.publicKey });
+    expect(await call(asAda, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: ka.publicKey })).toMatchObject({
+      status: 200,
+      json: { publicKey: ka.publicKey },
+    });
+    expect(await call(asExpert, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: ke.publicKey })).toMatchObject({
+      status: 200,
+    });
+    expect((await call(asAda, srv, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({
+      own: ka.publicKey,
+      peer: ke.publicKey,
+    });
+    expect((await call(asExpert, srv, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({
+      own: ke.publicKey,
+      peer: ka.publicKey,
+    });
 
     // Another user: refused (403); an id that does not exist: 404.
-    expect((await call(asEve, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: kx.publicKey })).status).toBe(403);
+    expect((await call(asEve, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: kx.publicKey })).status).toBe(
+      403,
+    );
     expect((await call(asEve, srv, "GET", `/sessions/${b.id}/room/keys`)).status).toBe(403);
     expect((await call(asEve, srv, "POST", `/sessions/${b.id}/room/token`)).status).toBe(403);
     expect((await call(asEve, srv, "GET", `/sessions/no-such-booking/room/keys`)).status).toBe(404);
     // No session.
-    for (const [method, path] of [["POST", "key"], ["GET", "keys"], ["POST", "token"]] as const) {
+    for (const [method, path] of [
+      ["POST", "key"],
+      ["GET", "keys"],
+      ["POST", "token"],
+    ] as const) {
       const res = await call(null, srv, method, `/sessions/${b.id}/room/${path}`, { publicKey: kx.publicKey });
       expect(res).toMatchObject({ status: 401, json: { error: "Please sign in." } });
     }
     // JSON only; a bad key is a 400.
-    expect((await call(asAda, srv, "POST", `/sessions/${b.id}/room/key`, `publicKey=${kx.publicKey}`, "application/x-www-form-urlencoded")).status).toBe(415);
+    expect(
+      (
+        await call(
+          asAda,
+          srv,
+          "POST",
+          `/sessions/${b.id}/room/key`,
+          `publicKey=${kx.publicKey}`,
+          "application/x-www-form-urlencoded",
+        )
+      ).status,
+    ).toBe(415);
     expect((await call(asAda, srv, "POST", `/sessions/${b.id}/room/token`, "", "text/plain")).status).toBe(415);
     expect((await call(asAda, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: "nope" })).status).toBe(400);
     expect((await call(asAda, srv, "POST", `/sessions/${b.id}/room/key`, "{not json")).status).toBe(400);
     // Nothing of Eve's reached the database.
-    const keys = await srv.running.services.db.prisma.roomParticipantKey.findMany({ where: { bookingId: b.id }, select: { publicKey: true } });
+    const keys = await srv.running.services.db.prisma.roomParticipantKey.findMany({
+      where: { bookingId: b.id },
+      select: { publicKey: true },
+    });
     expect(keys.map((k) => k.publicKey).sort()).toEqual([ka.publicKey, ke.publicKey].sort());
   });
 
@@ -162,12 +215,24 @@ describe("keys and tokens: only the booking's two participants", () => {
     const later = await book(srv, world, ada.userId, new Date(Date.now() + 3 * 60 * MIN));
     const asAda = await signIn(srv, ada.email);
     const refused = await call(asAda, srv, "POST", `/sessions/${later.id}/room/token`);
-    expect(refused).toMatchObject({ status: 403, json: { error: "The room opens 10 minutes before the session and closes when it ends." } });
+    expect(refused).toMatchObject({
+      status: 403,
+      json: { error: "The room opens 10 minutes before the session and closes when it ends." },
+    });
 
     const res = await call(asAda, srv, "POST", `/sessions/${soon.id}/room/token`);
-    expect(res).toMatchObject({ status: 200, json: { url: LIVEKIT.LIVEKIT_URL, roomName: soon.roomName, expiresAt: new Date(soon.endsAt.getTime() + 5 * MIN).toISOString() } });
+    expect(res).toMatchObject({
+      status: 200,
+      json: {
+        url: LIVEKIT.LIVEKIT_URL,
+        roomName: soon.roomName,
+        expiresAt: new Date(soon.endsAt.getTime() + 5 * MIN).toISOString(),
+      },
+    });
     expect(res.headers.get("cache-control")).toBe("no-store");
-    const claims = await new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(String(res.json?.token));
+    const claims = await new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(
+      String(res.json?.token),
+    );
     expect(claims.sub).toBe(ada.userId);
     expect(claims.name).toBe("Ada Lovelace");
     expect(claims.video).toEqual({
@@ -193,17 +258,29 @@ describe("keys and tokens: only the booking's two participants", () => {
     const ada = await person(bare, "Ada");
     const b = await book(bare, bareWorld, ada.userId, new Date(Date.now() + 5 * MIN));
     const asAda = await signIn(bare, ada.email);
-    expect(await call(asAda, bare, "POST", `/sessions/${b.id}/room/token`)).toMatchObject({ status: 503, json: { error: "Live video is not configured" } });
+    expect(await call(asAda, bare, "POST", `/sessions/${b.id}/room/token`)).toMatchObject({
+      status: 503,
+      json: { error: "Live video is not configured" },
+    });
     // The room page says so plainly (and still offers the device check and the key agreement).
     const page = await pageText(await asAda.get(`/sessions/${b.id}/room`));
     expect(page).toContain("Live video is not configured on this server.");
     expect(page).toContain("Camera and microphone");
     expect(page).toContain("End-to-end encryption");
     const k = await generateKeyPair();
-    expect((await call(asAda, bare, "POST", `/sessions/${b.id}/room/key`, { publicKey: k.publicKey })).status).toBe(200);
-    expect((await call(asAda, bare, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({ own: k.publicKey, peer: null });
+    expect((await call(asAda, bare, "POST", `/sessions/${b.id}/room/key`, { publicKey: k.publicKey })).status).toBe(
+      200,
+    );
+    expect((await call(asAda, bare, "GET", `/sessions/${b.id}/room/keys`)).json).toEqual({
+      own: k.publicKey,
+      peer: null,
+    });
     const body = JSON.stringify({ event: "room_started", id: "EV_bare", room: { name: b.roomName } });
-    const hook = await fetch(`${bare.url}/webhooks/livekit`, { method: "POST", headers: { "content-type": "application/webhook+json", authorization: await sign(body) }, body });
+    const hook = await fetch(`${bare.url}/webhooks/livekit`, {
+      method: "POST",
+      headers: { "content-type": "application/webhook+json", authorization: await sign(body) },
+      body,
+    });
     expect(hook.status).toBe(404);
   });
 });
@@ -212,7 +289,9 @@ describe("keys and tokens: only the booking's two participants", () => {
 
 /** Signs a body the way LiveKit does (and the SDK's own tests): a JWT from our key whose sha256 claim is the body's. */
 async function sign(body: string, opts: { secret?: string; apiKey?: string; ttl?: string } = {}) {
-  const token = new AccessToken(opts.apiKey ?? LIVEKIT.LIVEKIT_API_KEY, opts.secret ?? LIVEKIT.LIVEKIT_API_SECRET, { ttl: opts.ttl ?? "5m" });
+  const token = new AccessToken(opts.apiKey ?? LIVEKIT.LIVEKIT_API_KEY, opts.secret ?? LIVEKIT.LIVEKIT_API_SECRET, {
+    ttl: opts.ttl ?? "5m",
+  });
   token.sha256 = crypto.createHash("sha256").update(body).digest("base64");
   return token.toJwt();
 }
@@ -225,13 +304,28 @@ async function postHook(body: string, authorization: string | null) {
 }
 
 let eventSeq = 0;
-function hookBody(event: string, roomName: string, p?: { identity: string; sid: string; joinedAt: number }, createdAt = Math.floor(Date.now() / 1000)) {
+function hookBody(
+  event: string,
+  roomName: string,
+  p?: { identity: string; sid: string; joinedAt: number },
+  createdAt = Math.floor(Date.now() / 1000),
+) {
   return JSON.stringify({
     event,
     id: `EV_http_${++eventSeq}_${crypto.randomBytes(4).toString("hex")}`,
     createdAt: String(createdAt),
     room: { sid: "RM_x", name: roomName },
-    ...(p ? { participant: { sid: p.sid, identity: p.identity, name: "whoever", joinedAt: String(p.joinedAt), state: "ACTIVE" } } : {}),
+    ...(p
+      ? {
+          participant: {
+            sid: p.sid,
+            identity: p.identity,
+            name: "whoever",
+            joinedAt: String(p.joinedAt),
+            state: "ACTIVE",
+          },
+        }
+      : {}),
   });
 }
 
@@ -244,15 +338,26 @@ describe("POST /webhooks/livekit", () => {
   it("refuses forged, tampered, stale and unsigned calls with 401, changing nothing", async () => {
     const ada = await person(srv, "Ada");
     const b = await book(srv, world, ada.userId, farStart());
-    const body = hookBody("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_forged", joinedAt: Math.floor(Date.now() / 1000) });
+    const body = hookBody("participant_joined", b.roomName, {
+      identity: ada.userId,
+      sid: "PA_forged",
+      joinedAt: Math.floor(Date.now() / 1000),
+    });
     const before = await counts();
     expect((await postHook(body, null)).status).toBe(401);
     expect((await postHook(body, "garbage")).status).toBe(401);
-    expect((await postHook(body, await sign(body, { secret: "someone-elses-secret-long-enough-for-hs256" }))).status).toBe(401);
+    expect(
+      (await postHook(body, await sign(body, { secret: "someone-elses-secret-long-enough-for-hs256" }))).status,
+    ).toBe(401);
     expect((await postHook(body, await sign(body, { apiKey: "APIsomeoneelse" }))).status).toBe(401);
     expect((await postHook(body.replace(ada.userId, "intruder"), await sign(body))).status).toBe(401);
     expect((await postHook(body, await sign(body, { ttl: "10 minutes ago" }))).status).toBe(401);
-    const old = hookBody("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_old", joinedAt: 1 }, Math.floor(Date.now() / 1000) - 3600);
+    const old = hookBody(
+      "participant_joined",
+      b.roomName,
+      { identity: ada.userId, sid: "PA_old", joinedAt: 1 },
+      Math.floor(Date.now() / 1000) - 3600,
+    );
     expect((await postHook(old, await sign(old))).status).toBe(401);
     expect(await counts()).toEqual(before);
     expect(srv.logs.some((l) => l.msg === "livekit webhook refused")).toBe(true);
@@ -267,26 +372,62 @@ describe("POST /webhooks/livekit", () => {
     // The session ended a minute ago: started 51 minutes ago, 50 minutes long.
     const b = await book(srv, w, ada.userId, new Date(nowSec * 1000 - 51 * MIN));
     const start = Math.floor(b.startsAt.getTime() / 1000);
-    const joinedUser = hookBody("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_u", joinedAt: start }, nowSec);
+    const joinedUser = hookBody(
+      "participant_joined",
+      b.roomName,
+      { identity: ada.userId, sid: "PA_u", joinedAt: start },
+      nowSec,
+    );
     const first = await postHook(joinedUser, await sign(joinedUser));
     expect(first).toEqual({ status: 200, json: { ok: true, outcome: "recorded" } });
-    expect(await postHook(joinedUser, await sign(joinedUser))).toEqual({ status: 200, json: { ok: true, outcome: "duplicate" } });
-    const stranger = hookBody("participant_joined", b.roomName, { identity: "not-a-participant", sid: "PA_s", joinedAt: start }, nowSec);
+    expect(await postHook(joinedUser, await sign(joinedUser))).toEqual({
+      status: 200,
+      json: { ok: true, outcome: "duplicate" },
+    });
+    const stranger = hookBody(
+      "participant_joined",
+      b.roomName,
+      { identity: "not-a-participant", sid: "PA_s", joinedAt: start },
+      nowSec,
+    );
     expect((await postHook(stranger, await sign(stranger))).json).toMatchObject({ outcome: "ignored" });
 
-    const joinedExpert = hookBody("participant_joined", b.roomName, { identity: w.expert.userId, sid: "PA_e", joinedAt: start + 600 }, nowSec);
-    const leftUser = hookBody("participant_left", b.roomName, { identity: ada.userId, sid: "PA_u", joinedAt: start }, nowSec);
-    const leftExpert = hookBody("participant_left", b.roomName, { identity: w.expert.userId, sid: "PA_e", joinedAt: start + 600 }, nowSec);
+    const joinedExpert = hookBody(
+      "participant_joined",
+      b.roomName,
+      { identity: w.expert.userId, sid: "PA_e", joinedAt: start + 600 },
+      nowSec,
+    );
+    const leftUser = hookBody(
+      "participant_left",
+      b.roomName,
+      { identity: ada.userId, sid: "PA_u", joinedAt: start },
+      nowSec,
+    );
+    const leftExpert = hookBody(
+      "participant_left",
+      b.roomName,
+      { identity: w.expert.userId, sid: "PA_e", joinedAt: start + 600 },
+      nowSec,
+    );
     const finished = hookBody("room_finished", b.roomName, undefined, nowSec);
-    for (const body of [joinedExpert, leftUser, leftExpert, finished]) expect((await postHook(body, await sign(body))).status).toBe(200);
+    for (const body of [joinedExpert, leftUser, leftExpert, finished])
+      expect((await postHook(body, await sign(body))).status).toBe(200);
 
     const prisma = srv.running.services.db.prisma;
-    const presences = await prisma.sessionPresence.findMany({ where: { bookingId: b.id }, select: { userId: true, joinedAt: true, leftAt: true }, orderBy: { joinedAt: "asc" } });
+    const presences = await prisma.sessionPresence.findMany({
+      where: { bookingId: b.id },
+      select: { userId: true, joinedAt: true, leftAt: true },
+      orderBy: { joinedAt: "asc" },
+    });
     expect(presences).toEqual([
       { userId: ada.userId, joinedAt: new Date(start * 1000), leftAt: new Date(nowSec * 1000) },
       { userId: w.expert.userId, joinedAt: new Date((start + 600) * 1000), leftAt: new Date(nowSec * 1000) },
     ]);
-    const settled = await prisma.booking.findUniqueOrThrow({ where: { id: b.id }, select: { status: true, metadata: { select: { durationSeconds: true } } } });
+    const settled = await prisma.booking.findUniqueOrThrow({
+      where: { id: b.id },
+      select: { status: true, metadata: { select: { durationSeconds: true } } },
+    });
     expect(settled).toEqual({ status: "COMPLETED", metadata: { durationSeconds: 41 * 60 } });
   });
 
@@ -296,10 +437,18 @@ describe("POST /webhooks/livekit", () => {
     const nowSec = Math.floor(Date.now() / 1000);
     const b = await book(srv, w, ada.userId, new Date(nowSec * 1000 - 52 * MIN), 50);
     const start = Math.floor(b.startsAt.getTime() / 1000);
-    const joined = hookBody("participant_joined", b.roomName, { identity: w.expert.userId, sid: "PA_e2", joinedAt: start }, nowSec);
+    const joined = hookBody(
+      "participant_joined",
+      b.roomName,
+      { identity: w.expert.userId, sid: "PA_e2", joinedAt: start },
+      nowSec,
+    );
     const finished = hookBody("room_finished", b.roomName, undefined, nowSec);
     for (const body of [joined, finished]) expect((await postHook(body, await sign(body))).status).toBe(200);
-    const row = await srv.running.services.db.prisma.booking.findUniqueOrThrow({ where: { id: b.id }, select: { status: true, metadata: { select: { durationSeconds: true } } } });
+    const row = await srv.running.services.db.prisma.booking.findUniqueOrThrow({
+      where: { id: b.id },
+      select: { status: true, metadata: { select: { durationSeconds: true } } },
+    });
     expect(row).toEqual({ status: "NO_SHOW", metadata: { durationSeconds: 0 } });
   });
 });
@@ -309,7 +458,11 @@ describe("the room page and the session records page", () => {
     const ada = await person(srv, "Ada Roomer");
     const eve = await person(srv, "Eve Outsider");
     const b = await book(srv, world, ada.userId, farStart());
-    const [asAda, asExpert, asEve] = await Promise.all([signIn(srv, ada.email), signIn(srv, world.expert.email), signIn(srv, eve.email)]);
+    const [asAda, asExpert, asEve] = await Promise.all([
+      signIn(srv, ada.email),
+      signIn(srv, world.expert.email),
+      signIn(srv, eve.email),
+    ]);
     const mine = await asAda.get(`/sessions/${b.id}/room`);
     expect(mine.status).toBe(200);
     expect(mine.headers.get("cache-control")).toBe("private, no-store");
@@ -343,7 +496,9 @@ describe("the room page and the session records page", () => {
     expect(worker.status).toBe(200);
     expect(worker.headers.get("content-type")).toMatch(/javascript/);
     const workerCode = await worker.text();
-    expect(workerCode).toBe(fs.readFileSync(path.resolve("node_modules/livekit-client/dist/livekit-client.e2ee.worker.mjs"), "utf8"));
+    expect(workerCode).toBe(
+      fs.readFileSync(path.resolve("node_modules/livekit-client/dist/livekit-client.e2ee.worker.mjs"), "utf8"),
+    );
   });
 
   it("neither the database nor the logs ever hold the media key: only the two public keys", async () => {
@@ -356,8 +511,17 @@ describe("the room page and the session records page", () => {
     await call(asExpert, srv, "POST", `/sessions/${b.id}/room/key`, { publicKey: ke.publicKey });
     expect((await call(asAda, srv, "POST", `/sessions/${b.id}/room/token`)).status).toBe(200);
     const { peer } = (await call(asAda, srv, "GET", `/sessions/${b.id}/room/keys`)).json as { peer: string };
-    const mine = await deriveSessionKeys({ privateKey: ka.keyPair.privateKey, ownPublicKey: ka.publicKey, peerPublicKey: peer, bookingId: b.id });
-    const forms = [Buffer.from(mine.mediaKey).toString("base64"), Buffer.from(mine.mediaKey).toString("base64url"), Buffer.from(mine.mediaKey).toString("hex")];
+    const mine = await deriveSessionKeys({
+      privateKey: ka.keyPair.privateKey,
+      ownPublicKey: ka.publicKey,
+      peerPublicKey: peer,
+      bookingId: b.id,
+    });
+    const forms = [
+      Buffer.from(mine.mediaKey).toString("base64"),
+      Buffer.from(mine.mediaKey).toString("base64url"),
+      Buffer.from(mine.mediaKey).toString("hex"),
+    ];
     // Every text-like column of every table, as text.
     const prisma = srv.running.services.db.prisma;
     const tables = await prisma.$queryRawUnsafe<{ table_schema: string; table_name: string }[]>(
@@ -365,7 +529,9 @@ describe("the room page and the session records page", () => {
     );
     let dump = "";
     for (const t of tables) {
-      const rows = await prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT t::text AS row FROM "${t.table_schema}"."${t.table_name}" t`);
+      const rows = await prisma.$queryRawUnsafe<{ row: string }[]>(
+        `SELECT t::text AS row FROM "${t.table_schema}"."${t.table_name}" t`,
+      );
       dump += rows.map((r) => r.row).join("\n");
     }
     expect(dump).toContain(ka.publicKey);
@@ -385,7 +551,10 @@ describe("the room page and the session records page", () => {
     const held = await book(srv, w, ada.userId, farStart());
     const prisma = srv.running.services.db.prisma;
     await prisma.booking.update({ where: { id: held.id }, data: { status: "COMPLETED" }, select: { id: true } });
-    await prisma.sessionMetadata.create({ data: { bookingId: held.id, durationSeconds: 41 * 60 }, select: { bookingId: true } });
+    await prisma.sessionMetadata.create({
+      data: { bookingId: held.id, durationSeconds: 41 * 60 },
+      select: { bookingId: true },
+    });
     const other = await book(srv, w, eve.userId, farStart());
     await prisma.booking.update({ where: { id: other.id }, data: { status: "COMPLETED" }, select: { id: true } });
     const asAda = await signIn(srv, ada.email);
@@ -407,7 +576,9 @@ describe("the room page and the session records page", () => {
 describe("settling sessions whose room never finished", () => {
   it("the server schedules rooms.settle every five minutes, and the job settles an ended session from its presences", async () => {
     const prisma = srv.running.services.db.prisma;
-    const schedules = await prisma.$queryRawUnsafe<{ name: string; cron: string }[]>("SELECT name, cron FROM pgboss.schedule");
+    const schedules = await prisma.$queryRawUnsafe<{ name: string; cron: string }[]>(
+      "SELECT name, cron FROM pgboss.schedule",
+    );
     expect(schedules).toContainEqual({ name: "rooms.settle", cron: "*/5 * * * *" });
 
     const ada = await person(srv, "Ada");
@@ -427,15 +598,29 @@ describe("settling sessions whose room never finished", () => {
 describe("no recording, egress or transcript code (P9, P10)", () => {
   it("the codebase's own source contains none", () => {
     // Every file of the repository's own source, outside docs/ and this test (no git needed: CI images may lack it).
-    const skip = new Set(["node_modules", ".git", "build", ".cache", ".data", "test-results", "playwright-report", "docs", "generated"]);
+    const skip = new Set([
+      "node_modules",
+      ".git",
+      "build",
+      ".cache",
+      ".data",
+      "test-results",
+      "playwright-report",
+      "docs",
+      "generated",
+    ]);
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const file = path.join(dir, entry.name);
         if (entry.isDirectory()) {
           // public/build is our compiled output; public/vendor a copy of livekit-client's worker (node_modules).
-          if (!skip.has(entry.name) && file !== path.join("public", "build") && file !== path.join("public", "vendor")) walk(file);
-        } else if (/\.(tsx?|jsx?|mjs|cjs|json|prisma|sql|ya?ml|toml|md|css|html|sh)$/.test(entry.name) || entry.name === "Dockerfile") {
+          if (!skip.has(entry.name) && file !== path.join("public", "build") && file !== path.join("public", "vendor"))
+            walk(file);
+        } else if (
+          /\.(tsx?|jsx?|mjs|cjs|json|prisma|sql|ya?ml|toml|md|css|html|sh)$/.test(entry.name) ||
+          entry.name === "Dockerfile"
+        ) {
           if (file !== path.join("tests", "rooms-http.test.ts") && entry.name !== "package-lock.json") files.push(file);
         }
       }
@@ -445,7 +630,15 @@ describe("no recording, egress or transcript code (P9, P10)", () => {
     const hits: string[] = [];
     for (const file of files) {
       const text = fs.readFileSync(file, "utf8");
-      for (const needle of [/EgressClient/, /startRoomCompositeEgress/, /startTrackEgress/, /egress/i, /transcri/i, /roomRecord\s*:\s*true/, /recorder\s*:\s*true/]) {
+      for (const needle of [
+        /EgressClient/,
+        /startRoomCompositeEgress/,
+        /startTrackEgress/,
+        /egress/i,
+        /transcri/i,
+        /roomRecord\s*:\s*true/,
+        /recorder\s*:\s*true/,
+      ]) {
         if (needle.test(text)) hits.push(`${file}: ${needle}`);
       }
     }

@@ -20,7 +20,10 @@ let ipCount = 0;
 const nextIp = () => `198.51.100.${++ipCount}`;
 
 async function createUser(email: string) {
-  return prisma().user.create({ data: { email, name: "Test Person", passwordHash, emailVerifiedAt: new Date() }, select: { id: true } });
+  return prisma().user.create({
+    data: { email, name: "Test Person", passwordHash, emailVerifiedAt: new Date() },
+    select: { id: true },
+  });
 }
 async function signIn(email: string, userAgent?: string, ip = nextIp()) {
   const b = new Browser(srv, { ip, userAgent });
@@ -67,13 +70,27 @@ describe("POST /errors", () => {
     const rows = await prisma().errorReport.findMany();
     expect(rows).toHaveLength(1);
     const stored = JSON.stringify(rows);
-    for (const secret of [email, "reporter", "48213907", token, token.split(".")[0]!, token.split(".")[1]!, "eyJhbGci", "s3cr3tvalue", ip, user.id]) {
+    for (const secret of [
+      email,
+      "reporter",
+      "48213907",
+      token,
+      token.split(".")[0]!,
+      token.split(".")[1]!,
+      "eyJhbGci",
+      "s3cr3tvalue",
+      ip,
+      user.id,
+    ]) {
       expect(stored, secret).not.toContain(secret);
     }
     expect(rows[0]).toMatchObject({ kind: "CLIENT_CRASH", location: "/reset-password" });
     expect(rows[0]!.message).toContain("TypeError: cannot read 'x' for [email]");
     // Not even the rate-limit counters hold the IP.
-    const counters = await prisma().rateLimiterFlexible.findMany({ where: { key: { startsWith: "errors:ip" } }, select: { key: true } });
+    const counters = await prisma().rateLimiterFlexible.findMany({
+      where: { key: { startsWith: "errors:ip" } },
+      select: { key: true },
+    });
     expect(counters.length).toBeGreaterThan(0);
     expect(JSON.stringify(counters)).not.toContain(ip);
     expect(JSON.stringify(await prisma().rateLimiterFlexible.findMany({ select: { key: true } }))).not.toContain(ip);
@@ -86,16 +103,28 @@ describe("POST /errors", () => {
     expect((await report(b, { kind: "SERVER_ERROR", message: "forged" }, ip)).status).toBe(400);
     expect((await report(b, { kind: "CLIENT_CRASH" }, ip)).status).toBe(400);
     expect((await report(b, { kind: "CLIENT_CRASH", message: "x".repeat(20_000) }, ip)).status).toBe(413);
-    expect((await report(b, { kind: "CLIENT_CRASH", message: "from elsewhere" }, ip, { origin: "https://evil.example", "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect(
+      (
+        await report(b, { kind: "CLIENT_CRASH", message: "from elsewhere" }, ip, {
+          origin: "https://evil.example",
+          "sec-fetch-site": "cross-site",
+        })
+      ).status,
+    ).toBe(403);
     expect(await prisma().errorReport.count({ where: { message: { in: ["forged", "from elsewhere"] } } })).toBe(0);
 
     const flood = "203.0.113.152";
     const statuses: number[] = [];
-    for (let i = 0; i < 32; i++) statuses.push((await report(b, { kind: "API_FAILURE", message: `GET /x answered 502 (${i})`, status: 502 }, flood)).status);
+    for (let i = 0; i < 32; i++)
+      statuses.push(
+        (await report(b, { kind: "API_FAILURE", message: `GET /x answered 502 (${i})`, status: 502 }, flood)).status,
+      );
     expect(statuses.slice(0, 30).every((s) => s === 204)).toBe(true);
     expect(statuses.slice(30)).toEqual([429, 429]);
     // Another network is not affected.
-    expect((await report(b, { kind: "API_FAILURE", message: "GET /y answered 503", status: 503 }, "203.0.113.153")).status).toBe(204);
+    expect(
+      (await report(b, { kind: "API_FAILURE", message: "GET /y answered 503", status: 503 }, "203.0.113.153")).status,
+    ).toBe(204);
   });
 });
 

@@ -9,7 +9,15 @@ describe("the server process", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-shutdown-"));
     const port = 3200 + Math.floor(Math.random() * 500);
     const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO_DATA: "never", DATABASE_URL: "", LOG_LEVEL: "warn", NODE_ENV: "development" },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        SEED_DEMO_DATA: "never",
+        DATABASE_URL: "",
+        LOG_LEVEL: "warn",
+        NODE_ENV: "development",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -18,7 +26,10 @@ describe("the server process", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
       await expect
-        .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status, { timeout: 120_000, interval: 250 })
+        .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status, {
+          timeout: 120_000,
+          interval: 250,
+        })
         .toBe(200);
       expect(output).toContain(`Mind Namo is running at http://localhost:${port}`);
       expect(fs.existsSync(path.join(dataDir, "pglite", "mindnamo.lock"))).toBe(true);

@@ -21,7 +21,10 @@ afterAll(async () => {
 let ip = 0;
 const nextIp = () => `198.51.100.${++ip}`;
 async function signedIn(email: string) {
-  const user = await srv.running.services.db.prisma.user.create({ data: { email, name: "Help Seeker", passwordHash, emailVerifiedAt: new Date() }, select: { id: true } });
+  const user = await srv.running.services.db.prisma.user.create({
+    data: { email, name: "Help Seeker", passwordHash, emailVerifiedAt: new Date() },
+    select: { id: true },
+  });
   const b = new Browser(srv, { ip: nextIp() });
   const res = await b.post("/login", { email, password: PASSWORD });
   expect(res.status).toBe(302);
@@ -66,10 +69,18 @@ describe("help pages", () => {
     const path = await openTicketOver(user.b, "Room trouble");
     const ticketId = path.split("/").pop()!;
     const prisma = srv.running.services.db.prisma;
-    const agent = await prisma.user.create({ data: { email: "agent@example.com", name: "Ann Agent", role: "SUPPORT" }, select: { id: true } });
+    const agent = await prisma.user.create({
+      data: { email: "agent@example.com", name: "Ann Agent", role: "SUPPORT" },
+      select: { id: true },
+    });
     const actor = { id: agent.id, role: "SUPPORT" as const, ip: "10.0.0.1" };
     await addInternalNote(prisma, actor, { ticketId, body: "SECRET-NOTE about this person" });
-    const deps = { db: prisma, mail: srv.running.services.mailQueue, limiter: srv.running.services.rateLimiter, appUrl: srv.config.appUrl };
+    const deps = {
+      db: prisma,
+      mail: srv.running.services.mailQueue,
+      limiter: srv.running.services.rateLimiter,
+      appUrl: srv.config.appUrl,
+    };
     await replyAsStaff(deps, actor, { ticketId, body: "Try again now please.", status: "RESOLVED" });
     const page = await pageText(await user.b.get(path));
     expect(page).toContain("Try again now please.");
@@ -77,7 +88,10 @@ describe("help pages", () => {
     expect(page).not.toContain("SECRET-NOTE");
     expect((await user.b.post(path, { intent: "rate", rating: "4" })).status).toBe(200);
     expect((await user.b.post(path, { intent: "rate", rating: "1" })).status).toBe(409);
-    expect((await prisma.supportTicket.findUniqueOrThrow({ where: { id: ticketId }, select: { satisfaction: true } })).satisfaction).toBe(4);
+    expect(
+      (await prisma.supportTicket.findUniqueOrThrow({ where: { id: ticketId }, select: { satisfaction: true } }))
+        .satisfaction,
+    ).toBe(4);
     const mail = (await outbox(srv)).find((m) => m.to === "reader@example.com");
     expect(mail?.template).toBe("support-reply");
     expect(mail?.text).not.toContain("SECRET-NOTE");
@@ -87,10 +101,21 @@ describe("help pages", () => {
 describe("contact form (logged out)", () => {
   it("creates a CONTACT_FORM ticket and sends a confirmation; email is required", async () => {
     const b = new Browser(srv, { ip: nextIp() });
-    expect((await b.post("/contact", { email: "", subject: "Hello", category: "OTHER", message: "Hi" })).status).toBe(400);
-    const res = await b.post("/contact", { email: "visitor@example.com", name: "Vi", subject: "A question", category: "OTHER", message: "How does it work?" });
+    expect((await b.post("/contact", { email: "", subject: "Hello", category: "OTHER", message: "Hi" })).status).toBe(
+      400,
+    );
+    const res = await b.post("/contact", {
+      email: "visitor@example.com",
+      name: "Vi",
+      subject: "A question",
+      category: "OTHER",
+      message: "How does it work?",
+    });
     expect(res.status).toBe(200);
-    const t = await srv.running.services.db.prisma.supportTicket.findFirstOrThrow({ where: { contactEmail: "visitor@example.com" }, select: { channel: true, requesterId: true } });
+    const t = await srv.running.services.db.prisma.supportTicket.findFirstOrThrow({
+      where: { contactEmail: "visitor@example.com" },
+      select: { channel: true, requesterId: true },
+    });
     expect(t).toEqual({ channel: "CONTACT_FORM", requesterId: null });
     expect((await outbox(srv)).find((m) => m.to === "visitor@example.com")?.template).toBe("support-contact-received");
   });
@@ -99,14 +124,29 @@ describe("contact form (logged out)", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
       const b = new Browser(srv, { ip: nextIp() });
-      const res = await b.post("/contact", { email: "flooded@example.com", subject: "Spam", category: "OTHER", message: `Message ${i}` });
+      const res = await b.post("/contact", {
+        email: "flooded@example.com",
+        subject: "Spam",
+        category: "OTHER",
+        message: `Message ${i}`,
+      });
       statuses.push(res.status);
       if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     const one = new Browser(srv, { ip: nextIp() });
     const perIp: number[] = [];
-    for (let i = 0; i < 11; i++) perIp.push((await one.post("/contact", { email: `r${i}@example.com`, subject: "Hi there", category: "OTHER", message: "x" })).status);
+    for (let i = 0; i < 11; i++)
+      perIp.push(
+        (
+          await one.post("/contact", {
+            email: `r${i}@example.com`,
+            subject: "Hi there",
+            category: "OTHER",
+            message: "x",
+          })
+        ).status,
+      );
     expect(perIp.slice(0, 10).every((s) => s === 200)).toBe(true);
     expect(perIp[10]).toBe(429);
   });

@@ -24,11 +24,21 @@ let n = 0;
 async function person(role: Role) {
   const i = ++n;
   const email = `desk${i}-${role.toLowerCase()}@example.com`;
-  const user = await prisma().user.create({ data: { email, name: `${role} Desk${i}`, role, emailVerifiedAt: new Date() }, select: { id: true } });
+  const user = await prisma().user.create({
+    data: { email, name: `${role} Desk${i}`, role, emailVerifiedAt: new Date() },
+    select: { id: true },
+  });
   const { token, sessionId } = await createSession(prisma(), { userId: user.id, role, device: requesterFor().device });
   await prisma().session.update({ where: { id: sessionId }, data: { mfaVerifiedAt: new Date() } });
   const session = (await validateSessionToken(prisma(), token)) as ValidSession;
-  return { id: user.id, email, name: `${role} Desk${i}`, caller: createCaller(createInnerContext({ services: srv.running.services, requestId: "t", clientIp: "203.0.113.5", session })) };
+  return {
+    id: user.id,
+    email,
+    name: `${role} Desk${i}`,
+    caller: createCaller(
+      createInnerContext({ services: srv.running.services, requestId: "t", clientIp: "203.0.113.5", session }),
+    ),
+  };
 }
 const deps = () => ({ db: prisma(), mail: srv.running.services.mailQueue, appUrl: srv.config.appUrl });
 
@@ -43,16 +53,31 @@ describe("the DPO's desk", () => {
     expect(row).toMatchObject({ type: "DELETION", status: "PENDING", mine: true, overdue: false });
     expect(row?.daysLeft).toBeGreaterThanOrEqual(27);
 
-    const refused = await dpo1.caller.privacy.decide({ requestId: own.id, decision: "APPROVED", reason: "Approving my own request." }).catch((e: unknown) => e);
+    const refused = await dpo1.caller.privacy
+      .decide({ requestId: own.id, decision: "APPROVED", reason: "Approving my own request." })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(TRPCError);
     expect((refused as TRPCError).code).toBe("FORBIDDEN");
 
     const view = await dpo2.caller.privacy.get({ requestId: own.id });
     expect(view.user?.email).toBe(dpo1.email);
-    expect(await dpo2.caller.privacy.decide({ requestId: own.id, decision: "APPROVED", reason: "Identity confirmed; nothing to keep." })).toEqual({ status: "APPROVED" });
-    const job = await srv.running.services.db.executeSql(`SELECT data, start_after FROM pgboss.job WHERE name = 'privacy.erase' AND data->>'requestId' = $1`, [own.id]);
+    expect(
+      await dpo2.caller.privacy.decide({
+        requestId: own.id,
+        decision: "APPROVED",
+        reason: "Identity confirmed; nothing to keep.",
+      }),
+    ).toEqual({ status: "APPROVED" });
+    const job = await srv.running.services.db.executeSql(
+      `SELECT data, start_after FROM pgboss.job WHERE name = 'privacy.erase' AND data->>'requestId' = $1`,
+      [own.id],
+    );
     expect(job.rows).toHaveLength(1);
-    expect(await prisma().auditEvent.count({ where: { actorId: dpo2.id, subjectUserId: dpo1.id, purpose: `privacy-request:${own.id}` } })).toBe(2);
+    expect(
+      await prisma().auditEvent.count({
+        where: { actorId: dpo2.id, subjectUserId: dpo1.id, purpose: `privacy-request:${own.id}` },
+      }),
+    ).toBe(2);
   });
 
   it("privacy tickets: subject and status for the DPO, audited; support cannot use the desk", async () => {
@@ -60,11 +85,21 @@ describe("the DPO's desk", () => {
     const agent = await person("SUPPORT");
     const user = await person("USER");
     await prisma().supportTicket.create({
-      data: { requesterId: user.id, subject: "Please delete my old messages", category: "PRIVACY", channel: "WEB", firstResponseDueAt: new Date(), resolutionDueAt: new Date() },
+      data: {
+        requesterId: user.id,
+        subject: "Please delete my old messages",
+        category: "PRIVACY",
+        channel: "WEB",
+        firstResponseDueAt: new Date(),
+        resolutionDueAt: new Date(),
+      },
       select: { id: true },
     });
     const tickets = await dpo.caller.privacy.tickets();
-    expect(tickets.find((t) => t.subject === "Please delete my old messages")).toMatchObject({ requester: user.name, status: "NEW" });
+    expect(tickets.find((t) => t.subject === "Please delete my old messages")).toMatchObject({
+      requester: user.name,
+      status: "NEW",
+    });
     expect(await prisma().auditEvent.count({ where: { actorId: dpo.id, action: "privacy.tickets.list" } })).toBe(1);
     const denied = await agent.caller.privacy.tickets().catch((e: unknown) => e);
     expect((denied as TRPCError).code).toBe("FORBIDDEN");

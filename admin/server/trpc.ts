@@ -52,7 +52,8 @@ const t = initTRPC.context<InnerContext>().create({
         reason: error instanceof Denied ? error.reason : undefined,
         field: isDomainError(cause) ? cause.details?.field : undefined,
         retryAfterSeconds: isDomainError(cause) ? cause.details?.retryAfterSeconds : undefined,
-        zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path, message: i.message })) : undefined,
+        zodIssues:
+          cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path, message: i.message })) : undefined,
       },
     };
   },
@@ -85,10 +86,14 @@ export const publicProcedure = t.procedure.use(domainErrors);
 async function auditDenial(ctx: InnerContext, path: string, reason: DenialReason) {
   const s = ctx.session;
   if (!s) return;
-  await recordAudit(ctx.services.db.prisma, { id: s.userId, role: s.user.role, ip: ctx.clientIp }, {
-    action: `authz.denied.${reason}`,
-    target: `procedure:${path}`,
-  });
+  await recordAudit(
+    ctx.services.db.prisma,
+    { id: s.userId, role: s.user.role, ip: ctx.clientIp },
+    {
+      action: `authz.denied.${reason}`,
+      target: `procedure:${path}`,
+    },
+  );
 }
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

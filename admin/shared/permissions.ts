@@ -30,7 +30,16 @@ export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   // Privacy requests and the audit log. No staff role changes.
   DPO: ["privacy:read", "privacy:decide", "audit:read"],
   // Staff, experts, categories, the audit log. No privacy decisions, no ticket contents.
-  ADMIN: ["staff:manage", "categories:manage", "experts:manage", "audit:read", "errors:read", "security:read", "newsletter:send", "analytics:read"],
+  ADMIN: [
+    "staff:manage",
+    "categories:manage",
+    "experts:manage",
+    "audit:read",
+    "errors:read",
+    "security:read",
+    "newsletter:send",
+    "analytics:read",
+  ],
 };
 
 export function permissionsOf(role: RoleName): readonly Permission[] {

@@ -24,8 +24,7 @@ export function AuditPage() {
       >
         {(Object.keys(form) as (keyof typeof form)[]).map((k) => (
           <label key={k}>
-            {k}{" "}
-            <input value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
+            {k} <input value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
           </label>
         ))}
         <button className="button" type="submit">
@@ -106,7 +105,11 @@ export function StaffPage() {
                 <td>{s.name}</td>
                 <td>{s.email}</td>
                 <td>
-                  <select aria-label={`Role of ${s.name}`} value={s.role} onChange={(e) => changeRole.mutate({ userId: s.id, role: e.target.value as RoleName })}>
+                  <select
+                    aria-label={`Role of ${s.name}`}
+                    value={s.role}
+                    onChange={(e) => changeRole.mutate({ userId: s.id, role: e.target.value as RoleName })}
+                  >
                     {ROLES.map((r) => (
                       <option key={r}>{r}</option>
                     ))}
@@ -116,7 +119,11 @@ export function StaffPage() {
                 <td>{s.totpEnrolled ? "set up" : "not yet"}</td>
                 <td>
                   {s.status === "ACTIVE" ? (
-                    <button type="button" className="button secondary" onClick={() => deactivate.mutate({ userId: s.id })}>
+                    <button
+                      type="button"
+                      className="button secondary"
+                      onClick={() => deactivate.mutate({ userId: s.id })}
+                    >
                       Deactivate
                     </button>
                   ) : null}
@@ -127,7 +134,10 @@ export function StaffPage() {
         </table>
       ) : null}
       <h2>Invite by email</h2>
-      <p>A new address gets an account with the role and an email to choose a password; an existing account gets the role.</p>
+      <p>
+        A new address gets an account with the role and an email to choose a password; an existing account gets the
+        role.
+      </p>
       <form
         className="stack"
         onSubmit={(e) => {
@@ -136,14 +146,24 @@ export function StaffPage() {
         }}
       >
         <label>
-          Email <input type="email" required value={invitee.email} onChange={(e) => setInvitee({ ...invitee, email: e.target.value })} />
+          Email{" "}
+          <input
+            type="email"
+            required
+            value={invitee.email}
+            onChange={(e) => setInvitee({ ...invitee, email: e.target.value })}
+          />
         </label>
         <label>
-          Name <input required value={invitee.name} onChange={(e) => setInvitee({ ...invitee, name: e.target.value })} />
+          Name{" "}
+          <input required value={invitee.name} onChange={(e) => setInvitee({ ...invitee, name: e.target.value })} />
         </label>
         <label>
           Role{" "}
-          <select value={invitee.role} onChange={(e) => setInvitee({ ...invitee, role: e.target.value as typeof invitee.role })}>
+          <select
+            value={invitee.role}
+            onChange={(e) => setInvitee({ ...invitee, role: e.target.value as typeof invitee.role })}
+          >
             <option value="SUPPORT">SUPPORT</option>
             <option value="DPO">DPO</option>
             <option value="ADMIN">ADMIN</option>
@@ -153,7 +173,11 @@ export function StaffPage() {
           {invite.isPending ? "Inviting…" : "Send invitation"}
         </button>
       </form>
-      {invite.data ? <p role="status">{invite.data.created ? "Invitation sent." : "That account now has the role; they were told by email."}</p> : null}
+      {invite.data ? (
+        <p role="status">
+          {invite.data.created ? "Invitation sent." : "That account now has the role; they were told by email."}
+        </p>
+      ) : null}
       <h2>Give an existing account a staff role</h2>
       <form
         onSubmit={(e) => {
@@ -173,7 +197,12 @@ export function StaffPage() {
         <p>
           {found.data.name} ({found.data.role}){" "}
           {(["SUPPORT", "DPO", "ADMIN"] as const).map((r) => (
-            <button key={r} type="button" className="button secondary" onClick={() => changeRole.mutate({ userId: found.data!.id, role: r })}>
+            <button
+              key={r}
+              type="button"
+              className="button secondary"
+              onClick={() => changeRole.mutate({ userId: found.data!.id, role: r })}
+            >
               Make {r}
             </button>
           ))}
@@ -243,7 +272,11 @@ export function ExpertsPage() {
         {list.data?.map((x) => (
           <li key={x.id}>
             {x.user.name} — {x.headline} ({x.published ? "published" : "not published"}){" "}
-            <button type="button" className="link-button" onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}
+            >
               {x.published ? "Unpublish" : "Publish"}
             </button>
           </li>

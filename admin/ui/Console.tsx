@@ -14,7 +14,9 @@ import { AnalyticsPage, ReviewsPage } from "./FeedbackPages.tsx";
 import { ErrorsPage, SecurityPage } from "./SecurityPages.tsx";
 
 export function Console() {
-  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 5_000 } } }));
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 5_000 } } }),
+  );
   const [trpcClient] = useState(makeClient);
   return (
     <QueryClientProvider client={queryClient}>
@@ -94,7 +96,13 @@ function TotpStep({ enrolled }: { enrolled: boolean }) {
         >
           <div className="field">
             <label htmlFor="totp-code">Code from your app</label>
-            <input id="totp-code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
+            <input
+              id="totp-code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
           </div>
           <button className="button" type="submit" disabled={submitting}>
             {submitting ? "Checking…" : "Verify"}
@@ -128,7 +136,8 @@ function Shell({ name, role, permissions }: { name: string; role: string; permis
   const has = (p: Permission) => permissions.includes(p);
   if (parts[0] === "tickets" && parts[1] && has("tickets:read")) page = <TicketPage ticketId={parts[1]} />;
   else if (parts[0] === "tickets" && has("tickets:read")) page = <TicketQueue />;
-  else if (parts[0] === "privacy" && parts[1] && has("privacy:read")) page = <PrivacyRequestPage requestId={parts[1]} />;
+  else if (parts[0] === "privacy" && parts[1] && has("privacy:read"))
+    page = <PrivacyRequestPage requestId={parts[1]} />;
   else if (parts[0] === "privacy" && has("privacy:read")) page = <PrivacyQueue />;
   else if (parts[0] === "audit" && has("audit:read")) page = <AuditPage />;
   else if (parts[0] === "staff" && has("staff:manage")) page = <StaffPage />;

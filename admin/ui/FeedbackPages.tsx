@@ -24,7 +24,10 @@ export function ReviewsPage() {
   return (
     <section className="stack" aria-labelledby="reviews-title">
       <h1 id="reviews-title">Reviews</h1>
-      <p className="hint">Hide a review only when it is abusive. The author is told by email, with your reason. Authors are never shown here.</p>
+      <p className="hint">
+        Hide a review only when it is abusive. The author is told by email, with your reason. Authors are never shown
+        here.
+      </p>
       <div className="field">
         <label htmlFor="review-status">Show</label>
         <select id="review-status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
@@ -56,7 +59,15 @@ export function ReviewsPage() {
               >
                 <div className="field">
                   <label htmlFor={`reason-${r.id}`}>Reason (sent to the author)</label>
-                  <textarea id={`reason-${r.id}`} value={reason} onChange={(e) => setReason(e.target.value)} minLength={5} maxLength={500} required rows={2} />
+                  <textarea
+                    id={`reason-${r.id}`}
+                    value={reason}
+                    onChange={(e) => setReason(e.target.value)}
+                    minLength={5}
+                    maxLength={500}
+                    required
+                    rows={2}
+                  />
                 </div>
                 <div className="row">
                   <button className="button danger" type="submit" disabled={hide.isPending}>
@@ -90,7 +101,10 @@ export function AnalyticsPage() {
   return (
     <section className="stack" aria-labelledby="analytics-title">
       <h1 id="analytics-title">Analytics</h1>
-      <p className="hint">Anonymous usage from visitors who consented (no user ids, no IP addresses), kept 90 days; survey answers without names.</p>
+      <p className="hint">
+        Anonymous usage from visitors who consented (no user ids, no IP addresses), kept 90 days; survey answers without
+        names.
+      </p>
       <div className="field">
         <label htmlFor="usage-days">Period</label>
         <select id="usage-days" value={days} onChange={(e) => setDays(Number(e.target.value))}>
@@ -116,8 +130,16 @@ export function AnalyticsPage() {
             head={["Page", "Average (s)", "Measured"]}
             rows={usage.data.timeOnPage.map((p) => [p.path, String(p.averageSeconds), String(p.measured)])}
           />
-          <Table title="Top flows" head={["From", "To", "Count"]} rows={usage.data.topFlows.map((f) => [f.from, f.to, String(f.count)])} />
-          <Table title="Tracked clicks" head={["Element", "Clicks"]} rows={usage.data.topClicks.map((c) => [c.target, String(c.count)])} />
+          <Table
+            title="Top flows"
+            head={["From", "To", "Count"]}
+            rows={usage.data.topFlows.map((f) => [f.from, f.to, String(f.count)])}
+          />
+          <Table
+            title="Tracked clicks"
+            head={["Element", "Clicks"]}
+            rows={usage.data.topClicks.map((c) => [c.target, String(c.count)])}
+          />
         </>
       ) : null}
       <h2>Surveys (last 90 days)</h2>

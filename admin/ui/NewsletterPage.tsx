@@ -26,8 +26,9 @@ export function NewsletterPage() {
     <section className="stack" aria-labelledby="nl-title">
       <h1 id="nl-title">Newsletter</h1>
       <p>
-        Goes only to active accounts that turned the newsletter on ({optedIn === undefined ? "…" : `${optedIn} ${optedIn === 1 ? "person" : "people"}`} today),
-        each with a one-click unsubscribe link. Sending is recorded in the audit log.
+        Goes only to active accounts that turned the newsletter on (
+        {optedIn === undefined ? "…" : `${optedIn} ${optedIn === 1 ? "person" : "people"}`} today), each with a
+        one-click unsubscribe link. Sending is recorded in the audit log.
       </p>
       {send.data ? <p role="status">Newsletter queued. It goes out in the next minutes.</p> : null}
       {send.error ? <ErrorNote error={send.error} /> : null}
@@ -41,12 +42,19 @@ export function NewsletterPage() {
       >
         <div className="field">
           <label htmlFor="nl-subject">Subject</label>
-          <input id="nl-subject" required maxLength={150} value={draft.subject} onChange={(e) => (setConfirming(false), setDraft({ ...draft, subject: e.target.value }))} />
+          <input
+            id="nl-subject"
+            required
+            maxLength={150}
+            value={draft.subject}
+            onChange={(e) => (setConfirming(false), setDraft({ ...draft, subject: e.target.value }))}
+          />
         </div>
         <div className="field">
           <label htmlFor="nl-body">Message</label>
           <p className="hint" id="nl-body-hint">
-            Plain text; leave an empty line between paragraphs. We add the greeting, the unsubscribe link and the DPO contact.
+            Plain text; leave an empty line between paragraphs. We add the greeting, the unsubscribe link and the DPO
+            contact.
           </p>
           <textarea
             id="nl-body"
@@ -60,7 +68,8 @@ export function NewsletterPage() {
         </div>
         {confirming ? (
           <p className="notice" role="status">
-            Send “{draft.subject}” to {optedIn ?? "the"} opted-in {optedIn === 1 ? "person" : "people"}? This cannot be undone.
+            Send “{draft.subject}” to {optedIn ?? "the"} opted-in {optedIn === 1 ? "person" : "people"}? This cannot be
+            undone.
           </p>
         ) : null}
         <div className="row">

@@ -8,7 +8,12 @@ import { fmt, useTRPC } from "./trpc.ts";
 
 const STATUS_FILTERS = ["OPEN", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
 type StatusFilter = (typeof STATUS_FILTERS)[number];
-const TYPE_LABELS: Record<string, string> = { ACCESS: "Access (copy)", CORRECTION: "Correction", DELETION: "Deletion", OPT_OUT: "Opt-out" };
+const TYPE_LABELS: Record<string, string> = {
+  ACCESS: "Access (copy)",
+  CORRECTION: "Correction",
+  DELETION: "Deletion",
+  OPT_OUT: "Opt-out",
+};
 
 export function PrivacyQueue() {
   const trpc = useTRPC();
@@ -18,7 +23,10 @@ export function PrivacyQueue() {
   return (
     <section className="stack" aria-labelledby="privacy-queue-title">
       <h1 id="privacy-queue-title">Privacy requests</h1>
-      <p>Every request must be answered within one month of receipt (extendable once, by up to two months, with a reason the user is told).</p>
+      <p>
+        Every request must be answered within one month of receipt (extendable once, by up to two months, with a reason
+        the user is told).
+      </p>
       <label>
         Show{" "}
         <select value={status} onChange={(e) => setStatus(e.target.value as StatusFilter | "")}>
@@ -49,7 +57,12 @@ export function PrivacyQueue() {
               </thead>
               <tbody>
                 {queue.data.map((r) => (
-                  <tr key={r.id} data-testid="privacy-row" data-overdue={r.overdue || undefined} style={r.overdue ? { background: "#fef3f2" } : undefined}>
+                  <tr
+                    key={r.id}
+                    data-testid="privacy-row"
+                    data-overdue={r.overdue || undefined}
+                    style={r.overdue ? { background: "#fef3f2" } : undefined}
+                  >
                     <td>
                       <Link to={`/admin/privacy/${r.id}`}>{TYPE_LABELS[r.type] ?? r.type}</Link>
                       {r.mine ? <em> (your own — another DPO decides)</em> : null}
@@ -100,10 +113,16 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
   const [extReason, setExtReason] = useState("");
   const [reason, setReason] = useState("");
   const [hold, setHold] = useState({ recordId: "", basis: "", until: "" });
-  const identity = useMutation(trpc.privacy.identityCheck.mutationOptions({ onSuccess: () => (setNote(""), refresh()) }));
+  const identity = useMutation(
+    trpc.privacy.identityCheck.mutationOptions({ onSuccess: () => (setNote(""), refresh()) }),
+  );
   const extend = useMutation(trpc.privacy.extend.mutationOptions({ onSuccess: () => (setExtReason(""), refresh()) }));
   const decide = useMutation(trpc.privacy.decide.mutationOptions({ onSuccess: () => (setReason(""), refresh()) }));
-  const placeHold = useMutation(trpc.privacy.placeHold.mutationOptions({ onSuccess: () => (setHold({ recordId: "", basis: "", until: "" }), refresh()) }));
+  const placeHold = useMutation(
+    trpc.privacy.placeHold.mutationOptions({
+      onSuccess: () => (setHold({ recordId: "", basis: "", until: "" }), refresh()),
+    }),
+  );
   const releaseHold = useMutation(trpc.privacy.releaseHold.mutationOptions({ onSuccess: refresh }));
   if (request.isPending) return <Loading />;
   if (request.isError) return <ErrorNote error={request.error} />;
@@ -111,8 +130,14 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
   const open = r.status === "PENDING" || r.status === "APPROVED";
   const error = identity.error ?? extend.error ?? decide.error ?? placeHold.error ?? releaseHold.error;
   const decideWith = (decision: "APPROVED" | "REJECTED") => {
-    const verb = decision === "APPROVED" ? (r.type === "DELETION" ? "approve this deletion (the account is erased after the grace period)" : "mark this request done") : "reject this request";
-    if (window.confirm(`Do you want to ${verb}? The user will be emailed your reason.`)) decide.mutate({ requestId, decision, reason });
+    const verb =
+      decision === "APPROVED"
+        ? r.type === "DELETION"
+          ? "approve this deletion (the account is erased after the grace period)"
+          : "mark this request done"
+        : "reject this request";
+    if (window.confirm(`Do you want to ${verb}? The user will be emailed your reason.`))
+      decide.mutate({ requestId, decision, reason });
   };
   return (
     <section className="stack" aria-labelledby="privacy-request-title">
@@ -126,7 +151,9 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
       {r.mine ? <p className="alert">This is your own request: another DPO must handle it.</p> : null}
       <dl className="card">
         <dt>Requester</dt>
-        <dd data-testid="privacy-requester">{r.user ? `${r.user.name} · ${r.user.email} · account ${r.user.status} · ${r.user.role}` : "Account erased"}</dd>
+        <dd data-testid="privacy-requester">
+          {r.user ? `${r.user.name} · ${r.user.email} · account ${r.user.status} · ${r.user.role}` : "Account erased"}
+        </dd>
         <dt>Received · deadline</dt>
         <dd>
           {fmt(r.receivedAt)} · {fmt(r.effectiveDueAt)}
@@ -148,7 +175,11 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         <dt>Identity check</dt>
         <dd style={{ whiteSpace: "pre-wrap" }}>{r.identityCheck ?? "—"}</dd>
         <dt>Decision</dt>
-        <dd>{r.decision ? `${r.decision} by ${r.reviewer?.name ?? "—"} on ${fmt(r.decidedAt)}: ${r.decisionReason ?? ""}` : "—"}</dd>
+        <dd>
+          {r.decision
+            ? `${r.decision} by ${r.reviewer?.name ?? "—"} on ${fmt(r.decidedAt)}: ${r.decisionReason ?? ""}`
+            : "—"}
+        </dd>
         {r.completedAt ? (
           <>
             <dt>Completed</dt>
@@ -184,10 +215,20 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                 <textarea id="pr-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
               </div>
               <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
-                <button className="button" type="button" disabled={decide.isPending} onClick={() => decideWith("APPROVED")}>
+                <button
+                  className="button"
+                  type="button"
+                  disabled={decide.isPending}
+                  onClick={() => decideWith("APPROVED")}
+                >
                   {r.type === "DELETION" ? "Approve deletion" : "Mark done"}
                 </button>
-                <button className="button danger" type="button" disabled={decide.isPending} onClick={() => decideWith("REJECTED")}>
+                <button
+                  className="button danger"
+                  type="button"
+                  disabled={decide.isPending}
+                  onClick={() => decideWith("REJECTED")}
+                >
                   Reject
                 </button>
               </div>
@@ -203,14 +244,22 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
               }}
             >
               <h2>Extend the deadline (GDPR Art. 12(3))</h2>
-              <p>Once, within the first month, by up to two more months (latest {fmt(r.latestExtension)}). The user is emailed the reason.</p>
+              <p>
+                Once, within the first month, by up to two more months (latest {fmt(r.latestExtension)}). The user is
+                emailed the reason.
+              </p>
               <div className="field">
                 <label htmlFor="pr-until">New deadline</label>
                 <input id="pr-until" type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
               </div>
               <div className="field">
                 <label htmlFor="pr-ext-reason">Reason for the extension</label>
-                <textarea id="pr-ext-reason" rows={2} value={extReason} onChange={(e) => setExtReason(e.target.value)} />
+                <textarea
+                  id="pr-ext-reason"
+                  rows={2}
+                  value={extReason}
+                  onChange={(e) => setExtReason(e.target.value)}
+                />
               </div>
               <button className="button secondary" type="submit" disabled={extend.isPending}>
                 Extend and notify the user
@@ -234,7 +283,10 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                   <button
                     className="button secondary"
                     type="button"
-                    onClick={() => window.confirm("Release this hold? The record will be erased with the account.") && releaseHold.mutate({ holdId: h.id })}
+                    onClick={() =>
+                      window.confirm("Release this hold? The record will be erased with the account.") &&
+                      releaseHold.mutate({ holdId: h.id })
+                    }
                   >
                     Release
                   </button>
@@ -254,7 +306,11 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
             <h3>Place a legal hold on a support ticket</h3>
             <div className="field">
               <label htmlFor="hold-ticket">Ticket</label>
-              <select id="hold-ticket" value={hold.recordId} onChange={(e) => setHold({ ...hold, recordId: e.target.value })}>
+              <select
+                id="hold-ticket"
+                value={hold.recordId}
+                onChange={(e) => setHold({ ...hold, recordId: e.target.value })}
+              >
                 <option value="">Choose a ticket</option>
                 {r.tickets.map((t) => (
                   <option key={t.id} value={t.id}>
@@ -265,11 +321,21 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
             </div>
             <div className="field">
               <label htmlFor="hold-basis">Legal basis</label>
-              <textarea id="hold-basis" rows={2} value={hold.basis} onChange={(e) => setHold({ ...hold, basis: e.target.value })} />
+              <textarea
+                id="hold-basis"
+                rows={2}
+                value={hold.basis}
+                onChange={(e) => setHold({ ...hold, basis: e.target.value })}
+              />
             </div>
             <div className="field">
               <label htmlFor="hold-until">Hold until</label>
-              <input id="hold-until" type="date" value={hold.until} onChange={(e) => setHold({ ...hold, until: e.target.value })} />
+              <input
+                id="hold-until"
+                type="date"
+                value={hold.until}
+                onChange={(e) => setHold({ ...hold, until: e.target.value })}
+              />
             </div>
             <button className="button secondary" type="submit" disabled={placeHold.isPending}>
               Place legal hold

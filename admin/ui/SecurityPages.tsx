@@ -23,7 +23,9 @@ export function ErrorsPage() {
   return (
     <section className="stack" aria-labelledby="errors-title">
       <h1 id="errors-title">Error reports</h1>
-      <p>The last 30 days, grouped. Texts are scrubbed of emails, tokens, codes and query strings before they are stored.</p>
+      <p>
+        The last 30 days, grouped. Texts are scrubbed of emails, tokens, codes and query strings before they are stored.
+      </p>
       {groups.isPending ? <Loading /> : groups.isError ? <ErrorNote error={groups.error} /> : null}
       {groups.data && groups.data.length === 0 ? <p>No errors reported in the last 30 days.</p> : null}
       {groups.data && groups.data.length > 0 ? (
@@ -74,7 +76,10 @@ export function SecurityPage() {
   return (
     <section className="stack" aria-labelledby="security-title">
       <h1 id="security-title">Security events</h1>
-      <p>Viewing this feed is recorded in the audit log. IPs are kept for security only; events are deleted after 90 days.</p>
+      <p>
+        Viewing this feed is recorded in the audit log. IPs are kept for security only; events are deleted after 90
+        days.
+      </p>
       <form
         style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap", alignItems: "end" }}
         onSubmit={(e) => {

@@ -135,14 +135,19 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
         </dd>
         <dt>Due</dt>
         <dd>
-          first response {t.firstRespondedAt ? `given ${fmt(t.firstRespondedAt)}` : fmt(t.firstResponseDueAt)} · resolution {fmt(t.resolutionDueAt)}
+          first response {t.firstRespondedAt ? `given ${fmt(t.firstRespondedAt)}` : fmt(t.firstResponseDueAt)} ·
+          resolution {fmt(t.resolutionDueAt)}
           {t.overdue ? <strong> (overdue)</strong> : null}
         </dd>
         <dt>Assignee</dt>
         <dd>
           <span data-testid="assignee">{t.assignee?.name ?? "Unassigned"}</span>{" "}
           {me.data && t.assignee?.id !== me.data.id ? (
-            <button type="button" className="button secondary" onClick={() => assign.mutate({ ticketId, assigneeId: me.data.id })}>
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => assign.mutate({ ticketId, assigneeId: me.data.id })}
+            >
               Assign to me
             </button>
           ) : null}
@@ -153,7 +158,11 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
       <div style={{ display: "flex", gap: "1rem" }}>
         <label>
           Status{" "}
-          <select aria-label="Status" value={t.status} onChange={(e) => setStatus.mutate({ ticketId, status: e.target.value as Status })}>
+          <select
+            aria-label="Status"
+            value={t.status}
+            onChange={(e) => setStatus.mutate({ ticketId, status: e.target.value as Status })}
+          >
             {STATUSES.map((s) => (
               <option key={s}>{s}</option>
             ))}
@@ -161,7 +170,11 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
         </label>
         <label>
           Priority{" "}
-          <select aria-label="Priority" value={t.priority} onChange={(e) => setPriority.mutate({ ticketId, priority: e.target.value as Priority })}>
+          <select
+            aria-label="Priority"
+            value={t.priority}
+            onChange={(e) => setPriority.mutate({ ticketId, priority: e.target.value as Priority })}
+          >
             {PRIORITIES.map((p) => (
               <option key={p}>{p}</option>
             ))}
@@ -170,9 +183,15 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
       </div>
       <ol className="stack" aria-label="Thread">
         {t.messages.map((m) => (
-          <li key={m.id} className="card" data-testid="staff-thread-message" style={m.internal ? { background: "#fff7e6" } : undefined}>
+          <li
+            key={m.id}
+            className="card"
+            data-testid="staff-thread-message"
+            style={m.internal ? { background: "#fff7e6" } : undefined}
+          >
             <p>
-              <strong>{m.internal ? "Internal note" : m.fromStaff ? "Reply" : "Requester"}</strong> · {m.author?.name ?? t.requester.name ?? "Visitor"} · {fmt(m.createdAt)}
+              <strong>{m.internal ? "Internal note" : m.fromStaff ? "Reply" : "Requester"}</strong> ·{" "}
+              {m.author?.name ?? t.requester.name ?? "Visitor"} · {fmt(m.createdAt)}
             </p>
             <p style={{ whiteSpace: "pre-wrap" }}>{m.body}</p>
           </li>
@@ -192,7 +211,10 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
         {canned.data && canned.data.length > 0 ? (
           <label>
             Canned reply{" "}
-            <select value="" onChange={(e) => setReply(canned.data.find((c) => c.id === e.target.value)?.body ?? reply)}>
+            <select
+              value=""
+              onChange={(e) => setReply(canned.data.find((c) => c.id === e.target.value)?.body ?? reply)}
+            >
               <option value="">Insert…</option>
               {canned.data.map((c) => (
                 <option key={c.id} value={c.id}>

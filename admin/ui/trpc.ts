@@ -17,4 +17,5 @@ export function errorInfo(error: unknown): { message: string; reason?: string; c
 }
 
 /** Dates cross the wire as ISO strings (no transformer); format either. */
-export const fmt = (d: Date | string | null | undefined) => (d ? new Date(d).toUTCString().replace(" GMT", " UTC") : "—");
+export const fmt = (d: Date | string | null | undefined) =>
+  d ? new Date(d).toUTCString().replace(" GMT", " UTC") : "—";

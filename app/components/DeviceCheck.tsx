@@ -8,14 +8,16 @@ export interface DeviceChoice {
   videoDeviceId?: string;
 }
 
-type Status = { state: "idle" } | { state: "asking" } | { state: "ok"; hasVideo: boolean } | { state: "error"; message: string };
+type Status =
+  { state: "idle" } | { state: "asking" } | { state: "ok"; hasVideo: boolean } | { state: "error"; message: string };
 
 function explain(error: unknown): string {
   const name = error instanceof DOMException ? error.name : "";
   if (name === "NotAllowedError" || name === "SecurityError") {
     return "Your browser blocked the camera and microphone. Allow them for this site (the camera icon in the address bar), then try again.";
   }
-  if (name === "NotFoundError" || name === "OverconstrainedError") return "We could not find a microphone. Plug one in, or choose another, then try again.";
+  if (name === "NotFoundError" || name === "OverconstrainedError")
+    return "We could not find a microphone. Plug one in, or choose another, then try again.";
   if (name === "NotReadableError") return "Another app is using your camera or microphone. Close it, then try again.";
   return "We could not start your camera and microphone. Please try again.";
 }
@@ -78,7 +80,10 @@ export function DeviceCheck(props: {
     const devices = await navigator.mediaDevices.enumerateDevices();
     setCameras(devices.filter((d) => d.kind === "videoinput"));
     setMics(devices.filter((d) => d.kind === "audioinput"));
-    const picked = { audioDeviceId: audioTrack?.getSettings().deviceId, videoDeviceId: videoTrack?.getSettings().deviceId };
+    const picked = {
+      audioDeviceId: audioTrack?.getSettings().deviceId,
+      videoDeviceId: videoTrack?.getSettings().deviceId,
+    };
     setChoice(picked);
     if (video.current && videoTrack) {
       video.current.srcObject = new MediaStream([videoTrack]);
@@ -108,7 +113,9 @@ export function DeviceCheck(props: {
       <h2 id="devices-title">Camera and microphone</h2>
       {status.state === "idle" ? (
         <>
-          <p className="hint">Check them before you join. Your browser will ask for permission; the preview stays on this device.</p>
+          <p className="hint">
+            Check them before you join. Your browser will ask for permission; the preview stays on this device.
+          </p>
           <p>
             <button type="button" className="button secondary" onClick={() => void start({})}>
               Check camera and microphone
@@ -135,14 +142,22 @@ export function DeviceCheck(props: {
       {status.state === "ok" ? (
         <div className="stack">
           <p aria-live="polite" data-testid="devices-ok">
-            ✓ Your {status.hasVideo ? "camera and microphone work" : "microphone works (no camera found: the session can be voice only)"}.
+            ✓ Your{" "}
+            {status.hasVideo
+              ? "camera and microphone work"
+              : "microphone works (no camera found: the session can be voice only)"}
+            .
           </p>
           <label htmlFor="mic-level">Microphone level — say something</label>
           <meter id="mic-level" min={0} max={1} value={level} />
           {mics.length > 1 ? (
             <div className="field">
               <label htmlFor="mic-select">Microphone</label>
-              <select id="mic-select" value={choice.audioDeviceId ?? ""} onChange={(e) => void start({ ...choice, audioDeviceId: e.target.value })}>
+              <select
+                id="mic-select"
+                value={choice.audioDeviceId ?? ""}
+                onChange={(e) => void start({ ...choice, audioDeviceId: e.target.value })}
+              >
                 {mics.map((d, i) => (
                   <option key={d.deviceId || i} value={d.deviceId}>
                     {d.label || `Microphone ${i + 1}`}
@@ -154,7 +169,11 @@ export function DeviceCheck(props: {
           {cameras.length > 1 ? (
             <div className="field">
               <label htmlFor="camera-select">Camera</label>
-              <select id="camera-select" value={choice.videoDeviceId ?? ""} onChange={(e) => void start({ ...choice, videoDeviceId: e.target.value })}>
+              <select
+                id="camera-select"
+                value={choice.videoDeviceId ?? ""}
+                onChange={(e) => void start({ ...choice, videoDeviceId: e.target.value })}
+              >
                 {cameras.map((d, i) => (
                   <option key={d.deviceId || i} value={d.deviceId}>
                     {d.label || `Camera ${i + 1}`}
@@ -164,12 +183,22 @@ export function DeviceCheck(props: {
             </div>
           ) : null}
           <div className="field checkbox">
-            <input id="join-mic" type="checkbox" checked={props.microphoneOn} onChange={(e) => props.onMicrophone(e.target.checked)} />
+            <input
+              id="join-mic"
+              type="checkbox"
+              checked={props.microphoneOn}
+              onChange={(e) => props.onMicrophone(e.target.checked)}
+            />
             <label htmlFor="join-mic">Join with my microphone on</label>
           </div>
           {status.hasVideo ? (
             <div className="field checkbox">
-              <input id="join-camera" type="checkbox" checked={props.cameraOn} onChange={(e) => props.onCamera(e.target.checked)} />
+              <input
+                id="join-camera"
+                type="checkbox"
+                checked={props.cameraOn}
+                onChange={(e) => props.onCamera(e.target.checked)}
+              />
               <label htmlFor="join-camera">Join with my camera on</label>
             </div>
           ) : null}

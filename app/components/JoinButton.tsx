@@ -4,7 +4,17 @@
 import { Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
 
-export function JoinButton({ bookingId, opensAt, closesAt, initiallyOpen }: { bookingId: string; opensAt: string; closesAt: string; initiallyOpen: boolean }) {
+export function JoinButton({
+  bookingId,
+  opensAt,
+  closesAt,
+  initiallyOpen,
+}: {
+  bookingId: string;
+  opensAt: string;
+  closesAt: string;
+  initiallyOpen: boolean;
+}) {
   const [open, setOpen] = useState(initiallyOpen);
   useEffect(() => {
     const check = () => {
@@ -25,7 +35,14 @@ export function JoinButton({ bookingId, opensAt, closesAt, initiallyOpen }: { bo
   const hintId = `join-hint-${bookingId}`;
   return (
     <span className="stack">
-      <button type="button" className="button" disabled aria-describedby={hintId} data-testid="join" data-booking={bookingId}>
+      <button
+        type="button"
+        className="button"
+        disabled
+        aria-describedby={hintId}
+        data-testid="join"
+        data-booking={bookingId}
+      >
         Join the session
       </button>
       <span id={hintId} className="hint">

@@ -5,7 +5,21 @@ export interface PickerDay {
 }
 
 /** Free times grouped by day, as radio buttons named `startsAt`; each is labelled with its full date and zone. */
-export function SlotPicker({ legend, days, zone, zoneName, chosen, emptyText }: { legend: string; days: PickerDay[]; zone: string; zoneName: string; chosen?: string; emptyText: string }) {
+export function SlotPicker({
+  legend,
+  days,
+  zone,
+  zoneName,
+  chosen,
+  emptyText,
+}: {
+  legend: string;
+  days: PickerDay[];
+  zone: string;
+  zoneName: string;
+  chosen?: string;
+  emptyText: string;
+}) {
   return (
     <fieldset>
       <legend>{legend}</legend>
@@ -21,7 +35,14 @@ export function SlotPicker({ legend, days, zone, zoneName, chosen, emptyText }: 
             <div className="slots">
               {d.slots.map((s) => (
                 <label key={s.startsAt} className="slot">
-                  <input type="radio" name="startsAt" value={s.startsAt} defaultChecked={chosen === s.startsAt} required aria-label={s.label} />
+                  <input
+                    type="radio"
+                    name="startsAt"
+                    value={s.startsAt}
+                    defaultChecked={chosen === s.startsAt}
+                    required
+                    aria-label={s.label}
+                  />
                   <span>{s.time}</span>
                 </label>
               ))}

@@ -7,7 +7,15 @@ export interface SurveyQuestionView {
   high?: string;
 }
 
-export function SurveyFields({ questions, invalidField, error }: { questions: SurveyQuestionView[]; invalidField?: string; error?: string }) {
+export function SurveyFields({
+  questions,
+  invalidField,
+  error,
+}: {
+  questions: SurveyQuestionView[];
+  invalidField?: string;
+  error?: string;
+}) {
   return (
     <>
       {questions.map((q) =>

@@ -8,7 +8,10 @@ import { useEffect, useState, type ComponentType } from "react";
 const CONSENT_EVENT = "mn:consent";
 function analyticsConsented(): boolean {
   try {
-    return (JSON.parse(localStorage.getItem("mn.consent.v1") ?? "null") as { analytics?: unknown } | null)?.analytics === true;
+    return (
+      (JSON.parse(localStorage.getItem("mn.consent.v1") ?? "null") as { analytics?: unknown } | null)?.analytics ===
+      true
+    );
   } catch {
     return false;
   }

@@ -14,10 +14,16 @@ export function Field({
   hint,
   actionData,
   ...input
-}: { label: string; name: string; hint?: ReactNode; actionData?: ActionError | undefined } & InputHTMLAttributes<HTMLInputElement>) {
+}: {
+  label: string;
+  name: string;
+  hint?: ReactNode;
+  actionData?: ActionError | undefined;
+} & InputHTMLAttributes<HTMLInputElement>) {
   const id = input.id ?? `f-${name}`;
   const invalid = actionData?.field === name;
-  const describedBy = [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -54,11 +60,30 @@ export function FormAlert({ actionData }: { actionData?: ActionError | undefined
 }
 
 /** A submit button that shows progress while the form is on its way. */
-export function Submit({ children, busy, name, value, className }: { children: ReactNode; busy?: string; name?: string; value?: string; className?: string }) {
+export function Submit({
+  children,
+  busy,
+  name,
+  value,
+  className,
+}: {
+  children: ReactNode;
+  busy?: string;
+  name?: string;
+  value?: string;
+  className?: string;
+}) {
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" && (!name || navigation.formData?.get(name) === value);
   return (
-    <button type="submit" className={className ?? "button"} name={name} value={value} disabled={submitting} aria-busy={submitting || undefined}>
+    <button
+      type="submit"
+      className={className ?? "button"}
+      name={name}
+      value={value}
+      disabled={submitting}
+      aria-busy={submitting || undefined}
+    >
       {submitting ? (busy ?? "Working…") : children}
     </button>
   );
@@ -73,7 +98,15 @@ export function Notice({ children }: { children: ReactNode }) {
 }
 
 /** A new password: the rules people need to know, stated up front (8 to 128 characters). */
-export function NewPasswordField({ label = "New password", actionData, hint = "8 to 128 characters." }: { label?: string; actionData?: ActionError | undefined; hint?: string }) {
+export function NewPasswordField({
+  label = "New password",
+  actionData,
+  hint = "8 to 128 characters.",
+}: {
+  label?: string;
+  actionData?: ActionError | undefined;
+  hint?: string;
+}) {
   return (
     <Field
       label={label}

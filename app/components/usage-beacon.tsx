@@ -12,14 +12,19 @@ import { useEffect, useRef } from "react";
 const CONSENT_EVENT = "mn:consent";
 function consented(): boolean {
   try {
-    return (JSON.parse(localStorage.getItem("mn.consent.v1") ?? "null") as { analytics?: unknown } | null)?.analytics === true;
+    return (
+      (JSON.parse(localStorage.getItem("mn.consent.v1") ?? "null") as { analytics?: unknown } | null)?.analytics ===
+      true
+    );
   } catch {
     return false;
   }
 }
 
-type UsageEvent = { kind: "view"; path: string; from: string | null } | { kind: "leave"; path: string; ms: number } | { kind: "click"; path: string; target: string };
-
+type UsageEvent =
+  | { kind: "view"; path: string; from: string | null }
+  | { kind: "leave"; path: string; ms: number }
+  | { kind: "click"; path: string; target: string };
 
 function visitId(): string {
   let id = sessionStorage.getItem("mn.visit");
@@ -32,7 +37,13 @@ function send(events: UsageEvent[]) {
   const body = JSON.stringify({ visitId: visitId(), events });
   // A string body goes as text/plain: a "simple" request, no preflight; the server reads it as JSON.
   if (!navigator.sendBeacon?.("/metrics", body)) {
-    void fetch("/metrics", { method: "POST", body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain" } }).catch(() => undefined);
+    void fetch("/metrics", {
+      method: "POST",
+      body,
+      keepalive: true,
+      credentials: "omit",
+      headers: { "Content-Type": "text/plain" },
+    }).catch(() => undefined);
   }
 }
 
@@ -46,7 +57,10 @@ export function Beacon() {
     const now = Date.now();
     page.current = { path: pathname, since: now };
     if (prev?.path === pathname) return;
-    send([...(prev ? [{ kind: "leave" as const, path: prev.path, ms: now - prev.since }] : []), { kind: "view", path: pathname, from: prev?.path ?? null }]);
+    send([
+      ...(prev ? [{ kind: "leave" as const, path: prev.path, ms: now - prev.since }] : []),
+      { kind: "view", path: pathname, from: prev?.path ?? null },
+    ]);
   }, [pathname]);
 
   useEffect(() => {

@@ -30,7 +30,12 @@ export function TextAreaField({
   hint,
   actionData,
   ...textarea
-}: { label: string; name: string; hint?: ReactNode; actionData?: ActionError | undefined } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+}: {
+  label: string;
+  name: string;
+  hint?: ReactNode;
+  actionData?: ActionError | undefined;
+} & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const id = textarea.id ?? `f-${name}`;
   const invalid = actionData?.field === name;
   return (

@@ -56,11 +56,17 @@ export async function startCall(input: {
     if (started) input.handlers.onEnded(reason);
   };
   room.on(lk.RoomEvent.EncryptionError, () => {
-    void end("Encryption failed, so we ended the call rather than continue without it. Please rejoin; if it happens again, contact support.");
+    void end(
+      "Encryption failed, so we ended the call rather than continue without it. Please rejoin; if it happens again, contact support.",
+    );
   });
   room.on(lk.RoomEvent.ParticipantEncryptionStatusChanged, (encrypted, participant) => {
     // Our own media must always be encrypted once connected: anything else ends the call.
-    if (!encrypted && participant?.identity === room.localParticipant.identity && room.state === lk.ConnectionState.Connected) {
+    if (
+      !encrypted &&
+      participant?.identity === room.localParticipant.identity &&
+      room.state === lk.ConnectionState.Connected
+    ) {
       void end("Your media could not be encrypted, so we ended the call.");
     }
   });

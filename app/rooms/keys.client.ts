@@ -34,7 +34,11 @@ function tx<T>(db: IDBDatabase, mode: IDBTransactionMode, run: (store: IDBObject
 export async function loadOrCreateKeyPair(slot: string): Promise<StoredPair> {
   const db = await openDb();
   try {
-    const existing = await tx<StoredPair | undefined>(db, "readonly", (s) => s.get(slot) as IDBRequest<StoredPair | undefined>);
+    const existing = await tx<StoredPair | undefined>(
+      db,
+      "readonly",
+      (s) => s.get(slot) as IDBRequest<StoredPair | undefined>,
+    );
     if (existing?.privateKey && existing.publicKey) return existing;
     const { keyPair, publicKey } = await generateKeyPair();
     const pair = { privateKey: keyPair.privateKey, publicKey };
@@ -51,7 +55,11 @@ export type KeyExchange =
   | { state: "error"; message: string };
 
 async function callJson(url: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url, { credentials: "same-origin", ...init, headers: { accept: "application/json", ...(init?.headers ?? {}) } });
+  const res = await fetch(url, {
+    credentials: "same-origin",
+    ...init,
+    headers: { accept: "application/json", ...(init?.headers ?? {}) },
+  });
   let body: Record<string, unknown> = {};
   try {
     body = (await res.json()) as Record<string, unknown>;
@@ -61,7 +69,8 @@ async function callJson(url: string, init?: RequestInit): Promise<{ status: numb
   return { status: res.status, body };
 }
 
-const errorOf = (body: Record<string, unknown>, fallback: string) => (typeof body.error === "string" ? body.error : fallback);
+const errorOf = (body: Record<string, unknown>, fallback: string) =>
+  typeof body.error === "string" ? body.error : fallback;
 
 /**
  * One step of the exchange: make sure the server holds this browser's public key for the booking, then read the
@@ -71,7 +80,8 @@ export async function exchangeKeys(bookingId: string, slot: string): Promise<Key
   const pair = await loadOrCreateKeyPair(slot);
   const base = `/sessions/${encodeURIComponent(bookingId)}/room`;
   let keys = await callJson(`${base}/keys`);
-  if (keys.status !== 200) return { state: "error", message: errorOf(keys.body, "We could not reach the room. Please reload the page.") };
+  if (keys.status !== 200)
+    return { state: "error", message: errorOf(keys.body, "We could not reach the room. Please reload the page.") };
   if (keys.body.own !== pair.publicKey) {
     const posted = await callJson(`${base}/key`, {
       method: "POST",
@@ -85,12 +95,22 @@ export async function exchangeKeys(bookingId: string, slot: string): Promise<Key
           "This session's encryption key was set from another browser or device, and it cannot change once the session has started. Please join from that browser.",
       };
     }
-    if (posted.status !== 200) return { state: "error", message: errorOf(posted.body, "We could not set up encryption. Please reload the page.") };
+    if (posted.status !== 200)
+      return {
+        state: "error",
+        message: errorOf(posted.body, "We could not set up encryption. Please reload the page."),
+      };
     keys = await callJson(`${base}/keys`);
-    if (keys.status !== 200) return { state: "error", message: errorOf(keys.body, "We could not reach the room. Please reload the page.") };
+    if (keys.status !== 200)
+      return { state: "error", message: errorOf(keys.body, "We could not reach the room. Please reload the page.") };
   }
   const peer = typeof keys.body.peer === "string" ? keys.body.peer : null;
   if (!peer) return { state: "waiting", publicKey: pair.publicKey };
-  const derived = await deriveSessionKeys({ privateKey: pair.privateKey, ownPublicKey: pair.publicKey, peerPublicKey: peer, bookingId });
+  const derived = await deriveSessionKeys({
+    privateKey: pair.privateKey,
+    ownPublicKey: pair.publicKey,
+    peerPublicKey: peer,
+    bookingId,
+  });
   return { state: "ready", publicKey: pair.publicKey, keys: derived };
 }

@@ -1,9 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { unstable_parseMultipartFormData as parseMultipart, unstable_createMemoryUploadHandler as memoryUpload } from "@remix-run/node";
+import {
+  unstable_parseMultipartFormData as parseMultipart,
+  unstable_createMemoryUploadHandler as memoryUpload,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
-import { accounts, AVATAR_MAX_BYTES, clearPreferences, DomainError, getAvatar, getEmailPreferences, listPreferences, removeAvatar, setAvatar, setEmailPreferences } from "~/core.server";
+import {
+  accounts,
+  AVATAR_MAX_BYTES,
+  clearPreferences,
+  DomainError,
+  getAvatar,
+  getEmailPreferences,
+  listPreferences,
+  removeAvatar,
+  setAvatar,
+  setEmailPreferences,
+} from "~/core.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, requireSession } from "~/utils/session.server";
@@ -21,7 +35,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     getEmailPreferences(prisma, session.userId),
   ]);
   return {
-    user: { name: session.user.name, email: session.user.email, role: session.user.role, verified: Boolean(session.user.emailVerifiedAt) },
+    user: {
+      name: session.user.name,
+      email: session.user.email,
+      role: session.user.role,
+      verified: Boolean(session.user.emailVerifiedAt),
+    },
     avatarVersion: avatar ? avatar.updatedAt.getTime() : null,
     preferences: preferences.map((p) => ({
       key: `${p.kind}:${p.category?.slug ?? p.expert?.slug}`,
@@ -42,10 +61,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
         // Reads at most the cap (plus a little); a larger file is refused without being kept in memory.
         form = await parseMultipart(request, memoryUpload({ maxPartSize: AVATAR_MAX_BYTES + 1024 }));
       } catch {
-        throw new DomainError("VALIDATION", "That picture is larger than 5 MB. Please choose a smaller one.", { field: "avatar" });
+        throw new DomainError("VALIDATION", "That picture is larger than 5 MB. Please choose a smaller one.", {
+          field: "avatar",
+        });
       }
       const file = form.get("avatar");
-      if (!(file instanceof Blob)) throw new DomainError("VALIDATION", "Choose a picture to upload.", { field: "avatar" });
+      if (!(file instanceof Blob))
+        throw new DomainError("VALIDATION", "Choose a picture to upload.", { field: "avatar" });
       await setAvatar(prisma, session.userId, new Uint8Array(await file.arrayBuffer()));
       return { saved: "Your picture was updated." };
     });
@@ -87,7 +109,15 @@ export default function Account() {
       <section aria-labelledby="profile-title">
         <h2 id="profile-title">Profile</h2>
         <Form method="post" className="form" noValidate>
-          <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={user.name} actionData={errors} />
+          <Field
+            label="Name"
+            name="name"
+            autoComplete="name"
+            required
+            maxLength={100}
+            defaultValue={user.name}
+            actionData={errors}
+          />
           <Submit name="intent" value="name" busy="Saving…">
             Save name
           </Submit>
@@ -98,7 +128,13 @@ export default function Account() {
         <h2 id="picture-title">Profile picture</h2>
         <div className="row">
           {avatarVersion ? (
-            <img className="avatar" src={`/account/avatar?v=${avatarVersion}`} alt="Your profile picture" width={96} height={96} />
+            <img
+              className="avatar"
+              src={`/account/avatar?v=${avatarVersion}`}
+              alt="Your profile picture"
+              width={96}
+              height={96}
+            />
           ) : (
             <p className="empty">No picture yet.</p>
           )}
@@ -125,7 +161,10 @@ export default function Account() {
 
       <section aria-labelledby="prefs-title">
         <h2 id="prefs-title">Your wellness preferences</h2>
-        <p className="hint">The topics you browse and experts you look at, counted, so we can suggest experts for you. Only you see this list.</p>
+        <p className="hint">
+          The topics you browse and experts you look at, counted, so we can suggest experts for you. Only you see this
+          list.
+        </p>
         {preferences.length === 0 ? (
           <p className="empty">Nothing recorded yet.</p>
         ) : (
@@ -180,8 +219,8 @@ export default function Account() {
       <section aria-labelledby="privacy-center-title">
         <h2 id="privacy-center-title">Your data and privacy</h2>
         <p>
-          See what we hold about you and who on our staff accessed it; download a copy, ask for a correction or delete your account in{" "}
-          <Link to="/account/privacy">your privacy center</Link>.
+          See what we hold about you and who on our staff accessed it; download a copy, ask for a correction or delete
+          your account in <Link to="/account/privacy">your privacy center</Link>.
         </p>
       </section>
     </section>

@@ -15,13 +15,22 @@ const SOURCE_LABEL = { BANNER: "the banner", SETTINGS: "your settings", EMAIL_LI
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const prisma = context.services.db.prisma;
-  const [prefs, consents] = await Promise.all([getEmailPreferences(prisma, session.userId), listOwnConsents(prisma, session.userId)]);
+  const [prefs, consents] = await Promise.all([
+    getEmailPreferences(prisma, session.userId),
+    listOwnConsents(prisma, session.userId),
+  ]);
   return {
     prefs,
     history: consents.map((c) => ({
       key: `${c.kind}:${c.at.toISOString()}:${c.source}:${c.given}`,
       what: KIND_LABEL[c.kind],
-      choice: c.given ? (c.kind === "NEWSLETTER" ? "Subscribed" : "Allowed") : c.kind === "NEWSLETTER" ? "Unsubscribed" : "Essential only",
+      choice: c.given
+        ? c.kind === "NEWSLETTER"
+          ? "Subscribed"
+          : "Allowed"
+        : c.kind === "NEWSLETTER"
+          ? "Unsubscribed"
+          : "Essential only",
       source: SOURCE_LABEL[c.source],
       at: c.at.toISOString(),
     })),
@@ -32,7 +41,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
   if (form.get("intent") !== "email-preferences") return { saved: null };
-  const prefs = await setEmailPreferences(context.services.db.prisma, session.userId, parseEmailPreferences(form), "SETTINGS");
+  const prefs = await setEmailPreferences(
+    context.services.db.prisma,
+    session.userId,
+    parseEmailPreferences(form),
+    "SETTINGS",
+  );
   return { saved: preferencesSavedMessage(prefs) };
 }
 
@@ -47,15 +61,18 @@ export default function Communications() {
       <section aria-labelledby="emails-title" className="stack">
         <h2 id="emails-title">Emails we send you</h2>
         <p>
-          <strong>Always sent</strong> (you need them to use your account safely): booking confirmations, changes and cancellations, security
-          notices (a new password or email address), and sign-in and verification codes.
+          <strong>Always sent</strong> (you need them to use your account safely): booking confirmations, changes and
+          cancellations, security notices (a new password or email address), and sign-in and verification codes.
         </p>
         <EmailPreferencesForm reminders={prefs.reminders} newsletter={prefs.newsletter} />
       </section>
 
       <section aria-labelledby="analytics-title" className="stack">
         <h2 id="analytics-title">Anonymous analytics in this browser</h2>
-        <p className="hint">We never use advertising or tracking cookies. With your permission we count anonymous page visits, with no account, IP address or cookie attached.</p>
+        <p className="hint">
+          We never use advertising or tracking cookies. With your permission we count anonymous page visits, with no
+          account, IP address or cookie attached.
+        </p>
         <ConsentSettings />
       </section>
 
@@ -91,7 +108,8 @@ export default function Communications() {
         )}
       </section>
       <p>
-        More about your data: <Link to="/account/privacy">your privacy center</Link> · <Link to="/privacy">our privacy policy</Link>
+        More about your data: <Link to="/account/privacy">your privacy center</Link> ·{" "}
+        <Link to="/privacy">our privacy policy</Link>
       </p>
     </section>
   );

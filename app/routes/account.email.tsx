@@ -21,15 +21,26 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = field(form, "email", 300);
   const deps = accountDeps(context);
   if (field(form, "intent") === "confirm") {
-    return formAction(async () => {
-      await accounts.confirmEmailChange(deps, session, { email, code: field(form, "code", 40) }, requester(request, context));
-      return redirect("/account?emailChanged=1");
-    }, { email });
+    return formAction(
+      async () => {
+        await accounts.confirmEmailChange(
+          deps,
+          session,
+          { email, code: field(form, "code", 40) },
+          requester(request, context),
+        );
+        return redirect("/account?emailChanged=1");
+      },
+      { email },
+    );
   }
-  return formAction(async () => {
-    await accounts.requestEmailChange(deps, session, { email }, requester(request, context));
-    return { step: "code" as const, values: { email } };
-  }, { email });
+  return formAction(
+    async () => {
+      await accounts.requestEmailChange(deps, session, { email }, requester(request, context));
+      return { step: "code" as const, values: { email } };
+    },
+    { email },
+  );
 }
 
 export default function ChangeEmail() {
@@ -52,7 +63,16 @@ export default function ChangeEmail() {
           <Form method="post" className="form" noValidate>
             <FormAlert actionData={errors} />
             <input type="hidden" name="email" value={email} />
-            <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={12} actionData={errors} autoFocus />
+            <Field
+              label="Code"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              maxLength={12}
+              actionData={errors}
+              autoFocus
+            />
             <Submit name="intent" value="confirm" busy="Checking…">
               Confirm new email
             </Submit>

@@ -18,7 +18,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireFreshSession(request, context);
   const form = await request.formData();
   return formAction(async () => {
-    const { endedSessions } = await accounts.changePassword(accountDeps(context), session, { password: field(form, "password", 200) });
+    const { endedSessions } = await accounts.changePassword(accountDeps(context), session, {
+      password: field(form, "password", 200),
+    });
     return { changed: true as const, endedSessions };
   });
 }
@@ -32,7 +34,9 @@ export default function ChangePassword() {
       {actionData && "changed" in actionData ? (
         <Notice>
           Your password was changed.{" "}
-          {actionData.endedSessions > 0 ? `${actionData.endedSessions} other session(s) were signed out.` : "No other sessions were open."}
+          {actionData.endedSessions > 0
+            ? `${actionData.endedSessions} other session(s) were signed out.`
+            : "No other sessions were open."}
         </Notice>
       ) : (
         <Form method="post" className="form" noValidate>

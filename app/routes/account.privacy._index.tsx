@@ -23,7 +23,11 @@ const STATUS_LABELS: Record<string, string> = {
   CANCELLED: "Cancelled",
   COMPLETED: "Done",
 };
-const ROLE_LABELS: Record<string, string> = { SUPPORT: "Support agent", DPO: "Data Protection Officer", ADMIN: "Administrator" };
+const ROLE_LABELS: Record<string, string> = {
+  SUPPORT: "Support agent",
+  DPO: "Data Protection Officer",
+  ADMIN: "Administrator",
+};
 
 /** What a staff action means, in plain words. */
 function describeAction(action: string): string {
@@ -79,9 +83,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       decisionReason: r.decisionReason,
       decidedAt: isoOrNull(r.decidedAt),
       completedAt: isoOrNull(r.completedAt),
-      cancellable: privacyRequests.isOpen(r.status) && (r.type !== "DELETION" || (r.graceEndsAt !== null && r.graceEndsAt > now)),
+      cancellable:
+        privacyRequests.isOpen(r.status) && (r.type !== "DELETION" || (r.graceEndsAt !== null && r.graceEndsAt > now)),
     })),
-    ledger: ledger.map((l) => ({ id: l.id, at: l.at.toISOString(), role: l.role ?? "SYSTEM", action: l.action, purpose: l.purpose })),
+    ledger: ledger.map((l) => ({
+      id: l.id,
+      at: l.at.toISOString(),
+      role: l.role ?? "SYSTEM",
+      action: l.action,
+      purpose: l.purpose,
+    })),
     dpo: DPO_CONTACT,
   };
 }
@@ -96,7 +107,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
-const day = (iso: string) => new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const day = (iso: string) =>
+  new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 const when = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
 
 const DONE_NOTICES: Record<string, string> = {
@@ -123,7 +135,9 @@ export default function PrivacyCenter() {
   return (
     <section aria-labelledby="title" className="stack">
       <h1 id="title">Your privacy center</h1>
-      <p className="lead">What we hold about you, who on our staff looked at it, and your rights: a copy, a correction, or deletion.</p>
+      <p className="lead">
+        What we hold about you, who on our staff looked at it, and your rights: a copy, a correction, or deletion.
+      </p>
       {done ? <Notice>{done}</Notice> : null}
       {saved ? <Notice>{saved}</Notice> : null}
       <FormAlert actionData={errors} />
@@ -133,7 +147,10 @@ export default function PrivacyCenter() {
         <div className="stack">
           <div>
             <h3>Get a copy of your data</h3>
-            <p>A machine-readable JSON file with everything we hold about you, right away. We ask you to confirm it's you first.</p>
+            <p>
+              A machine-readable JSON file with everything we hold about you, right away. We ask you to confirm it's you
+              first.
+            </p>
             {/* A normal form post (not fetch), so the browser saves the file. */}
             <Form method="post" action="/account/privacy/export" reloadDocument>
               <button type="submit" className="button">
@@ -144,15 +161,15 @@ export default function PrivacyCenter() {
           <div>
             <h3>Correct your data</h3>
             <p>
-              Change your name, email and picture yourself on <Link to="/account">your account page</Link>. For anything else,{" "}
-              <Link to="/account/privacy/correction">ask for a correction</Link>.
+              Change your name, email and picture yourself on <Link to="/account">your account page</Link>. For anything
+              else, <Link to="/account/privacy/correction">ask for a correction</Link>.
             </p>
           </div>
           <div>
             <h3>Delete your account</h3>
             <p>
-              See exactly what will be erased and what the law makes us keep, then <Link to="/account/privacy/delete">request deletion</Link>. You can
-              cancel for 7 days.
+              See exactly what will be erased and what the law makes us keep, then{" "}
+              <Link to="/account/privacy/delete">request deletion</Link>. You can cancel for 7 days.
             </p>
           </div>
           <div>
@@ -238,7 +255,9 @@ export default function PrivacyCenter() {
 
       <section aria-labelledby="ledger-title">
         <h2 id="ledger-title">Staff access to your data</h2>
-        <p>Every time someone on our staff reads or changes your data, it is recorded here: their role, when, and why.</p>
+        <p>
+          Every time someone on our staff reads or changes your data, it is recorded here: their role, when, and why.
+        </p>
         {ledger.length === 0 ? (
           <p className="empty">No one on our staff has accessed your data.</p>
         ) : (
@@ -259,7 +278,13 @@ export default function PrivacyCenter() {
                     <td>{when(l.at)}</td>
                     <td>{ROLE_LABELS[l.role] ?? l.role}</td>
                     <td>{describeAction(l.action)}</td>
-                    <td>{l.purpose ? (l.purpose.startsWith("privacy-request:") ? "Your privacy request" : "Your support request") : "—"}</td>
+                    <td>
+                      {l.purpose
+                        ? l.purpose.startsWith("privacy-request:")
+                          ? "Your privacy request"
+                          : "Your support request"
+                        : "—"}
+                    </td>
                   </tr>
                 ))}
               </tbody>

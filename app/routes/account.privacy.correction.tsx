@@ -21,7 +21,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { details: field(form, "details", 4000) };
   return formAction(async () => {
-    await privacyRequests.requestCorrection(privacyDeps(context), session.userId, values, { ip: context.clientIp, reauthenticatedAt: session.reauthenticatedAt });
+    await privacyRequests.requestCorrection(privacyDeps(context), session.userId, values, {
+      ip: context.clientIp,
+      reauthenticatedAt: session.reauthenticatedAt,
+    });
     return redirect("/account/privacy?done=correction");
   }, values);
 }
@@ -35,12 +38,15 @@ export default function Correction() {
     <section aria-labelledby="title" className="stack">
       <h1 id="title">Ask for a correction</h1>
       <p className="lead">
-        You can change your name, email address and picture yourself on <Link to="/account">your account page</Link>. For anything else we hold
-        about you that is wrong, tell us here: our Data Protection Officer answers within one month.
+        You can change your name, email address and picture yourself on <Link to="/account">your account page</Link>.
+        For anything else we hold about you that is wrong, tell us here: our Data Protection Officer answers within one
+        month.
       </p>
       <Form method="post" className="form" noValidate>
         <FormAlert actionData={errors} />
-        {!fresh ? <p className="hint">We will ask for your password (or a code by email) to confirm it's you.</p> : null}
+        {!fresh ? (
+          <p className="hint">We will ask for your password (or a code by email) to confirm it's you.</p>
+        ) : null}
         <div className="field">
           <label htmlFor="f-details">What is wrong, and what should it say?</label>
           <p className="hint" id="f-details-hint">

@@ -25,7 +25,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     deleted: group(plan.deleted),
     anonymized: group(plan.anonymized),
-    kept: plan.kept.map((k) => ({ category: k.category, legalBasis: k.legalBasis, retention: k.retention, how: k.how ?? "" })),
+    kept: plan.kept.map((k) => ({
+      category: k.category,
+      legalBasis: k.legalBasis,
+      retention: k.retention,
+      how: k.how ?? "",
+    })),
     graceDays: privacyRequests.GRACE_DAYS,
     fresh: isFreshlyAuthenticated(session),
     openRequest: open ? { status: open.status, graceEndsAt: open.graceEndsAt?.toISOString() ?? null } : null,
@@ -37,9 +42,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   return formAction(async () => {
     if (field(form, "confirm") !== "yes") {
-      throw new DomainError("VALIDATION", "Tick the box to confirm that you want your account deleted.", { field: "confirm" });
+      throw new DomainError("VALIDATION", "Tick the box to confirm that you want your account deleted.", {
+        field: "confirm",
+      });
     }
-    await privacyRequests.requestDeletion(privacyDeps(context), session.userId, { ip: context.clientIp, reauthenticatedAt: session.reauthenticatedAt });
+    await privacyRequests.requestDeletion(privacyDeps(context), session.userId, {
+      ip: context.clientIp,
+      reauthenticatedAt: session.reauthenticatedAt,
+    });
     return redirect("/account/privacy?done=deletion");
   });
 }
@@ -52,8 +62,8 @@ export default function DeleteAccount() {
     <section aria-labelledby="title" className="stack">
       <h1 id="title">Delete your account</h1>
       <p className="lead">
-        Here is exactly what happens. You can cancel for {graceDays} days; our Data Protection Officer reviews the request; after both, we erase
-        your data and email you a receipt.
+        Here is exactly what happens. You can cancel for {graceDays} days; our Data Protection Officer reviews the
+        request; after both, we erase your data and email you a receipt.
       </p>
 
       <section aria-labelledby="erased-title">
@@ -85,19 +95,26 @@ export default function DeleteAccount() {
             </li>
           ))}
         </ul>
-        <p>If a record is under a legal hold (for example a complaint under dispute), it is kept until the hold ends, and your receipt says so.</p>
+        <p>
+          If a record is under a legal hold (for example a complaint under dispute), it is kept until the hold ends, and
+          your receipt says so.
+        </p>
       </section>
 
       {openRequest ? (
         <p className="notice" role="status">
           You already asked for your account to be deleted.{" "}
-          {openRequest.graceEndsAt ? `You can cancel until ${new Date(openRequest.graceEndsAt).toUTCString().replace(" GMT", " UTC")} ` : ""}
+          {openRequest.graceEndsAt
+            ? `You can cancel until ${new Date(openRequest.graceEndsAt).toUTCString().replace(" GMT", " UTC")} `
+            : ""}
           in <Link to="/account/privacy">your privacy center</Link>.
         </p>
       ) : (
         <Form method="post" className="form card" noValidate>
           <FormAlert actionData={errors} />
-          {!fresh ? <p className="hint">We will ask for your password (or a code by email) to confirm it's you.</p> : null}
+          {!fresh ? (
+            <p className="hint">We will ask for your password (or a code by email) to confirm it's you.</p>
+          ) : null}
           <div className="field">
             <label className="checkbox" htmlFor="f-confirm">
               <input

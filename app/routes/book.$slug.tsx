@@ -10,19 +10,33 @@ import { notificationDeps, notifyAfter, slotsByDay, viewerTimeZone } from "~/uti
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Book ${data.expert.name} — Mind Namo` : "Book — Mind Namo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Book ${data.expert.name} — Mind Namo` : "Book — Mind Namo" },
+];
 export const headers = formHeaders;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const prisma = context.services.db.prisma;
   const expert = await getPublishedExpert(prisma, params.slug ?? "");
-  if (!expert) throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
-  const account = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { timezone: true, emailVerifiedAt: true, role: true } });
+  if (!expert)
+    throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
+  const account = await prisma.user.findUniqueOrThrow({
+    where: { id: session.userId },
+    select: { timezone: true, emailVerifiedAt: true, role: true },
+  });
   const zone = viewerTimeZone(new URL(request.url), account.timezone);
   const { days, zoneName } = await slotsByDay(context, expert.id, zone.tz);
   return {
-    expert: { slug: expert.slug, name: expert.name, headline: expert.headline, sessionMinutes: expert.sessionMinutes, cancelWindowHours: expert.cancelWindowHours, categories: expert.categories, id: expert.id },
+    expert: {
+      slug: expert.slug,
+      name: expert.name,
+      headline: expert.headline,
+      sessionMinutes: expert.sessionMinutes,
+      cancelWindowHours: expert.cancelWindowHours,
+      categories: expert.categories,
+      id: expert.id,
+    },
     zone,
     zoneName,
     days,
@@ -57,7 +71,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function Book() {
   const { expert, zone, zoneName, days, canBook, role, idempotencyKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const chosenTopic = actionData?.values?.categorySlug ?? (expert.categories.length === 1 ? expert.categories[0]!.slug : "");
+  const chosenTopic =
+    actionData?.values?.categorySlug ?? (expert.categories.length === 1 ? expert.categories[0]!.slug : "");
   const chosenStart = actionData?.values?.startsAt ?? "";
   return (
     <section aria-labelledby="title" className="stack">
@@ -65,8 +80,8 @@ export default function Book() {
       <div>
         <h1 id="title">Book a session with {expert.name}</h1>
         <p className="lead">
-          {expert.sessionMinutes} minutes by end-to-end encrypted video, never recorded. Free cancellation up to {expert.cancelWindowHours} hours
-          before.
+          {expert.sessionMinutes} minutes by end-to-end encrypted video, never recorded. Free cancellation up to{" "}
+          {expert.cancelWindowHours} hours before.
         </p>
       </div>
       {!canBook ? (
@@ -89,11 +104,19 @@ export default function Book() {
           <legend>What would you like to talk about?</legend>
           {expert.categories.map((c) => (
             <label key={c.slug} className="choice">
-              <input type="radio" name="categorySlug" value={c.slug} defaultChecked={chosenTopic === c.slug} required /> {c.name}
+              <input type="radio" name="categorySlug" value={c.slug} defaultChecked={chosenTopic === c.slug} required />{" "}
+              {c.name}
             </label>
           ))}
         </fieldset>
-        <SlotPicker legend="Choose a time" days={days} zone={zone.tz} zoneName={zoneName} chosen={chosenStart} emptyText="No free times in the next two weeks. Please check back soon, or choose another expert." />
+        <SlotPicker
+          legend="Choose a time"
+          days={days}
+          zone={zone.tz}
+          zoneName={zoneName}
+          chosen={chosenStart}
+          emptyText="No free times in the next two weeks. Please check back soon, or choose another expert."
+        />
         <Submit busy="Booking…">Book this session</Submit>
       </Form>
       <CrisisNotice />

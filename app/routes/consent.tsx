@@ -9,7 +9,7 @@ import { getSession } from "~/utils/session.server";
 export async function action({ request, context }: ActionFunctionArgs) {
   const isJson = request.headers.get("content-type")?.toLowerCase().startsWith("application/json") ?? false;
   const input = await parseConsentRequest(request);
-  if (!input) return new Response("Send {\"analytics\": true|false, \"source\": \"banner\"|\"settings\"}.", { status: 400 });
+  if (!input) return new Response('Send {"analytics": true|false, "source": "banner"|"settings"}.', { status: 400 });
   const session = await getSession(request, context);
   await recordAnalyticsConsent(context.services.db.prisma, input, session?.userId ?? null);
   return isJson ? new Response(null, { status: 204 }) : redirect("/privacy?consent=saved#consent");

@@ -43,7 +43,9 @@ export default function Contact() {
   return (
     <section aria-labelledby="title" className="stack">
       <h1 id="title">Contact us</h1>
-      <p className="lead">No account needed. We answer by email. If you have an account, sign in and use Help to follow your request.</p>
+      <p className="lead">
+        No account needed. We answer by email. If you have an account, sign in and use Help to follow your request.
+      </p>
       <Form method="post" className="stack" noValidate>
         <FormAlert actionData={err} />
         <Field label="Your email" name="email" type="email" required autoComplete="email" actionData={err} />
@@ -61,7 +63,14 @@ export default function Contact() {
         </div>
         <div className="field">
           <label htmlFor="f-message">Message</label>
-          <textarea id="f-message" name="message" rows={6} required maxLength={10000} defaultValue={err?.values?.message} />
+          <textarea
+            id="f-message"
+            name="message"
+            rows={6}
+            required
+            maxLength={10000}
+            defaultValue={err?.values?.message}
+          />
           {err?.field === "message" ? <p className="field-error">{err.error}</p> : null}
         </div>
         <Submit busy="Sending…">Send message</Submit>

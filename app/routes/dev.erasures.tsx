@@ -7,7 +7,10 @@ import { Form, useActionData } from "@remix-run/react";
 import { runDueErasures } from "~/core.server";
 import { field } from "~/utils/forms.server";
 
-export const meta: MetaFunction = () => [{ title: "Erasure test clock (development) — Mind Namo" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Erasure test clock (development) — Mind Namo" },
+  { name: "robots", content: "noindex" },
+];
 
 const DAY = 86_400_000;
 
@@ -33,8 +36,8 @@ export default function DevErasures() {
     <section aria-labelledby="title" className="stack">
       <h1 id="title">Erasure test clock</h1>
       <p className="notice">
-        Development only. Runs the erasure sweep as if it were some days later: approved deletions whose grace period would be over are erased
-        now, and their receipts go to the mail outbox.
+        Development only. Runs the erasure sweep as if it were some days later: approved deletions whose grace period
+        would be over are erased now, and their receipts go to the mail outbox.
       </p>
       <Form method="post" className="form">
         <div className="field">

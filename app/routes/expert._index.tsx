@@ -27,7 +27,11 @@ function statusLabel(b: Pick<expertWorkspace.ExpertBooking, "status" | "cancelle
     case "NO_SHOW":
       return "No-show";
     case "CANCELLED":
-      return b.cancelledBy === "EXPERT" ? "Cancelled by you" : b.cancelledBy === "USER" ? "Cancelled by the client" : "Cancelled by our team";
+      return b.cancelledBy === "EXPERT"
+        ? "Cancelled by you"
+        : b.cancelledBy === "USER"
+          ? "Cancelled by the client"
+          : "Cancelled by our team";
   }
 }
 
@@ -56,7 +60,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const cancelId = url.searchParams.get("cancel");
   const cancelledId = url.searchParams.get("cancelled");
   const confirming = cancelId ? (upcomingViews.find((b) => b.id === cancelId && b.cancellable) ?? null) : null;
-  const cancelled = cancelledId ? (upcomingViews.find((b) => b.id === cancelledId && b.status === "CANCELLED") ?? null) : null;
+  const cancelled = cancelledId
+    ? (upcomingViews.find((b) => b.id === cancelledId && b.status === "CANCELLED") ?? null)
+    : null;
   return {
     name: profile.name,
     published: profile.published,
@@ -79,7 +85,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = { reason: field(form, "reason", 500) };
   const result = await formAction(async () => {
     // cancelBooking authorizes: a booking of another expert (or an unknown id) is "not found" and stays as it is.
-    const booking = await expertWorkspace.cancelBooking(context.services.db.prisma, { userId: session.userId }, bookingId, values.reason || undefined);
+    const booking = await expertWorkspace.cancelBooking(
+      context.services.db.prisma,
+      { userId: session.userId },
+      bookingId,
+      values.reason || undefined,
+    );
     await notifyAfter(context, () => afterCancelled(notificationDeps(context), booking.id));
     return null;
   }, values);
@@ -101,10 +112,22 @@ function SessionItem({ s, testId }: { s: SessionView; testId: string }) {
       </div>
       <div className="session-side">
         <span className={`status status-${s.status.toLowerCase()}`}>{s.statusLabel}</span>
-        {s.room ? <JoinButton bookingId={s.id} opensAt={s.room.opensAt} closesAt={s.room.closesAt} initiallyOpen={s.room.open} /> : null}
+        {s.room ? (
+          <JoinButton
+            bookingId={s.id}
+            opensAt={s.room.opensAt}
+            closesAt={s.room.closesAt}
+            initiallyOpen={s.room.open}
+          />
+        ) : null}
         {s.cancellable ? (
           <Link to={`?cancel=${encodeURIComponent(s.id)}`} className="button secondary small">
-            Cancel<span className="visually-hidden"> the session with {s.clientName} on {s.when}</span>…
+            Cancel
+            <span className="visually-hidden">
+              {" "}
+              the session with {s.clientName} on {s.when}
+            </span>
+            …
           </Link>
         ) : null}
       </div>
@@ -113,7 +136,8 @@ function SessionItem({ s, testId }: { s: SessionView; testId: string }) {
 }
 
 export default function ExpertSessions() {
-  const { name, published, zone, upcoming, past, confirming, cancelNotFound, cancelled } = useLoaderData<typeof loader>();
+  const { name, published, zone, upcoming, past, confirming, cancelNotFound, cancelled } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData && "error" in actionData ? actionData : undefined;
   const confirmHeading = useRef<HTMLHeadingElement>(null);
@@ -131,7 +155,9 @@ export default function ExpertSessions() {
         </p>
       </div>
       {!published ? (
-        <Notice>Your profile is not published yet, so clients cannot find or book you. Our team publishes it once it is ready.</Notice>
+        <Notice>
+          Your profile is not published yet, so clients cannot find or book you. Our team publishes it once it is ready.
+        </Notice>
       ) : null}
       {cancelled ? (
         <Notice>
@@ -146,13 +172,24 @@ export default function ExpertSessions() {
             Cancel this session?
           </h2>
           <p>
-            <strong>{confirming.clientName}</strong> · {confirming.categoryName} · <time dateTime={confirming.startsAt}>{confirming.when}</time>
+            <strong>{confirming.clientName}</strong> · {confirming.categoryName} ·{" "}
+            <time dateTime={confirming.startsAt}>{confirming.when}</time>
           </p>
-          <p>Cancelling cannot be undone. We will tell {confirming.clientName} by email, and the time becomes free for other bookings.</p>
+          <p>
+            Cancelling cannot be undone. We will tell {confirming.clientName} by email, and the time becomes free for
+            other bookings.
+          </p>
           <Form method="post" className="form" noValidate>
             <input type="hidden" name="bookingId" value={confirming.id} />
             <input type="hidden" name="confirm" value="yes" />
-            <TextAreaField label="Reason (optional)" name="reason" rows={3} maxLength={500} hint="Saved with the booking." actionData={errors} />
+            <TextAreaField
+              label="Reason (optional)"
+              name="reason"
+              rows={3}
+              maxLength={500}
+              hint="Saved with the booking."
+              actionData={errors}
+            />
             <div className="row">
               <Submit className="button danger" name="intent" value="cancel" busy="Cancelling…">
                 Yes, cancel this session
@@ -165,7 +202,8 @@ export default function ExpertSessions() {
         </section>
       ) : cancelNotFound && !cancelled ? (
         <p className="alert" role="alert">
-          This session cannot be cancelled: it may have started already or been cancelled. The lists below are up to date.
+          This session cannot be cancelled: it may have started already or been cancelled. The lists below are up to
+          date.
         </p>
       ) : null}
 

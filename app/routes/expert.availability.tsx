@@ -32,7 +32,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       name: expertWorkspace.WEEKDAY_NAMES[weekday] ?? "",
       windows: rules.filter((r) => r.weekday === weekday).map((r) => ({ id: r.id, label: label(r) })),
     })),
-    timeOff: timeOff.map((t) => ({ id: t.id, label: formatTimeOff(t.startsAt, t.endsAt, profile.timezone), reason: t.reason })),
+    timeOff: timeOff.map((t) => ({
+      id: t.id,
+      label: formatTimeOff(t.startsAt, t.endsAt, profile.timezone),
+      reason: t.reason,
+    })),
   };
 }
 
@@ -47,18 +51,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent: Intent | undefined = INTENTS.find((i) => i === raw);
   switch (intent) {
     case "add-window": {
-      const values = { intent, weekday: field(form, "weekday", 10), start: field(form, "start", 10), end: field(form, "end", 10) };
+      const values = {
+        intent,
+        weekday: field(form, "weekday", 10),
+        start: field(form, "start", 10),
+        end: field(form, "end", 10),
+      };
       return formAction(async () => {
         const w = await expertWorkspace.addAvailabilityRule(db, session.userId, values);
         const day = expertWorkspace.WEEKDAY_NAMES[w.weekday];
-        return { intent, saved: `Added ${day} ${expertWorkspace.formatTimeOfDay(w.startMinute)}–${expertWorkspace.formatTimeOfDay(w.endMinute)}.` };
+        return {
+          intent,
+          saved: `Added ${day} ${expertWorkspace.formatTimeOfDay(w.startMinute)}–${expertWorkspace.formatTimeOfDay(w.endMinute)}.`,
+        };
       }, values);
     }
     case "remove-window":
-      return formAction(async () => {
-        await expertWorkspace.removeAvailabilityRule(db, session.userId, field(form, "ruleId", 64));
-        return { intent, saved: "The window was removed." };
-      }, { intent });
+      return formAction(
+        async () => {
+          await expertWorkspace.removeAvailabilityRule(db, session.userId, field(form, "ruleId", 64));
+          return { intent, saved: "The window was removed." };
+        },
+        { intent },
+      );
     case "add-time-off": {
       const values = {
         intent,
@@ -74,10 +89,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }, values);
     }
     case "remove-time-off":
-      return formAction(async () => {
-        await expertWorkspace.removeTimeOff(db, session.userId, field(form, "timeOffId", 64));
-        return { intent, saved: "The time off was removed." };
-      }, { intent });
+      return formAction(
+        async () => {
+          await expertWorkspace.removeTimeOff(db, session.userId, field(form, "timeOffId", 64));
+          return { intent, saved: "The time off was removed." };
+        },
+        { intent },
+      );
     default:
       return formAction(async () => {
         throw new DomainError("VALIDATION", "Please use the buttons on this page.");
@@ -102,15 +120,18 @@ export default function ExpertAvailability() {
   }, [saved, navigation.state]);
   const hasWindows = days.some((d) => d.windows.length > 0);
   // From the loader's data: core (behind ~/core.server) does not exist in the browser.
-  const dayOptions = [{ value: "", label: "Choose a day" }, ...days.map((d) => ({ value: String(d.weekday), label: d.name }))];
+  const dayOptions = [
+    { value: "", label: "Choose a day" },
+    ...days.map((d) => ({ value: String(d.weekday), label: d.name })),
+  ];
 
   return (
     <section aria-labelledby="title" className="stack">
       <div>
         <h1 id="title">Availability and time off</h1>
         <p className="lead">
-          Clients can book you inside your weekly hours, except during time off. All times are in your time zone, {zone}
-          {" "}(<Link to="/expert/profile">change it on your profile</Link>).
+          Clients can book you inside your weekly hours, except during time off. All times are in your time zone, {zone}{" "}
+          (<Link to="/expert/profile">change it on your profile</Link>).
         </p>
       </div>
       {saved ? <Notice>{saved.saved}</Notice> : null}
@@ -118,7 +139,11 @@ export default function ExpertAvailability() {
 
       <section aria-labelledby="week-title">
         <h2 id="week-title">Weekly hours</h2>
-        {!hasWindows ? <p className="empty">You have no weekly hours yet, so clients cannot book you. Add your first window below.</p> : null}
+        {!hasWindows ? (
+          <p className="empty">
+            You have no weekly hours yet, so clients cannot book you. Add your first window below.
+          </p>
+        ) : null}
         <ul className="week-list">
           {days.map((d) => (
             <li key={d.weekday} className="week-day" data-testid={`day-${d.name}`}>
@@ -133,7 +158,11 @@ export default function ExpertAvailability() {
                       <Form method="post" className="inline-form">
                         <input type="hidden" name="ruleId" value={w.id} />
                         <Submit className="link-button" name="intent" value="remove-window" busy="Removing…">
-                          Remove<span className="visually-hidden"> {d.name} {w.label}</span>
+                          Remove
+                          <span className="visually-hidden">
+                            {" "}
+                            {d.name} {w.label}
+                          </span>
                         </Submit>
                       </Form>
                     </li>
@@ -148,7 +177,15 @@ export default function ExpertAvailability() {
         <Form method="post" className="form form-inline" noValidate ref={windowForm} aria-labelledby="add-window-title">
           <SelectField label="Day" name="weekday" options={dayOptions} actionData={errorsFor("add-window")} />
           <Field label="From" name="start" type="time" step={300} required actionData={errorsFor("add-window")} />
-          <Field label="Until" name="end" type="time" step={300} required hint="00:00 means midnight." actionData={errorsFor("add-window")} />
+          <Field
+            label="Until"
+            name="end"
+            type="time"
+            step={300}
+            required
+            hint="00:00 means midnight."
+            actionData={errorsFor("add-window")}
+          />
           <div className="form-actions">
             <Submit name="intent" value="add-window" busy="Adding…">
               Add window
@@ -159,7 +196,10 @@ export default function ExpertAvailability() {
 
       <section aria-labelledby="timeoff-title">
         <h2 id="timeoff-title">Time off</h2>
-        <p>Holidays, training, a day off: no new bookings can be made in it. Sessions already booked stay; cancel them on <Link to="/expert">your sessions</Link> if you need to.</p>
+        <p>
+          Holidays, training, a day off: no new bookings can be made in it. Sessions already booked stay; cancel them on{" "}
+          <Link to="/expert">your sessions</Link> if you need to.
+        </p>
         {timeOff.length === 0 ? (
           <p className="empty">No time off planned.</p>
         ) : (
@@ -182,12 +222,53 @@ export default function ExpertAvailability() {
         )}
 
         <h3 id="add-timeoff-title">Add time off</h3>
-        <Form method="post" className="form form-inline" noValidate ref={timeOffForm} aria-labelledby="add-timeoff-title">
-          <Field label="First day" name="startDate" type="date" min={today} required actionData={errorsFor("add-time-off")} />
-          <Field label="From (optional)" name="startTime" type="time" step={300} hint="Empty: from the start of the day." actionData={errorsFor("add-time-off")} />
-          <Field label="Last day" name="endDate" type="date" min={today} required hint="For a single day off, the same day." actionData={errorsFor("add-time-off")} />
-          <Field label="Until (optional)" name="endTime" type="time" step={300} hint="Empty: to the end of the day." actionData={errorsFor("add-time-off")} />
-          <Field label="Note (optional)" name="reason" maxLength={200} hint="For your own reference." actionData={errorsFor("add-time-off")} />
+        <Form
+          method="post"
+          className="form form-inline"
+          noValidate
+          ref={timeOffForm}
+          aria-labelledby="add-timeoff-title"
+        >
+          <Field
+            label="First day"
+            name="startDate"
+            type="date"
+            min={today}
+            required
+            actionData={errorsFor("add-time-off")}
+          />
+          <Field
+            label="From (optional)"
+            name="startTime"
+            type="time"
+            step={300}
+            hint="Empty: from the start of the day."
+            actionData={errorsFor("add-time-off")}
+          />
+          <Field
+            label="Last day"
+            name="endDate"
+            type="date"
+            min={today}
+            required
+            hint="For a single day off, the same day."
+            actionData={errorsFor("add-time-off")}
+          />
+          <Field
+            label="Until (optional)"
+            name="endTime"
+            type="time"
+            step={300}
+            hint="Empty: to the end of the day."
+            actionData={errorsFor("add-time-off")}
+          />
+          <Field
+            label="Note (optional)"
+            name="reason"
+            maxLength={200}
+            hint="For your own reference."
+            actionData={errorsFor("add-time-off")}
+          />
           <div className="form-actions">
             <Submit name="intent" value="add-time-off" busy="Adding…">
               Add time off

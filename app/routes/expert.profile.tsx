@@ -10,7 +10,16 @@ export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Your expert profile — Mind Namo" }];
 
-const FIELDS = ["headline", "bio", "languages", "timezone", "sessionMinutes", "bufferMinutes", "minNoticeHours", "cancelWindowHours"] as const;
+const FIELDS = [
+  "headline",
+  "bio",
+  "languages",
+  "timezone",
+  "sessionMinutes",
+  "bufferMinutes",
+  "minNoticeHours",
+  "cancelWindowHours",
+] as const;
 type ProfileField = (typeof FIELDS)[number];
 
 function formValues(p: expertWorkspace.ExpertWorkspaceProfile): Record<ProfileField, string> {
@@ -40,7 +49,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { session } = await requireExpert(request, context);
   const form = await request.formData();
   // Everything typed comes back with an error, so nothing is lost.
-  const values = Object.fromEntries(FIELDS.map((name) => [name, field(form, name, name === "bio" ? 5000 : 300)])) as Record<ProfileField, string>;
+  const values = Object.fromEntries(
+    FIELDS.map((name) => [name, field(form, name, name === "bio" ? 5000 : 300)]),
+  ) as Record<ProfileField, string>;
   return formAction(async () => {
     await expertWorkspace.updateExpertProfile(context.services.db.prisma, session.userId, values);
     return { saved: "Your profile was saved." };
@@ -76,8 +87,25 @@ export default function ExpertProfile() {
       <Form method="post" className="form form-wide" noValidate key={JSON.stringify(values)}>
         <fieldset>
           <legend>About you</legend>
-          <Field label="Headline" name="headline" required maxLength={120} defaultValue={value("headline")} hint="One line under your name, 5 to 120 characters." actionData={errors} />
-          <TextAreaField label="Bio" name="bio" required rows={8} maxLength={4000} defaultValue={value("bio")} hint="How you work and whom you help, 20 to 4000 characters." actionData={errors} />
+          <Field
+            label="Headline"
+            name="headline"
+            required
+            maxLength={120}
+            defaultValue={value("headline")}
+            hint="One line under your name, 5 to 120 characters."
+            actionData={errors}
+          />
+          <TextAreaField
+            label="Bio"
+            name="bio"
+            required
+            rows={8}
+            maxLength={4000}
+            defaultValue={value("bio")}
+            hint="How you work and whom you help, 20 to 4000 characters."
+            actionData={errors}
+          />
           <Field
             label="Languages"
             name="languages"
@@ -106,10 +134,54 @@ export default function ExpertProfile() {
         </fieldset>
         <fieldset>
           <legend>Sessions and bookings</legend>
-          <Field label="Session length (minutes)" name="sessionMinutes" type="number" inputMode="numeric" min={15} max={180} required defaultValue={value("sessionMinutes")} hint="15 to 180 minutes." actionData={errors} />
-          <Field label="Break between sessions (minutes)" name="bufferMinutes" type="number" inputMode="numeric" min={0} max={120} required defaultValue={value("bufferMinutes")} hint="Kept free after each session, 0 to 120 minutes." actionData={errors} />
-          <Field label="Minimum booking notice (hours)" name="minNoticeHours" type="number" inputMode="numeric" min={0} max={720} required defaultValue={value("minNoticeHours")} hint="How long before a session clients can still book it, 0 to 720 hours." actionData={errors} />
-          <Field label="Cancellation window (hours)" name="cancelWindowHours" type="number" inputMode="numeric" min={0} max={720} required defaultValue={value("cancelWindowHours")} hint="Clients can cancel or move a session up to this many hours before it starts, 0 to 720." actionData={errors} />
+          <Field
+            label="Session length (minutes)"
+            name="sessionMinutes"
+            type="number"
+            inputMode="numeric"
+            min={15}
+            max={180}
+            required
+            defaultValue={value("sessionMinutes")}
+            hint="15 to 180 minutes."
+            actionData={errors}
+          />
+          <Field
+            label="Break between sessions (minutes)"
+            name="bufferMinutes"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={120}
+            required
+            defaultValue={value("bufferMinutes")}
+            hint="Kept free after each session, 0 to 120 minutes."
+            actionData={errors}
+          />
+          <Field
+            label="Minimum booking notice (hours)"
+            name="minNoticeHours"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={720}
+            required
+            defaultValue={value("minNoticeHours")}
+            hint="How long before a session clients can still book it, 0 to 720 hours."
+            actionData={errors}
+          />
+          <Field
+            label="Cancellation window (hours)"
+            name="cancelWindowHours"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={720}
+            required
+            defaultValue={value("cancelWindowHours")}
+            hint="Clients can cancel or move a session up to this many hours before it starts, 0 to 720."
+            actionData={errors}
+          />
         </fieldset>
         <div>
           <Submit busy="Saving…">Save profile</Submit>

@@ -22,7 +22,9 @@ export function ErrorBoundary() {
     return (
       <section className="error-page" aria-labelledby="error-title">
         <h1 id="error-title">This area is for experts</h1>
-        <p>{typeof error.data === "string" && error.data ? error.data : "Your account cannot open the expert workspace."}</p>
+        <p>
+          {typeof error.data === "string" && error.data ? error.data : "Your account cannot open the expert workspace."}
+        </p>
         <p>
           <Link to="/account">Go to your account</Link> · <Link to="/">Back to the home page</Link>
         </p>

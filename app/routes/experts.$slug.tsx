@@ -15,7 +15,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Public page: the expert's public profile and free times; a session only picks the time zone.
   const expert = await getPublishedExpert(context.services.db.prisma, params.slug ?? "");
-  if (!expert) throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
+  if (!expert)
+    throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const session = await getSession(request, context);
   const zone = viewerTimeZone(new URL(request.url), session ? await accountZone(context, session.userId) : null);
   const [{ days, zoneName }, rating] = await Promise.all([
@@ -40,7 +41,13 @@ export default function ExpertProfile() {
       <RecordPreference kind="expert" slug={expert.slug} />
       <div className="profile-head">
         {expert.photoVersion ? (
-          <img className="profile-photo" src={`/experts/${expert.slug}/photo?v=${expert.photoVersion}`} alt="" width={120} height={120} />
+          <img
+            className="profile-photo"
+            src={`/experts/${expert.slug}/photo?v=${expert.photoVersion}`}
+            alt=""
+            width={120}
+            height={120}
+          />
         ) : null}
         <div>
           <h1 id="expert-name">{expert.name}</h1>
@@ -73,7 +80,10 @@ export default function ExpertProfile() {
               {rating.average.toFixed(1)} out of 5, from {rating.count} reviews
             </dd>
           ) : (
-            <dd>Not shown yet: a rating appears once {expert.name.split(" ")[0]} has at least 3 reviews, so no single session can be traced.</dd>
+            <dd>
+              Not shown yet: a rating appears once {expert.name.split(" ")[0]} has at least 3 reviews, so no single
+              session can be traced.
+            </dd>
           )}
           <dt>Cancellation</dt>
           <dd>Free up to {expert.cancelWindowHours} hours before the session</dd>

@@ -2,7 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { ExpertCard } from "~/components/ExpertCard";
 import { RecordPreference } from "~/components/RecordPreference";
-import { listCategories, listExpertLanguages, listPublishedExperts, nextSlotsForExperts, publishedExpertIds, reviews } from "~/core.server";
+import {
+  listCategories,
+  listExpertLanguages,
+  listPublishedExperts,
+  nextSlotsForExperts,
+  publishedExpertIds,
+  reviews,
+} from "~/core.server";
 import { directoryQuery } from "~/utils/directory.server";
 
 export const meta: MetaFunction = () => [{ title: "Experts — Mind Namo" }];
@@ -24,7 +31,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let ids: string[] | undefined;
   if (query.available === "week") {
     const now = new Date();
-    const slots = await nextSlotsForExperts(prisma, await publishedExpertIds(prisma), { from: now, to: new Date(now.getTime() + 7 * 86_400_000), now, limitPerExpert: 1 });
+    const slots = await nextSlotsForExperts(prisma, await publishedExpertIds(prisma), {
+      from: now,
+      to: new Date(now.getTime() + 7 * 86_400_000),
+      now,
+      limitPerExpert: 1,
+    });
     ids = [...slots.entries()].filter(([, s]) => s.length > 0).map(([id]) => id);
   }
   const [categories, languages, result] = await Promise.all([
@@ -40,7 +52,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }),
   ]);
   // Ratings for the cards on this page: one query; only experts with 3+ visible reviews (P4).
-  const ratings = await reviews.publicRatings(prisma, result.experts.map((e) => e.id));
+  const ratings = await reviews.publicRatings(
+    prisma,
+    result.experts.map((e) => e.id),
+  );
   return {
     categories,
     languages,
@@ -48,7 +63,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     experts: result.experts.map((e) => ({ ...e, rating: ratings.get(e.id) ?? null })),
     page: query.page,
     pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
-    filters: { q: query.q, category: query.category ?? "", language: query.language ?? "", available: query.available === "week" },
+    filters: {
+      q: query.q,
+      category: query.category ?? "",
+      language: query.language ?? "",
+      available: query.available === "week",
+    },
   };
 }
 
@@ -72,7 +92,14 @@ export default function Experts() {
       <Form method="get" className="filters" aria-label="Find an expert">
         <div className="field">
           <label htmlFor="q">Search</label>
-          <input id="q" name="q" type="search" defaultValue={filters.q} placeholder="Name or keyword, e.g. sleep, panic" maxLength={100} />
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={filters.q}
+            placeholder="Name or keyword, e.g. sleep, panic"
+            maxLength={100}
+          />
         </div>
         <div className="field">
           <label htmlFor="category">Topic</label>
@@ -98,7 +125,8 @@ export default function Experts() {
         </div>
         <div className="field">
           <label className="choice">
-            <input type="checkbox" name="available" value="week" defaultChecked={filters.available} /> Available this week
+            <input type="checkbox" name="available" value="week" defaultChecked={filters.available} /> Available this
+            week
           </label>
         </div>
         <button type="submit" className="button">

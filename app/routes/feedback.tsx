@@ -19,7 +19,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   return formAction(async () => {
     const r = await submitSurvey(context.services.db.prisma, "GENERAL", surveyAnswers(form));
-    return { message: r.stored ? "Thank you — your answers help us improve Mind Namo." : "You did not answer any question, so nothing was sent." };
+    return {
+      message: r.stored
+        ? "Thank you — your answers help us improve Mind Namo."
+        : "You did not answer any question, so nothing was sent.",
+    };
   });
 }
 

@@ -12,10 +12,13 @@ export const meta: MetaFunction = () => [{ title: "Reset your password — Mind 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const email = field(form, "email", 300);
-  return formAction(async () => {
-    await accounts.requestPasswordReset(accountDeps(context), { email }, requester(request, context));
-    return { sent: true as const, values: { email } };
-  }, { email });
+  return formAction(
+    async () => {
+      await accounts.requestPasswordReset(accountDeps(context), { email }, requester(request, context));
+      return { sent: true as const, values: { email } };
+    },
+    { email },
+  );
 }
 
 export default function ForgotPassword() {
@@ -27,7 +30,8 @@ export default function ForgotPassword() {
       <section aria-labelledby="title">
         <h1 id="title">Check your email</h1>
         <Notice>
-          If <strong>{email}</strong> has an account, we sent it a link and a code to reset the password. Both are valid for 1 hour.
+          If <strong>{email}</strong> has an account, we sent it a link and a code to reset the password. Both are valid
+          for 1 hour.
         </Notice>
         <p>
           <Link to={`/reset-password?email=${encodeURIComponent(email)}`}>I have a code</Link>

@@ -11,17 +11,24 @@ export const headers = formHeaders;
 // Scoped by owner: another person's ticket id is a 404, exactly like an id that does not exist (notFoundAs404).
 export const meta: MetaFunction = () => [{ title: "Your request — Mind Namo" }];
 
-
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const t = await notFoundAs404(() => support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)));
+  const t = await notFoundAs404(() =>
+    support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)),
+  );
   return {
     ticket: {
       id: t.id,
       subject: t.subject,
       status: t.status,
       satisfaction: t.satisfaction,
-      messages: t.messages.map((m) => ({ id: m.id, body: m.body, fromStaff: m.fromStaff, authorName: m.authorName, createdAt: m.createdAt.toISOString() })),
+      messages: t.messages.map((m) => ({
+        id: m.id,
+        body: m.body,
+        fromStaff: m.fromStaff,
+        authorName: m.authorName,
+        createdAt: m.createdAt.toISOString(),
+      })),
     },
   };
 }
@@ -44,7 +51,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         return { message: "Your request is closed." };
       }
       if (intent === "rate") {
-        await support.rateTicket(deps, session.userId, ticketId, { rating: field(form, "rating", 2), comment: field(form, "comment", 1000) });
+        await support.rateTicket(deps, session.userId, ticketId, {
+          rating: field(form, "rating", 2),
+          comment: field(form, "comment", 1000),
+        });
         return { message: "Thank you for your rating." };
       }
       throw new Response("Bad request", { status: 400 });

@@ -15,7 +15,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const tickets = await support.listMyTickets(context.services.db.prisma, session.userId);
   return {
-    tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, status: t.status, updatedAt: t.updatedAt.toISOString() })),
+    tickets: tickets.map((t) => ({
+      id: t.id,
+      subject: t.subject,
+      status: t.status,
+      updatedAt: t.updatedAt.toISOString(),
+    })),
     categories: Object.entries(support.categoryLabels).map(([value, label]) => ({ value, label })),
   };
 }
@@ -23,7 +28,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
-  const values = { subject: field(form, "subject", 200), category: field(form, "category", 20), message: field(form, "message", 10_000) };
+  const values = {
+    subject: field(form, "subject", 200),
+    category: field(form, "category", 20),
+    message: field(form, "message", 10_000),
+  };
   return formAction(async () => {
     const { id } = await support.openTicket(supportDeps(context), session.userId, values);
     throw redirect(`/help/${id}`);
@@ -69,7 +78,14 @@ export default function Help() {
         </div>
         <div className="field">
           <label htmlFor="f-message">Message</label>
-          <textarea id="f-message" name="message" rows={6} required maxLength={10000} defaultValue={actionData?.values?.message} />
+          <textarea
+            id="f-message"
+            name="message"
+            rows={6}
+            required
+            maxLength={10000}
+            defaultValue={actionData?.values?.message}
+          />
           {actionData?.field === "message" ? <p className="field-error">{actionData.error}</p> : null}
         </div>
         <Submit busy="Sending…">Send request</Submit>

@@ -20,9 +20,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = { email: field(form, "email", 300) };
   const next = safeNext(form.get("next"));
   return formAction(async () => {
-    const result = await accounts.signInWithPassword(accountDeps(context), { ...values, password: field(form, "password", 200) }, requester(request, context));
+    const result = await accounts.signInWithPassword(
+      accountDeps(context),
+      { ...values, password: field(form, "password", 200) },
+      requester(request, context),
+    );
     if (result.kind === "verify-email") return redirect(`/verify?email=${encodeURIComponent(result.email)}`);
-    return redirect(next, { headers: { "Set-Cookie": sessionCookie(context, result.session.token, result.session.absoluteExpiresAt) } });
+    return redirect(next, {
+      headers: { "Set-Cookie": sessionCookie(context, result.session.token, result.session.absoluteExpiresAt) },
+    });
   }, values);
 }
 
@@ -33,17 +39,28 @@ export default function Login() {
   return (
     <section aria-labelledby="title">
       <h1 id="title">Sign in</h1>
-      {params.get("reset") ? <Notice>Your password was changed and every session was signed out. Sign in with your new password.</Notice> : null}
+      {params.get("reset") ? (
+        <Notice>Your password was changed and every session was signed out. Sign in with your new password.</Notice>
+      ) : null}
       <Form method="post" className="form" noValidate>
         <FormAlert actionData={actionData} />
         <input type="hidden" name="next" value={next} />
         <Field label="Email" name="email" type="email" autoComplete="email" required actionData={actionData} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required actionData={actionData} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          actionData={actionData}
+        />
         <Submit busy="Signing in…">Sign in</Submit>
       </Form>
       <ul className="links">
         <li>
-          <Link to={`/login/code${next ? `?next=${encodeURIComponent(next)}` : ""}`}>Email me a sign-in code instead</Link>
+          <Link to={`/login/code${next ? `?next=${encodeURIComponent(next)}` : ""}`}>
+            Email me a sign-in code instead
+          </Link>
         </li>
         <li>
           <Link to="/forgot-password">Forgot your password?</Link>

@@ -20,15 +20,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = field(form, "email", 300);
   const deps = accountDeps(context);
   if (field(form, "intent") === "send") {
-    return formAction(async () => {
-      await accounts.requestLoginCode(deps, { email }, requester(request, context));
-      return { step: "code" as const, values: { email } };
-    }, { email });
+    return formAction(
+      async () => {
+        await accounts.requestLoginCode(deps, { email }, requester(request, context));
+        return { step: "code" as const, values: { email } };
+      },
+      { email },
+    );
   }
-  return formAction(async () => {
-    const session = await accounts.signInWithCode(deps, { email, code: field(form, "code", 40) }, requester(request, context));
-    return redirect(safeNext(form.get("next")), { headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) } });
-  }, { email });
+  return formAction(
+    async () => {
+      const session = await accounts.signInWithCode(
+        deps,
+        { email, code: field(form, "code", 40) },
+        requester(request, context),
+      );
+      return redirect(safeNext(form.get("next")), {
+        headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
+      });
+    },
+    { email },
+  );
 }
 
 export default function LoginWithCode() {
@@ -50,7 +62,16 @@ export default function LoginWithCode() {
             <FormAlert actionData={errors} />
             <input type="hidden" name="email" value={email} />
             <input type="hidden" name="next" value={next} />
-            <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={12} actionData={errors} autoFocus />
+            <Field
+              label="Code"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              maxLength={12}
+              actionData={errors}
+              autoFocus
+            />
             <Submit busy="Checking…">Sign in</Submit>
           </Form>
           <Form method="post" className="form">

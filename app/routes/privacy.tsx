@@ -54,8 +54,8 @@ export default function Privacy() {
           ))}
         </ul>
         <p>
-          Signed in, you can exercise your rights in <Link to="/account/privacy">your privacy center</Link> and choose which emails you get in{" "}
-          <Link to="/account/communications">your email settings</Link>.
+          Signed in, you can exercise your rights in <Link to="/account/privacy">your privacy center</Link> and choose
+          which emails you get in <Link to="/account/communications">your email settings</Link>.
         </p>
       </section>
 
@@ -68,15 +68,19 @@ export default function Privacy() {
           <br />
           Address: {dpo.address}
         </p>
-        <p>We answer privacy requests within one month (GDPR Art. 12(3)); if we need longer, we tell you why before the month is over.</p>
+        <p>
+          We answer privacy requests within one month (GDPR Art. 12(3)); if we need longer, we tell you why before the
+          month is over.
+        </p>
       </section>
 
       <section aria-labelledby="consent-title-settings" id="consent">
         <h2 id="consent-title-settings">Cookies and anonymous analytics</h2>
         {params.get("consent") === "saved" ? <Notice>Your choice was recorded.</Notice> : null}
         <p>
-          The only cookie we set is the sign-in session cookie. Anonymous analytics (pages visited, time on page) run only if you allow them; the choice
-          is kept in this browser, not in a cookie, and recorded with its time and where you made it.
+          The only cookie we set is the sign-in session cookie. Anonymous analytics (pages visited, time on page) run
+          only if you allow them; the choice is kept in this browser, not in a cookie, and recorded with its time and
+          where you made it.
         </p>
         <ConsentSettings />
       </section>
@@ -84,25 +88,27 @@ export default function Privacy() {
       <section aria-labelledby="scripts-title" id="scripts" data-testid="scripts">
         <h2 id="scripts-title">The scripts that run on our pages</h2>
         <p>
-          Every script comes from our own site; no page loads code, fonts, trackers or analytics from anyone else, and our security policy (CSP) makes
-          the browser refuse any other source.
+          Every script comes from our own site; no page loads code, fonts, trackers or analytics from anyone else, and
+          our security policy (CSP) makes the browser refuse any other source.
         </p>
         <ul>
           <li>
-            <strong>The site itself</strong> (React and Remix, from <code>/build/</code>): shows pages and sends forms. Pages work without it too.
+            <strong>The site itself</strong> (React and Remix, from <code>/build/</code>): shows pages and sends forms.
+            Pages work without it too.
           </li>
           <li>
-            <strong>The error reporter</strong> (part of the site&apos;s code): when a page crashes, a request to our server fails or a file does not load,
-            it tells our server what went wrong and on which page (without the address&apos;s query, your account, IP address or cookies). We remove
-            email addresses, codes and tokens before storing it, and delete it after 30 days.
+            <strong>The error reporter</strong> (part of the site&apos;s code): when a page crashes, a request to our
+            server fails or a file does not load, it tells our server what went wrong and on which page (without the
+            address&apos;s query, your account, IP address or cookies). We remove email addresses, codes and tokens
+            before storing it, and delete it after 30 days.
           </li>
           <li>
-            <strong>Anonymous usage counting</strong>: only if you allow anonymous analytics above — pages visited, time on page and marked clicks, with a
-            random id for the visit, never your account or IP address.
+            <strong>Anonymous usage counting</strong>: only if you allow anonymous analytics above — pages visited, time
+            on page and marked clicks, with a random id for the visit, never your account or IP address.
           </li>
           <li>
-            <strong>The video room</strong> (only on a session&apos;s room page): the audio and video code that connects you to our media server, end-to-end
-            encrypted.
+            <strong>The video room</strong> (only on a session&apos;s room page): the audio and video code that connects
+            you to our media server, end-to-end encrypted.
           </li>
         </ul>
       </section>

@@ -28,8 +28,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   }
   return formAction(async () => {
-    if (intent === "code") await accounts.reauthenticateWithCode(deps, session, { code: field(form, "code", 40) }, requester(request, context));
-    else await accounts.reauthenticateWithPassword(deps, session, { password: field(form, "password", 200) }, requester(request, context));
+    if (intent === "code")
+      await accounts.reauthenticateWithCode(
+        deps,
+        session,
+        { code: field(form, "code", 40) },
+        requester(request, context),
+      );
+    else
+      await accounts.reauthenticateWithPassword(
+        deps,
+        session,
+        { password: field(form, "password", 200) },
+        requester(request, context),
+      );
     return redirect(next);
   });
 }
@@ -43,14 +55,25 @@ export default function Reauth() {
   return (
     <section aria-labelledby="title">
       <h1 id="title">Confirm it's you</h1>
-      <p className="lead">For your security, changes to your email or password need your password (or a code) from the last 10 minutes.</p>
+      <p className="lead">
+        For your security, changes to your email or password need your password (or a code) from the last 10 minutes.
+      </p>
       <FormAlert actionData={errors} />
       {codeMode ? (
         <>
           <Notice>We sent an 8-digit code to your email. It is valid for 10 minutes.</Notice>
           <Form method="post" className="form" noValidate>
             <input type="hidden" name="next" value={next} />
-            <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={12} actionData={errors} autoFocus />
+            <Field
+              label="Code"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              maxLength={12}
+              actionData={errors}
+              autoFocus
+            />
             <Submit name="intent" value="code" busy="Checking…">
               Confirm
             </Submit>
@@ -59,7 +82,14 @@ export default function Reauth() {
       ) : (
         <Form method="post" className="form" noValidate>
           <input type="hidden" name="next" value={next} />
-          <Field label="Password" name="password" type="password" autoComplete="current-password" required actionData={errors} />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            actionData={errors}
+          />
           <Submit name="intent" value="password" busy="Checking…">
             Confirm
           </Submit>

@@ -8,12 +8,18 @@ import { accountDeps, clearSessionCookie, requester } from "~/utils/session.serv
 
 export const headers = formHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Choose a new password — Mind Namo" }, { name: "referrer", content: "no-referrer" }];
+export const meta: MetaFunction = () => [
+  { title: "Choose a new password — Mind Namo" },
+  { name: "referrer", content: "no-referrer" },
+];
 
 export function loader({ request }: LoaderFunctionArgs) {
   // Public: the token or code is checked when the form is sent, once.
   const url = new URL(request.url);
-  return { token: url.searchParams.get("token")?.slice(0, 200) ?? "", email: url.searchParams.get("email")?.slice(0, 300) ?? "" };
+  return {
+    token: url.searchParams.get("token")?.slice(0, 200) ?? "",
+    email: url.searchParams.get("email")?.slice(0, 300) ?? "",
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -22,7 +28,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return formAction(async () => {
     await accounts.resetPassword(
       accountDeps(context),
-      { email: values.email, code: field(form, "code", 40), token: field(form, "token", 200), password: field(form, "password", 200) },
+      {
+        email: values.email,
+        code: field(form, "code", 40),
+        token: field(form, "token", 200),
+        password: field(form, "password", 200),
+      },
       requester(request, context),
     );
     // Every session ended, this browser's too.
@@ -43,8 +54,24 @@ export default function ResetPassword() {
           <input type="hidden" name="token" value={token} />
         ) : (
           <>
-            <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={email} actionData={actionData} />
-            <Field label="Code from the email" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={12} actionData={actionData} />
+            <Field
+              label="Email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              defaultValue={email}
+              actionData={actionData}
+            />
+            <Field
+              label="Code from the email"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              maxLength={12}
+              actionData={actionData}
+            />
           </>
         )}
         <NewPasswordField actionData={actionData} />

@@ -12,7 +12,10 @@ import { accountDeps, clearSessionCookie } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Secure your account — Mind Namo" }, { name: "referrer", content: "no-referrer" }];
+export const meta: MetaFunction = () => [
+  { title: "Secure your account — Mind Namo" },
+  { name: "referrer", content: "no-referrer" },
+];
 
 export function loader({ request }: LoaderFunctionArgs) {
   return { token: new URL(request.url).searchParams.get("token")?.slice(0, 200) ?? "" };
@@ -21,7 +24,11 @@ export function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   return formAction(async () => {
-    const { resetToken } = await reportNotMe(accountDeps(context), { token: field(form, "token", 200) }, { ip: context.clientIp });
+    const { resetToken } = await reportNotMe(
+      accountDeps(context),
+      { token: field(form, "token", 200) },
+      { ip: context.clientIp },
+    );
     const to = resetToken ? `/reset-password?token=${encodeURIComponent(resetToken)}` : "/login";
     return redirect(to, { headers: { "Set-Cookie": clearSessionCookie(context) } });
   });
@@ -47,7 +54,9 @@ export default function NotMe() {
           <Submit busy="Securing your account…">Sign out everywhere and reset my password</Submit>
         </Form>
       ) : (
-        <p role="alert">This link is incomplete. Open the link from the email again, or reset your password from the sign-in page.</p>
+        <p role="alert">
+          This link is incomplete. Open the link from the email again, or reset your password from the sign-in page.
+        </p>
       )}
     </section>
   );

@@ -23,11 +23,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const booking = await ownUpcoming(context, session.userId, params.id ?? "");
   const prisma = context.services.db.prisma;
-  const { timezone } = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { timezone: true } });
-  const expert = await prisma.expertProfile.findUniqueOrThrow({ where: { slug: booking.expert.slug }, select: { id: true } });
+  const { timezone } = await prisma.user.findUniqueOrThrow({
+    where: { id: session.userId },
+    select: { timezone: true },
+  });
+  const expert = await prisma.expertProfile.findUniqueOrThrow({
+    where: { slug: booking.expert.slug },
+    select: { id: true },
+  });
   const { days, zoneName } = await slotsByDay(context, expert.id, timezone);
   return {
-    booking: { id: booking.id, when: formatSlot(booking, timezone).label, expertName: booking.expert.name, category: booking.category.name },
+    booking: {
+      id: booking.id,
+      when: formatSlot(booking, timezone).label,
+      expertName: booking.expert.name,
+      category: booking.category.name,
+    },
     timezone,
     zoneName,
     days,
@@ -58,7 +69,13 @@ export default function Reschedule() {
       <Form method="post" className="stack" noValidate>
         <FormAlert actionData={actionData} />
         <FieldAlert actionData={actionData} />
-        <SlotPicker legend="Choose a new time" days={days} zone={timezone} zoneName={zoneName} emptyText="No other free times in the next two weeks." />
+        <SlotPicker
+          legend="Choose a new time"
+          days={days}
+          zone={timezone}
+          zoneName={zoneName}
+          emptyText="No other free times in the next two weeks."
+        />
         <div className="row">
           <Submit busy="Moving…">Move my session</Submit>
           <Link to="/sessions">Keep the current time</Link>

@@ -13,18 +13,33 @@ import { requireSession } from "~/utils/session.server";
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Review your session — Mind Namo" }];
 
-
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const prisma = context.services.db.prisma;
-  const page = await notFoundAs404(() => reviews.getReviewPage(prisma, session.userId, String(params.id ?? "").slice(0, 64)));
-  const { timezone } = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { timezone: true } });
-  const when = page.booking.startsAt.toLocaleString("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: timezone });
+  const page = await notFoundAs404(() =>
+    reviews.getReviewPage(prisma, session.userId, String(params.id ?? "").slice(0, 64)),
+  );
+  const { timezone } = await prisma.user.findUniqueOrThrow({
+    where: { id: session.userId },
+    select: { timezone: true },
+  });
+  const when = page.booking.startsAt.toLocaleString("en-GB", {
+    dateStyle: "full",
+    timeStyle: "short",
+    timeZone: timezone,
+  });
   return {
     booking: { id: page.booking.id, when, category: page.booking.category, expert: page.booking.expert },
     reviewable: page.reviewable,
     review: page.review
-      ? { ...page.review, createdAt: page.review.createdAt.toISOString(), editableUntil: page.review.editableUntil.toLocaleDateString("en-GB", { dateStyle: "long", timeZone: timezone }) }
+      ? {
+          ...page.review,
+          createdAt: page.review.createdAt.toISOString(),
+          editableUntil: page.review.editableUntil.toLocaleDateString("en-GB", {
+            dateStyle: "long",
+            timeZone: timezone,
+          }),
+        }
       : null,
     survey: SURVEYS.POST_SESSION,
   };
@@ -44,7 +59,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await reviews.submitReview(deps, session.userId, bookingId, input);
         // Stored with no link to the person or the booking.
         const survey = await submitSurvey(deps.db, "POST_SESSION", surveyAnswers(form));
-        return { message: survey.stored ? "Thank you for your review and your answers." : "Thank you for your review." };
+        return {
+          message: survey.stored ? "Thank you for your review and your answers." : "Thank you for your review.",
+        };
       }
       if (intent === "update") {
         await reviews.updateReview(deps, session.userId, bookingId, input);
@@ -87,10 +104,17 @@ function CommentField({ value }: { value?: string | null }) {
     <div className="field">
       <label htmlFor="f-comment">Comment (optional)</label>
       <p className="hint" id="f-comment-hint">
-        Shown on the expert's profile without your name once they have at least 3 reviews. Please do not include names or
-        personal details.
+        Shown on the expert's profile without your name once they have at least 3 reviews. Please do not include names
+        or personal details.
       </p>
-      <textarea id="f-comment" name="comment" rows={4} maxLength={2000} aria-describedby="f-comment-hint" defaultValue={value ?? ""} />
+      <textarea
+        id="f-comment"
+        name="comment"
+        rows={4}
+        maxLength={2000}
+        aria-describedby="f-comment-hint"
+        defaultValue={value ?? ""}
+      />
     </div>
   );
 }
@@ -135,11 +159,13 @@ export default function ReviewSession() {
         <section aria-labelledby="yours-title" className="stack">
           <h2 id="yours-title">Your review</h2>
           <p data-testid="my-review">
-            You rated this session <strong>{review.rating} out of 5</strong>.{review.comment ? ` “${review.comment}”` : ""}
+            You rated this session <strong>{review.rating} out of 5</strong>.
+            {review.comment ? ` “${review.comment}”` : ""}
           </p>
           {review.hidden ? (
             <p className="alert" role="status">
-              Our support team hid this review, so it is not shown on the expert's profile. Reason: {review.hiddenReason}
+              Our support team hid this review, so it is not shown on the expert's profile. Reason:{" "}
+              {review.hiddenReason}
             </p>
           ) : null}
           {review.editable ? (

@@ -27,7 +27,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     }
     throw error;
   }
-  const { timezone } = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { timezone: true } });
+  const { timezone } = await prisma.user.findUniqueOrThrow({
+    where: { id: session.userId },
+    select: { timezone: true },
+  });
   return {
     bookingId: access.bookingId,
     // Namespaces this browser's stored key pair, so two accounts on one browser never share one.
@@ -42,7 +45,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-type Keys = { state: "idle" | "working" } | { state: "waiting" } | { state: "ready"; safetyCode: string } | { state: "error"; message: string };
+type Keys =
+  | { state: "idle" | "working" }
+  | { state: "waiting" }
+  | { state: "ready"; safetyCode: string }
+  | { state: "error"; message: string };
 type Phase = "prejoin" | "joining" | "in-call";
 
 const POLL_MS = 3_000;
@@ -102,7 +109,11 @@ export default function Room() {
         setKeys({ state: "waiting" });
       } catch {
         if (stopped) return;
-        setKeys({ state: "error", message: "This browser could not create an encryption key (it needs WebCrypto and IndexedDB; private windows may block them)." });
+        setKeys({
+          state: "error",
+          message:
+            "This browser could not create an encryption key (it needs WebCrypto and IndexedDB; private windows may block them).",
+        });
         return;
       }
       timer = window.setTimeout(step, POLL_MS);
@@ -186,20 +197,28 @@ export default function Room() {
       </p>
       <h1 id="title">Session with {data.peerName}</h1>
       <p>{data.when}</p>
-      {data.status !== "CONFIRMED" ? <Notice>This session is {data.status.toLowerCase().replace("_", "-")}; its room is closed.</Notice> : null}
+      {data.status !== "CONFIRMED" ? (
+        <Notice>This session is {data.status.toLowerCase().replace("_", "-")}; its room is closed.</Notice>
+      ) : null}
       {!data.videoConfigured ? (
-        <Notice>Live video is not configured on this server. You can still check your devices and compare the safety code; the call itself cannot start.</Notice>
+        <Notice>
+          Live video is not configured on this server. You can still check your devices and compare the safety code; the
+          call itself cannot start.
+        </Notice>
       ) : null}
 
       {live ? (
         <section aria-labelledby="e2ee-title" className="card stack">
           <h2 id="e2ee-title">End-to-end encryption</h2>
           <p className="hint">
-            Your browser made its own key for this session. Only the two of you can decrypt the call: not Mind Namo, not the video service.
+            Your browser made its own key for this session. Only the two of you can decrypt the call: not Mind Namo, not
+            the video service.
           </p>
           <div aria-live="polite" data-testid="key-state">
             {keys.state === "idle" || keys.state === "working" ? <p>Setting up encryption…</p> : null}
-            {keys.state === "waiting" ? <p>Waiting for {data.peerName} to open the room. You can check your devices meanwhile.</p> : null}
+            {keys.state === "waiting" ? (
+              <p>Waiting for {data.peerName} to open the room. You can check your devices meanwhile.</p>
+            ) : null}
             {keys.state === "error" ? (
               <p role="alert" className="form-alert">
                 {keys.message}
@@ -208,12 +227,16 @@ export default function Room() {
             {keys.state === "ready" ? (
               <div className="safety-code">
                 <p>Your safety code</p>
-                <p className="code" data-testid="safety-code" aria-label={`Safety code ${keys.safetyCode.split("").join(" ")}`}>
+                <p
+                  className="code"
+                  data-testid="safety-code"
+                  aria-label={`Safety code ${keys.safetyCode.split("").join(" ")}`}
+                >
                   {keys.safetyCode.slice(0, 3)} {keys.safetyCode.slice(3)}
                 </p>
                 <p className="hint">
-                  Read it aloud with {data.peerName} when the call starts. If your codes differ, leave the call and contact support: someone may be
-                  listening in.
+                  Read it aloud with {data.peerName} when the call starts. If your codes differ, leave the call and
+                  contact support: someone may be listening in.
                 </p>
               </div>
             ) : null}
@@ -241,7 +264,13 @@ export default function Room() {
 
       {live && phase !== "in-call" ? (
         <div className="stack">
-          <button type="button" className="button" disabled={!ready} aria-describedby={whyNot ? "join-why" : undefined} onClick={() => void join()}>
+          <button
+            type="button"
+            className="button"
+            disabled={!ready}
+            aria-describedby={whyNot ? "join-why" : undefined}
+            onClick={() => void join()}
+          >
             {phase === "joining" ? "Joining…" : "Join the session"}
           </button>
           {whyNot ? (
@@ -258,10 +287,20 @@ export default function Room() {
           <p aria-live="polite">{peerHere ? `${data.peerName} is here.` : `Waiting for ${data.peerName} to join…`}</p>
           <div ref={remote} className="remote-media" />
           <div className="row">
-            <button type="button" className="button secondary" aria-pressed={!micOn} onClick={() => void call.current?.setMicrophone(!micOn).then(() => setMicOn(!micOn))}>
+            <button
+              type="button"
+              className="button secondary"
+              aria-pressed={!micOn}
+              onClick={() => void call.current?.setMicrophone(!micOn).then(() => setMicOn(!micOn))}
+            >
               {micOn ? "Mute microphone" : "Unmute microphone"}
             </button>
-            <button type="button" className="button secondary" aria-pressed={!camOn} onClick={() => void call.current?.setCamera(!camOn).then(() => setCamOn(!camOn))}>
+            <button
+              type="button"
+              className="button secondary"
+              aria-pressed={!camOn}
+              onClick={() => void call.current?.setCamera(!camOn).then(() => setCamOn(!camOn))}
+            >
               {camOn ? "Turn camera off" : "Turn camera on"}
             </button>
             <button type="button" className="button danger" onClick={() => void call.current?.leave()}>
@@ -279,10 +318,13 @@ export function ErrorBoundary() {
   // A crash in the browser is reported (P7), scrubbed; nothing about the person is sent.
   useEffect(() => reportBoundaryError(error), [error]);
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message = isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "We could not open this room.";
+  const message =
+    isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "We could not open this room.";
   return (
     <section className="error-page" aria-labelledby="error-title">
-      <h1 id="error-title">{status === 403 ? "This room is not yours" : status === 404 ? "Session not found" : "Something went wrong"}</h1>
+      <h1 id="error-title">
+        {status === 403 ? "This room is not yours" : status === 404 ? "Session not found" : "Something went wrong"}
+      </h1>
       <p>{message}</p>
       <p>
         <Link to="/sessions">Go to my sessions</Link>

@@ -14,7 +14,10 @@ export const headers = formHeaders;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const prisma = context.services.db.prisma;
-  const { timezone } = await prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { timezone: true } });
+  const { timezone } = await prisma.user.findUniqueOrThrow({
+    where: { id: session.userId },
+    select: { timezone: true },
+  });
   const [upcoming, past] = await Promise.all([
     listUserBookings(prisma, session.userId, { when: "upcoming" }),
     listUserBookings(prisma, session.userId, { when: "past", take: 50 }),
@@ -34,8 +37,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     room: joinButtonView(b, at),
   });
   // Completed sessions can be reviewed (once); the link says whether this person already did.
-  const reviewed = await reviews.reviewedBookingIds(prisma, session.userId, past.filter((b) => b.status === "COMPLETED").map((b) => b.id));
-  return { timezone, upcoming: upcoming.map(view), past: past.map((b) => ({ ...view(b), reviewed: reviewed.has(b.id) })) };
+  const reviewed = await reviews.reviewedBookingIds(
+    prisma,
+    session.userId,
+    past.filter((b) => b.status === "COMPLETED").map((b) => b.id),
+  );
+  return {
+    timezone,
+    upcoming: upcoming.map(view),
+    past: past.map((b) => ({ ...view(b), reviewed: reviewed.has(b.id) })),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -44,13 +55,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return formAction(async () => {
     if (field(form, "intent") !== "cancel") return { message: "Nothing to do." };
     // cancelBooking checks the booking is this person's (another id is "not found") and the window.
-    const booking = await cancelBooking(context.services.db.prisma, session, field(form, "bookingId", 64), field(form, "reason", 500) || undefined);
+    const booking = await cancelBooking(
+      context.services.db.prisma,
+      session,
+      field(form, "bookingId", 64),
+      field(form, "reason", 500) || undefined,
+    );
     await notifyAfter(context, () => afterCancelled(notificationDeps(context), booking.id));
     return { message: `Your session with ${booking.expert.name} was cancelled. We let them know.` };
   });
 }
 
-const statusText: Record<string, string> = { CONFIRMED: "Confirmed", CANCELLED: "Cancelled", COMPLETED: "Completed", NO_SHOW: "Missed" };
+const statusText: Record<string, string> = {
+  CONFIRMED: "Confirmed",
+  CANCELLED: "Cancelled",
+  COMPLETED: "Completed",
+  NO_SHOW: "Missed",
+};
 
 export default function Sessions() {
   const { timezone, upcoming, past } = useLoaderData<typeof loader>();
@@ -61,7 +82,9 @@ export default function Sessions() {
   return (
     <section aria-labelledby="title" className="stack">
       <h1 id="title">My sessions</h1>
-      {booked && upcoming.some((b) => b.id === booked) ? <Notice>Your session is booked. We emailed you a confirmation with a calendar invitation.</Notice> : null}
+      {booked && upcoming.some((b) => b.id === booked) ? (
+        <Notice>Your session is booked. We emailed you a confirmation with a calendar invitation.</Notice>
+      ) : null}
       {actionData && "message" in actionData ? <Notice>{actionData.message}</Notice> : null}
       <FormAlert actionData={actionData && "error" in actionData ? actionData : undefined} />
       <p className="hint">Times in {timezone}.</p>
@@ -82,10 +105,19 @@ export default function Sessions() {
                   <Link to={`/experts/${b.expert.slug}`}>{b.expert.name}</Link>
                 </h3>
                 <p>{b.when}</p>
-                {b.room ? <JoinButton bookingId={b.id} opensAt={b.room.opensAt} closesAt={b.room.closesAt} initiallyOpen={b.room.open} /> : null}
+                {b.room ? (
+                  <JoinButton
+                    bookingId={b.id}
+                    opensAt={b.room.opensAt}
+                    closesAt={b.room.closesAt}
+                    initiallyOpen={b.room.open}
+                  />
+                ) : null}
                 <p>
                   {b.category} · {statusText[b.status]}
-                  {b.cancelledBy ? ` by ${b.cancelledBy === "USER" ? "you" : b.cancelledBy === "EXPERT" ? "the expert" : "our team"}` : ""}
+                  {b.cancelledBy
+                    ? ` by ${b.cancelledBy === "USER" ? "you" : b.cancelledBy === "EXPERT" ? "the expert" : "our team"}`
+                    : ""}
                 </p>
                 {b.changeable ? (
                   confirmCancel === b.id ? (
@@ -118,7 +150,8 @@ export default function Sessions() {
       <section aria-labelledby="past-title">
         <h2 id="past-title">Past</h2>
         <p className="hint">
-          <Link to="/sessions/records">What we keep about your sessions</Link> (end-to-end encrypted: never their content).
+          <Link to="/sessions/records">What we keep about your sessions</Link> (end-to-end encrypted: never their
+          content).
         </p>
         {past.length === 0 ? (
           <p className="empty">No past sessions yet.</p>

@@ -38,8 +38,9 @@ export default function SessionRecords() {
       </p>
       <h1 id="title">What we keep about your sessions</h1>
       <p>
-        Your sessions are end-to-end encrypted: nothing of what is said or shown is recorded, stored or readable by us. For each session that took
-        place we keep only the expert, the date, the start and end, how long you were both in the room, and the topic.
+        Your sessions are end-to-end encrypted: nothing of what is said or shown is recorded, stored or readable by us.
+        For each session that took place we keep only the expert, the date, the start and end, how long you were both in
+        the room, and the topic.
       </p>
       <p className="hint">Times in {timezone}.</p>
       {records.length === 0 ? (
@@ -63,7 +64,13 @@ export default function SessionRecords() {
                   <td>
                     <time dateTime={r.startsAt}>{r.when}</time>
                   </td>
-                  <td>{r.duration === null ? "Not settled yet" : r.duration === 0 ? "You did not meet" : `${r.duration} min`}</td>
+                  <td>
+                    {r.duration === null
+                      ? "Not settled yet"
+                      : r.duration === 0
+                        ? "You did not meet"
+                        : `${r.duration} min`}
+                  </td>
                   <td>{r.topic}</td>
                 </tr>
               ))}

@@ -19,7 +19,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { name: field(form, "name", 200), email: field(form, "email", 300) };
   return formAction(async () => {
-    const { email } = await accounts.signUp(accountDeps(context), { ...values, password: field(form, "password", 200) }, requester(request, context));
+    const { email } = await accounts.signUp(
+      accountDeps(context),
+      { ...values, password: field(form, "password", 200) },
+      requester(request, context),
+    );
     return redirect(`/verify?email=${encodeURIComponent(email)}`);
   }, values);
 }
@@ -34,7 +38,11 @@ export default function SignUp() {
         <FormAlert actionData={actionData} />
         <Field label="Your name" name="name" autoComplete="name" required maxLength={100} actionData={actionData} />
         <Field label="Email" name="email" type="email" autoComplete="email" required actionData={actionData} />
-        <NewPasswordField label="Password" hint="8 to 128 characters. A few words you'll remember work well." actionData={actionData} />
+        <NewPasswordField
+          label="Password"
+          hint="8 to 128 characters. A few words you'll remember work well."
+          actionData={actionData}
+        />
         <Submit busy="Creating your account…">Create account</Submit>
         <p>
           Already have an account? <Link to="/login">Sign in</Link>

@@ -25,9 +25,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const url = new URL(request.url);
   const form = await request.formData().catch(() => new FormData());
   // The link's parameters are in the query string (one-click POST from a mail client) or in the form (the button).
-  const get = (k: string) => url.searchParams.get(k) ?? (typeof form.get(k) === "string" ? (form.get(k) as string) : null);
+  const get = (k: string) =>
+    url.searchParams.get(k) ?? (typeof form.get(k) === "string" ? (form.get(k) as string) : null);
   try {
-    const { list } = await unsubscribeWithLink(context.services.db.prisma, context.services.secrets.unsubscribeKey, get);
+    const { list } = await unsubscribeWithLink(
+      context.services.db.prisma,
+      context.services.secrets.unsubscribeKey,
+      get,
+    );
     return { done: true as const, label: LIST_LABELS[list], error: null };
   } catch (error) {
     if (!isDomainError(error) || error.code !== "FORBIDDEN") throw error;
@@ -35,7 +40,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     try {
       await context.services.rateLimiter.consume("secret:ip", context.clientIp);
     } catch (limited) {
-      if (isDomainError(limited)) return data({ done: false as const, label: null, error: limited.message }, { status: 429 });
+      if (isDomainError(limited))
+        return data({ done: false as const, label: null, error: limited.message }, { status: 429 });
       throw limited;
     }
     return data({ done: false as const, label: null, error: INVALID_LINK }, { status: 403 });
@@ -50,8 +56,8 @@ export default function Unsubscribe() {
       <section aria-labelledby="title" className="stack">
         <h1 id="title">You are unsubscribed</h1>
         <Notice>
-          You will no longer get {actionData.label}. Emails you need for your account and bookings — confirmations, changes, security notices and
-          sign-in codes — still reach you.
+          You will no longer get {actionData.label}. Emails you need for your account and bookings — confirmations,
+          changes, security notices and sign-in codes — still reach you.
         </Notice>
         <p>
           Changed your mind? Sign in and open <Link to="/account/communications">your email settings</Link>.
@@ -69,7 +75,11 @@ export default function Unsubscribe() {
         </p>
       ) : null}
       {link && !problem ? (
-        <Form method="post" action={`/unsubscribe?u=${encodeURIComponent(link.userId)}&l=${link.list}&t=${link.token}`} className="form">
+        <Form
+          method="post"
+          action={`/unsubscribe?u=${encodeURIComponent(link.userId)}&l=${link.list}&t=${link.token}`}
+          className="form"
+        >
           <input type="hidden" name="u" value={link.userId} />
           <input type="hidden" name="l" value={link.list} />
           <input type="hidden" name="t" value={link.token} />

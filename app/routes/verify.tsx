@@ -21,15 +21,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = field(form, "email", 300);
   const deps = accountDeps(context);
   if (field(form, "intent") === "resend") {
-    return formAction(async () => {
-      await accounts.resendVerification(deps, { email }, requester(request, context));
-      return { sent: true as const, values: { email } };
-    }, { email });
+    return formAction(
+      async () => {
+        await accounts.resendVerification(deps, { email }, requester(request, context));
+        return { sent: true as const, values: { email } };
+      },
+      { email },
+    );
   }
-  return formAction(async () => {
-    const session = await accounts.verifyEmail(deps, { email, code: field(form, "code", 40) }, requester(request, context));
-    return redirect("/account?welcome=1", { headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) } });
-  }, { email });
+  return formAction(
+    async () => {
+      const session = await accounts.verifyEmail(
+        deps,
+        { email, code: field(form, "code", 40) },
+        requester(request, context),
+      );
+      return redirect("/account?welcome=1", {
+        headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
+      });
+    },
+    { email },
+  );
 }
 
 export default function Verify() {
@@ -41,14 +53,30 @@ export default function Verify() {
     <section aria-labelledby="title">
       <h1 id="title">Check your email</h1>
       <p className="lead">
-        If {email ? <strong>{email}</strong> : "the address"} can receive a new account, we sent an 8-digit code to it. It is valid for 10
-        minutes.
+        If {email ? <strong>{email}</strong> : "the address"} can receive a new account, we sent an 8-digit code to it.
+        It is valid for 10 minutes.
       </p>
       {sent ? <Notice>If a code can be sent, a new one is on its way.</Notice> : null}
       <Form method="post" className="form" noValidate>
         <FormAlert actionData={errors} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={email} actionData={errors} />
-        <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={12} actionData={errors} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={email}
+          actionData={errors}
+        />
+        <Field
+          label="Code"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          required
+          maxLength={12}
+          actionData={errors}
+        />
         <Submit busy="Checking…">Confirm email</Submit>
       </Form>
       <Form method="post" className="form">

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { isDomainError, liveKitSettings, recordWebhook, verifyWebhook } from "~/core.server";
 
 const MAX_BODY = 64 * 1024;
-const answer = (body: unknown, status: number) => Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+const answer = (body: unknown, status: number) =>
+  Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 
 // POST from LiveKit: verified on the raw body (Authorization: a JWT over its SHA-256); forged, tampered and stale
 // calls get 401, a repeated event id is acknowledged and ignored. Without LiveKit settings there is nothing here.

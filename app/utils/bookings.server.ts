@@ -17,9 +17,23 @@ export interface DaySlots {
 }
 
 /** The expert's bookable slots for the next `days` days, grouped by day in the viewer's zone. */
-export async function slotsByDay(context: AppLoadContext, expertId: string, tz: string, days = 14, limit = 60): Promise<{ days: DaySlots[]; zoneName: string }> {
+export async function slotsByDay(
+  context: AppLoadContext,
+  expertId: string,
+  tz: string,
+  days = 14,
+  limit = 60,
+): Promise<{ days: DaySlots[]; zoneName: string }> {
   const now = new Date();
-  const slots = (await nextSlotsForExperts(context.services.db.prisma, [expertId], { from: now, to: new Date(now.getTime() + days * 86_400_000), now, limitPerExpert: limit })).get(expertId) ?? [];
+  const slots =
+    (
+      await nextSlotsForExperts(context.services.db.prisma, [expertId], {
+        from: now,
+        to: new Date(now.getTime() + days * 86_400_000),
+        now,
+        limitPerExpert: limit,
+      })
+    ).get(expertId) ?? [];
   const grouped = new Map<string, DaySlots>();
   let zoneName = tz;
   for (const slot of slots) {
@@ -42,6 +56,10 @@ export async function notifyAfter(context: AppLoadContext, step: () => Promise<v
   try {
     await step();
   } catch (error) {
-    context.services.logger.error({ msg: "notification not queued", requestId: context.requestId, err: error instanceof Error ? error.message : String(error) });
+    context.services.logger.error({
+      msg: "notification not queued",
+      requestId: context.requestId,
+      err: error instanceof Error ? error.message : String(error),
+    });
   }
 }

@@ -17,7 +17,12 @@ export function readConsent(): ConsentChoice | null {
     const raw = window.localStorage.getItem(CONSENT_KEY);
     if (!raw) return null;
     const value = JSON.parse(raw) as Partial<ConsentChoice>;
-    if (typeof value.analytics !== "boolean" || typeof value.at !== "string" || (value.source !== "banner" && value.source !== "settings")) return null;
+    if (
+      typeof value.analytics !== "boolean" ||
+      typeof value.at !== "string" ||
+      (value.source !== "banner" && value.source !== "settings")
+    )
+      return null;
     return { analytics: value.analytics, at: value.at, source: value.source };
   } catch {
     return null; // storage blocked or a damaged value: ask again

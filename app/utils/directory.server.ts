@@ -6,7 +6,11 @@ import { z } from "zod";
  */
 export const directoryQuery = z.object({
   q: z.string().trim().max(100).catch(""),
-  category: z.string().regex(/^[a-z0-9-]{1,60}$/).optional().catch(undefined),
+  category: z
+    .string()
+    .regex(/^[a-z0-9-]{1,60}$/)
+    .optional()
+    .catch(undefined),
   language: z.string().trim().min(2).max(40).optional().catch(undefined),
   available: z.enum(["week"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1000).catch(1),

@@ -17,7 +17,11 @@ const pathOf = (url: string) => {
   }
 };
 
-export function reportError(kind: Kind, message: string, extra: { stack?: string; status?: number; location?: string } = {}) {
+export function reportError(
+  kind: Kind,
+  message: string,
+  extra: { stack?: string; status?: number; location?: string } = {},
+) {
   if (typeof window === "undefined" || sent >= 10) return;
   sent++;
   const body = JSON.stringify({
@@ -27,7 +31,12 @@ export function reportError(kind: Kind, message: string, extra: { stack?: string
     stack: extra.stack?.slice(0, 8000),
     status: extra.status,
   });
-  (send ?? fetch)("/errors", { method: "POST", body, keepalive: true, headers: { "Content-Type": "application/json" } }).catch(() => undefined);
+  (send ?? fetch)("/errors", {
+    method: "POST",
+    body,
+    keepalive: true,
+    headers: { "Content-Type": "application/json" },
+  }).catch(() => undefined);
 }
 
 export function installErrorReporter() {
@@ -36,7 +45,9 @@ export function installErrorReporter() {
     (event) => {
       const target = event.target as (HTMLScriptElement & HTMLLinkElement) | null;
       if (target && target !== (window as unknown) && (target.tagName === "SCRIPT" || target.tagName === "LINK")) {
-        reportError("LOAD_FAILURE", `Could not load a ${target.tagName.toLowerCase()}`, { location: pathOf(target.src || target.href) });
+        reportError("LOAD_FAILURE", `Could not load a ${target.tagName.toLowerCase()}`, {
+          location: pathOf(target.src || target.href),
+        });
       } else {
         reportError("CLIENT_CRASH", event.message, { stack: (event.error as Error | undefined)?.stack });
       }
@@ -55,10 +66,15 @@ export function installErrorReporter() {
     const where = pathOf(url);
     try {
       const response = await original(input, init);
-      if (response.status >= 500) reportError("API_FAILURE", `${method} ${where} answered ${response.status}`, { status: response.status, location: where });
+      if (response.status >= 500)
+        reportError("API_FAILURE", `${method} ${where} answered ${response.status}`, {
+          status: response.status,
+          location: where,
+        });
       return response;
     } catch (error) {
-      if ((error as Error)?.name !== "AbortError") reportError("API_FAILURE", `${method} ${where} failed: ${(error as Error)?.message}`, { location: where });
+      if ((error as Error)?.name !== "AbortError")
+        reportError("API_FAILURE", `${method} ${where} failed: ${(error as Error)?.message}`, { location: where });
       throw error;
     }
   };

@@ -19,7 +19,8 @@ export async function requireExpert(
     return { session, profile };
   } catch (error) {
     // An expert account whose profile is missing (or was just changed): the same answer, with core's reason.
-    if (isDomainError(error) && error.code === "FORBIDDEN") throw new Response(error.message, { status: 403, statusText: "Forbidden" });
+    if (isDomainError(error) && error.code === "FORBIDDEN")
+      throw new Response(error.message, { status: 403, statusText: "Forbidden" });
     throw error;
   }
 }
@@ -29,14 +30,25 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>();
 function dateFormat(timeZone: string): Intl.DateTimeFormat {
   let f = dateFormats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" });
+    f = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+    });
     dateFormats.set(timeZone, f);
   }
   return f;
 }
 
 function clock(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(date);
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(date);
   const h = parts.find((p) => p.type === "hour")?.value ?? "00";
   const m = parts.find((p) => p.type === "minute")?.value ?? "00";
   return `${h}:${m}`;
@@ -73,7 +85,12 @@ export function zoneLabel(timeZone: string, now = new Date()): string {
 
 /** The date today in `timeZone`, as YYYY-MM-DD (the earliest a date input for time off offers). */
 export function todayIn(timeZone: string, now = new Date()): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }

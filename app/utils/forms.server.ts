@@ -21,7 +21,9 @@ export async function formAction<T>(fn: () => Promise<T>, values: Record<string,
     return await fn();
   } catch (error) {
     if (isDomainError(error)) {
-      const headers: HeadersInit = error.details?.retryAfterSeconds ? { "Retry-After": String(error.details.retryAfterSeconds) } : {};
+      const headers: HeadersInit = error.details?.retryAfterSeconds
+        ? { "Retry-After": String(error.details.retryAfterSeconds) }
+        : {};
       return data<FormError>(
         { error: error.message, field: error.details?.field, values },
         { status: statusOf[error.code] ?? 400, headers },

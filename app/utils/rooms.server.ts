@@ -47,7 +47,10 @@ export async function jsonAction(fn: () => Promise<unknown>): Promise<Response> 
   } catch (error) {
     if (isDomainError(error)) {
       const status = error.message === NOT_CONFIGURED_MESSAGE ? 503 : (statusOf[error.code] ?? 400);
-      return jsonAnswer({ error: error.message, ...(error.details?.field ? { field: error.details.field } : {}) }, status);
+      return jsonAnswer(
+        { error: error.message, ...(error.details?.field ? { field: error.details.field } : {}) },
+        status,
+      );
     }
     throw error;
   }
@@ -57,5 +60,9 @@ export async function jsonAction(fn: () => Promise<unknown>): Promise<Response> 
 export function joinButtonView(b: { status: string; startsAt: Date; endsAt: Date }, now: Date) {
   if (b.status !== "CONFIRMED" || b.endsAt.getTime() <= now.getTime()) return null;
   const w = joinWindow(b);
-  return { opensAt: w.opensAt.toISOString(), closesAt: w.closesAt.toISOString(), open: now.getTime() >= w.opensAt.getTime() };
+  return {
+    opensAt: w.opensAt.toISOString(),
+    closesAt: w.closesAt.toISOString(),
+    open: now.getTime() >= w.opensAt.getTime(),
+  };
 }

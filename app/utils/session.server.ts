@@ -42,7 +42,8 @@ export async function getSession(request: Request, context: AppLoadContext): Pro
 
 /** Only a path on our own site: never an open redirect. */
 export function safeNext(value: FormDataEntryValue | string | null | undefined, fallback = "/account"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\"))
+    return fallback;
   // Browsers drop tabs and newlines from URLs: "/\t/evil.example" would become "//evil.example", another site.
   if (/[\u0000-\u001f\u007f]/.test(value)) return fallback;
   return value.slice(0, 512);
@@ -69,7 +70,13 @@ export async function requireFreshSession(request: Request, context: AppLoadCont
 
 export function accountDeps(context: AppLoadContext): AccountDeps {
   const s = context.services;
-  return { db: s.db.prisma, mail: s.mailQueue, limiter: s.rateLimiter, pepper: s.secrets.codePepper, appUrl: s.config.appUrl };
+  return {
+    db: s.db.prisma,
+    mail: s.mailQueue,
+    limiter: s.rateLimiter,
+    pepper: s.secrets.codePepper,
+    appUrl: s.config.appUrl,
+  };
 }
 
 export function requester(request: Request, context: AppLoadContext): Requester {

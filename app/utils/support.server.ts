@@ -5,4 +5,3 @@ export function supportDeps(context: AppLoadContext): SupportDeps {
   const s = context.services;
   return { db: s.db.prisma, mail: s.mailQueue, limiter: s.rateLimiter, appUrl: s.config.appUrl };
 }
-

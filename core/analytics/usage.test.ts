@@ -34,9 +34,18 @@ describe("usage beacon store", () => {
     expect(parseUsageBatch({ visitId: VISIT, events: [] })).toBeNull();
     expect(parseUsageBatch({ visitId: VISIT, events: [{ kind: "click", path: "/", target: "<script>" }] })).toBeNull();
     expect(parseUsageBatch({ visitId: VISIT, events: [{ kind: "leave", path: "/", ms: -5 }] })).toBeNull();
-    expect(parseUsageBatch({ visitId: VISIT, events: Array.from({ length: 51 }, () => ({ kind: "view", path: "/" })) })).toBeNull();
+    expect(
+      parseUsageBatch({ visitId: VISIT, events: Array.from({ length: 51 }, () => ({ kind: "view", path: "/" })) }),
+    ).toBeNull();
     // Extra fields (a user id, an email) are dropped by the schema, never stored.
-    const batch = parseUsageBatch(JSON.stringify({ visitId: VISIT, userId: "u-123", email: "x@example.com", events: [{ kind: "view", path: "/?q=1", from: "/experts?x=2", ip: "203.0.113.1" }] }));
+    const batch = parseUsageBatch(
+      JSON.stringify({
+        visitId: VISIT,
+        userId: "u-123",
+        email: "x@example.com",
+        events: [{ kind: "view", path: "/?q=1", from: "/experts?x=2", ip: "203.0.113.1" }],
+      }),
+    );
     expect(batch).toEqual({ visitId: VISIT, events: [{ kind: "view", path: "/", from: "/experts" }] });
   });
 
@@ -63,16 +72,44 @@ describe("usage beacon store", () => {
     await db().usageEvent.deleteMany({});
     const v = (n: number) => `visit-${String(n).padStart(12, "0")}`;
     for (let i = 0; i < 3; i++) {
-      await recordUsage(db(), parseUsageBatch({ visitId: v(i), events: [{ kind: "view", path: "/" }, { kind: "view", path: "/experts", from: "/" }, { kind: "leave", path: "/experts", ms: 10_000 * (i + 1) }] })!, NOW);
+      await recordUsage(
+        db(),
+        parseUsageBatch({
+          visitId: v(i),
+          events: [
+            { kind: "view", path: "/" },
+            { kind: "view", path: "/experts", from: "/" },
+            { kind: "leave", path: "/experts", ms: 10_000 * (i + 1) },
+          ],
+        })!,
+        NOW,
+      );
     }
-    await recordUsage(db(), parseUsageBatch({ visitId: v(9), events: [{ kind: "view", path: "/privacy", from: "/" }, { kind: "click", path: "/privacy", target: "contact-dpo" }] })!, NOW);
+    await recordUsage(
+      db(),
+      parseUsageBatch({
+        visitId: v(9),
+        events: [
+          { kind: "view", path: "/privacy", from: "/" },
+          { kind: "click", path: "/privacy", target: "contact-dpo" },
+        ],
+      })!,
+      NOW,
+    );
     const r = await usageReport(db(), { days: 30 }, NOW);
     expect(r.visits).toBe(4);
     const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
-    expect([...r.topPages].sort(byPath)).toEqual([{ path: "/", views: 3 }, { path: "/experts", views: 3 }, { path: "/privacy", views: 1 }]);
+    expect([...r.topPages].sort(byPath)).toEqual([
+      { path: "/", views: 3 },
+      { path: "/experts", views: 3 },
+      { path: "/privacy", views: 1 },
+    ]);
     expect(r.topPages.at(-1)).toEqual({ path: "/privacy", views: 1 });
     expect(r.timeOnPage).toEqual([{ path: "/experts", measured: 3, averageSeconds: 20 }]);
-    expect(r.topFlows).toEqual([{ from: "/", to: "/experts", count: 3 }, { from: "/", to: "/privacy", count: 1 }]);
+    expect(r.topFlows).toEqual([
+      { from: "/", to: "/experts", count: 3 },
+      { from: "/", to: "/privacy", count: 1 },
+    ]);
     expect(r.topClicks).toEqual([{ target: "contact-dpo", count: 1 }]);
   });
 
@@ -83,7 +120,11 @@ describe("usage beacon store", () => {
     await recordUsage(db(), one("edge-visit-000000001"), new Date(NOW.getTime() - 90 * DAY + 1000));
     await recordUsage(db(), one("new-visit-0000000001"), new Date(NOW.getTime() - 1 * DAY));
     expect(await purgeUsage(db(), NOW)).toBe(1);
-    expect((await db().usageEvent.findMany({ select: { visitId: true }, orderBy: { visitId: "asc" } })).map((r) => r.visitId)).toEqual(["edge-visit-000000001", "new-visit-0000000001"]);
+    expect(
+      (await db().usageEvent.findMany({ select: { visitId: true }, orderBy: { visitId: "asc" } })).map(
+        (r) => r.visitId,
+      ),
+    ).toEqual(["edge-visit-000000001", "new-visit-0000000001"]);
     // A day later the edge one goes too.
     expect(await purgeUsage(db(), new Date(NOW.getTime() + DAY))).toBe(1);
   });

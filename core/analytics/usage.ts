@@ -23,7 +23,12 @@ export function cleanPath(value: string): string | null {
   if (!p.startsWith("/") || p.startsWith("//")) return null;
   const segments = p
     .split("/")
-    .map((s) => (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || (s.length >= 16 && /\d/.test(s) && /^[A-Za-z0-9_-]+$/.test(s)) ? ":id" : s));
+    .map((s) =>
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) ||
+      (s.length >= 16 && /\d/.test(s) && /^[A-Za-z0-9_-]+$/.test(s))
+        ? ":id"
+        : s,
+    );
   const clean = segments.join("/").slice(0, 200);
   return /^[\x21-\x7e]*$/.test(clean) ? clean : null;
 }
@@ -46,7 +51,15 @@ export const usageBatchSchema = z.object({
     .array(
       z.discriminatedUnion("kind", [
         z.object({ kind: z.literal("view"), path, from: path.nullish() }),
-        z.object({ kind: z.literal("leave"), path, ms: z.number().int().min(0).max(24 * 3_600_000) }),
+        z.object({
+          kind: z.literal("leave"),
+          path,
+          ms: z
+            .number()
+            .int()
+            .min(0)
+            .max(24 * 3_600_000),
+        }),
         z.object({ kind: z.literal("click"), path, target: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i) }),
       ]),
     )
@@ -85,7 +98,9 @@ export async function recordUsage(db: PrismaClient, batch: UsageBatch, now = new
 
 /** Deletes events older than the retention period; returns how many. */
 export async function purgeUsage(db: PrismaClient, now = new Date()): Promise<number> {
-  const r = await db.usageEvent.deleteMany({ where: { at: { lt: new Date(now.getTime() - USAGE_RETENTION_DAYS * DAY) } } });
+  const r = await db.usageEvent.deleteMany({
+    where: { at: { lt: new Date(now.getTime() - USAGE_RETENTION_DAYS * DAY) } },
+  });
   return r.count;
 }
 
@@ -99,17 +114,51 @@ export async function usageReport(db: PrismaClient, q: z.input<typeof usageRepor
   const { days, limit } = usageReportSchema.parse(q);
   const since = new Date(now.getTime() - days * DAY);
   const [pages, times, flows, clicks, visits] = await Promise.all([
-    db.usageEvent.groupBy({ by: ["path"], where: { kind: "VIEW", at: { gte: since } }, _count: { _all: true }, orderBy: { _count: { path: "desc" } }, take: limit }),
-    db.usageEvent.groupBy({ by: ["path"], where: { kind: "LEAVE", at: { gte: since } }, _count: { _all: true }, _avg: { ms: true }, orderBy: { _count: { path: "desc" } }, take: limit }),
-    db.usageEvent.groupBy({ by: ["target", "path"], where: { kind: "VIEW", at: { gte: since }, target: { not: null } }, _count: { _all: true }, orderBy: { _count: { path: "desc" } }, take: limit }),
-    db.usageEvent.groupBy({ by: ["target"], where: { kind: "CLICK", at: { gte: since } }, _count: { _all: true }, orderBy: { _count: { target: "desc" } }, take: limit }),
-    db.usageEvent.findMany({ where: { at: { gte: since } }, distinct: ["visitId"], select: { visitId: true }, take: 100_000 }),
+    db.usageEvent.groupBy({
+      by: ["path"],
+      where: { kind: "VIEW", at: { gte: since } },
+      _count: { _all: true },
+      orderBy: { _count: { path: "desc" } },
+      take: limit,
+    }),
+    db.usageEvent.groupBy({
+      by: ["path"],
+      where: { kind: "LEAVE", at: { gte: since } },
+      _count: { _all: true },
+      _avg: { ms: true },
+      orderBy: { _count: { path: "desc" } },
+      take: limit,
+    }),
+    db.usageEvent.groupBy({
+      by: ["target", "path"],
+      where: { kind: "VIEW", at: { gte: since }, target: { not: null } },
+      _count: { _all: true },
+      orderBy: { _count: { path: "desc" } },
+      take: limit,
+    }),
+    db.usageEvent.groupBy({
+      by: ["target"],
+      where: { kind: "CLICK", at: { gte: since } },
+      _count: { _all: true },
+      orderBy: { _count: { target: "desc" } },
+      take: limit,
+    }),
+    db.usageEvent.findMany({
+      where: { at: { gte: since } },
+      distinct: ["visitId"],
+      select: { visitId: true },
+      take: 100_000,
+    }),
   ]);
   return {
     days,
     visits: visits.length,
     topPages: pages.map((p) => ({ path: p.path, views: p._count._all })),
-    timeOnPage: times.map((t) => ({ path: t.path, measured: t._count._all, averageSeconds: Math.round((t._avg.ms ?? 0) / 100) / 10 })),
+    timeOnPage: times.map((t) => ({
+      path: t.path,
+      measured: t._count._all,
+      averageSeconds: Math.round((t._avg.ms ?? 0) / 100) / 10,
+    })),
     topFlows: flows.map((f) => ({ from: f.target ?? "", to: f.path, count: f._count._all })),
     topClicks: clicks.map((c) => ({ target: c.target ?? "", count: c._count._all })),
   };

@@ -19,7 +19,12 @@ export interface AuditEntry {
   purpose?: string | null;
 }
 
-export async function recordAudit(db: PrismaClient, actor: AuditActor, entry: AuditEntry, at = new Date()): Promise<void> {
+export async function recordAudit(
+  db: PrismaClient,
+  actor: AuditActor,
+  entry: AuditEntry,
+  at = new Date(),
+): Promise<void> {
   await db.auditEvent.create({
     data: {
       at,
@@ -60,7 +65,17 @@ export async function searchAudit(db: PrismaClient, q: AuditSearch) {
     },
     orderBy: { id: "desc" },
     take: q.limit + 1,
-    select: { id: true, at: true, actorId: true, actorRole: true, action: true, subjectUserId: true, target: true, purpose: true, ip: true },
+    select: {
+      id: true,
+      at: true,
+      actorId: true,
+      actorRole: true,
+      action: true,
+      subjectUserId: true,
+      target: true,
+      purpose: true,
+      ip: true,
+    },
   });
   const page = rows.slice(0, q.limit);
   return { events: page, nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };

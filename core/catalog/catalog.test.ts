@@ -3,7 +3,14 @@ import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
 import { countQueries } from "../testing/query-count.ts";
 import { createUser } from "../identity/users.ts";
 import { clearPreferences, recordCategoryBrowsed, recordExpertEngaged } from "../scheduling/preferences.ts";
-import { createCategory, createExpert, getPublishedExpert, listExpertLanguages, listPublishedExperts, recommendedExperts } from "./index.ts";
+import {
+  createCategory,
+  createExpert,
+  getPublishedExpert,
+  listExpertLanguages,
+  listPublishedExperts,
+  recommendedExperts,
+} from "./index.ts";
 
 let t: TestDatabase;
 const db = () => t.db.prisma;
@@ -12,9 +19,15 @@ const addExperts = async (count: number) => {
   for (let i = 0; i < count; i++) {
     n++;
     await createExpert(db(), {
-      email: `e${n}@experts.example`, name: `Expert Number ${n}`, slug: `expert-${n}`, headline: `Helps with calm, ${n}`,
-      bio: "A calm, experienced practitioner who has helped many people.", languages: n % 2 ? ["English"] : ["English", "Hindi"],
-      timezone: "Asia/Kolkata", categorySlugs: n % 3 ? ["calm"] : ["calm", "sleep"], published: true,
+      email: `e${n}@experts.example`,
+      name: `Expert Number ${n}`,
+      slug: `expert-${n}`,
+      headline: `Helps with calm, ${n}`,
+      bio: "A calm, experienced practitioner who has helped many people.",
+      languages: n % 2 ? ["English"] : ["English", "Hindi"],
+      timezone: "Asia/Kolkata",
+      categorySlugs: n % 3 ? ["calm"] : ["calm", "sleep"],
+      published: true,
       availability: [{ weekday: 1, startMinute: 540, endMinute: 1020 }],
     });
   }
@@ -41,9 +54,15 @@ describe("the expert directory", () => {
     expect(few.queries).toBeGreaterThan(0);
     expect(many.queries).toBe(few.queries);
     expect(many.queries).toBeLessThanOrEqual(6);
-    const filtered = await countQueries(() => listPublishedExperts(db(), { q: "number", categorySlug: "sleep", language: "Hindi" }));
+    const filtered = await countQueries(() =>
+      listPublishedExperts(db(), { q: "number", categorySlug: "sleep", language: "Hindi" }),
+    );
     expect(filtered.queries).toBe(few.queries);
-    expect(filtered.result.experts.every((e) => e.languages.includes("Hindi") && e.categories.some((c) => c.slug === "sleep"))).toBe(true);
+    expect(
+      filtered.result.experts.every(
+        (e) => e.languages.includes("Hindi") && e.categories.some((c) => c.slug === "sleep"),
+      ),
+    ).toBe(true);
   });
 
   it("lists languages once each and shows only published, active experts", async () => {

@@ -96,7 +96,9 @@ describe("the expert's profile", () => {
     const user = await createUser(db(), { email: "plain@example.com", name: "Plain User", emailVerified: true });
     expect(await refusal(getExpertWorkspace(db(), user.id))).toMatchObject({ code: "FORBIDDEN" });
     expect(await refusal(updateExpertProfile(db(), user.id, validProfile))).toMatchObject({ code: "FORBIDDEN" });
-    expect(await refusal(addAvailabilityRule(db(), user.id, { weekday: 1, start: "09:00", end: "10:00" }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await refusal(addAvailabilityRule(db(), user.id, { weekday: 1, start: "09:00", end: "10:00" })),
+    ).toMatchObject({ code: "FORBIDDEN" });
 
     const demoted = await expert("demoted");
     await db().user.update({ where: { id: demoted.userId }, data: { role: "USER" } });
@@ -129,7 +131,15 @@ describe("the expert's profile", () => {
     expect(await getExpertWorkspace(db(), ana.userId)).toEqual(saved);
     expect(await getExpertWorkspace(db(), ben.userId)).toEqual(benBefore);
     // Numbers are accepted as numbers too (the API shape).
-    const again = await updateExpertProfile(db(), ana.userId, { ...validProfile, languages: ["English"], timezone: "Europe/London", sessionMinutes: 50, bufferMinutes: 10, minNoticeHours: 12, cancelWindowHours: 24 });
+    const again = await updateExpertProfile(db(), ana.userId, {
+      ...validProfile,
+      languages: ["English"],
+      timezone: "Europe/London",
+      sessionMinutes: 50,
+      bufferMinutes: 10,
+      minNoticeHours: 12,
+      cancelWindowHours: 24,
+    });
     expect(again).toMatchObject({ languages: ["English"], timezone: "Europe/London", sessionMinutes: 50 });
   });
 
@@ -168,7 +178,17 @@ describe("the expert's profile", () => {
     expect(normaliseTimeZone("America/Argentina/Buenos_Aires")).toBe("America/Argentina/Buenos_Aires");
     expect(normaliseTimeZone("asia/kolkata")).toBe("Asia/Kolkata");
     expect(normaliseTimeZone("utc")).toBe("UTC");
-    for (const bad of ["", "EST", "GMT+5", "+05:30", "Europe/Atlantis", "Europe", "../etc/passwd", "Europe/London/Extra/Deep", "Europe/London;DROP"]) {
+    for (const bad of [
+      "",
+      "EST",
+      "GMT+5",
+      "+05:30",
+      "Europe/Atlantis",
+      "Europe",
+      "../etc/passwd",
+      "Europe/London/Extra/Deep",
+      "Europe/London;DROP",
+    ]) {
       expect(normaliseTimeZone(bad), bad).toBeNull();
     }
   });
@@ -225,7 +245,13 @@ describe("weekly availability", () => {
   it("refuses a window overlapping another one of the same day, saying which", async () => {
     const dan = await expert("dan");
     await addAvailabilityRule(db(), dan.userId, { weekday: 3, start: "09:00", end: "12:00" });
-    for (const [start, end] of [["11:00", "13:00"], ["08:00", "09:30"], ["09:30", "10:00"], ["08:00", "13:00"], ["09:00", "12:00"]] as const) {
+    for (const [start, end] of [
+      ["11:00", "13:00"],
+      ["08:00", "09:30"],
+      ["09:30", "10:00"],
+      ["08:00", "13:00"],
+      ["09:00", "12:00"],
+    ] as const) {
       const r = await refusal(addAvailabilityRule(db(), dan.userId, { weekday: 3, start, end }));
       expect(r).toEqual({
         code: "VALIDATION",
@@ -234,16 +260,22 @@ describe("weekly availability", () => {
       });
     }
     // Monday 09:00-12:00 already exists (from createExpert).
-    expect((await refusal(addAvailabilityRule(db(), dan.userId, { weekday: 1, start: "11:59", end: "12:30" }))).message).toMatch(
-      /overlaps your window Monday 09:00–12:00/,
-    );
+    expect(
+      (await refusal(addAvailabilityRule(db(), dan.userId, { weekday: 1, start: "11:59", end: "12:30" }))).message,
+    ).toMatch(/overlaps your window Monday 09:00–12:00/);
     expect(await listAvailability(db(), dan.userId)).toHaveLength(2);
   });
 
   it("concurrent additions of overlapping windows: exactly one is kept", async () => {
     const eve = await expert("eve");
     const attempts = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => addAvailabilityRule(db(), eve.userId, { weekday: 4, start: `${String(9 + (i % 2)).padStart(2, "0")}:00`, end: "12:00" })),
+      Array.from({ length: 8 }, (_, i) =>
+        addAvailabilityRule(db(), eve.userId, {
+          weekday: 4,
+          start: `${String(9 + (i % 2)).padStart(2, "0")}:00`,
+          end: "12:00",
+        }),
+      ),
     );
     expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(1);
     expect((await listAvailability(db(), eve.userId)).filter((r) => r.weekday === 4)).toHaveLength(1);
@@ -251,11 +283,17 @@ describe("weekly availability", () => {
 
   it(`keeps at most ${MAX_AVAILABILITY_RULES} windows a week`, async () => {
     const fay = await expert("fay");
-    const week = Array.from({ length: MAX_AVAILABILITY_RULES }, (_, i) => ({ weekday: i % 7, start: Math.floor(i / 7) * 60, end: Math.floor(i / 7) * 60 + 30 }));
+    const week = Array.from({ length: MAX_AVAILABILITY_RULES }, (_, i) => ({
+      weekday: i % 7,
+      start: Math.floor(i / 7) * 60,
+      end: Math.floor(i / 7) * 60 + 30,
+    }));
     expect(await replaceAvailability(db(), fay.userId, week)).toHaveLength(MAX_AVAILABILITY_RULES);
     const r = await refusal(addAvailabilityRule(db(), fay.userId, { weekday: 0, start: "22:00", end: "23:00" }));
     expect(r).toMatchObject({ code: "VALIDATION", message: expect.stringMatching(/at most 50 windows/) });
-    expect(await refusal(replaceAvailability(db(), fay.userId, [...week, { weekday: 0, start: "22:00", end: "23:00" }]))).toMatchObject({ code: "VALIDATION" });
+    expect(
+      await refusal(replaceAvailability(db(), fay.userId, [...week, { weekday: 0, start: "22:00", end: "23:00" }])),
+    ).toMatchObject({ code: "VALIDATION" });
   });
 
   it("replaces the whole week at once, or nothing when the new week overlaps itself", async () => {
@@ -276,7 +314,9 @@ describe("weekly availability", () => {
         { weekday: 5, start: "11:00", end: "14:00" },
       ]),
     );
-    expect(r.message).toBe("Friday 11:00–14:00 overlaps your window Friday 08:00–12:00. Change the times, or remove that window first.");
+    expect(r.message).toBe(
+      "Friday 11:00–14:00 overlaps your window Friday 08:00–12:00. Change the times, or remove that window first.",
+    );
     expect(await listAvailability(db(), gus.userId)).toEqual(week);
     expect(await replaceAvailability(db(), gus.userId, [])).toEqual([]);
     // Another expert's week is untouched by all of this.
@@ -304,13 +344,34 @@ describe("time off in the expert's own time zone", () => {
   it("a whole day off is local midnight to midnight, across a DST change too", async () => {
     const ivy = await expert("ivy", "Europe/London");
     // 28 March 2027: the clocks go forward in London, a 23-hour day.
-    const dst = await addLocalTimeOff(db(), ivy.userId, { startDate: "2027-03-28", endDate: "2027-03-28", reason: "  Family day " }, now);
-    expect(dst).toMatchObject({ startsAt: new Date("2027-03-28T00:00:00Z"), endsAt: new Date("2027-03-28T23:00:00Z"), reason: "Family day" });
+    const dst = await addLocalTimeOff(
+      db(),
+      ivy.userId,
+      { startDate: "2027-03-28", endDate: "2027-03-28", reason: "  Family day " },
+      now,
+    );
+    expect(dst).toMatchObject({
+      startsAt: new Date("2027-03-28T00:00:00Z"),
+      endsAt: new Date("2027-03-28T23:00:00Z"),
+      reason: "Family day",
+    });
     const summer = await addLocalTimeOff(db(), ivy.userId, { startDate: "2027-06-10", endDate: "2027-06-11" }, now);
-    expect(summer).toMatchObject({ startsAt: new Date("2027-06-09T23:00:00Z"), endsAt: new Date("2027-06-11T23:00:00Z"), reason: null });
+    expect(summer).toMatchObject({
+      startsAt: new Date("2027-06-09T23:00:00Z"),
+      endsAt: new Date("2027-06-11T23:00:00Z"),
+      reason: null,
+    });
     const kolkata = await expert("jay", "Asia/Kolkata");
-    const part = await addLocalTimeOff(db(), kolkata.userId, { startDate: "2027-06-10", startTime: "13:00", endDate: "2027-06-10", endTime: "17:30" }, now);
-    expect(part).toMatchObject({ startsAt: new Date("2027-06-10T07:30:00Z"), endsAt: new Date("2027-06-10T12:00:00Z") });
+    const part = await addLocalTimeOff(
+      db(),
+      kolkata.userId,
+      { startDate: "2027-06-10", startTime: "13:00", endDate: "2027-06-10", endTime: "17:30" },
+      now,
+    );
+    expect(part).toMatchObject({
+      startsAt: new Date("2027-06-10T07:30:00Z"),
+      endsAt: new Date("2027-06-10T12:00:00Z"),
+    });
     expect((await listTimeOff(db(), ivy.userId, now)).map((x) => x.id)).toEqual([dst.id, summer.id]);
     expect(await listTimeOff(db(), kolkata.userId, now)).toHaveLength(1);
   });
@@ -323,7 +384,11 @@ describe("time off in the expert's own time zone", () => {
       [{ startDate: "2027-02-30", endDate: "2027-03-02" }, "startDate", /year-month-day/],
       [{ startDate: "10/06/2027", endDate: "2027-06-10" }, "startDate", /year-month-day/],
       [{ startDate: "2027-06-10", endDate: "2027-06-09" }, "endDate", /must end after it starts/],
-      [{ startDate: "2027-06-10", startTime: "15:00", endDate: "2027-06-10", endTime: "14:00" }, "endTime", /must end after it starts/],
+      [
+        { startDate: "2027-06-10", startTime: "15:00", endDate: "2027-06-10", endTime: "14:00" },
+        "endTime",
+        /must end after it starts/,
+      ],
       [{ startDate: "2027-06-10", startTime: "3pm", endDate: "2027-06-10" }, "startTime", /for example 13:00/],
       [{ startDate: "2027-02-01", endDate: "2027-02-27" }, "endDate", /already be over/],
       [{ startDate: "2027-06-10", endDate: "2028-07-10" }, "endDate", /at most a year/],
@@ -339,7 +404,9 @@ describe("time off in the expert's own time zone", () => {
 
   it("only experts have time off; another expert's time-off id cannot be removed", async () => {
     const user = await createUser(db(), { email: "no-expert@example.com", name: "Not An Expert", emailVerified: true });
-    expect(await refusal(addLocalTimeOff(db(), user.id, { startDate: "2027-06-10", endDate: "2027-06-10" }, now))).toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await refusal(addLocalTimeOff(db(), user.id, { startDate: "2027-06-10", endDate: "2027-06-10" }, now)),
+    ).toMatchObject({ code: "FORBIDDEN" });
     const lea = await expert("lea");
     const off = await addLocalTimeOff(db(), lea.userId, { startDate: "2027-06-10", endDate: "2027-06-10" }, now);
     expect(await refusal(removeTimeOff(db(), ben.userId, off.id))).toMatchObject({ code: "NOT_FOUND" });

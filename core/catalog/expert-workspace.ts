@@ -72,19 +72,17 @@ export function normaliseTimeZone(input: string): string | null {
 
 const timeZoneField = z.preprocess(
   blankToUndefined,
-  z
-    .string({ error: "Enter your time zone, for example Europe/London." })
-    .transform((tz, ctx) => {
-      const zone = normaliseTimeZone(tz);
-      if (!zone) {
-        ctx.addIssue({
-          code: "custom",
-          message: `"${tz.slice(0, 64)}" is not a time zone we know. Use a name such as Europe/London or Asia/Kolkata.`,
-        });
-        return z.NEVER;
-      }
-      return zone;
-    }),
+  z.string({ error: "Enter your time zone, for example Europe/London." }).transform((tz, ctx) => {
+    const zone = normaliseTimeZone(tz);
+    if (!zone) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${tz.slice(0, 64)}" is not a time zone we know. Use a name such as Europe/London or Asia/Kolkata.`,
+      });
+      return z.NEVER;
+    }
+    return zone;
+  }),
 );
 
 /** "Anxiety, sleep; grief" → ["Anxiety", "sleep", "grief"], without repeats (ignoring case). */
@@ -170,7 +168,10 @@ export interface ExpertWorkspaceProfile {
 const NO_PROFILE = "This workspace is for experts. Your account has no expert profile: please contact our team.";
 
 /** Where a profile belongs to an active EXPERT account: a changed role or a suspended account opens nothing. */
-const ownProfile = (expertUserId: string) => ({ userId: expertUserId, user: { role: "EXPERT" as const, status: "ACTIVE" as const } });
+const ownProfile = (expertUserId: string) => ({
+  userId: expertUserId,
+  user: { role: "EXPERT" as const, status: "ACTIVE" as const },
+});
 
 /** The expert's own profile settings, or FORBIDDEN for an account without one. */
 export async function getExpertWorkspace(db: PrismaClient, expertUserId: string): Promise<ExpertWorkspaceProfile> {
@@ -283,14 +284,22 @@ const ruleOrder = [{ weekday: "asc" as const }, { startMinute: "asc" as const },
 
 /** The expert's weekly windows, by weekday (Sunday first) and start time. */
 export async function listAvailability(db: PrismaClient, expertUserId: string): Promise<AvailabilityWindow[]> {
-  return db.availabilityRule.findMany({ where: { expert: ownProfile(expertUserId) }, orderBy: ruleOrder, select: ruleSelect });
+  return db.availabilityRule.findMany({
+    where: { expert: ownProfile(expertUserId) },
+    orderBy: ruleOrder,
+    select: ruleSelect,
+  });
 }
 
 /**
  * Runs `fn` in a transaction holding the expert's profile row: changes to one expert's availability happen one at
  * a time, so two concurrent additions cannot both pass the overlap check.
  */
-async function withLockedProfile<T>(db: PrismaClient, expertUserId: string, fn: (tx: Prisma.TransactionClient, expertId: string) => Promise<T>): Promise<T> {
+async function withLockedProfile<T>(
+  db: PrismaClient,
+  expertUserId: string,
+  fn: (tx: Prisma.TransactionClient, expertId: string) => Promise<T>,
+): Promise<T> {
   const profile = await db.expertProfile.findFirst({ where: ownProfile(expertUserId), select: { id: true } });
   if (!profile) throw new DomainError("FORBIDDEN", NO_PROFILE);
   return db.$transaction(async (tx) => {
@@ -311,7 +320,10 @@ export async function addAvailabilityRule(
     const clash = overlapping(existing, w);
     if (clash) throw overlapError(w, clash);
     if (existing.length >= MAX_AVAILABILITY_RULES) {
-      throw new DomainError("VALIDATION", `You can have at most ${MAX_AVAILABILITY_RULES} windows a week. Remove one first.`);
+      throw new DomainError(
+        "VALIDATION",
+        `You can have at most ${MAX_AVAILABILITY_RULES} windows a week. Remove one first.`,
+      );
     }
     return tx.availabilityRule.create({ data: { expertId, ...w }, select: ruleSelect });
   });
@@ -347,7 +359,8 @@ export async function removeAvailabilityRule(db: PrismaClient, expertUserId: str
   const { count } = id
     ? await db.availabilityRule.deleteMany({ where: { id, expert: ownProfile(expertUserId) } })
     : { count: 0 };
-  if (count === 0) throw new DomainError("NOT_FOUND", "We could not find this availability window. It may have been removed already.");
+  if (count === 0)
+    throw new DomainError("NOT_FOUND", "We could not find this availability window. It may have been removed already.");
 }
 
 // ------------------------------------------------------------------------------------------- time off
@@ -384,7 +397,10 @@ const optionalTime = z.preprocess(
       if (v === undefined) return undefined;
       const minute = parseTimeOfDay(v);
       if (minute === null || minute >= MINUTES_PER_DAY) {
-        ctx.addIssue({ code: "custom", message: "Enter a time as hours and minutes, for example 13:00, or leave it empty." });
+        ctx.addIssue({
+          code: "custom",
+          message: "Enter a time as hours and minutes, for example 13:00, or leave it empty.",
+        });
         return z.NEVER;
       }
       return minute;
@@ -414,16 +430,33 @@ export async function addLocalTimeOff(
   const { timezone } = await getExpertWorkspace(db, expertUserId);
   const startsAt = zonedToUtc(t.startDate, t.startTime ?? 0, timezone);
   const endsAt =
-    t.endTime === undefined ? zonedToUtc(addDays(t.endDate, 1), 0, timezone) : zonedToUtc(t.endDate, t.endTime, timezone);
-  const endField = t.endTime !== undefined && t.endDate.year === t.startDate.year && t.endDate.month === t.startDate.month && t.endDate.day === t.startDate.day ? "endTime" : "endDate";
-  if (endsAt <= startsAt) throw new DomainError("VALIDATION", "Your time off must end after it starts.", { field: endField });
-  if (endsAt <= now) throw new DomainError("VALIDATION", "This time off would already be over. Choose dates from today on.", { field: endField });
+    t.endTime === undefined
+      ? zonedToUtc(addDays(t.endDate, 1), 0, timezone)
+      : zonedToUtc(t.endDate, t.endTime, timezone);
+  const endField =
+    t.endTime !== undefined &&
+    t.endDate.year === t.startDate.year &&
+    t.endDate.month === t.startDate.month &&
+    t.endDate.day === t.startDate.day
+      ? "endTime"
+      : "endDate";
+  if (endsAt <= startsAt)
+    throw new DomainError("VALIDATION", "Your time off must end after it starts.", { field: endField });
+  if (endsAt <= now)
+    throw new DomainError("VALIDATION", "This time off would already be over. Choose dates from today on.", {
+      field: endField,
+    });
   try {
     return await addTimeOff(db, expertUserId, { startsAt, endsAt, reason: t.reason });
   } catch (error) {
     // time-off.ts speaks of instants; the form has dates.
     if (isDomainError(error) && error.code === "VALIDATION") {
-      const field = error.details?.field === "startsAt" ? "startDate" : error.details?.field === "endsAt" ? "endDate" : error.details?.field;
+      const field =
+        error.details?.field === "startsAt"
+          ? "startDate"
+          : error.details?.field === "endsAt"
+            ? "endDate"
+            : error.details?.field;
       throw new DomainError("VALIDATION", error.message, field ? { field } : undefined);
     }
     throw error;

@@ -47,8 +47,16 @@ export function listCategories(db: PrismaClient) {
 const availabilityRuleSchema = z
   .object({
     weekday: z.number().int().min(0).max(6),
-    startMinute: z.number().int().min(0).max(24 * 60),
-    endMinute: z.number().int().min(0).max(24 * 60),
+    startMinute: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60),
+    endMinute: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60),
   })
   .refine((r) => r.endMinute > r.startMinute, "An availability window must end after it starts.");
 
@@ -136,7 +144,10 @@ export const expertSearchSchema = z.object({
  */
 export async function listPublishedExperts(db: PrismaClient, input: z.input<typeof expertSearchSchema> = {}) {
   const opts = expertSearchSchema.parse(input);
-  const words = (opts.q ?? "").split(/\s+/).filter((w) => w.length > 0).slice(0, 5);
+  const words = (opts.q ?? "")
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .slice(0, 5);
   const where = {
     published: true,
     user: { status: "ACTIVE" as const },
@@ -234,7 +245,11 @@ export async function getExpertPhoto(db: PrismaClient, slug: string) {
 
 /** Ids of every published, active expert (for filters computed outside SQL, such as free times this week). */
 export async function publishedExpertIds(db: PrismaClient): Promise<string[]> {
-  const rows = await db.expertProfile.findMany({ where: { published: true, user: { status: "ACTIVE" } }, select: { id: true }, take: 5000 });
+  const rows = await db.expertProfile.findMany({
+    where: { published: true, user: { status: "ACTIVE" } },
+    select: { id: true },
+    take: 5000,
+  });
   return rows.map((r) => r.id);
 }
 
@@ -254,15 +269,22 @@ export async function recommendedExperts(db: PrismaClient, userId: string, take 
     const ids = p.categoryId ? [p.categoryId] : (p.expert?.categories.map((c) => c.categoryId) ?? []);
     for (const id of ids) weights.set(id, (weights.get(id) ?? 0) + (20 - rank));
   });
-  const top = [...weights.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id]) => id);
+  const top = [...weights.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([id]) => id);
   if (top.length === 0) return [];
   const experts = await db.expertProfile.findMany({
     where: { published: true, user: { status: "ACTIVE" }, categories: { some: { categoryId: { in: top } } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: 30,
-    select: { ...publicExpertSelect, categories: { select: { categoryId: true, category: { select: { slug: true, name: true } } } } },
+    select: {
+      ...publicExpertSelect,
+      categories: { select: { categoryId: true, category: { select: { slug: true, name: true } } } },
+    },
   });
-  const score = (e: (typeof experts)[number]) => e.categories.reduce((sum, c) => sum + (weights.get(c.categoryId) ?? 0), 0);
+  const score = (e: (typeof experts)[number]) =>
+    e.categories.reduce((sum, c) => sum + (weights.get(c.categoryId) ?? 0), 0);
   return experts
     .sort((a, b) => score(b) - score(a))
     .slice(0, take)

@@ -5,7 +5,12 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
 
-export const slugSchema = z.string().trim().min(2).max(60).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lowercase letters, digits and dashes.");
+export const slugSchema = z
+  .string()
+  .trim()
+  .min(2)
+  .max(60)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lowercase letters, digits and dashes.");
 export const categoryInputSchema = z.object({
   slug: slugSchema,
   name: z.string().trim().min(2).max(80),
@@ -14,7 +19,10 @@ export const categoryInputSchema = z.object({
 });
 
 export function listCategoriesForAdmin(db: PrismaClient) {
-  return db.category.findMany({ orderBy: [{ sortOrder: "asc" }, { name: "asc" }], select: { id: true, slug: true, name: true, description: true, sortOrder: true } });
+  return db.category.findMany({
+    orderBy: [{ sortOrder: "asc" }, { name: "asc" }],
+    select: { id: true, slug: true, name: true, description: true, sortOrder: true },
+  });
 }
 
 const conflict = (error: unknown) => {
@@ -32,7 +40,12 @@ export async function createCategory(db: PrismaClient, actor: AuditActor, input:
   }
 }
 
-export async function updateCategory(db: PrismaClient, actor: AuditActor, id: string, input: z.infer<typeof categoryInputSchema>) {
+export async function updateCategory(
+  db: PrismaClient,
+  actor: AuditActor,
+  id: string,
+  input: z.infer<typeof categoryInputSchema>,
+) {
   const { count } = await db.category.updateMany({ where: { id }, data: input }).catch((e: unknown) => {
     throw conflict(e);
   });
@@ -67,14 +80,26 @@ export const onboardExpertSchema = z.object({
 
 /** Turns an existing user account into an (unpublished) expert. */
 export async function onboardExpert(db: PrismaClient, actor: AuditActor, input: z.infer<typeof onboardExpertSchema>) {
-  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, role: true, status: true, expertProfile: { select: { id: true } } } });
-  if (!user || user.status !== "ACTIVE") throw new DomainError("NOT_FOUND", "No active account with that email.", { field: "email" });
+  const user = await db.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, role: true, status: true, expertProfile: { select: { id: true } } },
+  });
+  if (!user || user.status !== "ACTIVE")
+    throw new DomainError("NOT_FOUND", "No active account with that email.", { field: "email" });
   if (user.expertProfile) throw new DomainError("CONFLICT", "That person is already an expert.");
-  if (user.role !== "USER" && user.role !== "EXPERT") throw new DomainError("PRECONDITION", "Staff accounts cannot become experts.");
+  if (user.role !== "USER" && user.role !== "EXPERT")
+    throw new DomainError("PRECONDITION", "Staff accounts cannot become experts.");
   try {
     const [profile] = await db.$transaction([
       db.expertProfile.create({
-        data: { userId: user.id, slug: input.slug, headline: input.headline, bio: input.bio, timezone: input.timezone, languages: input.languages },
+        data: {
+          userId: user.id,
+          slug: input.slug,
+          headline: input.headline,
+          bio: input.bio,
+          timezone: input.timezone,
+          languages: input.languages,
+        },
         select: { id: true },
       }),
       db.user.update({ where: { id: user.id }, data: { role: "EXPERT" }, select: { id: true } }),
@@ -88,9 +113,24 @@ export async function onboardExpert(db: PrismaClient, actor: AuditActor, input: 
   }
 }
 
-export async function setExpertPublished(db: PrismaClient, actor: AuditActor, input: { expertId: string; published: boolean }) {
-  const expert = await db.expertProfile.findUnique({ where: { id: input.expertId }, select: { id: true, userId: true } });
+export async function setExpertPublished(
+  db: PrismaClient,
+  actor: AuditActor,
+  input: { expertId: string; published: boolean },
+) {
+  const expert = await db.expertProfile.findUnique({
+    where: { id: input.expertId },
+    select: { id: true, userId: true },
+  });
   if (!expert) throw new DomainError("NOT_FOUND", "No expert with that id.");
-  await db.expertProfile.update({ where: { id: expert.id }, data: { published: input.published }, select: { id: true } });
-  await recordAudit(db, actor, { action: input.published ? "expert.publish" : "expert.unpublish", target: `expert:${expert.id}`, subjectUserId: expert.userId });
+  await db.expertProfile.update({
+    where: { id: expert.id },
+    data: { published: input.published },
+    select: { id: true },
+  });
+  await recordAudit(db, actor, {
+    action: input.published ? "expert.publish" : "expert.unpublish",
+    target: `expert:${expert.id}`,
+    subjectUserId: expert.userId,
+  });
 }

@@ -10,10 +10,7 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 import { lockDataDir, type DirLock } from "./lock.ts";
 import { applyMigrations, pgExecutor, pgliteExecutor, type SqlExecutor } from "./migrate.ts";
 
-export type DatabaseTarget =
-  | { kind: "server"; url: string }
-  | { kind: "embedded"; dir: string }
-  | { kind: "memory" };
+export type DatabaseTarget = { kind: "server"; url: string } | { kind: "embedded"; dir: string } | { kind: "memory" };
 
 export interface Database {
   kind: DatabaseTarget["kind"];

@@ -73,9 +73,7 @@ export function lockDataDir(dir: string): DirLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = readLock(file);
-      const stale =
-        !holder ||
-        (holder.host === mine.host && (holder.pid === process.pid || !isAlive(holder.pid)));
+      const stale = !holder || (holder.host === mine.host && (holder.pid === process.pid || !isAlive(holder.pid)));
       if (!stale) throw new DataDirLockedError(dir, holder.pid);
       fs.rmSync(file, { force: true });
     }

@@ -1,12 +1,6 @@
 // Domain errors know nothing of HTTP. Each edge (Remix, tRPC) converts them once.
 export type DomainErrorCode =
-  | "VALIDATION"
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "RATE_LIMITED"
-  | "PRECONDITION";
+  "VALIDATION" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "PRECONDITION";
 
 // A registered symbol, not `instanceof`: the Remix build bundles its own copy of this module, while the server's
 // services (the rate limiter) throw errors made by the source copy; both must be recognised.

@@ -25,7 +25,12 @@ const NOW = new Date("2027-03-10T12:00:00Z");
 const DAY = 86_400_000;
 const sent: MailMessage[] = [];
 let publicChanges = 0;
-const deps = (now = NOW): ReviewDeps => ({ db: db(), mail: { enqueue: (m) => void sent.push(m) }, now: () => now, onPublicChange: () => void publicChanges++ });
+const deps = (now = NOW): ReviewDeps => ({
+  db: db(),
+  mail: { enqueue: (m) => void sent.push(m) },
+  now: () => now,
+  onPublicChange: () => void publicChanges++,
+});
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -98,7 +103,8 @@ describe("reviews", () => {
 
     expect(await refusal(submitReview(deps(), me.id, theirs.id, { rating: 5 }))).toBe("NOT_FOUND");
     expect(await refusal(submitReview(deps(), me.id, "no-such-booking", { rating: 5 }))).toBe("NOT_FOUND");
-    for (const b of [upcoming, cancelled, noShow]) expect(await refusal(submitReview(deps(), me.id, b.id, { rating: 5 }))).toBe("PRECONDITION");
+    for (const b of [upcoming, cancelled, noShow])
+      expect(await refusal(submitReview(deps(), me.id, b.id, { rating: 5 }))).toBe("PRECONDITION");
     expect(await refusal(submitReview(deps(), me.id, done.id, { rating: 6 }))).toBe("VALIDATION");
     expect(await refusal(submitReview(deps(), me.id, done.id, { rating: 0 }))).toBe("VALIDATION");
 
@@ -106,10 +112,16 @@ describe("reviews", () => {
     expect(await refusal(submitReview(deps(), me.id, done.id, { rating: 2 }))).toBe("CONFLICT");
     // Two at once: exactly one row.
     const again = await booking(me.id, e.id);
-    const results = await Promise.all([1, 2, 3].map(() => refusal(submitReview(deps(), me.id, again.id, { rating: 3 }))));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => refusal(submitReview(deps(), me.id, again.id, { rating: 3 }))),
+    );
     expect(results.filter((r) => r === "OK")).toHaveLength(1);
 
-    const rows = await db().review.findMany({ where: { authorId: me.id }, orderBy: { createdAt: "asc" }, select: { bookingId: true, rating: true, comment: true, expertId: true } });
+    const rows = await db().review.findMany({
+      where: { authorId: me.id },
+      orderBy: { createdAt: "asc" },
+      select: { bookingId: true, rating: true, comment: true, expertId: true },
+    });
     expect(rows).toEqual([
       { bookingId: done.id, rating: 4, comment: "Kind and patient.", expertId: e.id },
       { bookingId: again.id, rating: 3, comment: null, expertId: e.id },
@@ -134,7 +146,9 @@ describe("reviews", () => {
 
     const day13 = new Date(NOW.getTime() + 13 * DAY);
     await updateReview(deps(day13), me.id, b1.id, { rating: 5, comment: "Actually it helped a lot." });
-    expect(await db().review.findUniqueOrThrow({ where: { bookingId: b1.id }, select: { rating: true, comment: true } })).toEqual({ rating: 5, comment: "Actually it helped a lot." });
+    expect(
+      await db().review.findUniqueOrThrow({ where: { bookingId: b1.id }, select: { rating: true, comment: true } }),
+    ).toEqual({ rating: 5, comment: "Actually it helped a lot." });
 
     const day14 = new Date(NOW.getTime() + 14 * DAY);
     expect(await refusal(updateReview(deps(day14), me.id, b1.id, { rating: 1 }))).toBe("PRECONDITION");
@@ -170,9 +184,18 @@ describe("reviews", () => {
     expect(json).not.toContain(NOW.toISOString().slice(0, 10)); // a month, not a date
 
     // Support hides one: back below 3, so nothing is public.
-    const agent = await createUser(db(), { email: `agent${++seq}@example.com`, name: "Agent Smith", role: "SUPPORT", emailVerified: true });
+    const agent = await createUser(db(), {
+      email: `agent${++seq}@example.com`,
+      name: "Agent Smith",
+      role: "SUPPORT",
+      emailVerified: true,
+    });
     const target = await db().review.findUniqueOrThrow({ where: { bookingId: bookings[2]!.id }, select: { id: true } });
-    await hideReview(deps(), { id: agent.id, role: "SUPPORT", ip: "203.0.113.5" }, { reviewId: target.id, reason: "Insults the expert" });
+    await hideReview(
+      deps(),
+      { id: agent.id, role: "SUPPORT", ip: "203.0.113.5" },
+      { reviewId: target.id, reason: "Insults the expert" },
+    );
     expect(await publicRating(db(), e.id)).toBeNull();
     // A fourth review brings it back, computed without the hidden one.
     await submitReview(deps(), people[3]!.id, bookings[3]!.id, { rating: 1 });
@@ -198,21 +221,36 @@ describe("reviews", () => {
     expect(JSON.stringify(list)).not.toContain(me.name);
     expect(JSON.stringify(list)).not.toContain(me.id);
 
-    const agent = await createUser(db(), { email: `agent${++seq}@example.com`, name: "Agent Jones", role: "SUPPORT", emailVerified: true });
+    const agent = await createUser(db(), {
+      email: `agent${++seq}@example.com`,
+      name: "Agent Jones",
+      role: "SUPPORT",
+      emailVerified: true,
+    });
     const actor = { id: agent.id, role: "SUPPORT" as const, ip: "203.0.113.9" };
     expect(await refusal(hideReview(deps(), actor, { reviewId: row.id, reason: "no" }))).toBe("VALIDATION");
     await hideReview(deps(), actor, { reviewId: row.id, reason: "Abusive language" });
     expect(await refusal(hideReview(deps(), actor, { reviewId: row.id, reason: "Abusive language" }))).toBe("CONFLICT");
 
-    expect(await db().review.findUniqueOrThrow({ where: { id: row.id }, select: { hiddenReason: true, hiddenById: true } })).toEqual({ hiddenReason: "Abusive language", hiddenById: agent.id });
-    const audit = await db().auditEvent.findMany({ where: { actorId: agent.id }, select: { action: true, target: true, subjectUserId: true, ip: true } });
-    expect(audit).toEqual([{ action: "review.hide", target: `review:${row.id}`, subjectUserId: me.id, ip: "203.0.113.9" }]);
+    expect(
+      await db().review.findUniqueOrThrow({ where: { id: row.id }, select: { hiddenReason: true, hiddenById: true } }),
+    ).toEqual({ hiddenReason: "Abusive language", hiddenById: agent.id });
+    const audit = await db().auditEvent.findMany({
+      where: { actorId: agent.id },
+      select: { action: true, target: true, subjectUserId: true, ip: true },
+    });
+    expect(audit).toEqual([
+      { action: "review.hide", target: `review:${row.id}`, subjectUserId: me.id, ip: "203.0.113.9" },
+    ]);
     const mail = sent.find((m) => m.to === me.email);
     expect(mail?.subject).toBe("Your review was hidden");
     expect(mail?.text).toContain("Abusive language");
     expect(mail?.text).not.toContain("Agent Jones");
     // The author sees it hidden with the reason, cannot edit it, may delete it.
-    expect((await getReviewPage(db(), me.id, b.id, NOW)).review).toMatchObject({ hidden: true, hiddenReason: "Abusive language" });
+    expect((await getReviewPage(db(), me.id, b.id, NOW)).review).toMatchObject({
+      hidden: true,
+      hiddenReason: "Abusive language",
+    });
     expect(await refusal(updateReview(deps(), me.id, b.id, { rating: 5 }))).toBe("PRECONDITION");
     expect((await listReviewsForModeration(db(), { status: "hidden", limit: 200 })).map((r) => r.id)).toContain(row.id);
     await deleteReview(deps(), me.id, b.id);
@@ -224,7 +262,9 @@ describe("surveys", () => {
     expect(await submitSurvey(db(), "GENERAL", {}, NOW)).toEqual({ stored: false });
     expect(await submitSurvey(db(), "GENERAL", { satisfaction: "", improve: "   " }, NOW)).toEqual({ stored: false });
     expect(await refusal(submitSurvey(db(), "GENERAL", { satisfaction: 9 }, NOW))).toBe("VALIDATION");
-    expect(await submitSurvey(db(), "GENERAL", { find_expert: "4", unknown: "ignored" }, NOW)).toEqual({ stored: true });
+    expect(await submitSurvey(db(), "GENERAL", { find_expert: "4", unknown: "ignored" }, NOW)).toEqual({
+      stored: true,
+    });
     const row = await db().surveyResponse.findFirstOrThrow({ select: { answers: true, day: true } });
     expect(row.answers).toEqual({ find_expert: 4 });
     expect(row.day.toISOString()).toBe("2027-03-10T00:00:00.000Z"); // the day, not the time
@@ -239,15 +279,24 @@ describe("surveys", () => {
     const report = await surveyReport(db(), { days: 30 }, when);
     const post = report.find((r) => r.kind === "POST_SESSION")!;
     expect(post.responses).toBe(3);
-    expect(post.questions.find((q) => q.id === "booking_ease")).toMatchObject({ count: 2, average: 4, distribution: [0, 0, 1, 0, 1] });
+    expect(post.questions.find((q) => q.id === "booking_ease")).toMatchObject({
+      count: 2,
+      average: 4,
+      distribution: [0, 0, 1, 0, 1],
+    });
     expect(post.questions.find((q) => q.id === "helped")).toMatchObject({ count: 2, average: 3 });
-    expect(post.questions.find((q) => q.id === "improve")?.texts.sort()).toEqual([`I am ${me.name}`, "More evening times"]);
+    expect(post.questions.find((q) => q.id === "improve")?.texts.sort()).toEqual([
+      `I am ${me.name}`,
+      "More evening times",
+    ]);
     // The report carries no ids, dates or account data; the table has no column that could.
     const json = JSON.stringify(report);
     expect(json).not.toContain(me.id);
     expect(json).not.toContain(me.email);
     expect(json).not.toMatch(/2027-03-12/);
-    const cols = await t.db.sql.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'SurveyResponse' ORDER BY column_name`);
+    const cols = await t.db.sql.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'SurveyResponse' ORDER BY column_name`,
+    );
     expect(cols.map((c) => c.column_name)).toEqual(["answers", "day", "id", "kind"]);
     // Its id is random (v4), not time-ordered (v7), so it does not reveal the time either.
     const ids = await db().surveyResponse.findMany({ select: { id: true } });

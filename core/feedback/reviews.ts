@@ -23,7 +23,11 @@ export interface ReviewDeps {
 }
 const nowOf = (deps: { now?: () => Date }) => deps.now?.() ?? new Date();
 
-const ratingSchema = z.coerce.number({ error: "Choose a rating from 1 to 5." }).int("Choose a rating from 1 to 5.").min(1, "Choose a rating from 1 to 5.").max(5, "Choose a rating from 1 to 5.");
+const ratingSchema = z.coerce
+  .number({ error: "Choose a rating from 1 to 5." })
+  .int("Choose a rating from 1 to 5.")
+  .min(1, "Choose a rating from 1 to 5.")
+  .max(5, "Choose a rating from 1 to 5.");
 const commentSchema = z.string().trim().max(2000, "Keep your comment under 2,000 characters.");
 const idSchema = z.string().trim().min(1).max(64);
 
@@ -48,7 +52,17 @@ async function ownBooking(db: PrismaClient, userId: string, bookingId: string) {
           expertId: true,
           category: { select: { name: true } },
           expert: { select: { slug: true, user: { select: { name: true } } } },
-          review: { select: { id: true, rating: true, comment: true, createdAt: true, updatedAt: true, hiddenAt: true, hiddenReason: true } },
+          review: {
+            select: {
+              id: true,
+              rating: true,
+              comment: true,
+              createdAt: true,
+              updatedAt: true,
+              hiddenAt: true,
+              hiddenReason: true,
+            },
+          },
         },
       })
     : null;
@@ -61,7 +75,13 @@ export async function getReviewPage(db: PrismaClient, userId: string, bookingId:
   const b = await ownBooking(db, userId, bookingId);
   const r = b.review;
   return {
-    booking: { id: b.id, status: b.status, startsAt: b.startsAt, category: b.category.name, expert: { slug: b.expert.slug, name: b.expert.user.name } },
+    booking: {
+      id: b.id,
+      status: b.status,
+      startsAt: b.startsAt,
+      category: b.category.name,
+      expert: { slug: b.expert.slug, name: b.expert.user.name },
+    },
     reviewable: b.status === "COMPLETED",
     review: r
       ? {
@@ -80,28 +100,47 @@ export async function getReviewPage(db: PrismaClient, userId: string, bookingId:
 /** Which of these bookings of the user already have a review (for the list of past sessions). */
 export async function reviewedBookingIds(db: PrismaClient, userId: string, bookingIds: string[]): Promise<Set<string>> {
   if (bookingIds.length === 0) return new Set();
-  const rows = await db.review.findMany({ where: { authorId: userId, bookingId: { in: bookingIds.slice(0, 500) } }, select: { bookingId: true } });
+  const rows = await db.review.findMany({
+    where: { authorId: userId, bookingId: { in: bookingIds.slice(0, 500) } },
+    select: { bookingId: true },
+  });
   return new Set(rows.map((r) => r.bookingId));
 }
 
 /** Rates a COMPLETED booking of the user's own, once. */
-export async function submitReview(deps: ReviewDeps, userId: string, bookingId: string, input: { rating: unknown; comment?: unknown }) {
+export async function submitReview(
+  deps: ReviewDeps,
+  userId: string,
+  bookingId: string,
+  input: { rating: unknown; comment?: unknown },
+) {
   const rating = parse(ratingSchema, input.rating, "rating");
   const comment = parse(commentSchema, input.comment ?? "", "comment");
   const b = await ownBooking(deps.db, userId, bookingId);
-  if (b.status !== "COMPLETED") throw new DomainError("PRECONDITION", "You can review a session once it has taken place.");
-  if (b.review) throw new DomainError("CONFLICT", "You have already reviewed this session. You can change your review instead.");
+  if (b.status !== "COMPLETED")
+    throw new DomainError("PRECONDITION", "You can review a session once it has taken place.");
+  if (b.review)
+    throw new DomainError("CONFLICT", "You have already reviewed this session. You can change your review instead.");
   try {
     const at = nowOf(deps);
     const review = await deps.db.review.create({
-      data: { bookingId: b.id, authorId: userId, expertId: b.expertId, rating, comment: comment || null, createdAt: at, updatedAt: at },
+      data: {
+        bookingId: b.id,
+        authorId: userId,
+        expertId: b.expertId,
+        rating,
+        comment: comment || null,
+        createdAt: at,
+        updatedAt: at,
+      },
       select: { id: true },
     });
     deps.onPublicChange?.();
     return review;
   } catch (error) {
     // Two submissions at once: the unique booking id lets only one through.
-    if (isUniqueViolation(error)) throw new DomainError("CONFLICT", "You have already reviewed this session. You can change your review instead.");
+    if (isUniqueViolation(error))
+      throw new DomainError("CONFLICT", "You have already reviewed this session. You can change your review instead.");
     throw error;
   }
 }
@@ -110,18 +149,34 @@ async function ownEditableReview(deps: ReviewDeps, userId: string, bookingId: st
   const b = await ownBooking(deps.db, userId, bookingId);
   if (!b.review) throw new DomainError("NOT_FOUND", "You have not reviewed this session.");
   if (nowOf(deps) >= editableUntil(b.review.createdAt)) {
-    throw new DomainError("PRECONDITION", `Reviews can be changed or deleted for ${REVIEW_EDIT_DAYS} days after they are written.`);
+    throw new DomainError(
+      "PRECONDITION",
+      `Reviews can be changed or deleted for ${REVIEW_EDIT_DAYS} days after they are written.`,
+    );
   }
   return b.review;
 }
 
-export async function updateReview(deps: ReviewDeps, userId: string, bookingId: string, input: { rating: unknown; comment?: unknown }) {
+export async function updateReview(
+  deps: ReviewDeps,
+  userId: string,
+  bookingId: string,
+  input: { rating: unknown; comment?: unknown },
+) {
   const rating = parse(ratingSchema, input.rating, "rating");
   const comment = parse(commentSchema, input.comment ?? "", "comment");
   const r = await ownEditableReview(deps, userId, bookingId);
   // A review support hid stays hidden; its author may still delete it.
-  if (r.hiddenAt) throw new DomainError("PRECONDITION", "Our support team hid this review, so it cannot be changed. You can delete it.");
-  await deps.db.review.update({ where: { id: r.id }, data: { rating, comment: comment || null, updatedAt: nowOf(deps) }, select: { id: true } });
+  if (r.hiddenAt)
+    throw new DomainError(
+      "PRECONDITION",
+      "Our support team hid this review, so it cannot be changed. You can delete it.",
+    );
+  await deps.db.review.update({
+    where: { id: r.id },
+    data: { rating, comment: comment || null, updatedAt: nowOf(deps) },
+    select: { id: true },
+  });
   deps.onPublicChange?.();
 }
 
@@ -162,7 +217,10 @@ export async function publicRating(db: PrismaClient, expertId: string, opts: { c
  * Average and count for several experts at once (directory cards): one query, whatever the number of experts.
  * Only experts with at least PUBLIC_RATING_MIN_REVIEWS visible reviews appear in the map.
  */
-export async function publicRatings(db: PrismaClient, expertIds: string[]): Promise<Map<string, { average: number; count: number }>> {
+export async function publicRatings(
+  db: PrismaClient,
+  expertIds: string[],
+): Promise<Map<string, { average: number; count: number }>> {
   const out = new Map<string, { average: number; count: number }>();
   if (expertIds.length === 0) return out;
   const rows = await db.review.groupBy({
@@ -172,7 +230,8 @@ export async function publicRatings(db: PrismaClient, expertIds: string[]): Prom
     _count: { _all: true },
   });
   for (const r of rows) {
-    if (r._count._all >= PUBLIC_RATING_MIN_REVIEWS) out.set(r.expertId, { average: Math.round((r._avg.rating ?? 0) * 10) / 10, count: r._count._all });
+    if (r._count._all >= PUBLIC_RATING_MIN_REVIEWS)
+      out.set(r.expertId, { average: Math.round((r._avg.rating ?? 0) * 10) / 10, count: r._count._all });
   }
   return out;
 }
@@ -210,7 +269,11 @@ export async function listReviewsForModeration(db: PrismaClient, f: z.infer<type
 
 export const hideReviewSchema = z.object({
   reviewId: idSchema,
-  reason: z.string().trim().min(5, "Give the reason in a few words (at least 5 characters).").max(500, "Keep the reason under 500 characters."),
+  reason: z
+    .string()
+    .trim()
+    .min(5, "Give the reason in a few words (at least 5 characters).")
+    .max(500, "Keep the reason under 500 characters."),
 });
 
 /** Hides an abusive review with a reason: no longer public or counted. Audited; the author is told by email. */
@@ -218,13 +281,33 @@ export async function hideReview(deps: ReviewDeps, actor: ModerationActor, input
   const { reviewId, reason } = parse(hideReviewSchema, input, "reason");
   const r = await deps.db.review.findUnique({
     where: { id: reviewId },
-    select: { id: true, hiddenAt: true, authorId: true, author: { select: { email: true, status: true } }, expert: { select: { user: { select: { name: true } } } } },
+    select: {
+      id: true,
+      hiddenAt: true,
+      authorId: true,
+      author: { select: { email: true, status: true } },
+      expert: { select: { user: { select: { name: true } } } },
+    },
   });
   if (!r) throw new DomainError("NOT_FOUND", "No review with that id.");
   if (r.hiddenAt) throw new DomainError("CONFLICT", "This review is already hidden.");
   const at = nowOf(deps);
-  await deps.db.review.update({ where: { id: r.id }, data: { hiddenAt: at, hiddenReason: reason, hiddenById: actor.id }, select: { id: true } });
-  await recordAudit(deps.db, { id: actor.id, role: actor.role, ip: actor.ip }, { action: "review.hide", target: `review:${r.id}`, subjectUserId: r.authorId, purpose: `moderation of review:${r.id}` }, at);
+  await deps.db.review.update({
+    where: { id: r.id },
+    data: { hiddenAt: at, hiddenReason: reason, hiddenById: actor.id },
+    select: { id: true },
+  });
+  await recordAudit(
+    deps.db,
+    { id: actor.id, role: actor.role, ip: actor.ip },
+    {
+      action: "review.hide",
+      target: `review:${r.id}`,
+      subjectUserId: r.authorId,
+      purpose: `moderation of review:${r.id}`,
+    },
+    at,
+  );
   if (r.author.status === "ACTIVE") deps.mail.enqueue(reviewHiddenEmail(r.author.email, r.expert.user.name, reason));
   deps.onPublicChange?.();
 }

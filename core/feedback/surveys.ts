@@ -20,7 +20,13 @@ export const SURVEYS: Record<SurveyKind, { title: string; questions: SurveyQuest
   POST_SESSION: {
     title: "A few questions about this session",
     questions: [
-      { id: "booking_ease", type: "scale", label: "How easy was it to book and join this session?", low: "Very hard", high: "Very easy" },
+      {
+        id: "booking_ease",
+        type: "scale",
+        label: "How easy was it to book and join this session?",
+        low: "Very hard",
+        high: "Very easy",
+      },
       { id: "helped", type: "scale", label: "How much did this session help you?", low: "Not at all", high: "A lot" },
       { id: "improve", type: "text", label: "What one thing would have made it better?" },
     ],
@@ -28,8 +34,20 @@ export const SURVEYS: Record<SurveyKind, { title: string; questions: SurveyQuest
   GENERAL: {
     title: "Help us improve Mind Namo",
     questions: [
-      { id: "satisfaction", type: "scale", label: "Overall, how satisfied are you with Mind Namo?", low: "Not satisfied", high: "Very satisfied" },
-      { id: "find_expert", type: "scale", label: "How easy is it to find the right expert?", low: "Very hard", high: "Very easy" },
+      {
+        id: "satisfaction",
+        type: "scale",
+        label: "Overall, how satisfied are you with Mind Namo?",
+        low: "Not satisfied",
+        high: "Very satisfied",
+      },
+      {
+        id: "find_expert",
+        type: "scale",
+        label: "How easy is it to find the right expert?",
+        low: "Very hard",
+        high: "Very easy",
+      },
       { id: "improve", type: "text", label: "What should we improve or add?" },
     ],
   },
@@ -45,7 +63,12 @@ export function parseAnswers(kind: SurveyKind, raw: Record<string, unknown>): Re
     const value = raw[q.id];
     if (value === undefined || value === null || value === "") continue;
     const r = (q.type === "scale" ? scale : text).safeParse(value);
-    if (!r.success) throw new DomainError("VALIDATION", q.type === "scale" ? "Choose a value from 1 to 5." : (r.error.issues[0]?.message ?? "Check this answer."), { field: q.id });
+    if (!r.success)
+      throw new DomainError(
+        "VALIDATION",
+        q.type === "scale" ? "Choose a value from 1 to 5." : (r.error.issues[0]?.message ?? "Check this answer."),
+        { field: q.id },
+      );
     if (r.data === "") continue;
     out[q.id] = r.data;
   }
@@ -55,7 +78,12 @@ export function parseAnswers(kind: SurveyKind, raw: Record<string, unknown>): Re
 const dayOf = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 
 /** Stores an answered survey without any link to its author; nothing is stored when nothing was answered. */
-export async function submitSurvey(db: PrismaClient, kind: SurveyKind, raw: Record<string, unknown>, now = new Date()): Promise<{ stored: boolean }> {
+export async function submitSurvey(
+  db: PrismaClient,
+  kind: SurveyKind,
+  raw: Record<string, unknown>,
+  now = new Date(),
+): Promise<{ stored: boolean }> {
   const answers = parseAnswers(kind, raw);
   if (Object.keys(answers).length === 0) return { stored: false };
   await db.surveyResponse.create({ data: { kind, day: dayOf(now), answers }, select: { id: true } });
@@ -75,7 +103,12 @@ export const surveyReportSchema = z.object({
 export async function surveyReport(db: PrismaClient, q: z.input<typeof surveyReportSchema> = {}, now = new Date()) {
   const { days, texts } = surveyReportSchema.parse(q);
   const since = dayOf(new Date(now.getTime() - days * 86_400_000));
-  const rows = await db.surveyResponse.findMany({ where: { day: { gte: since } }, orderBy: { day: "desc" }, take: 20_000, select: { kind: true, answers: true } });
+  const rows = await db.surveyResponse.findMany({
+    where: { day: { gte: since } },
+    orderBy: { day: "desc" },
+    take: 20_000,
+    select: { kind: true, answers: true },
+  });
   return (Object.keys(SURVEYS) as SurveyKind[]).map((kind) => {
     const mine = rows.filter((r) => r.kind === kind).map((r) => r.answers as Record<string, unknown>);
     return {
@@ -97,7 +130,15 @@ export async function surveyReport(db: PrismaClient, q: z.input<typeof surveyRep
           };
         }
         const answers = mine.map((a) => a[question.id]).filter((v): v is string => typeof v === "string");
-        return { id: question.id, label: question.label, type: question.type, count: answers.length, average: null, distribution: [] as number[], texts: answers.slice(0, texts) };
+        return {
+          id: question.id,
+          label: question.label,
+          type: question.type,
+          count: answers.length,
+          average: null,
+          distribution: [] as number[],
+          texts: answers.slice(0, texts),
+        };
       }),
     };
   });

@@ -49,7 +49,10 @@ const now = (deps: AccountDeps) => deps.now?.() ?? new Date();
 
 function parseEmail(value: unknown): string {
   const parsed = emailSchema.safeParse(value);
-  if (!parsed.success) throw new DomainError("VALIDATION", parsed.error.issues[0]?.message ?? "Enter a valid email address.", { field: "email" });
+  if (!parsed.success)
+    throw new DomainError("VALIDATION", parsed.error.issues[0]?.message ?? "Enter a valid email address.", {
+      field: "email",
+    });
   return parsed.data;
 }
 
@@ -87,7 +90,12 @@ async function startSession(
   opts: { firstSignIn?: boolean } = {},
 ): Promise<NewSession> {
   await noteSignIn(deps, { id: user.id, email }, requester, { firstSignIn: opts.firstSignIn ?? false, now: now(deps) });
-  const s = await createSession(deps.db, { userId: user.id, role: user.role, device: requester.device, now: now(deps) });
+  const s = await createSession(deps.db, {
+    userId: user.id,
+    role: user.role,
+    device: requester.device,
+    now: now(deps),
+  });
   return { token: s.token, expiresAt: s.expiresAt, absoluteExpiresAt: s.absoluteExpiresAt, user };
 }
 
@@ -100,7 +108,8 @@ export async function signUp(
   requester: Requester,
 ): Promise<{ email: string }> {
   const name = nameSchema.safeParse(input.name);
-  if (!name.success) throw new DomainError("VALIDATION", name.error.issues[0]?.message ?? "Enter your name.", { field: "name" });
+  if (!name.success)
+    throw new DomainError("VALIDATION", name.error.issues[0]?.message ?? "Enter your name.", { field: "name" });
   const email = parseEmail(input.email);
   const password = await requirePasswordOk(input.password, email);
   await limitMail(deps, requester.ip, email);
@@ -110,7 +119,12 @@ export async function signUp(
   if (existing) {
     if (existing.emailVerifiedAt) deps.mail.enqueue(mail.signupExistingAccount(email, deps.appUrl));
     else {
-      const { code } = await issueCode(deps.db, deps.pepper, { purpose: "VERIFY_EMAIL", email, userId: existing.id, now: now(deps) });
+      const { code } = await issueCode(deps.db, deps.pepper, {
+        purpose: "VERIFY_EMAIL",
+        email,
+        userId: existing.id,
+        now: now(deps),
+      });
       deps.mail.enqueue(mail.verifyEmailCode(email, code));
     }
     return { email };
@@ -129,21 +143,46 @@ export async function signUp(
 }
 
 /** Sends a fresh verification code to an unverified account (same answer for any email). */
-export async function resendVerification(deps: AccountDeps, input: { email: unknown }, requester: Requester): Promise<void> {
+export async function resendVerification(
+  deps: AccountDeps,
+  input: { email: unknown },
+  requester: Requester,
+): Promise<void> {
   const email = parseEmail(input.email);
-  await recordCodeRequest(deps.db, { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "verify" }, now(deps));
+  await recordCodeRequest(
+    deps.db,
+    { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "verify" },
+    now(deps),
+  );
   await limitMail(deps, requester.ip, email);
-  const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, emailVerifiedAt: true, status: true } });
+  const user = await deps.db.user.findUnique({
+    where: { email },
+    select: { id: true, emailVerifiedAt: true, status: true },
+  });
   if (!user || user.emailVerifiedAt || user.status !== "ACTIVE") return;
-  const { code } = await issueCode(deps.db, deps.pepper, { purpose: "VERIFY_EMAIL", email, userId: user.id, now: now(deps) });
+  const { code } = await issueCode(deps.db, deps.pepper, {
+    purpose: "VERIFY_EMAIL",
+    email,
+    userId: user.id,
+    now: now(deps),
+  });
   deps.mail.enqueue(mail.verifyEmailCode(email, code));
 }
 
 /** Confirms the email with its code and signs the person in. */
-export async function verifyEmail(deps: AccountDeps, input: { email: unknown; code: unknown }, requester: Requester): Promise<NewSession> {
+export async function verifyEmail(
+  deps: AccountDeps,
+  input: { email: unknown; code: unknown },
+  requester: Requester,
+): Promise<NewSession> {
   const email = parseEmail(input.email);
   await limitSecret(deps, requester.ip, email);
-  const { userId } = await verifyCode(deps.db, deps.pepper, { purpose: "VERIFY_EMAIL", email, code: String(input.code ?? ""), now: now(deps) });
+  const { userId } = await verifyCode(deps.db, deps.pepper, {
+    purpose: "VERIFY_EMAIL",
+    email,
+    code: String(input.code ?? ""),
+    now: now(deps),
+  });
   if (!userId) throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
   const user = await deps.db.user.update({
     where: { id: userId },
@@ -167,7 +206,8 @@ export async function signInWithPassword(
 ): Promise<PasswordSignIn> {
   const email = parseEmail(input.email);
   const password = typeof input.password === "string" ? input.password : "";
-  if (password.length === 0 || password.length > 128) throw new DomainError("VALIDATION", BAD_LOGIN, { field: "password" });
+  if (password.length === 0 || password.length > 128)
+    throw new DomainError("VALIDATION", BAD_LOGIN, { field: "password" });
   const accountKey = accountKeyOf(deps.pepper, email);
   // A paused account is refused before any password is checked (P14); codes and resets still work.
   await assertNotLocked(deps.db, accountKey, now(deps));
@@ -187,14 +227,23 @@ export async function signInWithPassword(
   }
   const ok = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
   if (!user || !user.passwordHash || !ok || user.status !== "ACTIVE") {
-    await recordSignInFailure(deps.db, { ip: requester.ip, accountKey, userId: user?.id ?? null, method: "password" }, now(deps));
+    await recordSignInFailure(
+      deps.db,
+      { ip: requester.ip, accountKey, userId: user?.id ?? null, method: "password" },
+      now(deps),
+    );
     throw new DomainError("VALIDATION", BAD_LOGIN, { field: "password" });
   }
   await deps.limiter.reset("secret:account", email);
   if (!user.emailVerifiedAt) {
     // The password proves the account; the mailbox is still unproven. Send a code (rate-limited like any mail).
     await limitMail(deps, requester.ip, email);
-    const { code } = await issueCode(deps.db, deps.pepper, { purpose: "VERIFY_EMAIL", email, userId: user.id, now: now(deps) });
+    const { code } = await issueCode(deps.db, deps.pepper, {
+      purpose: "VERIFY_EMAIL",
+      email,
+      userId: user.id,
+      now: now(deps),
+    });
     deps.mail.enqueue(mail.verifyEmailCode(email, code));
     return { kind: "verify-email", email };
   }
@@ -202,36 +251,67 @@ export async function signInWithPassword(
 }
 
 /** Emails a sign-in code when the account exists; the same answer when it does not. */
-export async function requestLoginCode(deps: AccountDeps, input: { email: unknown }, requester: Requester): Promise<{ email: string }> {
+export async function requestLoginCode(
+  deps: AccountDeps,
+  input: { email: unknown },
+  requester: Requester,
+): Promise<{ email: string }> {
   const email = parseEmail(input.email);
-  await recordCodeRequest(deps.db, { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "login" }, now(deps));
+  await recordCodeRequest(
+    deps.db,
+    { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "login" },
+    now(deps),
+  );
   await limitMail(deps, requester.ip, email);
   const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
   if (user && user.status === "ACTIVE") {
-    const { code } = await issueCode(deps.db, deps.pepper, { purpose: "LOGIN", email, userId: user.id, now: now(deps) });
+    const { code } = await issueCode(deps.db, deps.pepper, {
+      purpose: "LOGIN",
+      email,
+      userId: user.id,
+      now: now(deps),
+    });
     deps.mail.enqueue(mail.loginCode(email, code));
   }
   return { email };
 }
 
-export async function signInWithCode(deps: AccountDeps, input: { email: unknown; code: unknown }, requester: Requester): Promise<NewSession> {
+export async function signInWithCode(
+  deps: AccountDeps,
+  input: { email: unknown; code: unknown },
+  requester: Requester,
+): Promise<NewSession> {
   const email = parseEmail(input.email);
   // Per IP only: the per-account guard for codes is the code's own attempt limit (5 per code, codes are mailed
   // at most 5 an hour), so password failures (the `secret:account` limit, the lock) never block this way in.
   await deps.limiter.consume("secret:ip", requester.ip);
   let userId: string | null;
   try {
-    ({ userId } = await verifyCode(deps.db, deps.pepper, { purpose: "LOGIN", email, code: String(input.code ?? ""), now: now(deps) }));
+    ({ userId } = await verifyCode(deps.db, deps.pepper, {
+      purpose: "LOGIN",
+      email,
+      code: String(input.code ?? ""),
+      now: now(deps),
+    }));
   } catch (error) {
-    await recordSignInFailure(deps.db, { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), userId: null, method: "code" }, now(deps));
+    await recordSignInFailure(
+      deps.db,
+      { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), userId: null, method: "code" },
+      now(deps),
+    );
     throw error;
   }
   const user = userId
-    ? await deps.db.user.findUnique({ where: { id: userId }, select: { id: true, role: true, name: true, status: true, emailVerifiedAt: true } })
+    ? await deps.db.user.findUnique({
+        where: { id: userId },
+        select: { id: true, role: true, name: true, status: true, emailVerifiedAt: true },
+      })
     : null;
-  if (!user || user.status !== "ACTIVE") throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
+  if (!user || user.status !== "ACTIVE")
+    throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
   // The code proves the mailbox.
-  if (!user.emailVerifiedAt) await deps.db.user.update({ where: { id: user.id }, data: { emailVerifiedAt: now(deps) } });
+  if (!user.emailVerifiedAt)
+    await deps.db.user.update({ where: { id: user.id }, data: { emailVerifiedAt: now(deps) } });
   return startSession(deps, user, email, requester);
 }
 
@@ -241,9 +321,17 @@ export async function signOut(deps: AccountDeps, session: Pick<ValidSession, "id
 
 // ---------------------------------------------------------------- password reset
 
-export async function requestPasswordReset(deps: AccountDeps, input: { email: unknown }, requester: Requester): Promise<{ email: string }> {
+export async function requestPasswordReset(
+  deps: AccountDeps,
+  input: { email: unknown },
+  requester: Requester,
+): Promise<{ email: string }> {
   const email = parseEmail(input.email);
-  await recordCodeRequest(deps.db, { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "reset" }, now(deps));
+  await recordCodeRequest(
+    deps.db,
+    { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "reset" },
+    now(deps),
+  );
   await limitMail(deps, requester.ip, email);
   const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
   if (user && user.status === "ACTIVE") {
@@ -277,11 +365,20 @@ export async function resetPassword(
   const password = await requirePasswordOk(input.password, email);
   // Per IP and the code's own attempt limit (see signInWithCode): a lock never blocks a reset.
   await deps.limiter.consume("secret:ip", requester.ip);
-  proof = await verifyCode(deps.db, deps.pepper, { purpose: "RESET_PASSWORD", email, code: String(input.code ?? ""), now: now(deps) });
+  proof = await verifyCode(deps.db, deps.pepper, {
+    purpose: "RESET_PASSWORD",
+    email,
+    code: String(input.code ?? ""),
+    now: now(deps),
+  });
   await setPasswordAndEndSessions(deps, proof, password);
 }
 
-async function setPasswordAndEndSessions(deps: AccountDeps, proof: { userId: string | null; email: string }, password: string) {
+async function setPasswordAndEndSessions(
+  deps: AccountDeps,
+  proof: { userId: string | null; email: string },
+  password: string,
+) {
   if (!proof.userId) throw new DomainError("VALIDATION", "This reset is no longer valid. Please ask for a new one.");
   const passwordHash = await hashPassword(password);
   await deps.db.$transaction([
@@ -302,58 +399,107 @@ function requireFresh(deps: AccountDeps, session: ValidSession) {
   }
 }
 
-export async function reauthenticateWithPassword(deps: AccountDeps, session: ValidSession, input: { password: unknown }, requester: Requester) {
+export async function reauthenticateWithPassword(
+  deps: AccountDeps,
+  session: ValidSession,
+  input: { password: unknown },
+  requester: Requester,
+) {
   await limitSecret(deps, requester.ip, session.user.email);
   const user = await deps.db.user.findUnique({ where: { id: session.userId }, select: { passwordHash: true } });
-  const ok = await verifyPassword(typeof input.password === "string" ? input.password.slice(0, 128) : "", user?.passwordHash ?? (await getDummyHash()));
-  if (!user?.passwordHash || !ok) throw new DomainError("VALIDATION", "That password is not right.", { field: "password" });
+  const ok = await verifyPassword(
+    typeof input.password === "string" ? input.password.slice(0, 128) : "",
+    user?.passwordHash ?? (await getDummyHash()),
+  );
+  if (!user?.passwordHash || !ok)
+    throw new DomainError("VALIDATION", "That password is not right.", { field: "password" });
   await deps.limiter.reset("secret:account", session.user.email);
   await markReauthenticated(deps.db, session.id, now(deps));
 }
 
 export async function requestReauthCode(deps: AccountDeps, session: ValidSession, requester: Requester) {
   await limitMail(deps, requester.ip, session.user.email);
-  const { code } = await issueCode(deps.db, deps.pepper, { purpose: "REAUTH", email: session.user.email, userId: session.userId, now: now(deps) });
+  const { code } = await issueCode(deps.db, deps.pepper, {
+    purpose: "REAUTH",
+    email: session.user.email,
+    userId: session.userId,
+    now: now(deps),
+  });
   deps.mail.enqueue(mail.reauthCode(session.user.email, code));
 }
 
-export async function reauthenticateWithCode(deps: AccountDeps, session: ValidSession, input: { code: unknown }, requester: Requester) {
+export async function reauthenticateWithCode(
+  deps: AccountDeps,
+  session: ValidSession,
+  input: { code: unknown },
+  requester: Requester,
+) {
   await limitSecret(deps, requester.ip, session.user.email);
-  const { userId } = await verifyCode(deps.db, deps.pepper, { purpose: "REAUTH", email: session.user.email, code: String(input.code ?? ""), now: now(deps) });
-  if (userId !== session.userId) throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
+  const { userId } = await verifyCode(deps.db, deps.pepper, {
+    purpose: "REAUTH",
+    email: session.user.email,
+    code: String(input.code ?? ""),
+    now: now(deps),
+  });
+  if (userId !== session.userId)
+    throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
   await markReauthenticated(deps.db, session.id, now(deps));
 }
 
 export async function updateName(deps: AccountDeps, session: ValidSession, input: { name: unknown }) {
   const name = nameSchema.safeParse(input.name);
-  if (!name.success) throw new DomainError("VALIDATION", name.error.issues[0]?.message ?? "Enter your name.", { field: "name" });
+  if (!name.success)
+    throw new DomainError("VALIDATION", name.error.issues[0]?.message ?? "Enter your name.", { field: "name" });
   await deps.db.user.update({ where: { id: session.userId }, data: { name: name.data } });
 }
 
 /** Sends a code to the new address. Needs a fresh re-authentication. */
-export async function requestEmailChange(deps: AccountDeps, session: ValidSession, input: { email: unknown }, requester: Requester) {
+export async function requestEmailChange(
+  deps: AccountDeps,
+  session: ValidSession,
+  input: { email: unknown },
+  requester: Requester,
+) {
   requireFresh(deps, session);
   const email = parseEmail(input.email);
-  if (email === session.user.email) throw new DomainError("VALIDATION", "This is already your email address.", { field: "email" });
+  if (email === session.user.email)
+    throw new DomainError("VALIDATION", "This is already your email address.", { field: "email" });
   await limitMail(deps, requester.ip, email);
   const taken = await deps.db.user.findUnique({ where: { email }, select: { id: true } });
   // A taken address gets no code (it could never be confirmed); the answer stays the same.
   if (taken) return { email };
-  const { code } = await issueCode(deps.db, deps.pepper, { purpose: "CHANGE_EMAIL", email, userId: session.userId, now: now(deps) });
+  const { code } = await issueCode(deps.db, deps.pepper, {
+    purpose: "CHANGE_EMAIL",
+    email,
+    userId: session.userId,
+    now: now(deps),
+  });
   deps.mail.enqueue(mail.changeEmailCode(email, code));
   return { email };
 }
 
-export async function confirmEmailChange(deps: AccountDeps, session: ValidSession, input: { email: unknown; code: unknown }, requester: Requester) {
+export async function confirmEmailChange(
+  deps: AccountDeps,
+  session: ValidSession,
+  input: { email: unknown; code: unknown },
+  requester: Requester,
+) {
   requireFresh(deps, session);
   const email = parseEmail(input.email);
   await limitSecret(deps, requester.ip, email);
-  const { userId } = await verifyCode(deps.db, deps.pepper, { purpose: "CHANGE_EMAIL", email, code: String(input.code ?? ""), now: now(deps) });
-  if (userId !== session.userId) throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
+  const { userId } = await verifyCode(deps.db, deps.pepper, {
+    purpose: "CHANGE_EMAIL",
+    email,
+    code: String(input.code ?? ""),
+    now: now(deps),
+  });
+  if (userId !== session.userId)
+    throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
   try {
     await deps.db.user.update({ where: { id: session.userId }, data: { email, emailVerifiedAt: now(deps) } });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError("CONFLICT", "This email address is already in use.", { field: "email" });
+    if (isUniqueViolation(error))
+      throw new DomainError("CONFLICT", "This email address is already in use.", { field: "email" });
     throw error;
   }
   deps.mail.enqueue(mail.emailChangedNotice(session.user.email, email));
@@ -373,7 +519,11 @@ export async function changePassword(deps: AccountDeps, session: ValidSession, i
 // ---------------------------------------------------------------- roles
 
 /** Changes an account's role (ADMIN only; not one's own) and ends all of that account's sessions. */
-export async function changeRole(deps: AccountDeps, actor: { id: string; role: Role }, input: { userId: string; role: Role }) {
+export async function changeRole(
+  deps: AccountDeps,
+  actor: { id: string; role: Role },
+  input: { userId: string; role: Role },
+) {
   if (actor.role !== "ADMIN") throw new DomainError("FORBIDDEN", "Only an admin can change roles.");
   if (actor.id === input.userId) throw new DomainError("FORBIDDEN", "You cannot change your own role.");
   const [updated] = await deps.db.$transaction([

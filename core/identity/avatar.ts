@@ -24,7 +24,10 @@ function sniff(bytes: Uint8Array): "png" | "jpeg" | "webp" | null {
 /** Validates and re-encodes an upload. Throws a DomainError with a message a person can act on. */
 export async function processAvatar(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   if (bytes.length === 0) throw new DomainError("VALIDATION", "Choose a picture to upload.", { field: "avatar" });
-  if (bytes.length > AVATAR_MAX_BYTES) throw new DomainError("VALIDATION", "That picture is larger than 5 MB. Please choose a smaller one.", { field: "avatar" });
+  if (bytes.length > AVATAR_MAX_BYTES)
+    throw new DomainError("VALIDATION", "That picture is larger than 5 MB. Please choose a smaller one.", {
+      field: "avatar",
+    });
   const kind = sniff(bytes);
   if (!kind) throw new DomainError("VALIDATION", "Please upload a PNG, JPEG or WebP picture.", { field: "avatar" });
   try {
@@ -32,10 +35,16 @@ export async function processAvatar(bytes: Uint8Array): Promise<Uint8Array<Array
     const meta = await image.metadata();
     if (meta.format !== kind && !(kind === "jpeg" && meta.format === "jpeg")) throw new Error("format mismatch");
     // rotate() applies the EXIF orientation before the metadata is dropped; sharp keeps no metadata by default.
-    const out = await image.rotate().resize(AVATAR_SIZE, AVATAR_SIZE, { fit: "cover" }).webp({ quality: 82 }).toBuffer();
+    const out = await image
+      .rotate()
+      .resize(AVATAR_SIZE, AVATAR_SIZE, { fit: "cover" })
+      .webp({ quality: 82 })
+      .toBuffer();
     return new Uint8Array(out);
   } catch {
-    throw new DomainError("VALIDATION", "We could not read that picture. It may be damaged; please try another.", { field: "avatar" });
+    throw new DomainError("VALIDATION", "We could not read that picture. It may be damaged; please try another.", {
+      field: "avatar",
+    });
   }
 }
 

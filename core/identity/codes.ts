@@ -97,7 +97,15 @@ export async function verifyLinkToken(
   if (!match) throw new DomainError("VALIDATION", "This link is not valid. Please ask for a new one.");
   const row = await db.emailCode.findUnique({
     where: { id: match[1]! },
-    select: { id: true, purpose: true, linkTokenHash: true, consumedAt: true, expiresAt: true, userId: true, email: true },
+    select: {
+      id: true,
+      purpose: true,
+      linkTokenHash: true,
+      consumedAt: true,
+      expiresAt: true,
+      userId: true,
+      email: true,
+    },
   });
   if (
     !row ||

@@ -20,6 +20,9 @@ export function describeDevice(userAgent: string | null | undefined, ip: string 
     userAgent: ua,
     browser: clip(join(parsed.browser.name, parsed.browser.major), 64),
     os: clip(join(parsed.os.name, parsed.os.version), 64),
-    device: clip(join(parsed.device.vendor, parsed.device.model) ?? (parsed.device.type ? parsed.device.type : "Desktop"), 64),
+    device: clip(
+      join(parsed.device.vendor, parsed.device.model) ?? (parsed.device.type ? parsed.device.type : "Desktop"),
+      64,
+    ),
   };
 }

@@ -78,18 +78,30 @@ describe("sign-up and verification", () => {
   });
 
   it("refuses bad input with a message naming the field", async () => {
-    await expect(accounts.signUp(a.deps, { name: "", email: "x@example.com", password: PASSWORD }, req)).rejects.toMatchObject({ details: { field: "name" } });
-    await expect(accounts.signUp(a.deps, { name: "X", email: "not-an-email", password: PASSWORD }, req)).rejects.toMatchObject({ details: { field: "email" } });
-    await expect(accounts.signUp(a.deps, { name: "X", email: "x@example.com", password: "123456789" }, req)).rejects.toMatchObject({ details: { field: "password" } });
+    await expect(
+      accounts.signUp(a.deps, { name: "", email: "x@example.com", password: PASSWORD }, req),
+    ).rejects.toMatchObject({ details: { field: "name" } });
+    await expect(
+      accounts.signUp(a.deps, { name: "X", email: "not-an-email", password: PASSWORD }, req),
+    ).rejects.toMatchObject({ details: { field: "email" } });
+    await expect(
+      accounts.signUp(a.deps, { name: "X", email: "x@example.com", password: "123456789" }, req),
+    ).rejects.toMatchObject({ details: { field: "password" } });
   });
 });
 
 describe("codes", () => {
   it("expire, are single use, bound to email and purpose, and lock after 5 attempts", async () => {
     const email = "codes@example.com";
-    const issue = () => issueCode(t.db.prisma, a.deps.pepper, { purpose: "LOGIN", email, userId: null, now: a.clock.now });
+    const issue = () =>
+      issueCode(t.db.prisma, a.deps.pepper, { purpose: "LOGIN", email, userId: null, now: a.clock.now });
     const verify = (code: string, opts: { purpose?: "LOGIN" | "VERIFY_EMAIL"; email?: string } = {}) =>
-      verifyCode(t.db.prisma, a.deps.pepper, { purpose: opts.purpose ?? "LOGIN", email: opts.email ?? email, code, now: a.clock.now });
+      verifyCode(t.db.prisma, a.deps.pepper, {
+        purpose: opts.purpose ?? "LOGIN",
+        email: opts.email ?? email,
+        code,
+        now: a.clock.now,
+      });
 
     // single use
     let { code } = await issue();
@@ -126,8 +138,12 @@ describe("sign-in", () => {
     expect(one.kind).toBe("signed-in");
     expect(two.kind).toBe("signed-in");
     if (one.kind === "signed-in" && two.kind === "signed-in") expect(one.session.token).not.toBe(two.session.token);
-    const wrong = await accounts.signInWithPassword(a.deps, { email, password: "not the password" }, req).catch((e: Error) => e.message);
-    const unknown = await accounts.signInWithPassword(a.deps, { email: "nobody@example.com", password: PASSWORD }, req).catch((e: Error) => e.message);
+    const wrong = await accounts
+      .signInWithPassword(a.deps, { email, password: "not the password" }, req)
+      .catch((e: Error) => e.message);
+    const unknown = await accounts
+      .signInWithPassword(a.deps, { email: "nobody@example.com", password: PASSWORD }, req)
+      .catch((e: Error) => e.message);
     expect(wrong).toBe(unknown);
   });
 
@@ -137,7 +153,9 @@ describe("sign-in", () => {
     expect(await accounts.requestLoginCode(a.deps, { email }, req)).toEqual({ email });
     const session = await accounts.signInWithCode(a.deps, { email, code: await a.lastCode(email) }, req);
     expect(session.user.role).toBe("USER");
-    expect(await accounts.requestLoginCode(a.deps, { email: "ghost@example.com" }, req)).toEqual({ email: "ghost@example.com" });
+    expect(await accounts.requestLoginCode(a.deps, { email: "ghost@example.com" }, req)).toEqual({
+      email: "ghost@example.com",
+    });
     expect(await a.lastMail("ghost@example.com")).toBeUndefined();
   });
 
@@ -146,12 +164,21 @@ describe("sign-in", () => {
     await verifiedUser(email);
     const results: string[] = [];
     for (let i = 0; i < 12; i++) {
-      results.push(await accounts.signInWithPassword(a.deps, { email, password: `wrong-${i}-password` }, requesterFor(`198.51.100.${i}`)).then(() => "ok", (e: { code: string }) => e.code));
+      results.push(
+        await accounts
+          .signInWithPassword(a.deps, { email, password: `wrong-${i}-password` }, requesterFor(`198.51.100.${i}`))
+          .then(
+            () => "ok",
+            (e: { code: string }) => e.code,
+          ),
+      );
     }
     expect(results.slice(0, 10).every((c) => c === "VALIDATION")).toBe(true);
     expect(results.slice(10)).toEqual(["RATE_LIMITED", "RATE_LIMITED"]);
     // Even the right password waits now.
-    await expect(accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor("198.51.100.99"))).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await expect(
+      accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor("198.51.100.99")),
+    ).rejects.toMatchObject({ code: "RATE_LIMITED" });
   });
 });
 
@@ -159,7 +186,12 @@ describe("sessions", () => {
   it("slide with use and end after 7 days idle (users)", async () => {
     const user = await t.db.prisma.user.create({ data: { email: "idle@example.com", name: "Idle" } });
     const start = new Date("2026-01-01T00:00:00Z");
-    const { token } = await createSession(t.db.prisma, { userId: user.id, role: "USER", device: req.device, now: start });
+    const { token } = await createSession(t.db.prisma, {
+      userId: user.id,
+      role: "USER",
+      device: req.device,
+      now: start,
+    });
     const day = 24 * 3600_000;
     expect(await validateSessionToken(t.db.prisma, token, new Date(start.getTime() + 6 * day))).not.toBeNull();
     // used on day 6: valid until day 13
@@ -170,16 +202,29 @@ describe("sessions", () => {
   it("end at the absolute limit however active (30 days users, 12 hours staff)", async () => {
     const user = await t.db.prisma.user.create({ data: { email: "abs@example.com", name: "Abs" } });
     const start = new Date("2026-02-01T00:00:00Z");
-    const { token } = await createSession(t.db.prisma, { userId: user.id, role: "USER", device: req.device, now: start });
-    for (let d = 5; d < 30; d += 5) expect(await validateSessionToken(t.db.prisma, token, new Date(start.getTime() + d * 86400_000))).not.toBeNull();
-    expect(await validateSessionToken(t.db.prisma, token, new Date(start.getTime() + sessionPolicy.user.absoluteMs))).toBeNull();
+    const { token } = await createSession(t.db.prisma, {
+      userId: user.id,
+      role: "USER",
+      device: req.device,
+      now: start,
+    });
+    for (let d = 5; d < 30; d += 5)
+      expect(await validateSessionToken(t.db.prisma, token, new Date(start.getTime() + d * 86400_000))).not.toBeNull();
+    expect(
+      await validateSessionToken(t.db.prisma, token, new Date(start.getTime() + sessionPolicy.user.absoluteMs)),
+    ).toBeNull();
 
-    const staff = await t.db.prisma.user.create({ data: { email: "staff@example.com", name: "Staff", role: "SUPPORT" } });
+    const staff = await t.db.prisma.user.create({
+      data: { email: "staff@example.com", name: "Staff", role: "SUPPORT" },
+    });
     const s = await createSession(t.db.prisma, { userId: staff.id, role: "SUPPORT", device: req.device, now: start });
     expect(await validateSessionToken(t.db.prisma, s.token, new Date(start.getTime() + 29 * 60_000))).not.toBeNull();
-    expect(await validateSessionToken(t.db.prisma, s.token, new Date(start.getTime() + 29 * 60_000 + 31 * 60_000))).toBeNull();
+    expect(
+      await validateSessionToken(t.db.prisma, s.token, new Date(start.getTime() + 29 * 60_000 + 31 * 60_000)),
+    ).toBeNull();
     const s2 = await createSession(t.db.prisma, { userId: staff.id, role: "SUPPORT", device: req.device, now: start });
-    for (let m = 20; m < 720; m += 20) expect(await validateSessionToken(t.db.prisma, s2.token, new Date(start.getTime() + m * 60_000))).not.toBeNull();
+    for (let m = 20; m < 720; m += 20)
+      expect(await validateSessionToken(t.db.prisma, s2.token, new Date(start.getTime() + m * 60_000))).not.toBeNull();
     expect(await validateSessionToken(t.db.prisma, s2.token, new Date(start.getTime() + 720 * 60_000))).toBeNull();
   });
 
@@ -188,7 +233,15 @@ describe("sessions", () => {
     const { token } = await createSession(t.db.prisma, { userId: user.id, role: "USER", device: req.device });
     const [id, secret] = token.split(".") as [string, string];
     const flipped = secret.slice(0, -1) + (secret.endsWith("a") ? "b" : "a");
-    for (const bad of ["", "x", `${id}.${flipped}`, `${id}`, `${"a".repeat(32)}.${secret}`, `${token}x`, "a".repeat(5000)]) {
+    for (const bad of [
+      "",
+      "x",
+      `${id}.${flipped}`,
+      `${id}`,
+      `${"a".repeat(32)}.${secret}`,
+      `${token}x`,
+      "a".repeat(5000),
+    ]) {
       expect(await validateSessionToken(t.db.prisma, bad)).toBeNull();
     }
     expect(await validateSessionToken(t.db.prisma, token)).not.toBeNull();
@@ -196,7 +249,10 @@ describe("sessions", () => {
 
   it("record device data: browser, OS, device model, IP", async () => {
     const user = await t.db.prisma.user.create({ data: { email: "device@example.com", name: "D" } });
-    const phone = requesterFor("192.0.2.44", "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36");
+    const phone = requesterFor(
+      "192.0.2.44",
+      "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36",
+    );
     const { sessionId } = await createSession(t.db.prisma, { userId: user.id, role: "USER", device: phone.device });
     const row = await t.db.prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
     expect(row).toMatchObject({ ip: "192.0.2.44", browser: "Chrome 116", os: "Android 13", device: "Google Pixel 7" });
@@ -217,17 +273,25 @@ describe("password reset", () => {
     expect(token).toBeTruthy();
     await accounts.resetPassword(a.deps, { token, password: "a brand new passphrase" }, req);
     expect(await t.db.prisma.session.count({ where: { userId: user.id } })).toBe(0);
-    await expect(accounts.resetPassword(a.deps, { token, password: "another new passphrase" }, req)).rejects.toMatchObject({ code: "VALIDATION" });
-    expect((await accounts.signInWithPassword(a.deps, { email, password: "a brand new passphrase" }, req)).kind).toBe("signed-in");
+    await expect(
+      accounts.resetPassword(a.deps, { token, password: "another new passphrase" }, req),
+    ).rejects.toMatchObject({ code: "VALIDATION" });
+    expect((await accounts.signInWithPassword(a.deps, { email, password: "a brand new passphrase" }, req)).kind).toBe(
+      "signed-in",
+    );
 
     await accounts.requestPasswordReset(a.deps, { email }, req);
     const code = await a.lastCode(email);
     a.clock.advance(61 * 60_000);
-    await expect(accounts.resetPassword(a.deps, { email, code, password: "late passphrase here" }, req)).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(
+      accounts.resetPassword(a.deps, { email, code, password: "late passphrase here" }, req),
+    ).rejects.toMatchObject({ code: "VALIDATION" });
   });
 
   it("gives the same answer for unknown emails and sends nothing", async () => {
-    expect(await accounts.requestPasswordReset(a.deps, { email: "nobody-here@example.com" }, req)).toEqual({ email: "nobody-here@example.com" });
+    expect(await accounts.requestPasswordReset(a.deps, { email: "nobody-here@example.com" }, req)).toEqual({
+      email: "nobody-here@example.com",
+    });
     expect(await a.lastMail("nobody-here@example.com")).toBeUndefined();
   });
 });
@@ -240,16 +304,31 @@ describe("sensitive changes", () => {
     expect(isFreshlyAuthenticated(session, a.clock.now)).toBe(true);
     a.clock.advance(11 * 60_000);
     const stale = (await validateSessionToken(t.db.prisma, created.token, a.clock.now))!;
-    await expect(accounts.changePassword(a.deps, stale, { password: "fresh new passphrase" })).rejects.toMatchObject({ code: "PRECONDITION" });
-    await expect(accounts.requestEmailChange(a.deps, stale, { email: "elsewhere@example.com" }, req)).rejects.toMatchObject({ code: "PRECONDITION" });
-    await expect(accounts.confirmEmailChange(a.deps, stale, { email: "elsewhere@example.com", code: "12345678" }, req)).rejects.toMatchObject({ code: "PRECONDITION" });
+    await expect(accounts.changePassword(a.deps, stale, { password: "fresh new passphrase" })).rejects.toMatchObject({
+      code: "PRECONDITION",
+    });
+    await expect(
+      accounts.requestEmailChange(a.deps, stale, { email: "elsewhere@example.com" }, req),
+    ).rejects.toMatchObject({ code: "PRECONDITION" });
+    await expect(
+      accounts.confirmEmailChange(a.deps, stale, { email: "elsewhere@example.com", code: "12345678" }, req),
+    ).rejects.toMatchObject({ code: "PRECONDITION" });
 
-    await expect(accounts.reauthenticateWithPassword(a.deps, stale, { password: "wrong password!" }, req)).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(
+      accounts.reauthenticateWithPassword(a.deps, stale, { password: "wrong password!" }, req),
+    ).rejects.toMatchObject({ code: "VALIDATION" });
     await accounts.reauthenticateWithPassword(a.deps, stale, { password: PASSWORD }, req);
     const fresh = (await validateSessionToken(t.db.prisma, created.token, a.clock.now))!;
     await accounts.requestEmailChange(a.deps, fresh, { email: "elsewhere@example.com" }, req);
-    await accounts.confirmEmailChange(a.deps, fresh, { email: "elsewhere@example.com", code: await a.lastCode("elsewhere@example.com") }, req);
-    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: fresh.userId } })).email).toBe("elsewhere@example.com");
+    await accounts.confirmEmailChange(
+      a.deps,
+      fresh,
+      { email: "elsewhere@example.com", code: await a.lastCode("elsewhere@example.com") },
+      req,
+    );
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: fresh.userId } })).email).toBe(
+      "elsewhere@example.com",
+    );
     expect((await a.lastMail(email))?.template).toBe("email-changed");
   });
 
@@ -261,7 +340,8 @@ describe("sensitive changes", () => {
     const { endedSessions } = await accounts.changePassword(a.deps, session, { password: "changed passphrase ok" });
     expect(endedSessions).toBe(1);
     expect(await validateSessionToken(t.db.prisma, first.token, a.clock.now)).not.toBeNull();
-    if (other.kind === "signed-in") expect(await validateSessionToken(t.db.prisma, other.session.token, a.clock.now)).toBeNull();
+    if (other.kind === "signed-in")
+      expect(await validateSessionToken(t.db.prisma, other.session.token, a.clock.now)).toBeNull();
   });
 });
 
@@ -271,8 +351,12 @@ describe("roles", () => {
     const target = await verifiedUser("target@example.com");
     const adminUser = await t.db.prisma.user.findUniqueOrThrow({ where: { email: "the.admin@example.com" } });
     const targetUser = await t.db.prisma.user.findUniqueOrThrow({ where: { email: "target@example.com" } });
-    await expect(accounts.changeRole(a.deps, { id: targetUser.id, role: "USER" }, { userId: adminUser.id, role: "USER" })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(accounts.changeRole(a.deps, { id: adminUser.id, role: "ADMIN" }, { userId: adminUser.id, role: "USER" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      accounts.changeRole(a.deps, { id: targetUser.id, role: "USER" }, { userId: adminUser.id, role: "USER" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      accounts.changeRole(a.deps, { id: adminUser.id, role: "ADMIN" }, { userId: adminUser.id, role: "USER" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await accounts.changeRole(a.deps, { id: adminUser.id, role: "ADMIN" }, { userId: targetUser.id, role: "SUPPORT" });
     expect(await validateSessionToken(t.db.prisma, target.token)).toBeNull();
     expect(await validateSessionToken(t.db.prisma, admin.token)).not.toBeNull();

@@ -29,11 +29,15 @@ export function deviceFamily(userAgent: string | null | undefined): DeviceFamily
   const p = new UAParser((userAgent ?? "").slice(0, 512)).getResult();
   const browser = (p.browser.name ?? "Unknown browser").slice(0, 64);
   const os = (p.os.name ?? "Unknown system").slice(0, 64);
-  const device = ([p.device.vendor, p.device.model].filter(Boolean).join(" ") || (p.device.type ?? "Desktop")).slice(0, 64);
+  const device = ([p.device.vendor, p.device.model].filter(Boolean).join(" ") || (p.device.type ?? "Desktop")).slice(
+    0,
+    64,
+  );
   return { browser, os, device, hash: sha256Hex(`${browser}|${os}|${device}`.toLowerCase()) };
 }
 
-export const describeFamily = (f: Pick<DeviceFamily, "browser" | "os" | "device">) => `${f.browser} on ${f.os} (${f.device})`;
+export const describeFamily = (f: Pick<DeviceFamily, "browser" | "os" | "device">) =>
+  `${f.browser} on ${f.os} (${f.device})`;
 
 export interface DeviceAlertDeps {
   db: PrismaClient;
@@ -56,7 +60,15 @@ export async function noteSignIn(
 ): Promise<{ alerted: boolean }> {
   const { db } = deps;
   const family = deviceFamily(requester.device.userAgent);
-  const row = (f: DeviceFamily) => ({ userId: user.id, familyHash: f.hash, browser: f.browser, os: f.os, device: f.device, firstSeenAt: opts.now, lastSeenAt: opts.now });
+  const row = (f: DeviceFamily) => ({
+    userId: user.id,
+    familyHash: f.hash,
+    browser: f.browser,
+    os: f.os,
+    device: f.device,
+    firstSeenAt: opts.now,
+    lastSeenAt: opts.now,
+  });
 
   const known = await db.knownDevice.count({ where: { userId: user.id } });
   if (known === 0) {
@@ -74,24 +86,48 @@ export async function noteSignIn(
   // Exactly one request inserts the row for a new family, however many sign in at once: one alert per device.
   const inserted = await db.knownDevice.createMany({ data: [row(family)], skipDuplicates: true });
   if (inserted.count === 0) {
-    await db.knownDevice.updateMany({ where: { userId: user.id, familyHash: family.hash }, data: { lastSeenAt: opts.now } });
+    await db.knownDevice.updateMany({
+      where: { userId: user.id, familyHash: family.hash },
+      data: { lastSeenAt: opts.now },
+    });
     return { alerted: false };
   }
   if (opts.firstSignIn) return { alerted: false };
 
   const secret = randomToken(32);
   const alert = await db.deviceAlert.create({
-    data: { userId: user.id, familyHash: family.hash, tokenHash: "pending", expiresAt: new Date(opts.now.getTime() + NOT_ME_LINK_LIFETIME_MS), createdAt: opts.now },
+    data: {
+      userId: user.id,
+      familyHash: family.hash,
+      tokenHash: "pending",
+      expiresAt: new Date(opts.now.getTime() + NOT_ME_LINK_LIFETIME_MS),
+      createdAt: opts.now,
+    },
     select: { id: true },
   });
-  await db.deviceAlert.update({ where: { id: alert.id }, data: { tokenHash: tokenHash(deps.pepper, alert.id, secret) } });
+  await db.deviceAlert.update({
+    where: { id: alert.id },
+    data: { tokenHash: tokenHash(deps.pepper, alert.id, secret) },
+  });
   const description = describeFamily(family);
-  await recordSecurityEvent(db, { kind: "NEW_DEVICE", userId: user.id, ip: requester.ip, detail: description }, opts.now);
-  deps.mail.enqueue(mail.newDeviceAlert(user.email, description, opts.now, `${deps.appUrl}/security/not-me?token=${alert.id}.${secret}`));
+  await recordSecurityEvent(
+    db,
+    { kind: "NEW_DEVICE", userId: user.id, ip: requester.ip, detail: description },
+    opts.now,
+  );
+  deps.mail.enqueue(
+    mail.newDeviceAlert(
+      user.email,
+      description,
+      opts.now,
+      `${deps.appUrl}/security/not-me?token=${alert.id}.${secret}`,
+    ),
+  );
   return { alerted: true };
 }
 
-const INVALID_LINK = "This link is not valid, has expired or was already used. If you think someone else is using your account, reset your password.";
+const INVALID_LINK =
+  "This link is not valid, has expired or was already used. If you think someone else is using your account, reset your password.";
 
 /**
  * "This wasn't me": ends every session of the account, forgets the device, disables the password (the intruder
@@ -110,20 +146,40 @@ export async function reportNotMe(
   const [, id, secret] = match as unknown as [string, string, string];
   const alert = await deps.db.deviceAlert.findUnique({
     where: { id },
-    select: { id: true, userId: true, familyHash: true, tokenHash: true, expiresAt: true, usedAt: true, user: { select: { email: true, status: true } } },
+    select: {
+      id: true,
+      userId: true,
+      familyHash: true,
+      tokenHash: true,
+      expiresAt: true,
+      usedAt: true,
+      user: { select: { email: true, status: true } },
+    },
   });
-  if (!alert || alert.usedAt || alert.expiresAt <= now || !hexEqual(alert.tokenHash, tokenHash(deps.pepper, alert.id, secret))) {
+  if (
+    !alert ||
+    alert.usedAt ||
+    alert.expiresAt <= now ||
+    !hexEqual(alert.tokenHash, tokenHash(deps.pepper, alert.id, secret))
+  ) {
     throw new DomainError("VALIDATION", INVALID_LINK);
   }
   // Single use even under a race.
-  const claimed = await deps.db.deviceAlert.updateMany({ where: { id: alert.id, usedAt: null }, data: { usedAt: now } });
+  const claimed = await deps.db.deviceAlert.updateMany({
+    where: { id: alert.id, usedAt: null },
+    data: { usedAt: now },
+  });
   if (claimed.count !== 1) throw new DomainError("VALIDATION", INVALID_LINK);
   const [ended] = await deps.db.$transaction([
     deps.db.session.deleteMany({ where: { userId: alert.userId } }),
     deps.db.knownDevice.deleteMany({ where: { userId: alert.userId, familyHash: alert.familyHash } }),
     deps.db.user.update({ where: { id: alert.userId }, data: { passwordHash: null }, select: { id: true } }),
   ]);
-  await recordSecurityEvent(deps.db, { kind: "NOT_ME_REPORTED", userId: alert.userId, ip: requester.ip, detail: `${ended.count} sessions ended` }, now);
+  await recordSecurityEvent(
+    deps.db,
+    { kind: "NOT_ME_REPORTED", userId: alert.userId, ip: requester.ip, detail: `${ended.count} sessions ended` },
+    now,
+  );
   if (alert.user.status !== "ACTIVE") return { resetToken: null, endedSessions: ended.count };
   const { code, linkToken } = await issueCode(deps.db, deps.pepper, {
     purpose: "RESET_PASSWORD",
@@ -132,6 +188,8 @@ export async function reportNotMe(
     withLink: true,
     now,
   });
-  deps.mail.enqueue(mail.passwordResetEmail(alert.user.email, code, `${deps.appUrl}/reset-password?token=${linkToken}`));
+  deps.mail.enqueue(
+    mail.passwordResetEmail(alert.user.email, code, `${deps.appUrl}/reset-password?token=${linkToken}`),
+  );
   return { resetToken: linkToken, endedSessions: ended.count };
 }

@@ -7,10 +7,7 @@ import { z } from "zod";
 
 export const BCRYPT_COST = 12;
 
-export const passwordSchema = z
-  .string()
-  .min(8, "Use at least 8 characters.")
-  .max(128, "Use at most 128 characters.");
+export const passwordSchema = z.string().min(8, "Use at least 8 characters.").max(128, "Use at most 128 characters.");
 
 function prehash(password: string): string {
   return encodeBase64(sha256(new TextEncoder().encode(password.normalize("NFKC"))));

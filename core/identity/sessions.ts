@@ -74,7 +74,11 @@ export async function createSession(
  * Returns the session of a token, sliding its idle expiry, or null when the token is malformed, unknown, wrong,
  * expired, or belongs to an account that is no longer active.
  */
-export async function validateSessionToken(db: PrismaClient, token: string, now = new Date()): Promise<ValidSession | null> {
+export async function validateSessionToken(
+  db: PrismaClient,
+  token: string,
+  now = new Date(),
+): Promise<ValidSession | null> {
   if (token.length > 100 || !TOKEN_PATTERN.test(token)) return null;
   const [id, secret] = token.split(".") as [string, string];
   const row = await db.session.findUnique({
@@ -129,7 +133,11 @@ export async function invalidateSession(db: PrismaClient, sessionId: string): Pr
 }
 
 /** Ends every session of a user, or every one but `exceptSessionId`. Returns how many ended. */
-export async function invalidateUserSessions(db: PrismaClient, userId: string, exceptSessionId?: string): Promise<number> {
+export async function invalidateUserSessions(
+  db: PrismaClient,
+  userId: string,
+  exceptSessionId?: string,
+): Promise<number> {
   const { count } = await db.session.deleteMany({
     where: { userId, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
   });

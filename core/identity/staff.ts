@@ -17,15 +17,29 @@ export function listStaff(db: PrismaClient) {
     where: { role: { in: [...STAFF_ROLES] } },
     orderBy: [{ role: "asc" }, { name: "asc" }],
     take: 500,
-    select: { id: true, name: true, email: true, role: true, status: true, staffTotp: { select: { confirmedAt: true } } },
+    select: {
+      id: true,
+      name: true,
+      email: true,
+      role: true,
+      status: true,
+      staffTotp: { select: { confirmedAt: true } },
+    },
   });
 }
 
 export async function findUserByEmail(db: PrismaClient, email: string) {
-  return db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true, name: true, email: true, role: true, status: true } });
+  return db.user.findUnique({
+    where: { email: email.trim().toLowerCase() },
+    select: { id: true, name: true, email: true, role: true, status: true },
+  });
 }
 
-export async function changeUserRole(db: PrismaClient, actor: AuditActor & { id: string }, input: { userId: string; role: Role }) {
+export async function changeUserRole(
+  db: PrismaClient,
+  actor: AuditActor & { id: string },
+  input: { userId: string; role: Role },
+) {
   if (actor.id === input.userId) throw new DomainError("PRECONDITION", "You cannot change your own role.");
   const user = await db.user.findUnique({ where: { id: input.userId }, select: { id: true, role: true } });
   if (!user) throw new DomainError("NOT_FOUND", "No account with that id.");
@@ -33,7 +47,11 @@ export async function changeUserRole(db: PrismaClient, actor: AuditActor & { id:
     db.user.update({ where: { id: input.userId }, data: { role: input.role }, select: { id: true, role: true } }),
     db.session.deleteMany({ where: { userId: input.userId } }),
   ]);
-  await recordAudit(db, actor, { action: `staff.role.${user.role}->${input.role}`, target: `user:${user.id}`, subjectUserId: user.id });
+  await recordAudit(db, actor, {
+    action: `staff.role.${user.role}->${input.role}`,
+    target: `user:${user.id}`,
+    subjectUserId: user.id,
+  });
   return { ...updated, sessionsEnded: ended.count };
 }
 
@@ -84,13 +102,25 @@ export async function inviteStaff(
   }
   let userId: string;
   try {
-    userId = (await deps.db.user.create({ data: { email: data.email, name: data.name, role: data.role }, select: { id: true } })).id;
+    userId = (
+      await deps.db.user.create({ data: { email: data.email, name: data.name, role: data.role }, select: { id: true } })
+    ).id;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError("CONFLICT", "An account with this email was just created. Please try again.");
+    if (isUniqueViolation(error))
+      throw new DomainError("CONFLICT", "An account with this email was just created. Please try again.");
     throw error;
   }
-  const { linkToken } = await issueCode(deps.db, deps.pepper, { purpose: "RESET_PASSWORD", email: data.email, userId, withLink: true });
-  await recordAudit(deps.db, actor, { action: `staff.invite.${data.role}`, target: `user:${userId}`, subjectUserId: userId });
+  const { linkToken } = await issueCode(deps.db, deps.pepper, {
+    purpose: "RESET_PASSWORD",
+    email: data.email,
+    userId,
+    withLink: true,
+  });
+  await recordAudit(deps.db, actor, {
+    action: `staff.invite.${data.role}`,
+    target: `user:${userId}`,
+    subjectUserId: userId,
+  });
   deps.mail.enqueue(
     layout({
       to: data.email,

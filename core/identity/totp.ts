@@ -33,7 +33,9 @@ export function encryptSecret(key: Uint8Array, secret: Uint8Array): string {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
   const body = Buffer.concat([cipher.update(secret), cipher.final()]);
-  return ["v1", iv.toString("base64url"), body.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+  return ["v1", iv.toString("base64url"), body.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(
+    ".",
+  );
 }
 
 export function decryptSecret(key: Uint8Array, stored: string): Uint8Array {
@@ -59,7 +61,8 @@ export async function totpStatus(db: PrismaClient, userId: string): Promise<{ en
 export async function beginTotpEnrolment(deps: TotpDeps, user: StaffUser): Promise<{ secret: string; uri: string }> {
   requireStaff(user);
   const existing = await deps.db.staffTotp.findUnique({ where: { userId: user.id }, select: { confirmedAt: true } });
-  if (existing?.confirmedAt) throw new DomainError("CONFLICT", "Two-factor sign-in is already set up for this account.");
+  if (existing?.confirmedAt)
+    throw new DomainError("CONFLICT", "Two-factor sign-in is already set up for this account.");
   const secret = new Uint8Array(crypto.randomBytes(20));
   const secretEncrypted = encryptSecret(deps.key, secret);
   await deps.db.staffTotp.upsert({
@@ -68,10 +71,19 @@ export async function beginTotpEnrolment(deps: TotpDeps, user: StaffUser): Promi
     update: { secretEncrypted, lastUsedStep: null },
     select: { userId: true },
   });
-  return { secret: encodeBase32NoPadding(secret), uri: createTOTPKeyURI(ISSUER, user.email, secret, TOTP_PERIOD_SECONDS, TOTP_DIGITS) };
+  return {
+    secret: encodeBase32NoPadding(secret),
+    uri: createTOTPKeyURI(ISSUER, user.email, secret, TOTP_PERIOD_SECONDS, TOTP_DIGITS),
+  };
 }
 
-async function checkCode(deps: TotpDeps, user: StaffUser, code: string, ip: string, mustBeConfirmed: boolean): Promise<void> {
+async function checkCode(
+  deps: TotpDeps,
+  user: StaffUser,
+  code: string,
+  ip: string,
+  mustBeConfirmed: boolean,
+): Promise<void> {
   requireStaff(user);
   await deps.limiter.consume("secret:ip", ip);
   await deps.limiter.consume("secret:account", user.email);
@@ -80,10 +92,15 @@ async function checkCode(deps: TotpDeps, user: StaffUser, code: string, ip: stri
     select: { secretEncrypted: true, confirmedAt: true, lastUsedStep: true },
   });
   if (!row) throw new DomainError("PRECONDITION", "Set up two-factor sign-in first.");
-  if (mustBeConfirmed && !row.confirmedAt) throw new DomainError("PRECONDITION", "Finish setting up two-factor sign-in first.");
-  if (!mustBeConfirmed && row.confirmedAt) throw new DomainError("CONFLICT", "Two-factor sign-in is already set up for this account.");
+  if (mustBeConfirmed && !row.confirmedAt)
+    throw new DomainError("PRECONDITION", "Finish setting up two-factor sign-in first.");
+  if (!mustBeConfirmed && row.confirmedAt)
+    throw new DomainError("CONFLICT", "Two-factor sign-in is already set up for this account.");
   const clean = code.replace(/\s+/g, "");
-  const invalid = () => new DomainError("VALIDATION", "That code is not right. Enter the current 6-digit code from your app.", { field: "code" });
+  const invalid = () =>
+    new DomainError("VALIDATION", "That code is not right. Enter the current 6-digit code from your app.", {
+      field: "code",
+    });
   if (!/^\d{6}$/.test(clean)) throw invalid();
   const secret = decryptSecret(deps.key, row.secretEncrypted);
   const current = stepAt(deps.now?.() ?? new Date());
@@ -98,20 +115,39 @@ async function checkCode(deps: TotpDeps, user: StaffUser, code: string, ip: stri
     where: { userId: user.id, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: matched } }] },
     data: { lastUsedStep: matched, ...(mustBeConfirmed ? {} : { confirmedAt: deps.now?.() ?? new Date() }) },
   });
-  if (count !== 1) throw new DomainError("VALIDATION", "That code was already used. Wait for the next one.", { field: "code" });
+  if (count !== 1)
+    throw new DomainError("VALIDATION", "That code was already used. Wait for the next one.", { field: "code" });
   await deps.limiter.reset("secret:account", user.email);
 }
 
 /** Confirms the enrolment with a first code and marks this session as having passed the second factor. */
-export async function confirmTotpEnrolment(deps: TotpDeps, user: StaffUser, sessionId: string, code: string, ip: string): Promise<void> {
+export async function confirmTotpEnrolment(
+  deps: TotpDeps,
+  user: StaffUser,
+  sessionId: string,
+  code: string,
+  ip: string,
+): Promise<void> {
   await checkCode(deps, user, code, ip, false);
-  await deps.db.session.updateMany({ where: { id: sessionId, userId: user.id }, data: { mfaVerifiedAt: deps.now?.() ?? new Date() } });
+  await deps.db.session.updateMany({
+    where: { id: sessionId, userId: user.id },
+    data: { mfaVerifiedAt: deps.now?.() ?? new Date() },
+  });
 }
 
 /** Checks a code for an enrolled staff member and marks this session as having passed the second factor. */
-export async function verifyTotpForSession(deps: TotpDeps, user: StaffUser, sessionId: string, code: string, ip: string): Promise<void> {
+export async function verifyTotpForSession(
+  deps: TotpDeps,
+  user: StaffUser,
+  sessionId: string,
+  code: string,
+  ip: string,
+): Promise<void> {
   await checkCode(deps, user, code, ip, true);
-  await deps.db.session.updateMany({ where: { id: sessionId, userId: user.id }, data: { mfaVerifiedAt: deps.now?.() ?? new Date() } });
+  await deps.db.session.updateMany({
+    where: { id: sessionId, userId: user.id },
+    data: { mfaVerifiedAt: deps.now?.() ?? new Date() },
+  });
 }
 
 /**

@@ -11,7 +11,11 @@ export type JobHandler<T> = (data: T, job: { id: string; name: string }) => Prom
 
 export interface JobQueue {
   /** Enqueues a job; `startAfter` delays it; the same `singletonKey` is queued once. */
-  send<T extends object>(name: string, data: T, opts?: { startAfter?: Date; singletonKey?: string; retryLimit?: number }): Promise<string | null>;
+  send<T extends object>(
+    name: string,
+    data: T,
+    opts?: { startAfter?: Date; singletonKey?: string; retryLimit?: number },
+  ): Promise<string | null>;
   work<T>(name: string, handler: JobHandler<T>): Promise<void>;
   /**
    * Runs `name` periodically on a cron expression (UTC), through pg-boss's own scheduler: one job per tick for
@@ -25,7 +29,16 @@ export interface JobQueue {
  * Every queue the product uses. Periodic housekeeping queues (settling ended sessions, purges) get a cron entry
  * in server/boot.ts; add a queue here when you add one.
  */
-export const QUEUES = ["mail.send", "booking.reminder", "rooms.settle", "newsletter.fanout", "newsletter.deliver", "privacy.retention", "privacy.erase", "usage.purge"] as const;
+export const QUEUES = [
+  "mail.send",
+  "booking.reminder",
+  "rooms.settle",
+  "newsletter.fanout",
+  "newsletter.deliver",
+  "privacy.retention",
+  "privacy.erase",
+  "usage.purge",
+] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export async function startJobQueue(

@@ -43,9 +43,7 @@ export const outboxEntrySchema = z.object({
   html: z.string(),
   template: z.string(),
   headers: z.record(z.string(), z.string()).default({}),
-  attachments: z
-    .array(z.object({ filename: z.string(), content: z.string(), contentType: z.string() }))
-    .default([]),
+  attachments: z.array(z.object({ filename: z.string(), content: z.string(), contentType: z.string() })).default([]),
   createdAt: z.string(),
 });
 export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
@@ -109,7 +107,8 @@ export class ResendMailer implements Mailer {
       tags: [{ name: "template", value: message.template.replace(/[^A-Za-z0-9_-]/g, "_") }],
     });
     // Never swallow a failure: callers (and the job queue) must see it and retry.
-    if (error || !data) throw new Error(`Resend refused the message: ${error?.name ?? "unknown"} ${error?.message ?? ""}`);
+    if (error || !data)
+      throw new Error(`Resend refused the message: ${error?.name ?? "unknown"} ${error?.message ?? ""}`);
     return { id: data.id, transport: "resend" };
   }
 }
@@ -137,7 +136,11 @@ export async function listOutbox(dir: string, limit = 100): Promise<OutboxEntry[
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  const files = names.filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort().reverse().slice(0, limit);
+  const files = names
+    .filter((n) => n.endsWith(".json") && !n.startsWith("."))
+    .sort()
+    .reverse()
+    .slice(0, limit);
   const entries = await Promise.all(
     files.map(async (name) => {
       try {

@@ -12,7 +12,13 @@ export function escapeHtml(value: string): string {
 }
 
 /** Wraps paragraphs in the shared, plain layout. Paragraphs are plain text; they are escaped here. */
-export function layout(opts: { to: string; subject: string; template: string; paragraphs: string[]; footer?: string }): MailMessage {
+export function layout(opts: {
+  to: string;
+  subject: string;
+  template: string;
+  paragraphs: string[];
+  footer?: string;
+}): MailMessage {
   const footer = opts.footer ?? "Mind Namo — you are receiving this because of your account with us.";
   const text = [...opts.paragraphs, "", "—", footer].join("\n\n");
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">${opts.paragraphs
@@ -38,7 +44,12 @@ export function verifyEmailCode(to: string, code: string): MailMessage {
     to,
     subject: `${code} is your Mind Namo verification code`,
     template: "verify-email",
-    paragraphs: ["Welcome to Mind Namo. Enter this code to confirm your email address.", codeParagraph(code), "It is valid for 10 minutes.", ignore],
+    paragraphs: [
+      "Welcome to Mind Namo. Enter this code to confirm your email address.",
+      codeParagraph(code),
+      "It is valid for 10 minutes.",
+      ignore,
+    ],
   });
 }
 
@@ -60,7 +71,12 @@ export function loginCode(to: string, code: string): MailMessage {
     to,
     subject: `${code} is your Mind Namo sign-in code`,
     template: "login-code",
-    paragraphs: ["Enter this code to sign in to Mind Namo.", codeParagraph(code), "It is valid for 10 minutes.", ignore],
+    paragraphs: [
+      "Enter this code to sign in to Mind Namo.",
+      codeParagraph(code),
+      "It is valid for 10 minutes.",
+      ignore,
+    ],
   });
 }
 
@@ -69,7 +85,12 @@ export function reauthCode(to: string, code: string): MailMessage {
     to,
     subject: `${code} is your Mind Namo confirmation code`,
     template: "reauth-code",
-    paragraphs: ["Enter this code to confirm it's you before changing your account.", codeParagraph(code), "It is valid for 10 minutes.", ignore],
+    paragraphs: [
+      "Enter this code to confirm it's you before changing your account.",
+      codeParagraph(code),
+      "It is valid for 10 minutes.",
+      ignore,
+    ],
   });
 }
 
@@ -93,7 +114,12 @@ export function changeEmailCode(to: string, code: string): MailMessage {
     to,
     subject: `${code} confirms your new Mind Namo email address`,
     template: "change-email",
-    paragraphs: ["Enter this code to use this address for your Mind Namo account.", codeParagraph(code), "It is valid for 10 minutes.", ignore],
+    paragraphs: [
+      "Enter this code to use this address for your Mind Namo account.",
+      codeParagraph(code),
+      "It is valid for 10 minutes.",
+      ignore,
+    ],
   });
 }
 

@@ -35,11 +35,23 @@ function withIcs(message: MailMessage, b: BookingMailData, appUrl: string, cance
   const ics = bookingIcs({ ...b, url: sessionsUrl(appUrl), cancelled });
   return {
     ...message,
-    attachments: [{ filename: "mindnamo-session.ics", content: Buffer.from(ics).toString("base64"), contentType: "text/calendar; charset=utf-8" }],
+    attachments: [
+      {
+        filename: "mindnamo-session.ics",
+        content: Buffer.from(ics).toString("base64"),
+        contentType: "text/calendar; charset=utf-8",
+      },
+    ],
   };
 }
 
-export function bookingConfirmation(to: string, tz: string, b: BookingMailData, appUrl: string, audience: "client" | "expert" = "client"): MailMessage {
+export function bookingConfirmation(
+  to: string,
+  tz: string,
+  b: BookingMailData,
+  appUrl: string,
+  audience: "client" | "expert" = "client",
+): MailMessage {
   const paragraphs =
     audience === "client"
       ? [
@@ -54,7 +66,8 @@ export function bookingConfirmation(to: string, tz: string, b: BookingMailData, 
   return withIcs(
     layout({
       to,
-      subject: audience === "client" ? `Your session with ${b.expertName} is booked` : `New session booked by ${b.clientName}`,
+      subject:
+        audience === "client" ? `Your session with ${b.expertName} is booked` : `New session booked by ${b.clientName}`,
       template: audience === "client" ? "booking-confirmation" : "booking-confirmation-expert",
       paragraphs,
     }),
@@ -63,7 +76,14 @@ export function bookingConfirmation(to: string, tz: string, b: BookingMailData, 
   );
 }
 
-export function bookingReminder(to: string, tz: string, b: BookingMailData, kind: "24h" | "1h", appUrl: string, unsubscribeUrl: string): MailMessage {
+export function bookingReminder(
+  to: string,
+  tz: string,
+  b: BookingMailData,
+  kind: "24h" | "1h",
+  appUrl: string,
+  unsubscribeUrl: string,
+): MailMessage {
   const when = kind === "24h" ? "tomorrow" : "in about an hour";
   const message = layout({
     to,
@@ -78,7 +98,13 @@ export function bookingReminder(to: string, tz: string, b: BookingMailData, kind
   return { ...message, headers: unsubscribeHeaders(unsubscribeUrl) };
 }
 
-export function bookingCancelled(to: string, tz: string, b: BookingMailData, byWhom: "you" | "the expert" | "the client" | "our team", appUrl: string): MailMessage {
+export function bookingCancelled(
+  to: string,
+  tz: string,
+  b: BookingMailData,
+  byWhom: "you" | "the expert" | "the client" | "our team",
+  appUrl: string,
+): MailMessage {
   return withIcs(
     layout({
       to,
@@ -95,7 +121,13 @@ export function bookingCancelled(to: string, tz: string, b: BookingMailData, byW
   );
 }
 
-export function bookingRescheduled(to: string, tz: string, b: BookingMailData, previousStart: Date, appUrl: string): MailMessage {
+export function bookingRescheduled(
+  to: string,
+  tz: string,
+  b: BookingMailData,
+  previousStart: Date,
+  appUrl: string,
+): MailMessage {
   return withIcs(
     layout({
       to,

@@ -7,7 +7,13 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import { isUniqueViolation } from "../errors/index.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Mailer, MailMessage } from "../mail/index.ts";
-import { bookingCancelled, bookingConfirmation, bookingReminder, bookingRescheduled, type BookingMailData } from "./booking-mail.ts";
+import {
+  bookingCancelled,
+  bookingConfirmation,
+  bookingReminder,
+  bookingRescheduled,
+  type BookingMailData,
+} from "./booking-mail.ts";
 import { unsubscribeUrl } from "./unsubscribe.ts";
 
 export interface NotificationDeps {
@@ -68,7 +74,10 @@ async function scheduleReminders(deps: NotificationDeps, b: LoadedBooking) {
     const at = new Date(b.startsAt.getTime() - r.before);
     if (at <= now) continue; // booked inside the window: that reminder has no point
     const data: ReminderJob = { bookingId: b.id, kind: r.kind, startsAt: b.startsAt.toISOString() };
-    await deps.jobs.send("booking.reminder", data, { startAfter: at, singletonKey: `${b.id}:${r.kind}:${data.startsAt}` });
+    await deps.jobs.send("booking.reminder", data, {
+      startAfter: at,
+      singletonKey: `${b.id}:${r.kind}:${data.startsAt}`,
+    });
   }
 }
 
@@ -87,8 +96,26 @@ export async function afterCancelled(deps: NotificationDeps, bookingId: string):
   if (!b || b.status !== "CANCELLED") return;
   const byUser = b.cancelledBy === "USER";
   const byExpert = b.cancelledBy === "EXPERT";
-  await sendMail(deps, bookingCancelled(b.user.email, b.user.timezone, mailData(b), byUser ? "you" : byExpert ? "the expert" : "our team", deps.appUrl));
-  await sendMail(deps, bookingCancelled(b.expert.user.email, b.expert.timezone, mailData(b), byExpert ? "you" : byUser ? "the client" : "our team", deps.appUrl));
+  await sendMail(
+    deps,
+    bookingCancelled(
+      b.user.email,
+      b.user.timezone,
+      mailData(b),
+      byUser ? "you" : byExpert ? "the expert" : "our team",
+      deps.appUrl,
+    ),
+  );
+  await sendMail(
+    deps,
+    bookingCancelled(
+      b.expert.user.email,
+      b.expert.timezone,
+      mailData(b),
+      byExpert ? "you" : byUser ? "the client" : "our team",
+      deps.appUrl,
+    ),
+  );
 }
 
 /** After a reschedule: both people get the new time and an updated invitation; new reminders are scheduled. */
@@ -96,7 +123,10 @@ export async function afterRescheduled(deps: NotificationDeps, bookingId: string
   const b = await loadBooking(deps.db, bookingId);
   if (!b || b.status !== "CONFIRMED") return;
   await sendMail(deps, bookingRescheduled(b.user.email, b.user.timezone, mailData(b), previousStart, deps.appUrl));
-  await sendMail(deps, bookingRescheduled(b.expert.user.email, b.expert.timezone, mailData(b), previousStart, deps.appUrl));
+  await sendMail(
+    deps,
+    bookingRescheduled(b.expert.user.email, b.expert.timezone, mailData(b), previousStart, deps.appUrl),
+  );
   await scheduleReminders(deps, b);
 }
 
@@ -120,7 +150,14 @@ export async function runReminder(
     await deps.db.$transaction(async (tx) => {
       await tx.bookingNotification.create({ data: { bookingId: b.id, kind: job.kind, startsAt: b.startsAt } });
       await mailer.send(
-        bookingReminder(b.user.email, b.user.timezone, mailData(b), reminder.label, deps.appUrl, unsubscribeUrl(deps.appUrl, deps.unsubscribeKey, b.user.id)),
+        bookingReminder(
+          b.user.email,
+          b.user.timezone,
+          mailData(b),
+          reminder.label,
+          deps.appUrl,
+          unsubscribeUrl(deps.appUrl, deps.unsubscribeKey, b.user.id),
+        ),
       );
     });
     return "sent";

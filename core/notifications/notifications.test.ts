@@ -11,7 +11,14 @@ import { startJobQueue, type JobQueue } from "../jobs/queue.ts";
 import { listOutbox, OutboxMailer } from "../mail/index.ts";
 import { bookSlot, cancelBooking, rescheduleBooking } from "../scheduling/bookings.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
-import { afterBooked, afterCancelled, afterRescheduled, runReminder, type NotificationDeps, type ReminderJob } from "./bookings.ts";
+import {
+  afterBooked,
+  afterCancelled,
+  afterRescheduled,
+  runReminder,
+  type NotificationDeps,
+  type ReminderJob,
+} from "./bookings.ts";
 import { verifyUnsubscribe } from "./unsubscribe.ts";
 
 const NOW = new Date("2027-06-01T07:00:00Z");
@@ -26,12 +33,28 @@ let seq = 0;
 beforeAll(async () => {
   t = await createTestDatabase();
   jobs = await startJobQueue(t.db, { onError: (e) => console.error(e), supervise: false });
-  deps = { db: t.db.prisma, jobs, appUrl: "https://mindnamo.example", unsubscribeKey: new Uint8Array(crypto.randomBytes(32)), now: () => NOW };
-  await createCategory(t.db.prisma, { slug: "sleep", name: "Sleep", description: "Better nights and calmer mornings." });
+  deps = {
+    db: t.db.prisma,
+    jobs,
+    appUrl: "https://mindnamo.example",
+    unsubscribeKey: new Uint8Array(crypto.randomBytes(32)),
+    now: () => NOW,
+  };
+  await createCategory(t.db.prisma, {
+    slug: "sleep",
+    name: "Sleep",
+    description: "Better nights and calmer mornings.",
+  });
   await createExpert(t.db.prisma, {
-    email: "lena@experts.example", name: "Lena Expert", slug: "lena", headline: "Sleep coach for busy people",
-    bio: "Practical, gentle help for better sleep, one step at a time.", languages: ["English"], timezone: "Europe/London",
-    categorySlugs: ["sleep"], availability: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 9 * 60, endMinute: 17 * 60 })),
+    email: "lena@experts.example",
+    name: "Lena Expert",
+    slug: "lena",
+    headline: "Sleep coach for busy people",
+    bio: "Practical, gentle help for better sleep, one step at a time.",
+    languages: ["English"],
+    timezone: "Europe/London",
+    categorySlugs: ["sleep"],
+    availability: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 9 * 60, endMinute: 17 * 60 })),
     published: true,
   });
 });
@@ -43,21 +66,38 @@ afterAll(async () => {
 
 async function bookedClient(startsAt = START) {
   const n = ++seq;
-  const user = await createUser(t.db.prisma, { email: `client${n}@example.com`, name: `Client ${n}`, emailVerified: true, timezone: "Asia/Kolkata" });
-  const booking = await bookSlot(t.db.prisma, { userId: user.id }, { expertSlug: "lena", categorySlug: "sleep", startsAt }, NOW);
+  const user = await createUser(t.db.prisma, {
+    email: `client${n}@example.com`,
+    name: `Client ${n}`,
+    emailVerified: true,
+    timezone: "Asia/Kolkata",
+  });
+  const booking = await bookSlot(
+    t.db.prisma,
+    { userId: user.id },
+    { expertSlug: "lena", categorySlug: "sleep", startsAt },
+    NOW,
+  );
   return { user, booking };
 }
 
 type JobRow = { name: string; data: Record<string, unknown>; start_after: Date; singleton_key: string | null };
 const jobsFor = async (bookingId: string) =>
-  (await t.db.sql.query<JobRow>("SELECT name, data, start_after, singleton_key FROM pgboss.job WHERE data::text LIKE $1 ORDER BY start_after", [`%${bookingId}%`]));
-const mailJobs = async () => t.db.sql.query<JobRow>("SELECT name, data, start_after, singleton_key FROM pgboss.job WHERE name = 'mail.send'");
+  await t.db.sql.query<JobRow>(
+    "SELECT name, data, start_after, singleton_key FROM pgboss.job WHERE data::text LIKE $1 ORDER BY start_after",
+    [`%${bookingId}%`],
+  );
+const mailJobs = async () =>
+  t.db.sql.query<JobRow>("SELECT name, data, start_after, singleton_key FROM pgboss.job WHERE name = 'mail.send'");
 
 describe("after a booking", () => {
   it("queues the confirmation with a calendar invitation in the user's time zone, a notice to the expert, and two reminders", async () => {
     const { user, booking } = await bookedClient();
     await afterBooked(deps, booking.id);
-    const mails = (await mailJobs()).map((j) => j.data as { to: string; template: string; text: string; attachments: { filename: string; content: string }[] });
+    const mails = (await mailJobs()).map(
+      (j) =>
+        j.data as { to: string; template: string; text: string; attachments: { filename: string; content: string }[] },
+    );
     const mine = mails.find((m) => m.to === user.email && m.template === "booking-confirmation");
     expect(mine).toBeTruthy();
     // 09:00 UTC is 14:30 in Kolkata.
@@ -67,7 +107,9 @@ describe("after a booking", () => {
     expect(ics).toContain("BEGIN:VEVENT");
     expect(ics).toContain("DTSTART:20270603T090000Z");
     expect(ics).toContain(`UID:booking-${booking.id}@mindnamo`);
-    const expertMail = mails.find((m) => m.to === "lena@experts.example" && m.template === "booking-confirmation-expert");
+    const expertMail = mails.find(
+      (m) => m.to === "lena@experts.example" && m.template === "booking-confirmation-expert",
+    );
     expect(expertMail?.text).toContain(`${user.name} booked a Sleep session`);
     expect(expertMail?.text).not.toContain(user.email);
 
@@ -80,7 +122,11 @@ describe("after a booking", () => {
 });
 
 describe("reminders", () => {
-  const job = (bookingId: string, kind: ReminderJob["kind"], startsAt = START): ReminderJob => ({ bookingId, kind, startsAt: startsAt.toISOString() });
+  const job = (bookingId: string, kind: ReminderJob["kind"], startsAt = START): ReminderJob => ({
+    bookingId,
+    kind,
+    startsAt: startsAt.toISOString(),
+  });
 
   it("go out once, with a one-click unsubscribe link", async () => {
     const { user, booking } = await bookedClient(new Date("2027-06-03T10:00:00Z"));
@@ -102,16 +148,26 @@ describe("reminders", () => {
     await afterCancelled(deps, booking.id);
     expect(await runReminder(deps, mailer, job(booking.id, "reminder-24h", booking.startsAt))).toBe("stale");
     expect((await listOutbox(outbox)).filter((m) => m.to === user.email)).toHaveLength(0);
-    const notices = (await mailJobs()).map((j) => j.data as { to: string; template: string }).filter((m) => m.template === "booking-cancelled");
+    const notices = (await mailJobs())
+      .map((j) => j.data as { to: string; template: string })
+      .filter((m) => m.template === "booking-cancelled");
     expect(notices.map((m) => m.to).sort()).toEqual([user.email, "lena@experts.example"].sort());
   });
 
   it("for the old time are not sent after a reschedule; the new time gets its own", async () => {
     const { user, booking } = await bookedClient(new Date("2027-06-03T12:00:00Z"));
-    const moved = await rescheduleBooking(t.db.prisma, { userId: user.id }, booking.id, new Date("2027-06-04T12:00:00Z"), NOW);
+    const moved = await rescheduleBooking(
+      t.db.prisma,
+      { userId: user.id },
+      booking.id,
+      new Date("2027-06-04T12:00:00Z"),
+      NOW,
+    );
     await afterRescheduled(deps, booking.id, booking.startsAt);
     expect(await runReminder(deps, mailer, job(booking.id, "reminder-24h", booking.startsAt))).toBe("stale");
-    const reminders = (await jobsFor(booking.id)).filter((j) => j.name === "booking.reminder").map((j) => j.data.startsAt);
+    const reminders = (await jobsFor(booking.id))
+      .filter((j) => j.name === "booking.reminder")
+      .map((j) => j.data.startsAt);
     expect(reminders).toContain(moved.startsAt.toISOString());
     expect(await runReminder(deps, mailer, job(booking.id, "reminder-1h", moved.startsAt))).toBe("sent");
   });

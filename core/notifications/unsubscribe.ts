@@ -14,12 +14,27 @@ export function unsubscribeToken(key: Uint8Array, userId: string, list: Unsubscr
   return hmacHex(key, `${list}\n${userId}`);
 }
 
-export function unsubscribeUrl(appUrl: string, key: Uint8Array, userId: string, list: UnsubscribeList = "reminders"): string {
+export function unsubscribeUrl(
+  appUrl: string,
+  key: Uint8Array,
+  userId: string,
+  list: UnsubscribeList = "reminders",
+): string {
   return `${appUrl}/unsubscribe?u=${encodeURIComponent(userId)}&l=${list}&t=${unsubscribeToken(key, userId, list)}`;
 }
 
-export function verifyUnsubscribe(key: Uint8Array, userId: string, token: string, list: UnsubscribeList = "reminders"): boolean {
-  return /^[0-9a-f]{64}$/.test(token) && userId.length > 0 && userId.length <= 64 && hexEqual(token, unsubscribeToken(key, userId, list));
+export function verifyUnsubscribe(
+  key: Uint8Array,
+  userId: string,
+  token: string,
+  list: UnsubscribeList = "reminders",
+): boolean {
+  return (
+    /^[0-9a-f]{64}$/.test(token) &&
+    userId.length > 0 &&
+    userId.length <= 64 &&
+    hexEqual(token, unsubscribeToken(key, userId, list))
+  );
 }
 
 /** The headers that let mail clients offer "Unsubscribe" and POST to the link directly (RFC 2369 + RFC 8058). */

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
-import { fingerprintOf, listErrorGroups, purgeErrorReports, recordError, recordServerError, scrub, scrubLocation } from "./errors.ts";
+import {
+  fingerprintOf,
+  listErrorGroups,
+  purgeErrorReports,
+  recordError,
+  recordServerError,
+  scrub,
+  scrubLocation,
+} from "./errors.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -37,14 +45,27 @@ describe("error reports are scrubbed", () => {
     expect(rows).toHaveLength(1);
     const stored = JSON.stringify(rows[0]);
     for (const [name, secret] of Object.entries(PLANTED)) expect(stored, name).not.toContain(secret);
-    for (const piece of ["ana.perez", "hunter2", "s3cr3t", "someone", "48213907", "3907", "730519", "SflKxw", "9f86d081"]) expect(stored, piece).not.toContain(piece);
+    for (const piece of [
+      "ana.perez",
+      "hunter2",
+      "s3cr3t",
+      "someone",
+      "48213907",
+      "3907",
+      "730519",
+      "SflKxw",
+      "9f86d081",
+    ])
+      expect(stored, piece).not.toContain(piece);
     expect(rows[0]!.location).toBe("/reset-password");
     expect(rows[0]!.message).toContain("[email]");
     expect(rows[0]!.message).toContain("[code]");
   });
 
   it("keeps what makes an error useful", () => {
-    expect(scrub("TypeError: Cannot read properties of undefined (reading 'name')")).toBe("TypeError: Cannot read properties of undefined (reading 'name')");
+    expect(scrub("TypeError: Cannot read properties of undefined (reading 'name')")).toBe(
+      "TypeError: Cannot read properties of undefined (reading 'name')",
+    );
     expect(scrub("Are you sure? Yes.")).toBe("Are you sure? Yes.");
     expect(scrubLocation("http://localhost:3000/experts/anna-k?topic=sleep#x")).toBe("/experts/anna-k");
     expect(scrubLocation("/build/routes/experts._index-ABCD1234.js")).toBe("/build/routes/experts._index-ABCD1234.js");
@@ -55,7 +76,16 @@ describe("error reports are scrubbed", () => {
     const columns = await prisma().$queryRawUnsafe<{ column_name: string }[]>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'ErrorReport' ORDER BY column_name`,
     );
-    expect(columns.map((c) => c.column_name).sort()).toEqual(["createdAt", "fingerprint", "id", "kind", "location", "message", "stack", "status"]);
+    expect(columns.map((c) => c.column_name).sort()).toEqual([
+      "createdAt",
+      "fingerprint",
+      "id",
+      "kind",
+      "location",
+      "message",
+      "stack",
+      "status",
+    ]);
   });
 
   it("server errors are recorded without throwing, scrubbed", async () => {
@@ -64,7 +94,9 @@ describe("error reports are scrubbed", () => {
     expect(row?.message).toBe("Error: lookup failed for [email]");
     expect(row?.location).toBe("/account");
     // A database that fails does not turn reporting into a second error.
-    const broken = { errorReport: { create: () => Promise.reject(new Error("down")) } } as unknown as Parameters<typeof recordServerError>[0];
+    const broken = { errorReport: { create: () => Promise.reject(new Error("down")) } } as unknown as Parameters<
+      typeof recordServerError
+    >[0];
     let reported: unknown;
     await expect(recordServerError(broken, new Error("x"), null, (e) => (reported = e))).resolves.toBeUndefined();
     expect(String(reported)).toContain("down");
@@ -74,11 +106,31 @@ describe("error reports are scrubbed", () => {
 describe("error groups", () => {
   it("group by kind + normalized message + location, with counts and first/last seen", async () => {
     const day = (d: number) => new Date(Date.UTC(2026, 10, d, 12));
-    await recordError(prisma(), { kind: "API_FAILURE", message: "POST /help failed with 502 for a@example.com", location: "/help", status: 502 }, day(20));
-    await recordError(prisma(), { kind: "API_FAILURE", message: "POST /help failed with 503 for b@example.org", location: "/help", status: 503 }, day(22));
-    await recordError(prisma(), { kind: "API_FAILURE", message: "POST /help failed with 502 for c@example.net", location: "/help", status: 502 }, day(25));
-    await recordError(prisma(), { kind: "API_FAILURE", message: "POST /help failed with 502", location: "/contact", status: 502 }, day(23));
-    await recordError(prisma(), { kind: "LOAD_FAILURE", message: "POST /help failed with 502", location: "/help" }, day(21));
+    await recordError(
+      prisma(),
+      { kind: "API_FAILURE", message: "POST /help failed with 502 for a@example.com", location: "/help", status: 502 },
+      day(20),
+    );
+    await recordError(
+      prisma(),
+      { kind: "API_FAILURE", message: "POST /help failed with 503 for b@example.org", location: "/help", status: 503 },
+      day(22),
+    );
+    await recordError(
+      prisma(),
+      { kind: "API_FAILURE", message: "POST /help failed with 502 for c@example.net", location: "/help", status: 502 },
+      day(25),
+    );
+    await recordError(
+      prisma(),
+      { kind: "API_FAILURE", message: "POST /help failed with 502", location: "/contact", status: 502 },
+      day(23),
+    );
+    await recordError(
+      prisma(),
+      { kind: "LOAD_FAILURE", message: "POST /help failed with 502", location: "/help" },
+      day(21),
+    );
     const groups = await listErrorGroups(prisma(), { kind: "API_FAILURE" });
     const help = groups.find((g) => g.location === "/help")!;
     expect(help.count).toBe(3);
@@ -97,8 +149,16 @@ describe("error groups", () => {
 describe("retention", () => {
   it("reports older than 30 days are purged; younger ones stay", async () => {
     const now = new Date(Date.UTC(2026, 11, 31, 12));
-    const old = await recordError(prisma(), { kind: "CLIENT_CRASH", message: "old crash" }, new Date(now.getTime() - 31 * 86_400_000));
-    const young = await recordError(prisma(), { kind: "CLIENT_CRASH", message: "young crash" }, new Date(now.getTime() - 29 * 86_400_000));
+    const old = await recordError(
+      prisma(),
+      { kind: "CLIENT_CRASH", message: "old crash" },
+      new Date(now.getTime() - 31 * 86_400_000),
+    );
+    const young = await recordError(
+      prisma(),
+      { kind: "CLIENT_CRASH", message: "young crash" },
+      new Date(now.getTime() - 29 * 86_400_000),
+    );
     const deleted = await purgeErrorReports(prisma(), now);
     expect(deleted).toBeGreaterThanOrEqual(1);
     expect(await prisma().errorReport.count({ where: { fingerprint: old.fingerprint } })).toBe(0);

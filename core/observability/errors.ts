@@ -71,12 +71,7 @@ export function scrubLocation(value: string): string {
 
 /** The message with numbers and scrubbed placeholders flattened, so one bug makes one group. */
 export function normalizeMessage(message: string): string {
-  return message
-    .toLowerCase()
-    .replace(/\d+/g, "0")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 300);
+  return message.toLowerCase().replace(/\d+/g, "0").replace(/\s+/g, " ").trim().slice(0, 300);
 }
 
 function normalizeLocation(location: string | null): string {
@@ -111,7 +106,11 @@ export interface ErrorInput {
 }
 
 /** Stores one report, scrubbed and capped. Nothing identifying the person can be passed in. */
-export async function recordError(db: PrismaClient, input: ErrorInput, now = new Date()): Promise<{ fingerprint: string }> {
+export async function recordError(
+  db: PrismaClient,
+  input: ErrorInput,
+  now = new Date(),
+): Promise<{ fingerprint: string }> {
   const message = scrub(input.message).slice(0, MAX_MESSAGE) || "(no message)";
   const location = input.location ? scrubLocation(input.location) || null : null;
   const stack = input.stack
@@ -131,7 +130,12 @@ export async function recordError(db: PrismaClient, input: ErrorInput, now = new
 }
 
 /** Server errors: records without ever throwing (error reporting must not cause a second failure). */
-export async function recordServerError(db: PrismaClient, error: unknown, location: string | null, onFail?: (e: unknown) => void): Promise<void> {
+export async function recordServerError(
+  db: PrismaClient,
+  error: unknown,
+  location: string | null,
+  onFail?: (e: unknown) => void,
+): Promise<void> {
   try {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const stack = error instanceof Error ? (error.stack ?? null) : null;
@@ -159,7 +163,10 @@ export interface ErrorGroup {
 }
 
 /** Groups of the last 30 days, most recently seen first, each with its newest sample. Two queries. */
-export async function listErrorGroups(db: PrismaClient, q: z.input<typeof errorGroupsSchema> = {}): Promise<ErrorGroup[]> {
+export async function listErrorGroups(
+  db: PrismaClient,
+  q: z.input<typeof errorGroupsSchema> = {},
+): Promise<ErrorGroup[]> {
   const { kind, limit } = errorGroupsSchema.parse(q);
   const groups = await db.errorReport.groupBy({
     by: ["fingerprint", "kind"],
@@ -196,6 +203,8 @@ export async function listErrorGroups(db: PrismaClient, q: z.input<typeof errorG
 
 /** Deletes reports older than 30 days. Returns how many were deleted. */
 export async function purgeErrorReports(db: PrismaClient, now = new Date()): Promise<number> {
-  const { count } = await db.errorReport.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - ERROR_RETENTION_DAYS * DAY) } } });
+  const { count } = await db.errorReport.deleteMany({
+    where: { createdAt: { lt: new Date(now.getTime() - ERROR_RETENTION_DAYS * DAY) } },
+  });
   return count;
 }

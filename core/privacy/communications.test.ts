@@ -11,7 +11,13 @@ import { createUser } from "../identity/users.ts";
 import { listOutbox, OutboxMailer } from "../mail/index.ts";
 import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribe } from "../notifications/unsubscribe.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
-import { DEFAULT_EMAIL_PREFERENCES, getEmailPreferences, INVALID_LINK, setEmailPreferences, unsubscribeWithLink } from "./communications.ts";
+import {
+  DEFAULT_EMAIL_PREFERENCES,
+  getEmailPreferences,
+  INVALID_LINK,
+  setEmailPreferences,
+  unsubscribeWithLink,
+} from "./communications.ts";
 import { listOwnConsents, recordAnalyticsConsent } from "./consent.ts";
 import { DPO_CONTACT } from "./dpo.ts";
 import {
@@ -63,7 +69,9 @@ describe("email preferences", () => {
     const at = new Date("2027-01-02T03:04:05Z");
     await setEmailPreferences(t.db.prisma, user.id, { reminders: false, newsletter: true }, "SETTINGS", at);
     expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({ reminders: false, newsletter: true });
-    expect(await listOwnConsents(t.db.prisma, user.id)).toEqual([{ kind: "NEWSLETTER", given: true, source: "SETTINGS", at }]);
+    expect(await listOwnConsents(t.db.prisma, user.id)).toEqual([
+      { kind: "NEWSLETTER", given: true, source: "SETTINGS", at },
+    ]);
     // Saving the same choice again records nothing new.
     await setEmailPreferences(t.db.prisma, user.id, { reminders: true, newsletter: true });
     expect(await listOwnConsents(t.db.prisma, user.id)).toHaveLength(1);
@@ -86,13 +94,22 @@ describe("unsubscribe links", () => {
       { u: user.id, l: "newsletter", t: "" },
     ];
     for (const f of forgeries) {
-      await expect(unsubscribeWithLink(t.db.prisma, key, (k) => f[k] ?? null)).rejects.toMatchObject({ code: "FORBIDDEN", message: INVALID_LINK });
+      await expect(unsubscribeWithLink(t.db.prisma, key, (k) => f[k] ?? null)).rejects.toMatchObject({
+        code: "FORBIDDEN",
+        message: INVALID_LINK,
+      });
     }
     expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({ reminders: true, newsletter: true });
 
-    expect(await unsubscribeWithLink(t.db.prisma, key, (k) => good.searchParams.get(k))).toEqual({ list: "newsletter" });
+    expect(await unsubscribeWithLink(t.db.prisma, key, (k) => good.searchParams.get(k))).toEqual({
+      list: "newsletter",
+    });
     expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({ reminders: true, newsletter: false });
-    expect((await listOwnConsents(t.db.prisma, user.id))[0]).toMatchObject({ kind: "NEWSLETTER", given: false, source: "EMAIL_LINK" });
+    expect((await listOwnConsents(t.db.prisma, user.id))[0]).toMatchObject({
+      kind: "NEWSLETTER",
+      given: false,
+      source: "EMAIL_LINK",
+    });
     // Twice is fine, and records nothing more.
     await unsubscribeWithLink(t.db.prisma, key, (k) => good.searchParams.get(k));
     expect(await listOwnConsents(t.db.prisma, user.id)).toHaveLength(2);
@@ -101,7 +118,9 @@ describe("unsubscribe links", () => {
     const old = `${deps.appUrl}/unsubscribe?u=${user.id}&t=${unsubscribeToken(key, user.id)}`;
     const oldUrl = new URL(old);
     expect(verifyUnsubscribe(key, user.id, oldUrl.searchParams.get("t")!)).toBe(true);
-    expect(await unsubscribeWithLink(t.db.prisma, key, (k) => oldUrl.searchParams.get(k))).toEqual({ list: "reminders" });
+    expect(await unsubscribeWithLink(t.db.prisma, key, (k) => oldUrl.searchParams.get(k))).toEqual({
+      list: "reminders",
+    });
     expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({ reminders: false, newsletter: false });
   });
 });
@@ -127,9 +146,14 @@ describe("the newsletter", () => {
     for (const u of [neverOptedIn, optedOut, suspended, deleted, unverified]) expect(audience).not.toContain(u.id);
 
     sent.length = 0;
-    const { id } = await queueNewsletter(deps, admin, { subject: "Sleep better this winter", body: "Three small habits.\n\nSee you soon." });
+    const { id } = await queueNewsletter(deps, admin, {
+      subject: "Sleep better this winter",
+      body: "Three small habits.\n\nSee you soon.",
+    });
     expect(sent).toEqual([{ name: "newsletter.fanout", data: { newsletterId: id }, singletonKey: `newsletter:${id}` }]);
-    expect(await t.db.prisma.auditEvent.count({ where: { action: "newsletter.send", target: `newsletter:${id}` } })).toBe(1);
+    expect(
+      await t.db.prisma.auditEvent.count({ where: { action: "newsletter.send", target: `newsletter:${id}` } }),
+    ).toBe(1);
 
     expect(await fanOutNewsletter(deps, { newsletterId: id })).toBe(audience.length);
     expect(await fanOutNewsletter(deps, { newsletterId: id })).toBe(0); // a retried fan-out queues nothing new
@@ -144,12 +168,15 @@ describe("the newsletter", () => {
     expect(outcomes.get(lateOptOut.id)).toBe("not-in-audience");
     expect(await deliverNewsletter(deps, mailer, { newsletterId: id, userId: optedIn.id })).toBe("already-sent");
     // A job forged for someone outside the audience sends nothing.
-    expect(await deliverNewsletter(deps, mailer, { newsletterId: id, userId: neverOptedIn.id })).toBe("not-in-audience");
+    expect(await deliverNewsletter(deps, mailer, { newsletterId: id, userId: neverOptedIn.id })).toBe(
+      "not-in-audience",
+    );
 
     const mails = (await listOutbox(outbox)).filter((m) => m.template === "newsletter");
     const recipients = mails.map((m) => m.to);
     expect(recipients.filter((r) => r === optedIn.email)).toHaveLength(1);
-    for (const u of [neverOptedIn, optedOut, suspended, deleted, unverified, lateOptOut]) expect(recipients).not.toContain(u.email);
+    for (const u of [neverOptedIn, optedOut, suspended, deleted, unverified, lateOptOut])
+      expect(recipients).not.toContain(u.email);
     const mine = mails.find((m) => m.to === optedIn.email)!;
     expect(mine.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const link = new URL(/^<(https:\/\/[^>]+)>$/.exec(mine.headers["List-Unsubscribe"]!)![1]!);
@@ -161,8 +188,14 @@ describe("the newsletter", () => {
   });
 
   it("refuses an empty subject or body with a message", async () => {
-    await expect(queueNewsletter(deps, admin, { subject: "", body: "Long enough body" })).rejects.toMatchObject({ code: "VALIDATION", details: { field: "subject" } });
-    await expect(queueNewsletter(deps, admin, { subject: "Fine subject", body: "short" })).rejects.toMatchObject({ code: "VALIDATION", details: { field: "body" } });
+    await expect(queueNewsletter(deps, admin, { subject: "", body: "Long enough body" })).rejects.toMatchObject({
+      code: "VALIDATION",
+      details: { field: "subject" },
+    });
+    await expect(queueNewsletter(deps, admin, { subject: "Fine subject", body: "short" })).rejects.toMatchObject({
+      code: "VALIDATION",
+      details: { field: "body" },
+    });
   });
 });
 
@@ -182,8 +215,12 @@ describe("consent records", () => {
     const other = await person();
     await recordAnalyticsConsent(t.db.prisma, { analytics: false, source: "settings" }, user.id, at);
     await recordAnalyticsConsent(t.db.prisma, { analytics: true, source: "banner" }, other.id, at);
-    expect(await listOwnConsents(t.db.prisma, user.id)).toEqual([{ kind: "ANALYTICS", given: false, source: "SETTINGS", at }]);
-    await expect(recordAnalyticsConsent(t.db.prisma, { analytics: "yes", source: "banner" } as never, null)).rejects.toThrow();
+    expect(await listOwnConsents(t.db.prisma, user.id)).toEqual([
+      { kind: "ANALYTICS", given: false, source: "SETTINGS", at },
+    ]);
+    await expect(
+      recordAnalyticsConsent(t.db.prisma, { analytics: "yes", source: "banner" } as never, null),
+    ).rejects.toThrow();
   });
 });
 
@@ -196,12 +233,16 @@ describe("retention", () => {
     const D = 24 * H;
     const user = await person();
     const session = (id: string, expiresAt: Date, absoluteExpiresAt: Date) =>
-      t.db.prisma.session.create({ data: { id, secretHash: "x", userId: user.id, expiresAt, absoluteExpiresAt, reauthenticatedAt: ago(D) } });
+      t.db.prisma.session.create({
+        data: { id, secretHash: "x", userId: user.id, expiresAt, absoluteExpiresAt, reauthenticatedAt: ago(D) },
+      });
     await session("s-live", later(H), later(D));
     await session("s-idle", ago(1), later(D));
     await session("s-absolute", later(H), ago(1));
     const code = (id: string, expiresAt: Date, consumedAt: Date | null) =>
-      t.db.prisma.emailCode.create({ data: { id, purpose: "LOGIN", email: user.email, userId: user.id, codeHash: "h", expiresAt, consumedAt } });
+      t.db.prisma.emailCode.create({
+        data: { id, purpose: "LOGIN", email: user.email, userId: user.id, codeHash: "h", expiresAt, consumedAt },
+      });
     await code("c-live", later(600_000), null);
     await code("c-expired-recently", ago(H), null);
     await code("c-expired-long-ago", ago(RETENTION.emailCodeGraceMs + H), null);
@@ -226,8 +267,22 @@ describe("retention", () => {
         { id: "k-anon-old", kind: "ANALYTICS", given: true, source: "BANNER", at: old },
         { id: "k-anon-new", kind: "ANALYTICS", given: true, source: "BANNER", at: ago(D) },
         // The person's first choice, superseded more than 3 years ago: gone. Their current choice stays, however old.
-        { id: "k-user-first", kind: "NEWSLETTER", given: true, source: "SETTINGS", at: ago(RETENTION.consentMs + 2 * D), userId: consentUser.id },
-        { id: "k-user-current", kind: "NEWSLETTER", given: false, source: "EMAIL_LINK", at: old, userId: consentUser.id },
+        {
+          id: "k-user-first",
+          kind: "NEWSLETTER",
+          given: true,
+          source: "SETTINGS",
+          at: ago(RETENTION.consentMs + 2 * D),
+          userId: consentUser.id,
+        },
+        {
+          id: "k-user-current",
+          kind: "NEWSLETTER",
+          given: false,
+          source: "EMAIL_LINK",
+          at: old,
+          userId: consentUser.id,
+        },
         { id: "k-user-analytics", kind: "ANALYTICS", given: true, source: "SETTINGS", at: old, userId: consentUser.id },
       ],
     });
@@ -241,20 +296,48 @@ describe("retention", () => {
     });
 
     const counts = await purgeExpiredData(t.db.prisma, now);
-    expect(counts).toMatchObject({ Session: 2, LiveKitWebhookEvent: 1, RateLimiterFlexible: 1, Consent: 2, NewsletterDelivery: 1 });
-    expect((await t.db.prisma.session.findMany({ where: { userId: user.id }, select: { id: true } })).map((s) => s.id)).toEqual(["s-live"]);
-    expect((await t.db.prisma.emailCode.findMany({ where: { userId: user.id }, select: { id: true }, orderBy: { id: "asc" } })).map((c) => c.id)).toEqual([
-      "c-expired-recently",
-      "c-live",
+    expect(counts).toMatchObject({
+      Session: 2,
+      LiveKitWebhookEvent: 1,
+      RateLimiterFlexible: 1,
+      Consent: 2,
+      NewsletterDelivery: 1,
+    });
+    expect(
+      (await t.db.prisma.session.findMany({ where: { userId: user.id }, select: { id: true } })).map((s) => s.id),
+    ).toEqual(["s-live"]);
+    expect(
+      (
+        await t.db.prisma.emailCode.findMany({
+          where: { userId: user.id },
+          select: { id: true },
+          orderBy: { id: "asc" },
+        })
+      ).map((c) => c.id),
+    ).toEqual(["c-expired-recently", "c-live"]);
+    expect((await t.db.prisma.liveKitWebhookEvent.findMany({ select: { id: true } })).map((e) => e.id)).toEqual([
+      "e-new",
     ]);
-    expect((await t.db.prisma.liveKitWebhookEvent.findMany({ select: { id: true } })).map((e) => e.id)).toEqual(["e-new"]);
-    expect((await t.db.prisma.rateLimiterFlexible.findMany({ where: { key: { startsWith: "r-" } }, select: { key: true }, orderBy: { key: "asc" } })).map((r) => r.key)).toEqual([
-      "r-forever",
-      "r-live",
-    ]);
-    const consents = (await t.db.prisma.consent.findMany({ where: { id: { startsWith: "k-" } }, select: { id: true }, orderBy: { id: "asc" } })).map((c) => c.id);
+    expect(
+      (
+        await t.db.prisma.rateLimiterFlexible.findMany({
+          where: { key: { startsWith: "r-" } },
+          select: { key: true },
+          orderBy: { key: "asc" },
+        })
+      ).map((r) => r.key),
+    ).toEqual(["r-forever", "r-live"]);
+    const consents = (
+      await t.db.prisma.consent.findMany({
+        where: { id: { startsWith: "k-" } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      })
+    ).map((c) => c.id);
     expect(consents).toEqual(["k-anon-new", "k-user-analytics", "k-user-current"]);
-    expect((await t.db.prisma.newsletterDelivery.findMany({ select: { id: true } })).map((d) => d.id)).toContain("d-new");
+    expect((await t.db.prisma.newsletterDelivery.findMany({ select: { id: true } })).map((d) => d.id)).toContain(
+      "d-new",
+    );
     expect(await t.db.prisma.newsletterDelivery.count({ where: { id: "d-old" } })).toBe(0);
 
     // Run again with the same clock: nothing more to delete.

@@ -22,7 +22,10 @@ export const DEFAULT_EMAIL_PREFERENCES: EmailPreferences = { reminders: true, ne
 export const emailPreferencesSchema = z.object({ reminders: z.boolean(), newsletter: z.boolean() });
 
 export async function getEmailPreferences(db: PrismaClient, userId: string): Promise<EmailPreferences> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { remindersEnabled: true, newsletterEnabled: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { remindersEnabled: true, newsletterEnabled: true },
+  });
   if (!user) throw new DomainError("NOT_FOUND", "Account not found.");
   return { reminders: user.remindersEnabled, newsletter: user.newsletterEnabled };
 }
@@ -39,9 +42,16 @@ export async function setEmailPreferences(
   return db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: userId }, select: { newsletterEnabled: true } });
     if (!before) throw new DomainError("NOT_FOUND", "Account not found.");
-    await tx.user.update({ where: { id: userId }, data: { remindersEnabled: prefs.reminders, newsletterEnabled: prefs.newsletter }, select: { id: true } });
+    await tx.user.update({
+      where: { id: userId },
+      data: { remindersEnabled: prefs.reminders, newsletterEnabled: prefs.newsletter },
+      select: { id: true },
+    });
     if (before.newsletterEnabled !== prefs.newsletter) {
-      await tx.consent.create({ data: { kind: "NEWSLETTER", given: prefs.newsletter, source, at: now, userId }, select: { id: true } });
+      await tx.consent.create({
+        data: { kind: "NEWSLETTER", given: prefs.newsletter, source, at: now, userId },
+        select: { id: true },
+      });
     }
     return prefs;
   });
@@ -66,8 +76,15 @@ export async function unsubscribeWithLink(
     await db.user.updateMany({ where: { id: link.userId }, data: { remindersEnabled: false } });
   } else {
     await db.$transaction(async (tx) => {
-      const { count } = await tx.user.updateMany({ where: { id: link.userId, newsletterEnabled: true }, data: { newsletterEnabled: false } });
-      if (count === 1) await tx.consent.create({ data: { kind: "NEWSLETTER", given: false, source: "EMAIL_LINK", at: now, userId: link.userId }, select: { id: true } });
+      const { count } = await tx.user.updateMany({
+        where: { id: link.userId, newsletterEnabled: true },
+        data: { newsletterEnabled: false },
+      });
+      if (count === 1)
+        await tx.consent.create({
+          data: { kind: "NEWSLETTER", given: false, source: "EMAIL_LINK", at: now, userId: link.userId },
+          select: { id: true },
+        });
     });
   }
   return { list: link.list };

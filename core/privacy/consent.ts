@@ -19,7 +19,12 @@ export type ConsentInput = z.infer<typeof consentInputSchema>;
 const SOURCES: Record<ConsentInput["source"], ConsentSource> = { banner: "BANNER", settings: "SETTINGS" };
 
 /** Records an analytics choice. `userId` only for a signed-in person; a visitor's row identifies nobody. */
-export async function recordAnalyticsConsent(db: PrismaClient, input: ConsentInput, userId: string | null, now: Date = new Date()) {
+export async function recordAnalyticsConsent(
+  db: PrismaClient,
+  input: ConsentInput,
+  userId: string | null,
+  now: Date = new Date(),
+) {
   const parsed = consentInputSchema.parse(input);
   return db.consent.create({
     data: { kind: "ANALYTICS", given: parsed.analytics, source: SOURCES[parsed.source], at: now, userId },

@@ -39,7 +39,14 @@ async function formerClientId(tx: Tx, now: Date): Promise<string> {
   // One atomic upsert (INSERT … ON CONFLICT in the database): two erasures running at once never both create it.
   const row = await tx.user.upsert({
     where: { email: FORMER_CLIENT_EMAIL },
-    create: { email: FORMER_CLIENT_EMAIL, name: FORMER_CLIENT_NAME, status: "DELETED", role: "USER", passwordHash: null, deletedAt: now },
+    create: {
+      email: FORMER_CLIENT_EMAIL,
+      name: FORMER_CLIENT_NAME,
+      status: "DELETED",
+      role: "USER",
+      passwordHash: null,
+      deletedAt: now,
+    },
     update: {},
     select: { id: true },
   });
@@ -65,7 +72,8 @@ export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: 
     if (locked.length === 0) throw new DomainError("NOT_FOUND", "No such account.");
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
     if (!user) throw new DomainError("NOT_FOUND", "No such account.");
-    if (user.email === FORMER_CLIENT_EMAIL) throw new DomainError("FORBIDDEN", "The anonymous former-client account cannot be erased.");
+    if (user.email === FORMER_CLIENT_EMAIL)
+      throw new DomainError("FORBIDDEN", "The anonymous former-client account cannot be erased.");
     const needles = [user.email, user.name, user.id];
     const emailMatch = { equals: user.email, mode: "insensitive" as const };
 
@@ -84,16 +92,23 @@ export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: 
 
     const counts: Record<string, number> = {};
     const ticketWhere = { OR: [{ requesterId: userId }, { contactEmail: emailMatch }], id: { notIn: heldTickets } };
-    [counts.Session, counts.WellnessPreference, counts.UserAvatar, counts.TicketMessage, counts.Booking, counts.AuditEvent, counts.ExpertProfile] =
-      await Promise.all([
-        tx.session.count({ where: { userId } }),
-        tx.wellnessPreference.count({ where: { userId } }),
-        tx.userAvatar.count({ where: { userId } }),
-        tx.ticketMessage.count({ where: { ticket: ticketWhere } }),
-        tx.booking.count({ where: { userId } }),
-        tx.auditEvent.count({ where: { subjectUserId: userId } }),
-        tx.expertProfile.count({ where: { userId } }),
-      ]);
+    [
+      counts.Session,
+      counts.WellnessPreference,
+      counts.UserAvatar,
+      counts.TicketMessage,
+      counts.Booking,
+      counts.AuditEvent,
+      counts.ExpertProfile,
+    ] = await Promise.all([
+      tx.session.count({ where: { userId } }),
+      tx.wellnessPreference.count({ where: { userId } }),
+      tx.userAvatar.count({ where: { userId } }),
+      tx.ticketMessage.count({ where: { ticket: ticketWhere } }),
+      tx.booking.count({ where: { userId } }),
+      tx.auditEvent.count({ where: { subjectUserId: userId } }),
+      tx.expertProfile.count({ where: { userId } }),
+    ]);
     counts.User = 1;
 
     // Support tickets (with their messages), and contact-form tickets sent from the same address.
@@ -107,13 +122,19 @@ export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: 
         data: { status: "CANCELLED", cancelledBy: "USER", cancelledAt: now },
       });
       const formerId = await formerClientId(tx, now);
-      await tx.booking.updateMany({ where: { userId }, data: { userId: formerId, cancelReason: null, idempotencyKey: null } });
+      await tx.booking.updateMany({
+        where: { userId },
+        data: { userId: formerId, cancelReason: null, idempotencyKey: null },
+      });
     }
 
     // An expert's sessions are their clients' history too: they move to a fresh, unpublished "Former expert"
     // profile (random id and slug, no email that can receive mail, no password) with the reviews clients wrote;
     // upcoming ones are cancelled. Without this the profile's ON DELETE CASCADE would delete the clients' bookings.
-    const profile = await tx.expertProfile.findUnique({ where: { userId }, select: { id: true, _count: { select: { bookings: true, reviews: true } } } });
+    const profile = await tx.expertProfile.findUnique({
+      where: { userId },
+      select: { id: true, _count: { select: { bookings: true, reviews: true } } },
+    });
     if (profile && profile._count.bookings + profile._count.reviews > 0) {
       await tx.booking.updateMany({
         where: { expertId: profile.id, status: "CONFIRMED", startsAt: { gt: now } },
@@ -121,11 +142,26 @@ export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: 
       });
       const tag = crypto.randomUUID();
       const former = await tx.user.create({
-        data: { email: `former-expert-${tag}@erased.invalid`, name: FORMER_EXPERT_NAME, status: "DELETED", role: "EXPERT", passwordHash: null, deletedAt: now },
+        data: {
+          email: `former-expert-${tag}@erased.invalid`,
+          name: FORMER_EXPERT_NAME,
+          status: "DELETED",
+          role: "EXPERT",
+          passwordHash: null,
+          deletedAt: now,
+        },
         select: { id: true },
       });
       const formerProfile = await tx.expertProfile.create({
-        data: { userId: former.id, slug: `former-expert-${tag}`, headline: FORMER_EXPERT_NAME, bio: "", languages: [], timezone: "UTC", published: false },
+        data: {
+          userId: former.id,
+          slug: `former-expert-${tag}`,
+          headline: FORMER_EXPERT_NAME,
+          bio: "",
+          languages: [],
+          timezone: "UTC",
+          published: false,
+        },
         select: { id: true },
       });
       await tx.booking.updateMany({ where: { expertId: profile.id }, data: { expertId: formerProfile.id } });
@@ -152,7 +188,12 @@ export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: 
     }
     counts.PrivacyRequest = requests.length;
     const userHolds = await tx.legalHold.findMany({ where: { userId }, select: { id: true, basis: true } });
-    for (const h of userHolds) await tx.legalHold.update({ where: { id: h.id }, data: { basis: scrub(h.basis, needles) ?? "" }, select: { id: true } });
+    for (const h of userHolds)
+      await tx.legalHold.update({
+        where: { id: h.id },
+        data: { basis: scrub(h.basis, needles) ?? "" },
+        select: { id: true },
+      });
     counts.LegalHold = userHolds.length;
     // A staff member's own traces as the person who placed or released a hold.
     await tx.legalHold.updateMany({ where: { createdById: userId }, data: { createdById: null } });
@@ -175,13 +216,27 @@ async function purgeQueuedJobs(db: PrismaClient, needles: string[]) {
   );
   for (const { table_name } of tables) {
     for (const needle of needles) {
-      await db.$executeRawUnsafe(`DELETE FROM pgboss."${table_name}" WHERE data::text ILIKE $1`, `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      await db.$executeRawUnsafe(
+        `DELETE FROM pgboss."${table_name}" WHERE data::text ILIKE $1`,
+        `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      );
     }
   }
 }
 
-function buildReceipt(counts: Record<string, number>, holds: Array<{ recordType: string; recordId: string; basis: string; until: Date }>, now: Date): ErasureResult["receipt"] {
-  const receipt: ErasureResult["receipt"] = { erasedAt: now.toISOString(), deleted: [], anonymized: [], kept: [], legalHolds: [], dpo: DPO_CONTACT };
+function buildReceipt(
+  counts: Record<string, number>,
+  holds: Array<{ recordType: string; recordId: string; basis: string; until: Date }>,
+  now: Date,
+): ErasureResult["receipt"] {
+  const receipt: ErasureResult["receipt"] = {
+    erasedAt: now.toISOString(),
+    deleted: [],
+    anonymized: [],
+    kept: [],
+    legalHolds: [],
+    dpo: DPO_CONTACT,
+  };
   for (const [model, e] of Object.entries(deletionInventory) as Array<[string, InventoryEntry]>) {
     const count = counts[model];
     // Counted models only when this person had some; models the erasure does not count are listed without a count.
@@ -191,7 +246,11 @@ function buildReceipt(counts: Record<string, number>, holds: Array<{ recordType:
     else if (e.erasure.action === "anonymize") receipt.anonymized.push(item);
     else receipt.kept.push({ ...item, legalBasis: e.erasure.legalBasis, retention: e.erasure.retention });
   }
-  receipt.legalHolds = holds.map((h) => ({ record: `${h.recordType === "SUPPORT_TICKET" ? "Support request" : h.recordType} ${h.recordId}`, basis: h.basis, until: h.until.toISOString() }));
+  receipt.legalHolds = holds.map((h) => ({
+    record: `${h.recordType === "SUPPORT_TICKET" ? "Support request" : h.recordType} ${h.recordId}`,
+    basis: h.basis,
+    until: h.until.toISOString(),
+  }));
   return receipt;
 }
 
@@ -231,7 +290,17 @@ export async function runErasure(deps: ErasureDeps, requestId: string): Promise<
     select: { id: true },
   });
   // The trail keeps the account id (a random identifier; documented basis in the inventory), never name or email.
-  await recordAudit(deps.db, { id: null, role: null, ip: null }, { action: "privacy.erasure.completed", target: `privacy-request:${requestId}`, subjectUserId: userId, purpose: `privacy-request:${requestId}` }, now);
+  await recordAudit(
+    deps.db,
+    { id: null, role: null, ip: null },
+    {
+      action: "privacy.erasure.completed",
+      target: `privacy-request:${requestId}`,
+      subjectUserId: userId,
+      purpose: `privacy-request:${requestId}`,
+    },
+    now,
+  );
   deps.mail.enqueue(erasureReceiptEmail(user.email, full));
   return "erased";
 }

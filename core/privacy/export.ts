@@ -26,8 +26,17 @@ export const exportSections = {
       const user = await db.user.findUnique({
         where: { id: userId },
         select: {
-          id: true, email: true, name: true, emailVerifiedAt: true, role: true, status: true, timezone: true,
-          remindersEnabled: true, newsletterEnabled: true, createdAt: true, updatedAt: true,
+          id: true,
+          email: true,
+          name: true,
+          emailVerifiedAt: true,
+          role: true,
+          status: true,
+          timezone: true,
+          remindersEnabled: true,
+          newsletterEnabled: true,
+          createdAt: true,
+          updatedAt: true,
           avatar: { select: { data: true, updatedAt: true } },
           staffTotp: { select: { confirmedAt: true, createdAt: true } },
         },
@@ -36,7 +45,9 @@ export const exportSections = {
       const { avatar, staffTotp, ...rest } = user;
       return {
         ...rest,
-        avatar: avatar ? { format: "image/webp", base64: Buffer.from(avatar.data).toString("base64"), updatedAt: avatar.updatedAt } : null,
+        avatar: avatar
+          ? { format: "image/webp", base64: Buffer.from(avatar.data).toString("base64"), updatedAt: avatar.updatedAt }
+          : null,
         secondFactor: staffTotp ? { confirmedAt: staffTotp.confirmedAt, createdAt: staffTotp.createdAt } : null,
       };
     },
@@ -48,7 +59,16 @@ export const exportSections = {
       db.session.findMany({
         where: { userId },
         orderBy: { createdAt: "desc" },
-        select: { createdAt: true, lastSeenAt: true, expiresAt: true, ip: true, userAgent: true, browser: true, os: true, device: true },
+        select: {
+          createdAt: true,
+          lastSeenAt: true,
+          expiresAt: true,
+          ip: true,
+          userAgent: true,
+          browser: true,
+          os: true,
+          device: true,
+        },
       }),
   },
   preferences: {
@@ -58,7 +78,13 @@ export const exportSections = {
       db.wellnessPreference.findMany({
         where: { userId },
         orderBy: { lastAt: "desc" },
-        select: { kind: true, count: true, lastAt: true, category: { select: { slug: true, name: true } }, expert: publicExpert },
+        select: {
+          kind: true,
+          count: true,
+          lastAt: true,
+          category: { select: { slug: true, name: true } },
+          expert: publicExpert,
+        },
       }),
   },
   bookings: {
@@ -69,8 +95,15 @@ export const exportSections = {
         where: { userId },
         orderBy: { startsAt: "desc" },
         select: {
-          id: true, startsAt: true, endsAt: true, status: true, cancelledBy: true, cancelledAt: true, cancelReason: true,
-          rescheduleCount: true, createdAt: true,
+          id: true,
+          startsAt: true,
+          endsAt: true,
+          status: true,
+          cancelledBy: true,
+          cancelledAt: true,
+          cancelReason: true,
+          rescheduleCount: true,
+          createdAt: true,
           category: { select: { slug: true, name: true } },
           expert: publicExpert,
           notifications: { select: { kind: true, startsAt: true, sentAt: true }, orderBy: { sentAt: "asc" } },
@@ -88,10 +121,23 @@ export const exportSections = {
       db.expertProfile.findUnique({
         where: { userId },
         select: {
-          slug: true, headline: true, bio: true, languages: true, timezone: true, sessionMinutes: true, bufferMinutes: true,
-          minNoticeHours: true, cancelWindowHours: true, published: true, createdAt: true, updatedAt: true,
+          slug: true,
+          headline: true,
+          bio: true,
+          languages: true,
+          timezone: true,
+          sessionMinutes: true,
+          bufferMinutes: true,
+          minNoticeHours: true,
+          cancelWindowHours: true,
+          published: true,
+          createdAt: true,
+          updatedAt: true,
           categories: { select: { category: { select: { slug: true, name: true } } } },
-          availability: { select: { weekday: true, startMinute: true, endMinute: true }, orderBy: [{ weekday: "asc" }, { startMinute: "asc" }] },
+          availability: {
+            select: { weekday: true, startMinute: true, endMinute: true },
+            orderBy: [{ weekday: "asc" }, { startMinute: "asc" }],
+          },
           timeOff: { select: { startsAt: true, endsAt: true, reason: true }, orderBy: { startsAt: "asc" } },
           // The expert's clients are other people: only counts.
           _count: { select: { bookings: true } },
@@ -106,8 +152,19 @@ export const exportSections = {
         where: { requesterId: userId },
         orderBy: { createdAt: "desc" },
         select: {
-          id: true, subject: true, category: true, channel: true, status: true, priority: true, contactEmail: true, contactName: true,
-          satisfaction: true, satisfactionComment: true, createdAt: true, resolvedAt: true, closedAt: true,
+          id: true,
+          subject: true,
+          category: true,
+          channel: true,
+          status: true,
+          priority: true,
+          contactEmail: true,
+          contactName: true,
+          satisfaction: true,
+          satisfactionComment: true,
+          createdAt: true,
+          resolvedAt: true,
+          closedAt: true,
           messages: {
             where: { internal: false },
             orderBy: { createdAt: "asc" },
@@ -116,7 +173,10 @@ export const exportSections = {
           },
         },
       });
-      return tickets.map((t) => ({ ...t, messages: t.messages.map((m) => ({ from: m.fromStaff ? "staff" : "you", body: m.body, at: m.createdAt })) }));
+      return tickets.map((t) => ({
+        ...t,
+        messages: t.messages.map((m) => ({ from: m.fromStaff ? "staff" : "you", body: m.body, at: m.createdAt })),
+      }));
     },
   },
   reviews: {
@@ -127,7 +187,12 @@ export const exportSections = {
         where: { authorId: userId },
         orderBy: { createdAt: "desc" },
         select: {
-          rating: true, comment: true, createdAt: true, updatedAt: true, hiddenAt: true, hiddenReason: true,
+          rating: true,
+          comment: true,
+          createdAt: true,
+          updatedAt: true,
+          hiddenAt: true,
+          hiddenReason: true,
           booking: { select: { startsAt: true } },
           expert: publicExpert,
         },
@@ -156,8 +221,21 @@ export const exportSections = {
           orderBy: { receivedAt: "desc" },
           // The reviewer is staff: by role only, never by name.
           select: {
-            id: true, type: true, status: true, details: true, receivedAt: true, dueAt: true, extendedUntil: true, extensionReason: true,
-            graceEndsAt: true, identityCheck: true, decision: true, decisionReason: true, decidedAt: true, cancelledAt: true, completedAt: true,
+            id: true,
+            type: true,
+            status: true,
+            details: true,
+            receivedAt: true,
+            dueAt: true,
+            extendedUntil: true,
+            extensionReason: true,
+            graceEndsAt: true,
+            identityCheck: true,
+            decision: true,
+            decisionReason: true,
+            decidedAt: true,
+            cancelledAt: true,
+            completedAt: true,
           },
         }),
         db.legalHold.findMany({
@@ -174,10 +252,21 @@ export const exportSections = {
     models: ["Consent", "NewsletterDelivery"],
     async collect(db, userId) {
       const [consents, newsletters] = await Promise.all([
-        db.consent.findMany({ where: { userId }, orderBy: { at: "desc" }, select: { kind: true, given: true, source: true, at: true } }),
-        db.newsletterDelivery.findMany({ where: { userId }, orderBy: { sentAt: "desc" }, select: { sentAt: true, newsletter: { select: { subject: true } } } }),
+        db.consent.findMany({
+          where: { userId },
+          orderBy: { at: "desc" },
+          select: { kind: true, given: true, source: true, at: true },
+        }),
+        db.newsletterDelivery.findMany({
+          where: { userId },
+          orderBy: { sentAt: "desc" },
+          select: { sentAt: true, newsletter: { select: { subject: true } } },
+        }),
       ]);
-      return { consents, newslettersReceived: newsletters.map((n) => ({ subject: n.newsletter.subject, sentAt: n.sentAt })) };
+      return {
+        consents,
+        newslettersReceived: newsletters.map((n) => ({ subject: n.newsletter.subject, sentAt: n.sentAt })),
+      };
     },
   },
   security: {
@@ -185,10 +274,25 @@ export const exportSections = {
     models: ["KnownDevice", "DeviceAlert", "AccountLock", "SecurityEvent"],
     async collect(db, userId) {
       const [devices, alerts, locks, events] = await Promise.all([
-        db.knownDevice.findMany({ where: { userId }, orderBy: { firstSeenAt: "asc" }, select: { browser: true, os: true, device: true, firstSeenAt: true, lastSeenAt: true } }),
-        db.deviceAlert.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, select: { createdAt: true, expiresAt: true, usedAt: true } }),
-        db.accountLock.findMany({ where: { userId }, select: { lockCount: true, lockedUntil: true, lastLockedAt: true, lastEmailAt: true } }),
-        db.securityEvent.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, select: { kind: true, createdAt: true, ip: true, detail: true } }),
+        db.knownDevice.findMany({
+          where: { userId },
+          orderBy: { firstSeenAt: "asc" },
+          select: { browser: true, os: true, device: true, firstSeenAt: true, lastSeenAt: true },
+        }),
+        db.deviceAlert.findMany({
+          where: { userId },
+          orderBy: { createdAt: "desc" },
+          select: { createdAt: true, expiresAt: true, usedAt: true },
+        }),
+        db.accountLock.findMany({
+          where: { userId },
+          select: { lockCount: true, lockedUntil: true, lastLockedAt: true, lastEmailAt: true },
+        }),
+        db.securityEvent.findMany({
+          where: { userId },
+          orderBy: { createdAt: "desc" },
+          select: { kind: true, createdAt: true, ip: true, detail: true },
+        }),
       ]);
       return { knownDevices: devices, newDeviceAlerts: alerts, passwordLocks: locks, securityEvents: events };
     },

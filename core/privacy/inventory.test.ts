@@ -44,7 +44,8 @@ const inventory = deletionInventory as Record<string, InventoryEntry>;
 const sections = exportSections as Record<string, ExportSection>;
 
 /** Field names that hold or point at a person (an account id, an email address, a name, an IP address). */
-const IDENTIFIER_FIELD = /^(userId|\w*UserId|email|\w*Email|requesterId|authorId|assigneeId|actorId|reviewerId|deciderId|\w*ById|ip|ipAddress)$/;
+const IDENTIFIER_FIELD =
+  /^(userId|\w*UserId|email|\w*Email|requesterId|authorId|assigneeId|actorId|reviewerId|deciderId|\w*ById|ip|ipAddress)$/;
 
 function directlyPersonal(name: string): string | null {
   if (name === "User") return "is the account itself";
@@ -81,13 +82,19 @@ function personalReasons(): Map<string, string> {
 describe("deletion inventory", () => {
   it("the schema parser finds the models and their relations (guards the checks below)", () => {
     expect(models.size).toBeGreaterThan(10);
-    expect(models.get("Session")?.find((f) => f.name === "user")).toMatchObject({ relationTo: "User", onDelete: "Cascade" });
+    expect(models.get("Session")?.find((f) => f.name === "user")).toMatchObject({
+      relationTo: "User",
+      onDelete: "Cascade",
+    });
     expect(models.has("User")).toBe(true);
   });
 
   it("every model in the schema is classified: an inventory entry or a not-personal reason", () => {
     const missing = [...models.keys()].filter((m) => !(m in inventory) && !(m in notPersonalData));
-    expect(missing, `add these models to core/privacy/inventory.ts (deletionInventory, or notPersonalData with a reason)`).toEqual([]);
+    expect(
+      missing,
+      `add these models to core/privacy/inventory.ts (deletionInventory, or notPersonalData with a reason)`,
+    ).toEqual([]);
   });
 
   it("every model holding a user reference has an inventory entry (never 'not personal')", () => {
@@ -104,10 +111,12 @@ describe("deletion inventory", () => {
         problems.push(`${model}: no such model in schema.prisma`);
         continue;
       }
-      for (const f of entry.identifierFields) if (!fields.some((x) => x.name === f)) problems.push(`${model}.${f}: no such field`);
+      for (const f of entry.identifierFields)
+        if (!fields.some((x) => x.name === f)) problems.push(`${model}.${f}: no such field`);
       if (entry.identifierFields.length === 0) problems.push(`${model}: list the fields that identify a person`);
     }
-    for (const model of Object.keys(notPersonalData)) if (!models.has(model)) problems.push(`${model} (notPersonalData): no such model`);
+    for (const model of Object.keys(notPersonalData))
+      if (!models.has(model)) problems.push(`${model} (notPersonalData): no such model`);
     expect(problems).toEqual([]);
   });
 
@@ -116,13 +125,16 @@ describe("deletion inventory", () => {
     const problems: string[] = [];
     for (const [model, entry] of Object.entries(inventory)) {
       if ("section" in entry.export) {
-        if (!(entry.export.section in sections)) problems.push(`${model}: export section "${entry.export.section}" does not exist in export.ts`);
-        else if (!sections[entry.export.section]!.models.includes(model)) problems.push(`${model}: section "${entry.export.section}" does not list it in models`);
+        if (!(entry.export.section in sections))
+          problems.push(`${model}: export section "${entry.export.section}" does not exist in export.ts`);
+        else if (!sections[entry.export.section]!.models.includes(model))
+          problems.push(`${model}: section "${entry.export.section}" does not list it in models`);
       } else if (entry.export.excluded.trim().length < 20) {
         problems.push(`${model}: give a real reason for excluding it from the export`);
       }
     }
-    for (const model of carried) if (!(model in inventory)) problems.push(`export.ts lists ${model}, which has no inventory entry`);
+    for (const model of carried)
+      if (!(model in inventory)) problems.push(`export.ts lists ${model}, which has no inventory entry`);
     expect(problems).toEqual([]);
   });
 

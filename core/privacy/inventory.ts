@@ -46,7 +46,10 @@ export const deletionInventory = {
     category: "Account",
     holds: "Your name, email address, time zone, role, account status and email settings (reminders, newsletter).",
     identifierFields: ["id", "email", "name"],
-    erasure: { action: "delete", how: "The account row is deleted; everything below that is tied to it by ON DELETE CASCADE goes with it." },
+    erasure: {
+      action: "delete",
+      how: "The account row is deleted; everything below that is tied to it by ON DELETE CASCADE goes with it.",
+    },
     export: { section: "account" },
   },
   Session: {
@@ -61,7 +64,10 @@ export const deletionInventory = {
     holds: "One-time sign-in and verification codes (stored only as keyed hashes, valid for minutes).",
     identifierFields: ["userId", "email"],
     erasure: { action: "delete", how: "Deleted, including codes sent to your email address without an account link." },
-    export: { excluded: "Only keyed hashes of short-lived one-time codes; they reveal nothing about you beyond the email address already in the account section." },
+    export: {
+      excluded:
+        "Only keyed hashes of short-lived one-time codes; they reveal nothing about you beyond the email address already in the account section.",
+    },
   },
   UserAvatar: {
     category: "Account",
@@ -75,7 +81,10 @@ export const deletionInventory = {
     holds: "Staff only: the encrypted second-factor secret.",
     identifierFields: ["userId"],
     erasure: { action: "delete", how: "Deleted with the account." },
-    export: { excluded: "A secret credential (encrypted); exporting it would weaken the account's security. Its existence and confirmation date are in the account section." },
+    export: {
+      excluded:
+        "A secret credential (encrypted); exporting it would weaken the account's security. Its existence and confirmation date are in the account section.",
+    },
   },
   // ------------------------------------------------------------------ catalog (experts)
   ExpertProfile: {
@@ -84,7 +93,7 @@ export const deletionInventory = {
     identifierFields: ["userId", "slug", "bio"],
     erasure: {
       action: "delete",
-      how: "Deleted with the account, with availability and time off. Sessions booked by clients (and their reviews) are their history: they move to an anonymous, unpublished \"Former expert\" profile; upcoming ones are cancelled.",
+      how: 'Deleted with the account, with availability and time off. Sessions booked by clients (and their reviews) are their history: they move to an anonymous, unpublished "Former expert" profile; upcoming ones are cancelled.',
     },
     export: { section: "expertProfile" },
   },
@@ -116,7 +125,7 @@ export const deletionInventory = {
     identifierFields: ["userId", "cancelReason", "idempotencyKey"],
     erasure: {
       action: "anonymize",
-      how: "Upcoming sessions are cancelled (the expert's time is freed). Every booking moves to an anonymous \"Former client\" with no email or password; cancellation texts are removed. Experts keep a count of held sessions, never your name.",
+      how: 'Upcoming sessions are cancelled (the expert\'s time is freed). Every booking moves to an anonymous "Former client" with no email or password; cancellation texts are removed. Experts keep a count of held sessions, never your name.',
     },
     export: { section: "bookings" },
   },
@@ -146,7 +155,10 @@ export const deletionInventory = {
     category: "Bookings and sessions",
     holds: "When you joined and left a session's room.",
     identifierFields: ["userId", "participantSid"],
-    erasure: { action: "delete", how: "Deleted with the account (the session's duration stays with the anonymized booking)." },
+    erasure: {
+      action: "delete",
+      how: "Deleted with the account (the session's duration stays with the anonymized booking).",
+    },
     export: { section: "bookings" },
   },
   SessionMetadata: {
@@ -177,9 +189,13 @@ export const deletionInventory = {
   // ------------------------------------------------------------------ feedback
   Review: {
     category: "Reviews and surveys",
-    holds: "Ratings (1 to 5) and comments you left on your completed sessions, and whether support hid one (with the reason).",
+    holds:
+      "Ratings (1 to 5) and comments you left on your completed sessions, and whether support hid one (with the reason).",
     identifierFields: ["authorId", "comment", "hiddenById"],
-    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE); the expert's public rating is recomputed without them." },
+    erasure: {
+      action: "delete",
+      how: "Deleted with the account (ON DELETE CASCADE); the expert's public rating is recomputed without them.",
+    },
     export: { section: "reviews" },
   },
   // ------------------------------------------------------------------ audit and privacy
@@ -189,7 +205,8 @@ export const deletionInventory = {
     identifierFields: ["actorId", "subjectUserId", "target", "ip"],
     erasure: {
       action: "keep",
-      legalBasis: "Accountability and security of processing (GDPR Art. 5(2), 6(1)(c) and 32): proof of who accessed personal data and that your request was honoured. The table is append-only; nothing in it can be changed.",
+      legalBasis:
+        "Accountability and security of processing (GDPR Art. 5(2), 6(1)(c) and 32): proof of who accessed personal data and that your request was honoured. The table is append-only; nothing in it can be changed.",
       retention: "6 years from the event",
       how: "Kept; the rows contain your account id (a random identifier) but not your name or email.",
     },
@@ -197,11 +214,13 @@ export const deletionInventory = {
   },
   PrivacyRequest: {
     category: "Your privacy requests",
-    holds: "Your access, correction, deletion and opt-out requests: dates, deadlines, identity check, decision and reason.",
+    holds:
+      "Your access, correction, deletion and opt-out requests: dates, deadlines, identity check, decision and reason.",
     identifierFields: ["userId", "details", "identityCheck", "decisionReason", "extensionReason", "reviewerId"],
     erasure: {
       action: "keep",
-      legalBasis: "Proof that your rights were honoured within the legal deadlines (GDPR Art. 5(2), 12 and 17; legal obligation, Art. 6(1)(c)).",
+      legalBasis:
+        "Proof that your rights were honoured within the legal deadlines (GDPR Art. 5(2), 12 and 17; legal obligation, Art. 6(1)(c)).",
       retention: "3 years after completion",
       how: "Kept without your account link (the user id is removed) and without the free text of corrections; your name and email are removed from notes; the receipt names categories, never you.",
     },
@@ -209,11 +228,13 @@ export const deletionInventory = {
   },
   LegalHold: {
     category: "Your privacy requests",
-    holds: "A documented legal reason that defers the erasure of specific records (for example a complaint under dispute).",
+    holds:
+      "A documented legal reason that defers the erasure of specific records (for example a complaint under dispute).",
     identifierFields: ["userId", "recordId", "basis", "createdById", "releasedById"],
     erasure: {
       action: "keep",
-      legalBasis: "Establishment, exercise or defence of legal claims (GDPR Art. 17(3)(e)); the hold states its own basis.",
+      legalBasis:
+        "Establishment, exercise or defence of legal claims (GDPR Art. 17(3)(e)); the hold states its own basis.",
       retention: "until the hold's end date (at most 6 years)",
       how: "Kept without your account link; the held records are listed on your receipt.",
     },
@@ -222,9 +243,13 @@ export const deletionInventory = {
   // ------------------------------------------------------------------ opt-out, newsletter and consent
   Consent: {
     category: "Your choices",
-    holds: "Your consent choices (anonymous analytics, the newsletter): what you chose, when, and where (banner, settings or an unsubscribe link).",
+    holds:
+      "Your consent choices (anonymous analytics, the newsletter): what you chose, when, and where (banner, settings or an unsubscribe link).",
     identifierFields: ["userId"],
-    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE). A visitor's anonymous choices hold no identifier and are not affected." },
+    erasure: {
+      action: "delete",
+      how: "Deleted with the account (ON DELETE CASCADE). A visitor's anonymous choices hold no identifier and are not affected.",
+    },
     export: { section: "choices" },
   },
   NewsletterDelivery: {
@@ -237,28 +262,38 @@ export const deletionInventory = {
   // ------------------------------------------------------------------ fraud and unauthorized access (P14)
   KnownDevice: {
     category: "Devices and sign-ins",
-    holds: "The kinds of device you have signed in from (browser, operating system, device type; no versions, no IP), to alert you about a new one.",
+    holds:
+      "The kinds of device you have signed in from (browser, operating system, device type; no versions, no IP), to alert you about a new one.",
     identifierFields: ["userId"],
     erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE)." },
     export: { section: "security" },
   },
   DeviceAlert: {
     category: "Devices and sign-ins",
-    holds: "New-device alerts we emailed you: when, until when the \"this wasn't me\" link worked, and whether it was used (only a keyed hash of the link's secret).",
+    holds:
+      "New-device alerts we emailed you: when, until when the \"this wasn't me\" link worked, and whether it was used (only a keyed hash of the link's secret).",
     identifierFields: ["userId"],
-    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE); otherwise one day after the link expired." },
+    erasure: {
+      action: "delete",
+      how: "Deleted with the account (ON DELETE CASCADE); otherwise one day after the link expired.",
+    },
     export: { section: "security" },
   },
   AccountLock: {
     category: "Devices and sign-ins",
-    holds: "A temporary pause of password sign-in after repeated wrong passwords: until when, how many times in a day, when we emailed you. Keyed by a keyed hash of the email, not the address.",
+    holds:
+      "A temporary pause of password sign-in after repeated wrong passwords: until when, how many times in a day, when we emailed you. Keyed by a keyed hash of the email, not the address.",
     identifierFields: ["userId", "accountKey"],
-    erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE); otherwise a day after the last lock ended. A lock for an email without an account holds no user id." },
+    erasure: {
+      action: "delete",
+      how: "Deleted with the account (ON DELETE CASCADE); otherwise a day after the last lock ended. A lock for an email without an account holds no user id.",
+    },
     export: { section: "security" },
   },
   SecurityEvent: {
     category: "Devices and sign-ins",
-    holds: "Security events about your account: failed sign-ins, locks, new-device alerts, \"this wasn't me\" reports, with the IP address (kept for security only).",
+    holds:
+      'Security events about your account: failed sign-ins, locks, new-device alerts, "this wasn\'t me" reports, with the IP address (kept for security only).',
     identifierFields: ["userId", "accountKey", "ip"],
     erasure: {
       action: "delete",
@@ -277,7 +312,8 @@ export const notPersonalData: Record<string, string> = {
   Category: "Wellness categories of the catalogue.",
   RateLimiterFlexible: "Rate-limit counters keyed by hashed or coarse keys, expiring within hours.",
   CannedReply: "Prepared answer texts written by staff.",
-  Newsletter: "Newsletter texts written by staff for all subscribers; who sent one is in the audit trail, who received it in NewsletterDelivery.",
+  Newsletter:
+    "Newsletter texts written by staff for all subscribers; who sent one is in the audit trail, who received it in NewsletterDelivery.",
   LiveKitWebhookEvent: "Ids of processed LiveKit events and room names (random); no participant identity.",
   SurveyResponse:
     "Survey answers stored with no link to any person or booking (no user id, no session, the day only, not the time), so they cannot be attributed to anyone, exported or erased per person.",
@@ -289,12 +325,23 @@ export const inventoryEntries = (): Array<[string, InventoryEntry]> => Object.en
 
 /** What erasure will do, grouped for the privacy center and the receipt. */
 export function erasurePlan() {
-  const plan = { deleted: [] as Array<{ model: string; category: string; how: string }>, anonymized: [] as Array<{ model: string; category: string; how: string }>, kept: [] as Array<{ model: string; category: string; legalBasis: string; retention: string; how?: string }> };
+  const plan = {
+    deleted: [] as Array<{ model: string; category: string; how: string }>,
+    anonymized: [] as Array<{ model: string; category: string; how: string }>,
+    kept: [] as Array<{ model: string; category: string; legalBasis: string; retention: string; how?: string }>,
+  };
   for (const [model, e] of inventoryEntries()) {
     const erasure: Erasure = e.erasure;
     if (erasure.action === "delete") plan.deleted.push({ model, category: e.category, how: erasure.how });
     else if (erasure.action === "anonymize") plan.anonymized.push({ model, category: e.category, how: erasure.how });
-    else plan.kept.push({ model, category: e.category, legalBasis: erasure.legalBasis, retention: erasure.retention, how: erasure.how });
+    else
+      plan.kept.push({
+        model,
+        category: e.category,
+        legalBasis: erasure.legalBasis,
+        retention: erasure.retention,
+        how: erasure.how,
+      });
   }
   return plan;
 }

@@ -39,14 +39,19 @@ export function correctionReceivedEmail(to: string, opts: { dueAt: Date; appUrl:
     template: "privacy-correction-received",
     footer,
     paragraphs: [
-      "We received your request to correct your personal data. Our Data Protection Officer will answer it by " + day(opts.dueAt) + " at the latest.",
+      "We received your request to correct your personal data. Our Data Protection Officer will answer it by " +
+        day(opts.dueAt) +
+        " at the latest.",
       `You can follow it in your privacy center: ${opts.appUrl}/account/privacy`,
       dpoLine,
     ],
   });
 }
 
-export function requestExtendedEmail(to: string, opts: { type: keyof typeof typeLabels; until: Date; reason: string; appUrl: string }): MailMessage {
+export function requestExtendedEmail(
+  to: string,
+  opts: { type: keyof typeof typeLabels; until: Date; reason: string; appUrl: string },
+): MailMessage {
   return layout({
     to,
     subject: "We need more time for your privacy request",
@@ -76,7 +81,12 @@ export function requestDecidedEmail(
     subject: opts.approved ? "Your privacy request was approved" : "Your privacy request was declined",
     template: "privacy-request-decided",
     footer,
-    paragraphs: [outcome, `The Data Protection Officer's reason: ${opts.reason}`, `Details: ${opts.appUrl}/account/privacy`, dpoLine],
+    paragraphs: [
+      outcome,
+      `The Data Protection Officer's reason: ${opts.reason}`,
+      `Details: ${opts.appUrl}/account/privacy`,
+      dpoLine,
+    ],
   });
 }
 
@@ -92,7 +102,9 @@ export interface ErasureReceipt {
 
 export function erasureReceiptEmail(to: string, receipt: ErasureReceipt): MailMessage {
   const lines = (items: Array<{ category: string; what: string; count?: number }>) =>
-    items.length === 0 ? "  (nothing)" : items.map((i) => `  - ${i.category}: ${i.what}${i.count !== undefined ? ` (${i.count})` : ""}`).join("\n");
+    items.length === 0
+      ? "  (nothing)"
+      : items.map((i) => `  - ${i.category}: ${i.what}${i.count !== undefined ? ` (${i.count})` : ""}`).join("\n");
   return layout({
     to,
     subject: "Your Mind Namo account has been erased — your receipt",
@@ -103,9 +115,15 @@ export function erasureReceiptEmail(to: string, receipt: ErasureReceipt): MailMe
       "Erased:\n" + lines(receipt.deleted),
       "Anonymized (kept without anything that identifies you):\n" + lines(receipt.anonymized),
       "Kept, and why:\n" +
-        (receipt.kept.length === 0 ? "  (nothing)" : receipt.kept.map((k) => `  - ${k.category}: ${k.what} — ${k.legalBasis} Kept for ${k.retention}.`).join("\n")),
+        (receipt.kept.length === 0
+          ? "  (nothing)"
+          : receipt.kept
+              .map((k) => `  - ${k.category}: ${k.what} — ${k.legalBasis} Kept for ${k.retention}.`)
+              .join("\n")),
       "Records under a legal hold (kept until the hold ends):\n" +
-        (receipt.legalHolds.length === 0 ? "  (none)" : receipt.legalHolds.map((h) => `  - ${h.record}: ${h.basis} Until ${h.until.slice(0, 10)}.`).join("\n")),
+        (receipt.legalHolds.length === 0
+          ? "  (none)"
+          : receipt.legalHolds.map((h) => `  - ${h.record}: ${h.basis} Until ${h.until.slice(0, 10)}.`).join("\n")),
       "All your sessions were ended; you can no longer sign in.",
       dpoLine,
     ],

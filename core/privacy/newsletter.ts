@@ -26,8 +26,16 @@ export interface NewsletterDeps {
 }
 
 export const newsletterInputSchema = z.object({
-  subject: z.string().trim().min(3, "Write a subject of at least 3 characters.").max(150, "Keep the subject under 150 characters."),
-  body: z.string().trim().min(10, "Write at least 10 characters.").max(20_000, "Keep the newsletter under 20,000 characters."),
+  subject: z
+    .string()
+    .trim()
+    .min(3, "Write a subject of at least 3 characters.")
+    .max(150, "Keep the subject under 150 characters."),
+  body: z
+    .string()
+    .trim()
+    .min(10, "Write at least 10 characters.")
+    .max(20_000, "Keep the newsletter under 20,000 characters."),
 });
 export type NewsletterInput = z.infer<typeof newsletterInputSchema>;
 
@@ -48,7 +56,10 @@ export const newsletterAudience = {
 } satisfies Prisma.UserWhereInput;
 
 /** Ids of the people the newsletter goes to, in id order (bounded pages; the fan-out walks them all). */
-export async function newsletterRecipientIds(db: PrismaClient, opts: { after?: string; take?: number } = {}): Promise<string[]> {
+export async function newsletterRecipientIds(
+  db: PrismaClient,
+  opts: { after?: string; take?: number } = {},
+): Promise<string[]> {
   const rows = await db.user.findMany({
     where: { ...newsletterAudience, ...(opts.after ? { id: { gt: opts.after } } : {}) },
     orderBy: { id: "asc" },
@@ -63,22 +74,38 @@ export async function countNewsletterAudience(db: PrismaClient): Promise<number>
 }
 
 /** An admin queues a newsletter: stored, audited, and handed to the job queue. */
-export async function queueNewsletter(deps: NewsletterDeps, actor: AuditActor, input: NewsletterInput): Promise<{ id: string }> {
+export async function queueNewsletter(
+  deps: NewsletterDeps,
+  actor: AuditActor,
+  input: NewsletterInput,
+): Promise<{ id: string }> {
   const parsed = newsletterInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DomainError("VALIDATION", issue?.message ?? "Check the newsletter.", { field: String(issue?.path[0] ?? "body") });
+    throw new DomainError("VALIDATION", issue?.message ?? "Check the newsletter.", {
+      field: String(issue?.path[0] ?? "body"),
+    });
   }
   const now = deps.now?.() ?? new Date();
-  const newsletter = await deps.db.newsletter.create({ data: { subject: parsed.data.subject, body: parsed.data.body, createdAt: now }, select: { id: true } });
+  const newsletter = await deps.db.newsletter.create({
+    data: { subject: parsed.data.subject, body: parsed.data.body, createdAt: now },
+    select: { id: true },
+  });
   await recordAudit(deps.db, actor, { action: "newsletter.send", target: `newsletter:${newsletter.id}` }, now);
-  await deps.jobs.send<NewsletterFanOutJob>("newsletter.fanout", { newsletterId: newsletter.id }, { singletonKey: `newsletter:${newsletter.id}` });
+  await deps.jobs.send<NewsletterFanOutJob>(
+    "newsletter.fanout",
+    { newsletterId: newsletter.id },
+    { singletonKey: `newsletter:${newsletter.id}` },
+  );
   return newsletter;
 }
 
 /** Lists the recipients and queues one delivery job each. Runs once per newsletter (a retry does nothing new). */
 export async function fanOutNewsletter(deps: NewsletterDeps, job: NewsletterFanOutJob): Promise<number> {
-  const newsletter = await deps.db.newsletter.findUnique({ where: { id: job.newsletterId }, select: { id: true, fannedOutAt: true } });
+  const newsletter = await deps.db.newsletter.findUnique({
+    where: { id: job.newsletterId },
+    select: { id: true, fannedOutAt: true },
+  });
   if (!newsletter || newsletter.fannedOutAt) return 0;
   let after: string | undefined;
   let count = 0;
@@ -86,23 +113,45 @@ export async function fanOutNewsletter(deps: NewsletterDeps, job: NewsletterFanO
     const ids = await newsletterRecipientIds(deps.db, { after, take: 500 });
     if (ids.length === 0) break;
     for (const userId of ids) {
-      await deps.jobs.send<NewsletterDeliveryJob>("newsletter.deliver", { newsletterId: newsletter.id, userId }, { singletonKey: `${newsletter.id}:${userId}` });
+      await deps.jobs.send<NewsletterDeliveryJob>(
+        "newsletter.deliver",
+        { newsletterId: newsletter.id, userId },
+        { singletonKey: `${newsletter.id}:${userId}` },
+      );
     }
     count += ids.length;
     after = ids.at(-1);
   }
-  await deps.db.newsletter.update({ where: { id: newsletter.id }, data: { fannedOutAt: deps.now?.() ?? new Date(), recipientCount: count }, select: { id: true } });
+  await deps.db.newsletter.update({
+    where: { id: newsletter.id },
+    data: { fannedOutAt: deps.now?.() ?? new Date(), recipientCount: count },
+    select: { id: true },
+  });
   return count;
 }
 
-export function newsletterEmail(to: string, name: string, subject: string, body: string, unsubscribe: string): MailMessage {
-  const paragraphs = [`Hello ${name},`, ...body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)];
+export function newsletterEmail(
+  to: string,
+  name: string,
+  subject: string,
+  body: string,
+  unsubscribe: string,
+): MailMessage {
+  const paragraphs = [
+    `Hello ${name},`,
+    ...body
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean),
+  ];
   const why = "You get this because you turned on the Mind Namo newsletter. You can turn it off at any time.";
   const optOut = `Unsubscribe with one click: ${unsubscribe}`;
   const text = [...paragraphs, "", "—", why, optOut, DPO_LINE].join("\n\n");
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">${paragraphs
     .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
-    .join("")}<hr><p style="font-size:12px;color:#6b7280">${escapeHtml(why)} <a href="${escapeHtml(unsubscribe)}">Unsubscribe with one click</a>.</p><p style="font-size:12px;color:#6b7280">${escapeHtml(DPO_LINE)}</p></body></html>`;
+    .join(
+      "",
+    )}<hr><p style="font-size:12px;color:#6b7280">${escapeHtml(why)} <a href="${escapeHtml(unsubscribe)}">Unsubscribe with one click</a>.</p><p style="font-size:12px;color:#6b7280">${escapeHtml(DPO_LINE)}</p></body></html>`;
   return { to, subject, text, html, template: "newsletter", headers: unsubscribeHeaders(unsubscribe) };
 }
 
@@ -117,14 +166,28 @@ export async function deliverNewsletter(
 ): Promise<"sent" | "not-in-audience" | "gone" | "already-sent"> {
   const [newsletter, user] = await Promise.all([
     deps.db.newsletter.findUnique({ where: { id: job.newsletterId }, select: { id: true, subject: true, body: true } }),
-    deps.db.user.findFirst({ where: { id: job.userId, ...newsletterAudience }, select: { id: true, email: true, name: true } }),
+    deps.db.user.findFirst({
+      where: { id: job.userId, ...newsletterAudience },
+      select: { id: true, email: true, name: true },
+    }),
   ]);
   if (!newsletter) return "gone";
   if (!user) return "not-in-audience";
   try {
     await deps.db.$transaction(async (tx) => {
-      await tx.newsletterDelivery.create({ data: { newsletterId: newsletter.id, userId: user.id }, select: { id: true } });
-      await mailer.send(newsletterEmail(user.email, user.name, newsletter.subject, newsletter.body, unsubscribeUrl(deps.appUrl, deps.unsubscribeKey, user.id, "newsletter")));
+      await tx.newsletterDelivery.create({
+        data: { newsletterId: newsletter.id, userId: user.id },
+        select: { id: true },
+      });
+      await mailer.send(
+        newsletterEmail(
+          user.email,
+          user.name,
+          newsletter.subject,
+          newsletter.body,
+          unsubscribeUrl(deps.appUrl, deps.unsubscribeKey, user.id, "newsletter"),
+        ),
+      );
     });
     return "sent";
   } catch (error) {
@@ -138,7 +201,14 @@ export async function listNewsletters(db: PrismaClient, take = 50) {
   const rows = await db.newsletter.findMany({
     orderBy: { createdAt: "desc" },
     take,
-    select: { id: true, subject: true, createdAt: true, fannedOutAt: true, recipientCount: true, _count: { select: { deliveries: true } } },
+    select: {
+      id: true,
+      subject: true,
+      createdAt: true,
+      fannedOutAt: true,
+      recipientCount: true,
+      _count: { select: { deliveries: true } },
+    },
   });
   return rows.map(({ _count, ...r }) => ({ ...r, delivered: _count.deliveries }));
 }

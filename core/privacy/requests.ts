@@ -60,11 +60,18 @@ export function daysLeft(r: { dueAt: Date; extendedUntil: Date | null }, now: Da
   return Math.floor((effectiveDue(r).getTime() - now.getTime()) / DAY);
 }
 
-export function isOverdue(r: { status: PrivacyRequestStatus; dueAt: Date; extendedUntil: Date | null }, now: Date): boolean {
+export function isOverdue(
+  r: { status: PrivacyRequestStatus; dueAt: Date; extendedUntil: Date | null },
+  now: Date,
+): boolean {
   return isOpen(r.status) && effectiveDue(r).getTime() < now.getTime();
 }
 
-const reasonSchema = z.string().trim().min(10, "Give a reason of at least 10 characters: the user will read it.").max(2000, "Keep it under 2,000 characters.");
+const reasonSchema = z
+  .string()
+  .trim()
+  .min(10, "Give a reason of at least 10 characters: the user will read it.")
+  .max(2000, "Keep it under 2,000 characters.");
 const detailsSchema = z
   .string()
   .trim()
@@ -78,15 +85,33 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
 }
 
 const ownSelect = {
-  id: true, type: true, status: true, details: true, receivedAt: true, dueAt: true, extendedUntil: true, extensionReason: true,
-  graceEndsAt: true, decision: true, decisionReason: true, decidedAt: true, cancelledAt: true, completedAt: true, receipt: true,
+  id: true,
+  type: true,
+  status: true,
+  details: true,
+  receivedAt: true,
+  dueAt: true,
+  extendedUntil: true,
+  extensionReason: true,
+  graceEndsAt: true,
+  decision: true,
+  decisionReason: true,
+  decidedAt: true,
+  cancelledAt: true,
+  completedAt: true,
+  receipt: true,
 } as const;
 
 // ---------------------------------------------------------------- user side
 
 /** The user's own requests, newest first. */
 export function listOwnRequests(db: PrismaClient, userId: string) {
-  return db.privacyRequest.findMany({ where: { userId }, orderBy: { receivedAt: "desc" }, take: 100, select: ownSelect });
+  return db.privacyRequest.findMany({
+    where: { userId },
+    orderBy: { receivedAt: "desc" },
+    take: 100,
+    select: ownSelect,
+  });
 }
 
 /** How the requester proved it was them: the fresh re-authentication of this session. */
@@ -120,25 +145,53 @@ async function userEmail(db: PrismaClient, userId: string) {
   return u.email;
 }
 
-export async function requestCorrection(deps: PrivacyDeps, userId: string, input: { details: unknown }, ctx: { ip: string | null; reauthenticatedAt: Date }) {
+export async function requestCorrection(
+  deps: PrivacyDeps,
+  userId: string,
+  input: { details: unknown },
+  ctx: { ip: string | null; reauthenticatedAt: Date },
+) {
   const details = parse(detailsSchema, input.details, "details");
   const email = await userEmail(deps.db, userId);
   const open = await deps.db.privacyRequest.count({ where: { userId, type: "CORRECTION", status: { in: OPEN } } });
-  if (open >= 5) throw new DomainError("CONFLICT", "You have 5 open correction requests. Please wait for an answer before sending more.");
+  if (open >= 5)
+    throw new DomainError(
+      "CONFLICT",
+      "You have 5 open correction requests. Please wait for an answer before sending more.",
+    );
   if (deps.limiter) await consumeMailLimits(deps.limiter, ctx.ip ?? "unknown", email);
   const now = clock(deps);
   const created = await deps.db.privacyRequest.create({
-    data: { userId, type: "CORRECTION", details, receivedAt: now, dueAt: dueDateFor(now), identityCheck: reauthIdentityCheck(ctx.reauthenticatedAt), identityCheckedAt: now },
+    data: {
+      userId,
+      type: "CORRECTION",
+      details,
+      receivedAt: now,
+      dueAt: dueDateFor(now),
+      identityCheck: reauthIdentityCheck(ctx.reauthenticatedAt),
+      identityCheckedAt: now,
+    },
     select: { id: true, dueAt: true },
   });
   deps.mail.enqueue(mail.correctionReceivedEmail(email, { dueAt: created.dueAt, appUrl: deps.appUrl }));
   return created;
 }
 
-export async function requestDeletion(deps: PrivacyDeps, userId: string, ctx: { ip: string | null; reauthenticatedAt: Date }) {
+export async function requestDeletion(
+  deps: PrivacyDeps,
+  userId: string,
+  ctx: { ip: string | null; reauthenticatedAt: Date },
+) {
   const email = await userEmail(deps.db, userId);
-  const existing = await deps.db.privacyRequest.findFirst({ where: { userId, type: "DELETION", status: { in: OPEN } }, select: { id: true } });
-  if (existing) throw new DomainError("CONFLICT", "You already asked for your account to be deleted. You can follow or cancel that request below.");
+  const existing = await deps.db.privacyRequest.findFirst({
+    where: { userId, type: "DELETION", status: { in: OPEN } },
+    select: { id: true },
+  });
+  if (existing)
+    throw new DomainError(
+      "CONFLICT",
+      "You already asked for your account to be deleted. You can follow or cancel that request below.",
+    );
   if (deps.limiter) await consumeMailLimits(deps.limiter, ctx.ip ?? "unknown", email);
   const now = clock(deps);
   const created = await deps.db.privacyRequest.create({
@@ -160,7 +213,10 @@ export async function requestDeletion(deps: PrivacyDeps, userId: string, ctx: { 
 /** The user cancels their own open request; a deletion only during its grace period. */
 export async function cancelOwnRequest(deps: PrivacyDeps, userId: string, requestId: string) {
   const now = clock(deps);
-  const r = await deps.db.privacyRequest.findFirst({ where: { id: requestId, userId }, select: { id: true, type: true, status: true, graceEndsAt: true } });
+  const r = await deps.db.privacyRequest.findFirst({
+    where: { id: requestId, userId },
+    select: { id: true, type: true, status: true, graceEndsAt: true },
+  });
   if (!r) throw new DomainError("NOT_FOUND", "No such request.");
   if (!isOpen(r.status)) throw new DomainError("CONFLICT", "This request is already closed.");
   if (r.type === "DELETION" && r.graceEndsAt && r.graceEndsAt.getTime() <= now.getTime()) {
@@ -176,10 +232,16 @@ export async function cancelOwnRequest(deps: PrivacyDeps, userId: string, reques
 
 // ---------------------------------------------------------------- the DPO's desk
 
-const requesterSelect = { select: { id: true, name: true, email: true, status: true, role: true, createdAt: true } } as const;
+const requesterSelect = {
+  select: { id: true, name: true, email: true, status: true, role: true, createdAt: true },
+} as const;
 
 /** The queue: every request (open first by deadline), with days left and overdue flags. */
-export async function listQueue(deps: PrivacyDeps, actor: AuditActor, filter: { status?: "OPEN" | PrivacyRequestStatus; type?: PrivacyRequestType } = {}) {
+export async function listQueue(
+  deps: PrivacyDeps,
+  actor: AuditActor,
+  filter: { status?: "OPEN" | PrivacyRequestStatus; type?: PrivacyRequestType } = {},
+) {
   const now = clock(deps);
   const status = filter.status === "OPEN" ? { in: OPEN } : filter.status;
   const rows = await deps.db.privacyRequest.findMany({
@@ -187,7 +249,14 @@ export async function listQueue(deps: PrivacyDeps, actor: AuditActor, filter: { 
     orderBy: [{ dueAt: "asc" }],
     take: 200,
     select: {
-      id: true, type: true, status: true, receivedAt: true, dueAt: true, extendedUntil: true, graceEndsAt: true, identityCheckedAt: true,
+      id: true,
+      type: true,
+      status: true,
+      receivedAt: true,
+      dueAt: true,
+      extendedUntil: true,
+      graceEndsAt: true,
+      identityCheckedAt: true,
       // Only the requester's name in the list: their email and data are shown (and audited) on the request itself.
       user: { select: { id: true, name: true } },
       reviewer: { select: { name: true } },
@@ -196,10 +265,20 @@ export async function listQueue(deps: PrivacyDeps, actor: AuditActor, filter: { 
   await recordAudit(deps.db, actor, { action: "privacy.queue.list", target: "privacy-requests" }, now);
   return rows
     .map((r) => ({
-      id: r.id, type: r.type, status: r.status, receivedAt: r.receivedAt, dueAt: effectiveDue(r), originalDueAt: r.dueAt, extended: r.extendedUntil !== null,
-      graceEndsAt: r.graceEndsAt, identityChecked: r.identityCheckedAt !== null,
-      requester: r.user ? { id: r.user.id, name: r.user.name } : null, reviewer: r.reviewer?.name ?? null,
-      daysLeft: isOpen(r.status) ? daysLeft(r, now) : null, overdue: isOverdue(r, now), mine: r.user?.id === actor.id,
+      id: r.id,
+      type: r.type,
+      status: r.status,
+      receivedAt: r.receivedAt,
+      dueAt: effectiveDue(r),
+      originalDueAt: r.dueAt,
+      extended: r.extendedUntil !== null,
+      graceEndsAt: r.graceEndsAt,
+      identityChecked: r.identityCheckedAt !== null,
+      requester: r.user ? { id: r.user.id, name: r.user.name } : null,
+      reviewer: r.reviewer?.name ?? null,
+      daysLeft: isOpen(r.status) ? daysLeft(r, now) : null,
+      overdue: isOverdue(r, now),
+      mine: r.user?.id === actor.id,
     }))
     .sort((a, b) => Number(isOpen(b.status)) - Number(isOpen(a.status)) || a.dueAt.getTime() - b.dueAt.getTime());
 }
@@ -208,9 +287,27 @@ async function loadForStaff(db: PrismaClient, id: string) {
   const r = await db.privacyRequest.findUnique({
     where: { id },
     select: {
-      id: true, userId: true, type: true, status: true, details: true, receivedAt: true, dueAt: true, extendedUntil: true, extensionReason: true,
-      extendedAt: true, graceEndsAt: true, identityCheck: true, identityCheckedAt: true, decision: true, decisionReason: true, decidedAt: true,
-      cancelledAt: true, completedAt: true, receipt: true, user: requesterSelect, reviewer: { select: { name: true, role: true } },
+      id: true,
+      userId: true,
+      type: true,
+      status: true,
+      details: true,
+      receivedAt: true,
+      dueAt: true,
+      extendedUntil: true,
+      extensionReason: true,
+      extendedAt: true,
+      graceEndsAt: true,
+      identityCheck: true,
+      identityCheckedAt: true,
+      decision: true,
+      decisionReason: true,
+      decidedAt: true,
+      cancelledAt: true,
+      completedAt: true,
+      receipt: true,
+      user: requesterSelect,
+      reviewer: { select: { name: true, role: true } },
     },
   });
   if (!r) throw new DomainError("NOT_FOUND", "No such request.");
@@ -225,7 +322,15 @@ export async function getRequest(deps: PrivacyDeps, actor: AuditActor, id: strin
     ? await deps.db.legalHold.findMany({
         where: { userId: r.userId },
         orderBy: { createdAt: "desc" },
-        select: { id: true, recordType: true, recordId: true, basis: true, until: true, createdAt: true, releasedAt: true },
+        select: {
+          id: true,
+          recordType: true,
+          recordId: true,
+          basis: true,
+          until: true,
+          createdAt: true,
+          releasedAt: true,
+        },
       })
     : [];
   const tickets = r.userId
@@ -236,8 +341,27 @@ export async function getRequest(deps: PrivacyDeps, actor: AuditActor, id: strin
         select: { id: true, subject: true, category: true, status: true, createdAt: true },
       })
     : [];
-  await recordAudit(deps.db, actor, { action: "privacy.request.view", target: `privacy-request:${r.id}`, subjectUserId: r.userId, purpose: `privacy-request:${r.id}` }, now);
-  return { ...r, effectiveDueAt: effectiveDue(r), daysLeft: isOpen(r.status) ? daysLeft(r, now) : null, overdue: isOverdue(r, now), latestExtension: latestExtensionFor(r.dueAt), holds, tickets, mine: r.userId === actor.id };
+  await recordAudit(
+    deps.db,
+    actor,
+    {
+      action: "privacy.request.view",
+      target: `privacy-request:${r.id}`,
+      subjectUserId: r.userId,
+      purpose: `privacy-request:${r.id}`,
+    },
+    now,
+  );
+  return {
+    ...r,
+    effectiveDueAt: effectiveDue(r),
+    daysLeft: isOpen(r.status) ? daysLeft(r, now) : null,
+    overdue: isOverdue(r, now),
+    latestExtension: latestExtensionFor(r.dueAt),
+    holds,
+    tickets,
+    mine: r.userId === actor.id,
+  };
 }
 
 function refuseOwn(actor: AuditActor, r: { userId: string | null }) {
@@ -252,14 +376,36 @@ export async function recordIdentityCheck(deps: PrivacyDeps, actor: AuditActor, 
   const r = await loadForStaff(deps.db, id);
   refuseOwn(actor, r);
   if (!isOpen(r.status)) throw new DomainError("CONFLICT", "This request is closed.");
-  const identityCheck = `${r.identityCheck ? r.identityCheck + "\n" : ""}${now.toISOString()} (${actor.role ?? "staff"}): ${note}`.slice(-4000);
-  await deps.db.privacyRequest.update({ where: { id }, data: { identityCheck, identityCheckedAt: now }, select: { id: true } });
-  await recordAudit(deps.db, actor, { action: "privacy.request.identity_check", target: `privacy-request:${id}`, subjectUserId: r.userId, purpose: `privacy-request:${id}` }, now);
+  const identityCheck =
+    `${r.identityCheck ? r.identityCheck + "\n" : ""}${now.toISOString()} (${actor.role ?? "staff"}): ${note}`.slice(
+      -4000,
+    );
+  await deps.db.privacyRequest.update({
+    where: { id },
+    data: { identityCheck, identityCheckedAt: now },
+    select: { id: true },
+  });
+  await recordAudit(
+    deps.db,
+    actor,
+    {
+      action: "privacy.request.identity_check",
+      target: `privacy-request:${id}`,
+      subjectUserId: r.userId,
+      purpose: `privacy-request:${id}`,
+    },
+    now,
+  );
   return { identityCheck };
 }
 
 /** Art. 12(3): once, within the first month, by up to two further months, with a reason the user is emailed. */
-export async function extendDeadline(deps: PrivacyDeps, actor: AuditActor, id: string, input: { until: unknown; reason: unknown }) {
+export async function extendDeadline(
+  deps: PrivacyDeps,
+  actor: AuditActor,
+  id: string,
+  input: { until: unknown; reason: unknown },
+) {
   const reason = parse(reasonSchema, input.reason, "reason");
   const until = parse(z.coerce.date({ error: "Choose the new deadline." }), input.until, "until");
   const now = clock(deps);
@@ -268,15 +414,34 @@ export async function extendDeadline(deps: PrivacyDeps, actor: AuditActor, id: s
   if (!isOpen(r.status)) throw new DomainError("CONFLICT", "This request is closed.");
   if (r.extendedUntil) throw new DomainError("CONFLICT", "The deadline was already extended once.");
   if (now.getTime() > r.dueAt.getTime()) {
-    throw new DomainError("PRECONDITION", "An extension must be decided and told to the user within one month of receipt; this request is already overdue.");
+    throw new DomainError(
+      "PRECONDITION",
+      "An extension must be decided and told to the user within one month of receipt; this request is already overdue.",
+    );
   }
-  if (until.getTime() <= r.dueAt.getTime()) throw new DomainError("VALIDATION", "The new deadline must be after the current one.", { field: "until" });
+  if (until.getTime() <= r.dueAt.getTime())
+    throw new DomainError("VALIDATION", "The new deadline must be after the current one.", { field: "until" });
   if (until.getTime() > latestExtensionFor(r.dueAt).getTime()) {
     throw new DomainError("VALIDATION", "The law allows at most two further months.", { field: "until" });
   }
-  await deps.db.privacyRequest.update({ where: { id }, data: { extendedUntil: until, extensionReason: reason, extendedAt: now }, select: { id: true } });
-  await recordAudit(deps.db, actor, { action: "privacy.request.extend", target: `privacy-request:${id}`, subjectUserId: r.userId, purpose: `privacy-request:${id}` }, now);
-  if (r.user && r.user.status !== "DELETED") deps.mail.enqueue(mail.requestExtendedEmail(r.user.email, { type: r.type, until, reason, appUrl: deps.appUrl }));
+  await deps.db.privacyRequest.update({
+    where: { id },
+    data: { extendedUntil: until, extensionReason: reason, extendedAt: now },
+    select: { id: true },
+  });
+  await recordAudit(
+    deps.db,
+    actor,
+    {
+      action: "privacy.request.extend",
+      target: `privacy-request:${id}`,
+      subjectUserId: r.userId,
+      purpose: `privacy-request:${id}`,
+    },
+    now,
+  );
+  if (r.user && r.user.status !== "DELETED")
+    deps.mail.enqueue(mail.requestExtendedEmail(r.user.email, { type: r.type, until, reason, appUrl: deps.appUrl }));
   return { extendedUntil: until };
 }
 
@@ -286,22 +451,59 @@ export const ERASE_QUEUE = "privacy.erase";
  * Approve or reject with a reason the user reads. A deletion, once approved, waits for its grace period and then
  * the erasure job; other requests are completed by the decision (the DPO made the correction by then).
  */
-export async function decideRequest(deps: PrivacyDeps, actor: AuditActor, id: string, input: { decision: unknown; reason: unknown }) {
-  const decision = parse(z.enum(["APPROVED", "REJECTED"], { error: "Choose approve or reject." }), input.decision, "decision");
+export async function decideRequest(
+  deps: PrivacyDeps,
+  actor: AuditActor,
+  id: string,
+  input: { decision: unknown; reason: unknown },
+) {
+  const decision = parse(
+    z.enum(["APPROVED", "REJECTED"], { error: "Choose approve or reject." }),
+    input.decision,
+    "decision",
+  );
   const reason = parse(reasonSchema, input.reason, "reason");
   const now = clock(deps);
   const r = await loadForStaff(deps.db, id);
   refuseOwn(actor, r);
-  if (r.status !== "PENDING") throw new DomainError("CONFLICT", "This request was already decided, cancelled or completed.");
+  if (r.status !== "PENDING")
+    throw new DomainError("CONFLICT", "This request was already decided, cancelled or completed.");
   if (!r.user || !actor.id) throw new DomainError("CONFLICT", "This request has no account to act on.");
-  const status: PrivacyRequestStatus = decision === "REJECTED" ? "REJECTED" : r.type === "DELETION" ? "APPROVED" : "COMPLETED";
+  const status: PrivacyRequestStatus =
+    decision === "REJECTED" ? "REJECTED" : r.type === "DELETION" ? "APPROVED" : "COMPLETED";
   const updated = await deps.db.privacyRequest.updateMany({
     where: { id, status: "PENDING" },
-    data: { status, decision, decisionReason: reason, decidedAt: now, reviewerId: actor.id, ...(status === "COMPLETED" ? { completedAt: now } : {}) },
+    data: {
+      status,
+      decision,
+      decisionReason: reason,
+      decidedAt: now,
+      reviewerId: actor.id,
+      ...(status === "COMPLETED" ? { completedAt: now } : {}),
+    },
   });
-  if (updated.count !== 1) throw new DomainError("CONFLICT", "This request was already decided, cancelled or completed.");
-  await recordAudit(deps.db, actor, { action: `privacy.request.${decision === "APPROVED" ? "approve" : "reject"}`, target: `privacy-request:${id}`, subjectUserId: r.userId, purpose: `privacy-request:${id}` }, now);
-  deps.mail.enqueue(mail.requestDecidedEmail(r.user.email, { type: r.type, approved: decision === "APPROVED", reason, graceEndsAt: r.graceEndsAt, appUrl: deps.appUrl }));
+  if (updated.count !== 1)
+    throw new DomainError("CONFLICT", "This request was already decided, cancelled or completed.");
+  await recordAudit(
+    deps.db,
+    actor,
+    {
+      action: `privacy.request.${decision === "APPROVED" ? "approve" : "reject"}`,
+      target: `privacy-request:${id}`,
+      subjectUserId: r.userId,
+      purpose: `privacy-request:${id}`,
+    },
+    now,
+  );
+  deps.mail.enqueue(
+    mail.requestDecidedEmail(r.user.email, {
+      type: r.type,
+      approved: decision === "APPROVED",
+      reason,
+      graceEndsAt: r.graceEndsAt,
+      appUrl: deps.appUrl,
+    }),
+  );
   if (status === "APPROVED" && deps.jobs) {
     const startAfter = r.graceEndsAt && r.graceEndsAt > now ? r.graceEndsAt : now;
     await deps.jobs.send(ERASE_QUEUE, { requestId: id }, { startAfter, singletonKey: `erase:${id}` });
@@ -321,33 +523,75 @@ const holdSchema = z.object({
 /** Defers the erasure of one record of a user (a support ticket under dispute), with its documented basis. */
 export async function placeLegalHold(deps: PrivacyDeps, actor: AuditActor, requestId: string, input: unknown) {
   const parsed = holdSchema.safeParse(input);
-  if (!parsed.success) throw new DomainError("VALIDATION", parsed.error.issues[0]?.message ?? "Check the hold.", { field: String(parsed.error.issues[0]?.path[0] ?? "") });
+  if (!parsed.success)
+    throw new DomainError("VALIDATION", parsed.error.issues[0]?.message ?? "Check the hold.", {
+      field: String(parsed.error.issues[0]?.path[0] ?? ""),
+    });
   const h = parsed.data;
   const now = clock(deps);
   const r = await loadForStaff(deps.db, requestId);
   refuseOwn(actor, r);
-  if (!r.userId || !isOpen(r.status)) throw new DomainError("CONFLICT", "Holds can only be placed while the request is open.");
+  if (!r.userId || !isOpen(r.status))
+    throw new DomainError("CONFLICT", "Holds can only be placed while the request is open.");
   if (h.until.getTime() <= now.getTime() || h.until.getTime() > addMonths(now, 72).getTime()) {
     throw new DomainError("VALIDATION", "The hold must end in the future and within 6 years.", { field: "until" });
   }
-  const ticket = await deps.db.supportTicket.findFirst({ where: { id: h.recordId, requesterId: r.userId }, select: { id: true } });
-  if (!ticket) throw new DomainError("NOT_FOUND", "That ticket is not one of this requester's.", { field: "recordId" });
-  const hold = await deps.db.legalHold.create({
-    data: { userId: r.userId, recordType: h.recordType, recordId: h.recordId, basis: h.basis, until: h.until, createdById: actor.id, createdAt: now },
+  const ticket = await deps.db.supportTicket.findFirst({
+    where: { id: h.recordId, requesterId: r.userId },
     select: { id: true },
   });
-  await recordAudit(deps.db, actor, { action: "privacy.hold.place", target: `legal-hold:${hold.id}`, subjectUserId: r.userId, purpose: `privacy-request:${requestId}` }, now);
+  if (!ticket) throw new DomainError("NOT_FOUND", "That ticket is not one of this requester's.", { field: "recordId" });
+  const hold = await deps.db.legalHold.create({
+    data: {
+      userId: r.userId,
+      recordType: h.recordType,
+      recordId: h.recordId,
+      basis: h.basis,
+      until: h.until,
+      createdById: actor.id,
+      createdAt: now,
+    },
+    select: { id: true },
+  });
+  await recordAudit(
+    deps.db,
+    actor,
+    {
+      action: "privacy.hold.place",
+      target: `legal-hold:${hold.id}`,
+      subjectUserId: r.userId,
+      purpose: `privacy-request:${requestId}`,
+    },
+    now,
+  );
   return hold;
 }
 
 export async function releaseLegalHold(deps: PrivacyDeps, actor: AuditActor, holdId: string) {
   const now = clock(deps);
-  const hold = await deps.db.legalHold.findUnique({ where: { id: holdId }, select: { id: true, userId: true, releasedAt: true } });
+  const hold = await deps.db.legalHold.findUnique({
+    where: { id: holdId },
+    select: { id: true, userId: true, releasedAt: true },
+  });
   if (!hold) throw new DomainError("NOT_FOUND", "No such hold.");
   refuseOwn(actor, hold);
   if (hold.releasedAt) throw new DomainError("CONFLICT", "This hold was already released.");
-  await deps.db.legalHold.update({ where: { id: holdId }, data: { releasedAt: now, releasedById: actor.id }, select: { id: true } });
-  await recordAudit(deps.db, actor, { action: "privacy.hold.release", target: `legal-hold:${holdId}`, subjectUserId: hold.userId, purpose: `legal-hold:${holdId}` }, now);
+  await deps.db.legalHold.update({
+    where: { id: holdId },
+    data: { releasedAt: now, releasedById: actor.id },
+    select: { id: true },
+  });
+  await recordAudit(
+    deps.db,
+    actor,
+    {
+      action: "privacy.hold.release",
+      target: `legal-hold:${holdId}`,
+      subjectUserId: hold.userId,
+      purpose: `legal-hold:${holdId}`,
+    },
+    now,
+  );
   return { id: holdId };
 }
 

@@ -30,23 +30,33 @@ export const RETENTION = {
 export const retentionRules: RetentionRule[] = [
   {
     model: "Session",
-    period: "Until it expires (people: 7 days idle, 30 days at most; staff: 30 minutes idle, 12 hours at most), then deleted.",
+    period:
+      "Until it expires (people: 7 days idle, 30 days at most; staff: 30 minutes idle, 12 hours at most), then deleted.",
     purge: async (db, now) =>
-      (await db.session.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { absoluteExpiresAt: { lt: now } }] } })).count,
+      (await db.session.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { absoluteExpiresAt: { lt: now } }] } }))
+        .count,
   },
   {
     model: "EmailCode",
     period: "One day after the code was used or expired (codes are valid 10 minutes to 1 hour).",
     purge: async (db, now) => {
       const cutoff = new Date(now.getTime() - RETENTION.emailCodeGraceMs);
-      return (await db.emailCode.deleteMany({ where: { OR: [{ expiresAt: { lt: cutoff } }, { consumedAt: { lt: cutoff } }] } })).count;
+      return (
+        await db.emailCode.deleteMany({
+          where: { OR: [{ expiresAt: { lt: cutoff } }, { consumedAt: { lt: cutoff } }] },
+        })
+      ).count;
     },
   },
   {
     model: "LiveKitWebhookEvent",
     period: "30 days after it was received.",
     purge: async (db, now) =>
-      (await db.liveKitWebhookEvent.deleteMany({ where: { receivedAt: { lt: new Date(now.getTime() - RETENTION.liveKitEventMs) } } })).count,
+      (
+        await db.liveKitWebhookEvent.deleteMany({
+          where: { receivedAt: { lt: new Date(now.getTime() - RETENTION.liveKitEventMs) } },
+        })
+      ).count,
   },
   {
     model: "RateLimiterFlexible",
@@ -73,17 +83,29 @@ export const retentionRules: RetentionRule[] = [
     model: "NewsletterDelivery",
     period: "2 years after sending.",
     purge: async (db, now) =>
-      (await db.newsletterDelivery.deleteMany({ where: { sentAt: { lt: new Date(now.getTime() - RETENTION.newsletterDeliveryMs) } } })).count,
+      (
+        await db.newsletterDelivery.deleteMany({
+          where: { sentAt: { lt: new Date(now.getTime() - RETENTION.newsletterDeliveryMs) } },
+        })
+      ).count,
   },
 ];
 
 // Error reports (P7) and security data (P14): core/observability/errors.ts, core/security/events.ts.
 retentionRules.push(
   { model: "ErrorReport", period: "30 days after it was recorded.", purge: purgeErrorReports },
-  { model: "SecurityEvent", period: "Failed sign-ins and code requests: 7 days. Security events (bursts, locks, alerts, reports): 90 days.", purge: purgeSecurityEventRows },
+  {
+    model: "SecurityEvent",
+    period: "Failed sign-ins and code requests: 7 days. Security events (bursts, locks, alerts, reports): 90 days.",
+    purge: purgeSecurityEventRows,
+  },
   { model: "AccountLock", period: "One day after the last lock ended.", purge: purgeAccountLocks },
   { model: "DeviceAlert", period: "One day after the link expired (links work 7 days).", purge: purgeDeviceAlerts },
-  { model: "KnownDevice", period: "One year after the last sign-in from that kind of device; deleted with the account.", purge: purgeKnownDevices },
+  {
+    model: "KnownDevice",
+    period: "One year after the last sign-in from that kind of device; deleted with the account.",
+    purge: purgeKnownDevices,
+  },
 );
 
 /** Runs every rule; returns how many rows each deleted. */

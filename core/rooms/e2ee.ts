@@ -10,7 +10,9 @@ const CODE_INFO = "mindnamo/e2ee/safety-code/v1";
 const encoder = new TextEncoder();
 
 export async function generateKeyPair(): Promise<{ keyPair: CryptoKeyPair; publicKey: string }> {
-  const keyPair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"])) as CryptoKeyPair;
+  const keyPair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, [
+    "deriveBits",
+  ])) as CryptoKeyPair;
   const raw = new Uint8Array(await crypto.subtle.exportKey("raw", keyPair.publicKey));
   return { keyPair, publicKey: toBase64Url(raw) };
 }
@@ -50,9 +52,17 @@ export async function deriveSessionKeys(input: {
   const salt = encoder.encode(input.bookingId);
   // Both public keys, in a fixed order, bind the code to this exact pair of keys.
   const [a, b] = [input.ownPublicKey, input.peerPublicKey].sort();
-  const mediaKey = await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info: encoder.encode(`${MEDIA_INFO}|${a}|${b}`) }, hkdfKey, 256);
+  const mediaKey = await crypto.subtle.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt, info: encoder.encode(`${MEDIA_INFO}|${a}|${b}`) },
+    hkdfKey,
+    256,
+  );
   const codeBits = new Uint8Array(
-    await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info: encoder.encode(`${CODE_INFO}|${a}|${b}`) }, hkdfKey, 64),
+    await crypto.subtle.deriveBits(
+      { name: "HKDF", hash: "SHA-256", salt, info: encoder.encode(`${CODE_INFO}|${a}|${b}`) },
+      hkdfKey,
+      64,
+    ),
   );
   const n = new DataView(codeBits.buffer).getBigUint64(0) % 1_000_000n;
   return { mediaKey, safetyCode: n.toString().padStart(6, "0") };

@@ -25,11 +25,20 @@ import { verifyWebhook } from "./webhooks.ts";
 let t: TestDatabase;
 const db = () => t.db.prisma;
 const MIN = 60_000;
-const settings = { url: "wss://livekit.example", apiKey: "APIcoretest", apiSecret: "a-core-test-secret-long-enough-for-hs256" };
+const settings = {
+  url: "wss://livekit.example",
+  apiKey: "APIcoretest",
+  apiSecret: "a-core-test-secret-long-enough-for-hs256",
+};
 
 let seq = 0;
 async function person(name: string) {
-  const user = await createUser(db(), { email: `p${++seq}@example.com`, name, password: "quiet lantern by the sea", emailVerified: true });
+  const user = await createUser(db(), {
+    email: `p${++seq}@example.com`,
+    name,
+    password: "quiet lantern by the sea",
+    emailVerified: true,
+  });
   return { userId: user.id };
 }
 
@@ -68,7 +77,11 @@ const nextStart = () => new Date(Date.UTC(2030, 0, 1) + ++slot * 3 * 60 * MIN);
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const category = await createCategory(db(), { slug: "anxiety", name: "Anxiety", description: "Support for worry and anxious thoughts." });
+  const category = await createCategory(db(), {
+    slug: "anxiety",
+    name: "Anxiety",
+    description: "Support for worry and anxious thoughts.",
+  });
   categoryId = category.id;
   const profile = await createExpert(db(), {
     email: "expert@example.com",
@@ -95,10 +108,25 @@ describe("room access", () => {
     const b = await booking(ada.userId, nextStart());
     const before = new Date(b.startsAt.getTime() - 11 * MIN);
     const asUser = await roomAccess(db(), ada, b.id, before);
-    expect(asUser).toMatchObject({ bookingId: b.id, roomName: b.roomName, role: "USER", you: { name: "Ada Client" }, peer: { name: "Amara Expert" } });
-    expect(asUser.join).toEqual({ opensAt: new Date(b.startsAt.getTime() - 10 * MIN), closesAt: b.endsAt, open: false });
+    expect(asUser).toMatchObject({
+      bookingId: b.id,
+      roomName: b.roomName,
+      role: "USER",
+      you: { name: "Ada Client" },
+      peer: { name: "Amara Expert" },
+    });
+    expect(asUser.join).toEqual({
+      opensAt: new Date(b.startsAt.getTime() - 10 * MIN),
+      closesAt: b.endsAt,
+      open: false,
+    });
     const asExpert = await roomAccess(db(), expert, b.id, new Date(b.startsAt.getTime() - 10 * MIN));
-    expect(asExpert).toMatchObject({ role: "EXPERT", you: { name: "Amara Expert" }, peer: { name: "Ada Client" }, join: { open: true } });
+    expect(asExpert).toMatchObject({
+      role: "EXPERT",
+      you: { name: "Amara Expert" },
+      peer: { name: "Ada Client" },
+      join: { open: true },
+    });
     expect(await refusal(roomAccess(db(), eve, b.id, before))).toMatchObject({ code: "FORBIDDEN" });
     expect(await refusal(roomAccess(db(), ada, "no-such-booking", before))).toMatchObject({ code: "NOT_FOUND" });
   });
@@ -119,7 +147,10 @@ describe("public keys", () => {
     expect(await refusal(postPublicKey(db(), eve, b.id, kx.publicKey, now))).toMatchObject({ code: "FORBIDDEN" });
     expect(await refusal(getKeys(db(), eve, b.id))).toMatchObject({ code: "FORBIDDEN" });
     // Only public keys exist in the database for the booking.
-    const rows = await db().roomParticipantKey.findMany({ where: { bookingId: b.id }, select: { userId: true, publicKey: true } });
+    const rows = await db().roomParticipantKey.findMany({
+      where: { bookingId: b.id },
+      select: { userId: true, publicKey: true },
+    });
     expect(rows.map((r) => r.publicKey).sort()).toEqual([ka.publicKey, ke.publicKey].sort());
   });
 
@@ -136,10 +167,19 @@ describe("public keys", () => {
     const ada = await person("Ada");
     const b = await booking(ada.userId, nextStart());
     const [k1, k2, k3] = await Promise.all([generateKeyPair(), generateKeyPair(), generateKeyPair()]);
-    expect(await postPublicKey(db(), ada, b.id, k1.publicKey, new Date(b.startsAt.getTime() - 30 * MIN))).toEqual({ publicKey: k1.publicKey, replaced: false });
-    expect(await postPublicKey(db(), ada, b.id, k2.publicKey, new Date(b.startsAt.getTime() - MIN))).toEqual({ publicKey: k2.publicKey, replaced: true });
+    expect(await postPublicKey(db(), ada, b.id, k1.publicKey, new Date(b.startsAt.getTime() - 30 * MIN))).toEqual({
+      publicKey: k1.publicKey,
+      replaced: false,
+    });
+    expect(await postPublicKey(db(), ada, b.id, k2.publicKey, new Date(b.startsAt.getTime() - MIN))).toEqual({
+      publicKey: k2.publicKey,
+      replaced: true,
+    });
     const during = new Date(b.startsAt.getTime() + MIN);
-    expect(await postPublicKey(db(), ada, b.id, k2.publicKey, during)).toEqual({ publicKey: k2.publicKey, replaced: false });
+    expect(await postPublicKey(db(), ada, b.id, k2.publicKey, during)).toEqual({
+      publicKey: k2.publicKey,
+      replaced: false,
+    });
     expect(await refusal(postPublicKey(db(), ada, b.id, k3.publicKey, during))).toMatchObject({ code: "CONFLICT" });
     expect((await getKeys(db(), ada, b.id)).own).toBe(k2.publicKey);
   });
@@ -148,9 +188,14 @@ describe("public keys", () => {
     const ada = await person("Ada");
     const k = await generateKeyPair();
     const cancelled = await booking(ada.userId, nextStart(), "CANCELLED");
-    expect(await refusal(postPublicKey(db(), ada, cancelled.id, k.publicKey, new Date(cancelled.startsAt.getTime() - MIN)))).toMatchObject({ code: "PRECONDITION" });
+    expect(
+      await refusal(postPublicKey(db(), ada, cancelled.id, k.publicKey, new Date(cancelled.startsAt.getTime() - MIN))),
+    ).toMatchObject({ code: "PRECONDITION" });
     const b = await booking(ada.userId, nextStart());
-    expect(await refusal(postPublicKey(db(), ada, b.id, k.publicKey, b.endsAt))).toMatchObject({ code: "PRECONDITION", message: "This session has ended." });
+    expect(await refusal(postPublicKey(db(), ada, b.id, k.publicKey, b.endsAt))).toMatchObject({
+      code: "PRECONDITION",
+      message: "This session has ended.",
+    });
   });
 });
 
@@ -159,7 +204,10 @@ describe("tokens", () => {
     const ada = await person("Ada");
     const b = await booking(ada.userId, nextStart());
     const now = new Date(b.startsAt.getTime() - 5 * MIN);
-    expect(await refusal(issueToken(db(), null, ada, b.id, now))).toEqual({ code: "PRECONDITION", message: "Live video is not configured" });
+    expect(await refusal(issueToken(db(), null, ada, b.id, now))).toEqual({
+      code: "PRECONDITION",
+      message: "Live video is not configured",
+    });
     const k = await generateKeyPair();
     await postPublicKey(db(), ada, b.id, k.publicKey, now);
     expect((await getKeys(db(), ada, b.id)).own).toBe(k.publicKey);
@@ -169,12 +217,23 @@ describe("tokens", () => {
     const ada = await person("Ada Lovelace");
     const eve = await person("Eve");
     const b = await booking(ada.userId, nextStart());
-    expect(await refusal(issueToken(db(), settings, eve, b.id, new Date(b.startsAt.getTime() - 5 * MIN)))).toMatchObject({ code: "FORBIDDEN" });
-    expect(await refusal(issueToken(db(), settings, ada, b.id, new Date(b.startsAt.getTime() - 11 * MIN)))).toMatchObject({ code: "PRECONDITION" });
+    expect(
+      await refusal(issueToken(db(), settings, eve, b.id, new Date(b.startsAt.getTime() - 5 * MIN))),
+    ).toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await refusal(issueToken(db(), settings, ada, b.id, new Date(b.startsAt.getTime() - 11 * MIN))),
+    ).toMatchObject({ code: "PRECONDITION" });
     expect(await refusal(issueToken(db(), settings, ada, b.id, b.endsAt))).toMatchObject({ code: "PRECONDITION" });
-    for (const [actor, name] of [[ada, "Ada Lovelace"], [expert, "Amara Expert"]] as const) {
+    for (const [actor, name] of [
+      [ada, "Ada Lovelace"],
+      [expert, "Amara Expert"],
+    ] as const) {
       const issued = await issueToken(db(), settings, actor, b.id, new Date(b.startsAt.getTime() - 10 * MIN));
-      expect(issued).toMatchObject({ url: settings.url, roomName: b.roomName, expiresAt: new Date(b.endsAt.getTime() + 5 * MIN) });
+      expect(issued).toMatchObject({
+        url: settings.url,
+        roomName: b.roomName,
+        expiresAt: new Date(b.endsAt.getTime() + 5 * MIN),
+      });
       const claims = await new TokenVerifier(settings.apiKey, settings.apiSecret).verify(issued.token);
       expect(claims.sub).toBe(actor.userId);
       expect(claims.name).toBe(name);
@@ -186,12 +245,19 @@ describe("tokens", () => {
 // ------------------------------------------------------------------------------------------- webhooks
 
 let eventSeq = 0;
-const ev = (event: string, roomName: string, extra: { identity?: string; sid?: string; at?: Date; joinedAt?: Date } = {}) => ({
+const ev = (
+  event: string,
+  roomName: string,
+  extra: { identity?: string; sid?: string; at?: Date; joinedAt?: Date } = {},
+) => ({
   id: `EV_${++eventSeq}`,
   event,
   roomName,
   createdAt: extra.at,
-  participant: extra.identity !== undefined ? { sid: extra.sid ?? `PA_${extra.identity}`, identity: extra.identity, joinedAt: extra.joinedAt } : undefined,
+  participant:
+    extra.identity !== undefined
+      ? { sid: extra.sid ?? `PA_${extra.identity}`, identity: extra.identity, joinedAt: extra.joinedAt }
+      : undefined,
 });
 
 describe("webhooks and settling", () => {
@@ -201,8 +267,12 @@ describe("webhooks and settling", () => {
     const joined = ev("participant_joined", b.roomName, { identity: ada.userId, at: b.startsAt });
     expect(await recordWebhook(db(), joined, b.startsAt)).toBe("recorded");
     expect(await recordWebhook(db(), joined, b.startsAt)).toBe("duplicate");
-    expect(await recordWebhook(db(), ev("participant_joined", "mn-unknown", { identity: ada.userId }), b.startsAt)).toBe("ignored");
-    expect(await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: "someone-else" }), b.startsAt)).toBe("ignored");
+    expect(
+      await recordWebhook(db(), ev("participant_joined", "mn-unknown", { identity: ada.userId }), b.startsAt),
+    ).toBe("ignored");
+    expect(
+      await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: "someone-else" }), b.startsAt),
+    ).toBe("ignored");
     expect(await db().sessionPresence.count({ where: { bookingId: b.id } })).toBe(1);
   });
 
@@ -212,17 +282,44 @@ describe("webhooks and settling", () => {
     const s = b.startsAt.getTime();
     const at = (m: number) => new Date(s + m * MIN);
     // The user joins 2 min early, drops at 20, is back at 22 until 45; the expert is there from 0 to 50.
-    await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a1", joinedAt: at(-2), at: at(-2) }), at(-2));
-    await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e1", joinedAt: at(0), at: at(0) }), at(0));
-    await recordWebhook(db(), ev("participant_left", b.roomName, { identity: ada.userId, sid: "PA_a1", joinedAt: at(-2), at: at(20) }), at(20));
+    await recordWebhook(
+      db(),
+      ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a1", joinedAt: at(-2), at: at(-2) }),
+      at(-2),
+    );
+    await recordWebhook(
+      db(),
+      ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e1", joinedAt: at(0), at: at(0) }),
+      at(0),
+    );
+    await recordWebhook(
+      db(),
+      ev("participant_left", b.roomName, { identity: ada.userId, sid: "PA_a1", joinedAt: at(-2), at: at(20) }),
+      at(20),
+    );
     // The second connection's leave arrives before its join.
-    await recordWebhook(db(), ev("participant_left", b.roomName, { identity: ada.userId, sid: "PA_a2", joinedAt: at(22), at: at(45) }), at(45));
-    await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a2", joinedAt: at(22), at: at(22) }), at(46));
+    await recordWebhook(
+      db(),
+      ev("participant_left", b.roomName, { identity: ada.userId, sid: "PA_a2", joinedAt: at(22), at: at(45) }),
+      at(45),
+    );
+    await recordWebhook(
+      db(),
+      ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a2", joinedAt: at(22), at: at(22) }),
+      at(46),
+    );
     // Before the end nothing is settled.
     expect(await settleBooking(db(), b.id, at(49))).toBeNull();
-    await recordWebhook(db(), ev("participant_left", b.roomName, { identity: expert.userId, sid: "PA_e1", joinedAt: at(0), at: at(50) }), at(50));
+    await recordWebhook(
+      db(),
+      ev("participant_left", b.roomName, { identity: expert.userId, sid: "PA_e1", joinedAt: at(0), at: at(50) }),
+      at(50),
+    );
     await recordWebhook(db(), ev("room_finished", b.roomName, { at: at(51) }), at(51));
-    const row = await db().booking.findUniqueOrThrow({ where: { id: b.id }, select: { status: true, metadata: { select: { durationSeconds: true } } } });
+    const row = await db().booking.findUniqueOrThrow({
+      where: { id: b.id },
+      select: { status: true, metadata: { select: { durationSeconds: true } } },
+    });
     expect(row).toEqual({ status: "COMPLETED", metadata: { durationSeconds: (20 + 23) * 60 } });
     // Settled once: a later call changes nothing.
     expect(await settleBooking(db(), b.id, at(60))).toBeNull();
@@ -232,21 +329,35 @@ describe("webhooks and settling", () => {
     const ada = await person("Ada");
     const b = await booking(ada.userId, nextStart());
     const at = (m: number) => new Date(b.startsAt.getTime() + m * MIN);
-    await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(0), at: at(0) }), at(0));
+    await recordWebhook(
+      db(),
+      ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(0), at: at(0) }),
+      at(0),
+    );
     expect(await settleBooking(db(), b.id, at(50))).toEqual({ status: "NO_SHOW", durationSeconds: 0 });
 
     const quiet = await booking(ada.userId, nextStart());
     const after = new Date(quiet.endsAt.getTime() + 10 * MIN);
     expect(await settleEndedBookings(db(), after)).toBeGreaterThanOrEqual(1);
-    expect(await db().booking.findUniqueOrThrow({ where: { id: quiet.id }, select: { status: true } })).toEqual({ status: "NO_SHOW" });
+    expect(await db().booking.findUniqueOrThrow({ where: { id: quiet.id }, select: { status: true } })).toEqual({
+      status: "NO_SHOW",
+    });
   });
 
   it("an open presence counts at most until the end plus the tokens' margin", async () => {
     const ada = await person("Ada");
     const b = await booking(ada.userId, nextStart());
     const at = (m: number) => new Date(b.startsAt.getTime() + m * MIN);
-    await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a", joinedAt: at(-20), at: at(-20) }), at(-20));
-    await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(0), at: at(0) }), at(0));
+    await recordWebhook(
+      db(),
+      ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a", joinedAt: at(-20), at: at(-20) }),
+      at(-20),
+    );
+    await recordWebhook(
+      db(),
+      ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(0), at: at(0) }),
+      at(0),
+    );
     expect(await settleBooking(db(), b.id, at(120))).toEqual({ status: "COMPLETED", durationSeconds: 55 * 60 });
   });
 });
@@ -256,15 +367,39 @@ describe("session metadata the user sees (P10)", () => {
     const ada = await person("Ada");
     const b = await booking(ada.userId, nextStart());
     const at = (m: number) => new Date(b.startsAt.getTime() + m * MIN);
-    await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a", joinedAt: at(0) }), at(0));
-    await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(5) }), at(5));
-    await recordWebhook(db(), ev("participant_left", b.roomName, { identity: ada.userId, sid: "PA_a", joinedAt: at(0), at: at(50) }), at(50));
-    await recordWebhook(db(), ev("participant_left", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(5), at: at(50) }), at(50));
+    await recordWebhook(
+      db(),
+      ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a", joinedAt: at(0) }),
+      at(0),
+    );
+    await recordWebhook(
+      db(),
+      ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(5) }),
+      at(5),
+    );
+    await recordWebhook(
+      db(),
+      ev("participant_left", b.roomName, { identity: ada.userId, sid: "PA_a", joinedAt: at(0), at: at(50) }),
+      at(50),
+    );
+    await recordWebhook(
+      db(),
+      ev("participant_left", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(5), at: at(50) }),
+      at(50),
+    );
     await recordWebhook(db(), ev("room_finished", b.roomName, { at: at(51) }), at(51));
     await booking(ada.userId, nextStart()); // upcoming: not a held session
     const list = await listSessionMetadata(db(), ada.userId);
     expect(list).toEqual([
-      { bookingId: b.id, expertName: "Amara Expert", topic: "Anxiety", date: b.startsAt, startsAt: b.startsAt, endsAt: b.endsAt, durationSeconds: 45 * 60 },
+      {
+        bookingId: b.id,
+        expertName: "Amara Expert",
+        topic: "Anxiety",
+        date: b.startsAt,
+        startsAt: b.startsAt,
+        endsAt: b.endsAt,
+        durationSeconds: 45 * 60,
+      },
     ]);
     expect(await listSessionMetadata(db(), expert.userId)).toEqual([]);
   });
@@ -277,12 +412,23 @@ describe("webhook verification (core)", () => {
     return token.toJwt();
   };
   const body = (createdAt = Math.floor(Date.now() / 1000)) =>
-    JSON.stringify({ event: "participant_joined", id: "EV_core", createdAt: String(createdAt), room: { name: "mn-x" }, participant: { sid: "PA_1", identity: "u1", joinedAt: String(createdAt) } });
+    JSON.stringify({
+      event: "participant_joined",
+      id: "EV_core",
+      createdAt: String(createdAt),
+      room: { name: "mn-x" },
+      participant: { sid: "PA_1", identity: "u1", joinedAt: String(createdAt) },
+    });
 
   it("accepts our own signature and keeps only the fields we use", async () => {
     const raw = body();
     const parsed = await verifyWebhook(settings, raw, await sign(raw));
-    expect(parsed).toMatchObject({ id: "EV_core", event: "participant_joined", roomName: "mn-x", participant: { sid: "PA_1", identity: "u1" } });
+    expect(parsed).toMatchObject({
+      id: "EV_core",
+      event: "participant_joined",
+      roomName: "mn-x",
+      participant: { sid: "PA_1", identity: "u1" },
+    });
   });
 
   it("refuses forged, tampered, stale and missing signatures", async () => {
@@ -295,7 +441,9 @@ describe("webhook verification (core)", () => {
     // A token that expired more than the 5-minute tolerance ago.
     await refused(verifyWebhook(settings, raw, await sign(raw, settings.apiSecret, "6 minutes ago")));
     // ... while one inside the tolerance passes.
-    await expect(verifyWebhook(settings, raw, await sign(raw, settings.apiSecret, "4 minutes ago"))).resolves.toBeTruthy();
+    await expect(
+      verifyWebhook(settings, raw, await sign(raw, settings.apiSecret, "4 minutes ago")),
+    ).resolves.toBeTruthy();
     // An event created long ago (a replayed capture with a fresh-looking token).
     const old = body(Math.floor(Date.now() / 1000) - 3600);
     await refused(verifyWebhook(settings, old, await sign(old)));

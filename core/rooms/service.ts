@@ -52,8 +52,14 @@ async function requireParty(db: PrismaClient, actor: Actor, bookingId: unknown) 
   // A signed-in person who is not one of the two participants is refused outright (403): booking ids are random
   // and unguessable, and "this room is not yours" is the clearer answer for someone holding a forwarded link.
   if (!role) throw new DomainError("FORBIDDEN", NOT_PARTY_MESSAGE);
-  const you = role === "USER" ? { userId: booking.userId, name: booking.user.name } : { userId: booking.expert.userId, name: booking.expert.user.name };
-  const peer = role === "USER" ? { userId: booking.expert.userId, name: booking.expert.user.name } : { userId: booking.userId, name: booking.user.name };
+  const you =
+    role === "USER"
+      ? { userId: booking.userId, name: booking.user.name }
+      : { userId: booking.expert.userId, name: booking.expert.user.name };
+  const peer =
+    role === "USER"
+      ? { userId: booking.expert.userId, name: booking.expert.user.name }
+      : { userId: booking.userId, name: booking.user.name };
   return { booking, role, you, peer };
 }
 
@@ -70,7 +76,12 @@ export interface RoomAccess {
 }
 
 /** What the room page needs: times, the join window now, both names, the room. Only for the two participants. */
-export async function roomAccess(db: PrismaClient, actor: Actor, bookingId: unknown, now = new Date()): Promise<RoomAccess> {
+export async function roomAccess(
+  db: PrismaClient,
+  actor: Actor,
+  bookingId: unknown,
+  now = new Date(),
+): Promise<RoomAccess> {
   const { booking, role, you, peer } = await requireParty(db, actor, bookingId);
   const window = joinWindow(booking);
   return {
@@ -122,18 +133,26 @@ export async function postPublicKey(
     return { publicKey: key, replaced: true };
   }
   try {
-    await db.roomParticipantKey.create({ data: { bookingId: booking.id, userId: you.userId, publicKey: key }, select: { id: true } });
+    await db.roomParticipantKey.create({
+      data: { bookingId: booking.id, userId: you.userId, publicKey: key },
+      select: { id: true },
+    });
   } catch (error) {
     // A concurrent post of the same participant: the first one wins; the same key is fine.
     if (!isUniqueViolation(error)) throw error;
     const now2 = await db.roomParticipantKey.findUnique({ where, select: { publicKey: true } });
-    if (now2?.publicKey !== key) throw new DomainError("CONFLICT", "Your key for this session was just set from another window.");
+    if (now2?.publicKey !== key)
+      throw new DomainError("CONFLICT", "Your key for this session was just set from another window.");
   }
   return { publicKey: key, replaced: false };
 }
 
 /** The two public keys of a booking (null until posted), only for its two participants. */
-export async function getKeys(db: PrismaClient, actor: Actor, bookingId: unknown): Promise<{ own: string | null; peer: string | null }> {
+export async function getKeys(
+  db: PrismaClient,
+  actor: Actor,
+  bookingId: unknown,
+): Promise<{ own: string | null; peer: string | null }> {
   const { booking, you, peer } = await requireParty(db, actor, bookingId);
   const rows = await db.roomParticipantKey.findMany({
     where: { bookingId: booking.id, userId: { in: [you.userId, peer.userId] } },
@@ -148,7 +167,11 @@ export async function getKeys(db: PrismaClient, actor: Actor, bookingId: unknown
 // ------------------------------------------------------------------------------------------- tokens
 
 /** The LiveKit settings from the configuration, or null when live video is not configured. */
-export function liveKitSettings(config: { LIVEKIT_URL?: string; LIVEKIT_API_KEY?: string; LIVEKIT_API_SECRET?: string }): LiveKitSettings | null {
+export function liveKitSettings(config: {
+  LIVEKIT_URL?: string;
+  LIVEKIT_API_KEY?: string;
+  LIVEKIT_API_SECRET?: string;
+}): LiveKitSettings | null {
   const { LIVEKIT_URL: url, LIVEKIT_API_KEY: apiKey, LIVEKIT_API_SECRET: apiSecret } = config;
   return url && apiKey && apiSecret ? { url, apiKey, apiSecret } : null;
 }
@@ -188,7 +211,11 @@ export type WebhookOutcome = "duplicate" | "recorded" | "ignored";
  * room_finished (the room emptied) after the session's end settles the booking; settleEndedBookings, run by a
  * job, settles the ones whose room never finished (nobody came, or a lost webhook).
  */
-export async function recordWebhook(db: PrismaClient, event: RoomWebhookEvent, now = new Date()): Promise<WebhookOutcome> {
+export async function recordWebhook(
+  db: PrismaClient,
+  event: RoomWebhookEvent,
+  now = new Date(),
+): Promise<WebhookOutcome> {
   try {
     await db.liveKitWebhookEvent.create({
       data: { id: event.id, event: event.event, roomName: event.roomName ?? null, receivedAt: now },
@@ -283,7 +310,14 @@ export interface Settlement {
 export async function settleBooking(db: PrismaClient, bookingId: string, now = new Date()): Promise<Settlement | null> {
   const booking = await db.booking.findUnique({
     where: { id: bookingId },
-    select: { id: true, userId: true, status: true, startsAt: true, endsAt: true, expert: { select: { userId: true } } },
+    select: {
+      id: true,
+      userId: true,
+      status: true,
+      startsAt: true,
+      endsAt: true,
+      expert: { select: { userId: true } },
+    },
   });
   if (!booking || booking.status !== "CONFIRMED" || now.getTime() < booking.endsAt.getTime()) return null;
   const presences = await db.sessionPresence.findMany({
@@ -296,22 +330,34 @@ export async function settleBooking(db: PrismaClient, bookingId: string, now = n
     union(
       presences
         .filter((p) => p.userId === userId)
-        .map((p): Interval => [Math.max(from, p.joinedAt.getTime()), Math.min(until, (p.leftAt ?? new Date(until)).getTime())]),
+        .map((p): Interval => [
+          Math.max(from, p.joinedAt.getTime()),
+          Math.min(until, (p.leftAt ?? new Date(until)).getTime()),
+        ]),
     );
   const bothJoined = [booking.userId, booking.expert.userId].every((id) => presences.some((p) => p.userId === id));
-  const durationSeconds = bothJoined ? Math.floor(overlapMs(intervalsOf(booking.userId), intervalsOf(booking.expert.userId)) / 1000) : 0;
+  const durationSeconds = bothJoined
+    ? Math.floor(overlapMs(intervalsOf(booking.userId), intervalsOf(booking.expert.userId)) / 1000)
+    : 0;
   const status = bothJoined ? "COMPLETED" : "NO_SHOW";
   const settled = await db.$transaction(async (tx) => {
     const changed = await tx.booking.updateMany({ where: { id: booking.id, status: "CONFIRMED" }, data: { status } });
     if (changed.count === 0) return false;
-    await tx.sessionMetadata.create({ data: { bookingId: booking.id, durationSeconds, settledAt: now }, select: { bookingId: true } });
+    await tx.sessionMetadata.create({
+      data: { bookingId: booking.id, durationSeconds, settledAt: now },
+      select: { bookingId: true },
+    });
     return true;
   });
   return settled ? { status, durationSeconds } : null;
 }
 
 /** For a periodic job: settles every CONFIRMED booking that ended at least `graceMs` ago. Returns how many. */
-export async function settleEndedBookings(db: PrismaClient, now = new Date(), graceMs = TOKEN_MARGIN_MS): Promise<number> {
+export async function settleEndedBookings(
+  db: PrismaClient,
+  now = new Date(),
+  graceMs = TOKEN_MARGIN_MS,
+): Promise<number> {
   const due = await db.booking.findMany({
     where: { status: "CONFIRMED", endsAt: { lte: new Date(now.getTime() - graceMs) } },
     select: { id: true },

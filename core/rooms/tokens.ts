@@ -53,7 +53,11 @@ export async function mintRoomToken(
   }
   const expiresAt = new Date(input.booking.endsAt.getTime() + TOKEN_MARGIN_MS);
   const ttlSeconds = Math.max(60, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
-  const at = new AccessToken(settings.apiKey, settings.apiSecret, { identity: input.identity, name: input.displayName, ttl: ttlSeconds });
+  const at = new AccessToken(settings.apiKey, settings.apiSecret, {
+    identity: input.identity,
+    name: input.displayName,
+    ttl: ttlSeconds,
+  });
   at.addGrant(participantGrant(input.roomName));
   return { token: await at.toJwt(), expiresAt };
 }

@@ -50,7 +50,12 @@ export async function verifyWebhook(
   const token = authorization.replace(/^Bearer\s+/i, "");
   let json: unknown;
   try {
-    const event = await new WebhookReceiver(settings.apiKey, settings.apiSecret).receive(rawBody, token, false, WEBHOOK_CLOCK_TOLERANCE_SECONDS);
+    const event = await new WebhookReceiver(settings.apiKey, settings.apiSecret).receive(
+      rawBody,
+      token,
+      false,
+      WEBHOOK_CLOCK_TOLERANCE_SECONDS,
+    );
     json = event.toJson();
   } catch {
     throw refuse();
@@ -72,7 +77,9 @@ export async function verifyWebhook(
       ? {
           sid: e.participant.sid,
           identity: e.participant.identity,
-          joinedAt: toDate(e.participant.joinedAtMs || (e.participant.joinedAt ? e.participant.joinedAt * 1000 : undefined)),
+          joinedAt: toDate(
+            e.participant.joinedAtMs || (e.participant.joinedAt ? e.participant.joinedAt * 1000 : undefined),
+          ),
         }
       : undefined,
   };

@@ -70,7 +70,11 @@ let ben: Awaited<ReturnType<typeof expert>>;
 beforeAll(async () => {
   t = await createTestDatabase();
   for (const slug of ["anxiety", "sleep", "grief"]) {
-    await createCategory(db(), { slug, name: `Topic ${slug}`, description: `Support for ${slug} and related matters.` });
+    await createCategory(db(), {
+      slug,
+      name: `Topic ${slug}`,
+      description: `Support for ${slug} and related matters.`,
+    });
   }
   ana = await expert("ana");
   ben = await expert("ben");
@@ -84,20 +88,19 @@ describe("the database itself", () => {
     const user = await client();
     const category = await db().category.findUniqueOrThrow({ where: { slug: "grief" }, select: { id: true } });
     const insert = (s: string, b: string, status?: "CONFIRMED" | "CANCELLED", expertId?: string) =>
-      db()
-        .booking.create({
-          data: {
-            userId: user.userId,
-            expertId: expertId ?? ana.id,
-            categoryId: category.id,
-            startsAt: at(s),
-            endsAt: hoursAfter(at(s), 50 / 60),
-            blockedUntil: at(b),
-            status: status ?? "CONFIRMED",
-            roomName: crypto.randomUUID(),
-          },
-          select: { id: true },
-        });
+      db().booking.create({
+        data: {
+          userId: user.userId,
+          expertId: expertId ?? ana.id,
+          categoryId: category.id,
+          startsAt: at(s),
+          endsAt: hoursAfter(at(s), 50 / 60),
+          blockedUntil: at(b),
+          status: status ?? "CONFIRMED",
+          roomName: crypto.randomUUID(),
+        },
+        select: { id: true },
+      });
     const first = await insert("2030-01-07T08:00:00Z", "2030-01-07T09:00:00Z");
     const clash = await insert("2030-01-07T08:55:00Z", "2030-01-07T09:55:00Z").catch((e: unknown) => e);
     expect(isExclusionViolation(clash)).toBe(true);
@@ -106,8 +109,13 @@ describe("the database itself", () => {
     await insert("2030-01-07T08:00:00Z", "2030-01-07T09:00:00Z", "CONFIRMED", ben.id);
     await insert("2030-01-07T08:30:00Z", "2030-01-07T09:30:00Z", "CANCELLED");
     // Reviving a cancelled booking into an overlap is refused too.
-    const cancelled = await db().booking.findFirstOrThrow({ where: { status: "CANCELLED", expertId: ana.id }, select: { id: true } });
-    const revive = await db().booking.update({ where: { id: cancelled.id }, data: { status: "CONFIRMED" } }).catch((e: unknown) => e);
+    const cancelled = await db().booking.findFirstOrThrow({
+      where: { status: "CANCELLED", expertId: ana.id },
+      select: { id: true },
+    });
+    const revive = await db()
+      .booking.update({ where: { id: cancelled.id }, data: { status: "CONFIRMED" } })
+      .catch((e: unknown) => e);
     expect(isExclusionViolation(revive)).toBe(true);
     await db().booking.deleteMany({ where: { userId: user.userId } });
     expect(first.id).toBeTruthy();
@@ -142,7 +150,9 @@ describe("bookSlot", () => {
     const again = await bookSlot(db(), me, input, NOW);
     expect(again.id).toBe(results[0]?.id);
     // The same key for another session is a client error, not a second booking.
-    expect(await refusal(bookSlot(db(), me, { ...input, startsAt: at("2027-06-02T10:00:00Z") }, NOW))).toMatchObject({ code: "CONFLICT" });
+    expect(await refusal(bookSlot(db(), me, { ...input, startsAt: at("2027-06-02T10:00:00Z") }, NOW))).toMatchObject({
+      code: "CONFLICT",
+    });
     // Another person's identical key is theirs alone.
     const other = await client();
     const theirs = await bookSlot(db(), other, { ...input, startsAt: at("2027-06-02T10:00:00Z") }, NOW);
@@ -151,7 +161,12 @@ describe("bookSlot", () => {
 
   it("returns what the user needs: times, expert, topic and an unguessable room name", async () => {
     const me = await client();
-    const b = await bookSlot(db(), me, { expertId: ana.id, categorySlug: "anxiety", startsAt: "2027-06-02T11:00:00.000Z" }, NOW);
+    const b = await bookSlot(
+      db(),
+      me,
+      { expertId: ana.id, categorySlug: "anxiety", startsAt: "2027-06-02T11:00:00.000Z" },
+      NOW,
+    );
     expect(b).toMatchObject({
       status: "CONFIRMED",
       startsAt: at("2027-06-02T11:00:00Z"),
@@ -167,7 +182,8 @@ describe("bookSlot", () => {
 
   it("refuses with a clear message: past, too soon, outside availability, time off, overlapping", async () => {
     const me = await client();
-    const book = (startsAt: string) => refusal(bookSlot(db(), me, { expertSlug: "ana", categorySlug: "anxiety", startsAt }, NOW));
+    const book = (startsAt: string) =>
+      refusal(bookSlot(db(), me, { expertSlug: "ana", categorySlug: "anxiety", startsAt }, NOW));
     expect(await book("2027-05-31T08:00:00Z")).toEqual({
       code: "VALIDATION",
       field: "startsAt",
@@ -181,8 +197,15 @@ describe("bookSlot", () => {
       code: "VALIDATION",
       message: "Expert ana is not available at this time. Please choose one of the times shown.",
     });
-    expect(await book("2027-06-02T12:30:00Z")).toMatchObject({ code: "VALIDATION", message: /not available at this time/ });
-    await addTimeOff(db(), ana.userId, { startsAt: at("2027-06-03T00:00:00Z"), endsAt: at("2027-06-04T00:00:00Z"), reason: "Away" });
+    expect(await book("2027-06-02T12:30:00Z")).toMatchObject({
+      code: "VALIDATION",
+      message: /not available at this time/,
+    });
+    await addTimeOff(db(), ana.userId, {
+      startsAt: at("2027-06-03T00:00:00Z"),
+      endsAt: at("2027-06-04T00:00:00Z"),
+      reason: "Away",
+    });
     expect(await book("2027-06-03T08:00:00Z")).toMatchObject({
       code: "VALIDATION",
       message: "Expert ana is away at this time. Please choose another.",
@@ -192,7 +215,11 @@ describe("bookSlot", () => {
       field: "startsAt",
       message: "This time was just taken. Please choose another.",
     });
-    expect(await book("not a date")).toMatchObject({ code: "VALIDATION", field: "startsAt", message: "Choose a time." });
+    expect(await book("not a date")).toMatchObject({
+      code: "VALIDATION",
+      field: "startsAt",
+      message: "Choose a time.",
+    });
   });
 
   it("refuses unpublished experts, topics the expert does not offer, unverified users and non-clients", async () => {
@@ -203,7 +230,9 @@ describe("bookSlot", () => {
       code: "NOT_FOUND",
       message: "This expert is not taking bookings at the moment.",
     });
-    expect(await refusal(bookSlot(db(), me, { ...input, expertId: hidden.id, expertSlug: undefined }, NOW))).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await refusal(bookSlot(db(), me, { ...input, expertId: hidden.id, expertSlug: undefined }, NOW)),
+    ).toMatchObject({ code: "NOT_FOUND" });
     expect(await refusal(bookSlot(db(), me, { ...input, categorySlug: "grief" }, NOW))).toEqual({
       code: "VALIDATION",
       field: "categorySlug",
@@ -232,7 +261,9 @@ describe("cancelling and rescheduling", () => {
     const b = await bookSlot(db(), owner, { expertSlug: "ana", categorySlug: "anxiety", startsAt: tomorrow9 }, NOW);
     const notFound = { code: "NOT_FOUND", message: "We could not find this booking." };
     expect(await refusal(cancelBooking(db(), stranger, b.id, undefined, NOW))).toMatchObject(notFound);
-    expect(await refusal(rescheduleBooking(db(), stranger, b.id, at("2027-06-02T14:00:00Z"), NOW))).toMatchObject(notFound);
+    expect(await refusal(rescheduleBooking(db(), stranger, b.id, at("2027-06-02T14:00:00Z"), NOW))).toMatchObject(
+      notFound,
+    );
     // Another expert is a stranger too; an unknown id looks the same.
     expect(await refusal(cancelBooking(db(), ben.actor, b.id, undefined, NOW))).toMatchObject(notFound);
     expect(await refusal(cancelBooking(db(), stranger, crypto.randomUUID(), undefined, NOW))).toMatchObject(notFound);
@@ -250,31 +281,65 @@ describe("cancelling and rescheduling", () => {
     });
     const byExpert = await cancelBooking(db(), ben.actor, b.id, "Unwell today", late);
     expect(byExpert).toMatchObject({ status: "CANCELLED", cancelledBy: "EXPERT", cancelledAt: late });
-    expect(await refusal(cancelBooking(db(), me, b.id, undefined, NOW))).toMatchObject({ code: "PRECONDITION", message: /cancelled and can no longer/ });
+    expect(await refusal(cancelBooking(db(), me, b.id, undefined, NOW))).toMatchObject({
+      code: "PRECONDITION",
+      message: /cancelled and can no longer/,
+    });
 
     // Inside the window the user may; the slot is free again afterwards.
     const again = await bookSlot(db(), me, { expertSlug: "ben", categorySlug: "sleep", startsAt: tomorrow9 }, NOW);
-    expect(await cancelBooking(db(), me, again.id, undefined, NOW)).toMatchObject({ status: "CANCELLED", cancelledBy: "USER" });
+    expect(await cancelBooking(db(), me, again.id, undefined, NOW)).toMatchObject({
+      status: "CANCELLED",
+      cancelledBy: "USER",
+    });
     const other = await client();
-    await expect(bookSlot(db(), other, { expertSlug: "ben", categorySlug: "sleep", startsAt: tomorrow9 }, NOW)).resolves.toMatchObject({ status: "CONFIRMED" });
+    await expect(
+      bookSlot(db(), other, { expertSlug: "ben", categorySlug: "sleep", startsAt: tomorrow9 }, NOW),
+    ).resolves.toMatchObject({ status: "CONFIRMED" });
     // After the session started nobody cancels (no-show and completion are separate).
-    expect(await refusal(cancelBooking(db(), ben.actor, again.id, undefined, hoursAfter(tomorrow9, 1)))).toMatchObject({ code: "PRECONDITION" });
+    expect(await refusal(cancelBooking(db(), ben.actor, again.id, undefined, hoursAfter(tomorrow9, 1)))).toMatchObject({
+      code: "PRECONDITION",
+    });
   });
 
   it("users reschedule inside the window to a slot that is re-validated; experts cannot move sessions", async () => {
     const me = await client();
-    const b = await bookSlot(db(), me, { expertSlug: "ben", categorySlug: "anxiety", startsAt: at("2027-06-04T08:00:00Z") }, NOW);
+    const b = await bookSlot(
+      db(),
+      me,
+      { expertSlug: "ben", categorySlug: "anxiety", startsAt: at("2027-06-04T08:00:00Z") },
+      NOW,
+    );
     // Moving onto itself or a neighbouring slot does not collide with itself.
     const moved = await rescheduleBooking(db(), me, b.id, at("2027-06-04T09:00:00Z"), NOW);
-    expect(moved).toMatchObject({ id: b.id, startsAt: at("2027-06-04T09:00:00Z"), endsAt: at("2027-06-04T09:50:00Z"), rescheduleCount: 1 });
+    expect(moved).toMatchObject({
+      id: b.id,
+      startsAt: at("2027-06-04T09:00:00Z"),
+      endsAt: at("2027-06-04T09:50:00Z"),
+      rescheduleCount: 1,
+    });
     expect(moved.roomName).toBe(b.roomName);
     // The new time is checked like a new booking.
     const taker = await client();
-    await bookSlot(db(), taker, { expertSlug: "ben", categorySlug: "anxiety", startsAt: at("2027-06-04T11:00:00Z") }, NOW);
-    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-04T11:00:00Z"), NOW))).toMatchObject({ code: "CONFLICT" });
-    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-04T09:30:00Z"), NOW))).toMatchObject({ code: "VALIDATION", message: /not available/ });
-    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-01T10:00:00Z"), NOW))).toMatchObject({ message: /notice/ });
-    expect(await refusal(rescheduleBooking(db(), ben.actor, b.id, at("2027-06-04T12:00:00Z"), NOW))).toMatchObject({ code: "FORBIDDEN" });
+    await bookSlot(
+      db(),
+      taker,
+      { expertSlug: "ben", categorySlug: "anxiety", startsAt: at("2027-06-04T11:00:00Z") },
+      NOW,
+    );
+    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-04T11:00:00Z"), NOW))).toMatchObject({
+      code: "CONFLICT",
+    });
+    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-04T09:30:00Z"), NOW))).toMatchObject({
+      code: "VALIDATION",
+      message: /not available/,
+    });
+    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-01T10:00:00Z"), NOW))).toMatchObject({
+      message: /notice/,
+    });
+    expect(await refusal(rescheduleBooking(db(), ben.actor, b.id, at("2027-06-04T12:00:00Z"), NOW))).toMatchObject({
+      code: "FORBIDDEN",
+    });
     // Outside the window the user can no longer move it.
     const late = at("2027-06-03T10:00:00Z"); // 23 hours before 09:00 UTC on the 4th
     expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-05T09:00:00Z"), late))).toMatchObject({
@@ -282,7 +347,9 @@ describe("cancelling and rescheduling", () => {
       message: /can be rescheduled up to 24 hours/,
     });
     // The old slot is free again.
-    await expect(bookSlot(db(), taker, { expertSlug: "ben", categorySlug: "anxiety", startsAt: at("2027-06-04T08:00:00Z") }, NOW)).resolves.toBeTruthy();
+    await expect(
+      bookSlot(db(), taker, { expertSlug: "ben", categorySlug: "anxiety", startsAt: at("2027-06-04T08:00:00Z") }, NOW),
+    ).resolves.toBeTruthy();
   });
 });
 
@@ -292,8 +359,18 @@ describe("listings", () => {
     const dan = await expert("dan", { categories: ["grief"] });
     const alice = await client();
     const bob = await client();
-    await bookSlot(db(), alice, { expertSlug: "cleo", categorySlug: "grief", startsAt: at("2027-06-07T08:00:00Z") }, NOW);
-    const bobs = await bookSlot(db(), bob, { expertSlug: "cleo", categorySlug: "grief", startsAt: at("2027-06-07T09:00:00Z") }, NOW);
+    await bookSlot(
+      db(),
+      alice,
+      { expertSlug: "cleo", categorySlug: "grief", startsAt: at("2027-06-07T08:00:00Z") },
+      NOW,
+    );
+    const bobs = await bookSlot(
+      db(),
+      bob,
+      { expertSlug: "cleo", categorySlug: "grief", startsAt: at("2027-06-07T09:00:00Z") },
+      NOW,
+    );
     await bookSlot(db(), bob, { expertSlug: "dan", categorySlug: "grief", startsAt: at("2027-06-07T08:00:00Z") }, NOW);
     await cancelBooking(db(), bob, bobs.id, undefined, NOW);
 
@@ -322,17 +399,36 @@ describe("listings", () => {
 
   it("users see their own upcoming and past sessions", async () => {
     const me = await client();
-    const b = await bookSlot(db(), me, { expertSlug: "ana", categorySlug: "anxiety", startsAt: at("2027-06-08T08:00:00Z") }, NOW);
+    const b = await bookSlot(
+      db(),
+      me,
+      { expertSlug: "ana", categorySlug: "anxiety", startsAt: at("2027-06-08T08:00:00Z") },
+      NOW,
+    );
     expect((await listUserBookings(db(), me.userId, { when: "upcoming" }, NOW)).map((x) => x.id)).toEqual([b.id]);
     expect(await listUserBookings(db(), me.userId, { when: "past" }, NOW)).toEqual([]);
-    expect((await listUserBookings(db(), me.userId, { when: "past" }, at("2027-06-09T00:00:00Z"))).map((x) => x.id)).toEqual([b.id]);
+    expect(
+      (await listUserBookings(db(), me.userId, { when: "past" }, at("2027-06-09T00:00:00Z"))).map((x) => x.id),
+    ).toEqual([b.id]);
   });
 
   it("stay a bounded number of queries whatever the number of experts and bookings", async () => {
     const experts = [ana, ben];
-    const few = await countQueries(() => nextSlotsForExperts(db(), experts.map((e) => e.id), { from: NOW, to: hoursAfter(NOW, 7 * 24), now: NOW }));
+    const few = await countQueries(() =>
+      nextSlotsForExperts(
+        db(),
+        experts.map((e) => e.id),
+        { from: NOW, to: hoursAfter(NOW, 7 * 24), now: NOW },
+      ),
+    );
     for (let i = 0; i < 6; i++) experts.push(await expert(`many-${i}`));
-    const many = await countQueries(() => nextSlotsForExperts(db(), experts.map((e) => e.id), { from: NOW, to: hoursAfter(NOW, 7 * 24), now: NOW }));
+    const many = await countQueries(() =>
+      nextSlotsForExperts(
+        db(),
+        experts.map((e) => e.id),
+        { from: NOW, to: hoursAfter(NOW, 7 * 24), now: NOW },
+      ),
+    );
     expect(few.queries).toBeGreaterThan(0);
     expect(many.queries).toBe(few.queries);
     expect(many.result.get(ana.id)?.length).toBeGreaterThan(0);
@@ -351,11 +447,16 @@ describe("listings", () => {
 
 describe("time off", () => {
   it("is managed by its expert only", async () => {
-    const off = await addTimeOff(db(), ben.userId, { startsAt: at("2027-07-01T00:00:00Z"), endsAt: at("2027-07-02T00:00:00Z") });
+    const off = await addTimeOff(db(), ben.userId, {
+      startsAt: at("2027-07-01T00:00:00Z"),
+      endsAt: at("2027-07-02T00:00:00Z"),
+    });
     expect((await listTimeOff(db(), ben.userId, NOW)).map((x) => x.id)).toContain(off.id);
     expect(await listTimeOff(db(), ana.userId, NOW)).not.toContainEqual(expect.objectContaining({ id: off.id }));
     expect(await refusal(removeTimeOff(db(), ana.userId, off.id))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await refusal(addTimeOff(db(), (await client()).userId, { startsAt: NOW, endsAt: hoursAfter(NOW, 1) }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await refusal(addTimeOff(db(), (await client()).userId, { startsAt: NOW, endsAt: hoursAfter(NOW, 1) })),
+    ).toMatchObject({ code: "FORBIDDEN" });
     expect(await refusal(addTimeOff(db(), ben.userId, { startsAt: NOW, endsAt: NOW }))).toMatchObject({
       code: "VALIDATION",
       field: "endsAt",

@@ -30,8 +30,9 @@ const NOT_FOUND_MESSAGE = "We could not find this booking.";
  * meta.driverAdapterError.cause.originalCode.
  */
 export function isExclusionViolation(error: unknown): boolean {
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } } } | null)
-    ?.meta?.driverAdapterError?.cause;
+  const cause = (
+    error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } } } | null
+  )?.meta?.driverAdapterError?.cause;
   return cause?.originalCode === "23P01" || cause?.code === "23P01";
 }
 
@@ -62,7 +63,9 @@ function slotError(problem: SlotProblem, expert: { name: string; minNoticeHours:
 // ------------------------------------------------------------------------------------------- input
 
 const idSchema = z.string().trim().min(1).max(64);
-const startsAtSchema = z.coerce.date({ error: "Choose a time." }).refine((d) => !Number.isNaN(d.getTime()), "Choose a time.");
+const startsAtSchema = z.coerce
+  .date({ error: "Choose a time." })
+  .refine((d) => !Number.isNaN(d.getTime()), "Choose a time.");
 
 export const bookSlotSchema = z
   .object({
@@ -170,10 +173,16 @@ async function requireClient(db: PrismaClient, actor: Actor) {
     throw new DomainError("UNAUTHENTICATED", "Please sign in to book a session.");
   }
   if (user.role !== "USER") {
-    throw new DomainError("FORBIDDEN", "Sessions are booked from a client account. Sign in with your personal account to book.");
+    throw new DomainError(
+      "FORBIDDEN",
+      "Sessions are booked from a client account. Sign in with your personal account to book.",
+    );
   }
   if (!user.emailVerifiedAt) {
-    throw new DomainError("PRECONDITION", "Please confirm your email address before booking: enter the code we emailed you.");
+    throw new DomainError(
+      "PRECONDITION",
+      "Please confirm your email address before booking: enter the code we emailed you.",
+    );
   }
   return user;
 }
@@ -194,7 +203,8 @@ async function requireBookableExpert(db: PrismaClient, ref: { expertSlug?: strin
       categories: { select: { category: { select: { id: true, slug: true } } } },
     },
   });
-  if (!expert) throw new DomainError("NOT_FOUND", "This expert is not taking bookings at the moment.", { field: "expert" });
+  if (!expert)
+    throw new DomainError("NOT_FOUND", "This expert is not taking bookings at the moment.", { field: "expert" });
   return { ...expert, name: expert.user.name };
 }
 
@@ -206,7 +216,11 @@ async function requireBookableSlot(
   now: Date,
   excludeBookingId?: string,
 ) {
-  const schedules = await loadSchedules(db, [expert.id], { from: startsAt, to: new Date(startsAt.getTime() + 1), excludeBookingId });
+  const schedules = await loadSchedules(db, [expert.id], {
+    from: startsAt,
+    to: new Date(startsAt.getTime() + 1),
+    excludeBookingId,
+  });
   const schedule = schedules.get(expert.id);
   if (!schedule) throw new DomainError("NOT_FOUND", "This expert is not taking bookings at the moment.");
   const problem = slotProblem(schedule, startsAt, now);
@@ -226,7 +240,10 @@ async function findByIdempotencyKey(db: PrismaClient, userId: string, idempotenc
 /** The booking made earlier with the same form (same key): returned as is when it is for the same session. */
 function replay(existing: UserBookingRow & { expertId: string }, expertId: string, startsAt: Date): UserBooking {
   if (existing.expertId !== expertId || existing.startsAt.getTime() !== startsAt.getTime()) {
-    throw new DomainError("CONFLICT", "This booking form was already used for another session. Please reload the page and try again.");
+    throw new DomainError(
+      "CONFLICT",
+      "This booking form was already used for another session. Please reload the page and try again.",
+    );
   }
   return toUserBooking(existing);
 }
@@ -254,9 +271,13 @@ export async function bookSlot(
   if (expert.userId === client.id) throw new DomainError("FORBIDDEN", "You cannot book a session with yourself.");
   const category = expert.categories.find((c) => c.category.slug === data.categorySlug)?.category;
   if (!category) {
-    throw new DomainError("VALIDATION", `${expert.name} does not offer this topic. Please choose one of their topics.`, {
-      field: "categorySlug",
-    });
+    throw new DomainError(
+      "VALIDATION",
+      `${expert.name} does not offer this topic. Please choose one of their topics.`,
+      {
+        field: "categorySlug",
+      },
+    );
   }
   try {
     const span = await requireBookableSlot(db, expert, data.startsAt, now);
@@ -297,7 +318,15 @@ async function requireParty(db: PrismaClient, actor: Actor, bookingId: unknown) 
       userId: true,
       status: true,
       startsAt: true,
-      expert: { select: { id: true, userId: true, cancelWindowHours: true, minNoticeHours: true, user: { select: { name: true } } } },
+      expert: {
+        select: {
+          id: true,
+          userId: true,
+          cancelWindowHours: true,
+          minNoticeHours: true,
+          user: { select: { name: true } },
+        },
+      },
     },
   });
   const party: BookingParty | null = !booking
@@ -313,7 +342,10 @@ async function requireParty(db: PrismaClient, actor: Actor, bookingId: unknown) 
 
 function requireChangeable(booking: { status: BookingStatus; startsAt: Date }, now: Date, what: string) {
   if (booking.status !== "CONFIRMED") {
-    throw new DomainError("PRECONDITION", `This session is ${booking.status.toLowerCase().replace("_", "-")} and can no longer be ${what}.`);
+    throw new DomainError(
+      "PRECONDITION",
+      `This session is ${booking.status.toLowerCase().replace("_", "-")} and can no longer be ${what}.`,
+    );
   }
   if (booking.startsAt.getTime() <= now.getTime()) {
     throw new DomainError("PRECONDITION", `This session has already started and can no longer be ${what}.`);
@@ -321,7 +353,11 @@ function requireChangeable(booking: { status: BookingStatus; startsAt: Date }, n
 }
 
 /** Users change a booking only up to the expert's cancellation window before it starts. */
-function requireInsideWindow(booking: { startsAt: Date; expert: { cancelWindowHours: number; user: { name: string } } }, now: Date, what: string) {
+function requireInsideWindow(
+  booking: { startsAt: Date; expert: { cancelWindowHours: number; user: { name: string } } },
+  now: Date,
+  what: string,
+) {
   const hours = booking.expert.cancelWindowHours;
   if (booking.startsAt.getTime() - now.getTime() < hours * HOUR_MS) {
     throw new DomainError(
@@ -369,8 +405,14 @@ export async function rescheduleBooking(
   await requireClient(db, actor);
   requireChangeable(booking, now, "rescheduled");
   requireInsideWindow(booking, now, "rescheduled");
-  const expert = { id: booking.expert.id, name: booking.expert.user.name, minNoticeHours: booking.expert.minNoticeHours };
-  const published = await db.expertProfile.count({ where: { id: expert.id, published: true, user: { status: "ACTIVE" } } });
+  const expert = {
+    id: booking.expert.id,
+    name: booking.expert.user.name,
+    minNoticeHours: booking.expert.minNoticeHours,
+  };
+  const published = await db.expertProfile.count({
+    where: { id: expert.id, published: true, user: { status: "ACTIVE" } },
+  });
   if (published === 0) throw new DomainError("PRECONDITION", `${expert.name} is not taking bookings at the moment.`);
   const span = await requireBookableSlot(db, expert, startsAt, now, booking.id);
   try {
@@ -378,7 +420,8 @@ export async function rescheduleBooking(
       where: { id: booking.id, status: "CONFIRMED", startsAt: booking.startsAt },
       data: { ...span, rescheduleCount: { increment: 1 } },
     });
-    if (count !== 1) throw new DomainError("CONFLICT", "This booking was changed a moment ago. Please reload the page.");
+    if (count !== 1)
+      throw new DomainError("CONFLICT", "This booking was changed a moment ago. Please reload the page.");
   } catch (error) {
     if (isExclusionViolation(error)) throw new DomainError("CONFLICT", TAKEN_MESSAGE, { field: "startsAt" });
     throw error;

@@ -5,10 +5,16 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { WellnessPreferenceKind } from "../generated/prisma/enums.ts";
 import { isUniqueViolation } from "../errors/index.ts";
 
-export type PreferenceTarget = { kind: "CATEGORY_BROWSED"; categoryId: string } | { kind: "EXPERT_ENGAGED"; expertId: string };
+export type PreferenceTarget =
+  { kind: "CATEGORY_BROWSED"; categoryId: string } | { kind: "EXPERT_ENGAGED"; expertId: string };
 
 /** Counts one more visit to a topic or engagement with an expert (one row per user and target). */
-export async function recordPreference(db: PrismaClient, userId: string, target: PreferenceTarget, now: Date = new Date()): Promise<void> {
+export async function recordPreference(
+  db: PrismaClient,
+  userId: string,
+  target: PreferenceTarget,
+  now: Date = new Date(),
+): Promise<void> {
   const where =
     target.kind === "CATEGORY_BROWSED"
       ? { userId_kind_categoryId: { userId, kind: target.kind, categoryId: target.categoryId } }

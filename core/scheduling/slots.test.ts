@@ -24,7 +24,8 @@ function london(overrides: Partial<ExpertSchedule> = {}): ExpertSchedule {
 }
 
 const longAgo = Z("2027-01-01T00:00:00Z");
-const slotsBetween = (s: ExpertSchedule, from: string, to: string, now = longAgo) => computeSlots(s, { from: Z(from), to: Z(to), now });
+const slotsBetween = (s: ExpertSchedule, from: string, to: string, now = longAgo) =>
+  computeSlots(s, { from: Z(from), to: Z(to), now });
 
 describe("time zone arithmetic", () => {
   it("knows London's offsets on both sides of each change, and Kolkata's fixed offset", () => {
@@ -53,10 +54,18 @@ describe("slots across the March 2027 change (London expert, Kolkata viewer)", (
 
   it("keep 09:00 London time on both sides: 09:00 UTC before, 08:00 UTC after", () => {
     expect(slots.map((s) => iso(s.startsAt))).toEqual([
-      "2027-03-26T09:00:00Z", "2027-03-26T10:00:00Z", "2027-03-26T11:00:00Z", // Friday, GMT
-      "2027-03-27T09:00:00Z", "2027-03-27T10:00:00Z", "2027-03-27T11:00:00Z", // Saturday, GMT
-      "2027-03-28T08:00:00Z", "2027-03-28T09:00:00Z", "2027-03-28T10:00:00Z", // Sunday, BST from 01:00 UTC
-      "2027-03-29T08:00:00Z", "2027-03-29T09:00:00Z", "2027-03-29T10:00:00Z", // Monday, BST
+      "2027-03-26T09:00:00Z",
+      "2027-03-26T10:00:00Z",
+      "2027-03-26T11:00:00Z", // Friday, GMT
+      "2027-03-27T09:00:00Z",
+      "2027-03-27T10:00:00Z",
+      "2027-03-27T11:00:00Z", // Saturday, GMT
+      "2027-03-28T08:00:00Z",
+      "2027-03-28T09:00:00Z",
+      "2027-03-28T10:00:00Z", // Sunday, BST from 01:00 UTC
+      "2027-03-29T08:00:00Z",
+      "2027-03-29T09:00:00Z",
+      "2027-03-29T10:00:00Z", // Monday, BST
     ]);
     for (const slot of slots) expect(formatSlot(slot, "Europe/London").time).toMatch(/^(09|10|11):00–\1:50$/);
   });
@@ -64,7 +73,11 @@ describe("slots across the March 2027 change (London expert, Kolkata viewer)", (
   it("show the viewer in Kolkata 14:30 before the change and 13:30 after", () => {
     const kolkata = slots.map((s) => formatSlot(s, "Asia/Kolkata"));
     // (ICU versions differ on the comma after the weekday.)
-    expect(kolkata[3]).toMatchObject({ date: expect.stringMatching(/^Saturday,? 27 March 2027$/), time: "14:30–15:20", timeZoneName: "GMT+5:30" });
+    expect(kolkata[3]).toMatchObject({
+      date: expect.stringMatching(/^Saturday,? 27 March 2027$/),
+      time: "14:30–15:20",
+      timeZoneName: "GMT+5:30",
+    });
     expect(kolkata[6]).toMatchObject({ date: expect.stringMatching(/^Sunday,? 28 March 2027$/), time: "13:30–14:20" });
     expect(kolkata[9]).toMatchObject({ date: expect.stringMatching(/^Monday,? 29 March 2027$/), time: "13:30–14:20" });
     expect(kolkata[9]?.label).toMatch(/^Monday,? 29 March 2027, 13:30–14:20 \(GMT\+5:30\)$/);
@@ -74,21 +87,34 @@ describe("slots across the March 2027 change (London expert, Kolkata viewer)", (
   it("count real minutes inside a window that spans the change (00:00-04:00 London has 3 hours)", () => {
     const night = london({ rules: [{ weekday: 0, startMinute: 0, endMinute: 240 }] });
     const s = slotsBetween(night, "2027-03-27T00:00:00Z", "2027-03-29T00:00:00Z");
-    expect(s.map((x) => iso(x.startsAt))).toEqual(["2027-03-28T00:00:00Z", "2027-03-28T01:00:00Z", "2027-03-28T02:00:00Z"]);
+    expect(s.map((x) => iso(x.startsAt))).toEqual([
+      "2027-03-28T00:00:00Z",
+      "2027-03-28T01:00:00Z",
+      "2027-03-28T02:00:00Z",
+    ]);
     expect(s.map((x) => formatSlot(x, "Europe/London").time)).toEqual(["00:00–00:50", "02:00–02:50", "03:00–03:50"]);
   });
 });
 
 describe("slots across the October 2027 change", () => {
   it("keep 09:00 London time: 08:00 UTC on Saturday, 09:00 UTC on Sunday; Kolkata sees 13:30 then 14:30", () => {
-    const slots = slotsBetween(london({ rules: everyDay(9 * 60, 10 * 60) }), "2027-10-29T00:00:00Z", "2027-11-02T00:00:00Z");
+    const slots = slotsBetween(
+      london({ rules: everyDay(9 * 60, 10 * 60) }),
+      "2027-10-29T00:00:00Z",
+      "2027-11-02T00:00:00Z",
+    );
     expect(slots.map((s) => iso(s.startsAt))).toEqual([
       "2027-10-29T08:00:00Z",
       "2027-10-30T08:00:00Z",
       "2027-10-31T09:00:00Z",
       "2027-11-01T09:00:00Z",
     ]);
-    expect(slots.map((s) => formatSlot(s, "Asia/Kolkata").time)).toEqual(["13:30–14:20", "13:30–14:20", "14:30–15:20", "14:30–15:20"]);
+    expect(slots.map((s) => formatSlot(s, "Asia/Kolkata").time)).toEqual([
+      "13:30–14:20",
+      "13:30–14:20",
+      "14:30–15:20",
+      "14:30–15:20",
+    ]);
   });
 
   it("count the repeated hour inside a window (00:00-04:00 London has 5 hours)", () => {

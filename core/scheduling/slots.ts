@@ -47,11 +47,19 @@ export type SlotProblem = "PAST" | "TOO_SOON" | "OUTSIDE_AVAILABILITY" | "TIME_O
 const overlaps = (aStart: number, aEnd: number, bStart: number, bEnd: number) => aStart < bEnd && bStart < aEnd;
 
 /** The availability windows (UTC spans) of every local date that can touch [from, to). */
-export function availabilityWindows(schedule: Pick<ExpertSchedule, "timezone" | "rules">, from: Date, to: Date): Span[] {
+export function availabilityWindows(
+  schedule: Pick<ExpertSchedule, "timezone" | "rules">,
+  from: Date,
+  to: Date,
+): Span[] {
   const windows: Span[] = [];
   // One local day of margin on each side: a window of local date D can start before `from`'s local date in UTC.
   const last = addDays(localDateOf(to, schedule.timezone), 1);
-  for (let date = addDays(localDateOf(from, schedule.timezone), -1); compareDates(date, last) <= 0; date = addDays(date, 1)) {
+  for (
+    let date = addDays(localDateOf(from, schedule.timezone), -1);
+    compareDates(date, last) <= 0;
+    date = addDays(date, 1)
+  ) {
     const weekday = weekdayOf(date);
     for (const rule of schedule.rules) {
       if (rule.weekday !== weekday || rule.endMinute <= rule.startMinute) continue;
@@ -70,7 +78,8 @@ export function candidateSlots(schedule: ExpertSchedule, from: Date, to: Date): 
   const byStart = new Map<number, Slot>();
   for (const window of availabilityWindows(schedule, from, to)) {
     for (let s = window.startsAt.getTime(); s + session <= window.endsAt.getTime(); s += step) {
-      if (s >= from.getTime() && s < to.getTime()) byStart.set(s, { startsAt: new Date(s), endsAt: new Date(s + session) });
+      if (s >= from.getTime() && s < to.getTime())
+        byStart.set(s, { startsAt: new Date(s), endsAt: new Date(s + session) });
     }
   }
   return [...byStart.values()].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
@@ -89,7 +98,8 @@ function collisionProblem(schedule: ExpertSchedule, s: number): "TIME_OFF" | "TA
   const end = endsAt.getTime();
   if (schedule.timeOff.some((t) => overlaps(s, end, t.startsAt.getTime(), t.endsAt.getTime()))) return "TIME_OFF";
   const blocked = blockedUntil.getTime();
-  if (schedule.bookings.some((b) => overlaps(s, blocked, b.startsAt.getTime(), b.blockedUntil.getTime()))) return "TAKEN";
+  if (schedule.bookings.some((b) => overlaps(s, blocked, b.startsAt.getTime(), b.blockedUntil.getTime())))
+    return "TAKEN";
   return null;
 }
 

@@ -33,7 +33,12 @@ export async function addTimeOff(db: PrismaClient, expertUserId: string, input: 
   }
   const profile = await requireExpertProfile(db, expertUserId);
   return db.timeOff.create({
-    data: { expertId: profile.id, startsAt: parsed.data.startsAt, endsAt: parsed.data.endsAt, reason: parsed.data.reason ?? null },
+    data: {
+      expertId: profile.id,
+      startsAt: parsed.data.startsAt,
+      endsAt: parsed.data.endsAt,
+      reason: parsed.data.reason ?? null,
+    },
     select: { id: true, startsAt: true, endsAt: true, reason: true },
   });
 }

@@ -50,7 +50,14 @@ export async function recordSecurityEvent(db: PrismaClient, input: EventInput, n
 }
 
 /** Records `kind` for this IP unless one was recorded in the window already. */
-async function onceInWindow(db: PrismaClient, kind: SecurityEventKind, ip: string, windowMs: number, detail: string, now: Date) {
+async function onceInWindow(
+  db: PrismaClient,
+  kind: SecurityEventKind,
+  ip: string,
+  windowMs: number,
+  detail: string,
+  now: Date,
+) {
   const since = new Date(now.getTime() - windowMs);
   const already = await db.securityEvent.count({ where: { kind, ip, createdAt: { gte: since } } });
   if (already === 0) await recordSecurityEvent(db, { kind, ip, detail }, now);
@@ -62,13 +69,24 @@ export async function recordSignInFailure(
   input: { ip: string; accountKey: string; userId: string | null; method: "password" | "code" },
   now = new Date(),
 ): Promise<void> {
-  await recordSecurityEvent(db, { kind: "SIGN_IN_FAILED", ip: input.ip, accountKey: input.accountKey, userId: input.userId, detail: input.method }, now);
+  await recordSecurityEvent(
+    db,
+    { kind: "SIGN_IN_FAILED", ip: input.ip, accountKey: input.accountKey, userId: input.userId, detail: input.method },
+    now,
+  );
   const burst = detection.failureBurst;
   const failures = await db.securityEvent.count({
     where: { kind: "SIGN_IN_FAILED", ip: input.ip, createdAt: { gte: new Date(now.getTime() - burst.windowMs) } },
   });
   if (failures >= burst.count) {
-    await onceInWindow(db, "FAILURE_BURST", input.ip, burst.windowMs, `${failures} failed sign-ins in ${burst.windowMs / MINUTE} minutes`, now);
+    await onceInWindow(
+      db,
+      "FAILURE_BURST",
+      input.ip,
+      burst.windowMs,
+      `${failures} failed sign-ins in ${burst.windowMs / MINUTE} minutes`,
+      now,
+    );
   }
   const many = detection.manyAccounts;
   const accounts = await db.securityEvent.findMany({
@@ -78,19 +96,41 @@ export async function recordSignInFailure(
     take: 1000,
   });
   if (accounts.length >= many.distinctAccounts) {
-    await onceInWindow(db, "MANY_ACCOUNTS_FROM_IP", input.ip, many.windowMs, `failed sign-ins for ${accounts.length} accounts in ${many.windowMs / MINUTE} minutes`, now);
+    await onceInWindow(
+      db,
+      "MANY_ACCOUNTS_FROM_IP",
+      input.ip,
+      many.windowMs,
+      `failed sign-ins for ${accounts.length} accounts in ${many.windowMs / MINUTE} minutes`,
+      now,
+    );
   }
 }
 
 /** An emailed code (sign-in, verification, reset) was requested. Turns into CODES_IN_BULK past the line. */
-export async function recordCodeRequest(db: PrismaClient, input: { ip: string; accountKey: string; purpose: string }, now = new Date()): Promise<void> {
-  await recordSecurityEvent(db, { kind: "CODE_REQUESTED", ip: input.ip, accountKey: input.accountKey, detail: input.purpose }, now);
+export async function recordCodeRequest(
+  db: PrismaClient,
+  input: { ip: string; accountKey: string; purpose: string },
+  now = new Date(),
+): Promise<void> {
+  await recordSecurityEvent(
+    db,
+    { kind: "CODE_REQUESTED", ip: input.ip, accountKey: input.accountKey, detail: input.purpose },
+    now,
+  );
   const bulk = detection.codesInBulk;
   const count = await db.securityEvent.count({
     where: { kind: "CODE_REQUESTED", ip: input.ip, createdAt: { gte: new Date(now.getTime() - bulk.windowMs) } },
   });
   if (count >= bulk.count) {
-    await onceInWindow(db, "CODES_IN_BULK", input.ip, bulk.windowMs, `${count} codes requested in ${bulk.windowMs / MINUTE} minutes`, now);
+    await onceInWindow(
+      db,
+      "CODES_IN_BULK",
+      input.ip,
+      bulk.windowMs,
+      `${count} codes requested in ${bulk.windowMs / MINUTE} minutes`,
+      now,
+    );
   }
 }
 
@@ -133,15 +173,24 @@ export async function listSecurityFeed(db: PrismaClient, q: z.input<typeof secur
 /** Raw signals after 7 days, events after 90. Returns how many rows were deleted. */
 export async function purgeSecurityEventRows(db: PrismaClient, now = new Date()): Promise<number> {
   const signals = await db.securityEvent.deleteMany({
-    where: { kind: { in: [...SIGNAL_KINDS] }, createdAt: { lt: new Date(now.getTime() - SIGNAL_RETENTION_DAYS * DAY) } },
+    where: {
+      kind: { in: [...SIGNAL_KINDS] },
+      createdAt: { lt: new Date(now.getTime() - SIGNAL_RETENTION_DAYS * DAY) },
+    },
   });
-  const events = await db.securityEvent.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - EVENT_RETENTION_DAYS * DAY) } } });
+  const events = await db.securityEvent.deleteMany({
+    where: { createdAt: { lt: new Date(now.getTime() - EVENT_RETENTION_DAYS * DAY) } },
+  });
   return signals.count + events.count;
 }
 
 /** Lock state is only useful for a day after the last lock (it decides how long the next lock lasts). */
 export async function purgeAccountLocks(db: PrismaClient, now = new Date()): Promise<number> {
-  return (await db.accountLock.deleteMany({ where: { lastLockedAt: { lt: new Date(now.getTime() - DAY) }, lockedUntil: { lt: now } } })).count;
+  return (
+    await db.accountLock.deleteMany({
+      where: { lastLockedAt: { lt: new Date(now.getTime() - DAY) }, lockedUntil: { lt: now } },
+    })
+  ).count;
 }
 
 /** "This wasn't me" links, a day after they expired (used or not). */
@@ -151,12 +200,16 @@ export async function purgeDeviceAlerts(db: PrismaClient, now = new Date()): Pro
 
 /** A device family not signed in from for a year is forgotten (a sign-in from it would alert again). */
 export async function purgeKnownDevices(db: PrismaClient, now = new Date()): Promise<number> {
-  return (await db.knownDevice.deleteMany({ where: { lastSeenAt: { lt: new Date(now.getTime() - 365 * DAY) } } })).count;
+  return (await db.knownDevice.deleteMany({ where: { lastSeenAt: { lt: new Date(now.getTime() - 365 * DAY) } } }))
+    .count;
 }
 
 /** Everything above (retention: core/privacy/retention.ts runs each as its own rule). */
 export async function purgeSecurityEvents(db: PrismaClient, now = new Date()): Promise<number> {
   return (
-    (await purgeSecurityEventRows(db, now)) + (await purgeAccountLocks(db, now)) + (await purgeDeviceAlerts(db, now)) + (await purgeKnownDevices(db, now))
+    (await purgeSecurityEventRows(db, now)) +
+    (await purgeAccountLocks(db, now)) +
+    (await purgeDeviceAlerts(db, now)) +
+    (await purgeKnownDevices(db, now))
   );
 }

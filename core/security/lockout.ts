@@ -61,15 +61,34 @@ export async function engageLock(
     select: { lockCount: true, lockedUntil: true, lastLockedAt: true, lastEmailAt: true },
   });
   if (existing && existing.lockedUntil > now) return lockedError(existing.lockedUntil, now); // a parallel request locked it
-  const lockCount = existing && now.getTime() - existing.lastLockedAt.getTime() < lockPolicy.memoryMs ? existing.lockCount + 1 : 1;
+  const lockCount =
+    existing && now.getTime() - existing.lastLockedAt.getTime() < lockPolicy.memoryMs ? existing.lockCount + 1 : 1;
   const lockedUntil = new Date(now.getTime() + lockDurationMs(lockCount));
-  const sendEmail = input.userId !== null && (!existing?.lastEmailAt || now.getTime() - existing.lastEmailAt.getTime() >= lockPolicy.emailEveryMs);
-  const data = { userId: input.userId, lockCount, lockedUntil, lastLockedAt: now, ...(sendEmail ? { lastEmailAt: now } : {}) };
-  await deps.db.accountLock.upsert({ where: { accountKey: input.accountKey }, create: { accountKey: input.accountKey, ...data }, update: data });
+  const sendEmail =
+    input.userId !== null &&
+    (!existing?.lastEmailAt || now.getTime() - existing.lastEmailAt.getTime() >= lockPolicy.emailEveryMs);
+  const data = {
+    userId: input.userId,
+    lockCount,
+    lockedUntil,
+    lastLockedAt: now,
+    ...(sendEmail ? { lastEmailAt: now } : {}),
+  };
+  await deps.db.accountLock.upsert({
+    where: { accountKey: input.accountKey },
+    create: { accountKey: input.accountKey, ...data },
+    update: data,
+  });
   await deps.limiter.reset("secret:account", input.email);
   await recordSecurityEvent(
     deps.db,
-    { kind: "ACCOUNT_LOCKED", userId: input.userId, accountKey: input.accountKey, ip: input.ip, detail: `password sign-in paused for ${lockDurationMs(lockCount) / MINUTE} minutes (lock ${lockCount})` },
+    {
+      kind: "ACCOUNT_LOCKED",
+      userId: input.userId,
+      accountKey: input.accountKey,
+      ip: input.ip,
+      detail: `password sign-in paused for ${lockDurationMs(lockCount) / MINUTE} minutes (lock ${lockCount})`,
+    },
     now,
   );
   if (sendEmail) deps.mail.enqueue(accountLockedNotice(input.email, lockDurationMs(lockCount) / MINUTE, deps.appUrl));

@@ -19,13 +19,33 @@ export interface RatePolicy {
 /** Every policy of the product. Keys are "<policy>:<subject>", e.g. "http:ip:203.0.113.9". */
 export const ratePolicies = {
   /** Any non-GET request, per client IP: a coarse ceiling against floods. */
-  "http:ip": { points: 120, duration: 60, message: "Too many requests from your network. Please wait a minute and try again." },
+  "http:ip": {
+    points: 120,
+    duration: 60,
+    message: "Too many requests from your network. Please wait a minute and try again.",
+  },
   /** Contact/support forms and other mail-sending endpoints, per IP and per recipient. */
-  "mail:ip": { points: 10, duration: 15 * 60, message: "Too many emails were requested from your network. Please try again later." },
-  "mail:recipient": { points: 5, duration: 60 * 60, message: "We have sent several emails to this address recently. Please check your inbox or try again later." },
+  "mail:ip": {
+    points: 10,
+    duration: 15 * 60,
+    message: "Too many emails were requested from your network. Please try again later.",
+  },
+  "mail:recipient": {
+    points: 5,
+    duration: 60 * 60,
+    message: "We have sent several emails to this address recently. Please check your inbox or try again later.",
+  },
   /** Secrets checked (passwords, codes), per IP and per account. */
-  "secret:ip": { points: 30, duration: 15 * 60, message: "Too many attempts from your network. Please wait 15 minutes and try again." },
-  "secret:account": { points: 10, duration: 15 * 60, message: "Too many attempts for this account. Please wait 15 minutes and try again." },
+  "secret:ip": {
+    points: 30,
+    duration: 15 * 60,
+    message: "Too many attempts from your network. Please wait 15 minutes and try again.",
+  },
+  "secret:account": {
+    points: 10,
+    duration: 15 * 60,
+    message: "Too many attempts for this account. Please wait 15 minutes and try again.",
+  },
   /** The anonymous usage beacon (POST /metrics), per client IP, keyed by a keyed hash of the IP (never the IP itself). */
   "metrics:ip": { points: 120, duration: 60, message: "Too many usage reports from your network." },
   /** Browser error reports (POST /errors), per client IP, keyed by a keyed hash of the IP. */
@@ -41,7 +61,10 @@ export interface RateLimiter {
   reset(policy: RatePolicyName, subject: string): Promise<void>;
 }
 
-export function createRateLimiter(db: PrismaClient, overrides: Partial<Record<RatePolicyName, RatePolicy>> = {}): RateLimiter {
+export function createRateLimiter(
+  db: PrismaClient,
+  overrides: Partial<Record<RatePolicyName, RatePolicy>> = {},
+): RateLimiter {
   const limiters = new Map<RatePolicyName, RateLimiterPrisma>();
   let first = true;
   const limiterFor = (name: RatePolicyName) => {

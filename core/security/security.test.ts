@@ -17,7 +17,8 @@ const UA = {
   chromeLinux120: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
   chromeLinux131: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
   firefoxWindows: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
-  safariIphone: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+  safariIphone:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
 };
 const MINUTE = 60_000;
 
@@ -69,7 +70,11 @@ describe("new-device alerts", () => {
 
     // Another new device: one more alert. A code sign-in counts too.
     await accounts.requestLoginCode(a.deps, { email }, requesterFor("203.0.113.3", UA.safariIphone));
-    await accounts.signInWithCode(a.deps, { email, code: await a.lastCode(email) }, requesterFor("203.0.113.3", UA.safariIphone));
+    await accounts.signInWithCode(
+      a.deps,
+      { email, code: await a.lastCode(email) },
+      requesterFor("203.0.113.3", UA.safariIphone),
+    );
     alerts = await mails(email, "new-device");
     expect(alerts).toHaveLength(2);
     expect(alerts.some((m) => m.text.includes("Mobile Safari on iOS (Apple iPhone)"))).toBe(true);
@@ -84,14 +89,27 @@ describe("new-device alerts", () => {
   it("an account's first sign-in (no device known, no session) sends no alert; its sessions' devices count as known", async () => {
     const email = "legacy@example.com";
     const { hashPassword } = await import("../identity/password.ts");
-    const user = await prisma().user.create({ data: { email, name: "Legacy", passwordHash: await hashPassword(PASSWORD), emailVerifiedAt: new Date() } });
+    const user = await prisma().user.create({
+      data: { email, name: "Legacy", passwordHash: await hashPassword(PASSWORD), emailVerifiedAt: new Date() },
+    });
     await passwordSignIn(email, UA.firefoxWindows);
     expect(await mails(email, "new-device")).toHaveLength(0);
 
     const other = "legacy2@example.com";
-    const u2 = await prisma().user.create({ data: { email: other, name: "Legacy Two", passwordHash: await hashPassword(PASSWORD), emailVerifiedAt: new Date() } });
+    const u2 = await prisma().user.create({
+      data: {
+        email: other,
+        name: "Legacy Two",
+        passwordHash: await hashPassword(PASSWORD),
+        emailVerifiedAt: new Date(),
+      },
+    });
     // A session from before the feature: its device is known.
-    await createSession(prisma(), { userId: u2.id, role: "USER", device: requesterFor("203.0.113.4", UA.chromeLinux120).device });
+    await createSession(prisma(), {
+      userId: u2.id,
+      role: "USER",
+      device: requesterFor("203.0.113.4", UA.chromeLinux120).device,
+    });
     await passwordSignIn(other, UA.chromeLinux131);
     expect(await mails(other, "new-device")).toHaveLength(0);
     await passwordSignIn(other, UA.safariIphone);
@@ -112,8 +130,14 @@ describe('"this wasn\'t me"', () => {
 
     // Forged: right id, wrong secret; malformed; another alert id. Nothing changes.
     const [id] = token.split(".");
-    for (const forged of [`${id}.${"a".repeat(52)}`, "nonsense", `00000000-0000-7000-8000-000000000000.${token.split(".")[1]}`]) {
-      await expect(reportNotMe(a.deps, { token: forged }, { ip: "203.0.113.9" }, a.clock.now)).rejects.toMatchObject({ code: "VALIDATION" });
+    for (const forged of [
+      `${id}.${"a".repeat(52)}`,
+      "nonsense",
+      `00000000-0000-7000-8000-000000000000.${token.split(".")[1]}`,
+    ]) {
+      await expect(reportNotMe(a.deps, { token: forged }, { ip: "203.0.113.9" }, a.clock.now)).rejects.toMatchObject({
+        code: "VALIDATION",
+      });
     }
     expect(await prisma().session.count({ where: { userId: user.id } })).toBe(3);
     expect(await mails(email, "password-reset")).toHaveLength(0);
@@ -124,14 +148,26 @@ describe('"this wasn\'t me"', () => {
     const resets = await mails(email, "password-reset");
     expect(resets).toHaveLength(1);
     // The old password no longer works (the intruder knows it).
-    await expect(accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor("192.0.2.66", UA.firefoxWindows))).rejects.toMatchObject({
+    await expect(
+      accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor("192.0.2.66", UA.firefoxWindows)),
+    ).rejects.toMatchObject({
       code: "VALIDATION",
     });
     // Single use.
-    await expect(reportNotMe(a.deps, { token }, { ip: "203.0.113.9" }, a.clock.now)).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(reportNotMe(a.deps, { token }, { ip: "203.0.113.9" }, a.clock.now)).rejects.toMatchObject({
+      code: "VALIDATION",
+    });
     // The reset it started works, from the returned link token.
-    await accounts.resetPassword(a.deps, { token: result.resetToken, password: "a brand new harbour password" }, requesterFor());
-    const after = await accounts.signInWithPassword(a.deps, { email, password: "a brand new harbour password" }, requesterFor("203.0.113.2", UA.chromeLinux120));
+    await accounts.resetPassword(
+      a.deps,
+      { token: result.resetToken, password: "a brand new harbour password" },
+      requesterFor(),
+    );
+    const after = await accounts.signInWithPassword(
+      a.deps,
+      { email, password: "a brand new harbour password" },
+      requesterFor("203.0.113.2", UA.chromeLinux120),
+    );
     expect(after.kind).toBe("signed-in");
     expect(await prisma().securityEvent.count({ where: { kind: "NOT_ME_REPORTED", userId: user.id } })).toBe(1);
   });
@@ -142,7 +178,9 @@ describe('"this wasn\'t me"', () => {
     await passwordSignIn(email, UA.safariIphone);
     const token = notMeToken((await mails(email, "new-device"))[0]!.text);
     const late = new Date(a.clock.now.getTime() + 7 * 24 * 60 * MINUTE + MINUTE);
-    await expect(reportNotMe(a.deps, { token }, { ip: "203.0.113.9" }, late)).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(reportNotMe(a.deps, { token }, { ip: "203.0.113.9" }, late)).rejects.toMatchObject({
+      code: "VALIDATION",
+    });
     expect(await prisma().session.count({ where: { user: { email } } })).toBe(2);
   });
 });
@@ -162,7 +200,9 @@ describe("temporary lock after repeated failures", () => {
     expect(results.slice(0, 10).every((r) => r === "VALIDATION")).toBe(true);
     expect(results[10]).toBe("RATE_LIMITED");
     // Even the right password waits, with a message that names the way in.
-    const locked = await accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor()).catch((e: Error) => e);
+    const locked = await accounts
+      .signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor())
+      .catch((e: Error) => e);
     expect(locked).toMatchObject({ code: "RATE_LIMITED" });
     expect((locked as Error).message).toContain("Please wait 15 minutes");
     expect((locked as Error).message).toContain("code sent by email");
@@ -176,34 +216,61 @@ describe("temporary lock after repeated failures", () => {
 
     // The lock expires.
     a.clock.advance(14 * MINUTE);
-    await expect(accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor())).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await expect(
+      accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor()),
+    ).rejects.toMatchObject({ code: "RATE_LIMITED" });
     a.clock.advance(2 * MINUTE);
-    expect((await accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor())).kind).toBe("signed-in");
+    expect((await accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor())).kind).toBe(
+      "signed-in",
+    );
 
     // Ten more failures within the day: a 30-minute lock, no second email (at most one every 6 hours).
     for (let i = 12; i <= 21; i++) expect(await tryWrong(i)).toBe("VALIDATION");
-    const second = await accounts.signInWithPassword(a.deps, { email, password: `wrong again` }, attacker(30)).catch((e: Error) => e);
+    const second = await accounts
+      .signInWithPassword(a.deps, { email, password: `wrong again` }, attacker(30))
+      .catch((e: Error) => e);
     expect((second as Error).message).toContain("Please wait 30 minutes");
     expect(await mails(email, "account-locked")).toHaveLength(1);
     a.clock.advance(31 * MINUTE);
-    expect((await accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor())).kind).toBe("signed-in");
+    expect((await accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor())).kind).toBe(
+      "signed-in",
+    );
     expect(lockDurationMs(10)).toBe(4 * 60 * MINUTE); // capped
   });
 
   it("a password reset works during a lock and lifts it; unknown emails lock the same way (no enumeration) and get no mail", async () => {
     const email = "locked-reset@example.com";
     await signUpVerified(email);
-    for (let i = 0; i < 11; i++) await accounts.signInWithPassword(a.deps, { email, password: `nope ${i}` }, requesterFor(`192.0.2.${40 + i}`)).catch(() => undefined);
-    await expect(accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor())).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    for (let i = 0; i < 11; i++)
+      await accounts
+        .signInWithPassword(a.deps, { email, password: `nope ${i}` }, requesterFor(`192.0.2.${40 + i}`))
+        .catch(() => undefined);
+    await expect(
+      accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor()),
+    ).rejects.toMatchObject({ code: "RATE_LIMITED" });
     expect(await mails(email, "account-locked")).toHaveLength(1); // (sent before the reset mail below)
     await accounts.requestPasswordReset(a.deps, { email }, requesterFor());
-    await accounts.resetPassword(a.deps, { email, code: await a.lastCode(email), password: "another calm morning walk" }, requesterFor());
-    expect((await accounts.signInWithPassword(a.deps, { email, password: "another calm morning walk" }, requesterFor())).kind).toBe("signed-in");
+    await accounts.resetPassword(
+      a.deps,
+      { email, code: await a.lastCode(email), password: "another calm morning walk" },
+      requesterFor(),
+    );
+    expect(
+      (await accounts.signInWithPassword(a.deps, { email, password: "another calm morning walk" }, requesterFor()))
+        .kind,
+    ).toBe("signed-in");
 
     const ghost = "ghost-lock@example.com";
     const codes: string[] = [];
     for (let i = 0; i < 11; i++) {
-      codes.push(await accounts.signInWithPassword(a.deps, { email: ghost, password: `nope ${i}` }, requesterFor(`192.0.2.${60 + i}`)).then(() => "ok", (e: { code: string }) => e.code));
+      codes.push(
+        await accounts
+          .signInWithPassword(a.deps, { email: ghost, password: `nope ${i}` }, requesterFor(`192.0.2.${60 + i}`))
+          .then(
+            () => "ok",
+            (e: { code: string }) => e.code,
+          ),
+      );
     }
     expect(codes.slice(10)).toEqual(["RATE_LIMITED"]);
     expect(await mails(ghost, "account-locked")).toHaveLength(0);
@@ -216,13 +283,20 @@ describe("security feed", () => {
   it("shows failures on many accounts from one IP, bursts of failures and codes requested in bulk; raw signals only on request", async () => {
     const ip = "192.0.2.200";
     for (let i = 0; i < 5; i++) {
-      await accounts.signInWithPassword(a.deps, { email: `target${i}@example.com`, password: "guessing away" }, requesterFor(ip)).catch(() => undefined);
+      await accounts
+        .signInWithPassword(a.deps, { email: `target${i}@example.com`, password: "guessing away" }, requesterFor(ip))
+        .catch(() => undefined);
     }
     const codeIp = "192.0.2.201";
-    for (let i = 0; i < 10; i++) await accounts.requestLoginCode(a.deps, { email: `bulk${i}@example.com` }, requesterFor(codeIp));
+    for (let i = 0; i < 10; i++)
+      await accounts.requestLoginCode(a.deps, { email: `bulk${i}@example.com` }, requesterFor(codeIp));
     const burstIp = "192.0.2.202";
     for (let i = 0; i < 20; i++) {
-      await recordSignInFailure(prisma(), { ip: burstIp, accountKey: "same-account", userId: null, method: "password" }, a.clock.now);
+      await recordSignInFailure(
+        prisma(),
+        { ip: burstIp, accountKey: "same-account", userId: null, method: "password" },
+        a.clock.now,
+      );
     }
 
     const feed = await listSecurityFeed(prisma(), { limit: 200 });
@@ -250,7 +324,9 @@ describe("security feed", () => {
     await recordSecurityEvent(prisma(), { kind: "FAILURE_BURST", ip: "192.0.2.250", detail: "old-event" }, at(91));
     await recordSecurityEvent(prisma(), { kind: "FAILURE_BURST", ip: "192.0.2.250", detail: "young-event" }, at(60));
     await purgeSecurityEvents(prisma(), now);
-    const left = (await prisma().securityEvent.findMany({ where: { ip: "192.0.2.250" }, select: { detail: true } })).map((e) => e.detail).sort();
+    const left = (await prisma().securityEvent.findMany({ where: { ip: "192.0.2.250" }, select: { detail: true } }))
+      .map((e) => e.detail)
+      .sort();
     expect(left).toEqual(["young-event", "young-signal"]);
   });
 });

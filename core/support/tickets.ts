@@ -64,8 +64,16 @@ export interface SupportDeps {
 }
 const now = (deps: { now?: () => Date }) => deps.now?.() ?? new Date();
 
-const subjectSchema = z.string().trim().min(3, "Write a short subject (at least 3 characters).").max(150, "Keep the subject under 150 characters.");
-const bodySchema = z.string().trim().min(1, "Write a message.").max(10_000, "Keep the message under 10,000 characters.");
+const subjectSchema = z
+  .string()
+  .trim()
+  .min(3, "Write a short subject (at least 3 characters).")
+  .max(150, "Keep the subject under 150 characters.");
+const bodySchema = z
+  .string()
+  .trim()
+  .min(1, "Write a message.")
+  .max(10_000, "Keep the message under 10,000 characters.");
 const categorySchema = z.enum(TICKET_CATEGORIES, { error: "Choose what your request is about." });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
@@ -76,7 +84,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
 
 // ---------------------------------------------------------------- requester side (site)
 
-export async function openTicket(deps: SupportDeps, userId: string, input: { subject: unknown; category: unknown; message: unknown }) {
+export async function openTicket(
+  deps: SupportDeps,
+  userId: string,
+  input: { subject: unknown; category: unknown; message: unknown },
+) {
   const subject = parse(subjectSchema, input.subject, "subject");
   const category = parse(categorySchema, input.category, "category");
   const body = parse(bodySchema, input.message, "message");
@@ -168,15 +180,24 @@ export async function getMyTicket(db: PrismaClient, userId: string, ticketId: st
 }
 
 async function ownTicket(db: PrismaClient, userId: string, ticketId: string) {
-  const t = await db.supportTicket.findFirst({ where: { id: ticketId, requesterId: userId }, select: { id: true, status: true, resolvedAt: true, satisfaction: true } });
+  const t = await db.supportTicket.findFirst({
+    where: { id: ticketId, requesterId: userId },
+    select: { id: true, status: true, resolvedAt: true, satisfaction: true },
+  });
   if (!t) throw new DomainError("NOT_FOUND", "We could not find that request.");
   return t;
 }
 
-export async function replyAsRequester(deps: SupportDeps, userId: string, ticketId: string, input: { message: unknown }) {
+export async function replyAsRequester(
+  deps: SupportDeps,
+  userId: string,
+  ticketId: string,
+  input: { message: unknown },
+) {
   const body = parse(bodySchema, input.message, "message");
   const t = await ownTicket(deps.db, userId, ticketId);
-  if (t.status === "CLOSED") throw new DomainError("PRECONDITION", "This request is closed. Open a new one if you need more help.");
+  if (t.status === "CLOSED")
+    throw new DomainError("PRECONDITION", "This request is closed. Open a new one if you need more help.");
   const at = now(deps);
   await deps.db.$transaction([
     deps.db.ticketMessage.create({ data: { ticketId, authorId: userId, body, createdAt: at }, select: { id: true } }),
@@ -200,13 +221,27 @@ export async function closeAsRequester(deps: SupportDeps, userId: string, ticket
   });
 }
 
-export async function rateTicket(deps: SupportDeps, userId: string, ticketId: string, input: { rating: unknown; comment?: unknown }) {
-  const rating = parse(z.coerce.number().int().min(1, "Choose 1 to 5.").max(5, "Choose 1 to 5."), input.rating, "rating");
+export async function rateTicket(
+  deps: SupportDeps,
+  userId: string,
+  ticketId: string,
+  input: { rating: unknown; comment?: unknown },
+) {
+  const rating = parse(
+    z.coerce.number().int().min(1, "Choose 1 to 5.").max(5, "Choose 1 to 5."),
+    input.rating,
+    "rating",
+  );
   const comment = parse(z.string().trim().max(1000).optional(), input.comment || undefined, "comment");
   const t = await ownTicket(deps.db, userId, ticketId);
-  if (!DONE.includes(t.status)) throw new DomainError("PRECONDITION", "You can rate the help once your request is resolved.");
+  if (!DONE.includes(t.status))
+    throw new DomainError("PRECONDITION", "You can rate the help once your request is resolved.");
   if (t.satisfaction !== null) throw new DomainError("CONFLICT", "You have already rated this request. Thank you!");
-  await deps.db.supportTicket.update({ where: { id: ticketId }, data: { satisfaction: rating, satisfactionComment: comment ?? null }, select: { id: true } });
+  await deps.db.supportTicket.update({
+    where: { id: ticketId },
+    data: { satisfaction: rating, satisfactionComment: comment ?? null },
+    select: { id: true },
+  });
 }
 
 // ---------------------------------------------------------------- staff side (back-office)
@@ -291,19 +326,45 @@ export async function getTicketForStaff(db: PrismaClient, actor: StaffActor, tic
       assignee: { select: { id: true, name: true } },
       messages: {
         orderBy: { createdAt: "asc" },
-        select: { id: true, body: true, internal: true, fromStaff: true, createdAt: true, author: { select: { id: true, name: true } } },
+        select: {
+          id: true,
+          body: true,
+          internal: true,
+          fromStaff: true,
+          createdAt: true,
+          author: { select: { id: true, name: true } },
+        },
       },
     },
   });
   if (!t) throw new DomainError("NOT_FOUND", "No ticket with that id.");
-  await recordAudit(db, auditActor(actor), { action: "ticket.view", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id }, at);
+  await recordAudit(
+    db,
+    auditActor(actor),
+    { action: "ticket.view", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id },
+    at,
+  );
   const { requester, contactEmail, contactName, ...rest } = t;
   return {
     ...rest,
     overdue: isOverdue(t, at),
     requester: requester
-      ? { kind: "account" as const, id: requester.id, name: requester.name, email: requester.email, accountStatus: requester.status, emailVerified: Boolean(requester.emailVerifiedAt) }
-      : { kind: "visitor" as const, id: null, name: contactName, email: contactEmail, accountStatus: null, emailVerified: false },
+      ? {
+          kind: "account" as const,
+          id: requester.id,
+          name: requester.name,
+          email: requester.email,
+          accountStatus: requester.status,
+          emailVerified: Boolean(requester.emailVerifiedAt),
+        }
+      : {
+          kind: "visitor" as const,
+          id: null,
+          name: contactName,
+          email: contactEmail,
+          accountStatus: null,
+          emailVerified: false,
+        },
   };
 }
 
@@ -327,21 +388,38 @@ async function ticketForWrite(db: PrismaClient, ticketId: string) {
   return t;
 }
 
-export async function assignTicket(db: PrismaClient, actor: StaffActor, input: { ticketId: string; assigneeId: string | null }) {
+export async function assignTicket(
+  db: PrismaClient,
+  actor: StaffActor,
+  input: { ticketId: string; assigneeId: string | null },
+) {
   const t = await ticketForWrite(db, input.ticketId);
   if (input.assigneeId) {
     const agent = await db.user.findUnique({ where: { id: input.assigneeId }, select: { role: true, status: true } });
-    if (!agent || agent.role !== "SUPPORT" || agent.status !== "ACTIVE") throw new DomainError("VALIDATION", "Tickets can be assigned to active support agents only.", { field: "assigneeId" });
+    if (!agent || agent.role !== "SUPPORT" || agent.status !== "ACTIVE")
+      throw new DomainError("VALIDATION", "Tickets can be assigned to active support agents only.", {
+        field: "assigneeId",
+      });
   }
   await db.supportTicket.update({
     where: { id: t.id },
     data: { assigneeId: input.assigneeId, ...(t.status === "NEW" && input.assigneeId ? { status: "OPEN" } : {}) },
     select: { id: true },
   });
-  await recordAudit(db, auditActor(actor), { action: "ticket.assign", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id });
+  await recordAudit(db, auditActor(actor), {
+    action: "ticket.assign",
+    target: `ticket:${t.id}`,
+    subjectUserId: t.requesterId,
+    purpose: t.id,
+  });
 }
 
-export async function setTicketStatus(db: PrismaClient, actor: StaffActor, input: { ticketId: string; status: TicketStatus }, at = new Date()) {
+export async function setTicketStatus(
+  db: PrismaClient,
+  actor: StaffActor,
+  input: { ticketId: string; status: TicketStatus },
+  at = new Date(),
+) {
   const t = await ticketForWrite(db, input.ticketId);
   await db.supportTicket.update({
     where: { id: t.id },
@@ -352,13 +430,31 @@ export async function setTicketStatus(db: PrismaClient, actor: StaffActor, input
     },
     select: { id: true },
   });
-  await recordAudit(db, auditActor(actor), { action: `ticket.status.${input.status}`, target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id }, at);
+  await recordAudit(
+    db,
+    auditActor(actor),
+    { action: `ticket.status.${input.status}`, target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id },
+    at,
+  );
 }
 
-export async function setTicketPriority(db: PrismaClient, actor: StaffActor, input: { ticketId: string; priority: TicketPriority }) {
+export async function setTicketPriority(
+  db: PrismaClient,
+  actor: StaffActor,
+  input: { ticketId: string; priority: TicketPriority },
+) {
   const t = await ticketForWrite(db, input.ticketId);
-  await db.supportTicket.update({ where: { id: t.id }, data: { priority: input.priority, ...dueTimes(t.createdAt, input.priority) }, select: { id: true } });
-  await recordAudit(db, auditActor(actor), { action: `ticket.priority.${input.priority}`, target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id });
+  await db.supportTicket.update({
+    where: { id: t.id },
+    data: { priority: input.priority, ...dueTimes(t.createdAt, input.priority) },
+    select: { id: true },
+  });
+  await recordAudit(db, auditActor(actor), {
+    action: `ticket.priority.${input.priority}`,
+    target: `ticket:${t.id}`,
+    subjectUserId: t.requesterId,
+    purpose: t.id,
+  });
 }
 
 /** A reply the requester sees (and is emailed about). Sets the first response; by default waits for the user. */
@@ -373,7 +469,10 @@ export async function replyAsStaff(
   const at = now(deps);
   const status = input.status ?? "PENDING_USER";
   await deps.db.$transaction([
-    deps.db.ticketMessage.create({ data: { ticketId: t.id, authorId: actor.id, fromStaff: true, body, createdAt: at }, select: { id: true } }),
+    deps.db.ticketMessage.create({
+      data: { ticketId: t.id, authorId: actor.id, fromStaff: true, body, createdAt: at },
+      select: { id: true },
+    }),
     deps.db.supportTicket.update({
       where: { id: t.id },
       data: {
@@ -385,10 +484,18 @@ export async function replyAsStaff(
       select: { id: true },
     }),
   ]);
-  await recordAudit(deps.db, auditActor(actor), { action: "ticket.reply", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id }, at);
+  await recordAudit(
+    deps.db,
+    auditActor(actor),
+    { action: "ticket.reply", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id },
+    at,
+  );
   if (t.requester) {
     // Account holders read the reply on the site; the email carries no content, only a link.
-    if (t.requester.status === "ACTIVE") deps.mail.enqueue(templates.replyNotice(t.requester.email, t.subject, `${deps.appUrl}/help/${t.id}`, status === "RESOLVED"));
+    if (t.requester.status === "ACTIVE")
+      deps.mail.enqueue(
+        templates.replyNotice(t.requester.email, t.subject, `${deps.appUrl}/help/${t.id}`, status === "RESOLVED"),
+      );
   } else if (t.contactEmail) {
     // Visitors have no account: the reply travels by email.
     deps.mail.enqueue(templates.replyToVisitor(t.contactEmail, t.subject, body));
@@ -398,15 +505,30 @@ export async function replyAsStaff(
 export async function addInternalNote(db: PrismaClient, actor: StaffActor, input: { ticketId: string; body: string }) {
   const body = parse(bodySchema, input.body, "body");
   const t = await ticketForWrite(db, input.ticketId);
-  await db.ticketMessage.create({ data: { ticketId: t.id, authorId: actor.id, fromStaff: true, internal: true, body }, select: { id: true } });
-  await recordAudit(db, auditActor(actor), { action: "ticket.note", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id });
+  await db.ticketMessage.create({
+    data: { ticketId: t.id, authorId: actor.id, fromStaff: true, internal: true, body },
+    select: { id: true },
+  });
+  await recordAudit(db, auditActor(actor), {
+    action: "ticket.note",
+    target: `ticket:${t.id}`,
+    subjectUserId: t.requesterId,
+    purpose: t.id,
+  });
 }
 
 /** A ticket an agent logs for a phone call or an email, on behalf of an account holder (found by email). */
 export async function logTicketOnBehalf(
   deps: SupportDeps,
   actor: StaffActor,
-  input: { channel: "EMAIL" | "PHONE"; email: string; subject: string; category: (typeof TICKET_CATEGORIES)[number]; message: string; priority: TicketPriority },
+  input: {
+    channel: "EMAIL" | "PHONE";
+    email: string;
+    subject: string;
+    category: (typeof TICKET_CATEGORIES)[number];
+    message: string;
+    priority: TicketPriority;
+  },
 ) {
   const email = parse(emailSchema, input.email, "email");
   const subject = parse(subjectSchema, input.subject, "subject");
@@ -427,18 +549,37 @@ export async function logTicketOnBehalf(
     },
     select: { id: true },
   });
-  await recordAudit(deps.db, auditActor(actor), { action: `ticket.log.${input.channel}`, target: `ticket:${ticket.id}`, subjectUserId: user?.id ?? null, purpose: ticket.id }, createdAt);
+  await recordAudit(
+    deps.db,
+    auditActor(actor),
+    {
+      action: `ticket.log.${input.channel}`,
+      target: `ticket:${ticket.id}`,
+      subjectUserId: user?.id ?? null,
+      purpose: ticket.id,
+    },
+    createdAt,
+  );
   return ticket;
 }
 
 export function listCannedReplies(db: PrismaClient) {
-  return db.cannedReply.findMany({ orderBy: { title: "asc" }, take: 200, select: { id: true, title: true, body: true } });
+  return db.cannedReply.findMany({
+    orderBy: { title: "asc" },
+    take: 200,
+    select: { id: true, title: true, body: true },
+  });
 }
 
 export async function createCannedReply(db: PrismaClient, actor: StaffActor, input: { title: string; body: string }) {
   const title = parse(z.string().trim().min(2).max(100), input.title, "title");
   const body = parse(bodySchema, input.body, "body");
-  const row = await db.cannedReply.upsert({ where: { title }, create: { title, body }, update: { body }, select: { id: true } });
+  const row = await db.cannedReply.upsert({
+    where: { title },
+    create: { title, body },
+    update: { body },
+    select: { id: true },
+  });
   await recordAudit(db, auditActor(actor), { action: "canned_reply.save", target: `canned:${row.id}` });
   return row;
 }

@@ -21,11 +21,17 @@ export interface TestAccounts {
   cleanup(): void;
 }
 
-export function requesterFor(ip = "203.0.113.10", ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"): Requester {
+export function requesterFor(
+  ip = "203.0.113.10",
+  ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+): Requester {
   return { ip, device: describeDevice(ua, ip) };
 }
 
-export function createTestAccounts(db: PrismaClient, limits: Partial<Record<RatePolicyName, RatePolicy>> = {}): TestAccounts {
+export function createTestAccounts(
+  db: PrismaClient,
+  limits: Partial<Record<RatePolicyName, RatePolicy>> = {},
+): TestAccounts {
   const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-acct-outbox-"));
   const clock = {
     now: new Date(),

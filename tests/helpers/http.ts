@@ -22,7 +22,9 @@ export class Browser {
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     const h: Record<string, string> = {
-      "user-agent": this.opts.userAgent ?? "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+      "user-agent":
+        this.opts.userAgent ??
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
       ...this.opts.headers,
       ...extra,
     };
@@ -102,7 +104,8 @@ export async function pageText(res: Response): Promise<string> {
 export function normalisePage(html: string, replace: Record<string, string> = {}): string {
   let out = html.replace(/nonce="[^"]*"/g, 'nonce="NONCE"');
   for (const [from, to] of Object.entries(replace)) {
-    for (const variant of new Set([from, encodeURIComponent(from), JSON.stringify(from).slice(1, -1)])) out = out.split(variant).join(to);
+    for (const variant of new Set([from, encodeURIComponent(from), JSON.stringify(from).slice(1, -1)]))
+      out = out.split(variant).join(to);
   }
   return out;
 }

@@ -22,12 +22,16 @@ export interface TestServer {
 let buildPromise: Promise<ServerBuild> | undefined;
 function loadBuild(): Promise<ServerBuild> {
   const file = path.resolve("build/server/index.js");
-  if (!fs.existsSync(file)) throw new Error("No Remix build: run `npx remix build` (npm test does it) before these tests.");
+  if (!fs.existsSync(file))
+    throw new Error("No Remix build: run `npx remix build` (npm test does it) before these tests.");
   buildPromise ??= import(pathToFileURL(file).href) as Promise<ServerBuild>;
   return buildPromise;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, opts: { seed?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { seed?: boolean } = {},
+): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-http-"));
   const config = parseConfig({
     DATA_DIR: dataDir,
@@ -42,7 +46,14 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
   const database = await createTestDatabase();
-  const running = await boot({ config, logger, build: await loadBuild(), port: 0, host: "127.0.0.1", database: database.db });
+  const running = await boot({
+    config,
+    logger,
+    build: await loadBuild(),
+    port: 0,
+    host: "127.0.0.1",
+    database: database.db,
+  });
   return {
     url: running.url.replace("localhost", "127.0.0.1"),
     running,

@@ -3,7 +3,12 @@
 // aggregates only (`analytics:read`): survey answers per question without names, anonymous usage (top pages, time
 // on page, flows); none of it is linked to a person, so no audit event is needed for reading it.
 import { usageReport, usageReportSchema } from "../../../core/analytics/usage.ts";
-import { hideReview, hideReviewSchema, listReviewsForModeration, moderationListSchema } from "../../../core/feedback/reviews.ts";
+import {
+  hideReview,
+  hideReviewSchema,
+  listReviewsForModeration,
+  moderationListSchema,
+} from "../../../core/feedback/reviews.ts";
 import { surveyReport, surveyReportSchema } from "../../../core/feedback/surveys.ts";
 import { requirePermission, router } from "../trpc.ts";
 
@@ -11,10 +16,16 @@ const moderate = requirePermission("reviews:moderate");
 const analytics = requirePermission("analytics:read");
 
 export const reviewsRouter = router({
-  list: moderate.input(moderationListSchema).query(({ ctx, input }) => listReviewsForModeration(ctx.services.db.prisma, input)),
+  list: moderate
+    .input(moderationListSchema)
+    .query(({ ctx, input }) => listReviewsForModeration(ctx.services.db.prisma, input)),
   hide: moderate.input(hideReviewSchema).mutation(async ({ ctx, input }) => {
     const s = ctx.services;
-    await hideReview({ db: s.db.prisma, mail: s.mailQueue, onPublicChange: () => s.publicPages?.invalidate() }, ctx.actor, input);
+    await hideReview(
+      { db: s.db.prisma, mail: s.mailQueue, onPublicChange: () => s.publicPages?.invalidate() },
+      ctx.actor,
+      input,
+    );
     return { ok: true as const };
   }),
 });

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { totpKeyFrom, beginTotpEnrolment, confirmTotpEnrolment, totpStatus, verifyTotpForSession } from "../../../core/identity/totp.ts";
+import {
+  totpKeyFrom,
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+  totpStatus,
+  verifyTotpForSession,
+} from "../../../core/identity/totp.ts";
 import { isStaffRole, permissionsOf } from "../../shared/permissions.ts";
 import { authedProcedure, router, staffPendingMfaProcedure, type InnerContext } from "../trpc.ts";
 
@@ -21,16 +27,27 @@ export const meRouter = router({
       role: user.role,
       isStaff: staff,
       permissions: staff && ctx.session.mfaVerifiedAt ? [...permissionsOf(user.role)] : [],
-      mfa: staff ? { enrolled: (await totpStatus(ctx.services.db.prisma, user.id)).enrolled, verified: Boolean(ctx.session.mfaVerifiedAt) } : null,
+      mfa: staff
+        ? {
+            enrolled: (await totpStatus(ctx.services.db.prisma, user.id)).enrolled,
+            verified: Boolean(ctx.session.mfaVerifiedAt),
+          }
+        : null,
     };
   }),
 });
 
 export const mfaRouter = router({
   /** Starts TOTP enrolment: the secret and otpauth URI, shown once. */
-  beginEnrolment: staffPendingMfaProcedure.input(z.void()).mutation(({ ctx }) =>
-    beginTotpEnrolment(totpDeps(ctx), { id: ctx.session.userId, email: ctx.session.user.email, role: ctx.session.user.role }),
-  ),
+  beginEnrolment: staffPendingMfaProcedure
+    .input(z.void())
+    .mutation(({ ctx }) =>
+      beginTotpEnrolment(totpDeps(ctx), {
+        id: ctx.session.userId,
+        email: ctx.session.user.email,
+        role: ctx.session.user.role,
+      }),
+    ),
   confirmEnrolment: staffPendingMfaProcedure.input(codeInput).mutation(async ({ ctx, input }) => {
     await confirmTotpEnrolment(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp);
     return { ok: true as const };

@@ -1,4 +1,9 @@
-import { countNewsletterAudience, listNewsletters, newsletterInputSchema, queueNewsletter } from "../../../core/privacy/newsletter.ts";
+import {
+  countNewsletterAudience,
+  listNewsletters,
+  newsletterInputSchema,
+  queueNewsletter,
+} from "../../../core/privacy/newsletter.ts";
 import { requirePermission, router } from "../trpc.ts";
 import { z } from "zod";
 
@@ -6,13 +11,22 @@ import { z } from "zod";
 // sending a new one through the job queue (core/privacy/newsletter.ts; audited there).
 const newsletter = requirePermission("newsletter:send");
 export const newsletterRouter = router({
-  audience: newsletter.input(z.void()).query(async ({ ctx }) => ({ optedIn: await countNewsletterAudience(ctx.services.db.prisma) })),
+  audience: newsletter
+    .input(z.void())
+    .query(async ({ ctx }) => ({ optedIn: await countNewsletterAudience(ctx.services.db.prisma) })),
   list: newsletter.input(z.void()).query(({ ctx }) => listNewsletters(ctx.services.db.prisma)),
-  send: newsletter.input(newsletterInputSchema).mutation(({ ctx, input }) =>
-    queueNewsletter(
-      { db: ctx.services.db.prisma, jobs: ctx.services.jobs, appUrl: ctx.services.config.appUrl, unsubscribeKey: ctx.services.secrets.unsubscribeKey },
-      ctx.actor,
-      input,
+  send: newsletter
+    .input(newsletterInputSchema)
+    .mutation(({ ctx, input }) =>
+      queueNewsletter(
+        {
+          db: ctx.services.db.prisma,
+          jobs: ctx.services.jobs,
+          appUrl: ctx.services.config.appUrl,
+          unsubscribeKey: ctx.services.secrets.unsubscribeKey,
+        },
+        ctx.actor,
+        input,
+      ),
     ),
-  ),
 });

@@ -34,8 +34,12 @@ export const privacyRouter = router({
   queue: read
     .input(z.object({ status: z.enum(STATUSES).optional(), type: z.enum(TYPES).optional() }))
     .query(({ ctx, input }) => listQueue(deps(ctx), ctx.actor, input)),
-  get: read.input(z.object({ requestId: id })).query(({ ctx, input }) => getRequest(deps(ctx), ctx.actor, input.requestId)),
-  identityCheck: decide.input(z.object({ requestId: id, note: text })).mutation(({ ctx, input }) => recordIdentityCheck(deps(ctx), ctx.actor, input.requestId, input)),
+  get: read
+    .input(z.object({ requestId: id }))
+    .query(({ ctx, input }) => getRequest(deps(ctx), ctx.actor, input.requestId)),
+  identityCheck: decide
+    .input(z.object({ requestId: id, note: text }))
+    .mutation(({ ctx, input }) => recordIdentityCheck(deps(ctx), ctx.actor, input.requestId, input)),
   extend: decide
     .input(z.object({ requestId: id, until: z.string().max(40), reason: text }))
     .mutation(({ ctx, input }) => extendDeadline(deps(ctx), ctx.actor, input.requestId, input)),
@@ -43,18 +47,43 @@ export const privacyRouter = router({
     .input(z.object({ requestId: id, decision: z.enum(["APPROVED", "REJECTED"]), reason: text }))
     .mutation(({ ctx, input }) => decideRequest(deps(ctx), ctx.actor, input.requestId, input)),
   placeHold: decide
-    .input(z.object({ requestId: id, recordType: z.enum(["SUPPORT_TICKET"]), recordId: id, basis: text, until: z.string().max(40) }))
+    .input(
+      z.object({
+        requestId: id,
+        recordType: z.enum(["SUPPORT_TICKET"]),
+        recordId: id,
+        basis: text,
+        until: z.string().max(40),
+      }),
+    )
     .mutation(({ ctx, input }) => placeLegalHold(deps(ctx), ctx.actor, input.requestId, input)),
-  releaseHold: decide.input(z.object({ holdId: id })).mutation(({ ctx, input }) => releaseLegalHold(deps(ctx), ctx.actor, input.holdId)),
+  releaseHold: decide
+    .input(z.object({ holdId: id }))
+    .mutation(({ ctx, input }) => releaseLegalHold(deps(ctx), ctx.actor, input.holdId)),
   /** Support tickets filed under "Privacy and my data": subject and status only (contents stay with support). */
   tickets: read.input(z.void()).query(async ({ ctx }) => {
     const rows = await ctx.services.db.prisma.supportTicket.findMany({
       where: { category: "PRIVACY" },
       orderBy: { createdAt: "desc" },
       take: 100,
-      select: { id: true, subject: true, status: true, channel: true, createdAt: true, requester: { select: { id: true, name: true } }, contactName: true },
+      select: {
+        id: true,
+        subject: true,
+        status: true,
+        channel: true,
+        createdAt: true,
+        requester: { select: { id: true, name: true } },
+        contactName: true,
+      },
     });
     await recordAudit(ctx.services.db.prisma, ctx.actor, { action: "privacy.tickets.list", target: "tickets:PRIVACY" });
-    return rows.map((r) => ({ id: r.id, subject: r.subject, status: r.status, channel: r.channel, createdAt: r.createdAt, requester: r.requester?.name ?? r.contactName ?? "Visitor" }));
+    return rows.map((r) => ({
+      id: r.id,
+      subject: r.subject,
+      status: r.status,
+      channel: r.channel,
+      createdAt: r.createdAt,
+      requester: r.requester?.name ?? r.contactName ?? "Visitor",
+    }));
   }),
 });

@@ -31,23 +31,35 @@ const write = requirePermission("tickets:write");
 
 export const ticketsRouter = router({
   queue: read.input(queueFilterSchema).query(({ ctx, input }) => ticketQueue(ctx.services.db.prisma, ctx.actor, input)),
-  get: read.input(ticketId).query(({ ctx, input }) => getTicketForStaff(ctx.services.db.prisma, ctx.actor, input.ticketId)),
+  get: read
+    .input(ticketId)
+    .query(({ ctx, input }) => getTicketForStaff(ctx.services.db.prisma, ctx.actor, input.ticketId)),
   /** Active support agents a ticket can be assigned to. */
-  agents: read.input(z.void()).query(({ ctx }) =>
-    ctx.services.db.prisma.user.findMany({ where: { role: "SUPPORT", status: "ACTIVE" }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-  ),
+  agents: read
+    .input(z.void())
+    .query(({ ctx }) =>
+      ctx.services.db.prisma.user.findMany({
+        where: { role: "SUPPORT", status: "ACTIVE" },
+        orderBy: { name: "asc" },
+        select: { id: true, name: true },
+      }),
+    ),
   assign: write.input(z.object({ ticketId: id, assigneeId: id.nullable() })).mutation(async ({ ctx, input }) => {
     await assignTicket(ctx.services.db.prisma, ctx.actor, input);
     return { ok: true as const };
   }),
-  setStatus: write.input(z.object({ ticketId: id, status: z.enum(TICKET_STATUSES) })).mutation(async ({ ctx, input }) => {
-    await setTicketStatus(ctx.services.db.prisma, ctx.actor, input);
-    return { ok: true as const };
-  }),
-  setPriority: write.input(z.object({ ticketId: id, priority: z.enum(TICKET_PRIORITIES) })).mutation(async ({ ctx, input }) => {
-    await setTicketPriority(ctx.services.db.prisma, ctx.actor, input);
-    return { ok: true as const };
-  }),
+  setStatus: write
+    .input(z.object({ ticketId: id, status: z.enum(TICKET_STATUSES) }))
+    .mutation(async ({ ctx, input }) => {
+      await setTicketStatus(ctx.services.db.prisma, ctx.actor, input);
+      return { ok: true as const };
+    }),
+  setPriority: write
+    .input(z.object({ ticketId: id, priority: z.enum(TICKET_PRIORITIES) }))
+    .mutation(async ({ ctx, input }) => {
+      await setTicketPriority(ctx.services.db.prisma, ctx.actor, input);
+      return { ok: true as const };
+    }),
   reply: write
     .input(z.object({ ticketId: id, body: z.string().max(10_000), status: z.enum(TICKET_STATUSES).optional() }))
     .mutation(async ({ ctx, input }) => {
@@ -71,9 +83,9 @@ export const ticketsRouter = router({
     )
     .mutation(({ ctx, input }) => logTicketOnBehalf(supportDeps(ctx), ctx.actor, input)),
   cannedReplies: read.input(z.void()).query(({ ctx }) => listCannedReplies(ctx.services.db.prisma)),
-  saveCannedReply: write.input(z.object({ title: z.string().max(100), body: z.string().max(10_000) })).mutation(({ ctx, input }) =>
-    createCannedReply(ctx.services.db.prisma, ctx.actor, input),
-  ),
+  saveCannedReply: write
+    .input(z.object({ title: z.string().max(100), body: z.string().max(10_000) }))
+    .mutation(({ ctx, input }) => createCannedReply(ctx.services.db.prisma, ctx.actor, input)),
   deleteCannedReply: write.input(z.object({ id })).mutation(async ({ ctx, input }) => {
     await deleteCannedReply(ctx.services.db.prisma, ctx.actor, input.id);
     return { ok: true as const };
