@@ -10,7 +10,7 @@ export {
   publishedExpertIds,
   recommendedExperts,
 } from "@core/catalog/index.ts";
-export { listOutbox } from "@core/mail/index.ts";
+export { listOutbox } from "@core/platform/mail/index.ts";
 export { isDomainError, DomainError } from "@core/errors/index.ts";
 export { describeDevice } from "@core/identity/device.ts";
 export {

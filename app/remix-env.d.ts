@@ -1,6 +1,6 @@
 /// <reference types="@remix-run/dev" />
 /// <reference types="@remix-run/node" />
-import type { RequestContext } from "../server/context.ts";
+import type { RequestContext } from "../core/platform/services.ts";
 
 declare module "@remix-run/server-runtime" {
   // Remix hands loaders and actions the object server/app.ts builds for each request.

@@ -3,7 +3,7 @@
 // is written with createMany (a few statements), then exportUserData and eraseUser are timed as the product calls
 // them (core/privacy).
 import crypto from "node:crypto";
-import { openDatabase } from "../core/db/client.ts";
+import { openDatabase } from "../core/platform/db/client.ts";
 import { exportUserData } from "../core/privacy/export.ts";
 import { eraseUser } from "../core/privacy/erase.ts";
 import { seedDemoData } from "../prisma/seed.ts";

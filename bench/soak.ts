@@ -15,7 +15,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import pino from "pino";
-import { parseConfig } from "../core/env/index.ts";
+import { parseConfig } from "../core/platform/env/index.ts";
 import { createSession } from "../core/identity/sessions.ts";
 import { boot } from "../server/boot.ts";
 

@@ -1,6 +1,6 @@
 import { network, open } from "./helpers.ts";
 import { expect, test } from "@playwright/test";
-import { OutboxMailer } from "../core/mail/index.ts";
+import { OutboxMailer } from "../core/platform/mail/index.ts";
 import { welcomeEmail } from "../core/mail/templates.ts";
 import { E2E_OUTBOX_DIR } from "./env.ts";
 

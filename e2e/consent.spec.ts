@@ -11,7 +11,7 @@ import { E2E_PASSWORD } from "./fixtures/world.ts";
 import { NEWSLETTER_WORLD } from "./fixtures/newsletter-world.ts";
 import { network, open } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
-import { listOutbox } from "../core/mail/index.ts";
+import { listOutbox } from "../core/platform/mail/index.ts";
 import { E2E_OUTBOX_DIR } from "./env.ts";
 
 test.use(network(17));

@@ -1,4 +1,4 @@
-import { listOutbox } from "../core/mail/index.ts";
+import { listOutbox } from "../core/platform/mail/index.ts";
 import { E2E_OUTBOX_DIR } from "./env.ts";
 
 /** The newest mail to an address, waiting briefly for it to arrive. */

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createServerDatabase } from "../core/testing/db.ts";
+import { createServerDatabase } from "../core/platform/testing/db.ts";
 import { E2E_OUTBOX_DIR, E2E_URL } from "./env.ts";
 
 fs.rmSync(E2E_OUTBOX_DIR, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // `npm run db:migrate`: applies pending migrations to the configured database (the server also does this at start).
-import { openDatabase } from "../core/db/client.ts";
-import { config } from "../core/env/index.ts";
+import { openDatabase } from "../core/platform/db/client.ts";
+import { config } from "../core/platform/env/index.ts";
 
 const cfg = config();
 const db = await openDatabase(cfg.database);

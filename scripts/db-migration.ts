@@ -3,7 +3,7 @@
 //
 // The Prisma CLI cannot do this here (its native schema engine cannot be downloaded), so we drive the wasm
 // schema engine (@prisma/schema-engine-wasm) ourselves through a PGlite driver adapter:
-//   1. an in-memory PGlite gets the existing migrations, applied by our own runner (core/db/migrate.ts);
+//   1. an in-memory PGlite gets the existing migrations, applied by our own runner (core/platform/db/migrate.ts);
 //   2. the engine checks that database against the migrations (devDiagnostic) and computes the next migration
 //      (createMigration replays the migrations on a shadow database: another in-memory PGlite, created by
 //      pglite-prisma-adapter's connectToShadowDb);
@@ -21,8 +21,8 @@ import {
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter, SchemasContainer } from "@prisma/schema-engine-wasm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { pgliteExtensions } from "../core/db/client.ts";
-import { applyMigrations, pgliteExecutor } from "../core/db/migrate.ts";
+import { pgliteExtensions } from "../core/platform/db/client.ts";
+import { applyMigrations, pgliteExecutor } from "../core/platform/db/migrate.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SCHEMA_PATH = path.join(ROOT, "prisma", "schema.prisma");
@@ -78,7 +78,7 @@ async function openEngine(db: PGlite, schema: SchemasContainer): Promise<SchemaE
 /**
  * pglite-prisma-adapter's shadow database is a bare `new PGlite()`, which cannot replay a migration that creates
  * an extension (btree_gist for the bookings' exclusion constraint): give the shadow the same extensions as the
- * product's PGlite (core/db/client.ts).
+ * product's PGlite (core/platform/db/client.ts).
  */
 function withExtensionsInShadow(factory: PrismaPGlite): SqlMigrationAwareDriverAdapterFactory {
   return {

@@ -1,6 +1,6 @@
 // `npm run db:seed`: adds the demo data to an empty database (the server also does this at start).
-import { openDatabase } from "../core/db/client.ts";
-import { config } from "../core/env/index.ts";
+import { openDatabase } from "../core/platform/db/client.ts";
+import { config } from "../core/platform/env/index.ts";
 import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 
 const db = await openDatabase(config().database);

@@ -6,8 +6,8 @@
 import { createHmac } from "node:crypto";
 import express, { type Router } from "express";
 import { isDomainError } from "../core/errors/index.ts";
-import type { RatePolicyName } from "../core/security/rate-limit.ts";
-import type { Services } from "./context.ts";
+import type { RatePolicyName } from "../core/platform/rate-limit.ts";
+import type { Services } from "../core/platform/services.ts";
 
 export function anonymousPostEndpoint(
   services: Services,

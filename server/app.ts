@@ -8,7 +8,7 @@ import compression from "compression";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type Request, type Response } from "express";
 import { isDomainError } from "../core/errors/index.ts";
-import type { Services } from "./context.ts";
+import type { Services } from "../core/platform/services.ts";
 import { requestLogger, startRequestLog } from "./logging.ts";
 import { metricsEndpoint } from "./metrics.ts";
 import { errorReportEndpoint } from "./error-reports.ts";

@@ -3,14 +3,14 @@
 import http from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import type { Logger } from "pino";
-import { openDatabase, type Database } from "../core/db/client.ts";
-import type { Config } from "../core/env/index.ts";
-import { createMailer } from "../core/mail/index.ts";
-import { MailQueue } from "../core/mail/queue.ts";
-import { startJobQueue } from "../core/jobs/queue.ts";
+import { openDatabase, type Database } from "../core/platform/db/client.ts";
+import type { Config } from "../core/platform/env/index.ts";
+import { createMailer } from "../core/platform/mail/index.ts";
+import { MailQueue } from "../core/platform/mail/queue.ts";
+import { startJobQueue } from "../core/platform/jobs/queue.ts";
 import { settleEndedBookings } from "../core/rooms/service.ts";
 import { purgeUsage } from "../core/analytics/usage.ts";
-import type { MailMessage } from "../core/mail/index.ts";
+import type { MailMessage } from "../core/platform/mail/index.ts";
 import { runReminder, type ReminderJob } from "../core/notifications/bookings.ts";
 import {
   deliverNewsletter,
@@ -20,10 +20,10 @@ import {
 } from "../core/privacy/newsletter.ts";
 import { purgeExpiredData } from "../core/privacy/retention.ts";
 import { runDueErasures, runErasure } from "../core/privacy/erase.ts";
-import { createRateLimiter } from "../core/security/rate-limit.ts";
+import { createRateLimiter } from "../core/platform/rate-limit.ts";
 import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp } from "./app.ts";
-import type { Services } from "./context.ts";
+import type { Services } from "../core/platform/services.ts";
 import { deriveKey, serverSecret } from "./secrets.ts";
 
 export interface Running {

@@ -5,7 +5,7 @@
 import type { Router } from "express";
 import { clientErrorSchema, recordError } from "../core/observability/errors.ts";
 import { anonymousPostEndpoint } from "./anonymous-endpoint.ts";
-import type { Services } from "./context.ts";
+import type { Services } from "../core/platform/services.ts";
 
 export function errorReportEndpoint(services: Services): Router {
   return anonymousPostEndpoint(services, {

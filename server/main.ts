@@ -3,10 +3,10 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { DataDirLockedError } from "../core/db/lock.ts";
-import { ConfigError, config } from "../core/env/index.ts";
+import { DataDirLockedError } from "../core/platform/db/lock.ts";
+import { ConfigError, config } from "../core/platform/env/index.ts";
 import { boot, type Running } from "./boot.ts";
-import type { Services } from "./context.ts";
+import type { Services } from "../core/platform/services.ts";
 import { createLogger } from "./logging.ts";
 
 export async function startServer(

@@ -6,7 +6,7 @@
 import type { Router } from "express";
 import { parseUsageBatch, recordUsage } from "../core/analytics/usage.ts";
 import { anonymousPostEndpoint } from "./anonymous-endpoint.ts";
-import type { Services } from "./context.ts";
+import type { Services } from "../core/platform/services.ts";
 
 export function metricsEndpoint(services: Services): Router {
   return anonymousPostEndpoint(services, {

@@ -1,9 +1,9 @@
-// The server secret: SESSION_SECRET in production (required by core/env). In development, a random secret is
+// The server secret: SESSION_SECRET in production (required by core/platform/env). In development, a random secret is
 // generated once and kept in DATA_DIR/server-secret (mode 0600), so codes stay valid across restarts.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Config } from "../core/env/index.ts";
+import type { Config } from "../core/platform/env/index.ts";
 
 export function serverSecret(config: Config): string {
   if (config.SESSION_SECRET) return config.SESSION_SECRET;

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../core/env/index.ts";
+import { ConfigError, parseConfig } from "../core/platform/env/index.ts";
 
 describe("configuration", () => {
   it("defaults to the embedded database under DATA_DIR and the local outbox", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OutboxMailer } from "../core/mail/index.ts";
+import { OutboxMailer } from "../core/platform/mail/index.ts";
 import { welcomeEmail } from "../core/mail/templates.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 

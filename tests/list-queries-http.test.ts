@@ -1,5 +1,5 @@
 // No N+1 on the list pages (issue 9): the SQL statements one whole request sends (session check, loader, layout)
-// are counted with core/testing/query-count.ts while the page lists a few items and while it lists many; the two
+// are counted with core/platform/testing/query-count.ts while the page lists a few items and while it lists many; the two
 // counts must be equal and small. Pages: /sessions (a client's sessions), /expert (an expert's sessions), /help (a
 // person's support tickets), and the back-office ticket queue (core's ticketQueue, which the console's procedure
 // returns as is). The directory and the slot lists are covered in core/catalog and core/scheduling.
@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../core/identity/sessions.ts";
 import { queueFilterSchema, ticketQueue } from "../core/support/tickets.ts";
-import { countQueries } from "../core/testing/query-count.ts";
+import { countQueries } from "../core/platform/testing/query-count.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
 let srv: TestServer;

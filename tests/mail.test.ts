@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import http from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
-import { createMailer, listOutbox, OutboxMailer, ResendMailer } from "../core/mail/index.ts";
+import { createMailer, listOutbox, OutboxMailer, ResendMailer } from "../core/platform/mail/index.ts";
 import { welcomeEmail } from "../core/mail/templates.ts";
 import { newsletterEmail } from "../core/privacy/newsletter.ts";
 

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../core/db/client.ts";
-import { createServerDatabase, serverTestUrl } from "../core/testing/db.ts";
+import { openDatabase, type Database } from "../core/platform/db/client.ts";
+import { createServerDatabase, serverTestUrl } from "../core/platform/testing/db.ts";
 
 const migrationNames = fs
   .readdirSync(path.resolve("prisma/migrations"), { withFileTypes: true })

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../core/catalog/index.ts";
 import { createSession } from "../core/identity/sessions.ts";
-import { listOutbox, type OutboxEntry } from "../core/mail/index.ts";
+import { listOutbox, type OutboxEntry } from "../core/platform/mail/index.ts";
 import { runReminder } from "../core/notifications/bookings.ts";
 import { unsubscribeUrl } from "../core/notifications/unsubscribe.ts";
 import { queueNewsletter } from "../core/privacy/newsletter.ts";
 import { bookSlot } from "../core/scheduling/bookings.ts";
-import { requesterFor } from "../core/testing/accounts.ts";
+import { requesterFor } from "../core/platform/testing/accounts.ts";
 import { Browser } from "./helpers/http.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 

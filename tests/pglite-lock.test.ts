@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../core/db/client.ts";
+import { openDatabase } from "../core/platform/db/client.ts";
 
 const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mn-lock-")), "pglite");
 afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));

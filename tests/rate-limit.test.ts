@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../core/db/client.ts";
+import { openDatabase } from "../core/platform/db/client.ts";
 import { DomainError } from "../core/errors/index.ts";
-import { createRateLimiter } from "../core/security/rate-limit.ts";
-import { createTestDatabase, serverTestUrl, type TestDatabase } from "../core/testing/db.ts";
+import { createRateLimiter } from "../core/platform/rate-limit.ts";
+import { createTestDatabase, serverTestUrl, type TestDatabase } from "../core/platform/testing/db.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
 let t: TestDatabase;

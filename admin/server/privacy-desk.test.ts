@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../core/generated/prisma/enums.ts";
 import { createSession, validateSessionToken, type ValidSession } from "../../core/identity/sessions.ts";
 import { requestDeletion } from "../../core/privacy/requests.ts";
-import { requesterFor } from "../../core/testing/accounts.ts";
+import { requesterFor } from "../../core/platform/testing/accounts.ts";
 import { startTestServer, type TestServer } from "../../tests/helpers/server.ts";
 import { appRouter } from "./root.ts";
 import { createCallerFactory, createInnerContext } from "./trpc.ts";

@@ -13,7 +13,7 @@ import { ZodError } from "zod";
 import { recordAudit } from "../../core/audit/index.ts";
 import { isDomainError, type DomainErrorCode } from "../../core/errors/index.ts";
 import type { ValidSession } from "../../core/identity/sessions.ts";
-import type { Services } from "../../server/context.ts";
+import type { Services } from "../../core/platform/services.ts";
 import { can, isStaffRole, type Permission } from "../shared/permissions.ts";
 
 export interface InnerContext {

@@ -1,7 +1,7 @@
 // Anonymous usage metrics against a real database (privacy promises P6, P16): what a batch may contain, what is
 // stored (never a user id, an IP, an email or a cookie), the report admins see, and the 90-day purge (with a clock).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import { cleanPath, parseUsageBatch, purgeUsage, recordUsage, usageReport, USAGE_RETENTION_DAYS } from "./usage.ts";
 
 let t: TestDatabase;

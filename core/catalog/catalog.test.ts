@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
-import { countQueries } from "../testing/query-count.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
+import { countQueries } from "../platform/testing/query-count.ts";
 import { createUser } from "../identity/users.ts";
 import { clearPreferences, recordCategoryBrowsed, recordExpertEngaged } from "../scheduling/preferences.ts";
 import {

@@ -6,7 +6,7 @@ import { isDomainError } from "../errors/index.ts";
 import { createUser } from "../identity/users.ts";
 import { nextSlotsForExperts } from "../scheduling/schedule.ts";
 import { listTimeOff, removeTimeOff } from "../scheduling/time-off.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import {
   addAvailabilityRule,
   addLocalTimeOff,

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../catalog/index.ts";
 import type { BookingStatus } from "../generated/prisma/enums.ts";
 import { createUser } from "../identity/users.ts";
-import type { MailMessage } from "../mail/index.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
+import type { MailMessage } from "../platform/mail/index.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import {
   deleteReview,
   getReviewPage,

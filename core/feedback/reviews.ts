@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
-import type { MailMessage } from "../mail/index.ts";
+import type { MailMessage } from "../platform/mail/index.ts";
 import { layout } from "../mail/templates.ts";
 
 export const REVIEW_EDIT_DAYS = 14;

@@ -4,11 +4,11 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Role } from "../generated/prisma/enums.ts";
 import { DomainError, isDomainError, isUniqueViolation } from "../errors/index.ts";
-import type { MailQueue } from "../mail/queue.ts";
+import type { MailQueue } from "../platform/mail/queue.ts";
 import * as mail from "../mail/templates.ts";
 import { accountKeyOf, recordCodeRequest, recordSignInFailure } from "../security/events.ts";
 import { assertNotLocked, clearLock, engageLock } from "../security/lockout.ts";
-import { consumeMailLimits, type RateLimiter } from "../security/rate-limit.ts";
+import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
 import { issueCode, verifyCode, verifyLinkToken } from "./codes.ts";
 import type { DeviceInfo } from "./device.ts";
 import { noteSignIn } from "./new-device.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
-import { createTestAccounts, requesterFor, type TestAccounts } from "../testing/accounts.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
+import { createTestAccounts, requesterFor, type TestAccounts } from "../platform/testing/accounts.ts";
 import * as accounts from "./accounts.ts";
 import { issueCode, verifyCode } from "./codes.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";

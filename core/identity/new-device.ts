@@ -7,10 +7,10 @@
 import { UAParser } from "ua-parser-js";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError } from "../errors/index.ts";
-import type { MailQueue } from "../mail/queue.ts";
+import type { MailQueue } from "../platform/mail/queue.ts";
 import * as mail from "../mail/templates.ts";
 import { recordSecurityEvent } from "../security/events.ts";
-import type { RateLimiter } from "../security/rate-limit.ts";
+import type { RateLimiter } from "../platform/rate-limit.ts";
 import { issueCode } from "./codes.ts";
 import { hexEqual, hmacHex, randomToken, sha256Hex } from "./crypto.ts";
 import type { DeviceInfo } from "./device.ts";

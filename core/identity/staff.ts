@@ -8,7 +8,7 @@ import { STAFF_ROLES } from "./sessions.ts";
 import { z } from "zod";
 import { isUniqueViolation } from "../errors/index.ts";
 import { layout } from "../mail/templates.ts";
-import type { MailQueue } from "../mail/queue.ts";
+import type { MailQueue } from "../platform/mail/queue.ts";
 import { issueCode } from "./codes.ts";
 import { emailSchema, nameSchema } from "./users.ts";
 

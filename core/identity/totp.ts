@@ -7,7 +7,7 @@ import { createTOTPKeyURI, generateHOTP } from "@oslojs/otp";
 import { encodeBase32NoPadding } from "@oslojs/encoding";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError } from "../errors/index.ts";
-import type { RateLimiter } from "../security/rate-limit.ts";
+import type { RateLimiter } from "../platform/rate-limit.ts";
 import { isStaff } from "./sessions.ts";
 import type { Role } from "../generated/prisma/enums.ts";
 

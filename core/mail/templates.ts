@@ -1,6 +1,6 @@
 // Mail templates: each returns subject, text and HTML built from escaped values. The template name goes to the
 // outbox and the email log; the rendered body may hold codes and must never be logged.
-import type { MailMessage } from "./index.ts";
+import type { MailMessage } from "../platform/mail/index.ts";
 
 export function escapeHtml(value: string): string {
   return value

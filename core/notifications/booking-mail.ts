@@ -1,6 +1,6 @@
 // Booking emails: confirmation (with an .ics invitation), reminders, cancellation and reschedule notices.
 // Times are written in the recipient's own time zone, with the zone named.
-import type { MailMessage } from "../mail/index.ts";
+import type { MailMessage } from "../platform/mail/index.ts";
 import { layout } from "../mail/templates.ts";
 import { bookingIcs } from "./ics.ts";
 import { unsubscribeHeaders } from "./unsubscribe.ts";

@@ -5,8 +5,8 @@
 // reminder, and a BookingNotification row makes each reminder go out once.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { isUniqueViolation } from "../errors/index.ts";
-import type { JobQueue } from "../jobs/queue.ts";
-import type { Mailer, MailMessage } from "../mail/index.ts";
+import type { JobQueue } from "../platform/jobs/queue.ts";
+import type { Mailer, MailMessage } from "../platform/mail/index.ts";
 import {
   bookingCancelled,
   bookingConfirmation,

@@ -7,10 +7,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../catalog/index.ts";
 import { createUser } from "../identity/users.ts";
-import { startJobQueue, type JobQueue } from "../jobs/queue.ts";
-import { listOutbox, OutboxMailer } from "../mail/index.ts";
+import { startJobQueue, type JobQueue } from "../platform/jobs/queue.ts";
+import { listOutbox, OutboxMailer } from "../platform/mail/index.ts";
 import { bookSlot, cancelBooking, rescheduleBooking } from "../scheduling/bookings.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import {
   afterBooked,
   afterCancelled,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import {
   fingerprintOf,
   listErrorGroups,

@@ -6,11 +6,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JobQueue } from "../jobs/queue.ts";
+import type { JobQueue } from "../platform/jobs/queue.ts";
 import { createUser } from "../identity/users.ts";
-import { listOutbox, OutboxMailer } from "../mail/index.ts";
+import { listOutbox, OutboxMailer } from "../platform/mail/index.ts";
 import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribe } from "../notifications/unsubscribe.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import {
   DEFAULT_EMAIL_PREFERENCES,
   getEmailPreferences,

@@ -14,7 +14,7 @@ import crypto from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { recordAudit } from "../audit/index.ts";
 import { DomainError, isDomainError } from "../errors/index.ts";
-import type { MailQueue } from "../mail/queue.ts";
+import type { MailQueue } from "../platform/mail/queue.ts";
 import { deletionInventory, type InventoryEntry } from "./inventory.ts";
 import { DPO_CONTACT, erasureReceiptEmail, type ErasureReceipt } from "./mail.ts";
 

@@ -1,5 +1,5 @@
 // Privacy emails (P21-P25): every one names the Data Protection Officer and how to reach them.
-import type { MailMessage } from "../mail/index.ts";
+import type { MailMessage } from "../platform/mail/index.ts";
 import { layout } from "../mail/templates.ts";
 import { DPO_CONTACT } from "./dpo.ts";
 

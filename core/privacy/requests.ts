@@ -12,9 +12,9 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { PrivacyRequestStatus, PrivacyRequestType } from "../generated/prisma/enums.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
 import { DomainError } from "../errors/index.ts";
-import type { JobQueue } from "../jobs/queue.ts";
-import type { MailQueue } from "../mail/queue.ts";
-import { consumeMailLimits, type RateLimiter } from "../security/rate-limit.ts";
+import type { JobQueue } from "../platform/jobs/queue.ts";
+import type { MailQueue } from "../platform/mail/queue.ts";
+import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
 import * as mail from "./mail.ts";
 
 export const GRACE_DAYS = 7;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../catalog/index.ts";
 import { isDomainError } from "../errors/index.ts";
 import { createUser } from "../identity/users.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import { generateKeyPair } from "./e2ee.ts";
 import {
   getKeys,

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../catalog/index.ts";
 import { isDomainError } from "../errors/index.ts";
 import { createUser } from "../identity/users.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
-import { countQueries } from "../testing/query-count.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
+import { countQueries } from "../platform/testing/query-count.ts";
 import {
   bookSlot,
   cancelBooking,

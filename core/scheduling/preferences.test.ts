@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../catalog/index.ts";
 import { createUser } from "../identity/users.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import { clearPreferences, listPreferences, recordCategoryBrowsed, recordExpertEngaged } from "./preferences.ts";
 
 let t: TestDatabase;

@@ -6,10 +6,10 @@
 // The lock is keyed by a keyed hash of the email (whether or not an account exists: no enumeration).
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError } from "../errors/index.ts";
-import type { MailQueue } from "../mail/queue.ts";
+import type { MailQueue } from "../platform/mail/queue.ts";
 import { accountLockedNotice } from "../mail/templates.ts";
 import { recordSecurityEvent } from "./events.ts";
-import type { RateLimiter } from "./rate-limit.ts";
+import type { RateLimiter } from "../platform/rate-limit.ts";
 
 const MINUTE = 60_000;
 export const lockPolicy = {

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as accounts from "../identity/accounts.ts";
 import { createSession } from "../identity/sessions.ts";
 import { reportNotMe } from "../identity/new-device.ts";
-import { listOutbox } from "../mail/index.ts";
-import { createTestAccounts, requesterFor, type TestAccounts } from "../testing/accounts.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
+import { listOutbox } from "../platform/mail/index.ts";
+import { createTestAccounts, requesterFor, type TestAccounts } from "../platform/testing/accounts.ts";
+import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import { listSecurityFeed, purgeSecurityEvents, recordSecurityEvent, recordSignInFailure } from "./events.ts";
 import { lockDurationMs } from "./lockout.ts";
 

@@ -1,6 +1,6 @@
 // Support emails. Replies to account holders carry no content (a link to the thread); a visitor of the contact
 // form has no account, so the agent's reply travels in the email.
-import type { MailMessage } from "../mail/index.ts";
+import type { MailMessage } from "../platform/mail/index.ts";
 import { layout } from "../mail/templates.ts";
 
 export function contactReceived(to: string, subject: string): MailMessage {

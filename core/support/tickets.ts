@@ -9,8 +9,8 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Role, TicketPriority, TicketStatus } from "../generated/prisma/enums.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
 import { DomainError } from "../errors/index.ts";
-import type { MailQueue } from "../mail/queue.ts";
-import { consumeMailLimits, type RateLimiter } from "../security/rate-limit.ts";
+import type { MailQueue } from "../platform/mail/queue.ts";
+import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
 import { emailSchema } from "../identity/users.ts";
 import * as templates from "./mail.ts";
 

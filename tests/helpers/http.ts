@@ -1,6 +1,6 @@
 // A tiny "browser" for HTTP tests: submits forms the way a page does (same-origin headers, no redirect following)
 // and keeps its own cookie jar. Also: reading codes from the outbox and normalising per-response noise.
-import { listOutbox } from "../../core/mail/index.ts";
+import { listOutbox } from "../../core/platform/mail/index.ts";
 import type { TestServer } from "./server.ts";
 
 export interface BrowserOptions {

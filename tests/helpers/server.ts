@@ -6,8 +6,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import pino from "pino";
-import { parseConfig, type Config } from "../../core/env/index.ts";
-import { createTestDatabase, type TestDatabase } from "../../core/testing/db.ts";
+import { parseConfig, type Config } from "../../core/platform/env/index.ts";
+import { createTestDatabase, type TestDatabase } from "../../core/platform/testing/db.ts";
 import { boot, type Running } from "../../server/boot.ts";
 
 export interface TestServer {

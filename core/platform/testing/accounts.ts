@@ -3,12 +3,12 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { AccountDeps, Requester } from "../identity/accounts.ts";
-import { describeDevice } from "../identity/device.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { AccountDeps, Requester } from "../../identity/accounts.ts";
+import { describeDevice } from "../../identity/device.ts";
 import { listOutbox, OutboxMailer } from "../mail/index.ts";
 import { MailQueue } from "../mail/queue.ts";
-import { createRateLimiter, type RatePolicy, type RatePolicyName } from "../security/rate-limit.ts";
+import { createRateLimiter, type RatePolicy, type RatePolicyName } from "../rate-limit.ts";
 
 export interface TestAccounts {
   deps: AccountDeps & { mail: MailQueue };

@@ -1,5 +1,5 @@
 // One mail module: Resend when RESEND_API_KEY is set, otherwise the local outbox (one JSON file per message).
-// Production never drops mail silently: core/env refuses to start without a provider unless the outbox is
+// Production never drops mail silently: core/platform/env refuses to start without a provider unless the outbox is
 // chosen explicitly (MAIL_TRANSPORT=outbox). See docs/decisions/0004-outbox-mail.md.
 import crypto from "node:crypto";
 import fs from "node:fs/promises";

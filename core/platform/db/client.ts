@@ -6,7 +6,7 @@ import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient } from "../../generated/prisma/client.ts";
 import { lockDataDir, type DirLock } from "./lock.ts";
 import { applyMigrations, pgExecutor, pgliteExecutor, type SqlExecutor } from "./migrate.ts";
 

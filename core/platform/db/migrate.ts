@@ -27,7 +27,7 @@ export interface ApplyMigrationsOptions {
   log?: (msg: string) => void;
 }
 
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
+export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
 
 // Arbitrary constant key for pg_advisory_xact_lock, shared by every process migrating this database.
 const LOCK_KEY = 728_356_190;

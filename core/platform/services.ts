@@ -1,11 +1,11 @@
 // What every Remix loader/action and tRPC procedure receives from the server: the services, created once at
 // start, and the per-request facts (request id, CSP nonce, client IP).
-import type { Config } from "../core/env/index.ts";
-import type { Database } from "../core/db/client.ts";
-import type { Mailer } from "../core/mail/index.ts";
-import type { MailQueue } from "../core/mail/queue.ts";
-import type { JobQueue } from "../core/jobs/queue.ts";
-import type { RateLimiter } from "../core/security/rate-limit.ts";
+import type { Config } from "./env/index.ts";
+import type { Database } from "./db/client.ts";
+import type { Mailer } from "./mail/index.ts";
+import type { MailQueue } from "./mail/queue.ts";
+import type { JobQueue } from "./jobs/queue.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import type { Logger } from "pino";
 
 export interface Services {
