@@ -199,13 +199,19 @@ async function main() {
           ? `${r.rps >= prev.rps ? "+" : ""}${Math.round(((r.rps - prev.rps) / prev.rps) * 100)}% req/s`
           : "—";
       console.log(
-        `${r.name.padEnd(26)} ${String(r.rps).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(7)} ${`${r.shareOfBaseline}%`.padStart(7)} ${`${r.peakRssMb} MB`.padStart(9)}  ${delta}${r.errors || r.non2xx || r.timeouts ? `  (${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)` : ""}${r.completed < 100 ? `  [${r.completed} responses]` : ""}`,
+        `${r.name.padEnd(26)} ${String(r.rps).padStart(7)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(7)} ` +
+          `${`${r.shareOfBaseline}%`.padStart(7)} ${`${r.peakRssMb} MB`.padStart(9)}  ${delta}` +
+          (r.errors || r.non2xx || r.timeouts
+            ? `  (${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)`
+            : "") +
+          (r.completed < 100 ? `  [${r.completed} responses]` : ""),
       );
     }
     const directory = rows.find((r) => r.name === "directory")!;
     const met = (directory.shareOfBaseline ?? 0) >= TARGET_SHARE && directory.p99 < TARGET_P99_MS;
     console.log(
-      `\nDirectory: ${directory.shareOfBaseline}% of bare node:http, p99 ${directory.p99} ms — ${met ? "meets" : "DOES NOT meet"} the bar (≥ ${TARGET_SHARE}%, p99 < ${TARGET_P99_MS} ms).`,
+      `\nDirectory: ${directory.shareOfBaseline}% of bare node:http, p99 ${directory.p99} ms — ${met ? "meets" : "DOES NOT meet"} the ` +
+        `bar (≥ ${TARGET_SHARE}%, p99 < ${TARGET_P99_MS} ms).`,
     );
     const prevHeavy = (previous as { heavyHistory?: HeavyHistoryResult } | null)?.heavyHistory;
     if ("error" in heavy) {
@@ -214,7 +220,8 @@ async function main() {
       const vs = (now: number, before?: number) => (before ? ` (previous ${before} ms)` : "");
       console.log(
         `Heavy history (${heavy.bookings} bookings, ${heavy.tickets} tickets; set up in ${heavy.setupMs} ms): export ${heavy.exportMs} ms` +
-          `${vs(heavy.exportMs, prevHeavy?.exportMs)}, ${Math.round(heavy.exportBytes / 1024)} KB JSON; erasure ${heavy.erasureMs} ms${vs(heavy.erasureMs, prevHeavy?.erasureMs)}`,
+          `${vs(heavy.exportMs, prevHeavy?.exportMs)}, ${Math.round(heavy.exportBytes / 1024)} KB JSON; ` +
+          `erasure ${heavy.erasureMs} ms${vs(heavy.erasureMs, prevHeavy?.erasureMs)}`,
       );
     }
     fs.mkdirSync(resultsDir, { recursive: true });

@@ -219,7 +219,8 @@ async function main() {
       `\nSoak: ${USERS} people, ${elapsed.toFixed(0)} s, loopback ${origin}, ${os.cpus().length} cores, node ${process.version}`,
     );
     console.log(
-      `requests: ${requests} (${Math.round(requests / elapsed)}/s), p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, network errors ${networkErrors}`,
+      `requests: ${requests} (${Math.round(requests / elapsed)}/s), p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, ` +
+        `network errors ${networkErrors}`,
     );
     console.log(
       `status codes: ${[...statuses]
@@ -229,7 +230,8 @@ async function main() {
     );
     console.log(`5xx: ${fiveXX}`);
     console.log(
-      `bookings: ${booked} made (${storedBookings} stored), ${refused} refused (slot taken or not bookable), ${noSlot} booking-page visits without an attempt (no slot shown, or time up)`,
+      `bookings: ${booked} made (${storedBookings} stored), ${refused} refused (slot taken or not ` +
+        `bookable), ${noSlot} booking-page visits without an attempt (no slot shown, or time up)`,
     );
     console.log(`double bookings in the database: ${doubleBookings}`);
     console.log("memory (after GC):");
@@ -238,7 +240,8 @@ async function main() {
         `  ${m.at.padEnd(7)} rss ${m.rssMb} MB, heap ${m.heapUsedMb} MB, external+buffers ${m.externalMb} MB`,
       );
     console.log(
-      `memory ${flat ? "flat" : "NOT flat"} (middle → end: heap ${midMem.heapUsedMb} → ${endMem.heapUsedMb} MB, rss ${midMem.rssMb} → ${endMem.rssMb} MB)`,
+      `memory ${flat ? "flat" : "NOT flat"} (middle → end: heap ${midMem.heapUsedMb} → ${endMem.heapUsedMb} MB, ` +
+        `rss ${midMem.rssMb} → ${endMem.rssMb} MB)`,
     );
     if (serverErrors.length > 0) console.log(`first failures:\n  ${serverErrors.slice(0, 10).join("\n  ")}`);
     const ok = fiveXX === 0 && networkErrors === 0 && doubleBookings === 0 && flat && booked === storedBookings;

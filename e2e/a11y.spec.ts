@@ -60,7 +60,9 @@ async function focused(page: Page): Promise<FocusInfo | null> {
     const onScreen = rect.width > 0 && rect.height > 0 && rect.right > 0 && rect.bottom > 0;
     const label = el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 40) ?? "";
     return {
-      what: `<${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.getAttribute("name") ? ` name=${el.getAttribute("name")}` : ""}> "${label}"`,
+      what:
+        `<${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.getAttribute("name") ? ` name=${el.getAttribute("name")}` : ""}> ` +
+        `"${label}"`,
       visible: ring && el.matches(":focus-visible") && onScreen,
       target: el.hasAttribute("data-tab-target"),
     };

@@ -52,7 +52,7 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
     user.getByRole("button", { name: "Download my data" }).click(),
   ]);
   expect(download.suggestedFilename()).toMatch(/^mindnamo-data-\d{4}-\d{2}-\d{2}\.json$/);
-  const exported = JSON.parse(fs.readFileSync((await download.path())!, "utf8")) as {
+  const exported = JSON.parse(fs.readFileSync(await download.path(), "utf8")) as {
     sections: { account: { data: { email: string; name: string } }; tickets: { data: Array<{ subject: string }> } };
   };
   expect(exported.sections.account.data).toMatchObject({ email, name });

@@ -112,12 +112,12 @@ test("client and expert open the room, pass the device check and see the same sa
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open("mindnamo-rooms");
       req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
+      req.onerror = () => reject(req.error ?? new Error("IndexedDB request failed"));
     });
     const pairs = await new Promise<{ privateKey: CryptoKey; publicKey: string }[]>((resolve, reject) => {
       const req = db.transaction("keypairs").objectStore("keypairs").getAll();
       req.onsuccess = () => resolve(req.result as { privateKey: CryptoKey; publicKey: string }[]);
-      req.onerror = () => reject(req.error);
+      req.onerror = () => reject(req.error ?? new Error("IndexedDB request failed"));
     });
     const pair = pairs[0]!;
     const exported = await crypto.subtle.exportKey("pkcs8", pair.privateKey).then(

@@ -29,7 +29,7 @@ let drop: (() => Promise<void>) | undefined;
 if (base) {
   const db = await createServerDatabase(base);
   process.env.DATABASE_URL = db.url;
-  drop = db.drop;
+  drop = () => db.drop();
 } else {
   delete process.env.DATABASE_URL;
 }

@@ -41,7 +41,9 @@ const experts = [
     categorySlugs: ["anxiety", "trauma"],
     availability: weekdays(9, 15),
     headline: "Clinical psychologist for anxiety and trauma recovery",
-    bio: "I have spent twelve years helping people untangle anxiety and the long shadow of difficult experiences. Sessions are calm, paced by you, and grounded in CBT and EMDR-informed practice.",
+    bio:
+      "I have spent twelve years helping people untangle anxiety and the long shadow of difficult " +
+      "experiences. Sessions are calm, paced by you, and grounded in CBT and EMDR-informed practice.",
   },
   {
     name: "Lukas Brenner",
@@ -51,7 +53,9 @@ const experts = [
     categorySlugs: ["work-life", "anxiety"],
     availability: weekdays(8, 12).concat(weekdays(17, 20, [2, 4])),
     headline: "Burnout and workplace stress counsellor",
-    bio: "Former engineering manager turned counsellor. I help people in demanding jobs rebuild boundaries, rest without guilt and rediscover what they want from work.",
+    bio:
+      "Former engineering manager turned counsellor. I help people in demanding jobs rebuild boundaries, " +
+      "rest without guilt and rediscover what they want from work.",
   },
   {
     name: "Sofía Martínez",
@@ -61,7 +65,9 @@ const experts = [
     categorySlugs: ["relationships", "parenting"],
     availability: weekdays(10, 18, [1, 3, 5]),
     headline: "Couples and family therapist",
-    bio: "I work with couples and families through conflict, change and reconnection. My approach is warm, practical and rooted in emotionally focused therapy.",
+    bio:
+      "I work with couples and families through conflict, change and reconnection. My approach is " +
+      "warm, practical and rooted in emotionally focused therapy.",
   },
   {
     name: "Hiroshi Tanaka",
@@ -71,7 +77,9 @@ const experts = [
     categorySlugs: ["mindfulness", "sleep"],
     availability: weekdays(7, 11).concat([{ weekday: 6, ...hours(9, 12) }]),
     headline: "Mindfulness teacher and sleep coach",
-    bio: "Twenty years of meditation practice and a background in sleep science. Together we build small, sustainable habits that help your mind settle at night.",
+    bio:
+      "Twenty years of meditation practice and a background in sleep science. Together we build small, " +
+      "sustainable habits that help your mind settle at night.",
   },
   {
     name: "Priyanka Sharma",
@@ -81,7 +89,9 @@ const experts = [
     categorySlugs: ["depression", "self-esteem"],
     availability: weekdays(11, 19),
     headline: "Counselling psychologist for low mood and self-worth",
-    bio: "I offer a compassionate, non-judgemental space to explore low mood and self-criticism, drawing on acceptance and commitment therapy and compassion-focused work.",
+    bio:
+      "I offer a compassionate, non-judgemental space to explore low mood and self-criticism, drawing " +
+      "on acceptance and commitment therapy and compassion-focused work.",
   },
   {
     name: "Noah Williams",
@@ -101,7 +111,9 @@ const experts = [
     categorySlugs: ["anxiety", "mindfulness"],
     availability: weekdays(9, 13).concat(weekdays(14, 17, [2, 4])),
     headline: "Psychotherapist for anxiety, panic and perfectionism",
-    bio: "I help people who feel they must hold everything together. We work on panic, worry and perfectionism with curiosity rather than pressure.",
+    bio:
+      "I help people who feel they must hold everything together. We work on panic, worry and perfectionism " +
+      "with curiosity rather than pressure.",
   },
   {
     name: "Kwame Mensah",
@@ -111,7 +123,9 @@ const experts = [
     categorySlugs: ["work-life", "self-esteem"],
     availability: weekdays(8, 16),
     headline: "Coach for confidence and career transitions",
-    bio: "Whether you are stepping into leadership or leaving a job that wore you down, I help you find your voice and trust your own judgement again.",
+    bio:
+      "Whether you are stepping into leadership or leaving a job that wore you down, I help you find " +
+      "your voice and trust your own judgement again.",
   },
   {
     name: "Mei Lin Chen",
@@ -121,7 +135,9 @@ const experts = [
     categorySlugs: ["parenting", "relationships", "sleep"],
     availability: weekdays(9, 17, [1, 2, 4, 5]),
     headline: "Family counsellor for new parents",
-    bio: "Becoming a parent is beautiful and exhausting. I support new parents with sleep deprivation, shifting relationships and the pressure to get everything right.",
+    bio:
+      "Becoming a parent is beautiful and exhausting. I support new parents with sleep deprivation, " +
+      "shifting relationships and the pressure to get everything right.",
   },
   {
     name: "Oliver Hughes",
@@ -131,7 +147,9 @@ const experts = [
     categorySlugs: ["trauma", "grief", "anxiety"],
     availability: weekdays(10, 18, [1, 3, 4]),
     headline: "Trauma-informed therapist",
-    bio: "I specialise in helping adults recover from trauma and complex grief, using a phased, body-aware approach that always puts your sense of safety first.",
+    bio:
+      "I specialise in helping adults recover from trauma and complex grief, using a phased, body-aware " +
+      "approach that always puts your sense of safety first.",
   },
   {
     name: "Ana Souza",
@@ -141,7 +159,9 @@ const experts = [
     categorySlugs: ["depression", "mindfulness", "self-esteem"],
     availability: weekdays(13, 21),
     headline: "Psychologist blending CBT and mindfulness",
-    bio: "I combine cognitive behavioural therapy with mindfulness practice to help you notice unhelpful patterns and respond to yourself with more kindness.",
+    bio:
+      "I combine cognitive behavioural therapy with mindfulness practice to help you notice unhelpful " +
+      "patterns and respond to yourself with more kindness.",
   },
   {
     name: "Jonas Lindqvist",
@@ -151,7 +171,9 @@ const experts = [
     categorySlugs: ["sleep", "work-life"],
     availability: weekdays(7, 12),
     headline: "Sleep therapist (CBT-I)",
-    bio: "Insomnia is treatable. I use cognitive behavioural therapy for insomnia to help you sleep better without relying on medication, step by careful step.",
+    bio:
+      "Insomnia is treatable. I use cognitive behavioural therapy for insomnia to help you sleep " +
+      "better without relying on medication, step by careful step.",
   },
 ];
 

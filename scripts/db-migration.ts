@@ -23,6 +23,7 @@ import type { MigrationList, SchemaEngine, SchemaFilter, SchemasContainer } from
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { pgliteExtensions } from "../core/platform/db/client.ts";
 import { applyMigrations, pgliteExecutor } from "../core/platform/db/migrate.ts";
+import type * as EngineGlueModule from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SCHEMA_PATH = path.join(ROOT, "prisma", "schema.prisma");
@@ -41,7 +42,7 @@ const verbose = process.env.DEBUG_SCHEMA_ENGINE === "1";
 // the same instance was refused a shadow database ("PostgreSQL shadow DB must be provided through an
 // external factory").
 
-type EngineGlue = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
+type EngineGlue = typeof EngineGlueModule;
 
 let lastPanic: string | undefined;
 let compiled: Promise<WebAssembly.Module> | undefined;
@@ -92,7 +93,7 @@ function withExtensionsInShadow(factory: PrismaPGlite): SqlMigrationAwareDriverA
 /** Engine calls reject with a JS value that is not always an Error: make the message readable. */
 function engineError(what: string, error: unknown): Error {
   const detail =
-    error instanceof Error ? error.message : typeof error === "object" ? JSON.stringify(error) : String(error);
+    error instanceof Error ? error.message : typeof error === "string" ? error : (JSON.stringify(error) ?? "no detail");
   return new Error(`schema engine ${what} failed: ${detail}${lastPanic ? `\npanic: ${lastPanic}` : ""}`, {
     cause: error,
   });

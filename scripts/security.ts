@@ -47,7 +47,8 @@ const SUITE: { file: string; checks: string }[] = [
   {
     file: "core/security/security.test.ts",
     checks:
-      'new-device alerts once per device, "this wasn\'t me" (single use, forged refused), expiring account lock with code sign-in during it, security feed',
+      'new-device alerts once per device, "this wasn\'t me" (single use, forged refused), expiring ' +
+      "account lock with code sign-in during it, security feed",
   },
   {
     file: "tests/security-http.test.ts",
@@ -102,7 +103,8 @@ function runSuite(): { ok: boolean; summary: string } {
   );
   const ok = run.status === 0 && result.success && result.numFailedTests === 0 && failedFiles.length === 0;
   const lines = [
-    `${result.numPassedTests} passed, ${result.numFailedTests} failed, ${skipped} skipped of ${result.numTotalTests} tests in ${SUITE.length} files`,
+    `${result.numPassedTests} passed, ${result.numFailedTests} failed, ${skipped} skipped of ${result.numTotalTests} tests ` +
+      `in ${SUITE.length} files`,
     ...failed.map((f) => `  FAILED ${f}`),
     ...failedFiles.map((f) => `  FAILED to run ${f}`),
   ];
@@ -156,7 +158,8 @@ function runAudit(): { status: "ok" | "advisories" | "unavailable"; summary: str
     (v) => v.severity === "high" || v.severity === "critical",
   );
   const summary = [
-    `${counts.total ?? 0} advisories in production dependencies (critical ${n("critical")}, high ${n("high")}, moderate ${n("moderate")}, low ${n("low")}, info ${n("info")})`,
+    `${counts.total ?? 0} advisories in production dependencies (critical ${n("critical")}, high ${n("high")}, ` +
+      `moderate ${n("moderate")}, low ${n("low")}, info ${n("info")})`,
     ...severe.map((v) => `  ${v.severity.toUpperCase()} ${v.name}${v.fixAvailable ? " (fix available)" : ""}`),
   ].join("\n");
   return { status: n("high") + n("critical") > 0 ? "advisories" : "ok", summary };
@@ -184,7 +187,12 @@ function main() {
   console.log(`\n── summary (${new Date().toISOString()}, ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);
   console.log(`security suite: ${suite.ok ? "PASSED" : "FAILED"} — ${suite.summary}`);
   console.log(
-    `dependency audit: ${audit.status === "ok" ? "no high or critical advisories" : audit.status === "advisories" ? "HIGH OR CRITICAL ADVISORIES" : "NOT DONE — " + audit.summary}`,
+    "dependency audit: " +
+      (audit.status === "ok"
+        ? "no high or critical advisories"
+        : audit.status === "advisories"
+          ? "HIGH OR CRITICAL ADVISORIES"
+          : "NOT DONE — " + audit.summary),
   );
   const failed = !suite.ok || audit.status === "advisories";
   const verdict = failed

@@ -91,7 +91,10 @@ export function createHttpApp({
   const staticFiles = express.static(publicDir, { maxAge: "1h", index: false });
   app.use((req, res, next) => {
     const first = req.path.split("/")[1] ?? "";
-    if (publicEntries.has(first)) return staticFiles(req, res, next);
+    if (publicEntries.has(first)) {
+      staticFiles(req, res, next);
+      return;
+    }
     next();
   });
 
@@ -107,6 +110,8 @@ export function createHttpApp({
   // Everything rendered per request (signed-in pages, forms, data requests) is kept out of every cache unless the
   // route says otherwise (e.g. photos); cached public pages say `no-cache` with an ETag (above).
   app.use((_req, res, next) => {
+    // Called below with the response as `this`, exactly as express would.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const writeHead = res.writeHead;
     res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
       if (!res.hasHeader("cache-control")) res.setHeader("Cache-Control", "private, no-store");

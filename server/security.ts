@@ -77,7 +77,8 @@ export function securityHeaders(opts: { isProduction: boolean; mediaOrigins?: st
     (_req, res, next) => {
       res.setHeader(
         "Permissions-Policy",
-        "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=(), browsing-topics=()",
+        "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=(), " +
+          "serial=(), bluetooth=(), interest-cohort=(), browsing-topics=()",
       );
       next();
     },

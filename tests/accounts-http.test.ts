@@ -436,7 +436,8 @@ describe("profile pictures", () => {
       .png()
       .withExif({ IFD0: { Copyright: MARKER, Artist: MARKER } })
       .withXmp(
-        `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" dc:rights="${MARKER}"/></rdf:RDF></x:xmpmeta>`,
+        `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description ` +
+          `xmlns:dc="http://purl.org/dc/elements/1.1/" dc:rights="${MARKER}"/></rdf:RDF></x:xmpmeta>`,
       )
       .toBuffer();
     // The upload really carries the metadata.

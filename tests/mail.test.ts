@@ -22,7 +22,11 @@ describe("mail", () => {
     expect(sent.transport).toBe("outbox");
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
     expect(files).toHaveLength(1);
-    const entry = JSON.parse(fs.readFileSync(path.join(dir, files[0]!), "utf8"));
+    const entry = JSON.parse(fs.readFileSync(path.join(dir, files[0]!), "utf8")) as {
+      text: string;
+      html: string;
+      createdAt: string;
+    };
     expect(entry).toMatchObject({
       id: sent.id,
       to: "ada@example.com",
@@ -53,7 +57,7 @@ describe("mail", () => {
       let body = "";
       req.on("data", (c) => (body += c));
       req.on("end", () => {
-        requests.push({ auth: req.headers.authorization, body: JSON.parse(body) });
+        requests.push({ auth: req.headers.authorization, body: JSON.parse(body) as Record<string, unknown> });
         res.setHeader("content-type", "application/json");
         if (refuse) {
           res.statusCode = 422;

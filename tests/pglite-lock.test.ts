@@ -38,7 +38,7 @@ describe("embedded database: one process only", { timeout: 90_000 }, () => {
     await reopened.close();
   });
 
-  it("takes over a lock left by a process that is gone", async () => {
+  it("takes over a lock left by a process that is gone", () => {
     fs.writeFileSync(
       path.join(dir, "mindnamo.lock"),
       JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), startedAt: "x" }),

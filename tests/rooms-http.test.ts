@@ -525,7 +525,8 @@ describe("the room page and the session records page", () => {
     // Every text-like column of every table, as text.
     const prisma = srv.running.services.db.prisma;
     const tables = await prisma.$queryRawUnsafe<{ table_schema: string; table_name: string }[]>(
-      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' " +
+        "AND table_schema NOT IN ('pg_catalog', 'information_schema')",
     );
     let dump = "";
     for (const t of tables) {

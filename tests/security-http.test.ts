@@ -60,7 +60,9 @@ describe("POST /errors", () => {
       b,
       {
         kind: "CLIENT_CRASH",
-        message: `TypeError: cannot read 'x' for ${email}, code 48213907, token ${token}, jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ`,
+        message:
+          `TypeError: cannot read 'x' for ${email}, code 48213907, token ${token}, ` +
+          "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ",
         location: "/reset-password?token=s3cr3tvalue&email=reporter%40example.com",
         stack: `Error\n    at http://localhost/account?email=${email}:1:2`,
       },

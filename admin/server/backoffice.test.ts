@@ -307,7 +307,9 @@ describe("staff second factor", () => {
     expect(await outcome(second, "tickets.queue", {})).toBe("FORBIDDEN");
     expect(await outcome(second, "mfa.verify", { code: codeAt(enrol.secret) })).toBe("BAD_REQUEST");
     expect(await outcome(second, "mfa.verify", { code: codeAt(enrol.secret, 1) })).toBe("OK");
-    expect(await outcome((await validateSessionToken(prisma(), token))!, "tickets.queue", {})).toBe("OK");
+    const refreshed = await validateSessionToken(prisma(), token);
+    if (!refreshed) throw new Error("the session should still be valid");
+    expect(await outcome(refreshed, "tickets.queue", {})).toBe("OK");
     // Enrolment cannot be restarted once confirmed (nobody can swap the secret of a signed-in session).
     expect(await outcome(second, "mfa.beginEnrolment", undefined)).toBe("CONFLICT");
   });
@@ -500,7 +502,8 @@ describe("the audit trail is append-only in the database", () => {
 
   it("direct SQL UPDATE, DELETE and TRUNCATE are refused (the app's own connection)", async () => {
     const id = await oneEvent();
-    const exec = srv.running.services.db.executeSql;
+    const db = srv.running.services.db;
+    const exec = (text: string, values?: unknown[]) => db.executeSql(text, values);
     await expect(exec(`UPDATE "AuditEvent" SET "action" = 'changed' WHERE "id" = $1`, [id])).rejects.toThrow(
       /append-only/,
     );

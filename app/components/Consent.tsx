@@ -77,7 +77,8 @@ export function ConsentSettings() {
       ? "Your choice is kept in this browser."
       : c === null
         ? "You have not chosen yet in this browser: nothing is measured until you allow it."
-        : `${c.analytics ? "Anonymous analytics allowed" : "Essential only"} — chosen ${new Date(c.at).toLocaleString()}${c.source === "banner" ? " on the banner" : " in settings"}.`;
+        : `${c.analytics ? "Anonymous analytics allowed" : "Essential only"} — chosen ` +
+          `${new Date(c.at).toLocaleString()}${c.source === "banner" ? " on the banner" : " in settings"}.`;
   return (
     <div className="stack" data-testid="consent-settings">
       <p role="status" data-testid="consent-current">

@@ -23,11 +23,11 @@ function explain(error: unknown): string {
 }
 
 export function DeviceCheck(props: {
-  onReady(choice: DeviceChoice | null): void;
+  onReady: (choice: DeviceChoice | null) => void;
   microphoneOn: boolean;
   cameraOn: boolean;
-  onMicrophone(on: boolean): void;
-  onCamera(on: boolean): void;
+  onMicrophone: (on: boolean) => void;
+  onCamera: (on: boolean) => void;
   keepPreview: boolean;
 }) {
   const { onReady, keepPreview } = props;

@@ -4,7 +4,7 @@ import { useEffect } from "react";
 /** Tells the server a signed-in person looked at a topic or an expert (wellness preferences, P2). */
 export function RecordPreference({ kind, slug }: { kind: "category" | "expert"; slug: string | undefined }) {
   const fetcher = useFetcher();
-  const root = useRouteLoaderData("root") as { viewer: unknown } | undefined;
+  const root = useRouteLoaderData<{ viewer: unknown }>("root");
   const signedIn = Boolean(root?.viewer);
   const { submit } = fetcher;
   useEffect(() => {

@@ -33,7 +33,8 @@ export async function startCall(input: {
   const lk = await import("livekit-client");
   if (!lk.isE2EESupported()) {
     throw new CallRefused(
-      "This browser cannot encrypt the call end to end, so we will not start it. Please use a recent version of Chrome, Edge, Firefox or Safari.",
+      "This browser cannot encrypt the call end to end, so we will not start it. Please use a recent " +
+        "version of Chrome, Edge, Firefox or Safari.",
     );
   }
   const keyProvider = new lk.ExternalE2EEKeyProvider();

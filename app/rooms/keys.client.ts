@@ -92,7 +92,8 @@ export async function exchangeKeys(bookingId: string, slot: string): Promise<Key
       return {
         state: "error",
         message:
-          "This session's encryption key was set from another browser or device, and it cannot change once the session has started. Please join from that browser.",
+          "This session's encryption key was set from another browser or device, and it cannot change " +
+          "once the session has started. Please join from that browser.",
       };
     }
     if (posted.status !== 200)

@@ -128,13 +128,7 @@ export default function Account() {
         <h2 id="picture-title">Profile picture</h2>
         <div className="row">
           {avatarVersion ? (
-            <img
-              className="avatar"
-              src={`/account/avatar?v=${avatarVersion}`}
-              alt="Your profile picture"
-              width={96}
-              height={96}
-            />
+            <img className="avatar" src={`/account/avatar?v=${avatarVersion}`} alt="You" width={96} height={96} />
           ) : (
             <p className="empty">No picture yet.</p>
           )}

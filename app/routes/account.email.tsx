@@ -71,6 +71,8 @@ export default function ChangeEmail() {
               required
               maxLength={12}
               actionData={errors}
+              // The page's one task is typing the code just emailed: the cursor waits in the field.
+              // eslint-disable-next-line jsx-a11y/no-autofocus
               autoFocus
             />
             <Submit name="intent" value="confirm" busy="Checking…">

@@ -8,7 +8,7 @@ import { supportDeps } from "~/utils/support.server";
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Contact us — Mind Namo" }];
 
-export async function loader() {
+export function loader() {
   return { categories: Object.entries(support.categoryLabels).map(([value, label]) => ({ value, label })) };
 }
 

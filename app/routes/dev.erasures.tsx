@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [
 
 const DAY = 86_400_000;
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export function loader({ context }: LoaderFunctionArgs) {
   if (context.services.config.isProduction) throw new Response("Not found", { status: 404 });
   return null;
 }

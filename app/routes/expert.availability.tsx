@@ -97,7 +97,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { intent },
       );
     default:
-      return formAction(async () => {
+      return formAction(() => {
         throw new DomainError("VALIDATION", "Please use the buttons on this page.");
       });
   }

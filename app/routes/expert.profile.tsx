@@ -123,7 +123,10 @@ export default function ExpertProfile() {
             spellCheck={false}
             list="time-zones"
             defaultValue={value("timezone")}
-            hint="Your weekly hours are in this zone. A name such as Europe/London or Asia/Kolkata; your hours keep their local times if you change it."
+            hint={
+              "Your weekly hours are in this zone. A name such as Europe/London or Asia/Kolkata; your hours " +
+              "keep their local times if you change it."
+            }
             actionData={errors}
           />
           <datalist id="time-zones">

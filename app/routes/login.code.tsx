@@ -70,6 +70,8 @@ export default function LoginWithCode() {
               required
               maxLength={12}
               actionData={errors}
+              // The page's one task is typing the code just emailed: the cursor waits in the field.
+              // eslint-disable-next-line jsx-a11y/no-autofocus
               autoFocus
             />
             <Submit busy="Checking…">Sign in</Submit>

@@ -63,6 +63,14 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
+const OPENS_AT_FORMAT: Intl.DateTimeFormatOptions = {
+  weekday: "long",
+  day: "numeric",
+  month: "long",
+  hour: "2-digit",
+  minute: "2-digit",
+};
+
 export default function Room() {
   const data = useLoaderData<typeof loader>();
   const backTo = data.role === "EXPERT" ? "/expert" : "/sessions";
@@ -143,7 +151,8 @@ export default function Room() {
       setPhase("prejoin");
       setProblem(
         res?.status === 503
-          ? "Live video is not configured on this server, so the call cannot start. Nothing was sent anywhere; the safety code above shows the encryption keys were agreed."
+          ? "Live video is not configured on this server, so the call cannot start. Nothing was sent anywhere; " +
+              "the safety code above shows the encryption keys were agreed."
           : (body.error ?? "We could not reach the room. Please check your connection and try again."),
       );
       return;
@@ -182,7 +191,8 @@ export default function Room() {
     ? "This session is over."
     : !windowOpen
       ? mounted
-        ? `The room opens at ${new Date(opensAt).toLocaleString([], { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" })}, 10 minutes before the start.`
+        ? `The room opens at ${new Date(opensAt).toLocaleString([], OPENS_AT_FORMAT)}, ` +
+          `10 minutes before the start.`
         : "The room opens 10 minutes before the start."
       : keys.state !== "ready"
         ? "Waiting for the encryption keys."

@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Unsubscribe — Mind Namo" },
 // HMAC. GET shows a button (GET never changes anything); POST turns the list off with no further step. Mail clients
 // that support one-click unsubscribe POST here directly ("List-Unsubscribe=One-Click"), with the signed link as
 // the only proof. A forged or altered link is refused with a clear message (403) and changes nothing.
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   if (!url.searchParams.has("u") && !url.searchParams.has("t")) return { link: null, error: null };
   const link = checkUnsubscribeLink(context, (k) => url.searchParams.get(k));

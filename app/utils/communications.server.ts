@@ -12,12 +12,15 @@ export const LIST_LABELS: Record<ListName, string> = {
 const hex64 = /^[0-9a-f]{64}$/;
 
 /** The link's parameters if they carry a valid signature (no database access, nothing changes). */
-export function checkUnsubscribeLink(context: AppLoadContext, get: (name: string) => string | null) {
+export function checkUnsubscribeLink(
+  context: AppLoadContext,
+  get: (name: string) => string | null,
+): { userId: string; token: string; list: ListName } | null {
   const userId = get("u");
   const token = get("t");
   const list = get("l") ?? "reminders";
   if (!userId || !token || !hex64.test(token) || (list !== "reminders" && list !== "newsletter")) return null;
-  return verify(context, userId, token, list) ? { userId, token, list: list as ListName } : null;
+  return verify(context, userId, token, list) ? { userId, token, list } : null;
 }
 
 function verify(context: AppLoadContext, userId: string, token: string, list: ListName) {

@@ -16,7 +16,7 @@ export const statusOf: Record<string, number> = {
 };
 
 /** Runs an action body; a DomainError becomes a 4xx with the message and the (non-secret) values typed. */
-export async function formAction<T>(fn: () => Promise<T>, values: Record<string, string> = {}) {
+export async function formAction<T>(fn: () => T | Promise<T>, values: Record<string, string> = {}) {
   try {
     return await fn();
   } catch (error) {

@@ -318,7 +318,8 @@ export function reviewHiddenEmail(to: string, expertName: string, reason: string
     subject: "Your review was hidden",
     template: "review-hidden",
     paragraphs: [
-      `Our support team hid the review you wrote about your session with ${expertName}. It no longer appears on the expert's profile or counts in their rating.`,
+      `Our support team hid the review you wrote about your session with ${expertName}. It no longer ` +
+        `appears on the expert's profile or counts in their rating.`,
       `The reason: ${reason}`,
       "You can still read or delete it from your past sessions. If you think this was a mistake, reply through the help page.",
     ],

@@ -46,6 +46,8 @@ export interface NewSession {
 }
 
 const now = (deps: AccountDeps) => deps.now?.() ?? new Date();
+/** A posted code as text: a form sends a string, a JSON caller may send digits as a number. */
+const codeText = (code: unknown) => (typeof code === "string" || typeof code === "number" ? String(code) : "");
 
 function parseEmail(value: unknown): string {
   const parsed = emailSchema.safeParse(value);
@@ -180,7 +182,7 @@ export async function verifyEmail(
   const { userId } = await verifyCode(deps.db, deps.pepper, {
     purpose: "VERIFY_EMAIL",
     email,
-    code: String(input.code ?? ""),
+    code: codeText(input.code),
     now: now(deps),
   });
   if (!userId) throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
@@ -290,7 +292,7 @@ export async function signInWithCode(
     ({ userId } = await verifyCode(deps.db, deps.pepper, {
       purpose: "LOGIN",
       email,
-      code: String(input.code ?? ""),
+      code: codeText(input.code),
       now: now(deps),
     }));
   } catch (error) {
@@ -368,7 +370,7 @@ export async function resetPassword(
   proof = await verifyCode(deps.db, deps.pepper, {
     purpose: "RESET_PASSWORD",
     email,
-    code: String(input.code ?? ""),
+    code: codeText(input.code),
     now: now(deps),
   });
   await setPasswordAndEndSessions(deps, proof, password);
@@ -438,7 +440,7 @@ export async function reauthenticateWithCode(
   const { userId } = await verifyCode(deps.db, deps.pepper, {
     purpose: "REAUTH",
     email: session.user.email,
-    code: String(input.code ?? ""),
+    code: codeText(input.code),
     now: now(deps),
   });
   if (userId !== session.userId)
@@ -490,7 +492,7 @@ export async function confirmEmailChange(
   const { userId } = await verifyCode(deps.db, deps.pepper, {
     purpose: "CHANGE_EMAIL",
     email,
-    code: String(input.code ?? ""),
+    code: codeText(input.code),
     now: now(deps),
   });
   if (userId !== session.userId)

@@ -94,7 +94,8 @@ export async function inviteStaff(
         template: "staff-role-granted",
         paragraphs: [
           `Your Mind Namo account now has the ${data.role} role.`,
-          `Sign in at ${deps.appUrl}/login, then open ${deps.appUrl}/admin. You will set up a second factor (an authenticator app) on first use.`,
+          `Sign in at ${deps.appUrl}/login, then open ${deps.appUrl}/admin. You will set up a second ` +
+            `factor (an authenticator app) on first use.`,
         ],
       }),
     );

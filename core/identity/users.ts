@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { Role } from "../generated/prisma/enums.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
 import { hashPassword, passwordSchema } from "./password.ts";
 
@@ -33,7 +32,7 @@ export async function createUser(db: PrismaClient, input: NewUser) {
         email: parsed.email,
         name: parsed.name,
         passwordHash,
-        role: parsed.role as Role,
+        role: parsed.role,
         timezone: parsed.timezone,
         emailVerifiedAt: parsed.emailVerified ? new Date() : null,
       },

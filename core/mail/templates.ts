@@ -169,8 +169,10 @@ export function accountLockedNotice(to: string, minutes: number, appUrl: string)
     subject: "Sign-in attempts on your Mind Namo account",
     template: "account-locked",
     paragraphs: [
-      `Someone tried to sign in to your Mind Namo account with a wrong password many times, so password sign-in is paused for ${minutes} minutes.`,
-      `You can still sign in with a code sent to this address (${appUrl}/login/code), or choose a new password (${appUrl}/forgot-password).`,
+      `Someone tried to sign in to your Mind Namo account with a wrong password many times, so password ` +
+        `sign-in is paused for ${minutes} minutes.`,
+      `You can still sign in with a code sent to this address (${appUrl}/login/code), or choose a ` +
+        `new password (${appUrl}/forgot-password).`,
       "If these attempts were not yours, your account is safe as long as nobody knows your password; choosing a new one is a good idea.",
     ],
   });

@@ -111,7 +111,8 @@ export function bookingCancelled(
       subject: `Session on ${formatInZone(b.startsAt, tz)} cancelled`,
       template: "booking-cancelled",
       paragraphs: [
-        `The ${b.categoryName} session between ${b.clientName} and ${b.expertName} on ${formatInZone(b.startsAt, tz)} was cancelled by ${byWhom}.`,
+        `The ${b.categoryName} session between ${b.clientName} and ${b.expertName} on ${formatInZone(b.startsAt, tz)} was ` +
+          `cancelled by ${byWhom}.`,
         `You can book another time at ${appUrl}/experts.`,
       ],
     }),
@@ -134,7 +135,8 @@ export function bookingRescheduled(
       subject: `Session moved to ${formatInZone(b.startsAt, tz)}`,
       template: "booking-rescheduled",
       paragraphs: [
-        `The ${b.categoryName} session between ${b.clientName} and ${b.expertName} moved from ${formatInZone(previousStart, tz)} to ${formatInZone(b.startsAt, tz)}.`,
+        `The ${b.categoryName} session between ${b.clientName} and ${b.expertName} moved from ` +
+          `${formatInZone(previousStart, tz)} to ${formatInZone(b.startsAt, tz)}.`,
         `Details at ${sessionsUrl(appUrl)}. The attached invitation updates your calendar.`,
       ],
     }),

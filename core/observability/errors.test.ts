@@ -38,7 +38,11 @@ const PLANTED = {
 
 describe("error reports are scrubbed", () => {
   it("removes planted emails, JWTs, bearer tokens, session tokens, long hex and base64url, 6-8 digit codes, query strings and ids", async () => {
-    const message = `Failed for ${PLANTED.email} (${PLANTED.encodedEmail}) with ${PLANTED.jwt}; header ${PLANTED.bearer}; cookie mn_session=${PLANTED.sessionToken}; key ${PLANTED.hex} / ${PLANTED.base64url}; your code ${PLANTED.code8} or ${PLANTED.code8spaced} or ${PLANTED.code6}; ${PLANTED.password}; ticket ${PLANTED.uuid}`;
+    const message =
+      `Failed for ${PLANTED.email} (${PLANTED.encodedEmail}) with ${PLANTED.jwt}; header ${PLANTED.bearer}; ` +
+      `cookie mn_session=${PLANTED.sessionToken}; key ${PLANTED.hex} / ${PLANTED.base64url}; your ` +
+      `code ${PLANTED.code8} or ${PLANTED.code8spaced} or ${PLANTED.code6}; ${PLANTED.password}; ` +
+      `ticket ${PLANTED.uuid}`;
     const stack = `Error: boom\n    at load (http://localhost:3000/reset-password${PLANTED.query}:10:5)\n    at ${PLANTED.email}`;
     await recordError(prisma(), { kind: "CLIENT_CRASH", message, stack, location: `/reset-password${PLANTED.query}` });
     const rows = await prisma().errorReport.findMany({ where: { kind: "CLIENT_CRASH" } });

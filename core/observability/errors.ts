@@ -23,7 +23,11 @@ const RULES: [RegExp, string][] = [
   [/\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [token]"],
   // key=value or "key": "value" pairs that name a secret.
   [
-    /\b(password|passwd|pwd|secret|token|access_token|refresh_token|id_token|api[_-]?key|otp|authorization|cookie|mn_session|__Host-mn_session)(["']?\s*[:=]\s*["']?)[^\s"'&,;)}\]]+/gi,
+    new RegExp(
+      "\\b(password|passwd|pwd|secret|token|access_token|refresh_token|id_token|api[_-]?key|otp|authorization|cookie|" +
+        "mn_session|__Host-mn_session)([\"']?\\s*[:=]\\s*[\"']?)[^\\s\"'&,;)}\\]]+",
+      "gi",
+    ),
     "$1$2[redacted]",
   ],
   [/\b(code)=[^\s"'&,;)}\]]+/gi, "$1=[redacted]"],

@@ -36,9 +36,9 @@ const outbox = fs.mkdtempSync(path.join(os.tmpdir(), "mn-privacy-"));
 const mailer = new OutboxMailer(outbox, "test@mindnamo.test");
 const sent: { name: string; data: unknown; singletonKey?: string }[] = [];
 const jobs: JobQueue = {
-  async send(name, data, opts) {
+  send(name, data, opts) {
     sent.push({ name, data, singletonKey: opts?.singletonKey });
-    return String(sent.length);
+    return Promise.resolve(String(sent.length));
   },
   async work() {},
   async schedule() {},

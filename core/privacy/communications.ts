@@ -58,7 +58,8 @@ export async function setEmailPreferences(
 }
 
 export const INVALID_LINK =
-  "This unsubscribe link is not valid: it may have been copied incompletely or changed. Nothing was changed. You can sign in and change your email settings on your account.";
+  "This unsubscribe link is not valid: it may have been copied incompletely or changed. Nothing " +
+  "was changed. You can sign in and change your email settings on your account.";
 
 /**
  * One-click unsubscribe from a signed link, signed out. A forged or altered link is refused (FORBIDDEN) and changes

@@ -66,7 +66,8 @@ export const deletionInventory = {
     erasure: { action: "delete", how: "Deleted, including codes sent to your email address without an account link." },
     export: {
       excluded:
-        "Only keyed hashes of short-lived one-time codes; they reveal nothing about you beyond the email address already in the account section.",
+        "Only keyed hashes of short-lived one-time codes; they reveal nothing about you beyond the " +
+        "email address already in the account section.",
     },
   },
   UserAvatar: {
@@ -83,7 +84,8 @@ export const deletionInventory = {
     erasure: { action: "delete", how: "Deleted with the account." },
     export: {
       excluded:
-        "A secret credential (encrypted); exporting it would weaken the account's security. Its existence and confirmation date are in the account section.",
+        "A secret credential (encrypted); exporting it would weaken the account's security. Its existence " +
+        "and confirmation date are in the account section.",
     },
   },
   // ------------------------------------------------------------------ catalog (experts)
@@ -93,7 +95,10 @@ export const deletionInventory = {
     identifierFields: ["userId", "slug", "bio"],
     erasure: {
       action: "delete",
-      how: 'Deleted with the account, with availability and time off. Sessions booked by clients (and their reviews) are their history: they move to an anonymous, unpublished "Former expert" profile; upcoming ones are cancelled.',
+      how:
+        "Deleted with the account, with availability and time off. Sessions booked by clients (and " +
+        'their reviews) are their history: they move to an anonymous, unpublished "Former expert" profile; ' +
+        "upcoming ones are cancelled.",
     },
     export: { section: "expertProfile" },
   },
@@ -125,7 +130,10 @@ export const deletionInventory = {
     identifierFields: ["userId", "cancelReason", "idempotencyKey"],
     erasure: {
       action: "anonymize",
-      how: 'Upcoming sessions are cancelled (the expert\'s time is freed). Every booking moves to an anonymous "Former client" with no email or password; cancellation texts are removed. Experts keep a count of held sessions, never your name.',
+      how:
+        "Upcoming sessions are cancelled (the expert's time is freed). Every booking moves to an anonymous " +
+        '"Former client" with no email or password; cancellation texts are removed. Experts keep a ' +
+        "count of held sessions, never your name.",
     },
     export: { section: "bookings" },
   },
@@ -175,7 +183,10 @@ export const deletionInventory = {
     identifierFields: ["requesterId", "contactEmail", "contactName", "subject", "satisfactionComment", "assigneeId"],
     erasure: {
       action: "delete",
-      how: "Deleted with their messages, including requests sent through the contact form from your email address — unless a legal hold names the ticket (then it is kept until the hold ends and listed on your receipt).",
+      how:
+        "Deleted with their messages, including requests sent through the contact form from your email " +
+        "address — unless a legal hold names the ticket (then it is kept until the hold ends and listed " +
+        "on your receipt).",
     },
     export: { section: "tickets" },
   },
@@ -206,7 +217,9 @@ export const deletionInventory = {
     erasure: {
       action: "keep",
       legalBasis:
-        "Accountability and security of processing (GDPR Art. 5(2), 6(1)(c) and 32): proof of who accessed personal data and that your request was honoured. The table is append-only; nothing in it can be changed.",
+        "Accountability and security of processing (GDPR Art. 5(2), 6(1)(c) and 32): proof of who accessed " +
+        "personal data and that your request was honoured. The table is append-only; nothing in it " +
+        "can be changed.",
       retention: "6 years from the event",
       how: "Kept; the rows contain your account id (a random identifier) but not your name or email.",
     },
@@ -222,7 +235,9 @@ export const deletionInventory = {
       legalBasis:
         "Proof that your rights were honoured within the legal deadlines (GDPR Art. 5(2), 12 and 17; legal obligation, Art. 6(1)(c)).",
       retention: "3 years after completion",
-      how: "Kept without your account link (the user id is removed) and without the free text of corrections; your name and email are removed from notes; the receipt names categories, never you.",
+      how:
+        "Kept without your account link (the user id is removed) and without the free text of corrections; " +
+        "your name and email are removed from notes; the receipt names categories, never you.",
     },
     export: { section: "requests" },
   },
@@ -244,7 +259,8 @@ export const deletionInventory = {
   Consent: {
     category: "Your choices",
     holds:
-      "Your consent choices (anonymous analytics, the newsletter): what you chose, when, and where (banner, settings or an unsubscribe link).",
+      "Your consent choices (anonymous analytics, the newsletter): what you chose, when, and where " +
+      "(banner, settings or an unsubscribe link).",
     identifierFields: ["userId"],
     erasure: {
       action: "delete",
@@ -263,7 +279,8 @@ export const deletionInventory = {
   KnownDevice: {
     category: "Devices and sign-ins",
     holds:
-      "The kinds of device you have signed in from (browser, operating system, device type; no versions, no IP), to alert you about a new one.",
+      "The kinds of device you have signed in from (browser, operating system, device type; no versions, " +
+      "no IP), to alert you about a new one.",
     identifierFields: ["userId"],
     erasure: { action: "delete", how: "Deleted with the account (ON DELETE CASCADE)." },
     export: { section: "security" },
@@ -271,7 +288,8 @@ export const deletionInventory = {
   DeviceAlert: {
     category: "Devices and sign-ins",
     holds:
-      "New-device alerts we emailed you: when, until when the \"this wasn't me\" link worked, and whether it was used (only a keyed hash of the link's secret).",
+      'New-device alerts we emailed you: when, until when the "this wasn\'t me" link worked, and ' +
+      "whether it was used (only a keyed hash of the link's secret).",
     identifierFields: ["userId"],
     erasure: {
       action: "delete",
@@ -282,22 +300,28 @@ export const deletionInventory = {
   AccountLock: {
     category: "Devices and sign-ins",
     holds:
-      "A temporary pause of password sign-in after repeated wrong passwords: until when, how many times in a day, when we emailed you. Keyed by a keyed hash of the email, not the address.",
+      "A temporary pause of password sign-in after repeated wrong passwords: until when, how many " +
+      "times in a day, when we emailed you. Keyed by a keyed hash of the email, not the address.",
     identifierFields: ["userId", "accountKey"],
     erasure: {
       action: "delete",
-      how: "Deleted with the account (ON DELETE CASCADE); otherwise a day after the last lock ended. A lock for an email without an account holds no user id.",
+      how:
+        "Deleted with the account (ON DELETE CASCADE); otherwise a day after the last lock ended. A " +
+        "lock for an email without an account holds no user id.",
     },
     export: { section: "security" },
   },
   SecurityEvent: {
     category: "Devices and sign-ins",
     holds:
-      'Security events about your account: failed sign-ins, locks, new-device alerts, "this wasn\'t me" reports, with the IP address (kept for security only).',
+      "Security events about your account: failed sign-ins, locks, new-device alerts, \"this wasn't " +
+      'me" reports, with the IP address (kept for security only).',
     identifierFields: ["userId", "accountKey", "ip"],
     erasure: {
       action: "delete",
-      how: "Deleted with the account (ON DELETE CASCADE). Events without an account (attempts on an email, keyed by a keyed hash) are deleted after 7 days (raw signals) or 90 days (events).",
+      how:
+        "Deleted with the account (ON DELETE CASCADE). Events without an account (attempts on an email, " +
+        "keyed by a keyed hash) are deleted after 7 days (raw signals) or 90 days (events).",
     },
     export: { section: "security" },
   },
@@ -308,7 +332,8 @@ export type InventoryModel = keyof typeof deletionInventory;
 /** Models that hold no personal data at all, and why. A model with a user reference may never be listed here. */
 export const notPersonalData: Record<string, string> = {
   ErrorReport:
-    "Error reports (P7): scrubbed of emails, tokens, codes, ids and query strings before storage; no user id, IP, cookie or user agent column exists. Deleted after 30 days.",
+    "Error reports (P7): scrubbed of emails, tokens, codes, ids and query strings before storage; " +
+    "no user id, IP, cookie or user agent column exists. Deleted after 30 days.",
   Category: "Wellness categories of the catalogue.",
   RateLimiterFlexible: "Rate-limit counters keyed by hashed or coarse keys, expiring within hours.",
   CannedReply: "Prepared answer texts written by staff.",
@@ -316,9 +341,12 @@ export const notPersonalData: Record<string, string> = {
     "Newsletter texts written by staff for all subscribers; who sent one is in the audit trail, who received it in NewsletterDelivery.",
   LiveKitWebhookEvent: "Ids of processed LiveKit events and room names (random); no participant identity.",
   SurveyResponse:
-    "Survey answers stored with no link to any person or booking (no user id, no session, the day only, not the time), so they cannot be attributed to anyone, exported or erased per person.",
+    "Survey answers stored with no link to any person or booking (no user id, no session, the day " +
+    "only, not the time), so they cannot be attributed to anyone, exported or erased per person.",
   UsageEvent:
-    "Anonymous usage metrics, only with analytics consent: a random per-visit id (sessionStorage), path without query string, event kind; never a user id, IP, email or cookie. Deleted after 90 days.",
+    "Anonymous usage metrics, only with analytics consent: a random per-visit id (sessionStorage), " +
+    "path without query string, event kind; never a user id, IP, email or cookie. Deleted after " +
+    "90 days.",
 };
 
 export const inventoryEntries = (): Array<[string, InventoryEntry]> => Object.entries(deletionInventory);

@@ -26,7 +26,9 @@ export function deletionRequestedEmail(to: string, opts: { graceEndsAt: Date; ap
     paragraphs: [
       "We received your request to delete your Mind Namo account and the data tied to it.",
       `You can cancel it until ${day(opts.graceEndsAt)} (UTC) in your privacy center: ${opts.appUrl}/account/privacy`,
-      "Our Data Protection Officer reviews every deletion. After approval and once that date has passed, we erase your data and send you a receipt listing what was erased and what the law makes us keep.",
+      "Our Data Protection Officer reviews every deletion. After approval and once that date has " +
+        "passed, we erase your data and send you a receipt listing what was erased and what the law " +
+        "makes us keep.",
       dpoLine,
     ],
   });
@@ -58,7 +60,8 @@ export function requestExtendedEmail(
     template: "privacy-request-extended",
     footer,
     paragraphs: [
-      `We need more time to complete your request (${typeLabels[opts.type]}), as the law allows for complex or numerous requests (GDPR Art. 12(3)).`,
+      `We need more time to complete your request (${typeLabels[opts.type]}), as the law allows for ` +
+        `complex or numerous requests (GDPR Art. 12(3)).`,
       `The new deadline is ${day(opts.until)}. The reason: ${opts.reason}`,
       `You can follow it in your privacy center: ${opts.appUrl}/account/privacy`,
       dpoLine,
@@ -73,7 +76,9 @@ export function requestDecidedEmail(
   const what = typeLabels[opts.type];
   const outcome = opts.approved
     ? opts.type === "DELETION"
-      ? `Your request (${what}) was approved. We erase your data ${opts.graceEndsAt ? `after ${day(opts.graceEndsAt)} (until then you can still cancel)` : "shortly"}, and send you a receipt.`
+      ? `Your request (${what}) was approved. We erase your data ` +
+        `${opts.graceEndsAt ? `after ${day(opts.graceEndsAt)} (until then you can still cancel)` : "shortly"}, ` +
+        `and send you a receipt.`
       : `Your request (${what}) was completed.`
     : `Your request (${what}) was declined.`;
   return layout({
@@ -111,7 +116,8 @@ export function erasureReceiptEmail(to: string, receipt: ErasureReceipt): MailMe
     template: "privacy-erasure-receipt",
     footer,
     paragraphs: [
-      `Your account and the data tied to it were erased on ${receipt.erasedAt.slice(0, 10)} (request ${receipt.requestId}). This is the last email we send you.`,
+      `Your account and the data tied to it were erased on ${receipt.erasedAt.slice(0, 10)} (request ${receipt.requestId}). ` +
+        `This is the last email we send you.`,
       "Erased:\n" + lines(receipt.deleted),
       "Anonymized (kept without anything that identifies you):\n" + lines(receipt.anonymized),
       "Kept, and why:\n" +

@@ -147,11 +147,12 @@ export function newsletterEmail(
   const why = "You get this because you turned on the Mind Namo newsletter. You can turn it off at any time.";
   const optOut = `Unsubscribe with one click: ${unsubscribe}`;
   const text = [...paragraphs, "", "—", why, optOut, DPO_LINE].join("\n\n");
-  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">${paragraphs
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
-    .join(
-      "",
-    )}<hr><p style="font-size:12px;color:#6b7280">${escapeHtml(why)} <a href="${escapeHtml(unsubscribe)}">Unsubscribe with one click</a>.</p><p style="font-size:12px;color:#6b7280">${escapeHtml(DPO_LINE)}</p></body></html>`;
+  const html =
+    `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">${paragraphs
+      .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
+      .join("")}<hr><p style="font-size:12px;color:#6b7280">${escapeHtml(why)} ` +
+    `<a href="${escapeHtml(unsubscribe)}">Unsubscribe with one click</a>.</p>` +
+    `<p style="font-size:12px;color:#6b7280">${escapeHtml(DPO_LINE)}</p></body></html>`;
   return { to, subject, text, html, template: "newsletter", headers: unsubscribeHeaders(unsubscribe) };
 }
 

@@ -168,9 +168,9 @@ beforeAll(async () => {
     appUrl: "http://localhost:3000",
     now: () => a.clock.now,
     jobs: {
-      send: async (name, data, o) => {
+      send: (name, data, o) => {
         sent.push({ name, data, startAfter: o?.startAfter });
-        return "job";
+        return Promise.resolve("job");
       },
     },
   };

@@ -66,7 +66,8 @@ export const retentionRules: RetentionRule[] = [
   {
     model: "Consent",
     period:
-      "A visitor's anonymous choice: 3 years. A signed-in person's choice: while it is their current choice, then 3 years after they changed it; deleted with the account.",
+      "A visitor's anonymous choice: 3 years. A signed-in person's choice: while it is their current " +
+      "choice, then 3 years after they changed it; deleted with the account.",
     purge: async (db, now) => {
       const cutoff = new Date(now.getTime() - RETENTION.consentMs);
       const anonymous = await db.consent.deleteMany({ where: { userId: null, at: { lt: cutoff } } });

@@ -10,9 +10,7 @@ const CODE_INFO = "mindnamo/e2ee/safety-code/v1";
 const encoder = new TextEncoder();
 
 export async function generateKeyPair(): Promise<{ keyPair: CryptoKeyPair; publicKey: string }> {
-  const keyPair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, [
-    "deriveBits",
-  ])) as CryptoKeyPair;
+  const keyPair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"]);
   const raw = new Uint8Array(await crypto.subtle.exportKey("raw", keyPair.publicKey));
   return { keyPair, publicKey: toBase64Url(raw) };
 }

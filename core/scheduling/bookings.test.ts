@@ -50,7 +50,7 @@ async function expert(slug: string, opts: { published?: boolean; categories?: st
     published: opts.published ?? true,
   });
   // sessionMinutes 50 (default); buffer 10, notice 12 h, cancellation window 24 h (schema defaults).
-  return { ...profile, actor: { userId: profile.userId } as Actor };
+  return { ...profile, actor: { userId: profile.userId } satisfies Actor };
 }
 
 /** The refusal a promise rejects with, as { code, message }. */

@@ -29,7 +29,8 @@ function lockedError(lockedUntil: Date, now: Date): DomainError {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
   return new DomainError(
     "RATE_LIMITED",
-    `Too many attempts for this account. Please wait ${minutes} minutes and try again. You can still sign in with a code sent by email, or reset your password.`,
+    `Too many attempts for this account. Please wait ${minutes} minutes and try again. You can ` +
+      `still sign in with a code sent by email, or reset your password.`,
     { field: "password", retryAfterSeconds: seconds },
   );
 }

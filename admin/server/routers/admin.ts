@@ -31,14 +31,12 @@ export const auditRouter = router({
 
 const staff = requirePermission("staff:manage");
 export const staffRouter = router({
-  list: staff
-    .input(z.void())
-    .query(async ({ ctx }) =>
-      (await listStaff(ctx.services.db.prisma)).map(({ staffTotp, ...s }) => ({
-        ...s,
-        totpEnrolled: Boolean(staffTotp?.confirmedAt),
-      })),
-    ),
+  list: staff.input(z.void()).query(async ({ ctx }) =>
+    (await listStaff(ctx.services.db.prisma)).map(({ staffTotp, ...s }) => ({
+      ...s,
+      totpEnrolled: Boolean(staffTotp?.confirmedAt),
+    })),
+  ),
   changeRole: staff
     .input(z.object({ userId: id, role: z.enum(ROLES) }))
     .mutation(({ ctx, input }) => changeUserRole(ctx.services.db.prisma, ctx.actor, input)),
@@ -47,20 +45,18 @@ export const staffRouter = router({
     return { ok: true as const };
   }),
   /** Invites by email: a new account with the role and a set-password link, or the role for an existing account. */
-  invite: staff
-    .input(inviteStaffSchema)
-    .mutation(({ ctx, input }) =>
-      inviteStaff(
-        {
-          db: ctx.services.db.prisma,
-          mail: ctx.services.mailQueue,
-          pepper: ctx.services.secrets.codePepper,
-          appUrl: ctx.services.config.appUrl,
-        },
-        ctx.actor,
-        input,
-      ),
+  invite: staff.input(inviteStaffSchema).mutation(({ ctx, input }) =>
+    inviteStaff(
+      {
+        db: ctx.services.db.prisma,
+        mail: ctx.services.mailQueue,
+        pepper: ctx.services.secrets.codePepper,
+        appUrl: ctx.services.config.appUrl,
+      },
+      ctx.actor,
+      input,
     ),
+  ),
   /** Finds an account by email to make it staff. */
   findByEmail: staff
     .input(z.object({ email: z.string().trim().toLowerCase().max(254) }))

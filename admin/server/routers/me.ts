@@ -39,15 +39,13 @@ export const meRouter = router({
 
 export const mfaRouter = router({
   /** Starts TOTP enrolment: the secret and otpauth URI, shown once. */
-  beginEnrolment: staffPendingMfaProcedure
-    .input(z.void())
-    .mutation(({ ctx }) =>
-      beginTotpEnrolment(totpDeps(ctx), {
-        id: ctx.session.userId,
-        email: ctx.session.user.email,
-        role: ctx.session.user.role,
-      }),
-    ),
+  beginEnrolment: staffPendingMfaProcedure.input(z.void()).mutation(({ ctx }) =>
+    beginTotpEnrolment(totpDeps(ctx), {
+      id: ctx.session.userId,
+      email: ctx.session.user.email,
+      role: ctx.session.user.role,
+    }),
+  ),
   confirmEnrolment: staffPendingMfaProcedure.input(codeInput).mutation(async ({ ctx, input }) => {
     await confirmTotpEnrolment(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp);
     return { ok: true as const };

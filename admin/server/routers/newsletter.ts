@@ -15,18 +15,16 @@ export const newsletterRouter = router({
     .input(z.void())
     .query(async ({ ctx }) => ({ optedIn: await countNewsletterAudience(ctx.services.db.prisma) })),
   list: newsletter.input(z.void()).query(({ ctx }) => listNewsletters(ctx.services.db.prisma)),
-  send: newsletter
-    .input(newsletterInputSchema)
-    .mutation(({ ctx, input }) =>
-      queueNewsletter(
-        {
-          db: ctx.services.db.prisma,
-          jobs: ctx.services.jobs,
-          appUrl: ctx.services.config.appUrl,
-          unsubscribeKey: ctx.services.secrets.unsubscribeKey,
-        },
-        ctx.actor,
-        input,
-      ),
+  send: newsletter.input(newsletterInputSchema).mutation(({ ctx, input }) =>
+    queueNewsletter(
+      {
+        db: ctx.services.db.prisma,
+        jobs: ctx.services.jobs,
+        appUrl: ctx.services.config.appUrl,
+        unsubscribeKey: ctx.services.secrets.unsubscribeKey,
+      },
+      ctx.actor,
+      input,
     ),
+  ),
 });

@@ -35,15 +35,13 @@ export const ticketsRouter = router({
     .input(ticketId)
     .query(({ ctx, input }) => getTicketForStaff(ctx.services.db.prisma, ctx.actor, input.ticketId)),
   /** Active support agents a ticket can be assigned to. */
-  agents: read
-    .input(z.void())
-    .query(({ ctx }) =>
-      ctx.services.db.prisma.user.findMany({
-        where: { role: "SUPPORT", status: "ACTIVE" },
-        orderBy: { name: "asc" },
-        select: { id: true, name: true },
-      }),
-    ),
+  agents: read.input(z.void()).query(({ ctx }) =>
+    ctx.services.db.prisma.user.findMany({
+      where: { role: "SUPPORT", status: "ACTIVE" },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true },
+    }),
+  ),
   assign: write.input(z.object({ ticketId: id, assigneeId: id.nullable() })).mutation(async ({ ctx, input }) => {
     await assignTicket(ctx.services.db.prisma, ctx.actor, input);
     return { ok: true as const };

@@ -50,7 +50,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       prisma,
       sql,
       executeSql: async (text, values) => {
-        const result = await pool.query(text, values as unknown[] | undefined);
+        const result = await pool.query(text, values);
         // A multi-statement text returns one result per statement: the rows of the last one matter.
         const last = Array.isArray(result) ? (result.at(-1) as pg.QueryResult | undefined) : result;
         return { rows: last?.rows ?? [] };

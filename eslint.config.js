@@ -1,0 +1,80 @@
+// ESLint flat config. Prettier owns formatting (`npm run lint` runs `prettier --check` first); this file owns
+// correctness. Type-checked rules are on where they catch real bugs (promises, unsafe any); a rule is turned off
+// only with the reason next to it.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import jsxA11y from "eslint-plugin-jsx-a11y";
+import globals from "globals";
+
+export default tseslint.config(
+  {
+    ignores: [
+      "node_modules/**",
+      "build/**",
+      "public/**",
+      "core/generated/**",
+      ".cache/**",
+      ".data/**",
+      ".ci-results/**",
+      "test-results/**",
+      "playwright-report/**",
+      "bench/results/**",
+      "tests/fixtures/boundaries/**",
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node, ...globals.browser },
+    },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules: {
+      // A test's title is one sentence the reporters print; splitting it only re-indents the whole test body.
+      "max-len": [
+        "error",
+        { code: 140, ignoreUrls: true, ignorePattern: String.raw`^\s*(it|test|describe)(\.\w+)*\(["'\x60]` },
+      ],
+      // Remix's control flow throws Responses (redirect, 404) from loaders and actions: those are allowed, any
+      // other non-Error value is not.
+      "@typescript-eslint/only-throw-error": [
+        "error",
+        {
+          allow: [
+            { from: "lib", name: "Response" },
+            { from: "package", package: "@remix-run/server-runtime", name: "TypedResponse" },
+          ],
+        },
+      ],
+      // Express 4 handlers and timer callbacks here are async and catch their own errors (next(error) or state);
+      // express does not look at the promise they return.
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false } }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    files: ["**/*.tsx"],
+    plugins: { "react-hooks": reactHooks, "jsx-a11y": jsxA11y },
+    rules: {
+      // The two classic hook rules. The React Compiler rules in react-hooks 7's preset assume the compiler is in
+      // the build; Remix's classic compiler does not run it.
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "error",
+      ...jsxA11y.flatConfigs.recommended.rules,
+    },
+  },
+  {
+    files: ["**/*.test.ts", "e2e/**/*.ts"],
+    rules: {
+      // vitest's and Playwright's asymmetric matchers (expect.any, expect.stringMatching) are typed `any`.
+      "@typescript-eslint/no-unsafe-assignment": "off",
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
