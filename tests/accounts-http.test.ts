@@ -240,6 +240,33 @@ describe("sessions of other people", () => {
   });
 });
 
+describe("one session lookup per page", () => {
+  it("the page after an action shows what the action changed (loaders do not reuse a lookup from before it)", async () => {
+    await createUser(srv, "dora.d@example.com", "Dora Before");
+    const d = await signIn(srv, "dora.d@example.com");
+    expect(await pageText(await d.get("/account"))).toContain("Account (Dora)");
+    const renamed = await d.post("/account", { intent: "name", name: "Zelda After" });
+    expect(renamed.status).toBe(200);
+    const text = await pageText(renamed);
+    expect(text).toContain("Account (Zelda)");
+    expect(text).not.toContain("Account (Dora)");
+  });
+
+  it("another person's request never gets this person's session", async () => {
+    await createUser(srv, "erin.e@example.com", "Erin E");
+    await createUser(srv, "finn.f@example.com", "Finn F");
+    const e = await signIn(srv, "erin.e@example.com");
+    const f = await signIn(srv, "finn.f@example.com");
+    const pages = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? e : f).get("/account").then((r) => pageText(r))),
+    );
+    pages.forEach((text, i) => {
+      expect(text).toContain(i % 2 === 0 ? "Account (Erin)" : "Account (Finn)");
+      expect(text).not.toContain(i % 2 === 0 ? "Finn" : "Erin");
+    });
+  });
+});
+
 // ----------------------------------------------------------------------------------------------------------
 
 describe("the session cookie", () => {

@@ -106,9 +106,9 @@ describe("list pages send the same few queries for few and for many items", () =
     await addBookings(40, { userId: me.userId });
     const many = await queriesFor("/sessions", me.cookie);
     expect(many).toBe(few);
-    // Session (2), time zone, then per list (upcoming, past): bookings + one batched query per relation (expert,
-    // topic, expert's name), and the person's reviews: 12 on 2026-11-29. SHOW_SQL=1 prints them.
-    expect(many).toBeLessThanOrEqual(12);
+    // The session with its user (one statement, shared by the root and the page), one per list (upcoming, past:
+    // relations joined in), and the person's reviews: 12 on 2026-11-29, 4 since 2026-12-02. SHOW_SQL=1 prints them.
+    expect(many).toBeLessThanOrEqual(4);
   });
 
   it("/expert", async () => {
@@ -121,7 +121,7 @@ describe("list pages send the same few queries for few and for many items", () =
     await addBookings(40, { expertId: expert.expertProfile!.id });
     const many = await queriesFor("/expert", me.cookie);
     expect(many).toBe(few);
-    expect(many).toBeLessThanOrEqual(10); // 10 on 2026-11-29
+    expect(many).toBeLessThanOrEqual(4); // 10 on 2026-11-29; 4 since 2026-12-02 (session, profile, two lists)
   });
 
   it("/help", async () => {
@@ -131,7 +131,16 @@ describe("list pages send the same few queries for few and for many items", () =
     await addTickets(40, me.userId);
     const many = await queriesFor("/help", me.cookie);
     expect(many).toBe(few);
-    expect(many).toBeLessThanOrEqual(5); // 3 on 2026-11-29 (session 2, tickets 1)
+    expect(many).toBeLessThanOrEqual(2); // 3 on 2026-11-29 (session 2, tickets 1); 2 since 2026-12-02
+  });
+
+  it("the booking page and the account page (signed in, rendered per request)", async () => {
+    const me = await personWithSession();
+    // Session, the expert with its relations, the expert's schedule with its rules, time off and bookings joined
+    // in: 12 on 2026-12-01, 3 since 2026-12-02.
+    expect(await queriesFor("/book/amara-okafor", me.cookie)).toBeLessThanOrEqual(5);
+    // Session, wellness preferences (with their relations), e-mail settings, avatar: 8 on 2026-12-01, 4 since.
+    expect(await queriesFor("/account", me.cookie)).toBeLessThanOrEqual(4);
   });
 
   it("the back-office ticket queue", async () => {

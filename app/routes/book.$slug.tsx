@@ -21,10 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const expert = await getPublishedExpert(prisma, params.slug ?? "");
   if (!expert)
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
-  const account = await prisma.user.findUniqueOrThrow({
-    where: { id: session.userId },
-    select: { timezone: true, emailVerifiedAt: true, role: true },
-  });
+  const account = session.user;
   const zone = viewerTimeZone(new URL(request.url), account.timezone);
   const { days, zoneName } = await slotsByDay(context, expert.id, zone.tz);
   return {

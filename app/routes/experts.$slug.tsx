@@ -18,18 +18,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!expert)
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const session = await getSession(request, context);
-  const zone = viewerTimeZone(new URL(request.url), session ? await accountZone(context, session.userId) : null);
+  const zone = viewerTimeZone(new URL(request.url), session?.user.timezone ?? null);
   const [{ days, zoneName }, rating] = await Promise.all([
     slotsByDay(context, expert.id, zone.tz, 14, 12),
     // Average, count and comments without names, only from 3 visible reviews on (P4).
     reviews.publicRating(context.services.db.prisma, expert.id),
   ]);
   return { expert, zone, zoneName, nextDays: days.slice(0, 3), rating };
-}
-
-async function accountZone(context: LoaderFunctionArgs["context"], userId: string) {
-  const user = await context.services.db.prisma.user.findUnique({ where: { id: userId }, select: { timezone: true } });
-  return user?.timezone ?? null;
 }
 
 export default function ExpertProfile() {

@@ -23,10 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const booking = await ownUpcoming(context, session.userId, params.id ?? "");
   const prisma = context.services.db.prisma;
-  const { timezone } = await prisma.user.findUniqueOrThrow({
-    where: { id: session.userId },
-    select: { timezone: true },
-  });
+  const { timezone } = session.user;
   const expert = await prisma.expertProfile.findUniqueOrThrow({
     where: { slug: booking.expert.slug },
     select: { id: true },

@@ -19,10 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const page = await notFoundAs404(() =>
     reviews.getReviewPage(prisma, session.userId, String(params.id ?? "").slice(0, 64)),
   );
-  const { timezone } = await prisma.user.findUniqueOrThrow({
-    where: { id: session.userId },
-    select: { timezone: true },
-  });
+  const { timezone } = session.user;
   const when = page.booking.startsAt.toLocaleString("en-GB", {
     dateStyle: "full",
     timeStyle: "short",

@@ -27,10 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     }
     throw error;
   }
-  const { timezone } = await prisma.user.findUniqueOrThrow({
-    where: { id: session.userId },
-    select: { timezone: true },
-  });
+  const { timezone } = session.user;
   return {
     bookingId: access.bookingId,
     // Namespaces this browser's stored key pair, so two accounts on one browser never share one.

@@ -14,10 +14,7 @@ export const headers = formHeaders;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const prisma = context.services.db.prisma;
-  const { timezone } = await prisma.user.findUniqueOrThrow({
-    where: { id: session.userId },
-    select: { timezone: true },
-  });
+  const { timezone } = session.user;
   const [upcoming, past] = await Promise.all([
     listUserBookings(prisma, session.userId, { when: "upcoming" }),
     listUserBookings(prisma, session.userId, { when: "past", take: 50 }),

@@ -11,10 +11,8 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-s
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const prisma = context.services.db.prisma;
-  const [{ timezone }, rows] = await Promise.all([
-    prisma.user.findUniqueOrThrow({ where: { id: session.userId }, select: { timezone: true } }),
-    listSessionMetadata(prisma, session.userId),
-  ]);
+  const { timezone } = session.user;
+  const rows = await listSessionMetadata(prisma, session.userId);
   return {
     timezone,
     records: rows.map((r) => ({

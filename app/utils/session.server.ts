@@ -34,10 +34,26 @@ export function clearSessionCookie(context: AppLoadContext): string {
   return `${cookieName(context)}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax${secure}`;
 }
 
+/**
+ * One lookup per page: the root loader and the route's loaders (which run in parallel, each with its own copy of
+ * the request) share the session found for this HTTP request. Only loaders share it: an action always looks the
+ * session up itself and drops the shared one, so the loaders that run after it see what it changed.
+ */
+const lookups = new WeakMap<AppLoadContext, Promise<ValidSession | null>>();
+
 export async function getSession(request: Request, context: AppLoadContext): Promise<ValidSession | null> {
   const token = readCookie(request, cookieName(context));
   if (!token) return null;
-  return validateSessionToken(context.services.db.prisma, token);
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    lookups.delete(context);
+    return validateSessionToken(context.services.db.prisma, token);
+  }
+  let lookup = lookups.get(context);
+  if (!lookup) {
+    lookup = validateSessionToken(context.services.db.prisma, token);
+    lookups.set(context, lookup);
+  }
+  return lookup;
 }
 
 /** Only a path on our own site: never an open redirect. */

@@ -5,6 +5,7 @@ import * as accounts from "./accounts.ts";
 import { issueCode, verifyCode } from "./codes.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
 import { createSession, isFreshlyAuthenticated, sessionPolicy, validateSessionToken } from "./sessions.ts";
+import { countQueries } from "../platform/testing/query-count.ts";
 
 let t: TestDatabase;
 let a: TestAccounts;
@@ -183,6 +184,32 @@ describe("sign-in", () => {
 });
 
 describe("sessions", () => {
+  it("are found in one statement carrying what every page needs, and refuse a wrong secret or a suspended user", async () => {
+    const user = await t.db.prisma.user.create({
+      data: { email: "one-look@example.com", name: "One Look", role: "EXPERT", timezone: "Asia/Kolkata" },
+    });
+    const { token } = await createSession(t.db.prisma, { userId: user.id, role: "EXPERT", device: req.device });
+    const { result: session, queries } = await countQueries(() => validateSessionToken(t.db.prisma, token));
+    expect(queries).toBe(1);
+    expect(session?.userId).toBe(user.id);
+    expect(session?.user).toEqual({
+      id: user.id,
+      email: "one-look@example.com",
+      name: "One Look",
+      role: "EXPERT",
+      emailVerifiedAt: null,
+      timezone: "Asia/Kolkata",
+    });
+    expect(session?.createdAt).toBeInstanceOf(Date);
+    const [id, secret] = token.split(".") as [string, string];
+    const wrong = `${id}.${secret.slice(0, -1)}${secret.endsWith("a") ? "b" : "a"}`;
+    expect(await validateSessionToken(t.db.prisma, wrong)).toBeNull();
+    await t.db.prisma.user.update({ where: { id: user.id }, data: { status: "SUSPENDED" } });
+    expect(await validateSessionToken(t.db.prisma, token)).toBeNull();
+    // …and the refused session is gone.
+    expect(await t.db.prisma.session.count({ where: { id } })).toBe(0);
+  });
+
   it("slide with use and end after 7 days idle (users)", async () => {
     const user = await t.db.prisma.user.create({ data: { email: "idle@example.com", name: "Idle" } });
     const start = new Date("2026-01-01T00:00:00Z");
