@@ -11,14 +11,21 @@ import type { Services } from "../core/platform/services.ts";
 
 export function anonymousPostEndpoint(
   services: Services,
-  opts: { path: string; policy: RatePolicyName; keyLabel: string; handle: (body: string) => Promise<204 | 400> },
+  opts: {
+    path: string;
+    policy: RatePolicyName;
+    keyLabel: string;
+    handle: (body: string) => Promise<204 | 400>;
+    /** Content types read as text (default: text/plain and application/json). */
+    types?: string[];
+  },
 ): Router {
   const router = express.Router();
   const key = createHmac("sha256", services.secrets.codePepper).update(opts.keyLabel).digest();
   const ipKey = (ip: string) => createHmac("sha256", key).update(ip).digest("base64url").slice(0, 22);
   router.post(
     opts.path,
-    express.text({ type: ["text/plain", "application/json"], limit: "16kb" }),
+    express.text({ type: opts.types ?? ["text/plain", "application/json"], limit: "16kb" }),
     async (req, res, next) => {
       try {
         await services.rateLimiter.consume(opts.policy, ipKey(req.ip ?? "unknown"));

@@ -15,7 +15,8 @@ import { metricsEndpoint } from "./metrics.ts";
 import { errorReportEndpoint } from "./error-reports.ts";
 import { recordServerError } from "../core/observability/errors.ts";
 import { pageCache } from "./page-cache.ts";
-import { cspNonce, newNonce, liveKitOrigins, originCheck, securityHeaders } from "./security.ts";
+import { cspReportEndpoint } from "./csp-reports.ts";
+import { cspNonce, newNonce, liveKitOrigins, originCheck, securityHeaders, securityTxt } from "./security.ts";
 
 export interface HttpAppOptions {
   services: Services;
@@ -80,7 +81,13 @@ export function createHttpApp({
   app.use(requestLogger(logger));
   app.use(cache.serve);
   app.use(cspNonce());
-  app.use(securityHeaders({ isProduction: config.isProduction, mediaOrigins: liveKitOrigins(config.LIVEKIT_URL) }));
+  app.use(
+    securityHeaders({
+      isProduction: config.isProduction,
+      mediaOrigins: liveKitOrigins(config.LIVEKIT_URL),
+      appUrl: config.appUrl,
+    }),
+  );
   app.use(compression(dynamicCompression));
 
   app.get("/healthz", async (_req, res) => {
@@ -91,6 +98,8 @@ export function createHttpApp({
       res.status(503).set("Cache-Control", "no-store").json({ status: "error", database: "unavailable" });
     }
   });
+
+  app.get("/.well-known/security.txt", securityTxt({ appUrl: config.appUrl, contact: "mailto:security@mindnamo.com" }));
 
   // Built assets have content hashes in their names: cache them for a year.
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
@@ -109,12 +118,14 @@ export function createHttpApp({
     next();
   });
 
-  app.use(originCheck({ appUrl: config.appUrl }));
+  app.use(originCheck({ appUrl: config.appUrl, isProduction: config.isProduction }));
 
   // The anonymous usage beacon: before the generic per-IP limit (which would store the raw IP) and the page cache.
   app.use(metricsEndpoint(services));
   // Browser error reports (P7): same reasons (no raw IP anywhere, not even in a rate-limit counter).
   app.use(errorReportEndpoint(services));
+  // CSP violation reports: same shape and reasons.
+  app.use(cspReportEndpoint(services));
 
   app.use(cache.capture);
 

@@ -41,7 +41,15 @@ export function liveKitOrigins(url: string | undefined): string[] {
   }
 }
 
-export function securityHeaders(opts: { isProduction: boolean; mediaOrigins?: string[] }): RequestHandler[] {
+/** Where browsers send CSP violation reports: our own origin only (server/csp-reports.ts). */
+export const CSP_REPORT_PATH = "/csp-reports";
+
+export function securityHeaders(opts: {
+  isProduction: boolean;
+  mediaOrigins?: string[];
+  appUrl: string;
+}): RequestHandler[] {
+  const reportEndpoint = new URL(CSP_REPORT_PATH, opts.appUrl).href;
   const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce as string}'`;
   return [
     helmet({
@@ -61,6 +69,10 @@ export function securityHeaders(opts: { isProduction: boolean; mediaOrigins?: st
           "form-action": ["'self'"],
           "frame-ancestors": ["'none'"],
           "frame-src": ["'none'"],
+          // Both: report-to (Reporting API, with the Reporting-Endpoints header below) and report-uri for the
+          // browsers that only know the older directive.
+          "report-uri": [CSP_REPORT_PATH],
+          "report-to": ["csp"],
           ...(opts.isProduction ? { "upgrade-insecure-requests": [] } : {}),
         },
       },
@@ -75,6 +87,7 @@ export function securityHeaders(opts: { isProduction: boolean; mediaOrigins?: st
       xFrameOptions: { action: "deny" },
     }),
     (_req, res, next) => {
+      res.setHeader("Reporting-Endpoints", `csp="${reportEndpoint}"`);
       res.setHeader(
         "Permissions-Policy",
         "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=(), " +
@@ -91,8 +104,10 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * Refuses cross-site non-GET requests. Browsers send Sec-Fetch-Site and Origin on every such request; a request
  * that is "same-origin" (or whose Origin is our own) passes. Requests with neither header do not come from a
  * browser page (webhooks, curl) and cannot carry a victim's cookies, so they pass to the route's own checks.
+ * In production "our own" is APP_URL's origin only: the request's Host header is the client's to choose. In
+ * development the request's own host is accepted too (tests and local tools reach us under other names).
  */
-export function originCheck(opts: { appUrl: string }): RequestHandler {
+export function originCheck(opts: { appUrl: string; isProduction: boolean }): RequestHandler {
   const appOrigin = new URL(opts.appUrl).origin;
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
@@ -102,10 +117,29 @@ export function originCheck(opts: { appUrl: string }): RequestHandler {
     if (site !== undefined && site !== "same-origin" && site !== "none") allowed = false;
     if (origin !== undefined) {
       const host = req.get("host");
-      const ownOrigins = new Set([appOrigin, `${req.protocol}://${host}`]);
+      const ownOrigins = new Set(opts.isProduction ? [appOrigin] : [appOrigin, `${req.protocol}://${host}`]);
       if (origin === "null" || !ownOrigins.has(origin)) allowed = false;
     }
     if (allowed) return next();
     res.status(403).type("text/plain").send("Cross-origin request refused.");
+  };
+}
+
+/**
+ * /.well-known/security.txt (RFC 9116): where to report a vulnerability. Expires is required and must be less
+ * than a year away; it is computed at start (180 days), so a running deployment never serves an expired file.
+ */
+export function securityTxt(opts: { appUrl: string; contact: string; now?: Date }): RequestHandler {
+  const expires = new Date((opts.now ?? new Date()).getTime() + 180 * 24 * 60 * 60_000);
+  const body = [
+    `Contact: ${opts.contact}`,
+    `Expires: ${expires.toISOString().replace(/\.\d{3}Z$/, "Z")}`,
+    `Preferred-Languages: en`,
+    `Canonical: ${new URL("/.well-known/security.txt", opts.appUrl).href}`,
+    `Policy: ${new URL("/privacy", opts.appUrl).href}`,
+    "",
+  ].join("\n");
+  return (_req, res) => {
+    res.set("Cache-Control", "public, max-age=86400").type("text/plain; charset=utf-8").send(body);
   };
 }

@@ -119,7 +119,7 @@ describe("cross-origin protection", () => {
 
 describe("tRPC mount", () => {
   it("answers a query at /admin/api/trpc", async () => {
-    const res = await fetch(`${srv.url}/admin/api/trpc/system.ping`);
+    const res = await fetch(`${srv.url}/admin/api/trpc/system.ping`, { headers: { "x-mindnamo-console": "1" } });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ result: { data: { ok: true } } });
   });

@@ -269,7 +269,7 @@ describe("staff second factor", () => {
     const agent = await person("SUPPORT");
     // Over HTTP, with the session cookie: refused with the reason the console shows.
     const res = await fetch(`${srv.url}/admin/api/trpc/tickets.queue?input=${encodeURIComponent("{}")}`, {
-      headers: { cookie: `mn_session=${agent.token}` },
+      headers: { cookie: `mn_session=${agent.token}`, "x-mindnamo-console": "1" },
     });
     expect(res.status).toBe(403);
     const body = (await res.json()) as { error: { data: { reason: string } } };
@@ -293,7 +293,7 @@ describe("staff second factor", () => {
     expect(fresh.mfaVerifiedAt).not.toBeNull();
     expect(await outcome(fresh, "tickets.queue", {})).toBe("OK");
     const ok = await fetch(`${srv.url}/admin/api/trpc/tickets.queue?input=${encodeURIComponent("{}")}`, {
-      headers: { cookie: `mn_session=${agent.token}` },
+      headers: { cookie: `mn_session=${agent.token}`, "x-mindnamo-console": "1" },
     });
     expect(ok.status).toBe(200);
 

@@ -9,6 +9,7 @@ const KIND_LABEL: Record<string, string> = {
   API_FAILURE: "Failed API call",
   LOAD_FAILURE: "Loading failure",
   SERVER_ERROR: "Server error",
+  CSP_VIOLATION: "Blocked by the content security policy",
   FAILURE_BURST: "Burst of failed sign-ins",
   MANY_ACCOUNTS_FROM_IP: "Many accounts from one IP",
   CODES_IN_BULK: "Codes requested in bulk",

@@ -3,11 +3,14 @@
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { AppRouter } from "../server/root.ts";
+import { CONSOLE_HEADER } from "../shared/console-header.ts";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 export function makeClient() {
-  return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/admin/api/trpc" })] });
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: "/admin/api/trpc", headers: { [CONSOLE_HEADER]: "1" } })],
+  });
 }
 
 /** The denial reason and message of a failed call, as the server's error formatter shapes them. */

@@ -1,10 +1,14 @@
 // Mounts the back-office tRPC API at /admin/api/trpc/*. Mutations must be JSON: a cross-site form cannot send
 // application/json without a CORS preflight, which we never grant (the origin check in server/security.ts
-// already refuses cross-site requests; this is the second wall).
+// already refuses cross-site requests; this is the second wall). Every call, GET included, must also come from
+// our own pages: a same-origin Sec-Fetch-Site, or (browsers that do not send it) the console's own header, which a
+// cross-site link, image or form cannot send and a cross-site script cannot add without a CORS preflight we never
+// grant. Checked before the context is built, so a refused request runs no procedure and writes no audit row.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter, createInnerContext } from "~/core.server";
 import { getSession } from "~/utils/session.server";
+import { CONSOLE_HEADER } from "@admin/shared/console-header.ts";
 
 function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.method !== "GET" && request.method !== "HEAD") {
@@ -16,6 +20,13 @@ function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
       );
     }
   }
+  const site = request.headers.get("sec-fetch-site");
+  const fromConsole = site === null ? request.headers.get(CONSOLE_HEADER) === "1" : site === "same-origin";
+  if (!fromConsole)
+    return new Response("Cross-origin request refused.", {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
   return fetchRequestHandler({
     endpoint: "/admin/api/trpc",
     req: request,

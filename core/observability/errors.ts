@@ -150,7 +150,7 @@ export async function recordServerError(
 }
 
 export const errorGroupsSchema = z.object({
-  kind: z.enum(["CLIENT_CRASH", "API_FAILURE", "LOAD_FAILURE", "SERVER_ERROR"]).optional(),
+  kind: z.enum(["CLIENT_CRASH", "API_FAILURE", "LOAD_FAILURE", "SERVER_ERROR", "CSP_VIOLATION"]).optional(),
   limit: z.number().int().min(1).max(200).default(100),
 });
 

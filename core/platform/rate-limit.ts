@@ -35,6 +35,15 @@ export const ratePolicies = {
     duration: 60 * 60,
     message: "We have sent several emails to this address recently. Please check your inbox or try again later.",
   },
+  /**
+   * Password-reset mails, per recipient: their own budget, so code requests cannot use it up. Every reset link
+   * mailed stays valid for its hour, so someone who uses this budget up has only sent the owner working links.
+   */
+  "mail:reset": {
+    points: 5,
+    duration: 60 * 60,
+    message: "We have sent several reset emails to this address recently. Please use the link in the latest one.",
+  },
   /** Secrets checked (passwords, codes), per IP and per account. */
   "secret:ip": {
     points: 30,
@@ -46,6 +55,20 @@ export const ratePolicies = {
     duration: 15 * 60,
     message: "Too many attempts for this account. Please wait 15 minutes and try again.",
   },
+  /** Password attempts from the account's own browser (owner-device cookie), which skip `secret:account`. */
+  "secret:device": {
+    points: 10,
+    duration: 15 * 60,
+    message: "Too many attempts. Please wait 15 minutes and try again.",
+  },
+  /** Full data exports (P21) per account and day. */
+  "export:account": {
+    points: 5,
+    duration: 24 * 60 * 60,
+    message: "You have downloaded your data 5 times today.",
+  },
+  /** CSP violation reports (POST /csp-reports), per client IP, keyed by a keyed hash of the IP. */
+  "csp:ip": { points: 30, duration: 10 * 60, message: "Too many reports from your network." },
   /** The anonymous usage beacon (POST /metrics), per client IP, keyed by a keyed hash of the IP (never the IP itself). */
   "metrics:ip": { points: 120, duration: 60, message: "Too many usage reports from your network." },
   /** Browser error reports (POST /errors), per client IP, keyed by a keyed hash of the IP. */
