@@ -78,4 +78,4 @@ export * as privacyRequests from "@core/privacy/requests.ts";
 export type { PrivacyDeps } from "@core/privacy/requests.ts";
 export { exportUserData } from "@core/privacy/export.ts";
 export { erasurePlan, deletionInventory } from "@core/privacy/inventory.ts";
-export { runDueErasures } from "@core/privacy/erase.ts";
+export { erasureKeysFrom, runDueErasures } from "@core/privacy/erase.ts";

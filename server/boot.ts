@@ -11,7 +11,12 @@ import { startJobQueue } from "../core/platform/jobs/queue.ts";
 import { settleEndedBookings } from "../core/rooms/service.ts";
 import { purgeUsage } from "../core/analytics/usage.ts";
 import type { MailMessage } from "../core/platform/mail/index.ts";
-import { runReminder, type ReminderJob } from "../core/notifications/bookings.ts";
+import {
+  runBookingNotice,
+  runReminder,
+  type BookingNoticeJob,
+  type ReminderJob,
+} from "../core/notifications/bookings.ts";
 import {
   deliverNewsletter,
   fanOutNewsletter,
@@ -19,7 +24,7 @@ import {
   type NewsletterFanOutJob,
 } from "../core/privacy/newsletter.ts";
 import { purgeExpiredData } from "../core/privacy/retention.ts";
-import { runDueErasures, runErasure } from "../core/privacy/erase.ts";
+import { erasureKeysFrom, runDueErasures, runErasure } from "../core/privacy/erase.ts";
 import { createRateLimiter } from "../core/platform/rate-limit.ts";
 import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp } from "./app.ts";
@@ -61,6 +66,8 @@ export async function boot(opts: {
   const mailer = createMailer(config);
   const secret = serverSecret(config);
   const unsubscribeKey = deriveKey(secret, "unsubscribe");
+  const rateLimitKey = deriveKey(secret, "rate-limit");
+  const codePepper = deriveKey(secret, "email-codes");
   let jobs;
   try {
     jobs = await startJobQueue(db, {
@@ -72,8 +79,13 @@ export async function boot(opts: {
     await db.close();
     throw error;
   }
+  // Jobs queued by an earlier version carried the whole message; new ones are booking.notice (ids only).
   await jobs.work<MailMessage>("mail.send", async (message) => {
     await mailer.send(message);
+  });
+  await jobs.work<BookingNoticeJob>("booking.notice", async (job) => {
+    const outcome = await runBookingNotice({ db: db.prisma, appUrl: config.appUrl }, mailer, job);
+    logger.info({ msg: "booking notice", outcome, notice: job.notice });
   });
   await jobs.work<ReminderJob>("booking.reminder", async (job) => {
     const outcome = await runReminder({ db: db.prisma, appUrl: config.appUrl, unsubscribeKey }, mailer, job);
@@ -108,7 +120,7 @@ export async function boot(opts: {
   // Erasure (P23): queued for the end of an approved deletion's grace period, plus a sweep every 15 minutes that
   // catches any missed job. Both only act on APPROVED deletions whose grace period is over (core/privacy/erase.ts).
   await jobs.work<{ requestId?: string }>("privacy.erase", async (job) => {
-    const deps = { db: db.prisma, mail: services.mailQueue };
+    const deps = { db: db.prisma, mail: services.mailQueue, keys: erasureKeysFrom(services) };
     if (job.requestId) logger.info({ msg: "erasure", outcome: await runErasure(deps, job.requestId) });
     else logger.info({ msg: "erasure sweep", ...(await runDueErasures(deps)) });
   });
@@ -131,9 +143,9 @@ export async function boot(opts: {
         err: error instanceof Error ? error.message : String(error),
       }),
     ),
-    rateLimiter: createRateLimiter(db.prisma),
+    rateLimiter: createRateLimiter(db.prisma, {}, rateLimitKey),
     jobs,
-    secrets: { codePepper: deriveKey(secret, "email-codes"), unsubscribeKey },
+    secrets: { codePepper, unsubscribeKey, rateLimitKey },
   };
   await opts.beforeListen?.(services);
   const app = createHttpApp({ services, build: opts.build });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../core/platform/db/client.ts";
 import { DomainError } from "../core/errors/index.ts";
-import { createRateLimiter } from "../core/platform/rate-limit.ts";
+import crypto from "node:crypto";
+import { createRateLimiter, rateLimitKeyOf } from "../core/platform/rate-limit.ts";
 import { createTestDatabase, serverTestUrl, type TestDatabase } from "../core/platform/testing/db.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -17,7 +18,8 @@ const policy = { points: 3, duration: 60, message: "Slow down, please." };
 
 describe("rate limiter (counters in PostgreSQL)", () => {
   it("allows the policy's points, then refuses with a clear message and a retry time", async () => {
-    const limiter = createRateLimiter(t.db.prisma, { "mail:recipient": policy });
+    const key = new Uint8Array(crypto.randomBytes(32));
+    const limiter = createRateLimiter(t.db.prisma, { "mail:recipient": policy }, key);
     for (let i = 0; i < 3; i++) await limiter.consume("mail:recipient", "ada@example.com");
     const error = await limiter.consume("mail:recipient", "ada@example.com").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
@@ -25,9 +27,15 @@ describe("rate limiter (counters in PostgreSQL)", () => {
     expect((error as DomainError).details?.retryAfterSeconds).toBeGreaterThan(0);
     // Another key is counted on its own.
     await limiter.consume("mail:recipient", "bob@example.com");
-    // The counter lives in the database table.
+    // The counter lives in the database table, under a keyed hash of the address: never the address itself.
     const rows = await t.db.prisma.rateLimiterFlexible.findMany({ where: { key: { startsWith: "mail:recipient" } } });
-    expect(rows.map((r) => r.key).sort()).toEqual(["mail:recipient:ada@example.com", "mail:recipient:bob@example.com"]);
+    expect(rows.map((r) => r.key).sort()).toEqual(
+      [
+        rateLimitKeyOf(key, "mail:recipient", "ada@example.com"),
+        rateLimitKeyOf(key, "mail:recipient", "bob@example.com"),
+      ].sort(),
+    );
+    expect(rows.map((r) => r.key).join(" ")).not.toMatch(/ada|bob|example/);
   });
 
   it("counts parallel attempts exactly", async () => {
@@ -48,8 +56,9 @@ describe("rate limiter (counters in PostgreSQL)", () => {
   it.skipIf(!serverTestUrl())("is shared by several app processes on one server", async () => {
     const other = await openDatabase({ kind: "server", url: t.url! });
     try {
-      const a = createRateLimiter(t.db.prisma, { "mail:ip": policy });
-      const b = createRateLimiter(other.prisma, { "mail:ip": policy });
+      const key = new Uint8Array(crypto.randomBytes(32));
+      const a = createRateLimiter(t.db.prisma, { "mail:ip": policy }, key);
+      const b = createRateLimiter(other.prisma, { "mail:ip": policy }, key);
       await a.consume("mail:ip", "198.51.100.7");
       await b.consume("mail:ip", "198.51.100.7");
       await a.consume("mail:ip", "198.51.100.7");

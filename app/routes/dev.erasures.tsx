@@ -4,7 +4,7 @@
 // deletions a DPO has APPROVED; it never skips the approval or moves any stored date.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
-import { runDueErasures } from "~/core.server";
+import { erasureKeysFrom, runDueErasures } from "~/core.server";
 import { field } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [
@@ -26,7 +26,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const days = Number(field(form, "days", 4));
   if (!Number.isInteger(days) || days < 0 || days > 90) return { error: "Days must be a whole number from 0 to 90." };
   const now = new Date(Date.now() + days * DAY);
-  const result = await runDueErasures({ db: db.prisma, mail: mailQueue, now: () => now });
+  const keys = erasureKeysFrom(context.services);
+  const result = await runDueErasures({ db: db.prisma, mail: mailQueue, now: () => now, keys });
   return { erased: result.erased, asOf: now.toISOString() };
 }
 

@@ -1,6 +1,8 @@
 // The audit trail: one append-only AuditEvent for every staff read or write of a user's personal data, every staff
 // action and every refused authorization. Rows are only ever inserted here; the database itself refuses UPDATE,
-// DELETE and TRUNCATE on the table (a trigger in the back-office migration), whatever code or SQL tries.
+// DELETE and TRUNCATE on the table (a trigger in the back-office migration), whatever code or SQL tries. The only
+// exceptions (migration audit_retention) are the retention job deleting rows past their 6 years, and removing an
+// IP address, through withAuditMaintenance below.
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Role } from "../generated/prisma/enums.ts";
@@ -17,6 +19,23 @@ export interface AuditEntry {
   subjectUserId?: string | null;
   /** Why: the ticket or privacy-request id the access served. */
   purpose?: string | null;
+}
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * Runs `work` in a transaction in which the audit trigger lets through its two exceptions: DELETE of rows older
+ * than 6 years (by the database's clock) and an UPDATE that only removes the IP. Nothing else becomes possible.
+ */
+export async function withAuditMaintenance<T>(db: PrismaClient | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const run = async (tx: Tx) => {
+    await tx.$executeRaw`SELECT set_config('mindnamo.audit_maintenance', 'on', true)`;
+    const result = await work(tx);
+    // Off again at once (the setting is transaction-local; a failed statement aborts the transaction anyway).
+    await tx.$executeRaw`SELECT set_config('mindnamo.audit_maintenance', 'off', true)`;
+    return result;
+  };
+  return "$transaction" in db ? db.$transaction(run) : run(db);
 }
 
 export async function recordAudit(

@@ -2,7 +2,9 @@
 // calendar invitation, reminders 24 h and 1 h before, and notices of cancellation and reschedule — all through
 // the pg-boss queue (retries, survives restarts). A reminder job carries the start time it was made for; when it
 // runs it checks the booking is still confirmed at that time, so a cancelled or moved booking never gets a stale
-// reminder, and a BookingNotification row makes each reminder go out once.
+// reminder, and a BookingNotification row makes each reminder go out once. Job payloads carry ids only (a booking
+// id, who it is for, which notice): the mail is rendered from the database when the job runs, so the queue never
+// holds a name, an address or a text, and a person erased meanwhile is not written to at all.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { isUniqueViolation } from "../errors/index.ts";
 import type { JobQueue } from "../platform/jobs/queue.ts";
@@ -66,7 +68,88 @@ const mailData = (b: LoadedBooking): BookingMailData => ({
   sequence: b.rescheduleCount + (b.status === "CANCELLED" ? 1 : 0),
 });
 
-const sendMail = (deps: NotificationDeps, message: MailMessage) => deps.jobs.send("mail.send", message);
+/** A notice about a booking, rendered when the job runs (queue "booking.notice"). */
+export interface BookingNoticeJob {
+  bookingId: string;
+  notice: "confirmed" | "cancelled" | "rescheduled";
+  to: "client" | "expert";
+  /** rescheduled: the previous start time (ISO). */
+  previousStart?: string;
+}
+
+const queueNotice = (deps: NotificationDeps, job: BookingNoticeJob) => deps.jobs.send("booking.notice", job);
+
+/** Addresses of erased accounts ("Former client", "Former expert") receive nothing. */
+const ERASED_DOMAIN = "@erased.invalid";
+
+/**
+ * The mail a notice job stands for, from the booking as it is now; null when there is nothing to send (the
+ * booking is gone, its state no longer matches the notice, or the recipient was erased).
+ */
+export async function renderBookingNotice(
+  deps: Pick<NotificationDeps, "db" | "appUrl">,
+  job: BookingNoticeJob,
+): Promise<MailMessage | null> {
+  const b = await loadBooking(deps.db, job.bookingId);
+  if (!b) return null;
+  const recipient =
+    job.to === "client"
+      ? { email: b.user.email, timezone: b.user.timezone }
+      : { email: b.expert.user.email, timezone: b.expert.timezone };
+  if (recipient.email.endsWith(ERASED_DOMAIN)) return null;
+  const byUser = b.cancelledBy === "USER";
+  const byExpert = b.cancelledBy === "EXPERT";
+  switch (job.notice) {
+    case "confirmed":
+      return bookingConfirmation(
+        recipient.email,
+        recipient.timezone,
+        mailData(b),
+        deps.appUrl,
+        ...(job.to === "expert" ? (["expert"] as const) : []),
+      );
+    case "cancelled":
+      if (b.status !== "CANCELLED") return null;
+      return bookingCancelled(
+        recipient.email,
+        recipient.timezone,
+        mailData(b),
+        job.to === "client"
+          ? byUser
+            ? "you"
+            : byExpert
+              ? "the expert"
+              : "our team"
+          : byExpert
+            ? "you"
+            : byUser
+              ? "the client"
+              : "our team",
+        deps.appUrl,
+      );
+    case "rescheduled":
+      if (b.status !== "CONFIRMED" || !job.previousStart) return null;
+      return bookingRescheduled(
+        recipient.email,
+        recipient.timezone,
+        mailData(b),
+        new Date(job.previousStart),
+        deps.appUrl,
+      );
+  }
+}
+
+/** Runs a notice job: renders it now and sends it (a failure throws, and the job's retry sends it). */
+export async function runBookingNotice(
+  deps: Pick<NotificationDeps, "db" | "appUrl">,
+  mailer: Mailer,
+  job: BookingNoticeJob,
+): Promise<"sent" | "skipped"> {
+  const message = await renderBookingNotice(deps, job);
+  if (!message) return "skipped";
+  await mailer.send(message);
+  return "sent";
+}
 
 async function scheduleReminders(deps: NotificationDeps, b: LoadedBooking) {
   const now = deps.now?.() ?? new Date();
@@ -85,8 +168,8 @@ async function scheduleReminders(deps: NotificationDeps, b: LoadedBooking) {
 export async function afterBooked(deps: NotificationDeps, bookingId: string): Promise<void> {
   const b = await loadBooking(deps.db, bookingId);
   if (!b) return;
-  await sendMail(deps, bookingConfirmation(b.user.email, b.user.timezone, mailData(b), deps.appUrl));
-  await sendMail(deps, bookingConfirmation(b.expert.user.email, b.expert.timezone, mailData(b), deps.appUrl, "expert"));
+  await queueNotice(deps, { bookingId, notice: "confirmed", to: "client" });
+  await queueNotice(deps, { bookingId, notice: "confirmed", to: "expert" });
   await scheduleReminders(deps, b);
 }
 
@@ -94,39 +177,17 @@ export async function afterBooked(deps: NotificationDeps, bookingId: string): Pr
 export async function afterCancelled(deps: NotificationDeps, bookingId: string): Promise<void> {
   const b = await loadBooking(deps.db, bookingId);
   if (!b || b.status !== "CANCELLED") return;
-  const byUser = b.cancelledBy === "USER";
-  const byExpert = b.cancelledBy === "EXPERT";
-  await sendMail(
-    deps,
-    bookingCancelled(
-      b.user.email,
-      b.user.timezone,
-      mailData(b),
-      byUser ? "you" : byExpert ? "the expert" : "our team",
-      deps.appUrl,
-    ),
-  );
-  await sendMail(
-    deps,
-    bookingCancelled(
-      b.expert.user.email,
-      b.expert.timezone,
-      mailData(b),
-      byExpert ? "you" : byUser ? "the client" : "our team",
-      deps.appUrl,
-    ),
-  );
+  await queueNotice(deps, { bookingId, notice: "cancelled", to: "client" });
+  await queueNotice(deps, { bookingId, notice: "cancelled", to: "expert" });
 }
 
 /** After a reschedule: both people get the new time and an updated invitation; new reminders are scheduled. */
 export async function afterRescheduled(deps: NotificationDeps, bookingId: string, previousStart: Date): Promise<void> {
   const b = await loadBooking(deps.db, bookingId);
   if (!b || b.status !== "CONFIRMED") return;
-  await sendMail(deps, bookingRescheduled(b.user.email, b.user.timezone, mailData(b), previousStart, deps.appUrl));
-  await sendMail(
-    deps,
-    bookingRescheduled(b.expert.user.email, b.expert.timezone, mailData(b), previousStart, deps.appUrl),
-  );
+  const previous = previousStart.toISOString();
+  await queueNotice(deps, { bookingId, notice: "rescheduled", to: "client", previousStart: previous });
+  await queueNotice(deps, { bookingId, notice: "rescheduled", to: "expert", previousStart: previous });
   await scheduleReminders(deps, b);
 }
 
@@ -144,6 +205,7 @@ export async function runReminder(
   const b = await loadBooking(deps.db, job.bookingId);
   if (!b || b.status !== "CONFIRMED" || b.startsAt.toISOString() !== job.startsAt || b.startsAt <= now) return "stale";
   if (!b.user.remindersEnabled) return "opted-out";
+  if (b.user.email.endsWith(ERASED_DOMAIN)) return "stale";
   const reminder = REMINDERS.find((r) => r.kind === job.kind);
   if (!reminder) return "stale";
   try {

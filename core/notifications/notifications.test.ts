@@ -15,7 +15,9 @@ import {
   afterBooked,
   afterCancelled,
   afterRescheduled,
+  renderBookingNotice,
   runReminder,
+  type BookingNoticeJob,
   type NotificationDeps,
   type ReminderJob,
 } from "./bookings.ts";
@@ -87,8 +89,20 @@ const jobsFor = async (bookingId: string) =>
     "SELECT name, data, start_after, singleton_key FROM pgboss.job WHERE data::text LIKE $1 ORDER BY start_after",
     [`%${bookingId}%`],
   );
-const mailJobs = async () =>
-  t.db.sql.query<JobRow>("SELECT name, data, start_after, singleton_key FROM pgboss.job WHERE name = 'mail.send'");
+/** Notice jobs carry ids only; each is rendered the way the worker renders it when it runs. */
+const mailJobs = async () => {
+  const rows = await t.db.sql.query<JobRow>(
+    "SELECT name, data, start_after, singleton_key FROM pgboss.job WHERE name = 'booking.notice'",
+  );
+  const out: Array<{ data: unknown }> = [];
+  for (const row of rows) {
+    expect(Object.keys(row.data).sort()).toEqual(expect.arrayContaining(["bookingId", "notice", "to"]));
+    expect(JSON.stringify(row.data)).not.toMatch(/@|Client|Lena/);
+    const message = await renderBookingNotice(deps, row.data as unknown as BookingNoticeJob);
+    if (message) out.push({ data: message });
+  }
+  return out;
+};
 
 describe("after a booking", () => {
   it("queues the confirmation with a calendar invitation in the user's time zone, a notice to the expert, and two reminders", async () => {

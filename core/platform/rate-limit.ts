@@ -1,6 +1,9 @@
 // Rate limiting for every route and service: rate-limiter-flexible with its counters in PostgreSQL
 // (RateLimiterPrisma), so several app processes share them. Policies are named here, in one place; a caller
 // consumes a policy for a key (an IP, an account id, an email) and gets a DomainError RATE_LIMITED when over.
+// The stored key is never the subject itself: it is an HMAC-SHA-256 of it under a server key (rateLimitKeyOf), so
+// the table holds no email or IP address, and an erasure can still find a person's counters by recomputing it.
+import crypto from "node:crypto";
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError } from "../errors/index.ts";
@@ -16,7 +19,7 @@ export interface RatePolicy {
   message: string;
 }
 
-/** Every policy of the product. Keys are "<policy>:<subject>", e.g. "http:ip:203.0.113.9". */
+/** Every policy of the product. Stored keys are "<policy>:<HMAC of the subject>" (rateLimitKeyOf). */
 export const ratePolicies = {
   /** Any non-GET request, per client IP: a coarse ceiling against floods. */
   "http:ip": {
@@ -84,9 +87,21 @@ export interface RateLimiter {
   reset(policy: RatePolicyName, subject: string): Promise<void>;
 }
 
+/** The keyed hash that stands for a subject (an IP, an email, an account id) in the counters' keys. */
+export function rateLimitSubject(key: Uint8Array, subject: string): string {
+  return crypto.createHmac("sha256", key).update(`rate-limit\n${subject}`).digest("hex").slice(0, 40);
+}
+
+/** The row key of a policy's counter for a subject, as stored in RateLimiterFlexible.key. */
+export function rateLimitKeyOf(key: Uint8Array, policy: RatePolicyName, subject: string): string {
+  return `${policy}:${rateLimitSubject(key, subject)}`;
+}
+
 export function createRateLimiter(
   db: PrismaClient,
   overrides: Partial<Record<RatePolicyName, RatePolicy>> = {},
+  /** The HMAC key of subjects (derived from the server secret). Without one, a random key for this process. */
+  subjectKey: Uint8Array = new Uint8Array(crypto.randomBytes(32)),
 ): RateLimiter {
   const limiters = new Map<RatePolicyName, RateLimiterPrisma>();
   let first = true;
@@ -112,7 +127,7 @@ export function createRateLimiter(
   return {
     async consume(name, subject, points = 1) {
       try {
-        await limiterFor(name).consume(subject, points);
+        await limiterFor(name).consume(rateLimitSubject(subjectKey, subject), points);
       } catch (error) {
         if (error instanceof RateLimiterRes) {
           const policy = overrides[name] ?? ratePolicies[name];
@@ -124,7 +139,7 @@ export function createRateLimiter(
       }
     },
     async reset(name, subject) {
-      await limiterFor(name).delete(subject);
+      await limiterFor(name).delete(rateLimitSubject(subjectKey, subject));
     },
   };
 }

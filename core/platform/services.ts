@@ -21,6 +21,8 @@ export interface Services {
     codePepper: Uint8Array;
     /** Keys one-click unsubscribe links. */
     unsubscribeKey: Uint8Array;
+    /** Keys the HMAC that stands for an IP, email or account id in rate-limit counters. */
+    rateLimitKey: Uint8Array;
   };
   rateLimiter: RateLimiter;
   logger: Logger;

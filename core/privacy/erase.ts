@@ -7,12 +7,18 @@
 //     (no email, no password, status DELETED), so experts keep their history but never the person's name;
 //   - the audit trail (append-only), the privacy requests (without the account link and free text) and legal holds
 //     are kept with their legal basis;
-//   - queued jobs that mention the person are removed from the job queue's tables.
+//   - queued and finished jobs that mention the person (or their bookings) are removed from the job queue's tables;
+//   - security events and password locks under the keyed hash of their email, rate-limit counters under the keyed
+//     hash of their email or id, the IP of audit rows about them, and outbox files to or about them are removed.
 // `runErasure` is the job: it only acts on an APPROVED deletion whose grace period is over, then completes the
 // request with a receipt and emails the receipt (with the DPO's contact).
 import crypto from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { recordAudit } from "../audit/index.ts";
+import { recordAudit, withAuditMaintenance } from "../audit/index.ts";
+import { rateLimitKeyOf, ratePolicies, type RatePolicyName } from "../platform/rate-limit.ts";
+import { accountKeyOf } from "../security/events.ts";
 import { DomainError, isDomainError } from "../errors/index.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
 import { deletionInventory, type InventoryEntry } from "./inventory.ts";
@@ -24,15 +30,43 @@ export const FORMER_EXPERT_NAME = "Former expert";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-/** Replaces every occurrence of the person's name and email in a kept free text. */
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * What identifies the person in a free text: the email (and its local part), the account id, the full name and
+ * every part of it ("Zelda", "Quinn" of "Zelda Quinn"), so a first name alone in a DPO's note is found too.
+ */
+export function needlesFor(person: { email: string; name: string; id: string }): string[] {
+  const parts = person.name.split(/[\s,.'"()-]+/u).filter((p) => p.length >= 2);
+  const local = person.email.split("@")[0] ?? "";
+  return [person.email, person.id, person.name, ...parts, ...(local.length >= 3 ? [local] : [])];
+}
+
+/** Replaces every occurrence of the person's name parts, email and id in a kept free text. */
 export function scrub(text: string | null, needles: string[]): string | null {
   if (text === null) return null;
   let out = text;
-  for (const n of needles) {
+  // Longest first: the full name before its parts, the email before its local part.
+  for (const n of [...needles].sort((a, b) => b.length - a.length)) {
     if (n.length < 2) continue;
-    out = out.replace(new RegExp(n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), "[erased]");
+    // A name part only as a whole word ("Al" must not erase "Also"); the rest anywhere.
+    const word = /^[\p{L}\p{M}'-]+$/u.test(n);
+    const re = word
+      ? new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(n)}(?![\\p{L}\\p{N}])`, "giu")
+      : new RegExp(escapeRe(n), "giu");
+    out = out.replace(re, "[erased]");
   }
   return out;
+}
+
+/** Keys the erasure needs to find what is stored under a keyed hash, and the outbox folder if mail goes there. */
+export interface ErasureKeys {
+  /** The key of SecurityEvent/AccountLock accountKey (the code pepper). */
+  accountKeyPepper?: Uint8Array;
+  /** The key of the rate limiter's subjects. */
+  rateLimitKey?: Uint8Array;
+  /** The mail outbox folder (development and MAIL_TRANSPORT=outbox). */
+  outboxDir?: string;
 }
 
 async function formerClientId(tx: Tx, now: Date): Promise<string> {
@@ -63,8 +97,13 @@ export interface ErasureResult {
  * Erases one account per the inventory. Idempotent per account (a second call finds no account: NOT_FOUND).
  * `needlesOut` receives nothing: the caller keeps the email it needs for the receipt itself.
  */
-export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: Date } = {}): Promise<ErasureResult> {
+export async function eraseUser(
+  db: PrismaClient,
+  userId: string,
+  opts: { now?: Date; keys?: ErasureKeys } = {},
+): Promise<ErasureResult> {
   const now = opts.now ?? new Date();
+  const keys = opts.keys ?? {};
   const result = await db.$transaction(async (tx) => {
     // Lock the account's row first: a second erasure of the same account (the job and the sweep racing) waits
     // here, then finds no account and stops, instead of failing half-way.
@@ -74,7 +113,7 @@ export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: 
     if (!user) throw new DomainError("NOT_FOUND", "No such account.");
     if (user.email === FORMER_CLIENT_EMAIL)
       throw new DomainError("FORBIDDEN", "The anonymous former-client account cannot be erased.");
-    const needles = [user.email, user.name, user.id];
+    const needles = needlesFor(user);
     const emailMatch = { equals: user.email, mode: "insensitive" as const };
 
     // Legal holds in force: the held records stay, identifiable by the name and email the hold needs.
@@ -114,6 +153,30 @@ export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: 
     // Support tickets (with their messages), and contact-form tickets sent from the same address.
     counts.SupportTicket = (await tx.supportTicket.deleteMany({ where: ticketWhere })).count;
     counts.EmailCode = (await tx.emailCode.deleteMany({ where: { OR: [{ userId }, { email: emailMatch }] } })).count;
+
+    // Jobs about the person's bookings (reminders) are purged below, after the bookings lost their link.
+    const bookingIds = (await tx.booking.findMany({ where: { userId }, select: { id: true } })).map((b) => b.id);
+
+    // What is stored under a keyed hash of the email or id: security events (e.g. code requests without an
+    // account link), password locks, rate-limit counters.
+    const emails = [...new Set([user.email, user.email.toLowerCase(), user.email.trim().toLowerCase()])];
+    if (keys.accountKeyPepper) {
+      const accountKeys = emails.map((e) => accountKeyOf(keys.accountKeyPepper!, e));
+      counts.SecurityEvent = (await tx.securityEvent.deleteMany({ where: { accountKey: { in: accountKeys } } })).count;
+      await tx.accountLock.deleteMany({ where: { accountKey: { in: accountKeys } } });
+    }
+    if (keys.rateLimitKey) {
+      const rateKeys = (Object.keys(ratePolicies) as RatePolicyName[]).flatMap((policy) =>
+        [...emails, user.id].map((subject) => rateLimitKeyOf(keys.rateLimitKey!, policy, subject)),
+      );
+      await tx.rateLimiterFlexible.deleteMany({ where: { key: { in: rateKeys } } });
+    }
+    // The audit trail keeps its rows (append-only), but not the IP of the person's own calls or of rows about them.
+    await withAuditMaintenance(
+      tx,
+      (inner) =>
+        inner.$executeRaw`UPDATE "AuditEvent" SET "ip" = NULL WHERE "ip" IS NOT NULL AND ("actorId" = ${userId} OR "subjectUserId" = ${userId})`,
+    );
 
     // Bookings: upcoming ones cancelled, all moved to the anonymous former client, free texts removed.
     if (counts.Booking > 0) {
@@ -202,22 +265,54 @@ export async function eraseUser(db: PrismaClient, userId: string, opts: { now?: 
     // The account itself; ON DELETE CASCADE removes sessions, codes, avatar, preferences, keys, presences and every
     // other row the inventory marks "deleted with the account"; SET NULL unlinks requests, holds, ticket authorship.
     await tx.user.delete({ where: { id: userId }, select: { id: true } });
-    return { counts, holds, email: user.email };
+    return { counts, holds, email: user.email, needles, bookingIds };
   });
 
-  await purgeQueuedJobs(db, [userId, result.email]);
-  return { counts: result.counts, receipt: buildReceipt(result.counts, result.holds, now) };
+  // Payloads carry ids only (mail is rendered when it is sent), so the id, the email and the booking ids find every
+  // job about the person; a name part would also match strangers' jobs.
+  await purgeQueuedJobs(db, [userId, result.email, ...result.bookingIds]);
+  if (keys.outboxDir) await purgeOutbox(keys.outboxDir, result.needles);
+  return { counts: result.counts, receipt: buildReceipt(result.counts, result.holds, now, result.needles) };
 }
 
-/** Jobs waiting in (or archived by) pg-boss that name the person: e.g. a reminder email to their address. */
+/** The erasure's keys as the running server has them. */
+export function erasureKeysFrom(services: {
+  secrets: { codePepper: Uint8Array; rateLimitKey: Uint8Array };
+  config: { mailTransport: "resend" | "outbox"; mailOutboxDir: string };
+}): ErasureKeys {
+  return {
+    accountKeyPepper: services.secrets.codePepper,
+    rateLimitKey: services.secrets.rateLimitKey,
+    ...(services.config.mailTransport === "outbox" ? { outboxDir: services.config.mailOutboxDir } : {}),
+  };
+}
+
+/** Outbox files (one JSON file per email) sent to the person or naming them. */
+async function purgeOutbox(dir: string, needles: string[]): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const strong = needles.filter((n) => n.includes("@") || n.length >= 20 || n.includes(" "));
+  for (const name of names) {
+    if (!name.endsWith(".json")) continue;
+    const file = path.join(dir, name);
+    const text = (await fs.readFile(file, "utf8").catch(() => "")).toLowerCase();
+    if (strong.some((n) => text.includes(n.toLowerCase()))) await fs.rm(file, { force: true });
+  }
+}
+
+/**
+ * Jobs waiting in, finished in, or archived by pg-boss that point at the person or their bookings (payloads carry
+ * ids only), including a job's output (a failure message). Finished jobs are purged too, not left for pg-boss's
+ * seven days.
+ */
 async function purgeQueuedJobs(db: PrismaClient, needles: string[]) {
   const tables = await db.$queryRawUnsafe<Array<{ table_name: string }>>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'pgboss' AND table_name IN ('job', 'archive')`,
   );
   for (const { table_name } of tables) {
     for (const needle of needles) {
+      if (needle.length < 3) continue;
       await db.$executeRawUnsafe(
-        `DELETE FROM pgboss."${table_name}" WHERE data::text ILIKE $1`,
+        `DELETE FROM pgboss."${table_name}" WHERE data::text ILIKE $1 OR coalesce(output::text, '') ILIKE $1`,
         `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
       );
     }
@@ -228,6 +323,7 @@ function buildReceipt(
   counts: Record<string, number>,
   holds: Array<{ recordType: string; recordId: string; basis: string; until: Date }>,
   now: Date,
+  needles: string[],
 ): ErasureResult["receipt"] {
   const receipt: ErasureResult["receipt"] = {
     erasedAt: now.toISOString(),
@@ -248,7 +344,8 @@ function buildReceipt(
   }
   receipt.legalHolds = holds.map((h) => ({
     record: `${h.recordType === "SUPPORT_TICKET" ? "Support request" : h.recordType} ${h.recordId}`,
-    basis: h.basis,
+    // The receipt is kept with the request: the DPO's reason may name the person.
+    basis: scrub(h.basis, needles) ?? "",
     until: h.until.toISOString(),
   }));
   return receipt;
@@ -258,6 +355,7 @@ export interface ErasureDeps {
   db: PrismaClient;
   mail: MailQueue;
   now?: () => Date;
+  keys?: ErasureKeys;
 }
 
 export type ErasureOutcome = "erased" | "not-approved" | "grace-period" | "no-account";
@@ -277,7 +375,7 @@ export async function runErasure(deps: ErasureDeps, requestId: string): Promise<
   const userId = r.userId;
   let receipt: ErasureResult["receipt"];
   try {
-    ({ receipt } = await eraseUser(deps.db, userId, { now }));
+    ({ receipt } = await eraseUser(deps.db, userId, { now, keys: deps.keys ?? {} }));
   } catch (error) {
     // The job and the periodic sweep raced, and the other one erased the account first: nothing left to do.
     if (isDomainError(error) && error.code === "NOT_FOUND") return "no-account";

@@ -7,6 +7,7 @@
 // their public profile only: name, slug, headline), never secrets (hashes, keys, tokens), never staff-internal notes.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError } from "../errors/index.ts";
+import { modelsInSection } from "./inventory.ts";
 
 export interface ExportSection {
   /** Prisma models this section carries. */
@@ -21,7 +22,7 @@ const publicExpert = { select: { slug: true, headline: true, user: { select: { n
 export const exportSections = {
   account: {
     title: "Your account",
-    models: ["User", "UserAvatar"],
+    models: modelsInSection("account"),
     async collect(db, userId) {
       const user = await db.user.findUnique({
         where: { id: userId },
@@ -54,7 +55,7 @@ export const exportSections = {
   },
   sessions: {
     title: "Devices and sign-ins (secrets are never exported)",
-    models: ["Session"],
+    models: modelsInSection("sessions"),
     collect: (db, userId) =>
       db.session.findMany({
         where: { userId },
@@ -73,7 +74,7 @@ export const exportSections = {
   },
   preferences: {
     title: "Wellness preferences used for recommendations",
-    models: ["WellnessPreference"],
+    models: modelsInSection("preferences"),
     collect: (db, userId) =>
       db.wellnessPreference.findMany({
         where: { userId },
@@ -89,7 +90,7 @@ export const exportSections = {
   },
   bookings: {
     title: "Bookings and session metadata (experts by public profile only)",
-    models: ["Booking", "BookingNotification", "RoomParticipantKey", "SessionPresence", "SessionMetadata"],
+    models: modelsInSection("bookings"),
     collect: (db, userId) =>
       db.booking.findMany({
         where: { userId },
@@ -116,7 +117,7 @@ export const exportSections = {
   },
   expertProfile: {
     title: "Your expert profile (experts only)",
-    models: ["ExpertProfile", "AvailabilityRule", "TimeOff", "ExpertCategory"],
+    models: modelsInSection("expertProfile"),
     collect: (db, userId) =>
       db.expertProfile.findUnique({
         where: { userId },
@@ -146,7 +147,7 @@ export const exportSections = {
   },
   tickets: {
     title: "Support requests and their messages (staff-internal notes are not included)",
-    models: ["SupportTicket", "TicketMessage"],
+    models: modelsInSection("tickets"),
     async collect(db, userId) {
       const tickets = await db.supportTicket.findMany({
         where: { requesterId: userId },
@@ -181,7 +182,7 @@ export const exportSections = {
   },
   reviews: {
     title: "Your reviews of sessions (rating, comment, and whether support hid one)",
-    models: ["Review"],
+    models: modelsInSection("reviews"),
     collect: (db, userId) =>
       db.review.findMany({
         where: { authorId: userId },
@@ -200,7 +201,7 @@ export const exportSections = {
   },
   staffAccess: {
     title: "Staff access to your data (the audit ledger: role, when, why)",
-    models: ["AuditEvent"],
+    models: modelsInSection("staffAccess"),
     async collect(db, userId) {
       const rows = await db.auditEvent.findMany({
         where: { subjectUserId: userId },
@@ -213,7 +214,7 @@ export const exportSections = {
   },
   requests: {
     title: "Your privacy requests and legal holds on your records",
-    models: ["PrivacyRequest", "LegalHold"],
+    models: modelsInSection("requests"),
     async collect(db, userId) {
       const [requests, legalHolds] = await Promise.all([
         db.privacyRequest.findMany({
@@ -249,7 +250,7 @@ export const exportSections = {
   },
   choices: {
     title: "Your email and consent choices, and the newsletters sent to you",
-    models: ["Consent", "NewsletterDelivery"],
+    models: modelsInSection("choices"),
     async collect(db, userId) {
       const [consents, newsletters] = await Promise.all([
         db.consent.findMany({
@@ -271,7 +272,7 @@ export const exportSections = {
   },
   security: {
     title: "Security: the devices you sign in from, alerts, locks and security events about your account",
-    models: ["KnownDevice", "DeviceAlert", "AccountLock", "SecurityEvent"],
+    models: modelsInSection("security"),
     async collect(db, userId) {
       const [devices, alerts, locks, events] = await Promise.all([
         db.knownDevice.findMany({

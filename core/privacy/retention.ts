@@ -3,7 +3,11 @@
 // words (the same words as the records of processing) and the delete it runs. `now` is injected, so tests run the
 // rules with a clock of their choosing.
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { purgeUsage } from "../analytics/usage.ts";
 import { purgeErrorReports } from "../observability/errors.ts";
+import { withAuditMaintenance } from "../audit/index.ts";
+import { FORMER_CLIENT_EMAIL } from "./erase.ts";
+import { retentionPeriod } from "./datamap.ts";
 import { purgeAccountLocks, purgeDeviceAlerts, purgeKnownDevices, purgeSecurityEventRows } from "../security/events.ts";
 
 const HOUR = 60 * 60_000;
@@ -25,7 +29,19 @@ export const RETENTION = {
   consentMs: 3 * 365 * DAY,
   /** Which newsletter went to whom: 2 years. */
   newsletterDeliveryMs: 2 * 365 * DAY,
+  /** The audit trail: 6 years from the event (the database refuses to delete a younger row). */
+  auditMs: 6 * 365 * DAY,
+  /** The IP address on an audit row: 30 days. */
+  auditIpMs: 30 * DAY,
+  /** An erased client's anonymized session stays in the expert's history for 3 years after it ended. */
+  formerClientBookingMs: 3 * 365 * DAY,
+  /** A ticket without an account (contact form, email, phone): 2 years after it was closed or last changed. */
+  visitorTicketMs: 2 * 365 * DAY,
+  /** A closed privacy request is proof for 3 years. */
+  privacyRequestMs: 3 * 365 * DAY,
 } as const;
+
+const before = (now: Date, ms: number) => new Date(now.getTime() - ms);
 
 export const retentionRules: RetentionRule[] = [
   {
@@ -106,6 +122,89 @@ retentionRules.push(
     model: "KnownDevice",
     period: "One year after the last sign-in from that kind of device; deleted with the account.",
     purge: purgeKnownDevices,
+  },
+);
+
+// Accountability records, former clients' sessions and tickets without an account. Their periods are in the data
+// map (core/privacy/datamap.ts, RETENTION_PERIODS); the words below are taken from there.
+retentionRules.push(
+  { model: "UsageEvent", period: retentionPeriod("usage").words, purge: purgeUsage },
+  {
+    model: "Booking",
+    period: retentionPeriod("booking").words,
+    // Only the anonymized sessions of erased clients: a living client's sessions are their history.
+    purge: async (db, now) =>
+      (
+        await db.booking.deleteMany({
+          where: { user: { email: FORMER_CLIENT_EMAIL }, endsAt: { lt: before(now, RETENTION.formerClientBookingMs) } },
+        })
+      ).count,
+  },
+  {
+    model: "SupportTicket",
+    period: retentionPeriod("ticket").words,
+    purge: async (db, now) => {
+      const activeHold = { recordType: "SUPPORT_TICKET" as const, releasedAt: null, until: { gt: now } };
+      const active = new Set(
+        (await db.legalHold.findMany({ where: activeHold, select: { recordId: true } })).map((h) => h.recordId),
+      );
+      // A hold has ended on the ticket of an erased person (no requester any more): the ticket goes now.
+      const ended = await db.legalHold.findMany({
+        where: { recordType: "SUPPORT_TICKET", OR: [{ releasedAt: { not: null } }, { until: { lte: now } }] },
+        select: { recordId: true },
+      });
+      const released = ended.map((h) => h.recordId).filter((id) => !active.has(id));
+      const heldEnded = await db.supportTicket.deleteMany({ where: { id: { in: released }, requesterId: null } });
+      // Tickets without an account, closed (or untouched) for two years, unless a hold is in force.
+      const cutoff = before(now, RETENTION.visitorTicketMs);
+      const visitors = await db.supportTicket.deleteMany({
+        where: {
+          requesterId: null,
+          id: { notIn: [...active] },
+          OR: [{ closedAt: { lt: cutoff } }, { closedAt: null, updatedAt: { lt: cutoff } }],
+        },
+      });
+      return heldEnded.count + visitors.count;
+    },
+  },
+  {
+    model: "LegalHold",
+    period: retentionPeriod("legal-hold").words,
+    // Runs after SupportTicket (rules run in order): the held records of an erased person are gone by now.
+    purge: async (db, now) =>
+      (await db.legalHold.deleteMany({ where: { OR: [{ releasedAt: { lte: now } }, { until: { lte: now } }] } })).count,
+  },
+  {
+    model: "PrivacyRequest",
+    period: retentionPeriod("privacy-request").words,
+    purge: async (db, now) =>
+      (
+        await db.privacyRequest.deleteMany({
+          where: {
+            status: { in: ["COMPLETED", "REJECTED", "CANCELLED"] },
+            updatedAt: { lt: before(now, RETENTION.privacyRequestMs) },
+          },
+        })
+      ).count,
+  },
+  {
+    model: "AuditEvent",
+    period: retentionPeriod("audit").words,
+    purge: (db, now) =>
+      withAuditMaintenance(
+        db,
+        (tx) => tx.$executeRaw`DELETE FROM "AuditEvent" WHERE "at" < ${before(now, RETENTION.auditMs)}`,
+      ),
+  },
+  {
+    model: "AuditEvent.ip",
+    period: retentionPeriod("audit-ip").words,
+    purge: (db, now) =>
+      withAuditMaintenance(
+        db,
+        (tx) =>
+          tx.$executeRaw`UPDATE "AuditEvent" SET "ip" = NULL WHERE "ip" IS NOT NULL AND "at" < ${before(now, RETENTION.auditIpMs)}`,
+      ),
   },
 );
 

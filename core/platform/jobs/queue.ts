@@ -31,6 +31,7 @@ export interface JobQueue {
  */
 export const QUEUES = [
   "mail.send",
+  "booking.notice",
   "booking.reminder",
   "rooms.settle",
   "newsletter.fanout",

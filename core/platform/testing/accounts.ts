@@ -14,6 +14,8 @@ export interface TestAccounts {
   deps: AccountDeps & { mail: MailQueue };
   clock: { now: Date; advance(ms: number): void };
   outboxDir: string;
+  /** The HMAC key of the rate limiter's subjects. */
+  rateLimitKey: Uint8Array;
   /** The newest mail to an address (after pending sends finish). */
   lastMail(to: string): Promise<{ subject: string; text: string; template: string } | undefined>;
   /** The 8-digit code in the newest mail to an address. */
@@ -42,10 +44,11 @@ export function createTestAccounts(
   const mail = new MailQueue(new OutboxMailer(outboxDir, "test@mindnamo.test"), (error) => {
     throw error;
   });
+  const rateLimitKey = new Uint8Array(crypto.randomBytes(32));
   const deps = {
     db,
     mail,
-    limiter: createRateLimiter(db, limits),
+    limiter: createRateLimiter(db, limits, rateLimitKey),
     pepper: new Uint8Array(crypto.randomBytes(32)),
     appUrl: "http://localhost:3000",
     now: () => clock.now,
@@ -58,6 +61,7 @@ export function createTestAccounts(
     deps,
     clock,
     outboxDir,
+    rateLimitKey,
     lastMail,
     async lastCode(to) {
       const m = await lastMail(to);

@@ -1,0 +1,135 @@
+// The data map is the one source: every model and every field of a personal model is annotated in
+// prisma/schema.prisma, and the files generated from it (core/privacy/datamap.generated.ts,
+// docs/records-of-processing.md) are exactly what `npm run datamap` renders. Fixtures prove the check fails on an
+// unannotated field and on a drifted generated file.
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseDataMap, retentionPeriod, type RetentionKey } from "./datamap.ts";
+import { driftedFiles, renderDataMap, ROOT, SCHEMA_PATH } from "./datamap-render.ts";
+import { exportSections } from "./export.ts";
+import { retentionRules } from "./retention.ts";
+
+const schema = await fs.readFile(path.join(ROOT, SCHEMA_PATH), "utf8");
+
+const FIXTURE = `
+/// @datamap purpose=account retention=account erasure=delete export=account category="Account" holds="Your account row." how="Deleted."
+model User {
+  /// @pd identifier
+  id    String @id
+  /// @pd contact
+  email String
+  /// @pd name
+  name  String
+  notes Note[]
+}
+
+/// @datamap purpose=support retention=ticket erasure=delete export=tickets category="Notes" holds="Notes you wrote." how="Deleted with the account."
+model Note {
+  /// @pd none
+  id     String @id
+  /// @pd identifier
+  userId String
+  body   String
+  user   User   @relation(fields: [userId], references: [id])
+}
+
+/// @datamap personal=no reason="Catalogue texts written by staff, about no person."
+model Category {
+  id   String @id
+  slug String
+}
+`;
+
+describe("data map: annotations", () => {
+  it("every model and every field of a personal model in prisma/schema.prisma is annotated", () => {
+    const { models, problems } = parseDataMap(schema);
+    expect(problems).toEqual([]);
+    expect(models.length).toBeGreaterThan(30);
+    const user = models.find((m) => m.name === "User");
+    expect(user?.fields.find((f) => f.name === "email")).toMatchObject({ kind: "contact", exported: true });
+    expect(user?.fields.find((f) => f.name === "passwordHash")).toMatchObject({ kind: "credential", exported: false });
+    expect(models.find((m) => m.name === "AuditEvent")?.fields.find((f) => f.name === "ip")?.retention).toBe(
+      "audit-ip",
+    );
+  });
+
+  it("fixture: a field without an annotation fails, naming the model and field", () => {
+    const { problems } = parseDataMap(FIXTURE);
+    expect(problems).toEqual([`Note.body: needs exactly one "/// @pd <kind>" line (found 0)`]);
+    const fixed = FIXTURE.replace("  body   String", "  /// @pd text\n  body   String");
+    expect(parseDataMap(fixed).problems).toEqual([]);
+  });
+
+  it("fixture: a model without @datamap, an unknown kind or period, and an identifier in a 'not personal' model fail", () => {
+    const annotated = FIXTURE.replace("  body   String", "  /// @pd text\n  body   String");
+    expect(
+      parseDataMap(annotated.replace(/\/\/\/ @datamap personal=no[^\n]*\n/, "")).problems.some((p) =>
+        p.startsWith("Category: needs exactly one"),
+      ),
+    ).toBe(true);
+    expect(parseDataMap(annotated.replace("/// @pd name", "/// @pd nickname")).problems).toEqual([
+      expect.stringContaining('User.name: unknown kind "nickname"'),
+    ]);
+    expect(parseDataMap(annotated.replace("retention=ticket", "retention=forever")).problems).toEqual([
+      expect.stringContaining('unknown retention "forever"'),
+    ]);
+    expect(parseDataMap(annotated.replace("  slug String", "  slug String\n  userId String")).problems).toEqual([
+      "Category.userId: looks like personal data, but the model is declared personal=no",
+    ]);
+    expect(
+      parseDataMap(annotated.replace("erasure=delete export=tickets", "erasure=keep export=tickets")).problems,
+    ).toEqual(['Note: erasure=keep needs basis="…"']);
+  });
+});
+
+describe("data map: generated files", () => {
+  it("core/privacy/datamap.generated.ts and docs/records-of-processing.md are what `npm run datamap` renders", async () => {
+    const rendered = await renderDataMap(schema);
+    expect(rendered.problems).toEqual([]);
+    expect(await driftedFiles(rendered), "run `npm run datamap`").toEqual([]);
+  });
+
+  it("fixture: a drifted generated file is found (and a schema with problems renders nothing)", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "datamap-"));
+    try {
+      const rendered = await renderDataMap(schema);
+      for (const [rel, content] of Object.entries(rendered.files)) {
+        await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+        await fs.writeFile(path.join(dir, rel), content);
+      }
+      expect(await driftedFiles(rendered, dir)).toEqual([]);
+      const md = Object.keys(rendered.files).find((f) => f.endsWith(".md"))!;
+      await fs.appendFile(path.join(dir, md), "\n| HandEdited | kept forever |\n");
+      expect(await driftedFiles(rendered, dir)).toEqual([md]);
+      const broken = await renderDataMap(schema.replace(/\n\s*\/\/\/ @pd contact\n(\s*email\s)/, "\n$1"));
+      expect(broken.problems).toEqual([`User.email: needs exactly one "/// @pd <kind>" line (found 0)`]);
+      expect(broken.files).toEqual({});
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("data map: what it drives", () => {
+  const { models } = parseDataMap(schema);
+
+  it("every export section named in the map exists, and every section carries at least one mapped model", () => {
+    const named = new Set(models.flatMap((m) => (m.exportSection ? [m.exportSection] : [])));
+    expect([...named].filter((s) => !(s in exportSections))).toEqual([]);
+    expect(Object.keys(exportSections).filter((s) => !named.has(s) && s !== "aboutProcessing")).toEqual([]);
+  });
+
+  it("every time-bound retention period used in the map has a retention rule", () => {
+    const used = new Set<RetentionKey>(
+      models.flatMap((m) => [...(m.retention ? [m.retention] : []), ...m.fields.flatMap((f) => f.retention ?? [])]),
+    );
+    const ruleNames = new Set(retentionRules.map((r) => r.model));
+    const missing = [...used].flatMap((k) => {
+      const p = retentionPeriod(k);
+      return p.rule && !ruleNames.has(p.rule) ? [`${k} → ${p.rule}`] : [];
+    });
+    expect(missing).toEqual([]);
+  });
+});
