@@ -110,8 +110,11 @@ describe("after a booking", () => {
     const expertMail = mails.find(
       (m) => m.to === "lena@experts.example" && m.template === "booking-confirmation-expert",
     );
-    expect(expertMail?.text).toContain(`${user.name} booked a Sleep session`);
+    // The expert's copy: the client's first name only, never the email, surname or account id (P17).
+    expect(expertMail?.text).toContain(`Client booked a Sleep session`);
+    expect(expertMail?.text).not.toContain(user.name);
     expect(expertMail?.text).not.toContain(user.email);
+    expect(JSON.stringify(expertMail)).not.toContain(user.id);
 
     const reminders = (await jobsFor(booking.id)).filter((j) => j.name === "booking.reminder");
     expect(reminders.map((r) => [r.data.kind, new Date(r.start_after).toISOString()])).toEqual([

@@ -378,20 +378,23 @@ describe("listings", () => {
     expect(list).toEqual([
       {
         id: expect.any(String),
-        clientName: alice.name,
+        clientName: "Client",
         categoryName: "Topic grief",
         startsAt: at("2027-06-07T08:00:00Z"),
         endsAt: at("2027-06-07T08:50:00Z"),
         status: "CONFIRMED",
         cancelledBy: null,
       },
-      expect.objectContaining({ clientName: bob.name, status: "CANCELLED", cancelledBy: "USER" }),
+      expect.objectContaining({ clientName: "Client", status: "CANCELLED", cancelledBy: "USER" }),
     ]);
     const text = JSON.stringify(list);
     expect(text).not.toContain("@");
     expect(text).not.toContain(alice.email);
+    // First name only: no surname and no account id (P17).
+    expect(text).not.toContain("Number");
+    expect(text).not.toContain(alice.userId);
     // Dan sees only his own session; a client account sees no expert sessions at all.
-    expect((await listExpertBookings(db(), dan.userId, {}, NOW)).map((b) => b.clientName)).toEqual([bob.name]);
+    expect((await listExpertBookings(db(), dan.userId, {}, NOW)).map((b) => b.clientName)).toEqual(["Client"]);
     expect(await listExpertBookings(db(), alice.userId, {}, NOW)).toEqual([]);
     // Past and upcoming are split by the end of the session.
     expect(await listExpertBookings(db(), cleo.userId, { when: "past" }, at("2027-06-07T08:50:00Z"))).toHaveLength(1);
