@@ -20,6 +20,7 @@ import {
   type ReminderJob,
 } from "./bookings.ts";
 import { verifyUnsubscribe } from "./unsubscribe.ts";
+import { giveHealthConsent } from "../privacy/health-consent.ts";
 
 const NOW = new Date("2027-06-01T07:00:00Z");
 const START = new Date("2027-06-03T09:00:00Z");
@@ -72,6 +73,7 @@ async function bookedClient(startsAt = START) {
     emailVerified: true,
     timezone: "Asia/Kolkata",
   });
+  await giveHealthConsent(t.db.prisma, user.id, "BOOKING");
   const booking = await bookSlot(
     t.db.prisma,
     { userId: user.id },

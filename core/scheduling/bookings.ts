@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { BookingParty, BookingStatus } from "../generated/prisma/enums.ts";
 import { DomainError, isDomainError, isUniqueViolation } from "../errors/index.ts";
+import { requireHealthConsent } from "../privacy/health-consent.ts";
 import { firstName } from "../privacy/minimise.ts";
 import { loadSchedules } from "./schedule.ts";
 import { bookingSpan, slotProblem, type SlotProblem } from "./slots.ts";
@@ -280,6 +281,8 @@ export async function bookSlot(
       },
     );
   }
+  // A booking's topic is health data: no booking without the person's explicit consent (Art. 9(2)(a)).
+  await requireHealthConsent(db, client.id);
   try {
     const span = await requireBookableSlot(db, expert, data.startsAt, now);
     const created = await db.booking.create({
