@@ -72,6 +72,14 @@ export {
 } from "@core/privacy/communications.ts";
 export { recordAnalyticsConsent, listOwnConsents, consentInputSchema } from "@core/privacy/consent.ts";
 export { DPO_CONTACT } from "@core/privacy/dpo.ts";
+export {
+  giveHealthConsent,
+  hasHealthConsent,
+  healthConsentState,
+  withdrawHealthConsent,
+  HEALTH_CONSENT_TEXT,
+  HEALTH_CONSENT_VERSION,
+} from "@core/privacy/health-consent.ts";
 export { verifyUnsubscribe as verifyUnsubscribeLink } from "@core/notifications/unsubscribe.ts";
 // access, correction, deletion and the privacy center (privacy center issue, P21-P23)
 export * as privacyRequests from "@core/privacy/requests.ts";

@@ -406,6 +406,12 @@ test("booking pages pass axe, and booking, rescheduling and cancelling work with
   await expect(wanted).toBeChecked();
   await expect(wanted).toBeFocused();
   expect((await focused(page))?.visible, "the chosen time shows focus").toBe(true);
+  // The separate, explicit health-data consent: a checkbox, never pre-ticked.
+  const consent = page.locator('input[name="healthConsent"]');
+  await expect(consent).not.toBeChecked();
+  await tabTo(page, consent);
+  await page.keyboard.press("Space");
+  await expect(consent).toBeChecked();
   await press(page, page.getByRole("button", { name: "Book this session" }));
   await expect(page.getByText("Your session is booked.")).toBeVisible();
   await expect(page.getByTestId("upcoming-booking")).toHaveCount(1);

@@ -55,6 +55,18 @@ test("a person finds an expert by topic and language, books in their own time zo
   const label = (await first.getAttribute("aria-label"))!;
   const localTime = /(\d{2}:\d{2})–/.exec(label)![1]!;
   await first.check();
+  // The health-data consent is its own step, separate from the terms and never pre-ticked: without it, no booking.
+  const consentBox = page.getByRole("checkbox", {
+    name: /I explicitly agree that Mind Namo processes health information/,
+  });
+  await expect(page.getByRole("group", { name: "Your health information" })).toBeVisible();
+  await expect(consentBox).not.toBeChecked();
+  await page.getByRole("button", { name: "Book this session" }).click();
+  await expect(page.getByRole("alert")).toContainText("explicit consent to the processing of your health information");
+  await expect(page.getByText("Your session is booked.")).toHaveCount(0);
+  await page.locator(".slot-day").nth(3).locator('input[name="startsAt"]').first().check();
+  await page.getByRole("radio", { name: "Anxiety & Stress" }).check();
+  await consentBox.check();
   const t = Date.now();
   await page.getByRole("button", { name: "Book this session" }).click();
   await expect(page.getByText("Your session is booked.")).toBeVisible();
@@ -82,7 +94,13 @@ test("a person finds an expert by topic and language, books in their own time zo
   const moved = await mailTo(email, "booking-rescheduled", t2);
   expect(moved.text).toContain(newTime);
 
-  // The expert sees the booking with the client's name and topic, never the email.
+  // The consent is recorded and shown in the privacy center, withdrawable; the next booking form no longer asks.
+  await open(page, "/account/privacy");
+  await expect(page.getByTestId("health-consent")).toContainText("You gave your consent");
+  await open(page, "/book/amara-okafor");
+  await expect(page.getByRole("group", { name: "Your health information" })).toHaveCount(0);
+
+  // The expert sees the booking with the client's first name and topic, never the email or surname.
   const expertContext = await browser.newContext({ timezoneId: "Africa/Lagos" });
   const expertPage = await expertContext.newPage();
   await open(expertPage, "/login");
@@ -91,10 +109,11 @@ test("a person finds an expert by topic and language, books in their own time zo
   await expertPage.getByRole("button", { name: "Sign in" }).click();
   await expect(expertPage.getByRole("heading", { name: "Your account" })).toBeVisible();
   await open(expertPage, "/expert");
-  const row = expertPage.getByText("Bela Booker").first();
+  const row = expertPage.getByText("Bela", { exact: true }).first();
   await expect(row).toBeVisible();
   await expect(expertPage.locator("main")).toContainText("Anxiety & Stress");
   await expect(expertPage.locator("main")).not.toContainText(email);
+  await expect(expertPage.locator("main")).not.toContainText("Booker");
   await expertContext.close();
 });
 

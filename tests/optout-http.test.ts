@@ -14,6 +14,7 @@ import { bookSlot } from "../core/scheduling/bookings.ts";
 import { requesterFor } from "../core/platform/testing/accounts.ts";
 import { Browser } from "./helpers/http.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
+import { giveHealthConsent } from "../core/privacy/health-consent.ts";
 
 let srv: TestServer;
 const prisma = () => srv.running.services.db.prisma;
@@ -165,6 +166,7 @@ describe("non-essential mail carries List-Unsubscribe headers", () => {
       published: true,
     });
     const client = await person();
+    await giveHealthConsent(db, client.id, "BOOKING");
     const now = new Date();
     const startsAt = new Date(Math.ceil((now.getTime() + 3 * 24 * 3600_000) / 3600_000) * 3600_000);
     const booking = await bookSlot(

@@ -10,6 +10,7 @@ import { AccessToken, TokenVerifier } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../core/catalog/index.ts";
 import { deriveSessionKeys, generateKeyPair } from "../core/rooms/e2ee.ts";
+import { roomIdentity } from "../core/rooms/service.ts";
 import { createUser } from "../core/identity/users.ts";
 import { Browser, pageText } from "./helpers/http.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
@@ -233,8 +234,10 @@ describe("keys and tokens: only the booking's two participants", () => {
     const claims = await new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(
       String(res.json?.token),
     );
-    expect(claims.sub).toBe(ada.userId);
-    expect(claims.name).toBe("Ada Lovelace");
+    // A per-booking pseudonym and the first name: no account id, email or surname reaches LiveKit (P17, P27).
+    expect(claims.sub).toBe(roomIdentity(soon.id, "USER"));
+    expect(claims.name).toBe("Ada");
+    expect(JSON.stringify(claims)).not.toMatch(new RegExp(`${ada.userId}|${ada.email}|Lovelace`));
     expect(claims.video).toEqual({
       room: soon.roomName,
       roomJoin: true,
@@ -339,7 +342,7 @@ describe("POST /webhooks/livekit", () => {
     const ada = await person(srv, "Ada");
     const b = await book(srv, world, ada.userId, farStart());
     const body = hookBody("participant_joined", b.roomName, {
-      identity: ada.userId,
+      identity: roomIdentity(b.id, "USER"),
       sid: "PA_forged",
       joinedAt: Math.floor(Date.now() / 1000),
     });
@@ -350,12 +353,12 @@ describe("POST /webhooks/livekit", () => {
       (await postHook(body, await sign(body, { secret: "someone-elses-secret-long-enough-for-hs256" }))).status,
     ).toBe(401);
     expect((await postHook(body, await sign(body, { apiKey: "APIsomeoneelse" }))).status).toBe(401);
-    expect((await postHook(body.replace(ada.userId, "intruder"), await sign(body))).status).toBe(401);
+    expect((await postHook(body.replace(roomIdentity(b.id, "USER"), "intruder"), await sign(body))).status).toBe(401);
     expect((await postHook(body, await sign(body, { ttl: "10 minutes ago" }))).status).toBe(401);
     const old = hookBody(
       "participant_joined",
       b.roomName,
-      { identity: ada.userId, sid: "PA_old", joinedAt: 1 },
+      { identity: roomIdentity(b.id, "USER"), sid: "PA_old", joinedAt: 1 },
       Math.floor(Date.now() / 1000) - 3600,
     );
     expect((await postHook(old, await sign(old))).status).toBe(401);
@@ -375,7 +378,7 @@ describe("POST /webhooks/livekit", () => {
     const joinedUser = hookBody(
       "participant_joined",
       b.roomName,
-      { identity: ada.userId, sid: "PA_u", joinedAt: start },
+      { identity: roomIdentity(b.id, "USER"), sid: "PA_u", joinedAt: start },
       nowSec,
     );
     const first = await postHook(joinedUser, await sign(joinedUser));
@@ -395,19 +398,19 @@ describe("POST /webhooks/livekit", () => {
     const joinedExpert = hookBody(
       "participant_joined",
       b.roomName,
-      { identity: w.expert.userId, sid: "PA_e", joinedAt: start + 600 },
+      { identity: roomIdentity(b.id, "EXPERT"), sid: "PA_e", joinedAt: start + 600 },
       nowSec,
     );
     const leftUser = hookBody(
       "participant_left",
       b.roomName,
-      { identity: ada.userId, sid: "PA_u", joinedAt: start },
+      { identity: roomIdentity(b.id, "USER"), sid: "PA_u", joinedAt: start },
       nowSec,
     );
     const leftExpert = hookBody(
       "participant_left",
       b.roomName,
-      { identity: w.expert.userId, sid: "PA_e", joinedAt: start + 600 },
+      { identity: roomIdentity(b.id, "EXPERT"), sid: "PA_e", joinedAt: start + 600 },
       nowSec,
     );
     const finished = hookBody("room_finished", b.roomName, undefined, nowSec);
@@ -440,7 +443,7 @@ describe("POST /webhooks/livekit", () => {
     const joined = hookBody(
       "participant_joined",
       b.roomName,
-      { identity: w.expert.userId, sid: "PA_e2", joinedAt: start },
+      { identity: roomIdentity(b.id, "EXPERT"), sid: "PA_e2", joinedAt: start },
       nowSec,
     );
     const finished = hookBody("room_finished", b.roomName, undefined, nowSec);
@@ -469,16 +472,47 @@ describe("the room page and the session records page", () => {
     const html = await pageText(mine);
     expect(html).toContain("Session with Amara Expert");
     expect(html).toContain("The room opens 10 minutes before the start.");
-    expect(await pageText(await asExpert.get(`/sessions/${b.id}/room`))).toContain("Session with Ada Roomer");
+    expect(await pageText(await asExpert.get(`/sessions/${b.id}/room`))).toContain("Session with Ada");
     const refused = await asEve.get(`/sessions/${b.id}/room`);
     expect(refused.status).toBe(403);
     const refusedHtml = await pageText(refused);
     expect(refusedHtml).toContain("This room is not yours");
-    expect(refusedHtml).not.toContain("Ada Roomer");
+    expect(refusedHtml).not.toContain("Ada");
     expect((await asEve.get(`/sessions/no-such-booking/room`)).status).toBe(404);
     const anonymous = await new Browser(srv, { ip: "198.51.100.240" }).get(`/sessions/${b.id}/room`);
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get("location")).toMatch(/^\/login\?next=/);
+  });
+
+  it("every page the expert's browser receives (documents and loader data) carries no client id, email or surname", async () => {
+    const ada = await person(srv, "Ada Minimal-Surname");
+    const w = { ...world, expert: await newExpert(srv, "payloads") };
+    const b = await book(srv, w, ada.userId, farStart());
+    const asExpert = await signIn(srv, w.expert.email);
+    const forbidden = [ada.userId, ada.email, "Minimal-Surname"];
+    const pages: [string, string][] = [
+      ["/expert", "/expert.data?index"],
+      ["/expert/availability", "/expert/availability.data"],
+      ["/expert/profile", "/expert/profile.data"],
+      [`/sessions/${b.id}/room`, `/sessions/${b.id}/room.data?index`],
+    ];
+    for (const [path, dataPath] of pages) {
+      const doc = await asExpert.get(path);
+      expect(doc.status, path).toBe(200);
+      const html = await doc.text();
+      for (const f of forbidden) expect(html, `${path} holds ${f}`).not.toContain(f);
+      // What client-side navigation fetches: every matched loader's data (single fetch).
+      const data = await asExpert.get(dataPath);
+      expect(data.status, dataPath).toBe(200);
+      const body = await data.text();
+      expect(body.length).toBeGreaterThan(20);
+      for (const f of forbidden) expect(body, `${dataPath} holds ${f}`).not.toContain(f);
+    }
+    // The client is there, by first name, on the list and in the room.
+    expect(await pageText(await asExpert.get("/expert"))).toContain("Ada");
+    // The room's JSON answers to the expert: public keys and a token for the expert's own pseudonym.
+    const keys = await call(asExpert, srv, "GET", `/sessions/${b.id}/room/keys`);
+    for (const f of forbidden) expect(JSON.stringify(keys.json)).not.toContain(f);
   });
 
   it("the room page's first download has no livekit-client; the E2EE worker is served from our origin; the CSP admits the configured LiveKit server only", async () => {

@@ -9,8 +9,17 @@ import { requireSession } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Emails and privacy choices — Mind Namo" }];
 
-const KIND_LABEL = { ANALYTICS: "Anonymous analytics", NEWSLETTER: "Newsletter" } as const;
-const SOURCE_LABEL = { BANNER: "the banner", SETTINGS: "your settings", EMAIL_LINK: "an unsubscribe link" } as const;
+const KIND_LABEL = {
+  ANALYTICS: "Anonymous analytics",
+  NEWSLETTER: "Newsletter",
+  HEALTH_DATA: "Health information (session topics and preferences)",
+} as const;
+const SOURCE_LABEL = {
+  BANNER: "the banner",
+  SETTINGS: "your settings",
+  EMAIL_LINK: "an unsubscribe link",
+  BOOKING: "the booking form",
+} as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
@@ -27,10 +36,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       choice: c.given
         ? c.kind === "NEWSLETTER"
           ? "Subscribed"
-          : "Allowed"
+          : c.kind === "HEALTH_DATA"
+            ? "Consent given"
+            : "Allowed"
         : c.kind === "NEWSLETTER"
           ? "Unsubscribed"
-          : "Essential only",
+          : c.kind === "HEALTH_DATA"
+            ? "Consent withdrawn"
+            : "Essential only",
       source: SOURCE_LABEL[c.source],
       at: c.at.toISOString(),
     })),

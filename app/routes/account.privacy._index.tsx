@@ -1,7 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
-import { deletionInventory, DPO_CONTACT, privacyRequests } from "~/core.server";
+import {
+  deletionInventory,
+  DPO_CONTACT,
+  giveHealthConsent,
+  healthConsentState,
+  HEALTH_CONSENT_TEXT,
+  privacyRequests,
+  withdrawHealthConsent,
+} from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
@@ -53,10 +61,11 @@ function describeAction(action: string): string {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const db = context.services.db.prisma;
-  const [requests, ledger, summary] = await Promise.all([
+  const [requests, ledger, summary, health] = await Promise.all([
     privacyRequests.listOwnRequests(db, session.userId),
     privacyRequests.staffAccessLedger(db, session.userId),
     privacyRequests.holdingsSummary(db, session.userId),
+    healthConsentState(db, session.userId),
   ]);
   const now = new Date();
   const categories = new Map<string, string[]>();
@@ -94,13 +103,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       purpose: l.purpose,
     })),
     dpo: DPO_CONTACT,
+    health: { given: health.given, at: isoOrNull(health.at), text: HEALTH_CONSENT_TEXT },
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
-  if (field(form, "intent") !== "cancel") return { error: "Unknown action." };
+  const intent = field(form, "intent");
+  if (intent === "health-consent-give") {
+    if (field(form, "confirm", 8) !== "yes") {
+      return { error: "Tick the box to give your explicit consent.", field: "healthConsent" };
+    }
+    await giveHealthConsent(context.services.db.prisma, session.userId, "SETTINGS");
+    return { saved: "Thank you. Your consent is recorded; you can withdraw it here at any time." };
+  }
+  if (intent === "health-consent-withdraw") {
+    const { deletedPreferences } = await withdrawHealthConsent(context.services.db.prisma, session.userId);
+    return {
+      saved:
+        `Your consent is withdrawn. We deleted your wellness preferences (${deletedPreferences}) and count no more. ` +
+        "Your bookings stay: we need them to hold and account for your sessions.",
+    };
+  }
+  if (intent !== "cancel") return { error: "Unknown action." };
   return formAction(async () => {
     await privacyRequests.cancelOwnRequest(privacyDeps(context), session.userId, field(form, "requestId", 64));
     return { saved: "Your request was cancelled." };
@@ -118,7 +144,7 @@ const DONE_NOTICES: Record<string, string> = {
 };
 
 export default function PrivacyCenter() {
-  const { summary, categories, requests, ledger, dpo } = useLoaderData<typeof loader>();
+  const { summary, categories, requests, ledger, dpo, health } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = actionData && "error" in actionData ? actionData : undefined;
@@ -140,7 +166,7 @@ export default function PrivacyCenter() {
       </p>
       {done ? <Notice>{done}</Notice> : null}
       {saved ? <Notice>{saved}</Notice> : null}
-      <FormAlert actionData={errors} />
+      {errors?.field === "healthConsent" ? null : <FormAlert actionData={errors} />}
 
       <section aria-labelledby="rights-title" className="card stack">
         <h2 id="rights-title">Your rights</h2>
@@ -180,6 +206,52 @@ export default function PrivacyCenter() {
             </p>
           </div>
         </div>
+      </section>
+
+      <section aria-labelledby="health-title" className="card stack" data-testid="health-consent">
+        <h2 id="health-title">Your health information</h2>
+        <p>
+          The topics of your sessions, and the topics and experts you look at, are health information. We use them only
+          with your explicit consent, which is separate from our terms.
+        </p>
+        {health.given ? (
+          <>
+            <p>
+              <strong>You gave your consent</strong>
+              {health.at ? ` on ${day(health.at)}` : ""}: “{health.text}”
+            </p>
+            <p>
+              If you withdraw it, we stop counting the topics and experts you look at and delete your wellness
+              preferences at once. Your bookings stay, because we need them to hold your sessions and to account for
+              them; you will be asked again before your next booking.
+            </p>
+            <Form method="post">
+              <Submit className="button secondary" name="intent" value="health-consent-withdraw" busy="Withdrawing…">
+                Withdraw my consent
+              </Submit>
+            </Form>
+          </>
+        ) : (
+          <>
+            <p>
+              <strong>You have not given this consent.</strong> We do not count the topics and experts you look at, and
+              we ask before your first booking.
+            </p>
+            <Form method="post" className="stack">
+              {errors?.field === "healthConsent" ? (
+                <p className="alert" role="alert" id="health-consent-error">
+                  {errors.error}
+                </p>
+              ) : null}
+              <label className="choice">
+                <input type="checkbox" name="confirm" value="yes" /> {health.text}
+              </label>
+              <Submit name="intent" value="health-consent-give" busy="Saving…">
+                Give my consent
+              </Submit>
+            </Form>
+          </>
+        )}
       </section>
 
       <section aria-labelledby="requests-title">

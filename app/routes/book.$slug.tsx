@@ -5,7 +5,16 @@ import { CrisisNotice } from "~/components/CrisisNotice";
 import { FormAlert, Submit } from "~/components/forms";
 import { FieldAlert, SlotPicker } from "~/components/SlotPicker";
 import { TimeZoneSync } from "~/components/TimeZoneSync";
-import { afterBooked, bookSlot, getPublishedExpert, isValidTimeZone, recordExpertEngaged } from "~/core.server";
+import {
+  afterBooked,
+  bookSlot,
+  getPublishedExpert,
+  giveHealthConsent,
+  hasHealthConsent,
+  HEALTH_CONSENT_TEXT,
+  isValidTimeZone,
+  recordExpertEngaged,
+} from "~/core.server";
 import { notificationDeps, notifyAfter, slotsByDay, viewerTimeZone } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
@@ -23,7 +32,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const account = session.user;
   const zone = viewerTimeZone(new URL(request.url), account.timezone);
-  const { days, zoneName } = await slotsByDay(context, expert.id, zone.tz);
+  const [{ days, zoneName }, healthConsent] = await Promise.all([
+    slotsByDay(context, expert.id, zone.tz),
+    hasHealthConsent(prisma, session.userId),
+  ]);
   return {
     expert: {
       slug: expert.slug,
@@ -40,6 +52,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canBook: account.role === "USER" && Boolean(account.emailVerifiedAt),
     role: account.role,
     idempotencyKey: crypto.randomUUID(),
+    // The explicit health-data consent is asked on this form until given (never pre-ticked, never with the terms).
+    healthConsent,
+    healthConsentText: HEALTH_CONSENT_TEXT,
   };
 }
 
@@ -49,6 +64,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = { categorySlug: field(form, "categorySlug", 80), startsAt: field(form, "startsAt", 40) };
   return formAction(async () => {
     const prisma = context.services.db.prisma;
+    // The person ticked the separate health-data consent on this form: record it (with its text version) first;
+    // without it bookSlot refuses.
+    if (field(form, "healthConsent", 8) === "yes") await giveHealthConsent(prisma, session.userId, "BOOKING");
     const booking = await bookSlot(prisma, session, {
       expertSlug: params.slug ?? "",
       categorySlug: values.categorySlug,
@@ -60,13 +78,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (tz && isValidTimeZone(tz)) await prisma.user.update({ where: { id: session.userId }, data: { timezone: tz } });
     await notifyAfter(context, () => afterBooked(notificationDeps(context), booking.id));
     const expert = await prisma.expertProfile.findUnique({ where: { slug: params.slug ?? "" }, select: { id: true } });
-    if (expert) await notifyAfter(context, () => recordExpertEngaged(prisma, session.userId, expert.id));
+    if (expert) {
+      await notifyAfter(context, async () => {
+        await recordExpertEngaged(prisma, session.userId, expert.id);
+      });
+    }
     return redirect(`/sessions?booked=${booking.id}`);
   }, values);
 }
 
 export default function Book() {
-  const { expert, zone, zoneName, days, canBook, role, idempotencyKey } = useLoaderData<typeof loader>();
+  const { expert, zone, zoneName, days, canBook, role, idempotencyKey, healthConsent, healthConsentText } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const chosenTopic =
     actionData?.values?.categorySlug ?? (expert.categories.length === 1 ? expert.categories[0]!.slug : "");
@@ -94,7 +117,7 @@ export default function Book() {
       ) : null}
       <Form method="post" className="stack" noValidate>
         <FormAlert actionData={actionData} />
-        <FieldAlert actionData={actionData} />
+        {actionData?.field === "healthConsent" ? null : <FieldAlert actionData={actionData} />}
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         <input type="hidden" name="tz" value={zone.tz} />
         <fieldset>
@@ -114,6 +137,31 @@ export default function Book() {
           chosen={chosenStart}
           emptyText="No free times in the next two weeks. Please check back soon, or choose another expert."
         />
+        {healthConsent ? null : (
+          <fieldset className="stack" aria-describedby="health-consent-why">
+            <legend>Your health information</legend>
+            <p id="health-consent-why">
+              The topic you choose says something about your health. We need your explicit consent to keep it with your
+              booking. This is separate from our terms, and you can withdraw it in your{" "}
+              <Link to="/account/privacy">privacy center</Link>; your bookings stay.
+            </p>
+            {actionData?.field === "healthConsent" ? (
+              <p className="alert" role="alert" id="health-consent-error">
+                {actionData.error}
+              </p>
+            ) : null}
+            <label className="choice">
+              <input
+                type="checkbox"
+                name="healthConsent"
+                value="yes"
+                aria-invalid={actionData?.field === "healthConsent" ? true : undefined}
+                aria-errormessage={actionData?.field === "healthConsent" ? "health-consent-error" : undefined}
+              />{" "}
+              {healthConsentText}
+            </label>
+          </fieldset>
+        )}
         <Submit busy="Booking…">Book this session</Submit>
       </Form>
       <CrisisNotice />

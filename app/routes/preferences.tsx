@@ -4,7 +4,8 @@ import { field } from "~/utils/forms.server";
 import { getSession } from "~/utils/session.server";
 
 // Wellness preferences (P2) for signed-in people: a topic browsed or an expert's profile viewed. Sent by the page
-// after it is shown (GET never writes). Visitors without an account: nothing is recorded.
+// after it is shown (GET never writes). Visitors without an account, and people without the explicit health-data
+// consent (core/privacy/health-consent.ts): nothing is recorded.
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await getSession(request, context);
   if (!session || session.user.role !== "USER") return new Response(null, { status: 204 });

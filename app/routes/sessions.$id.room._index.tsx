@@ -30,8 +30,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { timezone } = session.user;
   return {
     bookingId: access.bookingId,
-    // Namespaces this browser's stored key pair, so two accounts on one browser never share one.
-    keySlot: `${session.userId}:${access.bookingId}`,
+    // Namespaces this browser's stored key pair, so two accounts on one browser never share one: the per-booking
+    // pseudonym of this side (no account id reaches the page, P17).
+    keySlot: access.identity,
     role: access.role,
     peerName: access.peer.name,
     when: formatSlot(access, timezone).label,

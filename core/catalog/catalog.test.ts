@@ -11,6 +11,7 @@ import {
   listPublishedExperts,
   recommendedExperts,
 } from "./index.ts";
+import { giveHealthConsent } from "../privacy/health-consent.ts";
 
 let t: TestDatabase;
 const db = () => t.db.prisma;
@@ -79,6 +80,7 @@ describe("the expert directory", () => {
 describe("recommended for you", () => {
   it("follows the person's own preferences, and is empty without them or after clearing", async () => {
     const user = await createUser(db(), { email: "rec@example.com", name: "Rec User", emailVerified: true });
+    await giveHealthConsent(db(), user.id, "SETTINGS");
     expect(await recommendedExperts(db(), user.id)).toEqual([]);
     const sleep = await db().category.findUniqueOrThrow({ where: { slug: "sleep" } });
     for (let i = 0; i < 3; i++) await recordCategoryBrowsed(db(), user.id, sleep.id);
@@ -86,6 +88,7 @@ describe("recommended for you", () => {
     expect(recs.length).toBe(3);
     expect(recs.every((e) => e.categories.some((c) => c.slug === "sleep"))).toBe(true);
     const other = await createUser(db(), { email: "other-rec@example.com", name: "Other", emailVerified: true });
+    await giveHealthConsent(db(), other.id, "SETTINGS");
     const someone = await db().expertProfile.findUniqueOrThrow({ where: { slug: "expert-4" } });
     await recordExpertEngaged(db(), other.id, someone.id);
     expect((await recommendedExperts(db(), other.id)).length).toBeGreaterThan(0);

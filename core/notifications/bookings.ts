@@ -17,6 +17,7 @@ import {
   type BookingMailData,
 } from "./booking-mail.ts";
 import { unsubscribeUrl } from "./unsubscribe.ts";
+import { firstName } from "../privacy/minimise.ts";
 
 export interface NotificationDeps {
   db: PrismaClient;
@@ -63,7 +64,8 @@ const mailData = (b: LoadedBooking): BookingMailData => ({
   startsAt: b.startsAt,
   endsAt: b.endsAt,
   expertName: b.expert.user.name,
-  clientName: b.user.name,
+  // The expert's copy names the client by first name only (P17); the client's own copy needs no more.
+  clientName: firstName(b.user.name),
   categoryName: b.category.name,
   sequence: b.rescheduleCount + (b.status === "CANCELLED" ? 1 : 0),
 });

@@ -22,6 +22,7 @@ import {
   type ReminderJob,
 } from "./bookings.ts";
 import { verifyUnsubscribe } from "./unsubscribe.ts";
+import { giveHealthConsent } from "../privacy/health-consent.ts";
 
 const NOW = new Date("2027-06-01T07:00:00Z");
 const START = new Date("2027-06-03T09:00:00Z");
@@ -74,6 +75,7 @@ async function bookedClient(startsAt = START) {
     emailVerified: true,
     timezone: "Asia/Kolkata",
   });
+  await giveHealthConsent(t.db.prisma, user.id, "BOOKING");
   const booking = await bookSlot(
     t.db.prisma,
     { userId: user.id },
@@ -124,8 +126,11 @@ describe("after a booking", () => {
     const expertMail = mails.find(
       (m) => m.to === "lena@experts.example" && m.template === "booking-confirmation-expert",
     );
-    expect(expertMail?.text).toContain(`${user.name} booked a Sleep session`);
+    // The expert's copy: the client's first name only, never the email, surname or account id (P17).
+    expect(expertMail?.text).toContain(`Client booked a Sleep session`);
+    expect(expertMail?.text).not.toContain(user.name);
     expect(expertMail?.text).not.toContain(user.email);
+    expect(JSON.stringify(expertMail)).not.toContain(user.id);
 
     const reminders = (await jobsFor(booking.id)).filter((j) => j.name === "booking.reminder");
     expect(reminders.map((r) => [r.data.kind, new Date(r.start_after).toISOString()])).toEqual([

@@ -17,6 +17,7 @@ import {
   postPublicKey,
   recordWebhook,
   roomAccess,
+  roomIdentity,
   settleBooking,
   settleEndedBookings,
 } from "./service.ts";
@@ -124,7 +125,7 @@ describe("room access", () => {
     expect(asExpert).toMatchObject({
       role: "EXPERT",
       you: { name: "Amara Expert" },
-      peer: { name: "Ada Client" },
+      peer: { name: "Ada" },
       join: { open: true },
     });
     expect(await refusal(roomAccess(db(), eve, b.id, before))).toMatchObject({ code: "FORBIDDEN" });
@@ -213,10 +214,11 @@ describe("tokens", () => {
     expect((await getKeys(db(), ada, b.id)).own).toBe(k.publicKey);
   });
 
-  it("only for the two participants, only in the join window, identity = user id, name = display name", async () => {
+  it("only for the two participants, only in the join window; identity = a per-booking pseudonym, name = first name", async () => {
     const ada = await person("Ada Lovelace");
     const eve = await person("Eve");
     const b = await booking(ada.userId, nextStart());
+    const other = await booking(ada.userId, new Date(b.startsAt.getTime() + 2 * 60 * MIN));
     expect(
       await refusal(issueToken(db(), settings, eve, b.id, new Date(b.startsAt.getTime() - 5 * MIN))),
     ).toMatchObject({ code: "FORBIDDEN" });
@@ -224,9 +226,11 @@ describe("tokens", () => {
       await refusal(issueToken(db(), settings, ada, b.id, new Date(b.startsAt.getTime() - 11 * MIN))),
     ).toMatchObject({ code: "PRECONDITION" });
     expect(await refusal(issueToken(db(), settings, ada, b.id, b.endsAt))).toMatchObject({ code: "PRECONDITION" });
-    for (const [actor, name] of [
-      [ada, "Ada Lovelace"],
-      [expert, "Amara Expert"],
+    const adaRow = await db().user.findUniqueOrThrow({ where: { id: ada.userId }, select: { email: true } });
+    const expertRow = await db().user.findUniqueOrThrow({ where: { id: expert.userId }, select: { email: true } });
+    for (const [actor, role, name] of [
+      [ada, "USER", "Ada"],
+      [expert, "EXPERT", "Amara"],
     ] as const) {
       const issued = await issueToken(db(), settings, actor, b.id, new Date(b.startsAt.getTime() - 10 * MIN));
       expect(issued).toMatchObject({
@@ -235,10 +239,36 @@ describe("tokens", () => {
         expiresAt: new Date(b.endsAt.getTime() + 5 * MIN),
       });
       const claims = await new TokenVerifier(settings.apiKey, settings.apiSecret).verify(issued.token);
-      expect(claims.sub).toBe(actor.userId);
+      expect(claims.sub).toBe(roomIdentity(b.id, role));
       expect(claims.name).toBe(name);
       expect(claims.video?.room).toBe(b.roomName);
+      // Nothing in the whole token (header, claims, metadata) names an account, an email or a surname.
+      const decoded = issued.token
+        .split(".")
+        .slice(0, 2)
+        .map((part) => Buffer.from(part, "base64url").toString("utf8"))
+        .join("\n");
+      for (const secret of [ada.userId, expert.userId, adaRow.email, expertRow.email, "Lovelace", "Expert", b.id]) {
+        expect(decoded).not.toContain(secret);
+      }
+      // Another booking of the same person gets another pseudonym: LiveKit cannot link the two sessions.
+      const later = await issueToken(db(), settings, actor, other.id, new Date(other.startsAt.getTime() - 5 * MIN));
+      const laterClaims = await new TokenVerifier(settings.apiKey, settings.apiSecret).verify(later.token);
+      expect(laterClaims.sub).not.toBe(claims.sub);
     }
+  });
+
+  it("the room page's data names the client to the expert by first name and carries no account id", async () => {
+    const ada = await person("Ada Lovelace");
+    const b = await booking(ada.userId, nextStart());
+    const asExpert = await roomAccess(db(), expert, b.id, new Date(b.startsAt.getTime() - 5 * MIN));
+    expect(asExpert.peer.name).toBe("Ada");
+    expect(asExpert.identity).toBe(roomIdentity(b.id, "EXPERT"));
+    expect(JSON.stringify(asExpert)).not.toContain(ada.userId);
+    expect(JSON.stringify(asExpert)).not.toContain("Lovelace");
+    const asClient = await roomAccess(db(), ada, b.id, new Date(b.startsAt.getTime() - 5 * MIN));
+    expect(asClient.peer.name).toBe("Amara Expert");
+    expect(JSON.stringify(asClient)).not.toContain(expert.userId);
   });
 });
 
@@ -264,7 +294,7 @@ describe("webhooks and settling", () => {
   it("each event id is processed once; unknown rooms and identities are ignored", async () => {
     const ada = await person("Ada");
     const b = await booking(ada.userId, nextStart());
-    const joined = ev("participant_joined", b.roomName, { identity: ada.userId, at: b.startsAt });
+    const joined = ev("participant_joined", b.roomName, { identity: roomIdentity(b.id, "USER"), at: b.startsAt });
     expect(await recordWebhook(db(), joined, b.startsAt)).toBe("recorded");
     expect(await recordWebhook(db(), joined, b.startsAt)).toBe("duplicate");
     expect(
@@ -273,6 +303,10 @@ describe("webhooks and settling", () => {
     expect(
       await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: "someone-else" }), b.startsAt),
     ).toBe("ignored");
+    // An account id is not an identity any more: only the booking's pseudonyms are recorded.
+    expect(await recordWebhook(db(), ev("participant_joined", b.roomName, { identity: ada.userId }), b.startsAt)).toBe(
+      "ignored",
+    );
     expect(await db().sessionPresence.count({ where: { bookingId: b.id } })).toBe(1);
   });
 
@@ -284,35 +318,65 @@ describe("webhooks and settling", () => {
     // The user joins 2 min early, drops at 20, is back at 22 until 45; the expert is there from 0 to 50.
     await recordWebhook(
       db(),
-      ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a1", joinedAt: at(-2), at: at(-2) }),
+      ev("participant_joined", b.roomName, {
+        identity: roomIdentity(b.id, "USER"),
+        sid: "PA_a1",
+        joinedAt: at(-2),
+        at: at(-2),
+      }),
       at(-2),
     );
     await recordWebhook(
       db(),
-      ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e1", joinedAt: at(0), at: at(0) }),
+      ev("participant_joined", b.roomName, {
+        identity: roomIdentity(b.id, "EXPERT"),
+        sid: "PA_e1",
+        joinedAt: at(0),
+        at: at(0),
+      }),
       at(0),
     );
     await recordWebhook(
       db(),
-      ev("participant_left", b.roomName, { identity: ada.userId, sid: "PA_a1", joinedAt: at(-2), at: at(20) }),
+      ev("participant_left", b.roomName, {
+        identity: roomIdentity(b.id, "USER"),
+        sid: "PA_a1",
+        joinedAt: at(-2),
+        at: at(20),
+      }),
       at(20),
     );
     // The second connection's leave arrives before its join.
     await recordWebhook(
       db(),
-      ev("participant_left", b.roomName, { identity: ada.userId, sid: "PA_a2", joinedAt: at(22), at: at(45) }),
+      ev("participant_left", b.roomName, {
+        identity: roomIdentity(b.id, "USER"),
+        sid: "PA_a2",
+        joinedAt: at(22),
+        at: at(45),
+      }),
       at(45),
     );
     await recordWebhook(
       db(),
-      ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a2", joinedAt: at(22), at: at(22) }),
+      ev("participant_joined", b.roomName, {
+        identity: roomIdentity(b.id, "USER"),
+        sid: "PA_a2",
+        joinedAt: at(22),
+        at: at(22),
+      }),
       at(46),
     );
     // Before the end nothing is settled.
     expect(await settleBooking(db(), b.id, at(49))).toBeNull();
     await recordWebhook(
       db(),
-      ev("participant_left", b.roomName, { identity: expert.userId, sid: "PA_e1", joinedAt: at(0), at: at(50) }),
+      ev("participant_left", b.roomName, {
+        identity: roomIdentity(b.id, "EXPERT"),
+        sid: "PA_e1",
+        joinedAt: at(0),
+        at: at(50),
+      }),
       at(50),
     );
     await recordWebhook(db(), ev("room_finished", b.roomName, { at: at(51) }), at(51));
@@ -331,7 +395,12 @@ describe("webhooks and settling", () => {
     const at = (m: number) => new Date(b.startsAt.getTime() + m * MIN);
     await recordWebhook(
       db(),
-      ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(0), at: at(0) }),
+      ev("participant_joined", b.roomName, {
+        identity: roomIdentity(b.id, "EXPERT"),
+        sid: "PA_e",
+        joinedAt: at(0),
+        at: at(0),
+      }),
       at(0),
     );
     expect(await settleBooking(db(), b.id, at(50))).toEqual({ status: "NO_SHOW", durationSeconds: 0 });
@@ -350,12 +419,22 @@ describe("webhooks and settling", () => {
     const at = (m: number) => new Date(b.startsAt.getTime() + m * MIN);
     await recordWebhook(
       db(),
-      ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a", joinedAt: at(-20), at: at(-20) }),
+      ev("participant_joined", b.roomName, {
+        identity: roomIdentity(b.id, "USER"),
+        sid: "PA_a",
+        joinedAt: at(-20),
+        at: at(-20),
+      }),
       at(-20),
     );
     await recordWebhook(
       db(),
-      ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(0), at: at(0) }),
+      ev("participant_joined", b.roomName, {
+        identity: roomIdentity(b.id, "EXPERT"),
+        sid: "PA_e",
+        joinedAt: at(0),
+        at: at(0),
+      }),
       at(0),
     );
     expect(await settleBooking(db(), b.id, at(120))).toEqual({ status: "COMPLETED", durationSeconds: 55 * 60 });
@@ -369,22 +448,32 @@ describe("session metadata the user sees (P10)", () => {
     const at = (m: number) => new Date(b.startsAt.getTime() + m * MIN);
     await recordWebhook(
       db(),
-      ev("participant_joined", b.roomName, { identity: ada.userId, sid: "PA_a", joinedAt: at(0) }),
+      ev("participant_joined", b.roomName, { identity: roomIdentity(b.id, "USER"), sid: "PA_a", joinedAt: at(0) }),
       at(0),
     );
     await recordWebhook(
       db(),
-      ev("participant_joined", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(5) }),
+      ev("participant_joined", b.roomName, { identity: roomIdentity(b.id, "EXPERT"), sid: "PA_e", joinedAt: at(5) }),
       at(5),
     );
     await recordWebhook(
       db(),
-      ev("participant_left", b.roomName, { identity: ada.userId, sid: "PA_a", joinedAt: at(0), at: at(50) }),
+      ev("participant_left", b.roomName, {
+        identity: roomIdentity(b.id, "USER"),
+        sid: "PA_a",
+        joinedAt: at(0),
+        at: at(50),
+      }),
       at(50),
     );
     await recordWebhook(
       db(),
-      ev("participant_left", b.roomName, { identity: expert.userId, sid: "PA_e", joinedAt: at(5), at: at(50) }),
+      ev("participant_left", b.roomName, {
+        identity: roomIdentity(b.id, "EXPERT"),
+        sid: "PA_e",
+        joinedAt: at(5),
+        at: at(50),
+      }),
       at(50),
     );
     await recordWebhook(db(), ev("room_finished", b.roomName, { at: at(51) }), at(51));

@@ -2,10 +2,12 @@
 // booking's room belongs to its user and its expert; anyone else signed in gets FORBIDDEN, unknown ids NOT_FOUND.
 // The server stores only PUBLIC keys, presences (who was in the room, from when to when) and the settled duration:
 // the media key never exists here, and nothing of the media is recorded (privacy promises P9, P10).
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { BookingStatus } from "../generated/prisma/enums.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
+import { firstName } from "../privacy/minimise.ts";
 import { isValidPublicKey } from "./e2ee.ts";
 import { isJoinOpen, joinWindow, mintRoomToken, TOKEN_MARGIN_MS, type LiveKitSettings } from "./tokens.ts";
 import type { RoomWebhookEvent } from "./webhooks.ts";
@@ -16,6 +18,19 @@ export interface Actor {
 }
 
 export type RoomRole = "USER" | "EXPERT";
+
+// ------------------------------------------------------------------------------------------- minimum data (P17, P27)
+
+/**
+ * The participant's identity in LiveKit: a pseudonym for this booking and this side of it, never an account id.
+ * It is a hash of the booking's id (random, never sent to LiveKit, which only sees the random room name) and the
+ * role, so the processor cannot link two sessions of one person, and our webhooks still map it back to the booking's
+ * client or expert without storing anything.
+ */
+export function roomIdentity(bookingId: string, role: RoomRole): string {
+  const digest = createHash("sha256").update(`mindnamo.room-identity.v1\0${bookingId}\0${role}`).digest("base64url");
+  return `${role === "USER" ? "client" : "expert"}-${digest.slice(0, 22)}`;
+}
 
 const NOT_FOUND_MESSAGE = "We could not find this session.";
 export const NOT_PARTY_MESSAGE = "This session's room is only for the person who booked it and their expert.";
@@ -71,7 +86,10 @@ export interface RoomAccess {
   endsAt: Date;
   join: { opensAt: Date; closesAt: Date; open: boolean };
   role: RoomRole;
+  /** The actor's pseudonym in this room (roomIdentity): what the browser may use to tell itself apart. */
+  identity: string;
   you: { name: string };
+  /** The other participant: the client's first name for the expert, the expert's public name for the client. */
   peer: { name: string };
 }
 
@@ -92,8 +110,10 @@ export async function roomAccess(
     endsAt: booking.endsAt,
     join: { ...window, open: booking.status === "CONFIRMED" && isJoinOpen(booking, now) },
     role,
+    identity: roomIdentity(booking.id, role),
     you: { name: you.name },
-    peer: { name: peer.name },
+    // The expert sees the client's first name only (P17); the client sees the expert's public, professional name.
+    peer: { name: role === "EXPERT" ? firstName(peer.name) : peer.name },
   };
 }
 
@@ -178,7 +198,8 @@ export function liveKitSettings(config: {
 
 /**
  * A LiveKit token for the actor, for this booking's room, inside the join window (tokens.ts has the exact
- * grants). Identity: the participant's user id (webhooks map it back); name: their display name.
+ * grants). Identity: the per-booking pseudonym (roomIdentity; webhooks map it back); name: the first name only.
+ * No account id, email or surname reaches LiveKit.
  */
 export async function issueToken(
   db: PrismaClient,
@@ -187,14 +208,14 @@ export async function issueToken(
   bookingId: unknown,
   now = new Date(),
 ): Promise<{ token: string; url: string; expiresAt: Date; roomName: string }> {
-  const { booking, you } = await requireParty(db, actor, bookingId);
+  const { booking, role, you } = await requireParty(db, actor, bookingId);
   if (!settings) throw new DomainError("PRECONDITION", NOT_CONFIGURED_MESSAGE);
   if (booking.status !== "CONFIRMED") {
     throw new DomainError("PRECONDITION", `This session is ${booking.status.toLowerCase().replace("_", "-")}.`);
   }
   const { token, expiresAt } = await mintRoomToken(
     settings,
-    { roomName: booking.roomName, identity: you.userId, displayName: you.name, booking },
+    { roomName: booking.roomName, identity: roomIdentity(booking.id, role), displayName: firstName(you.name), booking },
     now,
   );
   return { token, url: settings.url, expiresAt, roomName: booking.roomName };
@@ -207,7 +228,8 @@ export type WebhookOutcome = "duplicate" | "recorded" | "ignored";
 /**
  * Records a verified LiveKit webhook event (webhooks.ts verifies and parses it). Each event id is processed once:
  * the insert of its id is unique, a repeated delivery is ignored. participant_joined / participant_left of a
- * booking's room record that participant's presence (identity = user id; other identities are ignored);
+ * booking's room record that participant's presence (identity = the booking's pseudonym of its client or expert,
+ * mapped back to the account here; other identities are ignored);
  * room_finished (the room emptied) after the session's end settles the booking; settleEndedBookings, run by a
  * job, settles the ones whose room never finished (nobody came, or a lost webhook).
  */
@@ -235,21 +257,27 @@ export async function recordWebhook(
 
   if ((event.event === "participant_joined" || event.event === "participant_left") && event.participant) {
     const { identity, sid } = event.participant;
-    if (identity !== booking.userId && identity !== booking.expert.userId) return "ignored";
+    const userId =
+      identity === roomIdentity(booking.id, "USER")
+        ? booking.userId
+        : identity === roomIdentity(booking.id, "EXPERT")
+          ? booking.expert.userId
+          : null;
+    if (!userId) return "ignored";
     const joinedAt = event.participant.joinedAt ?? at;
     const where = { bookingId_participantSid: { bookingId: booking.id, participantSid: sid } };
     if (event.event === "participant_joined") {
       // A participant_left that arrived first already made the row: keep its times.
       await db.sessionPresence.upsert({
         where,
-        create: { bookingId: booking.id, userId: identity, participantSid: sid, joinedAt },
+        create: { bookingId: booking.id, userId, participantSid: sid, joinedAt },
         update: {},
         select: { id: true },
       });
     } else {
       await db.sessionPresence.upsert({
         where,
-        create: { bookingId: booking.id, userId: identity, participantSid: sid, joinedAt, leftAt: at },
+        create: { bookingId: booking.id, userId, participantSid: sid, joinedAt, leftAt: at },
         update: { leftAt: at },
         select: { id: true },
       });

@@ -6,6 +6,7 @@ import { createCategory, createExpert } from "../catalog/index.ts";
 import { isDomainError } from "../errors/index.ts";
 import { createUser } from "../identity/users.ts";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
+import { giveHealthConsent, HEALTH_CONSENT_NEEDED, withdrawHealthConsent } from "../privacy/health-consent.ts";
 import { countQueries } from "../platform/testing/query-count.ts";
 import {
   bookSlot,
@@ -28,11 +29,14 @@ const everyDay = (startMinute: number, endMinute: number) =>
   [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute, endMinute }));
 
 let seq = 0;
-async function client(opts: { verified?: boolean } = {}): Promise<Actor & { email: string; name: string }> {
+async function client(
+  opts: { verified?: boolean; healthConsent?: boolean } = {},
+): Promise<Actor & { email: string; name: string }> {
   const n = ++seq;
   const email = `client${n}@example.com`;
   const name = `Client Number ${n}`;
   const user = await createUser(db(), { email, name, emailVerified: opts.verified ?? true });
+  if (opts.healthConsent ?? true) await giveHealthConsent(db(), user.id, "BOOKING");
   return { userId: user.id, email, name };
 }
 
@@ -250,6 +254,26 @@ describe("bookSlot", () => {
     expect(await refusal(bookSlot(db(), me, input, NOW))).toMatchObject({ code: "UNAUTHENTICATED" });
     expect(await db().booking.count({ where: { startsAt: input.startsAt } })).toBe(0);
   });
+
+  it("refuses without the explicit health-data consent, and again after it is withdrawn (Art. 9)", async () => {
+    const input = { expertSlug: "ana", categorySlug: "anxiety", startsAt: at("2027-06-05T10:00:00Z") };
+    const me = await client({ healthConsent: false });
+    expect(await refusal(bookSlot(db(), me, input, NOW))).toEqual({
+      code: "PRECONDITION",
+      field: "healthConsent",
+      message: HEALTH_CONSENT_NEEDED,
+    });
+    expect(await db().booking.count({ where: { userId: me.userId } })).toBe(0);
+    await giveHealthConsent(db(), me.userId, "BOOKING");
+    const booked = await bookSlot(db(), me, input, NOW);
+    await withdrawHealthConsent(db(), me.userId);
+    // The booking made with consent stays; a new one is refused.
+    expect(await db().booking.count({ where: { id: booked.id } })).toBe(1);
+    expect(await refusal(bookSlot(db(), me, { ...input, startsAt: at("2027-06-05T11:00:00Z") }, NOW))).toMatchObject({
+      code: "PRECONDITION",
+      field: "healthConsent",
+    });
+  });
 });
 
 describe("cancelling and rescheduling", () => {
@@ -378,20 +402,23 @@ describe("listings", () => {
     expect(list).toEqual([
       {
         id: expect.any(String),
-        clientName: alice.name,
+        clientName: "Client",
         categoryName: "Topic grief",
         startsAt: at("2027-06-07T08:00:00Z"),
         endsAt: at("2027-06-07T08:50:00Z"),
         status: "CONFIRMED",
         cancelledBy: null,
       },
-      expect.objectContaining({ clientName: bob.name, status: "CANCELLED", cancelledBy: "USER" }),
+      expect.objectContaining({ clientName: "Client", status: "CANCELLED", cancelledBy: "USER" }),
     ]);
     const text = JSON.stringify(list);
     expect(text).not.toContain("@");
     expect(text).not.toContain(alice.email);
+    // First name only: no surname and no account id (P17).
+    expect(text).not.toContain("Number");
+    expect(text).not.toContain(alice.userId);
     // Dan sees only his own session; a client account sees no expert sessions at all.
-    expect((await listExpertBookings(db(), dan.userId, {}, NOW)).map((b) => b.clientName)).toEqual([bob.name]);
+    expect((await listExpertBookings(db(), dan.userId, {}, NOW)).map((b) => b.clientName)).toEqual(["Client"]);
     expect(await listExpertBookings(db(), alice.userId, {}, NOW)).toEqual([]);
     // Past and upcoming are split by the end of the session.
     expect(await listExpertBookings(db(), cleo.userId, { when: "past" }, at("2027-06-07T08:50:00Z"))).toHaveLength(1);

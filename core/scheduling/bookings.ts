@@ -9,6 +9,8 @@ import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { BookingParty, BookingStatus } from "../generated/prisma/enums.ts";
 import { DomainError, isDomainError, isUniqueViolation } from "../errors/index.ts";
+import { requireHealthConsent } from "../privacy/health-consent.ts";
+import { firstName } from "../privacy/minimise.ts";
 import { loadSchedules } from "./schedule.ts";
 import { bookingSpan, slotProblem, type SlotProblem } from "./slots.ts";
 
@@ -150,7 +152,7 @@ function toUserBooking(b: UserBookingRow): UserBooking {
   };
 }
 
-/** A booking as the expert sees it: the client's name and nothing else about them (P17). */
+/** A booking as the expert sees it: the client's first name and nothing else about them (P17). */
 export interface ExpertBooking {
   id: string;
   clientName: string;
@@ -279,6 +281,8 @@ export async function bookSlot(
       },
     );
   }
+  // A booking's topic is health data: no booking without the person's explicit consent (Art. 9(2)(a)).
+  await requireHealthConsent(db, client.id);
   try {
     const span = await requireBookableSlot(db, expert, data.startsAt, now);
     const created = await db.booking.create({
@@ -492,7 +496,8 @@ export async function listExpertBookings(
   });
   return rows.map((b) => ({
     id: b.id,
-    clientName: b.user.name,
+    // First name only: all an expert needs to greet the client (P17, P27).
+    clientName: firstName(b.user.name),
     categoryName: b.category.name,
     startsAt: b.startsAt,
     endsAt: b.endsAt,

@@ -3,6 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../catalog/index.ts";
 import { createUser } from "../identity/users.ts";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
+import {
+  giveHealthConsent,
+  healthConsentState,
+  HEALTH_CONSENT_VERSION,
+  withdrawHealthConsent,
+} from "../privacy/health-consent.ts";
 import { clearPreferences, listPreferences, recordCategoryBrowsed, recordExpertEngaged } from "./preferences.ts";
 
 let t: TestDatabase;
@@ -31,7 +37,12 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const user = (email: string) => createUser(t.db.prisma, { email, name: "Pref Person", emailVerified: true });
+/** A person who gave the explicit health-data consent (preferences are counted only then). */
+const user = async (email: string) => {
+  const u = await createUser(t.db.prisma, { email, name: "Pref Person", emailVerified: true });
+  await giveHealthConsent(t.db.prisma, u.id, "SETTINGS");
+  return u;
+};
 
 describe("wellness preferences", () => {
   it("count topics browsed and experts engaged with, one row per target, even when recorded at once", async () => {
@@ -66,5 +77,67 @@ describe("wellness preferences", () => {
     await expect(
       t.db.prisma.wellnessPreference.create({ data: { userId: me.id, kind: "CATEGORY_BROWSED", expertId } }),
     ).rejects.toThrow(/WellnessPreference_target_check|23514/);
+  });
+});
+
+describe("health-data consent and wellness preferences (Art. 9)", () => {
+  it("nothing is counted without the explicit consent; giving it records the text version", async () => {
+    const me = await createUser(t.db.prisma, { email: "hc1@example.com", name: "No Consent", emailVerified: true });
+    expect(await recordCategoryBrowsed(t.db.prisma, me.id, calm.id)).toBe(false);
+    expect(await recordExpertEngaged(t.db.prisma, me.id, expertId)).toBe(false);
+    expect(await t.db.prisma.wellnessPreference.count({ where: { userId: me.id } })).toBe(0);
+    expect(await healthConsentState(t.db.prisma, me.id)).toEqual({ given: false, at: null, textVersion: null });
+
+    const at = new Date("2027-01-03T09:00:00Z");
+    await giveHealthConsent(t.db.prisma, me.id, "SETTINGS", at);
+    const rows = await t.db.prisma.consent.findMany({
+      where: { userId: me.id },
+      select: { kind: true, given: true, source: true, at: true, textVersion: true },
+    });
+    expect(rows).toEqual([
+      { kind: "HEALTH_DATA", given: true, source: "SETTINGS", at, textVersion: HEALTH_CONSENT_VERSION },
+    ]);
+    // Giving it again records nothing new.
+    await giveHealthConsent(t.db.prisma, me.id, "BOOKING");
+    expect(await t.db.prisma.consent.count({ where: { userId: me.id } })).toBe(1);
+    expect(await recordCategoryBrowsed(t.db.prisma, me.id, calm.id)).toBe(true);
+    expect(await t.db.prisma.wellnessPreference.count({ where: { userId: me.id } })).toBe(1);
+  });
+
+  it("withdrawal deletes the preferences at once, stops the counting, keeps bookings and nobody else's data", async () => {
+    const me = await user("hc2@example.com");
+    const other = await user("hc3@example.com");
+    await recordCategoryBrowsed(t.db.prisma, me.id, calm.id);
+    await recordExpertEngaged(t.db.prisma, me.id, expertId);
+    await recordCategoryBrowsed(t.db.prisma, other.id, sleep.id);
+    const booking = await t.db.prisma.booking.create({
+      data: {
+        userId: me.id,
+        expertId,
+        categoryId: calm.id,
+        startsAt: new Date("2027-02-01T10:00:00Z"),
+        endsAt: new Date("2027-02-01T10:50:00Z"),
+        blockedUntil: new Date("2027-02-01T11:00:00Z"),
+        roomName: "mn-health-consent-test",
+      },
+      select: { id: true },
+    });
+
+    expect(await withdrawHealthConsent(t.db.prisma, me.id)).toEqual({ deletedPreferences: 2 });
+    expect(await listPreferences(t.db.prisma, me.id)).toEqual([]);
+    expect((await healthConsentState(t.db.prisma, me.id)).given).toBe(false);
+    // Counting has stopped.
+    expect(await recordCategoryBrowsed(t.db.prisma, me.id, sleep.id)).toBe(false);
+    expect(await t.db.prisma.wellnessPreference.count({ where: { userId: me.id } })).toBe(0);
+    // The booking stays; the other person's preferences too.
+    expect(await t.db.prisma.booking.count({ where: { id: booking.id } })).toBe(1);
+    expect(await listPreferences(t.db.prisma, other.id)).toHaveLength(1);
+    // The history keeps both choices.
+    const history = await t.db.prisma.consent.findMany({
+      where: { userId: me.id, kind: "HEALTH_DATA" },
+      orderBy: { at: "asc" },
+      select: { given: true },
+    });
+    expect(history.map((h) => h.given)).toEqual([true, false]);
   });
 });

@@ -4,17 +4,23 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { WellnessPreferenceKind } from "../generated/prisma/enums.ts";
 import { isUniqueViolation } from "../errors/index.ts";
+import { hasHealthConsent } from "../privacy/health-consent.ts";
 
 export type PreferenceTarget =
   { kind: "CATEGORY_BROWSED"; categoryId: string } | { kind: "EXPERT_ENGAGED"; expertId: string };
 
-/** Counts one more visit to a topic or engagement with an expert (one row per user and target). */
+/**
+ * Counts one more visit to a topic or engagement with an expert (one row per user and target) — only while the
+ * person's explicit health-data consent stands (it is health data: core/privacy/health-consent.ts). Returns
+ * whether anything was counted.
+ */
 export async function recordPreference(
   db: PrismaClient,
   userId: string,
   target: PreferenceTarget,
   now: Date = new Date(),
-): Promise<void> {
+): Promise<boolean> {
+  if (!(await hasHealthConsent(db, userId))) return false;
   const where =
     target.kind === "CATEGORY_BROWSED"
       ? { userId_kind_categoryId: { userId, kind: target.kind, categoryId: target.categoryId } }
@@ -33,6 +39,7 @@ export async function recordPreference(
     if (!isUniqueViolation(error)) throw error;
     await upsert();
   }
+  return true;
 }
 
 export const recordCategoryBrowsed = (db: PrismaClient, userId: string, categoryId: string, now?: Date) =>
