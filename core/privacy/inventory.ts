@@ -86,6 +86,15 @@ export const deletionInventory = {
         "A secret credential (encrypted); exporting it would weaken the account's security. Its existence and confirmation date are in the account section.",
     },
   },
+  StaffRecoveryCode: {
+    category: "Devices and sign-ins",
+    holds: "Staff only: keyed hashes of the single-use recovery codes for the second factor, and when each was used.",
+    identifierFields: ["userId"],
+    erasure: { action: "delete", how: "Deleted with the account." },
+    export: {
+      excluded: "Hashes of secret credentials; they say nothing about the person and exporting them would not help.",
+    },
+  },
   // ------------------------------------------------------------------ catalog (experts)
   ExpertProfile: {
     category: "Expert profile",
