@@ -24,9 +24,14 @@ export const meRouter = router({
   get: authedProcedure.input(z.void()).query(async ({ ctx }) => {
     const { user } = ctx.session;
     const staff = isStaffRole(user.role);
+    const account = await ctx.services.db.prisma.user.findUnique({
+      where: { id: user.id },
+      select: { timezone: true },
+    });
     return {
       id: user.id,
       name: user.name,
+      timezone: account?.timezone ?? "UTC",
       role: user.role,
       isStaff: staff,
       permissions: staff && ctx.session.mfaVerifiedAt ? [...permissionsOf(user.role)] : [],
