@@ -9,6 +9,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -40,14 +41,37 @@ export const meta: MetaFunction = () => [
   { name: "description", content: "Private, end-to-end encrypted 1:1 sessions with wellness experts." },
 ];
 
+/** A route that draws its own chrome (the staff console) exports `handle = { chrome: "own" }`. */
+export interface ChromeHandle {
+  chrome?: "own";
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
   const viewer = data?.viewer ?? null;
+  const ownChrome = useMatches().some((m) => (m.handle as ChromeHandle | undefined)?.chrome === "own");
   // Marks the page interactive, error pages included (browser tests wait for it before clicking).
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);
+  if (ownChrome)
+    // The staff console: no consumer header, footer or consent banner (staff are not visitors of the site).
+    return (
+      <html lang="en">
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <Meta />
+          <Links />
+        </head>
+        <body className="console-body">
+          {children}
+          <ScrollRestoration nonce={nonce} />
+          <Scripts nonce={nonce} />
+        </body>
+      </html>
+    );
   return (
     <html lang="en">
       <head>

@@ -538,6 +538,7 @@ test("the back-office console: the two-factor step and every section an admin se
   await expectAccessible(page, "/admin, two-factor enrolment");
   await page.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
   await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
   const nav = page.getByRole("navigation", { name: "Back-office" });
   await expect(nav).toBeVisible();
   await expectAccessible(page, "/admin");

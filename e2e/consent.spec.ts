@@ -142,6 +142,7 @@ test("a reader opts in, an admin sends a newsletter, and the reader unsubscribes
   const secret = (await adminPage.getByTestId("totp-secret").textContent()) ?? "";
   await adminPage.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
   await adminPage.getByRole("button", { name: "Verify" }).click();
+  await adminPage.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await adminPage.getByRole("link", { name: "Newsletter" }).click();
   const subject = `Calmer evenings ${Date.now()}`;
   await adminPage.getByLabel("Subject").fill(subject);

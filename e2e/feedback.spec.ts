@@ -196,6 +196,7 @@ async function staffConsole(page: Page, email: string) {
   const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
   await page.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
   await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await expect(page.getByText(/^Welcome, /)).toBeVisible();
 }
 

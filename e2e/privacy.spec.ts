@@ -83,6 +83,7 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   const secret = (await dpo.getByTestId("totp-secret").textContent()) ?? "";
   await dpo.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
   await dpo.getByRole("button", { name: "Verify" }).click();
+  await dpo.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await dpo.getByRole("link", { name: "Privacy requests" }).click();
   const queueRow = dpo.getByTestId("privacy-row").filter({ hasText: name }).filter({ hasText: "Deletion" });
   await expect(queueRow).toContainText("PENDING");

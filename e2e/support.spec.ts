@@ -42,6 +42,7 @@ test("a user asks for help; an agent with TOTP assigns, notes and replies; the u
   const secret = (await agent.getByTestId("totp-secret").textContent()) ?? "";
   await agent.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
   await agent.getByRole("button", { name: "Verify" }).click();
+  await agent.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await agent.getByRole("link", { name: "Tickets" }).click();
   await agent.getByRole("link", { name: subject }).click();
   await expect(agent.getByTestId("requester")).toContainText("demo@mindnamo.test");

@@ -54,15 +54,15 @@ const callerFor = (session: ValidSession | null, ip = "203.0.113.77") =>
   createCaller(createInnerContext({ services: srv.running.services, requestId: "test", clientIp: ip, session }));
 
 /** Calls a procedure by its dotted path. */
-async function callPath(session: ValidSession | null, path: string, input: unknown): Promise<unknown> {
+async function callPath(session: ValidSession | null, path: string, input: unknown, ip?: string): Promise<unknown> {
   // The caller is a proxy keyed by path segments; walking it by name needs a dynamic shape.
-  let fn: unknown = callerFor(session);
+  let fn: unknown = callerFor(session, ip);
   for (const key of path.split(".")) fn = (fn as Record<string, unknown>)[key];
   return (fn as (i: unknown) => Promise<unknown>)(input);
 }
-async function outcome(session: ValidSession | null, path: string, input: unknown): Promise<string> {
+async function outcome(session: ValidSession | null, path: string, input: unknown, ip?: string): Promise<string> {
   try {
-    await callPath(session, path, input);
+    await callPath(session, path, input, ip);
     return "OK";
   } catch (error) {
     if (error instanceof TRPCError) return error.code;
@@ -72,7 +72,7 @@ async function outcome(session: ValidSession | null, path: string, input: unknow
 
 // ----------------------------------------------------------------------------------------------- role table
 
-type Access = "public" | "signed-in" | "staff, before TOTP" | Permission;
+type Access = "public" | "signed-in" | "staff, before TOTP" | "staff" | Permission;
 /** The role table of docs/architecture.md, written out independently of admin/shared/permissions.ts. */
 const WHO_HAS: Record<Permission, Role[]> = {
   "tickets:read": ["SUPPORT"],
@@ -98,6 +98,12 @@ const TABLE: Record<string, { access: Access; input: () => unknown }> = {
   "mfa.beginEnrolment": { access: "staff, before TOTP", input: () => undefined },
   "mfa.confirmEnrolment": { access: "staff, before TOTP", input: () => ({ code: "000000" }) },
   "mfa.verify": { access: "staff, before TOTP", input: () => ({ code: "000000" }) },
+  "mfa.useRecoveryCode": { access: "staff, before TOTP", input: () => ({ code: "aaaaa-bbbbb" }) },
+  "mfa.regenerateRecoveryCodes": { access: "staff", input: () => ({ code: "000000" }) },
+  "console.counts": { access: "staff", input: () => undefined },
+  "dashboard.support": { access: "tickets:read", input: () => undefined },
+  "dashboard.privacy": { access: "privacy:read", input: () => undefined },
+  "dashboard.operations": { access: "analytics:read", input: () => undefined },
   "tickets.queue": { access: "tickets:read", input: () => ({}) },
   "tickets.get": { access: "tickets:read", input: () => ({ ticketId: NOPE }) },
   "tickets.agents": { access: "tickets:read", input: () => undefined },
@@ -205,6 +211,7 @@ function expected(access: Access, caller: Caller): "allowed" | "UNAUTHORIZED" | 
   if (role === "USER" || role === "EXPERT") return "FORBIDDEN";
   if (access === "staff, before TOTP") return "allowed";
   if (caller.endsWith("without TOTP")) return "FORBIDDEN";
+  if (access === "staff") return "allowed";
   return WHO_HAS[access].includes(role) ? "allowed" : "FORBIDDEN";
 }
 
@@ -232,10 +239,13 @@ describe("authorization of every back-office procedure", () => {
         );
     }
     const mismatches: string[] = [];
+    let p = 0;
     for (const path of Object.keys(appRouter._def.procedures)) {
       const row = TABLE[path]!;
+      // One address per procedure: the secret-checking ones would otherwise share one per-IP limit.
+      const ip = `198.51.100.${++p}`;
       for (const caller of CALLERS) {
-        const got = await outcome(sessions.get(caller) ?? null, path, row.input());
+        const got = await outcome(sessions.get(caller) ?? null, path, row.input(), ip);
         const want = expected(row.access, caller);
         const ok = want === "allowed" ? got !== "UNAUTHORIZED" && got !== "FORBIDDEN" : got === want;
         if (!ok) mismatches.push(`${path} as ${caller}: expected ${want}, got ${got}`);
@@ -312,6 +322,76 @@ describe("staff second factor", () => {
     expect(await outcome(refreshed, "tickets.queue", {})).toBe("OK");
     // Enrolment cannot be restarted once confirmed (nobody can swap the secret of a signed-in session).
     expect(await outcome(second, "mfa.beginEnrolment", undefined)).toBe("CONFLICT");
+  });
+
+  it("the pending key stays the same until enrolment ends, and comes with a QR code of the same URI", async () => {
+    const admin = await person("ADMIN");
+    type Enrol = { secret: string; uri: string; qr: { size: number; path: string } };
+    const first = (await callPath(admin.session, "mfa.beginEnrolment", undefined)) as Enrol;
+    const again = (await callPath(admin.session, "mfa.beginEnrolment", undefined)) as Enrol;
+    expect(again.secret).toBe(first.secret);
+    expect(again.uri).toBe(first.uri);
+    expect(first.qr.size).toBeGreaterThanOrEqual(21);
+    expect(first.qr.path).toMatch(/^(M\d+ \d+h1v1h-1z)+$/);
+    expect(first.uri).toContain(`secret=${first.secret}`);
+  });
+
+  it("ten recovery codes, shown once, stored hashed; each opens one session once; regenerating is audited", async () => {
+    const dpo = await person("DPO");
+    const enrol = (await callPath(dpo.session, "mfa.beginEnrolment", undefined)) as { secret: string };
+    const { recoveryCodes } = (await callPath(dpo.session, "mfa.confirmEnrolment", {
+      code: codeAt(enrol.secret),
+    })) as { recoveryCodes: string[] };
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    const stored = await prisma().staffRecoveryCode.findMany({ where: { userId: dpo.id }, select: { codeHash: true } });
+    expect(stored).toHaveLength(10);
+    for (const { codeHash } of stored)
+      for (const c of recoveryCodes) expect(codeHash).not.toContain(c.replace("-", ""));
+
+    const newSession = async () => {
+      const { token } = await createSession(prisma(), { userId: dpo.id, role: "DPO", device: requesterFor().device });
+      return { token, session: (await validateSessionToken(prisma(), token))! };
+    };
+    const a = await newSession();
+    expect(await outcome(a.session, "privacy.queue", {})).toBe("FORBIDDEN");
+    expect(await callPath(a.session, "mfa.useRecoveryCode", { code: recoveryCodes[3]!.toUpperCase() })).toEqual({
+      left: 9,
+    });
+    expect(await outcome((await validateSessionToken(prisma(), a.token))!, "privacy.queue", {})).toBe("OK");
+    // The same code on another session is refused; a wrong one too.
+    const b = await newSession();
+    expect(await outcome(b.session, "mfa.useRecoveryCode", { code: recoveryCodes[3]! })).toBe("BAD_REQUEST");
+    expect(await outcome(b.session, "mfa.useRecoveryCode", { code: "aaaaa-aaaaa" })).toBe("BAD_REQUEST");
+    expect(await outcome((await validateSessionToken(prisma(), b.token))!, "privacy.queue", {})).toBe("FORBIDDEN");
+    // Someone else's code does not open this account.
+    const other = await person("SUPPORT");
+    const otherEnrol = (await callPath(other.session, "mfa.beginEnrolment", undefined)) as { secret: string };
+    const otherCodes = (await callPath(other.session, "mfa.confirmEnrolment", { code: codeAt(otherEnrol.secret) })) as {
+      recoveryCodes: string[];
+    };
+    expect(await outcome(b.session, "mfa.useRecoveryCode", { code: otherCodes.recoveryCodes[0]! })).toBe("BAD_REQUEST");
+
+    // Regenerating needs a fresh TOTP code (a used one is refused), replaces every code, and is audited.
+    const signedIn = (await validateSessionToken(prisma(), a.token))!;
+    expect(await outcome(signedIn, "mfa.regenerateRecoveryCodes", { code: codeAt(enrol.secret) })).toBe("BAD_REQUEST");
+    const fresh = (await callPath(signedIn, "mfa.regenerateRecoveryCodes", { code: codeAt(enrol.secret, 1) })) as {
+      recoveryCodes: string[];
+    };
+    expect(fresh.recoveryCodes).toHaveLength(10);
+    const c = await newSession();
+    expect(await outcome(c.session, "mfa.useRecoveryCode", { code: recoveryCodes[5]! })).toBe("BAD_REQUEST");
+    expect(await outcome(c.session, "mfa.useRecoveryCode", { code: fresh.recoveryCodes[0]! })).toBe("OK");
+    const actions = (
+      await prisma().auditEvent.findMany({
+        where: { actorId: dpo.id },
+        select: { action: true },
+        orderBy: { at: "asc" },
+      })
+    ).map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(["mfa.enrol", "mfa.recovery_code.use", "mfa.recovery_codes.regenerate"]),
+    );
   });
 
   it("code attempts are rate-limited per account", async () => {

@@ -1,5 +1,6 @@
 import { auditRouter, categoriesRouter, expertsRouter, staffRouter } from "./routers/admin.ts";
 import { meRouter, mfaRouter } from "./routers/me.ts";
+import { consoleRouter, dashboardRouter } from "./routers/console.ts";
 import { ticketsRouter } from "./routers/tickets.ts";
 import { analyticsRouter, reviewsRouter } from "./routers/feedback.ts";
 import { newsletterRouter } from "./routers/newsletter.ts";
@@ -14,6 +15,8 @@ export const appRouter = router({
     ping: publicProcedure.input(z.void()).query(() => ({ ok: true as const })),
   }),
   me: meRouter,
+  console: consoleRouter,
+  dashboard: dashboardRouter,
   mfa: mfaRouter,
   tickets: ticketsRouter,
   audit: auditRouter,

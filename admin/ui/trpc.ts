@@ -13,12 +13,81 @@ export function makeClient() {
   });
 }
 
-/** The denial reason and message of a failed call, as the server's error formatter shapes them. */
-export function errorInfo(error: unknown): { message: string; reason?: string; code?: string } {
-  const e = error as { message?: string; data?: { reason?: string; code?: string } } | null;
-  return { message: e?.message ?? "Something went wrong.", reason: e?.data?.reason, code: e?.data?.code };
+interface WireError {
+  message?: string;
+  data?: {
+    reason?: string;
+    code?: string;
+    field?: string;
+    zodIssues?: { path: (string | number)[]; message: string }[];
+  };
 }
 
-/** Dates cross the wire as ISO strings (no transformer); format either. */
+export interface ErrorInfo {
+  message: string;
+  reason?: string;
+  code?: string;
+  /** Messages per form field (zod issues and domain errors naming a field), to show next to the field. */
+  fields: Record<string, string>;
+}
+
+/**
+ * The message, denial reason and field messages of a failed call, as the server's error formatter shapes them.
+ * A validation failure's message is the issues as JSON: never shown; the issues become field messages instead.
+ */
+export function errorInfo(error: unknown): ErrorInfo {
+  const e = error as WireError | null;
+  const fields: Record<string, string> = {};
+  for (const issue of e?.data?.zodIssues ?? []) {
+    const key = issue.path.filter((p) => typeof p === "string").join(".") || "form";
+    fields[key] ??= issue.message;
+  }
+  if (e?.data?.field && e.message) fields[e.data.field] = e.message;
+  const hasIssues = (e?.data?.zodIssues?.length ?? 0) > 0;
+  const message = hasIssues
+    ? "Some fields need another look."
+    : e?.message && !e.message.trimStart().startsWith("[")
+      ? e.message
+      : "Something went wrong. Please try again.";
+  return { message, reason: e?.data?.reason, code: e?.data?.code, fields };
+}
+
+let zone = "UTC";
+/** The staff member's own time zone (from their account), used by every date the console shows. */
+export function setDisplayZone(timeZone: string) {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone });
+    zone = timeZone;
+  } catch {
+    zone = "UTC";
+  }
+}
+
+/** Dates cross the wire as ISO strings (no transformer); shown in the staff member's zone, with the zone named. */
 export const fmt = (d: Date | string | null | undefined) =>
-  d ? new Date(d).toUTCString().replace(" GMT", " UTC") : "—";
+  d
+    ? new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone,
+        day: "numeric",
+        month: "short",
+        year: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        timeZoneName: "short",
+      }).format(new Date(d))
+    : "—";
+
+/** Time until (positive) or since (negative) a moment, in words: "in 3 h 20 min", "2 d overdue". */
+export function relative(d: Date | string | null | undefined, now = Date.now()): string {
+  if (!d) return "—";
+  const ms = new Date(d).getTime() - now;
+  const abs = Math.abs(ms);
+  const min = Math.round(abs / 60_000);
+  const text =
+    min < 60
+      ? `${min} min`
+      : min < 48 * 60
+        ? `${Math.floor(min / 60)} h ${min % 60} min`
+        : `${Math.floor(min / 1440)} d`;
+  return ms >= 0 ? `in ${text}` : `${text} overdue`;
+}

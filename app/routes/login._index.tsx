@@ -4,21 +4,21 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
+import { accountDeps, getSession, homeFor, requester, safeNext, sessionCookie } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getSession(request, context)) throw redirect(safeNext(new URL(request.url).searchParams.get("next")));
+  const session = await getSession(request, context);
+  if (session) throw redirect(safeNext(new URL(request.url).searchParams.get("next"), homeFor(session.user.role)));
   return null;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { email: field(form, "email", 300) };
-  const next = safeNext(form.get("next"));
   return formAction(async () => {
     const result = await accounts.signInWithPassword(
       accountDeps(context),
@@ -26,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       requester(request, context),
     );
     if (result.kind === "verify-email") return redirect(`/verify?email=${encodeURIComponent(result.email)}`);
-    return redirect(next, {
+    return redirect(safeNext(form.get("next"), homeFor(result.session.user.role)), {
       headers: { "Set-Cookie": sessionCookie(context, result.session.token, result.session.absoluteExpiresAt) },
     });
   }, values);

@@ -4,14 +4,15 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
+import { accountDeps, getSession, homeFor, requester, safeNext, sessionCookie } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in with a code — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getSession(request, context)) throw redirect(safeNext(new URL(request.url).searchParams.get("next")));
+  const session = await getSession(request, context);
+  if (session) throw redirect(safeNext(new URL(request.url).searchParams.get("next"), homeFor(session.user.role)));
   return null;
 }
 
@@ -35,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { email, code: field(form, "code", 40) },
         requester(request, context),
       );
-      return redirect(safeNext(form.get("next")), {
+      return redirect(safeNext(form.get("next"), homeFor(session.user.role)), {
         headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
       });
     },

@@ -4,6 +4,7 @@ import { redirect, type AppLoadContext } from "@remix-run/node";
 import {
   describeDevice,
   isFreshlyAuthenticated,
+  isStaff,
   validateSessionToken,
   type AccountDeps,
   type Requester,
@@ -57,6 +58,11 @@ export async function getSession(request: Request, context: AppLoadContext): Pro
 }
 
 /** Only a path on our own site: never an open redirect. */
+/** Where a person lands after signing in without a `next`: staff in their console, everyone else on their account. */
+export function homeFor(role: ValidSession["user"]["role"]): string {
+  return isStaff(role) ? "/admin" : "/account";
+}
+
 export function safeNext(value: FormDataEntryValue | string | null | undefined, fallback = "/account"): string {
   if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\"))
     return fallback;

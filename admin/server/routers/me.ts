@@ -3,11 +3,14 @@ import {
   totpKeyFrom,
   beginTotpEnrolment,
   confirmTotpEnrolment,
+  recoveryCodesLeft,
+  regenerateRecoveryCodes,
   totpStatus,
+  useRecoveryCode,
   verifyTotpForSession,
 } from "../../../core/identity/totp.ts";
 import { isStaffRole, permissionsOf } from "../../shared/permissions.ts";
-import { authedProcedure, router, staffPendingMfaProcedure, type InnerContext } from "../trpc.ts";
+import { authedProcedure, router, staffPendingMfaProcedure, staffProcedure, type InnerContext } from "../trpc.ts";
 
 const totpDeps = (ctx: InnerContext) => ({
   db: ctx.services.db.prisma,
@@ -21,9 +24,14 @@ export const meRouter = router({
   get: authedProcedure.input(z.void()).query(async ({ ctx }) => {
     const { user } = ctx.session;
     const staff = isStaffRole(user.role);
+    const account = await ctx.services.db.prisma.user.findUnique({
+      where: { id: user.id },
+      select: { timezone: true },
+    });
     return {
       id: user.id,
       name: user.name,
+      timezone: account?.timezone ?? "UTC",
       role: user.role,
       isStaff: staff,
       permissions: staff && ctx.session.mfaVerifiedAt ? [...permissionsOf(user.role)] : [],
@@ -31,6 +39,7 @@ export const meRouter = router({
         ? {
             enrolled: (await totpStatus(ctx.services.db.prisma, user.id)).enrolled,
             verified: Boolean(ctx.session.mfaVerifiedAt),
+            recoveryCodesLeft: await recoveryCodesLeft(ctx.services.db.prisma, user.id),
           }
         : null,
     };
@@ -38,7 +47,7 @@ export const meRouter = router({
 });
 
 export const mfaRouter = router({
-  /** Starts TOTP enrolment: the secret and otpauth URI, shown once. */
+  /** Starts TOTP enrolment (or shows the pending one): the key, the otpauth URI and its QR code. */
   beginEnrolment: staffPendingMfaProcedure.input(z.void()).mutation(({ ctx }) =>
     beginTotpEnrolment(totpDeps(ctx), {
       id: ctx.session.userId,
@@ -46,10 +55,22 @@ export const mfaRouter = router({
       role: ctx.session.user.role,
     }),
   ),
-  confirmEnrolment: staffPendingMfaProcedure.input(codeInput).mutation(async ({ ctx, input }) => {
-    await confirmTotpEnrolment(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp);
-    return { ok: true as const };
-  }),
+  /** Confirms with a first code; returns the ten recovery codes, the only time they are shown. */
+  confirmEnrolment: staffPendingMfaProcedure
+    .input(codeInput)
+    .mutation(({ ctx, input }) =>
+      confirmTotpEnrolment(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp),
+    ),
+  /** Passes the second factor with a recovery code (each accepted once). */
+  useRecoveryCode: staffPendingMfaProcedure
+    .input(z.object({ code: z.string().trim().min(1).max(32) }))
+    .mutation(({ ctx, input }) =>
+      useRecoveryCode(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp),
+    ),
+  /** Ten new recovery codes behind a fresh TOTP code; the old ones stop working. Audited. */
+  regenerateRecoveryCodes: staffProcedure
+    .input(codeInput)
+    .mutation(({ ctx, input }) => regenerateRecoveryCodes(totpDeps(ctx), ctx.session.user, input.code, ctx.clientIp)),
   verify: staffPendingMfaProcedure.input(codeInput).mutation(async ({ ctx, input }) => {
     await verifyTotpForSession(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp);
     return { ok: true as const };

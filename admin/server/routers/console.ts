@@ -1,0 +1,36 @@
+// The console's shell and dashboards: live counts for the sidebar and one aggregate dashboard per role. Counts a
+// role may not see are not computed at all (null), so the sidebar cannot leak them.
+import { z } from "zod";
+import {
+  adminDashboard,
+  dpoDashboard,
+  privacyDueSoon,
+  supportDashboard,
+  ticketCounts,
+} from "../../../core/console/stats.ts";
+import { can } from "../../shared/permissions.ts";
+import { requirePermission, router, staffProcedure } from "../trpc.ts";
+
+export const consoleRouter = router({
+  counts: staffProcedure.input(z.void()).query(async ({ ctx }) => {
+    const db = ctx.services.db.prisma;
+    const role = ctx.session.user.role;
+    const [tickets, privacy] = await Promise.all([
+      can(role, "tickets:read") ? ticketCounts(db, ctx.session.userId) : null,
+      can(role, "privacy:read") ? privacyDueSoon(db) : null,
+    ]);
+    return { tickets, privacyDueSoon: privacy };
+  }),
+});
+
+export const dashboardRouter = router({
+  support: requirePermission("tickets:read")
+    .input(z.void())
+    .query(({ ctx }) => supportDashboard(ctx.services.db.prisma)),
+  privacy: requirePermission("privacy:read")
+    .input(z.void())
+    .query(({ ctx }) => dpoDashboard(ctx.services.db.prisma)),
+  operations: requirePermission("analytics:read")
+    .input(z.void())
+    .query(({ ctx }) => adminDashboard(ctx.services.db.prisma)),
+});

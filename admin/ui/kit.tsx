@@ -1,0 +1,239 @@
+// The console's shared pieces: one way to show a query's loading/error/empty states, one accessible dialog for
+// every destructive or privilege-changing action (native <dialog>: focus moves in, Escape closes, focus returns),
+// toasts with undo, and field messages next to their fields.
+import type { UseQueryResult } from "@tanstack/react-query";
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { errorInfo } from "./trpc.ts";
+
+export function Loading({ label = "Loading…" }: { label?: string }) {
+  return (
+    <p className="c-muted" role="status" aria-live="polite">
+      {label}
+    </p>
+  );
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  return (
+    <p className="c-alert" role="alert">
+      {errorInfo(error).message}
+    </p>
+  );
+}
+
+/** Loading, error and empty states for one query, the same on every console page. */
+export function QueryState<T>({
+  query,
+  empty,
+  isEmpty,
+  children,
+}: {
+  query: UseQueryResult<T, unknown>;
+  /** What to say when there is nothing (a sentence, not "No data"). */
+  empty?: string;
+  isEmpty?: (data: T) => boolean;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorNote error={query.error} />;
+  const data = query.data;
+  const none = isEmpty ? isEmpty(data) : Array.isArray(data) && data.length === 0;
+  if (none)
+    return (
+      <p className="c-empty" role="status">
+        {empty ?? "Nothing here yet."}
+      </p>
+    );
+  return <>{children(data)}</>;
+}
+
+/** The message for one field, under the field, tied to it with aria-describedby by the caller. */
+export function FieldError({ id, message }: { id: string; message?: string }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="c-field-error">
+      {message}
+    </p>
+  );
+}
+
+// ------------------------------------------------------------------------------------------------ dialog
+
+export function Dialog({
+  open,
+  title,
+  onClose,
+  children,
+}: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="c-dialog" aria-labelledby={titleId} onClose={onClose}>
+      <h2 id={titleId}>{title}</h2>
+      {open ? children : null}
+    </dialog>
+  );
+}
+
+/**
+ * Asks before a consequential action: names the consequence, needs an explicit confirm, and optionally a reason
+ * and/or a fresh code from the authenticator app (role changes, deactivations).
+ */
+export function ConfirmDialog({
+  open,
+  title,
+  consequence,
+  confirmLabel,
+  danger = true,
+  needsCode = false,
+  reasonLabel,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  consequence: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  needsCode?: boolean;
+  /** When set, a required reason field with this label. */
+  reasonLabel?: string;
+  busy?: boolean;
+  error?: unknown;
+  onConfirm: (input: { code: string; reason: string }) => void;
+  onCancel: () => void;
+}) {
+  const [code, setCode] = useState("");
+  const [reason, setReason] = useState("");
+  const codeId = useId();
+  const reasonId = useId();
+  useEffect(() => {
+    if (open) {
+      setCode("");
+      setReason("");
+    }
+  }, [open]);
+  const info = error ? errorInfo(error) : null;
+  return (
+    <Dialog open={open} title={title} onClose={onCancel}>
+      <form
+        className="c-stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onConfirm({ code: code.trim(), reason: reason.trim() });
+        }}
+      >
+        <div className="c-consequence">{consequence}</div>
+        {reasonLabel ? (
+          <div className="c-field">
+            <label htmlFor={reasonId}>{reasonLabel}</label>
+            <textarea
+              id={reasonId}
+              required
+              rows={3}
+              value={reason}
+              aria-describedby={info?.fields.reason ? `${reasonId}-err` : undefined}
+              onChange={(e) => setReason(e.target.value)}
+            />
+            <FieldError id={`${reasonId}-err`} message={info?.fields.reason} />
+          </div>
+        ) : null}
+        {needsCode ? (
+          <div className="c-field">
+            <label htmlFor={codeId}>Code from your authenticator app</label>
+            <input
+              id={codeId}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              pattern="[0-9 ]{6,7}"
+              value={code}
+              aria-describedby={info?.fields.code ? `${codeId}-err` : undefined}
+              onChange={(e) => setCode(e.target.value)}
+            />
+            <FieldError id={`${codeId}-err`} message={info?.fields.code} />
+          </div>
+        ) : null}
+        {info && !info.fields.code && !info.fields.reason ? (
+          <p className="c-alert" role="alert">
+            {info.message}
+          </p>
+        ) : null}
+        <div className="c-actions">
+          <button type="button" className="c-button c-secondary" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className={danger ? "c-button c-danger" : "c-button"} disabled={busy}>
+            {busy ? "Working…" : confirmLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+// ------------------------------------------------------------------------------------------------ toasts
+
+interface Toast {
+  id: number;
+  text: string;
+  undo?: () => void;
+}
+const ToastContext = createContext<(text: string, undo?: () => void) => void>(() => undefined);
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const next = useRef(0);
+  const dismiss = useCallback((id: number) => setToasts((t) => t.filter((x) => x.id !== id)), []);
+  const push = useCallback(
+    (text: string, undo?: () => void) => {
+      const id = ++next.current;
+      setToasts((t) => [...t.slice(-2), { id, text, undo }]);
+      // Long enough to reach Undo with the keyboard; a toast with undo stays twice as long.
+      setTimeout(() => dismiss(id), undo ? 20_000 : 8_000);
+    },
+    [dismiss],
+  );
+  return (
+    <ToastContext.Provider value={push}>
+      {children}
+      <div className="c-toasts" role="status" aria-live="polite">
+        {toasts.map((t) => (
+          <div key={t.id} className="c-toast">
+            <span>{t.text}</span>
+            {t.undo ? (
+              <button
+                type="button"
+                className="c-button c-secondary"
+                onClick={() => {
+                  dismiss(t.id);
+                  t.undo?.();
+                }}
+              >
+                Undo
+              </button>
+            ) : null}
+            <button type="button" className="c-icon-button" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+    </ToastContext.Provider>
+  );
+}
+
+export const useToast = () => useContext(ToastContext);
