@@ -13,6 +13,7 @@ export {
 export { listOutbox } from "@core/platform/mail/index.ts";
 export { isDomainError, DomainError } from "@core/errors/index.ts";
 export { describeDevice } from "@core/identity/device.ts";
+export { firstName, initials } from "@core/identity/names.ts";
 export {
   isFreshlyAuthenticated,
   validateSessionToken,

@@ -19,14 +19,13 @@ import { reportBoundaryError } from "./utils/error-reporter";
 import { UsageBeacon } from "./components/UsageBeacon";
 import { useNonce } from "./utils/nonce";
 import { getSession } from "./utils/session.server";
+import { firstName } from "./core.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Only what the header needs: whether someone is signed in, their first name, and whether they are an expert.
   const session = await getSession(request, context);
   return {
-    viewer: session
-      ? { name: session.user.name.split(" ")[0] ?? session.user.name, isExpert: session.user.role === "EXPERT" }
-      : null,
+    viewer: session ? { name: firstName(session.user.name), isExpert: session.user.role === "EXPERT" } : null,
   };
 }
 

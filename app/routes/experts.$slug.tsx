@@ -81,8 +81,8 @@ export default function ExpertProfile() {
             </dd>
           ) : (
             <dd>
-              Not shown yet: a rating appears once {expert.name.split(" ")[0]} has at least 3 reviews, so no single
-              session can be traced.
+              Not shown yet: a rating appears once {expert.firstName} has at least 3 reviews, so no single session can
+              be traced.
             </dd>
           )}
           <dt>Cancellation</dt>
@@ -99,7 +99,7 @@ export default function ExpertProfile() {
                 <p>
                   <strong>{c.rating} out of 5</strong> · {c.month}
                 </p>
-                <p style={{ whiteSpace: "pre-wrap" }}>{c.comment}</p>
+                <p className="prewrap">{c.comment}</p>
               </li>
             ))}
           </ul>
