@@ -9,7 +9,7 @@ export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Contact us — Mind Namo" }];
 
 export async function loader() {
-  return { categories: Object.entries(support.categoryLabels).map(([value, label]) => ({ value, label })) };
+  return { categories: support.requestCategoryOptions };
 }
 
 /** Open to everyone (no session needed); limited per IP and per address, since it sends an email. */

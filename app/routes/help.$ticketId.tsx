@@ -85,7 +85,7 @@ export default function Ticket() {
             <p>
               <strong>{m.authorName}</strong> · {fmt(m.createdAt)}
             </p>
-            <p style={{ whiteSpace: "pre-wrap" }}>{m.body}</p>
+            <p className="prewrap">{m.body}</p>
           </li>
         ))}
       </ol>
@@ -93,11 +93,17 @@ export default function Ticket() {
         <Form method="post" className="stack">
           <fieldset>
             <legend>How did we do?</legend>
-            {[1, 2, 3, 4, 5].map((r) => (
-              <label key={r} style={{ marginRight: "1rem" }}>
-                <input type="radio" name="rating" value={r} required /> {r}
-              </label>
-            ))}
+            <p className="hint" id="rating-hint">
+              1 is poor, 5 is excellent.
+            </p>
+            <div className="rating-scale" aria-describedby="rating-hint">
+              {[1, 2, 3, 4, 5].map((r) => (
+                <label key={r} className="rating-option">
+                  <input type="radio" name="rating" value={r} required />
+                  <span>{r}</span>
+                </label>
+              ))}
+            </div>
           </fieldset>
           <div className="field">
             <label htmlFor="f-comment">Anything to add? (optional)</label>

@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       status: t.status,
       updatedAt: t.updatedAt.toISOString(),
     })),
-    categories: Object.entries(support.categoryLabels).map(([value, label]) => ({ value, label })),
+    categories: support.requestCategoryOptions,
   };
 }
 

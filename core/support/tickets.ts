@@ -12,6 +12,7 @@ import { DomainError } from "../errors/index.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
 import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
 import { emailSchema } from "../identity/users.ts";
+import { firstName } from "../identity/names.ts";
 import * as templates from "./mail.ts";
 
 export const TICKET_STATUSES = ["NEW", "OPEN", "PENDING_USER", "ON_HOLD", "RESOLVED", "CLOSED"] as const;
@@ -74,7 +75,14 @@ const bodySchema = z
   .trim()
   .min(1, "Write a message.")
   .max(10_000, "Keep the message under 10,000 characters.");
-const categorySchema = z.enum(TICKET_CATEGORIES, { error: "Choose what your request is about." });
+/**
+ * What people may choose on the help and contact forms. PAYMENT stays in the database for old tickets, but there
+ * are no payments on Mind Namo, so nobody is offered it.
+ */
+export const REQUEST_CATEGORIES = ["ACCOUNT", "BOOKING", "PRIVACY", "TECHNICAL", "OTHER"] as const;
+export const requestCategoryOptions = REQUEST_CATEGORIES.map((value) => ({ value, label: categoryLabels[value] }));
+
+const categorySchema = z.enum(REQUEST_CATEGORIES, { error: "Choose what your request is about." });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const r = schema.safeParse(value);
@@ -174,7 +182,7 @@ export async function getMyTicket(db: PrismaClient, userId: string, ticketId: st
       createdAt: m.createdAt,
       fromStaff: m.fromStaff,
       // Staff are shown by first name only.
-      authorName: m.fromStaff ? `${(m.author?.name ?? "Support").split(" ")[0]} (Mind Namo support)` : "You",
+      authorName: m.fromStaff ? `${firstName(m.author?.name ?? "Support")} (Mind Namo support)` : "You",
     })),
   };
 }
