@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CrisisNotice } from "~/components/CrisisNotice";
+import { crisisFor } from "~/utils/crisis.server";
 import { FormAlert, Submit } from "~/components/forms";
 import { FieldAlert, SlotPicker } from "~/components/SlotPicker";
 import { TimeZoneSync } from "~/components/TimeZoneSync";
@@ -26,8 +27,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     select: { timezone: true, emailVerifiedAt: true, role: true },
   });
   const zone = viewerTimeZone(new URL(request.url), account.timezone);
-  const { days, zoneName } = await slotsByDay(context, expert.id, zone.tz);
+  const [{ days, zoneName }, crisis] = await Promise.all([
+    slotsByDay(context, expert.id, zone.tz),
+    crisisFor(request, context),
+  ]);
   return {
+    crisis,
     expert: {
       slug: expert.slug,
       name: expert.name,
@@ -69,7 +74,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Book() {
-  const { expert, zone, zoneName, days, canBook, role, idempotencyKey } = useLoaderData<typeof loader>();
+  const { expert, zone, zoneName, days, canBook, role, idempotencyKey, crisis } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const chosenTopic =
     actionData?.values?.categorySlug ?? (expert.categories.length === 1 ? expert.categories[0]!.slug : "");
@@ -119,7 +124,7 @@ export default function Book() {
         />
         <Submit busy="Booking…">Book this session</Submit>
       </Form>
-      <CrisisNotice />
+      <CrisisNotice crisis={crisis} />
     </section>
   );
 }

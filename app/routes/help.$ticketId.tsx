@@ -6,6 +6,8 @@ import { field, formAction, formHeaders, notFoundAs404 } from "~/utils/forms.ser
 import { requireSession } from "~/utils/session.server";
 import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
+import { CrisisNotice } from "~/components/CrisisNotice";
+import { crisisFor } from "~/utils/crisis.server";
 
 export const headers = formHeaders;
 // Scoped by owner: another person's ticket id is a 404, exactly like an id that does not exist (notFoundAs404).
@@ -17,6 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)),
   );
   return {
+    crisis: await crisisFor(request, context),
     ticket: {
       id: t.id,
       subject: t.subject,
@@ -65,7 +68,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 const fmt = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
 
 export default function Ticket() {
-  const { ticket } = useLoaderData<typeof loader>();
+  const { ticket, crisis } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const done = ticket.status === "RESOLVED" || ticket.status === "CLOSED";
   return (
@@ -133,6 +136,7 @@ export default function Ticket() {
           </Form>
         </>
       ) : null}
+      <CrisisNotice crisis={crisis} />
     </section>
   );
 }

@@ -8,6 +8,8 @@ import { startCall, CallRefused, type Call } from "~/rooms/call.client";
 import { exchangeKeys } from "~/rooms/keys.client";
 import { reportBoundaryError } from "~/utils/error-reporter";
 import { requireSession } from "~/utils/session.server";
+import { CrisisNotice } from "~/components/CrisisNotice";
+import { crisisFor } from "~/utils/crisis.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Session with ${data.peerName} — Mind Namo` : "Live session — Mind Namo" },
@@ -32,6 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     select: { timezone: true },
   });
   return {
+    crisis: await crisisFor(request, context),
     bookingId: access.bookingId,
     // Namespaces this browser's stored key pair, so two accounts on one browser never share one.
     keySlot: `${session.userId}:${access.bookingId}`,
@@ -309,6 +312,7 @@ export default function Room() {
           </div>
         </section>
       ) : null}
+      {phase !== "in-call" ? <CrisisNotice crisis={data.crisis} /> : null}
     </section>
   );
 }

@@ -90,6 +90,23 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   return r.data;
 }
 
+/** Checks every field of a form and reports all problems at once (people fix a form in one pass, not one by one). */
+function parseAll<S extends Record<string, z.ZodType>>(
+  schemas: S,
+  values: Record<keyof S, unknown>,
+): { [K in keyof S]: z.output<S[K]> } {
+  const out: Record<string, unknown> = {};
+  const fields: Record<string, string> = {};
+  for (const key of Object.keys(schemas)) {
+    const r = schemas[key]!.safeParse(values[key]);
+    if (r.success) out[key] = r.data;
+    else fields[key] = r.error.issues[0]?.message ?? "Check this field.";
+  }
+  const first = Object.keys(fields)[0];
+  if (first) throw new DomainError("VALIDATION", fields[first]!, { field: first, fields });
+  return out as { [K in keyof S]: z.output<S[K]> };
+}
+
 // ---------------------------------------------------------------- requester side (site)
 
 export async function openTicket(
@@ -97,9 +114,11 @@ export async function openTicket(
   userId: string,
   input: { subject: unknown; category: unknown; message: unknown },
 ) {
-  const subject = parse(subjectSchema, input.subject, "subject");
-  const category = parse(categorySchema, input.category, "category");
-  const body = parse(bodySchema, input.message, "message");
+  const {
+    subject,
+    category,
+    message: body,
+  } = parseAll({ subject: subjectSchema, category: categorySchema, message: bodySchema }, input);
   const createdAt = now(deps);
   return deps.db.supportTicket.create({
     data: {
@@ -121,11 +140,22 @@ export async function submitContactForm(
   input: { email: unknown; name: unknown; subject: unknown; category: unknown; message: unknown },
   ip: string,
 ) {
-  const email = parse(emailSchema, input.email, "email");
-  const name = parse(z.string().trim().max(100, "Keep your name under 100 characters."), input.name ?? "", "name");
-  const subject = parse(subjectSchema, input.subject, "subject");
-  const category = parse(categorySchema, input.category, "category");
-  const body = parse(bodySchema, input.message, "message");
+  const {
+    email,
+    name,
+    subject,
+    category,
+    message: body,
+  } = parseAll(
+    {
+      email: emailSchema,
+      name: z.string().trim().max(100, "Keep your name under 100 characters."),
+      subject: subjectSchema,
+      category: categorySchema,
+      message: bodySchema,
+    },
+    { ...input, name: input.name ?? "" },
+  );
   await consumeMailLimits(deps.limiter, ip, email);
   const createdAt = now(deps);
   const ticket = await deps.db.supportTicket.create({
