@@ -13,6 +13,8 @@ export {
 export { listOutbox } from "@core/platform/mail/index.ts";
 export { isDomainError, DomainError } from "@core/errors/index.ts";
 export { describeDevice } from "@core/identity/device.ts";
+export { firstName, initials } from "@core/identity/names.ts";
+export { chooseRegion, helplinesFor, isRegion, REGIONS, regionNames, type Region } from "@core/crisis/helplines.ts";
 export {
   isFreshlyAuthenticated,
   validateSessionToken,
@@ -24,7 +26,14 @@ export {
 } from "@core/identity/sessions.ts";
 export * as accounts from "@core/identity/accounts.ts";
 export type { AccountDeps, Requester } from "@core/identity/accounts.ts";
-export { setAvatar, removeAvatar, getAvatar, AVATAR_MAX_BYTES } from "@core/identity/avatar.ts";
+export {
+  setAvatar,
+  removeAvatar,
+  getAvatar,
+  avatarRendition,
+  AVATAR_MAX_BYTES,
+  AVATAR_RENDITIONS,
+} from "@core/identity/avatar.ts";
 export { appRouter } from "@admin/server/root.ts";
 export { createInnerContext } from "@admin/server/trpc.ts";
 // bookings (user side)

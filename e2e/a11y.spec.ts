@@ -134,7 +134,8 @@ const publicPages: { url: string; heading: string }[] = [
   { url: "/forgot-password", heading: "Reset your password" },
   { url: "/verify?email=someone%40example.com", heading: "Check your email" },
   { url: "/reset-password?email=someone%40example.com", heading: "Choose a new password" },
-  { url: "/no-such-page", heading: "Page not found" },
+  { url: "/no-such-page", heading: "We can’t find that page" },
+  { url: "/help-now", heading: "Get help now" },
 ];
 
 for (const p of publicPages) {
@@ -480,7 +481,7 @@ test("with prefers-reduced-motion: reduce nothing animates or transitions", asyn
   await page.emulateMedia({ reducedMotion: "reduce" });
   for (const url of ["/", "/experts", "/experts/amara-okafor", "/login", "/signup"]) {
     await open(page, url);
-    await page.getByRole("link", { name: "Experts", exact: true }).hover();
+    await page.getByRole("link", { name: "Find an expert", exact: true }).first().hover();
     const reduced = await probe();
     expect(reduced, url).toEqual({
       probeAnimations: 0,

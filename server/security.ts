@@ -88,15 +88,18 @@ export function securityHeaders(opts: {
     }),
     (_req, res, next) => {
       res.setHeader("Reporting-Endpoints", `csp="${reportEndpoint}"`);
-      res.setHeader(
-        "Permissions-Policy",
-        "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=(), " +
-          "serial=(), bluetooth=(), interest-cohort=(), browsing-topics=()",
-      );
+      res.setHeader("Permissions-Policy", PERMISSIONS_POLICY);
       next();
     },
   ];
 }
+
+/**
+ * Only features Chromium recognizes: an unknown name (e.g. `bluetooth`, `interest-cohort`) makes the browser log a
+ * console error on every page, which hides real errors. Camera and microphone are for the live room only.
+ */
+export const PERMISSIONS_POLICY =
+  "camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=(), serial=(), browsing-topics=()";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

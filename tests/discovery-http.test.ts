@@ -36,7 +36,7 @@ describe("expert directory", () => {
 
   it("shows a clear empty state, and shrugs off nonsense parameters", async () => {
     const none = await page("/experts?q=zzzzzzzz");
-    expect(none.html).toContain("No experts match these filters yet.");
+    expect(none.html).toContain("No experts match these filters");
     const junk = await page(`/experts?page=-4&category=${"%00".repeat(3)}&language=${"x".repeat(500)}`);
     expect(junk.status).toBe(200);
     expect(junk.html).toContain("All experts");
@@ -115,10 +115,20 @@ describe("expert profile", () => {
       .toBuffer();
     await setAvatar(prisma, expert.userId, new Uint8Array(png));
     const profile = await page("/experts/ana-souza");
-    expect(profile.html).toMatch(/src="\/experts\/ana-souza\/photo\?v=\d+"/);
+    expect(profile.html).toMatch(/src="\/experts\/ana-souza\/photo\?v=\d+&amp;s=256"/);
+    expect(profile.html).toMatch(/srcSet="[^"]*s=256 1x, [^"]*s=512 2x"/i);
     const res = await fetch(`${srv.url}/experts/ana-souza/photo`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("image/webp");
     expect((await sharp(Buffer.from(await res.arrayBuffer())).metadata()).width).toBe(512);
+    const small = await fetch(`${srv.url}/experts/ana-souza/photo?s=256`);
+    const meta = await sharp(Buffer.from(await small.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.exif, meta.icc]).toEqual(["webp", 256, undefined, undefined]);
+    // The directory card shows the face too; experts without a photo get a monogram, never an empty box.
+    const list = await page("/experts?q=ana");
+    expect(list.html).toMatch(/src="\/experts\/ana-souza\/photo\?v=\d+&amp;s=256"/);
+    const others = await page("/experts?q=amara");
+    expect(others.html).toContain("avatar-monogram");
+    expect(others.html).toMatch(/<text[^>]*>AO<\/text>/);
   });
 });

@@ -61,6 +61,8 @@ describe("security headers", () => {
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("permissions-policy")).toContain("camera=(self)");
     expect(res.headers.get("permissions-policy")).toContain("microphone=(self)");
+    // Chromium logs an error on every page for a feature it does not know.
+    expect(res.headers.get("permissions-policy")).not.toMatch(/bluetooth|interest-cohort/);
     expect(res.headers.get("x-powered-by")).toBeNull();
     // Not in development: HSTS would pin localhost to https.
     expect(res.headers.get("strict-transport-security")).toBeNull();

@@ -98,6 +98,28 @@ describe("help pages", () => {
   });
 });
 
+describe("what a person may ask about", () => {
+  it("offers no payments category (there are no payments) and refuses one sent anyway", async () => {
+    const { b } = await signedIn("no-payments@example.com");
+    const form = await (await b.get("/help")).text();
+    expect(form).toContain("A booking or session");
+    expect(form).not.toContain("Payments");
+    expect(form).not.toContain('value="PAYMENT"');
+    const res = await b.post("/help?index", { subject: "Refund", category: "PAYMENT", message: "Where is my money?" });
+    expect(res.status).toBe(400);
+    const visitor = new Browser(srv, { ip: nextIp() });
+    expect(await (await visitor.get("/contact")).text()).not.toContain("Payments");
+  });
+
+  it("renders a ticket page without inline style attributes (the CSP blocks them, so they never apply)", async () => {
+    const owner = await signedIn("styles@example.com");
+    const path = await openTicketOver(owner.b, "Looks");
+    const html = await (await owner.b.get(path)).text();
+    expect(html).toContain("My first message");
+    expect(html).not.toMatch(/<[^>]+\sstyle="/);
+  });
+});
+
 describe("contact form (logged out)", () => {
   it("creates a CONTACT_FORM ticket and sends a confirmation; email is required", async () => {
     const b = new Browser(srv, { ip: nextIp() });

@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listCategories, listPublishedExperts, recommendedExperts } from "~/core.server";
+import { CrisisLink } from "~/components/CrisisNotice";
 import { ExpertCard } from "~/components/ExpertCard";
+import { EmptyState } from "~/components/ui/EmptyState";
 import { getSession } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Mind Namo — talk to someone who understands" }];
@@ -21,15 +23,35 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Home() {
   const { categories, experts, totalExperts, recommended } = useLoaderData<typeof loader>();
   return (
-    <>
-      <section aria-labelledby="hero-title">
-        <h1 id="hero-title">Talk to someone who understands</h1>
-        <p className="lead">
-          Book a private 1:1 session with a wellness expert. Sessions are end-to-end encrypted and never recorded.
-        </p>
-        <Link className="button" to="/experts">
-          Find an expert
-        </Link>
+    <div className="stack">
+      <section className="hero" aria-labelledby="hero-title">
+        <div>
+          <h1 id="hero-title">Talk to someone who understands</h1>
+          <p className="lead">
+            Book a private 1:1 video session with a vetted wellness expert, at a time that suits you.
+          </p>
+          <div className="row">
+            <Link className="button" to="/experts" data-track="hero-find">
+              Find an expert
+            </Link>
+            <Link className="button secondary" to="/help-now">
+              I need help right now
+            </Link>
+          </div>
+          <ul className="hero-points">
+            <li>End-to-end encrypted, never recorded</li>
+            <li>Your expert never sees your email address</li>
+            <li>From your phone or computer, no app to install</li>
+          </ul>
+        </div>
+        <svg className="hero-art" viewBox="0 0 400 300" aria-hidden="true">
+          <circle className="a" cx="230" cy="150" r="130" />
+          <circle className="b" cx="120" cy="190" r="80" />
+          <path className="c" d="M150 150c0-33 27-60 60-60s60 27 60 60v40h-120z" />
+          <circle className="c" cx="210" cy="70" r="28" />
+          <path className="d" d="M250 200c0-28 22-50 50-50s50 22 50 50v30h-100z" />
+          <circle className="d" cx="300" cy="125" r="22" />
+        </svg>
       </section>
 
       {recommended.length > 0 ? (
@@ -47,14 +69,14 @@ export default function Home() {
       ) : null}
 
       <section aria-labelledby="categories-title">
-        <h2 id="categories-title">Explore by topic</h2>
+        <h2 id="categories-title">What would you like to talk about?</h2>
         {categories.length === 0 ? (
-          <p className="empty">No topics yet. Please check back soon.</p>
+          <EmptyState title="No topics yet">Please check back soon.</EmptyState>
         ) : (
           <ul className="grid" data-testid="categories">
             {categories.map((c) => (
               <li key={c.id}>
-                <Link to={`/experts?category=${c.slug}`} className="card">
+                <Link to={`/experts?category=${c.slug}`} className="card topic-card">
                   <h3>{c.name}</h3>
                   <p>{c.description}</p>
                 </Link>
@@ -65,24 +87,23 @@ export default function Home() {
       </section>
 
       <section aria-labelledby="experts-title">
-        <h2 id="experts-title">Meet our experts</h2>
+        <div className="section-head">
+          <h2 id="experts-title">Meet our experts</h2>
+          {experts.length > 0 ? <Link to="/experts">See all {totalExperts} experts</Link> : null}
+        </div>
         {experts.length === 0 ? (
-          <p className="empty">No experts are taking bookings yet.</p>
+          <EmptyState title="No experts are taking bookings yet">Please check back soon.</EmptyState>
         ) : (
-          <>
-            <ul className="grid" data-testid="experts">
-              {experts.map((e) => (
-                <li key={e.id}>
-                  <ExpertCard expert={e} />
-                </li>
-              ))}
-            </ul>
-            <p>
-              <Link to="/experts">See all {totalExperts} experts</Link>
-            </p>
-          </>
+          <ul className="grid" data-testid="experts">
+            {experts.map((e) => (
+              <li key={e.id}>
+                <ExpertCard expert={e} />
+              </li>
+            ))}
+          </ul>
         )}
       </section>
-    </>
+      <CrisisLink />
+    </div>
   );
 }

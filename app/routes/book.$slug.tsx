@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CrisisNotice } from "~/components/CrisisNotice";
+import { crisisFor } from "~/utils/crisis.server";
 import { FormAlert, Submit } from "~/components/forms";
 import { FieldAlert, SlotPicker } from "~/components/SlotPicker";
 import { TimeZoneSync } from "~/components/TimeZoneSync";
@@ -32,11 +33,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const account = session.user;
   const zone = viewerTimeZone(new URL(request.url), account.timezone);
-  const [{ days, zoneName }, healthConsent] = await Promise.all([
+  const [{ days, zoneName }, healthConsent, crisis] = await Promise.all([
     slotsByDay(context, expert.id, zone.tz),
     hasHealthConsent(prisma, session.userId),
+    crisisFor(request, context),
   ]);
   return {
+    crisis,
     expert: {
       slug: expert.slug,
       name: expert.name,
@@ -88,7 +91,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Book() {
-  const { expert, zone, zoneName, days, canBook, role, idempotencyKey, healthConsent, healthConsentText } =
+  const { expert, zone, zoneName, days, canBook, role, idempotencyKey, healthConsent, healthConsentText, crisis } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const chosenTopic =
@@ -164,7 +167,7 @@ export default function Book() {
         )}
         <Submit busy="Booking…">Book this session</Submit>
       </Form>
-      <CrisisNotice />
+      <CrisisNotice crisis={crisis} />
     </section>
   );
 }

@@ -1,15 +1,17 @@
-import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { Field, fieldError, FormAlert, Notice, Submit } from "~/components/forms";
 import { support } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { supportDeps } from "~/utils/support.server";
+import { CrisisNotice } from "~/components/CrisisNotice";
+import { crisisFor } from "~/utils/crisis.server";
 
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Contact us — Mind Namo" }];
 
-export function loader() {
-  return { categories: Object.entries(support.categoryLabels).map(([value, label]) => ({ value, label })) };
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return { categories: support.requestCategoryOptions, crisis: await crisisFor(request, context) };
 }
 
 /** Open to everyone (no session needed); limited per IP and per address, since it sends an email. */
@@ -28,9 +30,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }, values);
 }
 
+const FORM_LABELS = { email: "Your email", subject: "Subject", category: "What is it about?", message: "Message" };
+
 export default function Contact() {
   const actionData = useActionData<typeof action>();
-  const { categories } = useLoaderData<typeof loader>();
+  const { categories, crisis } = useLoaderData<typeof loader>();
   if (actionData && "sent" in actionData) {
     return (
       <section className="stack">
@@ -47,13 +51,19 @@ export default function Contact() {
         No account needed. We answer by email. If you have an account, sign in and use Help to follow your request.
       </p>
       <Form method="post" className="stack" noValidate>
-        <FormAlert actionData={err} />
+        <FormAlert actionData={err} labels={FORM_LABELS} />
         <Field label="Your email" name="email" type="email" required autoComplete="email" actionData={err} />
         <Field label="Your name (optional)" name="name" autoComplete="name" actionData={err} />
         <Field label="Subject" name="subject" required maxLength={150} actionData={err} />
         <div className="field">
           <label htmlFor="f-category">What is it about?</label>
-          <select id="f-category" name="category" defaultValue={err?.values?.category ?? "OTHER"}>
+          <select
+            id="f-category"
+            aria-invalid={fieldError(err, "category") ? true : undefined}
+            aria-describedby={fieldError(err, "category") ? "f-category-error" : undefined}
+            name="category"
+            defaultValue={err?.values?.category ?? "OTHER"}
+          >
             {categories.map((c) => (
               <option key={c.value} value={c.value}>
                 {c.label}
@@ -65,16 +75,23 @@ export default function Contact() {
           <label htmlFor="f-message">Message</label>
           <textarea
             id="f-message"
+            aria-invalid={fieldError(err, "message") ? true : undefined}
+            aria-describedby={fieldError(err, "message") ? "f-message-error" : undefined}
             name="message"
             rows={6}
             required
             maxLength={10000}
             defaultValue={err?.values?.message}
           />
-          {err?.field === "message" ? <p className="field-error">{err.error}</p> : null}
+          {fieldError(err, "message") ? (
+            <p className="field-error" id="f-message-error">
+              {fieldError(err, "message")}
+            </p>
+          ) : null}
         </div>
         <Submit busy="Sending…">Send message</Submit>
       </Form>
+      <CrisisNotice crisis={crisis} />
     </section>
   );
 }

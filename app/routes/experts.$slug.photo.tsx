@@ -1,14 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getExpertPhoto } from "~/core.server";
+import { AVATAR_RENDITIONS, avatarRendition, getExpertPhoto } from "~/core.server";
 
-// A published expert's photo: part of their public profile, served from our origin only.
-export async function loader({ params, context }: LoaderFunctionArgs) {
+// A published expert's photo: part of their public profile, served from our origin only. `?s=256` gives the
+// smaller rendition for lists and 1× screens; any other size gets the stored 512 px one.
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const photo = await getExpertPhoto(context.services.db.prisma, params.slug ?? "");
   if (!photo) throw new Response("No photo", { status: 404 });
-  return new Response(photo.data, {
+  const asked = Number(new URL(request.url).searchParams.get("s"));
+  const size = AVATAR_RENDITIONS.find((s) => s === asked) ?? AVATAR_RENDITIONS[AVATAR_RENDITIONS.length - 1]!;
+  const body = await avatarRendition(photo.data, size);
+  return new Response(body, {
     headers: {
       "Content-Type": "image/webp",
-      "Cache-Control": "public, max-age=3600",
+      // The URL carries the upload's version, so a copy may be kept for long.
+      "Cache-Control": "public, max-age=86400",
       "Content-Security-Policy": "default-src 'none'; sandbox",
     },
   });

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CrisisNotice } from "~/components/CrisisNotice";
+import { CrisisLink } from "~/components/CrisisNotice";
+import { photoUrl } from "~/components/ExpertCard";
+import { Avatar } from "~/components/ui/Avatar";
 import { RecordPreference } from "~/components/RecordPreference";
 import { TimeZoneSync } from "~/components/TimeZoneSync";
 import { getPublishedExpert, reviews } from "~/core.server";
@@ -31,23 +33,21 @@ export default function ExpertProfile() {
   const { expert, zone, zoneName, nextDays, rating } = useLoaderData<typeof loader>();
   const tzQuery = zone.fromBrowser ? `?tz=${encodeURIComponent(zone.tz)}` : "";
   return (
-    <article aria-labelledby="expert-name" className="stack">
+    <article aria-labelledby="expert-name" className="stack has-sticky-action">
       <TimeZoneSync current={zone.tz} fromBrowser={zone.fromBrowser} />
       <RecordPreference kind="expert" slug={expert.slug} />
       <div className="profile-head">
-        {expert.photoVersion ? (
-          <img
-            className="profile-photo"
-            src={`/experts/${expert.slug}/photo?v=${expert.photoVersion}`}
-            alt=""
-            width={120}
-            height={120}
-          />
-        ) : null}
+        <Avatar name={expert.name} initials={expert.initials} src={photoUrl(expert)} size="lg" />
         <div>
           <h1 id="expert-name">{expert.name}</h1>
           <p className="lead">{expert.headline}</p>
         </div>
+      </div>
+      {/* On a phone this stays at the bottom of the screen while the profile scrolls. */}
+      <div className="sticky-action">
+        <Link className="button block" to={`/book/${expert.slug}${tzQuery}`} data-track="book-from-profile">
+          Book a session with {expert.firstName}
+        </Link>
       </div>
       <section aria-labelledby="about-title">
         <h2 id="about-title">About</h2>
@@ -76,8 +76,8 @@ export default function ExpertProfile() {
             </dd>
           ) : (
             <dd>
-              Not shown yet: a rating appears once {expert.name.split(" ")[0]} has at least 3 reviews, so no single
-              session can be traced.
+              Not shown yet: a rating appears once {expert.firstName} has at least 3 reviews, so no single session can
+              be traced.
             </dd>
           )}
           <dt>Cancellation</dt>
@@ -94,7 +94,7 @@ export default function ExpertProfile() {
                 <p>
                   <strong>{c.rating} out of 5</strong> · {c.month}
                 </p>
-                <p style={{ whiteSpace: "pre-wrap" }}>{c.comment}</p>
+                <p className="prewrap">{c.comment}</p>
               </li>
             ))}
           </ul>
@@ -116,13 +116,8 @@ export default function ExpertProfile() {
             </ul>
           </>
         )}
-        <p>
-          <Link className="button" to={`/book/${expert.slug}${tzQuery}`} data-track="book-from-profile">
-            Book a session
-          </Link>
-        </p>
       </section>
-      <CrisisNotice />
+      <CrisisLink />
     </article>
   );
 }

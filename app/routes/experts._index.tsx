@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { ExpertCard } from "~/components/ExpertCard";
+import { EmptyState } from "~/components/ui/EmptyState";
 import { RecordPreference } from "~/components/RecordPreference";
 import {
   listCategories,
@@ -8,9 +9,10 @@ import {
   listPublishedExperts,
   nextSlotsForExperts,
   publishedExpertIds,
+  isValidTimeZone,
   reviews,
 } from "~/core.server";
-import { directoryQuery } from "~/utils/directory.server";
+import { directoryQuery, nextFree } from "~/utils/directory.server";
 
 export const meta: MetaFunction = () => [{ title: "Experts — Mind Namo" }];
 
@@ -52,15 +54,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }),
   ]);
   // Ratings for the cards on this page: one query; only experts with 3+ visible reviews (P4).
-  const ratings = await reviews.publicRatings(
-    prisma,
-    result.experts.map((e) => e.id),
-  );
+  const pageIds = result.experts.map((e) => e.id);
+  const asked = url.searchParams.get("tz");
+  const [ratings, next] = await Promise.all([
+    reviews.publicRatings(prisma, pageIds),
+    nextFree(prisma, pageIds, asked && asked.length <= 64 && isValidTimeZone(asked) ? asked : null),
+  ]);
   return {
     categories,
     languages,
     ...result,
-    experts: result.experts.map((e) => ({ ...e, rating: ratings.get(e.id) ?? null })),
+    experts: result.experts.map((e) => ({ ...e, rating: ratings.get(e.id) ?? null, next: next.get(e.id) ?? null })),
     page: query.page,
     pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
     filters: {
@@ -77,6 +81,7 @@ export default function Experts() {
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/experts";
   const current = categories.find((c) => c.slug === filters.category);
+  const activeFilters = [filters.q, filters.category, filters.language, filters.available].filter(Boolean).length;
   const pageLink = (p: number) =>
     `?${new URLSearchParams({
       ...(filters.q ? { q: filters.q } : {}),
@@ -88,61 +93,74 @@ export default function Experts() {
   return (
     <>
       <RecordPreference kind="category" slug={current?.slug} />
-      <h1>{current ? `Experts in ${current.name}` : "All experts"}</h1>
-      <Form method="get" className="filters" aria-label="Find an expert">
-        <div className="field">
-          <label htmlFor="q">Search</label>
-          <input
-            id="q"
-            name="q"
-            type="search"
-            defaultValue={filters.q}
-            placeholder="Name or keyword, e.g. sleep, panic"
-            maxLength={100}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="category">Topic</label>
-          <select id="category" name="category" defaultValue={filters.category}>
-            <option value="">All topics</option>
-            {categories.map((c) => (
-              <option key={c.id} value={c.slug}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="language">Language</label>
-          <select id="language" name="language" defaultValue={filters.language}>
-            <option value="">Any language</option>
-            {languages.map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="choice">
-            <input type="checkbox" name="available" value="week" defaultChecked={filters.available} /> Available this
-            week
-          </label>
-        </div>
-        <button type="submit" className="button">
-          Show experts
-        </button>
-      </Form>
+      <header className="page-head">
+        <h1>{current ? `Experts in ${current.name}` : "All experts"}</h1>
+        <p className="lead">
+          Every expert is vetted by our team. Sessions are private, end-to-end encrypted and never recorded.
+        </p>
+      </header>
+      {/* On a phone the filters fold away so the experts come first; from tablet width they are always open. */}
+      <details className="disclosure filter-panel" open={activeFilters > 0 ? true : undefined}>
+        <summary>{activeFilters > 0 ? `Filters (${activeFilters} on)` : "Filter by topic, language or time"}</summary>
+        <Form method="get" className="filters" aria-label="Find an expert">
+          <div className="field">
+            <label htmlFor="q">Search</label>
+            <input
+              id="q"
+              name="q"
+              type="search"
+              defaultValue={filters.q}
+              placeholder="Name or keyword, e.g. sleep, panic"
+              maxLength={100}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="category">Topic</label>
+            <select id="category" name="category" defaultValue={filters.category}>
+              <option value="">All topics</option>
+              {categories.map((c) => (
+                <option key={c.id} value={c.slug}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="language">Language</label>
+            <select id="language" name="language" defaultValue={filters.language}>
+              <option value="">Any language</option>
+              {languages.map((l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label className="choice">
+              <input type="checkbox" name="available" value="week" defaultChecked={filters.available} /> Available this
+              week
+            </label>
+          </div>
+          <button type="submit" className="button">
+            Show experts
+          </button>
+        </Form>
+      </details>
       <p aria-live="polite" className={loading ? "loading" : undefined}>
         {loading ? "Searching…" : `${total} ${total === 1 ? "expert" : "experts"}`}
       </p>
       {experts.length === 0 ? (
-        <div className="empty">
-          <p>No experts match these filters yet.</p>
-          <p>
-            <Link to="/experts">Show all experts</Link>
-          </p>
-        </div>
+        <EmptyState
+          title="No experts match these filters"
+          action={
+            <Link className="button secondary" to="/experts">
+              Show all experts
+            </Link>
+          }
+        >
+          Try fewer filters, or another word for what you are going through.
+        </EmptyState>
       ) : (
         <>
           <h2 className="visually-hidden">Results</h2>

@@ -6,6 +6,8 @@ import { field, formAction, formHeaders, notFoundAs404 } from "~/utils/forms.ser
 import { requireSession } from "~/utils/session.server";
 import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
+import { CrisisNotice } from "~/components/CrisisNotice";
+import { crisisFor } from "~/utils/crisis.server";
 
 export const headers = formHeaders;
 // Scoped by owner: another person's ticket id is a 404, exactly like an id that does not exist (notFoundAs404).
@@ -17,6 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)),
   );
   return {
+    crisis: await crisisFor(request, context),
     ticket: {
       id: t.id,
       subject: t.subject,
@@ -65,7 +68,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 const fmt = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
 
 export default function Ticket() {
-  const { ticket } = useLoaderData<typeof loader>();
+  const { ticket, crisis } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const done = ticket.status === "RESOLVED" || ticket.status === "CLOSED";
   return (
@@ -85,7 +88,7 @@ export default function Ticket() {
             <p>
               <strong>{m.authorName}</strong> · {fmt(m.createdAt)}
             </p>
-            <p style={{ whiteSpace: "pre-wrap" }}>{m.body}</p>
+            <p className="prewrap">{m.body}</p>
           </li>
         ))}
       </ol>
@@ -93,11 +96,17 @@ export default function Ticket() {
         <Form method="post" className="stack">
           <fieldset>
             <legend>How did we do?</legend>
-            {[1, 2, 3, 4, 5].map((r) => (
-              <label key={r} style={{ marginRight: "1rem" }}>
-                <input type="radio" name="rating" value={r} required /> {r}
-              </label>
-            ))}
+            <p className="hint" id="rating-hint">
+              1 is poor, 5 is excellent.
+            </p>
+            <div className="rating-scale" aria-describedby="rating-hint">
+              {[1, 2, 3, 4, 5].map((r) => (
+                <label key={r} className="rating-option">
+                  <input type="radio" name="rating" value={r} required />
+                  <span>{r}</span>
+                </label>
+              ))}
+            </div>
           </fieldset>
           <div className="field">
             <label htmlFor="f-comment">Anything to add? (optional)</label>
@@ -127,6 +136,7 @@ export default function Ticket() {
           </Form>
         </>
       ) : null}
+      <CrisisNotice crisis={crisis} />
     </section>
   );
 }

@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormAlert, Submit } from "~/components/forms";
+import { Field, fieldError, FormAlert, Submit } from "~/components/forms";
 import { support } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
+import { CrisisNotice } from "~/components/CrisisNotice";
+import { crisisFor } from "~/utils/crisis.server";
 
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Help — Mind Namo" }];
@@ -15,13 +17,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const tickets = await support.listMyTickets(context.services.db.prisma, session.userId);
   return {
+    crisis: await crisisFor(request, context),
     tickets: tickets.map((t) => ({
       id: t.id,
       subject: t.subject,
       status: t.status,
       updatedAt: t.updatedAt.toISOString(),
     })),
-    categories: Object.entries(support.categoryLabels).map(([value, label]) => ({ value, label })),
+    categories: support.requestCategoryOptions,
   };
 }
 
@@ -39,8 +42,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }, values);
 }
 
+const FORM_LABELS = { email: "Your email", subject: "Subject", category: "What is it about?", message: "Message" };
+
 export default function Help() {
-  const { tickets, categories } = useLoaderData<typeof loader>();
+  const { tickets, categories, crisis } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <section aria-labelledby="title" className="stack">
@@ -60,11 +65,18 @@ export default function Help() {
       )}
       <h2>Ask for help</h2>
       <Form method="post" className="stack" noValidate>
-        <FormAlert actionData={actionData} />
+        <FormAlert actionData={actionData} labels={FORM_LABELS} />
         <Field label="Subject" name="subject" required maxLength={150} actionData={actionData} />
         <div className="field">
           <label htmlFor="f-category">What is it about?</label>
-          <select id="f-category" name="category" defaultValue={actionData?.values?.category ?? ""} required>
+          <select
+            id="f-category"
+            aria-invalid={fieldError(actionData, "category") ? true : undefined}
+            aria-describedby={fieldError(actionData, "category") ? "f-category-error" : undefined}
+            name="category"
+            defaultValue={actionData?.values?.category ?? ""}
+            required
+          >
             <option value="" disabled>
               Choose…
             </option>
@@ -74,22 +86,33 @@ export default function Help() {
               </option>
             ))}
           </select>
-          {actionData?.field === "category" ? <p className="field-error">{actionData.error}</p> : null}
+          {fieldError(actionData, "category") ? (
+            <p className="field-error" id="f-category-error">
+              {fieldError(actionData, "category")}
+            </p>
+          ) : null}
         </div>
         <div className="field">
           <label htmlFor="f-message">Message</label>
           <textarea
             id="f-message"
+            aria-invalid={fieldError(actionData, "message") ? true : undefined}
+            aria-describedby={fieldError(actionData, "message") ? "f-message-error" : undefined}
             name="message"
             rows={6}
             required
             maxLength={10000}
             defaultValue={actionData?.values?.message}
           />
-          {actionData?.field === "message" ? <p className="field-error">{actionData.error}</p> : null}
+          {fieldError(actionData, "message") ? (
+            <p className="field-error" id="f-message-error">
+              {fieldError(actionData, "message")}
+            </p>
+          ) : null}
         </div>
         <Submit busy="Sending…">Send request</Submit>
       </Form>
+      <CrisisNotice crisis={crisis} />
     </section>
   );
 }

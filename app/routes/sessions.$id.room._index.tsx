@@ -8,6 +8,8 @@ import { startCall, CallRefused, type Call } from "~/rooms/call.client";
 import { exchangeKeys } from "~/rooms/keys.client";
 import { reportBoundaryError } from "~/utils/error-reporter";
 import { requireSession } from "~/utils/session.server";
+import { CrisisNotice } from "~/components/CrisisNotice";
+import { crisisFor } from "~/utils/crisis.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Session with ${data.peerName} — Mind Namo` : "Live session — Mind Namo" },
@@ -29,6 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   const { timezone } = session.user;
   return {
+    crisis: await crisisFor(request, context),
     bookingId: access.bookingId,
     // Namespaces this browser's stored key pair, so two accounts on one browser never share one: the per-booking
     // pseudonym of this side (no account id reaches the page, P17).
@@ -317,6 +320,7 @@ export default function Room() {
           </div>
         </section>
       ) : null}
+      {phase !== "in-call" ? <CrisisNotice crisis={data.crisis} /> : null}
     </section>
   );
 }

@@ -7,6 +7,8 @@ import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
 import { requireSession } from "~/utils/session.server";
+import { CrisisNotice } from "~/components/CrisisNotice";
+import { crisisFor } from "~/utils/crisis.server";
 
 export const meta: MetaFunction = () => [{ title: "My sessions — Mind Namo" }];
 export const headers = formHeaders;
@@ -40,6 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     past.filter((b) => b.status === "COMPLETED").map((b) => b.id),
   );
   return {
+    crisis: await crisisFor(request, context),
     timezone,
     upcoming: upcoming.map(view),
     past: past.map((b) => ({ ...view(b), reviewed: reviewed.has(b.id) })),
@@ -71,7 +74,7 @@ const statusText: Record<string, string> = {
 };
 
 export default function Sessions() {
-  const { timezone, upcoming, past } = useLoaderData<typeof loader>();
+  const { timezone, upcoming, past, crisis } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const confirmCancel = params.get("cancel");
@@ -174,6 +177,7 @@ export default function Sessions() {
           </ul>
         )}
       </section>
+      <CrisisNotice crisis={crisis} />
     </section>
   );
 }

@@ -2,7 +2,13 @@
 import { data, type HeadersFunction } from "@remix-run/node";
 import { isDomainError } from "~/core.server";
 
-export type FormError = { error: string; field?: string; values?: Record<string, string> };
+export type FormError = {
+  error: string;
+  field?: string;
+  /** Every field's problem, when the form was checked whole: the page shows them all at once. */
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+};
 
 /** The HTTP status of each DomainError code, for every edge of the site (forms, the room's JSON routes, loaders). */
 export const statusOf: Record<string, number> = {
@@ -25,7 +31,7 @@ export async function formAction<T>(fn: () => T | Promise<T>, values: Record<str
         ? { "Retry-After": String(error.details.retryAfterSeconds) }
         : {};
       return data<FormError>(
-        { error: error.message, field: error.details?.field, values },
+        { error: error.message, field: error.details?.field, errors: error.details?.fields, values },
         { status: statusOf[error.code] ?? 400, headers },
       );
     }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
 import { createUser, emailSchema, nameSchema } from "../identity/users.ts";
+import { firstName, initials } from "../identity/names.ts";
 
 export const slugSchema = z
   .string()
@@ -124,7 +125,7 @@ const publicExpertSelect = {
   languages: true,
   timezone: true,
   sessionMinutes: true,
-  user: { select: { name: true } },
+  user: { select: { name: true, avatar: { select: { updatedAt: true } } } },
   categories: { select: { category: { select: { slug: true, name: true } } } },
 } as const;
 
@@ -186,7 +187,7 @@ type PublicExpertRow = {
   languages: string[];
   timezone: string;
   sessionMinutes: number;
-  user: { name: string };
+  user: { name: string; avatar: { updatedAt: Date } | null };
   categories: { category: { slug: string; name: string } }[];
 };
 
@@ -195,6 +196,10 @@ function toPublicExpert(e: PublicExpertRow) {
     id: e.id,
     slug: e.slug,
     name: e.user.name,
+    firstName: firstName(e.user.name),
+    initials: initials(e.user.name),
+    /** Changes with each upload, so the photo URL can be cached for long; null: a monogram is drawn instead. */
+    photoVersion: e.user.avatar ? e.user.avatar.updatedAt.getTime() : null,
     headline: e.headline,
     languages: e.languages,
     timezone: e.timezone,
@@ -220,7 +225,6 @@ export async function getPublishedExpert(db: PrismaClient, slug: string) {
       userId: true,
       minNoticeHours: true,
       cancelWindowHours: true,
-      user: { select: { name: true, avatar: { select: { updatedAt: true } } } },
     },
   });
   if (!e) return null;
@@ -229,7 +233,6 @@ export async function getPublishedExpert(db: PrismaClient, slug: string) {
     bio: e.bio,
     minNoticeHours: e.minNoticeHours,
     cancelWindowHours: e.cancelWindowHours,
-    photoVersion: e.user.avatar ? e.user.avatar.updatedAt.getTime() : null,
   };
 }
 

@@ -11,7 +11,8 @@ export class DomainError extends Error {
   constructor(
     public readonly code: DomainErrorCode,
     message: string,
-    public readonly details?: { field?: string; retryAfterSeconds?: number },
+    /** `field` names the first field at fault; `fields` holds every field's message when a form is checked whole. */
+    public readonly details?: { field?: string; fields?: Record<string, string>; retryAfterSeconds?: number },
   ) {
     super(message);
     this.name = "DomainError";

@@ -64,3 +64,13 @@ export async function removeAvatar(db: PrismaClient, userId: string): Promise<vo
 export function getAvatar(db: PrismaClient, userId: string) {
   return db.userAvatar.findUnique({ where: { userId }, select: { data: true, updatedAt: true } });
 }
+
+/** The sizes a photo is served at (`srcset`): 256 px for 1× screens and lists, the stored 512 px for 2×. */
+export const AVATAR_RENDITIONS = [256, AVATAR_SIZE] as const;
+
+/** A smaller copy of a stored (already clean) WebP; metadata stays out, as sharp writes none by default. */
+export async function avatarRendition(data: Uint8Array, size: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (size >= AVATAR_SIZE) return new Uint8Array(data);
+  const out = await sharp(data).resize(size, size, { fit: "cover" }).webp({ quality: 80 }).toBuffer();
+  return new Uint8Array(out);
+}

@@ -12,6 +12,7 @@ import { DomainError } from "../errors/index.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
 import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
 import { emailSchema } from "../identity/users.ts";
+import { firstName } from "../identity/names.ts";
 import * as templates from "./mail.ts";
 
 export const TICKET_STATUSES = ["NEW", "OPEN", "PENDING_USER", "ON_HOLD", "RESOLVED", "CLOSED"] as const;
@@ -74,12 +75,36 @@ const bodySchema = z
   .trim()
   .min(1, "Write a message.")
   .max(10_000, "Keep the message under 10,000 characters.");
-const categorySchema = z.enum(TICKET_CATEGORIES, { error: "Choose what your request is about." });
+/**
+ * What people may choose on the help and contact forms. PAYMENT stays in the database for old tickets, but there
+ * are no payments on Mind Namo, so nobody is offered it.
+ */
+export const REQUEST_CATEGORIES = ["ACCOUNT", "BOOKING", "PRIVACY", "TECHNICAL", "OTHER"] as const;
+export const requestCategoryOptions = REQUEST_CATEGORIES.map((value) => ({ value, label: categoryLabels[value] }));
+
+const categorySchema = z.enum(REQUEST_CATEGORIES, { error: "Choose what your request is about." });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new DomainError("VALIDATION", r.error.issues[0]?.message ?? "Check this field.", { field });
   return r.data;
+}
+
+/** Checks every field of a form and reports all problems at once (people fix a form in one pass, not one by one). */
+function parseAll<S extends Record<string, z.ZodType>>(
+  schemas: S,
+  values: Record<keyof S, unknown>,
+): { [K in keyof S]: z.output<S[K]> } {
+  const out: Record<string, unknown> = {};
+  const fields: Record<string, string> = {};
+  for (const key of Object.keys(schemas)) {
+    const r = schemas[key]!.safeParse(values[key]);
+    if (r.success) out[key] = r.data;
+    else fields[key] = r.error.issues[0]?.message ?? "Check this field.";
+  }
+  const first = Object.keys(fields)[0];
+  if (first) throw new DomainError("VALIDATION", fields[first]!, { field: first, fields });
+  return out as { [K in keyof S]: z.output<S[K]> };
 }
 
 // ---------------------------------------------------------------- requester side (site)
@@ -89,9 +114,11 @@ export async function openTicket(
   userId: string,
   input: { subject: unknown; category: unknown; message: unknown },
 ) {
-  const subject = parse(subjectSchema, input.subject, "subject");
-  const category = parse(categorySchema, input.category, "category");
-  const body = parse(bodySchema, input.message, "message");
+  const {
+    subject,
+    category,
+    message: body,
+  } = parseAll({ subject: subjectSchema, category: categorySchema, message: bodySchema }, input);
   const createdAt = now(deps);
   return deps.db.supportTicket.create({
     data: {
@@ -113,11 +140,22 @@ export async function submitContactForm(
   input: { email: unknown; name: unknown; subject: unknown; category: unknown; message: unknown },
   ip: string,
 ) {
-  const email = parse(emailSchema, input.email, "email");
-  const name = parse(z.string().trim().max(100, "Keep your name under 100 characters."), input.name ?? "", "name");
-  const subject = parse(subjectSchema, input.subject, "subject");
-  const category = parse(categorySchema, input.category, "category");
-  const body = parse(bodySchema, input.message, "message");
+  const {
+    email,
+    name,
+    subject,
+    category,
+    message: body,
+  } = parseAll(
+    {
+      email: emailSchema,
+      name: z.string().trim().max(100, "Keep your name under 100 characters."),
+      subject: subjectSchema,
+      category: categorySchema,
+      message: bodySchema,
+    },
+    { ...input, name: input.name ?? "" },
+  );
   await consumeMailLimits(deps.limiter, ip, email);
   const createdAt = now(deps);
   const ticket = await deps.db.supportTicket.create({
@@ -174,7 +212,7 @@ export async function getMyTicket(db: PrismaClient, userId: string, ticketId: st
       createdAt: m.createdAt,
       fromStaff: m.fromStaff,
       // Staff are shown by first name only.
-      authorName: m.fromStaff ? `${(m.author?.name ?? "Support").split(" ")[0]} (Mind Namo support)` : "You",
+      authorName: m.fromStaff ? `${firstName(m.author?.name ?? "Support")} (Mind Namo support)` : "You",
     })),
   };
 }
