@@ -48,8 +48,10 @@ async function loadBooking(db: PrismaClient, bookingId: string) {
       status: true,
       cancelledBy: true,
       rescheduleCount: true,
-      user: { select: { id: true, email: true, name: true, timezone: true, remindersEnabled: true } },
-      expert: { select: { timezone: true, user: { select: { email: true, name: true } } } },
+      user: {
+        select: { id: true, email: true, name: true, timezone: true, remindersEnabled: true, emailDetails: true },
+      },
+      expert: { select: { timezone: true, user: { select: { email: true, name: true, emailDetails: true } } } },
       category: { select: { name: true } },
     },
   });
@@ -65,6 +67,10 @@ const mailData = (b: LoadedBooking): BookingMailData => ({
   categoryName: b.category.name,
   sequence: b.rescheduleCount + (b.status === "CANCELLED" ? 1 : 0),
 });
+
+// The two readers of a booking's emails, each in their own zone and with their own choice of detail.
+const client = (b: LoadedBooking) => ({ tz: b.user.timezone, details: b.user.emailDetails });
+const expertReader = (b: LoadedBooking) => ({ tz: b.expert.timezone, details: b.expert.user.emailDetails });
 
 const sendMail = (deps: NotificationDeps, message: MailMessage) => deps.jobs.send("mail.send", message);
 
@@ -85,8 +91,8 @@ async function scheduleReminders(deps: NotificationDeps, b: LoadedBooking) {
 export async function afterBooked(deps: NotificationDeps, bookingId: string): Promise<void> {
   const b = await loadBooking(deps.db, bookingId);
   if (!b) return;
-  await sendMail(deps, bookingConfirmation(b.user.email, b.user.timezone, mailData(b), deps.appUrl));
-  await sendMail(deps, bookingConfirmation(b.expert.user.email, b.expert.timezone, mailData(b), deps.appUrl, "expert"));
+  await sendMail(deps, bookingConfirmation(b.user.email, client(b), mailData(b), deps.appUrl));
+  await sendMail(deps, bookingConfirmation(b.expert.user.email, expertReader(b), mailData(b), deps.appUrl, "expert"));
   await scheduleReminders(deps, b);
 }
 
@@ -100,7 +106,7 @@ export async function afterCancelled(deps: NotificationDeps, bookingId: string):
     deps,
     bookingCancelled(
       b.user.email,
-      b.user.timezone,
+      client(b),
       mailData(b),
       byUser ? "you" : byExpert ? "the expert" : "our team",
       deps.appUrl,
@@ -110,7 +116,7 @@ export async function afterCancelled(deps: NotificationDeps, bookingId: string):
     deps,
     bookingCancelled(
       b.expert.user.email,
-      b.expert.timezone,
+      expertReader(b),
       mailData(b),
       byExpert ? "you" : byUser ? "the client" : "our team",
       deps.appUrl,
@@ -122,10 +128,10 @@ export async function afterCancelled(deps: NotificationDeps, bookingId: string):
 export async function afterRescheduled(deps: NotificationDeps, bookingId: string, previousStart: Date): Promise<void> {
   const b = await loadBooking(deps.db, bookingId);
   if (!b || b.status !== "CONFIRMED") return;
-  await sendMail(deps, bookingRescheduled(b.user.email, b.user.timezone, mailData(b), previousStart, deps.appUrl));
+  await sendMail(deps, bookingRescheduled(b.user.email, client(b), mailData(b), previousStart, deps.appUrl));
   await sendMail(
     deps,
-    bookingRescheduled(b.expert.user.email, b.expert.timezone, mailData(b), previousStart, deps.appUrl),
+    bookingRescheduled(b.expert.user.email, expertReader(b), mailData(b), previousStart, deps.appUrl),
   );
   await scheduleReminders(deps, b);
 }
@@ -152,7 +158,7 @@ export async function runReminder(
       await mailer.send(
         bookingReminder(
           b.user.email,
-          b.user.timezone,
+          client(b),
           mailData(b),
           reminder.label,
           deps.appUrl,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   dayKey,
+  findTimeZone,
   formatDate,
   formatDateTime,
   formatSession,
@@ -65,5 +66,16 @@ describe("time formatting", () => {
     expect(localeFrom("*")).toBe("en-GB");
     expect(localeFrom("<script>")).toBe("en-GB");
     expect(localeFrom(null)).toBe("en-GB");
+  });
+});
+
+describe("finding a zone a person typed", () => {
+  it("accepts ids, the picker's words and plain city names; nothing else", () => {
+    expect(findTimeZone("America/New_York")).toBe("America/New_York");
+    expect(findTimeZone("New York time (GMT-5)")).toBe("America/New_York");
+    expect(findTimeZone("kolkata")).toMatch(/^Asia\/(Kolkata|Calcutta)$/);
+    expect(findTimeZone("UTC")).toBe("UTC");
+    expect(findTimeZone("Atlantis")).toBeNull();
+    expect(findTimeZone("")).toBeNull();
   });
 });

@@ -174,3 +174,45 @@ export function allTimeZones(): string[] {
     typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC", "Europe/London"];
   return zones.includes("UTC") ? zones : ["UTC", ...zones];
 }
+
+let byName: Map<string, string> | null = null;
+
+/**
+ * The zone a person typed or picked: an IANA id ("Asia/Kolkata") or a name in words as the picker shows it
+ * ("Kolkata time (GMT+5:30)", "kolkata"). Null when nothing matches.
+ */
+export function findTimeZone(input: string | null | undefined): string | null {
+  if (!input) return null;
+  const text = input.trim().slice(0, 80);
+  if (isKnownTimeZone(text)) return text;
+  const key = text
+    .replace(/\s*\(.*\)\s*$/, "")
+    .replace(/\s+time$/i, "")
+    .trim()
+    .toLowerCase();
+  if (!key) return null;
+  if (!byName) {
+    byName = new Map();
+    for (const z of allTimeZones()) {
+      const name = zoneName(z)
+        .replace(/ time$/, "")
+        .toLowerCase();
+      if (!byName.has(name)) byName.set(name, z);
+    }
+    for (const [old, city] of Object.entries(CITY_NAMES))
+      if (!byName.has(city.toLowerCase())) byName.set(city.toLowerCase(), old);
+  }
+  return byName.get(key) ?? null;
+}
+
+/**
+ * The locale for an email, which has no browser to ask: US English in the Americas' US zones (12-hour clock),
+ * British English elsewhere (24-hour clock). A person's own choice would replace this when the product stores one.
+ */
+export function mailLocale(tz: string): string {
+  return /^(America\/(New_York|Chicago|Denver|Phoenix|Los_Angeles|Anchorage|Detroit|Boise|Indiana|Kentucky|North_Dakota|Menominee|Juneau|Sitka|Nome|Yakutat|Metlakatla|Adak)|Pacific\/Honolulu|US\/)/.test(
+    tz,
+  )
+    ? "en-US"
+    : DEFAULT_LOCALE;
+}
