@@ -19,6 +19,9 @@ import { reportBoundaryError } from "./utils/error-reporter";
 import { UsageBeacon } from "./components/UsageBeacon";
 import { useNonce } from "./utils/nonce";
 import { getSession } from "./utils/session.server";
+import { TimeZoneSync } from "./components/TimeZoneSync";
+import { cookieZone } from "./utils/viewer.server";
+import { ZONE_SCRIPT } from "./utils/zone-script";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Only what the header needs: whether someone is signed in, their first name, and whether they are an expert.
@@ -27,6 +30,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     viewer: session
       ? { name: session.user.name.split(" ")[0] ?? session.user.name, isExpert: session.user.role === "EXPERT" }
       : null,
+    // Whether pages can write times yet: false on the first page of a visit, before the zone script has run.
+    zoneKnown: cookieZone(request) !== null,
   };
 }
 
@@ -54,6 +59,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        {/* Tells the server the browser's time zone (the mn_tz cookie) before anything else loads. */}
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: ZONE_SCRIPT }} />
         <Links />
       </head>
       <body>
@@ -141,8 +148,10 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  const data = useRouteLoaderData<typeof loader>("root");
   return (
     <>
+      <TimeZoneSync known={data?.zoneKnown ?? true} />
       <Outlet />
       {/* Sends nothing without analytics consent (P6, P16). */}
       <UsageBeacon />

@@ -14,12 +14,28 @@ import { metricsEndpoint } from "./metrics.ts";
 import { errorReportEndpoint } from "./error-reports.ts";
 import { recordServerError } from "../core/observability/errors.ts";
 import { pageCache } from "./page-cache.ts";
+import { isKnownTimeZone, localeFrom } from "../core/time/format.ts";
 import { cspNonce, newNonce, liveKitOrigins, originCheck, securityHeaders } from "./security.ts";
 
 export interface HttpAppOptions {
   services: Services;
   build: ServerBuild | (() => Promise<ServerBuild>);
   publicDir?: string;
+}
+
+// Public pages write times in the visitor's zone (the mn_tz cookie) and locale: both are part of the cache key.
+// Only real zone names and supported locales become variants, so a forged header cannot grow the cache.
+function zoneVariant(headers: import("node:http").IncomingHttpHeaders): string {
+  const cookie = headers.cookie ?? "";
+  const m = cookie.length <= 8192 ? /(?:^|;\s*)mn_tz=([^;]{1,80})/.exec(cookie) : null;
+  let tz = "";
+  try {
+    tz = m?.[1] ? decodeURIComponent(m[1]) : "";
+  } catch {
+    tz = "";
+  }
+  const al = headers["accept-language"];
+  return `${isKnownTimeZone(tz) ? tz : ""}|${localeFrom(typeof al === "string" ? al : null)}`;
 }
 
 /** Answers a request before express when it can (a page-cache hit); false: hand it to express. */
@@ -43,6 +59,7 @@ export function createHttpApp({
     sessionCookies: ["mn_session", "__Host-mn_session"],
     paths: /^\/(experts(\/[a-z0-9-]+)?|privacy)?$/,
     newNonce,
+    variant: zoneVariant,
   });
 
   // Routes and back-office procedures clear it when public content changes (e.g. reviews).

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { adoptBrowserZone, landingFor } from "~/utils/landing.server";
 import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
 
 export const headers = formHeaders;
@@ -11,7 +12,9 @@ export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Sign in with a code — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getSession(request, context)) throw redirect(safeNext(new URL(request.url).searchParams.get("next")));
+  const current = await getSession(request, context);
+  if (current)
+    throw redirect(landingFor(current.user.role, safeNext(new URL(request.url).searchParams.get("next"), "")));
   return null;
 }
 
@@ -35,7 +38,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { email, code: field(form, "code", 40) },
         requester(request, context),
       );
-      return redirect(safeNext(form.get("next")), {
+      await adoptBrowserZone(request, context, session.user.id);
+      return redirect(landingFor(session.user.role, safeNext(form.get("next"), "")), {
         headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
       });
     },
