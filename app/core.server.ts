@@ -37,7 +37,14 @@ export {
 export { appRouter } from "@admin/server/root.ts";
 export { createInnerContext } from "@admin/server/trpc.ts";
 // bookings (user side)
-export { bookSlot, cancelBooking, rescheduleBooking, listUserBookings } from "@core/scheduling/bookings.ts";
+export {
+  bookSlot,
+  cancelBooking,
+  rescheduleBooking,
+  listUserBookings,
+  getUserBooking,
+} from "@core/scheduling/bookings.ts";
+export { bookingIcs } from "@core/notifications/ics.ts";
 export { nextSlotsForExperts } from "@core/scheduling/schedule.ts";
 export { formatSlot } from "@core/scheduling/slots.ts";
 export { isValidTimeZone } from "@core/scheduling/zoned-time.ts";

@@ -22,12 +22,17 @@ import { UsageBeacon } from "./components/UsageBeacon";
 import { useNonce } from "./utils/nonce";
 import { getSession } from "./utils/session.server";
 import { firstName } from "./core.server";
+import { TimeZoneSync } from "./components/TimeZoneSync";
+import { cookieZone } from "./utils/viewer.server";
+import { ZONE_SCRIPT } from "./utils/zone-script";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Only what the header needs: whether someone is signed in, their first name, and whether they are an expert.
   const session = await getSession(request, context);
   return {
     viewer: session ? { name: firstName(session.user.name), isExpert: session.user.role === "EXPERT" } : null,
+    // Whether pages can write times yet: false on the first page of a visit, before the zone script has run.
+    zoneKnown: cookieZone(request) !== null,
   };
 }
 
@@ -154,6 +159,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="theme-color" content="#faf8f5" media="(prefers-color-scheme: light)" />
         <meta name="theme-color" content="#111615" media="(prefers-color-scheme: dark)" />
         <Meta />
+        {/* Tells the server the browser's time zone (the mn_tz cookie) before anything else loads. */}
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: ZONE_SCRIPT }} />
         <Links />
       </head>
       <body>
@@ -244,8 +251,10 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  const data = useRouteLoaderData<typeof loader>("root");
   return (
     <>
+      <TimeZoneSync known={data?.zoneKnown ?? true} />
       <Outlet />
       {/* Sends nothing without analytics consent (P6, P16). */}
       <UsageBeacon />

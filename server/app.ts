@@ -17,6 +17,7 @@ import { recordServerError } from "../core/observability/errors.ts";
 import { pageCache } from "./page-cache.ts";
 import { cspReportEndpoint } from "./csp-reports.ts";
 import { cspNonce, newNonce, liveKitOrigins, originCheck, securityHeaders, securityTxt } from "./security.ts";
+import { isKnownTimeZone, localeFrom } from "../core/time/format.ts";
 
 export interface HttpAppOptions {
   services: Services;
@@ -33,6 +34,20 @@ export const dynamicCompression = {
   brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   level: zlib.constants.Z_DEFAULT_COMPRESSION,
 } as const;
+// Public pages write times in the visitor's zone (the mn_tz cookie) and locale: both are part of the cache key.
+// Only real zone names and supported locales become variants, so a forged header cannot grow the cache.
+function zoneVariant(headers: import("node:http").IncomingHttpHeaders): string {
+  const cookie = headers.cookie ?? "";
+  const m = cookie.length <= 8192 ? /(?:^|;\s*)mn_tz=([^;]{1,80})/.exec(cookie) : null;
+  let tz = "";
+  try {
+    tz = m?.[1] ? decodeURIComponent(m[1]) : "";
+  } catch {
+    tz = "";
+  }
+  const al = headers["accept-language"];
+  return `${isKnownTimeZone(tz) ? tz : ""}|${localeFrom(typeof al === "string" ? al : null)}`;
+}
 
 /** Answers a request before express when it can (a page-cache hit); false: hand it to express. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -55,6 +70,7 @@ export function createHttpApp({
     sessionCookies: ["mn_session", "__Host-mn_session"],
     paths: /^\/(experts(\/[a-z0-9-]+)?|privacy)?$/,
     newNonce,
+    variant: zoneVariant,
   });
 
   // Routes and back-office procedures clear it when public content changes (e.g. reviews).

@@ -82,6 +82,11 @@ export interface PageCacheOptions {
   newNonce?: () => string;
   /** After the TTL, how long the previous copy may still be served while one request renders it again (default: TTL). */
   staleMs?: number;
+  /**
+   * What else a page depends on besides its URL (the visitor's time zone cookie and locale: times are written in
+   * them). Part of the key, so a visitor never gets a page written for another zone. Keep it low-cardinality.
+   */
+  variant?: (headers: IncomingHttpHeaders) => string;
 }
 
 export function pageCache(opts: PageCacheOptions): PageCache {
@@ -100,17 +105,21 @@ export function pageCache(opts: PageCacheOptions): PageCache {
     !(headers.cookie !== undefined && sessionPattern.test(headers.cookie));
 
   /** Whether `serve` would answer this request from the cache (fresh, or stale while another renders it). */
+  const keyOf = (originalUrl: string, headers: IncomingHttpHeaders) =>
+    opts.variant ? `${originalUrl}\n${opts.variant(headers)}` : originalUrl;
+
   const wouldServe = (method: string, path: string, originalUrl: string, headers: IncomingHttpHeaders): boolean => {
     if (!cacheable(method, path, originalUrl, headers)) return false;
-    const hit = entries.get(originalUrl);
+    const key = keyOf(originalUrl, headers);
+    const hit = entries.get(key);
     if (!hit) return false;
     const age = Date.now() - hit.at;
-    return age < opts.ttlMs || (refreshing.has(originalUrl) && age < opts.ttlMs + staleMs);
+    return age < opts.ttlMs || (refreshing.has(key) && age < opts.ttlMs + staleMs);
   };
 
   const serve: RequestHandler = (req, res, next) => {
     if (!cacheable(req.method, req.path, req.originalUrl, req.headers)) return next();
-    const key = req.originalUrl;
+    const key = keyOf(req.originalUrl, req.headers);
     const hit = entries.get(key);
     if (!hit) return next();
     const age = Date.now() - hit.at;
@@ -155,7 +164,7 @@ export function pageCache(opts: PageCacheOptions): PageCache {
 
   const capture: RequestHandler = (req, res, next) => {
     if (!cacheable(req.method, req.path, req.originalUrl, req.headers)) return next();
-    const key = req.originalUrl;
+    const key = keyOf(req.originalUrl, req.headers);
     res.setHeader("X-Cache", "MISS");
     res.setHeader("Cache-Control", PUBLIC_PAGE_CACHE_CONTROL);
     res.setHeader("Vary", "Accept-Encoding, Cookie");

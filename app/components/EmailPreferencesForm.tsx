@@ -5,10 +5,12 @@ import { Submit } from "~/components/forms";
 export function EmailPreferencesForm({
   reminders,
   newsletter,
+  details,
   action,
 }: {
   reminders: boolean;
   newsletter: boolean;
+  details: boolean;
   action?: string;
 }) {
   return (
@@ -24,6 +26,17 @@ export function EmailPreferencesForm({
           <input type="checkbox" name="newsletter" value="on" defaultChecked={newsletter} /> Send me the Mind Namo
           newsletter (about once a month)
         </label>
+      </fieldset>
+      <fieldset>
+        <legend>Privacy of booking emails</legend>
+        <label className="choice">
+          <input type="checkbox" name="details" value="on" defaultChecked={details} /> Name my expert and topic in
+          booking emails and calendar entries
+        </label>
+        <p className="hint">
+          Off by default: subjects and calendar entries only say &ldquo;Mind Namo session&rdquo;, so someone who sees
+          your inbox or calendar learns nothing more.
+        </p>
       </fieldset>
       <p className="hint">
         Booking confirmations and changes, security notices and sign-in codes are always sent. Every optional email has

@@ -9,23 +9,20 @@ export function SlotPicker({
   legend,
   days,
   zone,
-  zoneName,
   chosen,
   emptyText,
 }: {
   legend: string;
   days: PickerDay[];
+  /** The zone in words: "New York time (GMT-5)". */
   zone: string;
-  zoneName: string;
   chosen?: string;
   emptyText: string;
 }) {
   return (
     <fieldset>
       <legend>{legend}</legend>
-      <p className="hint">
-        Times are shown in your time zone: {zone} ({zoneName}).
-      </p>
+      <p className="hint">Times are in {zone}.</p>
       {days.length === 0 ? (
         <p className="empty">{emptyText}</p>
       ) : (

@@ -1,20 +1,18 @@
 import { useEffect } from "react";
-import { useLocation, useNavigate } from "@remix-run/react";
+import { useRevalidator } from "@remix-run/react";
 
 /**
- * Shows times in the visitor's own zone: when the page was rendered without ?tz=, the browser's zone is added to
- * the URL once (replace, no extra history entry). Without JavaScript the account's zone (or UTC) is shown, named.
+ * The first page of a visit is rendered before the server knows the visitor's zone, so it shows placeholders
+ * instead of times. The inline script in the document head has set the `mn_tz` cookie by now: load the data
+ * again once, and the times appear in the visitor's own zone (never UTC first).
  */
-export function TimeZoneSync({ current, fromBrowser }: { current: string; fromBrowser: boolean }) {
-  const location = useLocation();
-  const navigate = useNavigate();
+export function TimeZoneSync({ known }: { known: boolean }) {
+  const { revalidate, state } = useRevalidator();
   useEffect(() => {
-    if (fromBrowser) return;
-    const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!browser || browser === current) return;
-    const params = new URLSearchParams(location.search);
-    params.set("tz", browser);
-    navigate(`${location.pathname}?${params}`, { replace: true, preventScrollReset: true });
-  }, [current, fromBrowser, location.pathname, location.search, navigate]);
+    if (known || state !== "idle") return;
+    if (/(^|;\s*)mn_tz=/.test(document.cookie)) revalidate();
+    // Once per page load: the cookie does not change under us.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [known]);
   return null;
 }

@@ -181,7 +181,11 @@ export default function Account() {
 
       <section aria-labelledby="email-title">
         <h2 id="email-title">Emails</h2>
-        <EmailPreferencesForm reminders={emailPrefs.reminders} newsletter={emailPrefs.newsletter} />
+        <EmailPreferencesForm
+          reminders={emailPrefs.reminders}
+          newsletter={emailPrefs.newsletter}
+          details={emailPrefs.details}
+        />
         <p>
           <Link to="/account/communications">All email and privacy choices, and your consent history</Link>
         </p>

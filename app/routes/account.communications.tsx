@@ -77,7 +77,7 @@ export default function Communications() {
           <strong>Always sent</strong> (you need them to use your account safely): booking confirmations, changes and
           cancellations, security notices (a new password or email address), and sign-in and verification codes.
         </p>
-        <EmailPreferencesForm reminders={prefs.reminders} newsletter={prefs.newsletter} />
+        <EmailPreferencesForm reminders={prefs.reminders} newsletter={prefs.newsletter} details={prefs.details} />
       </section>
 
       <section aria-labelledby="analytics-title" className="stack">

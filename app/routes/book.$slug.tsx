@@ -1,11 +1,17 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import type {
+  ActionFunctionArgs,
+  HeadersFunction,
+  LinksFunction,
+  LoaderFunctionArgs,
+  MetaFunction,
+} from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
 import { FormAlert, Submit } from "~/components/forms";
-import { FieldAlert, SlotPicker } from "~/components/SlotPicker";
-import { TimeZoneSync } from "~/components/TimeZoneSync";
+import { FieldAlert } from "~/components/SlotPicker";
+import { ZonePicker } from "~/components/ZonePicker";
 import {
   afterBooked,
   bookSlot,
@@ -14,51 +20,192 @@ import {
   hasHealthConsent,
   HEALTH_CONSENT_TEXT,
   isValidTimeZone,
+  listPublishedExperts,
+  nextSlotsForExperts,
   recordExpertEngaged,
 } from "~/core.server";
-import { notificationDeps, notifyAfter, slotsByDay, viewerTimeZone } from "~/utils/bookings.server";
+import bookingStyles from "~/styles/booking.css";
+import { isDaytime, notificationDeps, notifyAfter, slotsByDay, type DaySlots } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { requireSession } from "~/utils/session.server";
+import { getSession, requireSession } from "~/utils/session.server";
+import {
+  dayKey,
+  formatDate,
+  formatMonth,
+  formatSession,
+  formatTime,
+  hourCycleOf,
+  zoneLabel,
+  zoneName,
+  type Viewer,
+} from "~/utils/time";
+import { cookieZone, resolveViewer, zoneCookie } from "~/utils/viewer.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Book ${data.expert.name} — Mind Namo` : "Book — Mind Namo" },
 ];
-export const headers = formHeaders;
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: bookingStyles }];
+
+// The zone the visitor picks here is remembered for the visit (the loader's Set-Cookie), besides the action's
+// Retry-After.
+export const headers: HeadersFunction = (args) => {
+  const h = formHeaders(args) as Headers;
+  const cookie = args.loaderHeaders.get("Set-Cookie");
+  if (cookie) h.set("Set-Cookie", cookie);
+  return h;
+};
+
+const BOOKING_DAYS = 28;
+const WEEKS = 5;
+const KEY = /^\d{4}-\d{2}-\d{2}$/;
+
+interface CalendarCell {
+  key: string;
+  day: number;
+  label: string;
+  free: boolean;
+  inRange: boolean;
+}
+
+/** Weeks (Monday first) from this week on, every day marked free or not; dates are tz-free wall-calendar days. */
+function calendar(today: string, days: DaySlots[], locale: string) {
+  const free = new Set(days.map((d) => d.day));
+  const [y, m, d] = today.split("-").map(Number) as [number, number, number];
+  const todayUtc = Date.UTC(y, m - 1, d, 12);
+  const mondayOffset = (new Date(todayUtc).getUTCDay() + 6) % 7;
+  const start = todayUtc - mondayOffset * 86_400_000;
+  const utc: Viewer = { tz: "UTC", locale };
+  const cells: CalendarCell[] = [];
+  for (let i = 0; i < WEEKS * 7; i++) {
+    const at = new Date(start + i * 86_400_000);
+    const key = at.toISOString().slice(0, 10);
+    const offset = (at.getTime() - todayUtc) / 86_400_000;
+    cells.push({
+      key,
+      day: at.getUTCDate(),
+      label: formatDate(at, utc),
+      free: free.has(key),
+      inRange: offset >= 0 && offset < BOOKING_DAYS,
+    });
+  }
+  const first = new Date(start);
+  const last = new Date(start + (WEEKS * 7 - 1) * 86_400_000);
+  const months = [formatMonth(first, utc), formatMonth(last, utc)];
+  const weekdays = Array.from({ length: 7 }, (_, i) =>
+    new Intl.DateTimeFormat(locale, { weekday: "short", timeZone: "UTC" }).format(new Date(start + i * 86_400_000)),
+  );
+  return { cells, title: months[0] === months[1] ? months[0]! : `${months[0]} – ${months[1]}`, weekdays };
+}
+
+/** Other experts (sharing a topic) with free times in the visitor's daytime, when this one has none. */
+async function daytimeAlternatives(
+  context: LoaderFunctionArgs["context"],
+  expert: { id: string; categories: { slug: string }[] },
+  viewer: Viewer,
+) {
+  const prisma = context.services.db.prisma;
+  const { experts } = await listPublishedExperts(prisma, { categorySlug: expert.categories[0]?.slug, take: 24 });
+  const others = experts.filter((e) => e.id !== expert.id);
+  const now = new Date();
+  const slots = await nextSlotsForExperts(
+    prisma,
+    others.map((e) => e.id),
+    { from: now, to: new Date(now.getTime() + 14 * 86_400_000), now, limitPerExpert: 80 },
+  );
+  const found: { slug: string; name: string; next: string }[] = [];
+  for (const e of others) {
+    const s = slots.get(e.id)?.find((x) => isDaytime(x.startsAt, viewer.tz));
+    if (s)
+      found.push({
+        slug: e.slug,
+        name: e.name,
+        next: `${formatDate(s.startsAt, viewer)}, ${formatTime(s.startsAt, viewer)}`,
+      });
+    if (found.length === 3) break;
+  }
+  return found;
+}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const session = await requireSession(request, context);
+  // Public: anyone may look at the times and choose one; confirming needs an account (the action).
+  const session = await getSession(request, context);
   const prisma = context.services.db.prisma;
   const expert = await getPublishedExpert(prisma, params.slug ?? "");
   if (!expert)
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
-  const account = session.user;
-  const zone = viewerTimeZone(new URL(request.url), account.timezone);
-  const [{ days, zoneName }, healthConsent, crisis] = await Promise.all([
-    slotsByDay(context, expert.id, zone.tz),
-    hasHealthConsent(prisma, session.userId),
+  const account = session?.user ?? null;
+  const [healthConsent, crisis] = await Promise.all([
+    session ? hasHealthConsent(prisma, session.userId) : Promise.resolve(false),
     crisisFor(request, context),
   ]);
-  return {
+  const url = new URL(request.url);
+  const viewer = resolveViewer(request, account?.timezone);
+  const topics = expert.categories;
+  const asked = url.searchParams.get("topic");
+  const topic = topics.find((c) => c.slug === asked)?.slug ?? (topics.length === 1 ? topics[0]!.slug : null);
+  const base = {
     crisis,
+    // The explicit health-data consent is asked on the confirm step until given (never pre-ticked, never with the
+    // terms).
+    healthConsent,
+    healthConsentText: HEALTH_CONSENT_TEXT,
     expert: {
       slug: expert.slug,
       name: expert.name,
       headline: expert.headline,
       sessionMinutes: expert.sessionMinutes,
       cancelWindowHours: expert.cancelWindowHours,
-      categories: expert.categories,
-      id: expert.id,
+      categories: topics,
     },
-    zone,
-    zoneName,
-    days,
-    canBook: account.role === "USER" && Boolean(account.emailVerifiedAt),
-    role: account.role,
+    topic,
+    visitor: !session,
+    canBook: account?.role === "USER" && Boolean(account.emailVerifiedAt),
+    role: account?.role ?? null,
+  };
+  if (!viewer) return { ...base, zone: null, booking: null };
+
+  const days = await slotsByDay(context, expert.id, viewer, BOOKING_DAYS, 400);
+  const today = dayKey(new Date(), viewer.tz);
+  const askedDate = url.searchParams.get("date");
+  const selected = days.find((d) => d.day === askedDate) ?? days[0] ?? null;
+  const start = url.searchParams.get("start");
+  let chosen: { startsAt: string; when: string; date: string; time: string } | null = null;
+  if (start) {
+    const slot = days.flatMap((d) => d.slots).find((s) => s.startsAt === start);
+    if (slot) {
+      const at = new Date(slot.startsAt);
+      const end = new Date(at.getTime() + expert.sessionMinutes * 60_000);
+      chosen = {
+        startsAt: slot.startsAt,
+        when: formatSession(at, end, viewer),
+        date: formatDate(at, viewer),
+        time: `${formatTime(at, viewer)} – ${formatTime(end, viewer)}`,
+      };
+    }
+  }
+  const anyDaytime = days.some((d) => d.slots.some((s) => s.daytime));
+  const alternatives = anyDaytime ? [] : await daytimeAlternatives(context, expert, viewer);
+  const body = {
+    ...base,
+    zone: { tz: viewer.tz, name: zoneName(viewer.tz), label: zoneLabel(viewer.tz), hourCycle: hourCycleOf(viewer) },
+    booking: {
+      calendar: calendar(today, days, viewer.locale),
+      selected: selected ? { day: selected.day, date: selected.date, slots: selected.slots } : null,
+      chosen,
+      startWasTaken: Boolean(start && !chosen),
+      anyDaytime,
+      alternatives,
+      hasTimes: days.length > 0,
+    },
     idempotencyKey: crypto.randomUUID(),
     // The explicit health-data consent is asked on this form until given (never pre-ticked, never with the terms).
     healthConsent,
     healthConsentText: HEALTH_CONSENT_TEXT,
   };
+  // A zone picked here is kept for the rest of the visit, so every other page follows it.
+  if (viewer.source === "choice" && cookieZone(request) !== viewer.tz)
+    return data(body, { headers: { "Set-Cookie": zoneCookie(context, viewer.tz) } });
+  return body;
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -68,7 +215,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return formAction(async () => {
     const prisma = context.services.db.prisma;
     // The person ticked the separate health-data consent on this form: record it (with its text version) first;
-    // without it bookSlot refuses.
+    // without it bookSlot refuses. bookSlot checks everything else again: the expert, the topic, the time still
+    // free, the person's account.
     if (field(form, "healthConsent", 8) === "yes") await giveHealthConsent(prisma, session.userId, "BOOKING");
     const booking = await bookSlot(prisma, session, {
       expertSlug: params.slug ?? "",
@@ -86,87 +234,278 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await recordExpertEngaged(prisma, session.userId, expert.id);
       });
     }
-    return redirect(`/sessions?booked=${booking.id}`);
+    return redirect(`/sessions/${booking.id}/booked`);
   }, values);
 }
 
+/** The current URL with some search parameters changed (null removes one). */
+function useHref() {
+  const location = useLocation();
+  return (patch: Record<string, string | null>) => {
+    const p = new URLSearchParams(location.search);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) p.delete(k);
+      else p.set(k, v);
+    }
+    const q = p.toString();
+    return `${location.pathname}${q ? `?${q}` : ""}`;
+  };
+}
+
 export default function Book() {
-  const { expert, zone, zoneName, days, canBook, role, idempotencyKey, healthConsent, healthConsentText, crisis } =
-    useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { expert, topic, zone, booking, visitor, canBook, role, crisis } = loaded;
   const actionData = useActionData<typeof action>();
-  const chosenTopic =
-    actionData?.values?.categorySlug ?? (expert.categories.length === 1 ? expert.categories[0]!.slug : "");
-  const chosenStart = actionData?.values?.startsAt ?? "";
+  const href = useHref();
+  const location = useLocation();
+  const here = `${location.pathname}${location.search}`;
+  const topicName = expert.categories.find((c) => c.slug === topic)?.name ?? null;
+
   return (
-    <section aria-labelledby="title" className="stack">
-      <TimeZoneSync current={zone.tz} fromBrowser={zone.fromBrowser} />
-      <div>
+    <section aria-labelledby="title" className="booker stack">
+      <header className="booker-head">
         <h1 id="title">Book a session with {expert.name}</h1>
         <p className="lead">
           {expert.sessionMinutes} minutes by end-to-end encrypted video, never recorded. Free cancellation up to{" "}
           {expert.cancelWindowHours} hours before.
         </p>
-      </div>
-      {!canBook ? (
-        <p className="notice" role="status">
-          {role === "USER" ? (
-            <>
-              Please confirm your email address before booking. <Link to="/account">Go to your account</Link>.
-            </>
-          ) : (
-            "Bookings are made from a personal (client) account."
-          )}
-        </p>
-      ) : null}
-      <Form method="post" className="stack" noValidate>
-        <FormAlert actionData={actionData} />
-        {actionData?.field === "healthConsent" ? null : <FieldAlert actionData={actionData} />}
-        <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
-        <input type="hidden" name="tz" value={zone.tz} />
-        <fieldset>
-          <legend>What would you like to talk about?</legend>
+      </header>
+
+      <nav aria-labelledby="topic-title" className="booker-topics">
+        <h2 id="topic-title" className="booker-step">
+          1. What would you like to talk about?
+        </h2>
+        <ul className="chips">
           {expert.categories.map((c) => (
-            <label key={c.slug} className="choice">
-              <input type="radio" name="categorySlug" value={c.slug} defaultChecked={chosenTopic === c.slug} required />{" "}
-              {c.name}
-            </label>
+            <li key={c.slug}>
+              <Link
+                className="chip"
+                to={href({ topic: c.slug })}
+                aria-current={topic === c.slug ? "true" : undefined}
+                preventScrollReset
+                replace
+              >
+                {c.name}
+              </Link>
+            </li>
           ))}
-        </fieldset>
-        <SlotPicker
-          legend="Choose a time"
-          days={days}
-          zone={zone.tz}
-          zoneName={zoneName}
-          chosen={chosenStart}
-          emptyText="No free times in the next two weeks. Please check back soon, or choose another expert."
-        />
-        {healthConsent ? null : (
-          <fieldset className="stack" aria-describedby="health-consent-why">
-            <legend>Your health information</legend>
-            <p id="health-consent-why">
-              The topic you choose says something about your health. We need your explicit consent to keep it with your
-              booking. This is separate from our terms, and you can withdraw it in your{" "}
-              <Link to="/account/privacy">privacy center</Link>; your bookings stay.
+        </ul>
+      </nav>
+
+      {!zone || !booking ? (
+        <div className="booker-panel" data-testid="times-placeholder">
+          <h2 className="booker-step">2. Choose a time</h2>
+          <p className="hint time-placeholder">Free times appear here in your own time zone.</p>
+          <ZonePicker current={null} hidden={{ topic }} />
+        </div>
+      ) : (
+        <div className="booker-panel">
+          <div className="booker-toolbar">
+            <h2 className="booker-step">2. Choose a time</h2>
+            <ZonePicker current={zone.tz} hidden={{ topic, start: booking.chosen?.startsAt ?? null, h: null }} />
+            <p className="hour-toggle" aria-label="Clock">
+              <Link to={href({ h: "12" })} aria-current={zone.hourCycle === "12" ? "true" : undefined} replace>
+                12h
+              </Link>
+              <Link to={href({ h: "24" })} aria-current={zone.hourCycle === "24" ? "true" : undefined} replace>
+                24h
+              </Link>
             </p>
-            {actionData?.field === "healthConsent" ? (
-              <p className="alert" role="alert" id="health-consent-error">
-                {actionData.error}
+          </div>
+          <p className="hint" data-testid="zone-note">
+            Times are in {zone.label}.
+          </p>
+          {booking.startWasTaken ? (
+            <p className="alert" role="alert">
+              That time is no longer free. Please choose another.
+            </p>
+          ) : null}
+          {!booking.hasTimes ? (
+            <p className="empty">
+              No free times in the next four weeks. Please check back soon, or choose another expert.
+            </p>
+          ) : (
+            <div className="booker-grid">
+              <section className="booker-calendar" aria-labelledby="cal-title">
+                <h3 id="cal-title">{booking.calendar.title}</h3>
+                <table className="calendar">
+                  <thead>
+                    <tr>
+                      {booking.calendar.weekdays.map((w) => (
+                        <th key={w} scope="col">
+                          {w}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {Array.from({ length: booking.calendar.cells.length / 7 }, (_, week) => (
+                      <tr key={week}>
+                        {booking.calendar.cells.slice(week * 7, week * 7 + 7).map((c) => (
+                          <td key={c.key}>
+                            {c.free ? (
+                              <Link
+                                className="cal-day free"
+                                to={href({ date: c.key, start: null })}
+                                aria-label={`${c.label}, free times`}
+                                aria-current={booking.selected?.day === c.key ? "date" : undefined}
+                                preventScrollReset
+                                replace
+                              >
+                                {c.day}
+                              </Link>
+                            ) : (
+                              <span
+                                className={c.inRange ? "cal-day" : "cal-day out"}
+                                aria-label={`${c.label}, no free times`}
+                              >
+                                {c.day}
+                              </span>
+                            )}
+                          </td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <p className="hint cal-legend">
+                  <span className="cal-dot" aria-hidden="true" /> Days with free times
+                </p>
+              </section>
+              {booking.selected ? (
+                <section className="booker-slots" aria-labelledby="slots-title">
+                  <h3 id="slots-title">{booking.selected.date}</h3>
+                  <ul className="slot-list" data-testid="slot-list">
+                    {booking.selected.slots.map((s) => (
+                      <li key={s.startsAt}>
+                        <Link
+                          className="slot-button"
+                          to={href({ start: s.startsAt, date: booking.selected!.day })}
+                          aria-label={s.label}
+                          aria-current={booking.chosen?.startsAt === s.startsAt ? "true" : undefined}
+                          data-starts-at={s.startsAt}
+                          preventScrollReset
+                        >
+                          {s.time}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              ) : null}
+            </div>
+          )}
+          {booking.hasTimes && !booking.anyDaytime ? (
+            <div className="notice daytime-notice" role="note" data-testid="no-daytime">
+              <p>
+                {expert.name} has no free times between 8 am and 9 pm {zone.name} in the next four weeks.
+                {booking.alternatives.length > 0 ? " These experts have daytime times for you:" : ""}
               </p>
-            ) : null}
-            <label className="choice">
-              <input
-                type="checkbox"
-                name="healthConsent"
-                value="yes"
-                aria-invalid={actionData?.field === "healthConsent" ? true : undefined}
-                aria-errormessage={actionData?.field === "healthConsent" ? "health-consent-error" : undefined}
-              />{" "}
-              {healthConsentText}
-            </label>
-          </fieldset>
-        )}
-        <Submit busy="Booking…">Book this session</Submit>
-      </Form>
+              {booking.alternatives.length > 0 ? (
+                <ul>
+                  {booking.alternatives.map((a) => (
+                    <li key={a.slug}>
+                      <Link to={`/book/${a.slug}`}>{a.name}</Link> — next free {a.next}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          ) : null}
+        </div>
+      )}
+
+      {booking?.chosen ? (
+        <section className="booker-summary" aria-labelledby="summary-title" id="summary">
+          <h2 id="summary-title" className="booker-step">
+            3. Check and confirm
+          </h2>
+          <dl className="summary-list" data-testid="booking-summary">
+            <div>
+              <dt>Expert</dt>
+              <dd>{expert.name}</dd>
+            </div>
+            <div>
+              <dt>Topic</dt>
+              <dd>{topicName ?? "Choose a topic above"}</dd>
+            </div>
+            <div>
+              <dt>When</dt>
+              <dd>
+                {booking.chosen.date}
+                <br />
+                {booking.chosen.time} {zone?.name}
+              </dd>
+            </div>
+            <div>
+              <dt>How</dt>
+              <dd>{expert.sessionMinutes}-minute private video session, end-to-end encrypted, never recorded</dd>
+            </div>
+          </dl>
+          {visitor ? (
+            <div className="stack">
+              <p>Create a free account to confirm. Your topic and time stay chosen while you do.</p>
+              <p className="row">
+                <Link className="button" to={`/signup?next=${encodeURIComponent(here)}`}>
+                  Create an account to confirm
+                </Link>
+                <Link to={`/login?next=${encodeURIComponent(here)}`}>I already have an account</Link>
+              </p>
+            </div>
+          ) : !canBook ? (
+            <p className="notice" role="status">
+              {role === "USER" ? (
+                <>
+                  Please confirm your email address before booking. <Link to="/account">Go to your account</Link>.
+                </>
+              ) : (
+                "Bookings are made from a personal (client) account."
+              )}
+            </p>
+          ) : (
+            <Form method="post" className="stack" noValidate>
+              <FormAlert actionData={actionData} />
+              {actionData?.field === "healthConsent" ? null : <FieldAlert actionData={actionData} />}
+              <input type="hidden" name="idempotencyKey" value={loaded.booking ? loaded.idempotencyKey : ""} />
+              <input type="hidden" name="tz" value={zone?.tz ?? ""} />
+              <input type="hidden" name="startsAt" value={booking.chosen.startsAt} />
+              <input type="hidden" name="categorySlug" value={topic ?? ""} />
+              {loaded.healthConsent ? null : (
+                <fieldset className="stack" aria-describedby="health-consent-why">
+                  <legend>Your health information</legend>
+                  <p id="health-consent-why">
+                    The topic you choose says something about your health. We need your explicit consent to keep it with
+                    your booking. This is separate from our terms, and you can withdraw it in your{" "}
+                    <Link to="/account/privacy">privacy center</Link>; your bookings stay.
+                  </p>
+                  {actionData?.field === "healthConsent" ? (
+                    <p className="alert" role="alert" id="health-consent-error">
+                      {actionData.error}
+                    </p>
+                  ) : null}
+                  <label className="choice">
+                    <input
+                      type="checkbox"
+                      name="healthConsent"
+                      value="yes"
+                      aria-invalid={actionData?.field === "healthConsent" ? true : undefined}
+                      aria-errormessage={actionData?.field === "healthConsent" ? "health-consent-error" : undefined}
+                    />{" "}
+                    {loaded.healthConsentText}
+                  </label>
+                </fieldset>
+              )}
+              {topic ? (
+                <Submit busy="Booking…">Confirm booking</Submit>
+              ) : (
+                <p className="alert" role="alert">
+                  Please choose what you would like to talk about (step 1) first.
+                </p>
+              )}
+            </Form>
+          )}
+        </section>
+      ) : null}
       <CrisisNotice crisis={crisis} />
     </section>
   );

@@ -4,9 +4,10 @@ import { CrisisLink } from "~/components/CrisisNotice";
 import { photoUrl } from "~/components/ExpertCard";
 import { Avatar } from "~/components/ui/Avatar";
 import { RecordPreference } from "~/components/RecordPreference";
-import { TimeZoneSync } from "~/components/TimeZoneSync";
 import { getPublishedExpert, reviews } from "~/core.server";
-import { slotsByDay, viewerTimeZone } from "~/utils/bookings.server";
+import { slotsByDay } from "~/utils/bookings.server";
+import { zoneLabel } from "~/utils/time";
+import { resolveViewer } from "~/utils/viewer.server";
 import { getSession } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -20,21 +21,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!expert)
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const session = await getSession(request, context);
-  const zone = viewerTimeZone(new URL(request.url), session?.user.timezone ?? null);
-  const [{ days, zoneName }, rating] = await Promise.all([
-    slotsByDay(context, expert.id, zone.tz, 14, 12),
+  // Until the visitor's zone is known (first page of a visit) no time is written: a placeholder, never UTC.
+  const viewer = resolveViewer(request, session?.user.timezone ?? null);
+  const [days, rating] = await Promise.all([
+    viewer ? slotsByDay(context, expert.id, viewer, 14, 12) : Promise.resolve(null),
     // Average, count and comments without names, only from 3 visible reviews on (P4).
     reviews.publicRating(context.services.db.prisma, expert.id),
   ]);
-  return { expert, zone, zoneName, nextDays: days.slice(0, 3), rating };
+  return { expert, zone: viewer ? zoneLabel(viewer.tz) : null, nextDays: days?.slice(0, 3) ?? null, rating };
 }
 
 export default function ExpertProfile() {
-  const { expert, zone, zoneName, nextDays, rating } = useLoaderData<typeof loader>();
-  const tzQuery = zone.fromBrowser ? `?tz=${encodeURIComponent(zone.tz)}` : "";
+  const { expert, zone, nextDays, rating } = useLoaderData<typeof loader>();
   return (
     <article aria-labelledby="expert-name" className="stack has-sticky-action">
-      <TimeZoneSync current={zone.tz} fromBrowser={zone.fromBrowser} />
       <RecordPreference kind="expert" slug={expert.slug} />
       <div className="profile-head">
         <Avatar name={expert.name} initials={expert.initials} src={photoUrl(expert)} size="lg" />
@@ -45,7 +45,7 @@ export default function ExpertProfile() {
       </div>
       {/* On a phone this stays at the bottom of the screen while the profile scrolls. */}
       <div className="sticky-action">
-        <Link className="button block" to={`/book/${expert.slug}${tzQuery}`} data-track="book-from-profile">
+        <Link className="button block" to={`/book/${expert.slug}`} data-track="book-from-profile">
           Book a session with {expert.firstName}
         </Link>
       </div>
@@ -102,15 +102,19 @@ export default function ExpertProfile() {
       ) : null}
       <section aria-labelledby="times-title">
         <h2 id="times-title">Next available times</h2>
-        {nextDays.length === 0 ? (
+        {nextDays === null ? (
+          <p className="hint time-placeholder" data-testid="times-placeholder">
+            Free times appear here in your own time zone.
+          </p>
+        ) : nextDays.length === 0 ? (
           <p className="empty">No free times in the next two weeks. Please check back soon.</p>
         ) : (
           <>
-            <p className="hint">Times in your time zone ({zoneName}).</p>
+            <p className="hint">Times in {zone}.</p>
             <ul className="day-list" data-testid="next-slots">
               {nextDays.map((d) => (
                 <li key={d.day}>
-                  <strong>{d.date}</strong>: {d.slots.map((s) => s.time.split("–")[0]).join(", ")}
+                  <strong>{d.date}</strong>: {d.slots.map((s) => s.time).join(", ")}
                 </li>
               ))}
             </ul>

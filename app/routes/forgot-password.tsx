@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
@@ -24,6 +24,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ForgotPassword() {
   const actionData = useActionData<typeof action>();
   const errors = actionData && "error" in actionData ? actionData : undefined;
+  // The way back (e.g. a booking) is carried to the reset page and on to sign-in.
+  const [params] = useSearchParams();
+  const next = params.get("next") ?? "";
+  const nextPart = next ? `&next=${encodeURIComponent(next)}` : "";
   if (actionData && "sent" in actionData) {
     const email = actionData.values.email;
     return (
@@ -34,7 +38,7 @@ export default function ForgotPassword() {
           for 1 hour.
         </Notice>
         <p>
-          <Link to={`/reset-password?email=${encodeURIComponent(email)}`}>I have a code</Link>
+          <Link to={`/reset-password?email=${encodeURIComponent(email)}${nextPart}`}>I have a code</Link>
         </p>
       </section>
     );

@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, getSession, homeFor, requester, safeNext, sessionCookie } from "~/utils/session.server";
+import { adoptBrowserZone, landingFor, nextQuery } from "~/utils/landing.server";
+import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
@@ -12,21 +13,25 @@ export const meta: MetaFunction = () => [{ title: "Sign in — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await getSession(request, context);
-  if (session) throw redirect(safeNext(new URL(request.url).searchParams.get("next"), homeFor(session.user.role)));
+  if (session)
+    throw redirect(landingFor(session.user.role, safeNext(new URL(request.url).searchParams.get("next"), "")));
   return null;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { email: field(form, "email", 300) };
+  const next = safeNext(form.get("next"), "");
   return formAction(async () => {
     const result = await accounts.signInWithPassword(
       accountDeps(context),
       { ...values, password: field(form, "password", 200) },
       requester(request, context),
     );
-    if (result.kind === "verify-email") return redirect(`/verify?email=${encodeURIComponent(result.email)}`);
-    return redirect(safeNext(form.get("next"), homeFor(result.session.user.role)), {
+    if (result.kind === "verify-email")
+      return redirect(`/verify?email=${encodeURIComponent(result.email)}${nextQuery(next, "&")}`);
+    await adoptBrowserZone(request, context, result.session.user.id);
+    return redirect(landingFor(result.session.user.role, next), {
       headers: { "Set-Cookie": sessionCookie(context, result.session.token, result.session.absoluteExpiresAt) },
     });
   }, values);
@@ -63,10 +68,10 @@ export default function Login() {
           </Link>
         </li>
         <li>
-          <Link to="/forgot-password">Forgot your password?</Link>
+          <Link to={`/forgot-password${next ? `?next=${encodeURIComponent(next)}` : ""}`}>Forgot your password?</Link>
         </li>
         <li>
-          New here? <Link to="/signup">Create an account</Link>
+          New here? <Link to={`/signup${next ? `?next=${encodeURIComponent(next)}` : ""}`}>Create an account</Link>
         </li>
       </ul>
     </section>

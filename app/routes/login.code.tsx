@@ -4,15 +4,17 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, getSession, homeFor, requester, safeNext, sessionCookie } from "~/utils/session.server";
+import { adoptBrowserZone, landingFor } from "~/utils/landing.server";
+import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in with a code — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const session = await getSession(request, context);
-  if (session) throw redirect(safeNext(new URL(request.url).searchParams.get("next"), homeFor(session.user.role)));
+  const current = await getSession(request, context);
+  if (current)
+    throw redirect(landingFor(current.user.role, safeNext(new URL(request.url).searchParams.get("next"), "")));
   return null;
 }
 
@@ -36,7 +38,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { email, code: field(form, "code", 40) },
         requester(request, context),
       );
-      return redirect(safeNext(form.get("next"), homeFor(session.user.role)), {
+      await adoptBrowserZone(request, context, session.user.id);
+      return redirect(landingFor(session.user.role, safeNext(form.get("next"), "")), {
         headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
       });
     },

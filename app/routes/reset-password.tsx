@@ -4,7 +4,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormAlert, Submit, NewPasswordField } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, clearSessionCookie, requester } from "~/utils/session.server";
+import { nextQuery } from "~/utils/landing.server";
+import { accountDeps, clearSessionCookie, requester, safeNext } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
@@ -19,6 +20,7 @@ export function loader({ request }: LoaderFunctionArgs) {
   return {
     token: url.searchParams.get("token")?.slice(0, 200) ?? "",
     email: url.searchParams.get("email")?.slice(0, 300) ?? "",
+    next: url.searchParams.get("next")?.slice(0, 512) ?? "",
   };
 }
 
@@ -37,12 +39,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       requester(request, context),
     );
     // Every session ended, this browser's too.
-    return redirect("/login?reset=1", { headers: { "Set-Cookie": clearSessionCookie(context) } });
+    return redirect(`/login?reset=1${nextQuery(safeNext(form.get("next"), ""), "&")}`, {
+      headers: { "Set-Cookie": clearSessionCookie(context) },
+    });
   }, values);
 }
 
 export default function ResetPassword() {
-  const { token, email } = useLoaderData<typeof loader>();
+  const { token, email, next } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <section aria-labelledby="title">
@@ -50,6 +54,7 @@ export default function ResetPassword() {
       <p className="lead">Setting a new password signs you out on every device.</p>
       <Form method="post" className="form" noValidate>
         <FormAlert actionData={actionData} />
+        <input type="hidden" name="next" value={next} />
         {token ? (
           <input type="hidden" name="token" value={token} />
         ) : (

@@ -3,10 +3,12 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Submit } from "~/components/forms";
 import { FieldAlert, SlotPicker } from "~/components/SlotPicker";
-import { afterRescheduled, formatSlot, listUserBookings, rescheduleBooking } from "~/core.server";
+import { afterRescheduled, listUserBookings, rescheduleBooking } from "~/core.server";
 import { notificationDeps, notifyAfter, slotsByDay } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
+import { formatSession, localeFrom, zoneLabel } from "~/utils/time";
+import { resolveViewer } from "~/utils/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Reschedule — Mind Namo" }];
 export const headers = formHeaders;
@@ -28,16 +30,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     where: { slug: booking.expert.slug },
     select: { id: true },
   });
-  const { days, zoneName } = await slotsByDay(context, expert.id, timezone);
+  const viewer = resolveViewer(request, timezone) ?? {
+    tz: timezone,
+    locale: localeFrom(request.headers.get("accept-language")),
+  };
+  const days = await slotsByDay(context, expert.id, viewer);
   return {
     booking: {
       id: booking.id,
-      when: formatSlot(booking, timezone).label,
+      when: formatSession(booking.startsAt, booking.endsAt, viewer),
       expertName: booking.expert.name,
       category: booking.category.name,
     },
-    timezone,
-    zoneName,
+    zone: zoneLabel(viewer.tz),
     days,
   };
 }
@@ -55,7 +60,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Reschedule() {
-  const { booking, timezone, zoneName, days } = useLoaderData<typeof loader>();
+  const { booking, zone, days } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <section aria-labelledby="title" className="stack">
@@ -69,8 +74,7 @@ export default function Reschedule() {
         <SlotPicker
           legend="Choose a new time"
           days={days}
-          zone={timezone}
-          zoneName={zoneName}
+          zone={zone}
           emptyText="No other free times in the next two weeks."
         />
         <div className="row">

@@ -1,17 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Submit, NewPasswordField } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, getSession, requester } from "~/utils/session.server";
+import { landingFor, nextQuery } from "~/utils/landing.server";
+import { accountDeps, getSession, requester, safeNext } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Create your account — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getSession(request, context)) throw redirect("/account");
+  const session = await getSession(request, context);
+  if (session)
+    throw redirect(landingFor(session.user.role, safeNext(new URL(request.url).searchParams.get("next"), "")));
   return null;
 }
 
@@ -24,18 +27,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { ...values, password: field(form, "password", 200) },
       requester(request, context),
     );
-    return redirect(`/verify?email=${encodeURIComponent(email)}`);
+    // The way back (e.g. a booking with its topic and time chosen) survives the emailed-code step.
+    return redirect(`/verify?email=${encodeURIComponent(email)}${nextQuery(safeNext(form.get("next"), ""), "&")}`);
   }, values);
 }
 
 export default function SignUp() {
   const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const next = params.get("next") ?? "";
   return (
     <section aria-labelledby="title">
       <h1 id="title">Create your account</h1>
       <p className="lead">We only ask for what we need: your name, your email and a password.</p>
       <Form method="post" className="form" noValidate>
         <FormAlert actionData={actionData} />
+        <input type="hidden" name="next" value={next} />
         <Field label="Your name" name="name" autoComplete="name" required maxLength={100} actionData={actionData} />
         <Field label="Email" name="email" type="email" autoComplete="email" required actionData={actionData} />
         <NewPasswordField
@@ -45,7 +52,7 @@ export default function SignUp() {
         />
         <Submit busy="Creating your account…">Create account</Submit>
         <p>
-          Already have an account? <Link to="/login">Sign in</Link>
+          Already have an account? <Link to={`/login${next ? `?next=${encodeURIComponent(next)}` : ""}`}>Sign in</Link>
         </p>
       </Form>
     </section>

@@ -4,7 +4,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, requester, sessionCookie } from "~/utils/session.server";
+import { adoptBrowserZone, landingFor } from "~/utils/landing.server";
+import { accountDeps, requester, safeNext, sessionCookie } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
@@ -12,8 +13,9 @@ export const meta: MetaFunction = () => [{ title: "Confirm your email — Mind N
 
 export function loader({ request }: LoaderFunctionArgs) {
   // Public step of sign-up: shows a form, reads nothing.
-  const email = new URL(request.url).searchParams.get("email")?.slice(0, 300) ?? "";
-  return { email };
+  const url = new URL(request.url);
+  const email = url.searchParams.get("email")?.slice(0, 300) ?? "";
+  return { email, next: url.searchParams.get("next")?.slice(0, 512) ?? "" };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -36,7 +38,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { email, code: field(form, "code", 40) },
         requester(request, context),
       );
-      return redirect("/account?welcome=1", {
+      await adoptBrowserZone(request, context, session.user.id);
+      // Back to where they were going (a booking keeps its topic and time), else the welcome on their account.
+      const back = landingFor(session.user.role, safeNext(form.get("next"), ""));
+      return redirect(back === "/account" ? "/account?welcome=1" : back, {
         headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
       });
     },
@@ -45,7 +50,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Verify() {
-  const { email } = useLoaderData<typeof loader>();
+  const { email, next } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const sent = actionData && "sent" in actionData;
   const errors = actionData && "error" in actionData ? actionData : undefined;
@@ -59,6 +64,7 @@ export default function Verify() {
       {sent ? <Notice>If a code can be sent, a new one is on its way.</Notice> : null}
       <Form method="post" className="form" noValidate>
         <FormAlert actionData={errors} />
+        <input type="hidden" name="next" value={next} />
         <Field
           label="Email"
           name="email"

@@ -1,29 +1,31 @@
 // Helpers shared by the booking routes: the viewer's time zone, slot lists for display, notification deps.
 import type { AppLoadContext } from "@remix-run/node";
-import { formatSlot, isValidTimeZone, nextSlotsForExperts, type NotificationDeps } from "~/core.server";
-
-/** The zone times are shown in: ?tz= (set from the browser), else the account's, else UTC. */
-export function viewerTimeZone(url: URL, accountZone?: string | null): { tz: string; fromBrowser: boolean } {
-  const asked = url.searchParams.get("tz");
-  if (asked && asked.length <= 64 && isValidTimeZone(asked)) return { tz: asked, fromBrowser: true };
-  if (accountZone && isValidTimeZone(accountZone)) return { tz: accountZone, fromBrowser: false };
-  return { tz: "UTC", fromBrowser: false };
-}
+import { nextSlotsForExperts, type NotificationDeps } from "~/core.server";
+import { dayKey, formatDate, formatSession, formatTime, minuteOfDay, type Viewer } from "~/utils/time";
 
 export interface DaySlots {
+  /** The viewer's local day, YYYY-MM-DD (a key, never shown). */
   day: string;
+  /** "Wednesday, 2 December 2026" in the viewer's locale. */
   date: string;
-  slots: { startsAt: string; time: string; label: string }[];
+  slots: { startsAt: string; time: string; label: string; daytime: boolean }[];
 }
 
-/** The expert's bookable slots for the next `days` days, grouped by day in the viewer's zone. */
+/** Local daytime, when most people can talk: 08:00 to 21:00 on the viewer's clock. */
+export const DAYTIME = { from: 8 * 60, to: 21 * 60 } as const;
+export const isDaytime = (d: Date, tz: string) => {
+  const m = minuteOfDay(d, tz);
+  return m >= DAYTIME.from && m < DAYTIME.to;
+};
+
+/** The expert's bookable slots for the next `days` days, grouped by day in the viewer's zone and locale. */
 export async function slotsByDay(
   context: AppLoadContext,
   expertId: string,
-  tz: string,
+  viewer: Viewer,
   days = 14,
   limit = 60,
-): Promise<{ days: DaySlots[]; zoneName: string }> {
+): Promise<DaySlots[]> {
   const now = new Date();
   const slots =
     (
@@ -35,15 +37,18 @@ export async function slotsByDay(
       })
     ).get(expertId) ?? [];
   const grouped = new Map<string, DaySlots>();
-  let zoneName = tz;
   for (const slot of slots) {
-    const f = formatSlot(slot, tz);
-    zoneName = f.timeZoneName;
-    const day = grouped.get(f.dayKey) ?? { day: f.dayKey, date: f.date, slots: [] };
-    day.slots.push({ startsAt: slot.startsAt.toISOString(), time: f.time, label: f.label });
-    grouped.set(f.dayKey, day);
+    const key = dayKey(slot.startsAt, viewer.tz);
+    const day = grouped.get(key) ?? { day: key, date: formatDate(slot.startsAt, viewer), slots: [] };
+    day.slots.push({
+      startsAt: slot.startsAt.toISOString(),
+      time: formatTime(slot.startsAt, viewer),
+      label: formatSession(slot.startsAt, slot.endsAt, viewer),
+      daytime: isDaytime(slot.startsAt, viewer.tz),
+    });
+    grouped.set(key, day);
   }
-  return { days: [...grouped.values()], zoneName };
+  return [...grouped.values()];
 }
 
 export function notificationDeps(context: AppLoadContext): NotificationDeps {

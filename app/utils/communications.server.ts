@@ -29,13 +29,20 @@ function verify(context: AppLoadContext, userId: string, token: string, list: Li
 
 /** The checkboxes of the email settings form: a box that is not sent is off. */
 export function parseEmailPreferences(form: FormData) {
-  return { reminders: form.get("reminders") === "on", newsletter: form.get("newsletter") === "on" };
+  return {
+    reminders: form.get("reminders") === "on",
+    newsletter: form.get("newsletter") === "on",
+    details: form.get("details") === "on",
+  };
 }
 
-export function preferencesSavedMessage(prefs: { reminders: boolean; newsletter: boolean }) {
+export function preferencesSavedMessage(prefs: { reminders: boolean; newsletter: boolean; details?: boolean }) {
   const reminders = prefs.reminders ? "Session reminders are on." : "Session reminders are off.";
   const newsletter = prefs.newsletter ? "You get the newsletter." : "You do not get the newsletter.";
-  return `${reminders} ${newsletter} Confirmations, changes and security emails are always sent.`;
+  const details = prefs.details
+    ? "Booking emails name your expert and topic."
+    : 'Booking emails stay discreet ("Mind Namo session").';
+  return `${reminders} ${newsletter} ${details} Confirmations, changes and security emails are always sent.`;
 }
 
 /** A consent choice from the banner or a settings page: JSON from the script, or a plain form without JavaScript. */

@@ -11,7 +11,27 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, "&#39;");
 }
 
-/** Wraps paragraphs in the shared, plain layout. Paragraphs are plain text; they are escaped here. */
+// A URL in a paragraph, up to the first space; a trailing full stop, comma or bracket is the sentence's, not the
+// link's.
+const URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+
+/** Escapes a plain-text paragraph and turns its web addresses into links. */
+export function paragraphHtml(text: string): string {
+  let html = "";
+  let last = 0;
+  for (const m of text.matchAll(URL_PATTERN)) {
+    const url = m[0];
+    html += escapeHtml(text.slice(last, m.index));
+    html += `<a href="${escapeHtml(url)}" style="color:#165444;text-decoration:underline">${escapeHtml(url)}</a>`;
+    last = (m.index ?? 0) + url.length;
+  }
+  return html + escapeHtml(text.slice(last));
+}
+
+/**
+ * Wraps paragraphs in the shared, branded layout: a text part and an HTML part with the same words. Paragraphs
+ * are plain text, escaped here; their web addresses become links. Styles are inline: mail clients drop <style>.
+ */
 export function layout(opts: {
   to: string;
   subject: string;
@@ -21,9 +41,17 @@ export function layout(opts: {
 }): MailMessage {
   const footer = opts.footer ?? "Mind Namo — you are receiving this because of your account with us.";
   const text = [...opts.paragraphs, "", "—", footer].join("\n\n");
-  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">${opts.paragraphs
-    .map((p) => `<p>${escapeHtml(p)}</p>`)
-    .join("")}<hr><p style="font-size:12px;color:#6b7280">${escapeHtml(footer)}</p></body></html>`;
+  const body = opts.paragraphs.map((p) => `<p style="margin:0 0 16px">${paragraphHtml(p)}</p>`).join("");
+  const html =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>${escapeHtml(opts.subject)}</title></head>` +
+    `<body style="margin:0;padding:0;background:#f8faf9;font-family:Inter,system-ui,-apple-system,'Segoe UI',sans-serif;color:#1c2b27;line-height:1.55">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f8faf9"><tr><td align="center" style="padding:24px 12px">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px">` +
+    `<tr><td style="padding:0 0 16px;font-size:20px;font-weight:700;color:#1f6f5c">Mind Namo</td></tr>` +
+    `<tr><td style="background:#ffffff;border:1px solid #d6e2de;border-radius:12px;padding:24px;font-size:16px">${body}</td></tr>` +
+    `<tr><td style="padding:16px 4px 0;font-size:12px;color:#4b5d58">${paragraphHtml(footer)}</td></tr>` +
+    `</table></td></tr></table></body></html>`;
   return { to: opts.to, subject: opts.subject, template: opts.template, text, html };
 }
 

@@ -51,8 +51,10 @@ async function loadBooking(db: PrismaClient, bookingId: string) {
       status: true,
       cancelledBy: true,
       rescheduleCount: true,
-      user: { select: { id: true, email: true, name: true, timezone: true, remindersEnabled: true } },
-      expert: { select: { timezone: true, user: { select: { email: true, name: true } } } },
+      user: {
+        select: { id: true, email: true, name: true, timezone: true, remindersEnabled: true, emailDetails: true },
+      },
+      expert: { select: { timezone: true, user: { select: { email: true, name: true, emailDetails: true } } } },
       category: { select: { name: true } },
     },
   });
@@ -69,6 +71,10 @@ const mailData = (b: LoadedBooking): BookingMailData => ({
   categoryName: b.category.name,
   sequence: b.rescheduleCount + (b.status === "CANCELLED" ? 1 : 0),
 });
+
+// The two readers of a booking's emails, each in their own zone and with their own choice of detail.
+const client = (b: LoadedBooking) => ({ tz: b.user.timezone, details: b.user.emailDetails });
+const expertReader = (b: LoadedBooking) => ({ tz: b.expert.timezone, details: b.expert.user.emailDetails });
 
 /** A notice about a booking, rendered when the job runs (queue "booking.notice"). */
 export interface BookingNoticeJob {
@@ -96,8 +102,8 @@ export async function renderBookingNotice(
   if (!b) return null;
   const recipient =
     job.to === "client"
-      ? { email: b.user.email, timezone: b.user.timezone }
-      : { email: b.expert.user.email, timezone: b.expert.timezone };
+      ? { email: b.user.email, reader: client(b) }
+      : { email: b.expert.user.email, reader: expertReader(b) };
   if (recipient.email.endsWith(ERASED_DOMAIN)) return null;
   const byUser = b.cancelledBy === "USER";
   const byExpert = b.cancelledBy === "EXPERT";
@@ -105,7 +111,7 @@ export async function renderBookingNotice(
     case "confirmed":
       return bookingConfirmation(
         recipient.email,
-        recipient.timezone,
+        recipient.reader,
         mailData(b),
         deps.appUrl,
         ...(job.to === "expert" ? (["expert"] as const) : []),
@@ -114,7 +120,7 @@ export async function renderBookingNotice(
       if (b.status !== "CANCELLED") return null;
       return bookingCancelled(
         recipient.email,
-        recipient.timezone,
+        recipient.reader,
         mailData(b),
         job.to === "client"
           ? byUser
@@ -133,7 +139,7 @@ export async function renderBookingNotice(
       if (b.status !== "CONFIRMED" || !job.previousStart) return null;
       return bookingRescheduled(
         recipient.email,
-        recipient.timezone,
+        recipient.reader,
         mailData(b),
         new Date(job.previousStart),
         deps.appUrl,
@@ -216,7 +222,7 @@ export async function runReminder(
       await mailer.send(
         bookingReminder(
           b.user.email,
-          b.user.timezone,
+          client(b),
           mailData(b),
           reminder.label,
           deps.appUrl,

@@ -1,5 +1,6 @@
-// Calendar invitations (.ics) for booking emails, made with the `ics` library. The event names the expert and
-// the topic only; the join link is on our site, behind sign-in.
+// Calendar invitations (.ics) for booking emails and the confirmation page, made with the `ics` library.
+// Discreet unless the person chose details: a calendar may be shared or seen on a lock screen, so the event is
+// only "Mind Namo session" (no expert, no topic). The join link is on our site, behind sign-in.
 import { createEvent } from "ics";
 
 export interface IcsBooking {
@@ -11,6 +12,8 @@ export interface IcsBooking {
   url: string;
   sequence: number;
   cancelled?: boolean;
+  /** Name the expert and the topic (the person's own choice; off by default). */
+  details?: boolean;
 }
 
 const utcParts = (d: Date): [number, number, number, number, number] => [
@@ -34,8 +37,10 @@ export function bookingIcs(b: IcsBooking): string {
     end: utcParts(b.endsAt),
     endInputType: "utc",
     endOutputType: "utc",
-    title: `Mind Namo session with ${b.expertName}`,
-    description: `${b.categoryName} — join from your Mind Namo sessions page: ${b.url}`,
+    title: b.details ? `Mind Namo session with ${b.expertName}` : "Mind Namo session",
+    description: b.details
+      ? `${b.categoryName} — join from your Mind Namo sessions page: ${b.url}`
+      : `Join from your Mind Namo sessions page: ${b.url}`,
     url: b.url,
     busyStatus: "BUSY",
     classification: "PRIVATE",

@@ -106,19 +106,54 @@ const mailJobs = async () => {
   return out;
 };
 
+type QueuedMail = {
+  to: string;
+  subject: string;
+  template: string;
+  text: string;
+  html: string;
+  attachments: { filename: string; content: string }[];
+};
+const queuedMails = async () => (await mailJobs()).map((j) => j.data as unknown as QueuedMail);
+const icsOf = (m: QueuedMail) => Buffer.from(m.attachments[0]!.content, "base64").toString("utf8");
+
+describe("discreet booking mail", () => {
+  it("is the default: subject and calendar entry say only 'Mind Namo session', no expert, no topic", async () => {
+    const { user, booking } = await bookedClient(new Date("2027-06-04T09:00:00Z"));
+    await afterBooked(deps, booking.id);
+    const mine = (await queuedMails()).find((m) => m.to === user.email && m.template === "booking-confirmation")!;
+    expect(mine.subject).toBe("Mind Namo session booked");
+    for (const part of [mine.subject, mine.text, mine.html, icsOf(mine)]) {
+      expect(part).not.toContain("Lena");
+      expect(part).not.toContain("Sleep");
+    }
+    expect(icsOf(mine)).toMatch(/^SUMMARY:Mind Namo session\r?$/m);
+    // The HTML part is branded and its addresses are links.
+    expect(mine.html).toContain('<a href="https://mindnamo.example/sessions"');
+  });
+
+  it("names the expert and topic only for a person who chose it in their email settings", async () => {
+    const { user, booking } = await bookedClient(new Date("2027-06-05T09:00:00Z"));
+    await t.db.prisma.user.update({ where: { id: user.id }, data: { emailDetails: true } });
+    await afterBooked(deps, booking.id);
+    const mine = (await queuedMails()).find((m) => m.to === user.email && m.template === "booking-confirmation")!;
+    expect(mine.subject).toBe("Your session with Lena Expert is booked");
+    expect(mine.text).toContain("Your Sleep session with Lena Expert is confirmed");
+    expect(icsOf(mine)).toMatch(/^SUMMARY:Mind Namo session with Lena Expert\r?$/m);
+  });
+});
+
 describe("after a booking", () => {
   it("queues the confirmation with a calendar invitation in the user's time zone, a notice to the expert, and two reminders", async () => {
     const { user, booking } = await bookedClient();
     await afterBooked(deps, booking.id);
-    const mails = (await mailJobs()).map(
-      (j) =>
-        j.data as { to: string; template: string; text: string; attachments: { filename: string; content: string }[] },
-    );
+    const mails = await queuedMails();
     const mine = mails.find((m) => m.to === user.email && m.template === "booking-confirmation");
     expect(mine).toBeTruthy();
-    // 09:00 UTC is 14:30 in Kolkata.
+    // 09:00 UTC is 14:30 in Kolkata, written in words, never as UTC or an ISO string.
     expect(mine!.text).toContain("14:30");
-    expect(mine!.text).toContain("GMT+5:30");
+    expect(mine!.text).toContain("Kolkata time");
+    expect(mine!.text).not.toMatch(/UTC|\d{4}-\d{2}-\d{2}/);
     const ics = Buffer.from(mine!.attachments[0]!.content, "base64").toString("utf8");
     expect(ics).toContain("BEGIN:VEVENT");
     expect(ics).toContain("DTSTART:20270603T090000Z");
@@ -126,8 +161,10 @@ describe("after a booking", () => {
     const expertMail = mails.find(
       (m) => m.to === "lena@experts.example" && m.template === "booking-confirmation-expert",
     );
-    // The expert's copy: the client's first name only, never the email, surname or account id (P17).
-    expect(expertMail?.text).toContain(`Client booked a Sleep session`);
+    // The expert's own mail is discreet too (their default), and never carries the client's email.
+    expect(expertMail?.subject).toBe("Mind Namo session booked");
+    expect(expertMail?.text).toContain("A new Mind Namo session with you is booked for");
+    // Never the client's full name, email or account id (P17).
     expect(expertMail?.text).not.toContain(user.name);
     expect(expertMail?.text).not.toContain(user.email);
     expect(JSON.stringify(expertMail)).not.toContain(user.id);

@@ -14,27 +14,33 @@ import { parseUnsubscribeLink, type UnsubscribeList } from "../notifications/uns
 export interface EmailPreferences {
   reminders: boolean;
   newsletter: boolean;
+  /** Name the expert and the topic in booking emails and calendar entries; off = discreet ("Mind Namo session"). */
+  details: boolean;
 }
 
-/** The defaults a new account gets: reminders on, newsletter off (opt-in). */
-export const DEFAULT_EMAIL_PREFERENCES: EmailPreferences = { reminders: true, newsletter: false };
+/** The defaults a new account gets: reminders on, newsletter off (opt-in), discreet booking emails. */
+export const DEFAULT_EMAIL_PREFERENCES: EmailPreferences = { reminders: true, newsletter: false, details: false };
 
-export const emailPreferencesSchema = z.object({ reminders: z.boolean(), newsletter: z.boolean() });
+export const emailPreferencesSchema = z.object({
+  reminders: z.boolean(),
+  newsletter: z.boolean(),
+  details: z.boolean().default(false),
+});
 
 export async function getEmailPreferences(db: PrismaClient, userId: string): Promise<EmailPreferences> {
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { remindersEnabled: true, newsletterEnabled: true },
+    select: { remindersEnabled: true, newsletterEnabled: true, emailDetails: true },
   });
   if (!user) throw new DomainError("NOT_FOUND", "Account not found.");
-  return { reminders: user.remindersEnabled, newsletter: user.newsletterEnabled };
+  return { reminders: user.remindersEnabled, newsletter: user.newsletterEnabled, details: user.emailDetails };
 }
 
 /** Saves the user's own choices; a change of the newsletter choice is recorded with its time and source. */
 export async function setEmailPreferences(
   db: PrismaClient,
   userId: string,
-  input: EmailPreferences,
+  input: z.input<typeof emailPreferencesSchema>,
   source: ConsentSource = "SETTINGS",
   now: Date = new Date(),
 ): Promise<EmailPreferences> {
@@ -44,7 +50,7 @@ export async function setEmailPreferences(
     if (!before) throw new DomainError("NOT_FOUND", "Account not found.");
     await tx.user.update({
       where: { id: userId },
-      data: { remindersEnabled: prefs.reminders, newsletterEnabled: prefs.newsletter },
+      data: { remindersEnabled: prefs.reminders, newsletterEnabled: prefs.newsletter, emailDetails: prefs.details },
       select: { id: true },
     });
     if (before.newsletterEnabled !== prefs.newsletter) {

@@ -36,6 +36,7 @@ export const exportSections = {
           timezone: true,
           remindersEnabled: true,
           newsletterEnabled: true,
+          emailDetails: true,
           createdAt: true,
           updatedAt: true,
           avatar: { select: { data: true, updatedAt: true } },

@@ -467,6 +467,13 @@ export async function listUserBookings(
   return rows.map(toUserBooking);
 }
 
+/** One of the user's own bookings; another person's id is simply not found (null). */
+export async function getUserBooking(db: PrismaClient, userId: string, bookingId: string): Promise<UserBooking | null> {
+  if (!z.uuid().safeParse(bookingId).success) return null;
+  const row = await db.booking.findFirst({ where: { id: bookingId, userId }, select: userBookingSelect });
+  return row ? toUserBooking(row) : null;
+}
+
 /**
  * The sessions of the expert whose account is `expertUserId` (another expert's are never included): client name,
  * topic, times and status only (P17). An account without an expert profile has none.
