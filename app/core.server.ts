@@ -11,7 +11,7 @@ export {
   recommendedExperts,
 } from "@core/catalog/index.ts";
 export { listOutbox } from "@core/platform/mail/index.ts";
-export { isDomainError, DomainError } from "@core/errors/index.ts";
+export { isDomainError, DomainError, httpStatusOf, type DomainErrorCode } from "@core/errors/index.ts";
 export { describeDevice } from "@core/identity/device.ts";
 export {
   isFreshlyAuthenticated,
@@ -53,7 +53,6 @@ export {
   recordWebhook,
   settleBooking,
   listSessionMetadata,
-  NOT_CONFIGURED_MESSAGE,
 } from "@core/rooms/service.ts";
 export { verifyWebhook } from "@core/rooms/webhooks.ts";
 export { joinWindow } from "@core/rooms/tokens.ts";

@@ -167,6 +167,6 @@ test("before the join window the room says when it opens, and the token endpoint
     headers: { "content-type": "application/json", origin: new URL(page.url()).origin },
     data: {},
   });
-  expect(token.status()).toBe(403);
+  expect(token.status()).toBe(412);
   expect(((await token.json()) as { error: string }).error).toMatch(/opens|window|not open/i);
 });

@@ -216,7 +216,7 @@ describe("keys and tokens: only the booking's two participants", () => {
     const asAda = await signIn(srv, ada.email);
     const refused = await call(asAda, srv, "POST", `/sessions/${later.id}/room/token`);
     expect(refused).toMatchObject({
-      status: 403,
+      status: 412,
       json: { error: "The room opens 10 minutes before the session and closes when it ends." },
     });
 
