@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { deletionInventory, DPO_CONTACT, privacyRequests } from "~/core.server";
-import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
 
@@ -100,7 +100,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
-  if (field(form, "intent") !== "cancel") return { error: "Unknown action." };
+  if (field(form, "intent") !== "cancel") throw unknownIntent();
   return formAction(async () => {
     await privacyRequests.cancelOwnRequest(privacyDeps(context), session.userId, field(form, "requestId", 64));
     return { saved: "Your request was cancelled." };
