@@ -62,7 +62,7 @@ export { reportNotMe } from "@core/identity/new-device.ts";
 // feedback and anonymous usage metrics (P4, P6)
 export * as reviews from "@core/feedback/reviews.ts";
 export { SURVEYS, submitSurvey } from "@core/feedback/surveys.ts";
-// opt-out, newsletter, consent (privacy center issue, P24)
+// opt-out, newsletter, consent (P24)
 export {
   getEmailPreferences,
   setEmailPreferences,
@@ -72,7 +72,7 @@ export {
 export { recordAnalyticsConsent, listOwnConsents, consentInputSchema } from "@core/privacy/consent.ts";
 export { DPO_CONTACT } from "@core/privacy/dpo.ts";
 export { verifyUnsubscribe as verifyUnsubscribeLink } from "@core/notifications/unsubscribe.ts";
-// access, correction, deletion and the privacy center (privacy center issue, P21-P23)
+// access, correction, deletion and the privacy center (P21-P23)
 export * as privacyRequests from "@core/privacy/requests.ts";
 export type { PrivacyDeps } from "@core/privacy/requests.ts";
 export { exportUserData } from "@core/privacy/export.ts";

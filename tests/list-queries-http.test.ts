@@ -1,4 +1,4 @@
-// No N+1 on the list pages (issue 9): the SQL statements one whole request sends (session check, loader, layout)
+// No N+1 on the list pages: the SQL statements one whole request sends (session check, loader, layout)
 // are counted with core/platform/testing/query-count.ts while the page lists a few items and while it lists many; the two
 // counts must be equal and small. Pages: /sessions (a client's sessions), /expert (an expert's sessions), /help (a
 // person's support tickets), and the back-office ticket queue (core's ticketQueue, which the console's procedure
