@@ -5,7 +5,7 @@
 // UTC instants, entered here as local dates and times in that zone.
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import { DomainError, isDomainError } from "../errors/index.ts";
+import { DomainError, isDomainError, parseInput } from "../errors/index.ts";
 import { addTimeOff } from "../scheduling/time-off.ts";
 import { addDays, zonedToUtc, type LocalDate } from "../scheduling/zoned-time.ts";
 
@@ -16,15 +16,6 @@ export const MAX_AVAILABILITY_RULES = 50;
 export const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
 
 // ------------------------------------------------------------------------------------------- validation
-
-/** The first problem of a failed parse as a VALIDATION error naming its form field. */
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = typeof issue?.path[0] === "string" ? issue.path[0] : undefined;
-  throw new DomainError("VALIDATION", issue?.message ?? "Check the form and try again.", field ? { field } : undefined);
-}
 
 /** Empty form values count as missing. */
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -187,7 +178,7 @@ export async function updateExpertProfile(
   expertUserId: string,
   input: z.input<typeof expertProfileUpdateSchema>,
 ): Promise<ExpertWorkspaceProfile> {
-  const data = parse(expertProfileUpdateSchema, input);
+  const data = parseInput(expertProfileUpdateSchema, input);
   const { count } = await db.expertProfile.updateMany({ where: ownProfile(expertUserId), data });
   if (count !== 1) throw new DomainError("FORBIDDEN", NO_PROFILE);
   return getExpertWorkspace(db, expertUserId);
@@ -314,7 +305,7 @@ export async function addAvailabilityRule(
   expertUserId: string,
   input: z.input<typeof availabilityWindowSchema>,
 ): Promise<AvailabilityWindow> {
-  const w = parse(availabilityWindowSchema, input);
+  const w = parseInput(availabilityWindowSchema, input);
   return withLockedProfile(db, expertUserId, async (tx, expertId) => {
     const existing = await tx.availabilityRule.findMany({ where: { expertId }, select: ruleSelect });
     const clash = overlapping(existing, w);
@@ -341,7 +332,7 @@ export async function replaceAvailability(
   }
   const windows: WindowTimes[] = [];
   for (const item of input) {
-    const w = parse(availabilityWindowSchema, item);
+    const w = parseInput(availabilityWindowSchema, item);
     const clash = overlapping(windows, w);
     if (clash) throw overlapError(w, clash);
     windows.push(w);
@@ -426,7 +417,7 @@ export async function addLocalTimeOff(
   input: z.input<typeof localTimeOffSchema>,
   now: Date = new Date(),
 ) {
-  const t = parse(localTimeOffSchema, input);
+  const t = parseInput(localTimeOffSchema, input);
   const { timezone } = await getExpertWorkspace(db, expertUserId);
   const startsAt = zonedToUtc(t.startDate, t.startTime ?? 0, timezone);
   const endsAt =

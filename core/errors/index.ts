@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 // Domain errors carry a code, never an HTTP answer; each edge (Remix, tRPC) converts them once, with the one
 // status table below (kept beside the codes so that a new code cannot go without a status).
 export type DomainErrorCode =
@@ -47,4 +49,20 @@ export const isDomainError = (e: unknown): e is DomainError =>
 /** Prisma's unique-violation code. P2002 carries no reliable meta.target across backends: branch on code only. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
+
+/**
+ * Parses input with a zod schema; a failure becomes one VALIDATION error with the first problem's message (written
+ * for people in the schema) and the form field it is about: `field` when given, else the first key of its path.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, field?: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const at = field ?? (typeof issue?.path[0] === "string" ? issue.path[0] : undefined);
+  throw new DomainError(
+    "VALIDATION",
+    issue?.message ?? "Check the form and try again.",
+    at ? { field: at } : undefined,
+  );
 }

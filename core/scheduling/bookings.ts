@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { BookingParty, BookingStatus } from "../generated/prisma/enums.ts";
-import { DomainError, isDomainError, isUniqueViolation } from "../errors/index.ts";
+import { DomainError, isDomainError, isUniqueViolation, parseInput } from "../errors/index.ts";
 import { loadSchedules } from "./schedule.ts";
 import { bookingSpan, slotProblem, type SlotProblem } from "./slots.ts";
 
@@ -79,14 +79,6 @@ export const bookSlotSchema = z
   .refine((v) => (v.expertSlug === undefined) !== (v.expertId === undefined), "Choose an expert.");
 
 const reasonSchema = z.string().trim().max(500, "Use at most 500 characters.").optional();
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = typeof issue?.path[0] === "string" ? issue.path[0] : undefined;
-  throw new DomainError("VALIDATION", issue?.message ?? "Check the form and try again.", field ? { field } : undefined);
-}
 
 // ------------------------------------------------------------------------------------------- views
 
@@ -261,7 +253,7 @@ export async function bookSlot(
   input: z.input<typeof bookSlotSchema>,
   now: Date = new Date(),
 ): Promise<UserBooking> {
-  const data = parse(bookSlotSchema, input);
+  const data = parseInput(bookSlotSchema, input);
   const client = await requireClient(db, actor);
   const expert = await requireBookableExpert(db, data);
 
@@ -376,7 +368,7 @@ export async function cancelBooking(
   reason?: string,
   now: Date = new Date(),
 ): Promise<UserBooking> {
-  const cancelReason = parse(reasonSchema, reason) || null;
+  const cancelReason = parseInput(reasonSchema, reason) || null;
   const { booking, party } = await requireParty(db, actor, bookingId);
   requireChangeable(booking, now, "cancelled");
   if (party === "USER") requireInsideWindow(booking, now, "cancelled");
@@ -397,7 +389,7 @@ export async function rescheduleBooking(
   newStartsAt: Date | string,
   now: Date = new Date(),
 ): Promise<UserBooking> {
-  const startsAt = parse(startsAtSchema, newStartsAt);
+  const startsAt = parseInput(startsAtSchema, newStartsAt);
   const { booking, party } = await requireParty(db, actor, bookingId);
   if (party !== "USER") {
     throw new DomainError("FORBIDDEN", "Only the client can move a session. You can cancel it, and they will be told.");
@@ -451,7 +443,7 @@ export async function listUserBookings(
   input: z.input<typeof listBookingsSchema> = {},
   now: Date = new Date(),
 ): Promise<UserBooking[]> {
-  const opts = parse(listBookingsSchema, input);
+  const opts = parseInput(listBookingsSchema, input);
   const t = timeFilter(opts.when, now);
   const rows = await db.booking.findMany({
     where: { userId, ...t.where },
@@ -473,7 +465,7 @@ export async function listExpertBookings(
   input: z.input<typeof listBookingsSchema> = {},
   now: Date = new Date(),
 ): Promise<ExpertBooking[]> {
-  const opts = parse(listBookingsSchema, input);
+  const opts = parseInput(listBookingsSchema, input);
   const t = timeFilter(opts.when, now);
   const rows = await db.booking.findMany({
     where: { expert: { userId: expertUserId }, ...t.where },
