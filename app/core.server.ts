@@ -31,7 +31,7 @@ export { createInnerContext } from "@admin/server/trpc.ts";
 export { bookSlot, cancelBooking, rescheduleBooking, listUserBookings } from "@core/scheduling/bookings.ts";
 export { nextSlotsForExperts } from "@core/scheduling/schedule.ts";
 export { formatSlot } from "@core/scheduling/slots.ts";
-export { isValidTimeZone } from "@core/scheduling/zoned-time.ts";
+export { isValidTimeZone } from "@core/scheduling/time-zone.ts";
 export {
   recordCategoryBrowsed,
   recordExpertEngaged,

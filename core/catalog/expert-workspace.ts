@@ -7,7 +7,10 @@ import { z } from "zod";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError, isDomainError, parseInput } from "../errors/index.ts";
 import { addTimeOff } from "../scheduling/time-off.ts";
+import { normaliseTimeZone, timeZoneSchema } from "../scheduling/time-zone.ts";
 import { addDays, zonedToUtc, type LocalDate } from "../scheduling/zoned-time.ts";
+
+export { normaliseTimeZone };
 
 const MINUTES_PER_DAY = 24 * 60;
 /** At most this many weekly windows per expert (the same cap as createExpert). */
@@ -36,45 +39,7 @@ function wholeNumber(what: string, min: number, max: number, unit: string) {
   );
 }
 
-const TIME_ZONE_SHAPE = /^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2})$/i;
-
-function knownZones(): string[] {
-  return [...Intl.supportedValuesOf("timeZone"), "UTC"];
-}
-
-/**
- * An IANA time zone name ("Europe/London", "Asia/Kolkata", "UTC"), spelled the way the time zone database spells
- * it. Abbreviations ("EST") and offsets ("+05:30") are refused: they do not follow daylight saving time.
- */
-export function normaliseTimeZone(input: string): string | null {
-  const value = input.trim();
-  if (value.length > 64 || !TIME_ZONE_SHAPE.test(value)) return null;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: value });
-  } catch {
-    return null;
-  }
-  const listed = knownZones().find((z) => z.toLowerCase() === value.toLowerCase());
-  if (listed) return listed;
-  // A valid name this runtime lists under another spelling (e.g. Asia/Kolkata for Asia/Calcutta): keep the name
-  // given, with each word capitalised as the database writes it.
-  return value.replace(/(^|[/_])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
-}
-
-const timeZoneField = z.preprocess(
-  blankToUndefined,
-  z.string({ error: "Enter your time zone, for example Europe/London." }).transform((tz, ctx) => {
-    const zone = normaliseTimeZone(tz);
-    if (!zone) {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${tz.slice(0, 64)}" is not a time zone we know. Use a name such as Europe/London or Asia/Kolkata.`,
-      });
-      return z.NEVER;
-    }
-    return zone;
-  }),
-);
+const timeZoneField = z.preprocess(blankToUndefined, timeZoneSchema);
 
 /** "Anxiety, sleep; grief" → ["Anxiety", "sleep", "grief"], without repeats (ignoring case). */
 function splitLanguages(v: unknown): unknown {
