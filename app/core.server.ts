@@ -11,7 +11,7 @@ export {
   recommendedExperts,
 } from "@core/catalog/index.ts";
 export { listOutbox } from "@core/platform/mail/index.ts";
-export { isDomainError, DomainError } from "@core/errors/index.ts";
+export { isDomainError, DomainError, httpStatusOf, type DomainErrorCode } from "@core/errors/index.ts";
 export { describeDevice } from "@core/identity/device.ts";
 export { firstName, initials } from "@core/identity/names.ts";
 export { chooseRegion, helplinesFor, isRegion, REGIONS, regionNames, type Region } from "@core/crisis/helplines.ts";
@@ -47,7 +47,7 @@ export {
 export { bookingIcs } from "@core/notifications/ics.ts";
 export { nextSlotsForExperts } from "@core/scheduling/schedule.ts";
 export { formatSlot } from "@core/scheduling/slots.ts";
-export { isValidTimeZone } from "@core/scheduling/zoned-time.ts";
+export { isValidTimeZone } from "@core/scheduling/time-zone.ts";
 export {
   recordCategoryBrowsed,
   recordExpertEngaged,
@@ -69,7 +69,6 @@ export {
   recordWebhook,
   settleBooking,
   listSessionMetadata,
-  NOT_CONFIGURED_MESSAGE,
 } from "@core/rooms/service.ts";
 export { verifyWebhook } from "@core/rooms/webhooks.ts";
 export { joinWindow } from "@core/rooms/tokens.ts";
@@ -79,7 +78,7 @@ export { reportNotMe } from "@core/identity/new-device.ts";
 // feedback and anonymous usage metrics (P4, P6)
 export * as reviews from "@core/feedback/reviews.ts";
 export { SURVEYS, submitSurvey } from "@core/feedback/surveys.ts";
-// opt-out, newsletter, consent (privacy center issue, P24)
+// opt-out, newsletter, consent (P24)
 export {
   getEmailPreferences,
   setEmailPreferences,
@@ -97,7 +96,7 @@ export {
   HEALTH_CONSENT_VERSION,
 } from "@core/privacy/health-consent.ts";
 export { verifyUnsubscribe as verifyUnsubscribeLink } from "@core/notifications/unsubscribe.ts";
-// access, correction, deletion and the privacy center (privacy center issue, P21-P23)
+// access, correction, deletion and the privacy center (P21-P23)
 export * as privacyRequests from "@core/privacy/requests.ts";
 export type { PrivacyDeps } from "@core/privacy/requests.ts";
 export { exportUserData } from "@core/privacy/export.ts";

@@ -1,4 +1,4 @@
-// Accessibility of every key page (issue 9): axe-core finds no serious or critical violation, every form can be
+// Accessibility of every key page: axe-core finds no serious or critical violation, every form can be
 // reached, filled and submitted with the keyboard alone, every tab stop shows a visible focus ring, and with
 // `prefers-reduced-motion: reduce` nothing animates or transitions.
 import path from "node:path";

@@ -1,4 +1,4 @@
-// The live room, as two people would use it (issue 6): the client and the expert each open the room of a session
+// The live room, as two people would use it: the client and the expert each open the room of a session
 // that is running now, pass the device check with Chromium's fake camera and microphone, and see the SAME safety
 // code, derived in each browser from the two public keys. The private key stays in IndexedDB, non-extractable.
 // Pressing Join loads livekit-client and its E2EE worker (only now, only here), switches encryption on, and —
@@ -167,6 +167,6 @@ test("before the join window the room says when it opens, and the token endpoint
     headers: { "content-type": "application/json", origin: new URL(page.url()).origin },
     data: {},
   });
-  expect(token.status()).toBe(403);
+  expect(token.status()).toBe(412);
   expect(((await token.json()) as { error: string }).error).toMatch(/opens|window|not open/i);
 });

@@ -194,6 +194,26 @@ describe("authorization on every account loader and action", () => {
 
 // ----------------------------------------------------------------------------------------------------------
 
+describe("unknown form intents", () => {
+  it("an intent an action does not offer is a 400 that changes nothing, on every multi-intent account page", async () => {
+    const { id } = await createUser(srv, "intents@example.com", "Original Name");
+    const b = await signIn(srv, "intents@example.com");
+    for (const path of ["/account", "/account/sessions", "/account/communications", "/account/privacy", "/reauth"]) {
+      const res = await b.post(path, {
+        intent: "made-up",
+        name: "Mallory",
+        sessionId: sessionId(b),
+        password: PASSWORD,
+      });
+      expect(res.status, path).toBe(400);
+    }
+    const prisma = srv.running.services.db.prisma;
+    // The name form's fields with another intent never reach the name update.
+    expect((await prisma.user.findUniqueOrThrow({ where: { id } })).name).toBe("Original Name");
+    expect(await prisma.session.count({ where: { userId: id } })).toBe(1);
+  });
+});
+
 describe("sessions of other people", () => {
   it("user A revoking user B's session id does not end it", async () => {
     const prisma = srv.running.services.db.prisma;

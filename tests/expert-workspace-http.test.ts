@@ -294,7 +294,7 @@ describe("sessions", () => {
     expect(after).not.toContain("priya.private@example.com");
     // Cancelling it again is refused with a reason.
     const again = await amaraB.post("/expert?index", { intent: "cancel", bookingId: amaraBooking.id, confirm: "yes" });
-    expect(again.status).toBe(403);
+    expect(again.status).toBe(412);
     expect(await pageText(again)).toContain("can no longer be cancelled");
     // Bruno's booking was never touched.
     expect((await prisma().booking.findUniqueOrThrow({ where: { id: brunoBooking.id } })).status).toBe("CONFIRMED");

@@ -87,7 +87,7 @@ describe("review routes", () => {
     for (const intent of ["create", "update", "delete"]) {
       expect((await other.b.post(path, { intent, rating: "1", comment: "intrusion" })).status, intent).toBe(404);
     }
-    expect((await owner.b.post(`/sessions/${upcoming.id}/review`, { intent: "create", rating: "5" })).status).toBe(403);
+    expect((await owner.b.post(`/sessions/${upcoming.id}/review`, { intent: "create", rating: "5" })).status).toBe(412);
     expect(await pageText(await owner.b.get(`/sessions/${upcoming.id}/review`))).toContain("once it has taken place");
     expect(await prisma().review.count({ where: { bookingId: { in: [done.id, upcoming.id] } } })).toBe(0);
 

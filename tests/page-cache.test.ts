@@ -1,6 +1,6 @@
 import http from "node:http";
 import zlib from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { dynamicCompression } from "../server/app.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -103,8 +103,12 @@ describe("cache hits answered before the middleware (and before express itself)"
     }
     expect(hit.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     // Answered before express, and still logged like every request: one line, with the id, path (no query) and status.
-    await new Promise((r) => setTimeout(r, 50));
-    const line = srv.logs.find((l) => l.msg === "request" && l.requestId === hit.headers["x-request-id"]);
+    // The line is written when the response finishes: wait for it rather than for a fixed time.
+    const line = await vi.waitFor(() => {
+      const found = srv.logs.find((l) => l.msg === "request" && l.requestId === hit.headers["x-request-id"]);
+      if (!found) throw new Error("no request log line yet");
+      return found;
+    });
     expect(line).toMatchObject({ method: "GET", path: "/experts", status: 200 });
     expect(JSON.stringify(line)).not.toContain("language=English");
     expect(hit.headers["x-powered-by"]).toBeUndefined();
@@ -200,7 +204,9 @@ describe("an expired page", () => {
     try {
       expect((await fetch(url)).headers.get("x-cache")).toBe("MISS");
       expect((await fetch(url)).headers.get("x-cache")).toBe("HIT");
-      await new Promise((r) => setTimeout(r, 1_100)); // past the TTL
+      // Past the TTL by the cache's clock (Date only: sockets and the slow render keep real timers).
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + 1_100);
       const answers = await Promise.all(
         Array.from({ length: 6 }, () =>
           fetch(url).then(async (r) => ({ cache: r.headers.get("x-cache"), html: await r.text() })),
@@ -214,6 +220,7 @@ describe("an expired page", () => {
       expect(fresh.headers.get("x-cache")).toBe("HIT");
       expect(await fresh.text()).toContain("render 2");
     } finally {
+      vi.useRealTimers();
       await new Promise((r) => server.close(r));
     }
   });

@@ -1,4 +1,4 @@
-// Page-weight budget (issue 9): the JavaScript each public route makes a browser download, gzip-compressed as the
+// Page-weight budget: the JavaScript each public route makes a browser download, gzip-compressed as the
 // server sends it, must stay under the budget written here. Reads the client build that `npm test` makes first
 // (`remix build`): the Remix manifest lists, per route, its module and the shared chunks it imports; the entry
 // (React, the Remix runtime) and the root route load on every page, so every route's figure includes them.

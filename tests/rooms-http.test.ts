@@ -1,4 +1,4 @@
-// Live rooms at the HTTP edge (issue 6, server side): the real server, the production Remix build. Proves that the
+// Live rooms at the HTTP edge (server side): the real server, the production Remix build. Proves that the
 // routes check the session and the booking's participants themselves, take JSON only, mint tokens only inside the
 // join window with exact grants, say plainly when live video is not configured, and that POST /webhooks/livekit
 // refuses forged, tampered and stale calls, ignores duplicates, records presences and settles the booking.
@@ -217,7 +217,7 @@ describe("keys and tokens: only the booking's two participants", () => {
     const asAda = await signIn(srv, ada.email);
     const refused = await call(asAda, srv, "POST", `/sessions/${later.id}/room/token`);
     expect(refused).toMatchObject({
-      status: 403,
+      status: 412,
       json: { error: "The room opens 10 minutes before the session and closes when it ends." },
     });
 

@@ -59,7 +59,8 @@ const t = initTRPC.context<InnerContext>().create({
   },
 });
 
-const domainToTrpc: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
+/** The tRPC code of each DomainError code; errors.test.ts checks each one's HTTP status against httpStatusOf. */
+export const domainToTrpc: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   VALIDATION: "BAD_REQUEST",
   UNAUTHENTICATED: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",
@@ -67,6 +68,7 @@ const domainToTrpc: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   PRECONDITION: "PRECONDITION_FAILED",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 /** Domain errors converted once, for every procedure. */

@@ -19,7 +19,7 @@ import {
   setEmailPreferences,
 } from "~/core.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
-import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { accountDeps, requireSession } from "~/utils/session.server";
 
 export const headers = formHeaders;
@@ -86,6 +86,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const prefs = await setEmailPreferences(prisma, session.userId, parseEmailPreferences(form), "SETTINGS");
     return { saved: preferencesSavedMessage(prefs) };
   }
+  if (intent !== "name") throw unknownIntent();
   const values = { name: field(form, "name", 200) };
   return formAction(async () => {
     await accounts.updateName(accountDeps(context), session, values);

@@ -6,6 +6,7 @@ import { Notice } from "~/components/forms";
 import { getEmailPreferences, listOwnConsents, setEmailPreferences } from "~/core.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { requireSession } from "~/utils/session.server";
+import { unknownIntent } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Emails and privacy choices — Mind Namo" }];
 
@@ -53,7 +54,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
-  if (form.get("intent") !== "email-preferences") return { saved: null };
+  if (form.get("intent") !== "email-preferences") throw unknownIntent();
   const prefs = await setEmailPreferences(
     context.services.db.prisma,
     session.userId,

@@ -10,7 +10,7 @@ import {
   privacyRequests,
   withdrawHealthConsent,
 } from "~/core.server";
-import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
 
@@ -126,7 +126,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         "Your bookings stay: we need them to hold and account for your sessions.",
     };
   }
-  if (intent !== "cancel") return { error: "Unknown action." };
+  if (intent !== "cancel") throw unknownIntent();
   return formAction(async () => {
     await privacyRequests.cancelOwnRequest(privacyDeps(context), session.userId, field(form, "requestId", 64));
     return { saved: "Your request was cancelled." };

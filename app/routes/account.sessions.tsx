@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice, Submit } from "~/components/forms";
 import { invalidateUserSessions, listUserSessions, revokeOwnSession } from "~/core.server";
-import { field } from "~/utils/forms.server";
+import { field, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Devices and sessions — Mind Namo" }];
@@ -28,6 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const n = await invalidateUserSessions(prisma, session.userId, session.id);
     return { message: n === 0 ? "No other sessions were open." : `Signed out ${n} other session(s).` };
   }
+  if (field(form, "intent") !== "revoke") throw unknownIntent();
   const id = field(form, "sessionId", 64);
   if (id === session.id) return { message: "To end this session, use Sign out." };
   // Scoped by owner: another person's session id does nothing.

@@ -3,9 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { SelectField } from "~/components/workspace";
-import { DomainError, expertWorkspace } from "~/core.server";
+import { expertWorkspace } from "~/core.server";
 import { formatTimeOff, requireExpert, todayIn, zoneLabel } from "~/utils/expert.server";
-import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 
 export const headers = formHeaders;
 
@@ -97,9 +97,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { intent },
       );
     default:
-      return formAction(() => {
-        throw new DomainError("VALIDATION", "Please use the buttons on this page.");
-      });
+      throw unknownIntent();
   }
 }
 

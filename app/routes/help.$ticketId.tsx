@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { support } from "~/core.server";
-import { field, formAction, formHeaders, notFoundAs404 } from "~/utils/forms.server";
+import { field, formAction, formHeaders, notFoundAs404, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
@@ -60,7 +60,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         });
         return { message: "Thank you for your rating." };
       }
-      throw new Response("Bad request", { status: 400 });
+      throw unknownIntent();
     }, values),
   );
 }

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
-import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { accountDeps, requester, requireSession, safeNext } from "~/utils/session.server";
 
 export const headers = formHeaders;
@@ -27,6 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return { codeSent: true as const };
     });
   }
+  if (intent !== "code" && intent !== "password") throw unknownIntent();
   return formAction(async () => {
     if (intent === "code")
       await accounts.reauthenticateWithCode(

@@ -7,7 +7,7 @@ import { FormAlert, Notice, Submit } from "~/components/forms";
 import { SurveyFields } from "~/components/SurveyFields";
 import { reviews, submitSurvey, SURVEYS } from "~/core.server";
 import { reviewDeps, surveyAnswers } from "~/utils/feedback.server";
-import { field, formAction, formHeaders, notFoundAs404 } from "~/utils/forms.server";
+import { field, formAction, formHeaders, notFoundAs404, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 
 export const headers = formHeaders;
@@ -68,7 +68,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         await reviews.deleteReview(deps, session.userId, bookingId);
         return { message: "Your review was deleted." };
       }
-      throw new Response("Bad request", { status: 400 });
+      throw unknownIntent();
     }, values),
   );
 }

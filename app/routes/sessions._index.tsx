@@ -4,7 +4,7 @@ import { FormAlert, Notice, Submit } from "~/components/forms";
 import { JoinButton } from "~/components/JoinButton";
 import { afterCancelled, cancelBooking, formatSlot, listUserBookings, reviews } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
-import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
 import { requireSession } from "~/utils/session.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
@@ -53,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
   return formAction(async () => {
-    if (field(form, "intent") !== "cancel") return { message: "Nothing to do." };
+    if (field(form, "intent") !== "cancel") throw unknownIntent();
     // cancelBooking checks the booking is this person's (another id is "not found") and the window.
     const booking = await cancelBooking(
       context.services.db.prisma,

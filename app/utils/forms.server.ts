@@ -1,6 +1,7 @@
-// Turning domain errors into answers a form can show: each edge converts a DomainError once.
+// Turning domain errors into answers: every edge of the site converts a DomainError here, with core's one
+// status table (httpStatusOf), whether the answer is for a form or a JSON route.
 import { data, type HeadersFunction } from "@remix-run/node";
-import { isDomainError } from "~/core.server";
+import { httpStatusOf, isDomainError, type DomainError } from "~/core.server";
 
 export type FormError = {
   error: string;
@@ -10,31 +11,47 @@ export type FormError = {
   values?: Record<string, string>;
 };
 
-/** The HTTP status of each DomainError code, for every edge of the site (forms, the room's JSON routes, loaders). */
-export const statusOf: Record<string, number> = {
-  VALIDATION: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  PRECONDITION: 403,
-};
+/**
+ * The answer to a DomainError: its status from httpStatusOf, its message (written for people), the field it is
+ * about, Retry-After when limited. `form` answers are action data that also carry the (non-secret) values typed;
+ * `json` answers are JSON responses for scripts, never cached.
+ */
+export function domainErrorResponse(
+  error: DomainError,
+  as: { form: Record<string, string> },
+): ReturnType<typeof data<FormError>>;
+export function domainErrorResponse(error: DomainError, as: "json"): Response;
+export function domainErrorResponse(error: DomainError, as: "json" | { form: Record<string, string> }) {
+  const status = httpStatusOf[error.code];
+  const retryAfter = error.details?.retryAfterSeconds;
+  const headers: Record<string, string> = retryAfter ? { "Retry-After": String(retryAfter) } : {};
+  if (as === "json") {
+    const field = error.details?.field;
+    return Response.json(
+      { error: error.message, ...(field ? { field } : {}) },
+      { status, headers: { ...headers, "Cache-Control": "no-store" } },
+    );
+  }
+  return data<FormError>(
+    { error: error.message, field: error.details?.field, errors: error.details?.fields, values: as.form },
+    { status, headers },
+  );
+}
+
+/**
+ * The answer to a form intent the action does not offer (a stale page or a hand-made request): 400, and nothing
+ * changes. Every action with several intents ends with `throw unknownIntent()`; none falls through to another.
+ */
+export function unknownIntent(): Response {
+  return new Response("This page does not offer that action. Please reload it and try again.", { status: 400 });
+}
 
 /** Runs an action body; a DomainError becomes a 4xx with the message and the (non-secret) values typed. */
 export async function formAction<T>(fn: () => T | Promise<T>, values: Record<string, string> = {}) {
   try {
     return await fn();
   } catch (error) {
-    if (isDomainError(error)) {
-      const headers: HeadersInit = error.details?.retryAfterSeconds
-        ? { "Retry-After": String(error.details.retryAfterSeconds) }
-        : {};
-      return data<FormError>(
-        { error: error.message, field: error.details?.field, errors: error.details?.fields, values },
-        { status: statusOf[error.code] ?? 400, headers },
-      );
-    }
+    if (isDomainError(error)) return domainErrorResponse(error, { form: values });
     throw error;
   }
 }

@@ -1,8 +1,8 @@
 // Shared by the live-room JSON routes (/sessions/:id/room/*): the session check as JSON, the JSON content type,
 // and domain errors as JSON answers.
 import type { AppLoadContext } from "@remix-run/node";
-import { isDomainError, joinWindow, NOT_CONFIGURED_MESSAGE, type ValidSession } from "~/core.server";
-import { statusOf } from "~/utils/forms.server";
+import { isDomainError, joinWindow, type ValidSession } from "~/core.server";
+import { domainErrorResponse } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 
 const noStore = { "Cache-Control": "no-store" };
@@ -40,18 +40,12 @@ export async function readJson(request: Request, max = 4096): Promise<unknown> {
   }
 }
 
-/** Runs a route body; a DomainError becomes a JSON 4xx with its message (503 when live video is not configured). */
+/** Runs a route body; a DomainError becomes a JSON answer with its status (503 when live video is not configured). */
 export async function jsonAction(fn: () => Promise<unknown>): Promise<Response> {
   try {
     return jsonAnswer(await fn());
   } catch (error) {
-    if (isDomainError(error)) {
-      const status = error.message === NOT_CONFIGURED_MESSAGE ? 503 : (statusOf[error.code] ?? 400);
-      return jsonAnswer(
-        { error: error.message, ...(error.details?.field ? { field: error.details.field } : {}) },
-        status,
-      );
-    }
+    if (isDomainError(error)) return domainErrorResponse(error, "json");
     throw error;
   }
 }

@@ -5,9 +5,12 @@
 // UTC instants, entered here as local dates and times in that zone.
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import { DomainError, isDomainError } from "../errors/index.ts";
+import { DomainError, isDomainError, parseInput } from "../errors/index.ts";
 import { addTimeOff } from "../scheduling/time-off.ts";
+import { normaliseTimeZone, timeZoneSchema } from "../scheduling/time-zone.ts";
 import { addDays, zonedToUtc, type LocalDate } from "../scheduling/zoned-time.ts";
+
+export { normaliseTimeZone };
 
 const MINUTES_PER_DAY = 24 * 60;
 /** At most this many weekly windows per expert (the same cap as createExpert). */
@@ -16,15 +19,6 @@ export const MAX_AVAILABILITY_RULES = 50;
 export const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
 
 // ------------------------------------------------------------------------------------------- validation
-
-/** The first problem of a failed parse as a VALIDATION error naming its form field. */
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = typeof issue?.path[0] === "string" ? issue.path[0] : undefined;
-  throw new DomainError("VALIDATION", issue?.message ?? "Check the form and try again.", field ? { field } : undefined);
-}
 
 /** Empty form values count as missing. */
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -45,45 +39,7 @@ function wholeNumber(what: string, min: number, max: number, unit: string) {
   );
 }
 
-const TIME_ZONE_SHAPE = /^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2})$/i;
-
-function knownZones(): string[] {
-  return [...Intl.supportedValuesOf("timeZone"), "UTC"];
-}
-
-/**
- * An IANA time zone name ("Europe/London", "Asia/Kolkata", "UTC"), spelled the way the time zone database spells
- * it. Abbreviations ("EST") and offsets ("+05:30") are refused: they do not follow daylight saving time.
- */
-export function normaliseTimeZone(input: string): string | null {
-  const value = input.trim();
-  if (value.length > 64 || !TIME_ZONE_SHAPE.test(value)) return null;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: value });
-  } catch {
-    return null;
-  }
-  const listed = knownZones().find((z) => z.toLowerCase() === value.toLowerCase());
-  if (listed) return listed;
-  // A valid name this runtime lists under another spelling (e.g. Asia/Kolkata for Asia/Calcutta): keep the name
-  // given, with each word capitalised as the database writes it.
-  return value.replace(/(^|[/_])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
-}
-
-const timeZoneField = z.preprocess(
-  blankToUndefined,
-  z.string({ error: "Enter your time zone, for example Europe/London." }).transform((tz, ctx) => {
-    const zone = normaliseTimeZone(tz);
-    if (!zone) {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${tz.slice(0, 64)}" is not a time zone we know. Use a name such as Europe/London or Asia/Kolkata.`,
-      });
-      return z.NEVER;
-    }
-    return zone;
-  }),
-);
+const timeZoneField = z.preprocess(blankToUndefined, timeZoneSchema);
 
 /** "Anxiety, sleep; grief" → ["Anxiety", "sleep", "grief"], without repeats (ignoring case). */
 function splitLanguages(v: unknown): unknown {
@@ -187,7 +143,7 @@ export async function updateExpertProfile(
   expertUserId: string,
   input: z.input<typeof expertProfileUpdateSchema>,
 ): Promise<ExpertWorkspaceProfile> {
-  const data = parse(expertProfileUpdateSchema, input);
+  const data = parseInput(expertProfileUpdateSchema, input);
   const { count } = await db.expertProfile.updateMany({ where: ownProfile(expertUserId), data });
   if (count !== 1) throw new DomainError("FORBIDDEN", NO_PROFILE);
   return getExpertWorkspace(db, expertUserId);
@@ -314,7 +270,7 @@ export async function addAvailabilityRule(
   expertUserId: string,
   input: z.input<typeof availabilityWindowSchema>,
 ): Promise<AvailabilityWindow> {
-  const w = parse(availabilityWindowSchema, input);
+  const w = parseInput(availabilityWindowSchema, input);
   return withLockedProfile(db, expertUserId, async (tx, expertId) => {
     const existing = await tx.availabilityRule.findMany({ where: { expertId }, select: ruleSelect });
     const clash = overlapping(existing, w);
@@ -341,7 +297,7 @@ export async function replaceAvailability(
   }
   const windows: WindowTimes[] = [];
   for (const item of input) {
-    const w = parse(availabilityWindowSchema, item);
+    const w = parseInput(availabilityWindowSchema, item);
     const clash = overlapping(windows, w);
     if (clash) throw overlapError(w, clash);
     windows.push(w);
@@ -426,7 +382,7 @@ export async function addLocalTimeOff(
   input: z.input<typeof localTimeOffSchema>,
   now: Date = new Date(),
 ) {
-  const t = parse(localTimeOffSchema, input);
+  const t = parseInput(localTimeOffSchema, input);
   const { timezone } = await getExpertWorkspace(db, expertUserId);
   const startsAt = zonedToUtc(t.startDate, t.startTime ?? 0, timezone);
   const endsAt =

@@ -4,6 +4,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
 import { createUser, emailSchema, nameSchema } from "../identity/users.ts";
 import { firstName, initials } from "../identity/names.ts";
+import { timeZoneSchema } from "../scheduling/time-zone.ts";
 
 export const slugSchema = z
   .string()
@@ -11,15 +12,6 @@ export const slugSchema = z
   .min(2)
   .max(60)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Use lowercase letters, digits and dashes.");
-
-export const timezoneSchema = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, "Unknown time zone.");
 
 export const categoryInputSchema = z.object({
   slug: slugSchema,
@@ -69,7 +61,7 @@ export const expertInputSchema = z.object({
   headline: z.string().trim().min(5).max(120),
   bio: z.string().trim().min(20).max(4000),
   languages: z.array(z.string().trim().min(2).max(40)).min(1).max(10),
-  timezone: timezoneSchema,
+  timezone: timeZoneSchema,
   categorySlugs: z.array(slugSchema).min(1).max(8),
   availability: z.array(availabilityRuleSchema).max(50).default([]),
   sessionMinutes: z.number().int().min(15).max(180).default(50),

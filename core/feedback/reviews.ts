@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
-import { DomainError, isUniqueViolation } from "../errors/index.ts";
+import { DomainError, isUniqueViolation, parseInput } from "../errors/index.ts";
 import type { MailMessage } from "../platform/mail/index.ts";
 import { layout } from "../mail/templates.ts";
 
@@ -30,12 +30,6 @@ const ratingSchema = z.coerce
   .max(5, "Choose a rating from 1 to 5.");
 const commentSchema = z.string().trim().max(2000, "Keep your comment under 2,000 characters.");
 const idSchema = z.string().trim().min(1).max(64);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new DomainError("VALIDATION", r.error.issues[0]?.message ?? "Check this field.", { field });
-  return r.data;
-}
 
 export const editableUntil = (createdAt: Date) => new Date(createdAt.getTime() + REVIEW_EDIT_DAYS * DAY);
 
@@ -114,8 +108,8 @@ export async function submitReview(
   bookingId: string,
   input: { rating: unknown; comment?: unknown },
 ) {
-  const rating = parse(ratingSchema, input.rating, "rating");
-  const comment = parse(commentSchema, input.comment ?? "", "comment");
+  const rating = parseInput(ratingSchema, input.rating, "rating");
+  const comment = parseInput(commentSchema, input.comment ?? "", "comment");
   const b = await ownBooking(deps.db, userId, bookingId);
   if (b.status !== "COMPLETED")
     throw new DomainError("PRECONDITION", "You can review a session once it has taken place.");
@@ -163,8 +157,8 @@ export async function updateReview(
   bookingId: string,
   input: { rating: unknown; comment?: unknown },
 ) {
-  const rating = parse(ratingSchema, input.rating, "rating");
-  const comment = parse(commentSchema, input.comment ?? "", "comment");
+  const rating = parseInput(ratingSchema, input.rating, "rating");
+  const comment = parseInput(commentSchema, input.comment ?? "", "comment");
   const r = await ownEditableReview(deps, userId, bookingId);
   // A review support hid stays hidden; its author may still delete it.
   if (r.hiddenAt)
@@ -278,7 +272,7 @@ export const hideReviewSchema = z.object({
 
 /** Hides an abusive review with a reason: no longer public or counted. Audited; the author is told by email. */
 export async function hideReview(deps: ReviewDeps, actor: ModerationActor, input: z.infer<typeof hideReviewSchema>) {
-  const { reviewId, reason } = parse(hideReviewSchema, input, "reason");
+  const { reviewId, reason } = parseInput(hideReviewSchema, input, "reason");
   const r = await deps.db.review.findUnique({
     where: { id: reviewId },
     select: {

@@ -3,7 +3,7 @@
 // preconditions (who is asking, rate limits); responses never reveal whether an email has an account.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Role } from "../generated/prisma/enums.ts";
-import { DomainError, isDomainError, isUniqueViolation } from "../errors/index.ts";
+import { DomainError, isDomainError, isUniqueViolation, parseInput } from "../errors/index.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
 import * as mail from "../mail/templates.ts";
 import { accountKeyOf, recordCodeRequest, recordSignInFailure } from "../security/events.ts";
@@ -49,14 +49,7 @@ const now = (deps: AccountDeps) => deps.now?.() ?? new Date();
 /** A posted code as text: a form sends a string, a JSON caller may send digits as a number. */
 const codeText = (code: unknown) => (typeof code === "string" || typeof code === "number" ? String(code) : "");
 
-function parseEmail(value: unknown): string {
-  const parsed = emailSchema.safeParse(value);
-  if (!parsed.success)
-    throw new DomainError("VALIDATION", parsed.error.issues[0]?.message ?? "Enter a valid email address.", {
-      field: "email",
-    });
-  return parsed.data;
-}
+const parseEmail = (value: unknown): string => parseInput(emailSchema, value, "email");
 
 async function requirePasswordOk(password: unknown, email?: string): Promise<string> {
   if (typeof password !== "string") throw new DomainError("VALIDATION", "Enter a password.", { field: "password" });
@@ -109,9 +102,7 @@ export async function signUp(
   input: { name: unknown; email: unknown; password: unknown },
   requester: Requester,
 ): Promise<{ email: string }> {
-  const name = nameSchema.safeParse(input.name);
-  if (!name.success)
-    throw new DomainError("VALIDATION", name.error.issues[0]?.message ?? "Enter your name.", { field: "name" });
+  const name = parseInput(nameSchema, input.name, "name");
   const email = parseEmail(input.email);
   const password = await requirePasswordOk(input.password, email);
   await limitMail(deps, requester.ip, email);
@@ -133,7 +124,7 @@ export async function signUp(
   }
   let userId: string;
   try {
-    const user = await deps.db.user.create({ data: { email, name: name.data, passwordHash }, select: { id: true } });
+    const user = await deps.db.user.create({ data: { email, name, passwordHash }, select: { id: true } });
     userId = user.id;
   } catch (error) {
     if (isUniqueViolation(error)) return { email }; // a parallel sign-up won the race: same answer
@@ -449,10 +440,8 @@ export async function reauthenticateWithCode(
 }
 
 export async function updateName(deps: AccountDeps, session: ValidSession, input: { name: unknown }) {
-  const name = nameSchema.safeParse(input.name);
-  if (!name.success)
-    throw new DomainError("VALIDATION", name.error.issues[0]?.message ?? "Enter your name.", { field: "name" });
-  await deps.db.user.update({ where: { id: session.userId }, data: { name: name.data } });
+  const name = parseInput(nameSchema, input.name, "name");
+  await deps.db.user.update({ where: { id: session.userId }, data: { name } });
 }
 
 /** Sends a code to the new address. Needs a fresh re-authentication. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
 import { hashPassword, passwordSchema } from "./password.ts";
+import { timeZoneSchema } from "../scheduling/time-zone.ts";
 
 export const emailSchema = z
   .string()
@@ -18,7 +19,7 @@ export const newUserSchema = z.object({
   password: passwordSchema.optional(),
   role: z.enum(["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"]).default("USER"),
   emailVerified: z.boolean().default(false),
-  timezone: z.string().default("UTC"),
+  timezone: timeZoneSchema.default("UTC"),
 });
 export type NewUser = z.input<typeof newUserSchema>;
 

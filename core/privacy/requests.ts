@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { PrivacyRequestStatus, PrivacyRequestType } from "../generated/prisma/enums.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
-import { DomainError } from "../errors/index.ts";
+import { DomainError, parseInput } from "../errors/index.ts";
 import type { JobQueue } from "../platform/jobs/queue.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
 import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
@@ -77,12 +77,6 @@ const detailsSchema = z
   .trim()
   .min(10, "Describe what is wrong and what it should say (at least 10 characters).")
   .max(4000, "Keep it under 4,000 characters.");
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new DomainError("VALIDATION", r.error.issues[0]?.message ?? "Check this field.", { field });
-  return r.data;
-}
 
 const ownSelect = {
   id: true,
@@ -151,7 +145,7 @@ export async function requestCorrection(
   input: { details: unknown },
   ctx: { ip: string | null; reauthenticatedAt: Date },
 ) {
-  const details = parse(detailsSchema, input.details, "details");
+  const details = parseInput(detailsSchema, input.details, "details");
   const email = await userEmail(deps.db, userId);
   const open = await deps.db.privacyRequest.count({ where: { userId, type: "CORRECTION", status: { in: OPEN } } });
   if (open >= 5)
@@ -371,7 +365,7 @@ function refuseOwn(actor: AuditActor, r: { userId: string | null }) {
 }
 
 export async function recordIdentityCheck(deps: PrivacyDeps, actor: AuditActor, id: string, input: { note: unknown }) {
-  const note = parse(reasonSchema, input.note, "note");
+  const note = parseInput(reasonSchema, input.note, "note");
   const now = clock(deps);
   const r = await loadForStaff(deps.db, id);
   refuseOwn(actor, r);
@@ -406,8 +400,8 @@ export async function extendDeadline(
   id: string,
   input: { until: unknown; reason: unknown },
 ) {
-  const reason = parse(reasonSchema, input.reason, "reason");
-  const until = parse(z.coerce.date({ error: "Choose the new deadline." }), input.until, "until");
+  const reason = parseInput(reasonSchema, input.reason, "reason");
+  const until = parseInput(z.coerce.date({ error: "Choose the new deadline." }), input.until, "until");
   const now = clock(deps);
   const r = await loadForStaff(deps.db, id);
   refuseOwn(actor, r);
@@ -457,12 +451,12 @@ export async function decideRequest(
   id: string,
   input: { decision: unknown; reason: unknown },
 ) {
-  const decision = parse(
+  const decision = parseInput(
     z.enum(["APPROVED", "REJECTED"], { error: "Choose approve or reject." }),
     input.decision,
     "decision",
   );
-  const reason = parse(reasonSchema, input.reason, "reason");
+  const reason = parseInput(reasonSchema, input.reason, "reason");
   const now = clock(deps);
   const r = await loadForStaff(deps.db, id);
   refuseOwn(actor, r);

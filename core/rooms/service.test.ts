@@ -206,7 +206,7 @@ describe("tokens", () => {
     const b = await booking(ada.userId, nextStart());
     const now = new Date(b.startsAt.getTime() - 5 * MIN);
     expect(await refusal(issueToken(db(), null, ada, b.id, now))).toEqual({
-      code: "PRECONDITION",
+      code: "UNAVAILABLE",
       message: "Live video is not configured",
     });
     const k = await generateKeyPair();

@@ -209,7 +209,7 @@ export async function issueToken(
   now = new Date(),
 ): Promise<{ token: string; url: string; expiresAt: Date; roomName: string }> {
   const { booking, role, you } = await requireParty(db, actor, bookingId);
-  if (!settings) throw new DomainError("PRECONDITION", NOT_CONFIGURED_MESSAGE);
+  if (!settings) throw new DomainError("UNAVAILABLE", NOT_CONFIGURED_MESSAGE);
   if (booking.status !== "CONFIRMED") {
     throw new DomainError("PRECONDITION", `This session is ${booking.status.toLowerCase().replace("_", "-")}.`);
   }

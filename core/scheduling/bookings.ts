@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { BookingParty, BookingStatus } from "../generated/prisma/enums.ts";
-import { DomainError, isDomainError, isUniqueViolation } from "../errors/index.ts";
+import { DomainError, isDomainError, isUniqueViolation, parseInput } from "../errors/index.ts";
 import { requireHealthConsent } from "../privacy/health-consent.ts";
 import { firstName } from "../privacy/minimise.ts";
 import { loadSchedules } from "./schedule.ts";
@@ -81,14 +81,6 @@ export const bookSlotSchema = z
   .refine((v) => (v.expertSlug === undefined) !== (v.expertId === undefined), "Choose an expert.");
 
 const reasonSchema = z.string().trim().max(500, "Use at most 500 characters.").optional();
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = typeof issue?.path[0] === "string" ? issue.path[0] : undefined;
-  throw new DomainError("VALIDATION", issue?.message ?? "Check the form and try again.", field ? { field } : undefined);
-}
 
 // ------------------------------------------------------------------------------------------- views
 
@@ -263,7 +255,7 @@ export async function bookSlot(
   input: z.input<typeof bookSlotSchema>,
   now: Date = new Date(),
 ): Promise<UserBooking> {
-  const data = parse(bookSlotSchema, input);
+  const data = parseInput(bookSlotSchema, input);
   const client = await requireClient(db, actor);
   const expert = await requireBookableExpert(db, data);
 
@@ -380,7 +372,7 @@ export async function cancelBooking(
   reason?: string,
   now: Date = new Date(),
 ): Promise<UserBooking> {
-  const cancelReason = parse(reasonSchema, reason) || null;
+  const cancelReason = parseInput(reasonSchema, reason) || null;
   const { booking, party } = await requireParty(db, actor, bookingId);
   requireChangeable(booking, now, "cancelled");
   if (party === "USER") requireInsideWindow(booking, now, "cancelled");
@@ -401,7 +393,7 @@ export async function rescheduleBooking(
   newStartsAt: Date | string,
   now: Date = new Date(),
 ): Promise<UserBooking> {
-  const startsAt = parse(startsAtSchema, newStartsAt);
+  const startsAt = parseInput(startsAtSchema, newStartsAt);
   const { booking, party } = await requireParty(db, actor, bookingId);
   if (party !== "USER") {
     throw new DomainError("FORBIDDEN", "Only the client can move a session. You can cancel it, and they will be told.");
@@ -455,7 +447,7 @@ export async function listUserBookings(
   input: z.input<typeof listBookingsSchema> = {},
   now: Date = new Date(),
 ): Promise<UserBooking[]> {
-  const opts = parse(listBookingsSchema, input);
+  const opts = parseInput(listBookingsSchema, input);
   const t = timeFilter(opts.when, now);
   const rows = await db.booking.findMany({
     where: { userId, ...t.where },
@@ -484,7 +476,7 @@ export async function listExpertBookings(
   input: z.input<typeof listBookingsSchema> = {},
   now: Date = new Date(),
 ): Promise<ExpertBooking[]> {
-  const opts = parse(listBookingsSchema, input);
+  const opts = parseInput(listBookingsSchema, input);
   const t = timeFilter(opts.when, now);
   const rows = await db.booking.findMany({
     where: { expert: { userId: expertUserId }, ...t.where },

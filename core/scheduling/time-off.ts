@@ -2,7 +2,7 @@
 // Existing bookings inside a new time off stay as they are: the expert cancels them (and the client is told).
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { DomainError } from "../errors/index.ts";
+import { DomainError, parseInput } from "../errors/index.ts";
 
 const MAX_TIME_OFF_MS = 366 * 24 * 60 * 60_000;
 
@@ -25,19 +25,14 @@ async function requireExpertProfile(db: PrismaClient, expertUserId: string) {
 }
 
 export async function addTimeOff(db: PrismaClient, expertUserId: string, input: z.input<typeof timeOffInputSchema>) {
-  const parsed = timeOffInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = typeof issue?.path[0] === "string" ? issue.path[0] : undefined;
-    throw new DomainError("VALIDATION", issue?.message ?? "Check the dates.", field ? { field } : undefined);
-  }
+  const parsed = parseInput(timeOffInputSchema, input);
   const profile = await requireExpertProfile(db, expertUserId);
   return db.timeOff.create({
     data: {
       expertId: profile.id,
-      startsAt: parsed.data.startsAt,
-      endsAt: parsed.data.endsAt,
-      reason: parsed.data.reason ?? null,
+      startsAt: parsed.startsAt,
+      endsAt: parsed.endsAt,
+      reason: parsed.reason ?? null,
     },
     select: { id: true, startsAt: true, endsAt: true, reason: true },
   });

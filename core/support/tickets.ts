@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Role, TicketPriority, TicketStatus } from "../generated/prisma/enums.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
-import { DomainError } from "../errors/index.ts";
+import { DomainError, parseInput } from "../errors/index.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
 import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
 import { emailSchema } from "../identity/users.ts";
@@ -83,12 +83,6 @@ export const REQUEST_CATEGORIES = ["ACCOUNT", "BOOKING", "PRIVACY", "TECHNICAL",
 export const requestCategoryOptions = REQUEST_CATEGORIES.map((value) => ({ value, label: categoryLabels[value] }));
 
 const categorySchema = z.enum(REQUEST_CATEGORIES, { error: "Choose what your request is about." });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new DomainError("VALIDATION", r.error.issues[0]?.message ?? "Check this field.", { field });
-  return r.data;
-}
 
 /** Checks every field of a form and reports all problems at once (people fix a form in one pass, not one by one). */
 function parseAll<S extends Record<string, z.ZodType>>(
@@ -232,7 +226,7 @@ export async function replyAsRequester(
   ticketId: string,
   input: { message: unknown },
 ) {
-  const body = parse(bodySchema, input.message, "message");
+  const body = parseInput(bodySchema, input.message, "message");
   const t = await ownTicket(deps.db, userId, ticketId);
   if (t.status === "CLOSED")
     throw new DomainError("PRECONDITION", "This request is closed. Open a new one if you need more help.");
@@ -265,12 +259,12 @@ export async function rateTicket(
   ticketId: string,
   input: { rating: unknown; comment?: unknown },
 ) {
-  const rating = parse(
+  const rating = parseInput(
     z.coerce.number().int().min(1, "Choose 1 to 5.").max(5, "Choose 1 to 5."),
     input.rating,
     "rating",
   );
-  const comment = parse(z.string().trim().max(1000).optional(), input.comment || undefined, "comment");
+  const comment = parseInput(z.string().trim().max(1000).optional(), input.comment || undefined, "comment");
   const t = await ownTicket(deps.db, userId, ticketId);
   if (!DONE.includes(t.status))
     throw new DomainError("PRECONDITION", "You can rate the help once your request is resolved.");
@@ -501,7 +495,7 @@ export async function replyAsStaff(
   actor: StaffActor,
   input: { ticketId: string; body: string; status?: TicketStatus },
 ) {
-  const body = parse(bodySchema, input.body, "body");
+  const body = parseInput(bodySchema, input.body, "body");
   const t = await ticketForWrite(deps.db, input.ticketId);
   if (t.status === "CLOSED") throw new DomainError("PRECONDITION", "This ticket is closed.");
   const at = now(deps);
@@ -541,7 +535,7 @@ export async function replyAsStaff(
 }
 
 export async function addInternalNote(db: PrismaClient, actor: StaffActor, input: { ticketId: string; body: string }) {
-  const body = parse(bodySchema, input.body, "body");
+  const body = parseInput(bodySchema, input.body, "body");
   const t = await ticketForWrite(db, input.ticketId);
   await db.ticketMessage.create({
     data: { ticketId: t.id, authorId: actor.id, fromStaff: true, internal: true, body },
@@ -568,9 +562,9 @@ export async function logTicketOnBehalf(
     priority: TicketPriority;
   },
 ) {
-  const email = parse(emailSchema, input.email, "email");
-  const subject = parse(subjectSchema, input.subject, "subject");
-  const body = parse(bodySchema, input.message, "message");
+  const email = parseInput(emailSchema, input.email, "email");
+  const subject = parseInput(subjectSchema, input.subject, "subject");
+  const body = parseInput(bodySchema, input.message, "message");
   const user = await deps.db.user.findUnique({ where: { email }, select: { id: true } });
   const createdAt = now(deps);
   const ticket = await deps.db.supportTicket.create({
@@ -610,8 +604,8 @@ export function listCannedReplies(db: PrismaClient) {
 }
 
 export async function createCannedReply(db: PrismaClient, actor: StaffActor, input: { title: string; body: string }) {
-  const title = parse(z.string().trim().min(2).max(100), input.title, "title");
-  const body = parse(bodySchema, input.body, "body");
+  const title = parseInput(z.string().trim().min(2).max(100), input.title, "title");
+  const body = parseInput(bodySchema, input.body, "body");
   const row = await db.cannedReply.upsert({
     where: { title },
     create: { title, body },
