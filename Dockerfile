@@ -10,7 +10,8 @@ RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
 COPY . .
-RUN npx prisma generate && npx remix build
+# The site (Remix) and the server (esbuild, scripts/build.mjs) compiled to JavaScript.
+RUN npx prisma generate && npm run build
 
 FROM node:22-bookworm-slim AS prod-deps
 WORKDIR /app
@@ -25,14 +26,12 @@ RUN groupadd --system --gid 10001 mindnamo && useradd --system --uid 10001 --gid
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/build ./build
 COPY --from=build --chown=root:root /app/public ./public
-COPY --from=build --chown=root:root /app/core ./core
-COPY --from=build --chown=root:root /app/server ./server
-COPY --from=build --chown=root:root /app/admin ./admin
-COPY --from=build --chown=root:root /app/prisma ./prisma
-COPY --from=build --chown=root:root /app/server.ts /app/package.json /app/tsconfig.json ./
+# Migrations are read at start (prisma/migrations); server, core and admin are inside build/.
+COPY --from=build --chown=root:root /app/prisma/migrations ./prisma/migrations
+COPY --from=build --chown=root:root /app/package.json ./
 USER mindnamo
 EXPOSE 3000
 VOLUME ["/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# tsx runs the TypeScript entry (the generated Prisma client imports .ts files); SIGTERM closes HTTP, then the database.
-CMD ["node", "--import", "tsx", "server.ts"]
+# Plain node on the compiled entry (no TypeScript at run time); SIGTERM closes HTTP, then the database.
+CMD ["node", "build/node/server/index.js"]

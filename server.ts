@@ -1,4 +1,5 @@
-// The process entry point: `npm start` (after `remix build`) and the Docker image run this file with tsx.
+// The process entry point. Production runs it compiled (scripts/build.mjs → build/node/server/index.js) with plain
+// node: `npm start` and the Docker image; `npm run dev` runs it with tsx.
 import { startServer } from "./server/main.ts";
 
 startServer().catch((error: unknown) => {

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-const [dir, setupFailures, unitRc, e2eRc] = process.argv.slice(2);
+const [dir, setupFailures, unitRc, e2eRc, node22Rc] = process.argv.slice(2);
 let passed = 0;
 let failed = Number(setupFailures) || 0;
 let skipped = 0;
@@ -17,8 +17,14 @@ const read = (name) => {
   }
 };
 
-const vitest = read("vitest.json");
-if (vitest) {
+/** One vitest run's JSON results (Node 20: vitest.json; Node 22: node22/vitest.json). */
+function addVitest(file, rc, label) {
+  const vitest = read(file);
+  if (!vitest) {
+    console.log(`vitest${label} produced no results (typecheck or build failed?)`);
+    failed += 1;
+    return;
+  }
   passed += vitest.numPassedTests;
   failed += vitest.numFailedTests;
   skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
@@ -27,11 +33,11 @@ if (vitest) {
     (f) => f.status === "failed" && f.assertionResults.length === 0,
   ).length;
   failed += brokenFiles;
-  if (Number(unitRc) !== 0 && vitest.numFailedTests === 0 && brokenFiles === 0) failed += 1;
-} else {
-  console.log("vitest produced no results (typecheck or build failed?)");
-  failed += 1;
+  if (Number(rc) !== 0 && vitest.numFailedTests === 0 && brokenFiles === 0) failed += 1;
 }
+addVitest("vitest.json", unitRc, "");
+// CI also runs `npm test` on Node 22 (production's Node); its tests count too, as tests of their own.
+if (node22Rc !== undefined) addVitest("node22/vitest.json", node22Rc, " on Node 22");
 
 const pw = read("playwright.json");
 if (pw) {

@@ -49,6 +49,9 @@ function zoneVariant(headers: import("node:http").IncomingHttpHeaders): string {
   return `${isKnownTimeZone(tz) ? tz : ""}|${localeFrom(typeof al === "string" ? al : null)}`;
 }
 
+/** The database notification every instance's page cache listens to. */
+export const PUBLIC_PAGES_CHANNEL = "mn_public_pages";
+
 /** Answers a request before express when it can (a page-cache hit); false: hand it to express. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -56,7 +59,7 @@ export function createHttpApp({
   services,
   build,
   publicDir = path.resolve("public"),
-}: HttpAppOptions): Express & { fastPath: FastPath } {
+}: HttpAppOptions): Express & { fastPath: FastPath; clearPageCache(): void } {
   const { config, db, rateLimiter, logger } = services;
   const app = express();
   app.disable("x-powered-by");
@@ -73,8 +76,21 @@ export function createHttpApp({
     variant: zoneVariant,
   });
 
-  // Routes and back-office procedures clear it when public content changes (e.g. reviews).
-  services.publicPages = { invalidate: () => cache.clear() };
+  // Routes and back-office procedures clear it when public content changes (e.g. reviews): on every instance,
+  // through the database (boot.ts listens on PUBLIC_PAGES_CHANNEL and clears this cache), and here at once.
+  services.publicPages = {
+    invalidate: () => {
+      cache.clear();
+      services.db
+        .notify(PUBLIC_PAGES_CHANNEL)
+        .catch((error: unknown) =>
+          logger.error({
+            msg: "page cache: notify failed",
+            err: error instanceof Error ? error.message : String(error),
+          }),
+        );
+    },
+  };
 
   // The fast path (boot.ts puts it in front of express): a hit the cache would answer anyway is answered here,
   // with the same request log and the same stored headers, without express's own per-request work (ADR 0011).
@@ -202,5 +218,5 @@ export function createHttpApp({
       res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
   });
 
-  return Object.assign(app, { fastPath });
+  return Object.assign(app, { fastPath, clearPageCache: () => cache.clear() });
 }

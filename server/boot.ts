@@ -27,7 +27,7 @@ import { purgeExpiredData } from "../core/privacy/retention.ts";
 import { erasureKeysFrom, runDueErasures, runErasure } from "../core/privacy/erase.ts";
 import { createRateLimiter } from "../core/platform/rate-limit.ts";
 import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
-import { createHttpApp } from "./app.ts";
+import { createHttpApp, PUBLIC_PAGES_CHANNEL } from "./app.ts";
 import type { Services } from "../core/platform/services.ts";
 import { deriveKey, serverSecret } from "./secrets.ts";
 
@@ -149,6 +149,8 @@ export async function boot(opts: {
   };
   await opts.beforeListen?.(services);
   const app = createHttpApp({ services, build: opts.build });
+  // Another instance changed public content: drop this one's cached public pages too (docs/scaling.md).
+  const stopListening = await db.listen(PUBLIC_PAGES_CHANNEL, () => app.clearPageCache());
   const server = http.createServer((req, res) => {
     if (!app.fastPath(req, res)) app(req, res);
   });
@@ -176,6 +178,7 @@ export async function boot(opts: {
         });
         server.closeIdleConnections();
       });
+      await stopListening();
       await services.mailQueue.drain();
       await jobs.stop();
       await db.close();

@@ -22,7 +22,32 @@ export interface Database {
   /** Throws when the database does not answer within timeoutMs. */
   ping(timeoutMs?: number): Promise<void>;
   migrate(log?: (msg: string) => void): Promise<{ applied: string[] }>;
+  /**
+   * Tells every process on this database (PostgreSQL NOTIFY), this one included, that `channel` happened. On the
+   * embedded database only this process exists (it holds the data directory alone): listeners are called directly.
+   */
+  notify(channel: string): Promise<void>;
+  /** Calls `onNotify` whenever `channel` is notified, by any process. Returns a function that stops listening. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** In-process listeners: the embedded database's notify, and the fan-out of the server's one LISTEN connection. */
+function localListeners() {
+  const listeners = new Map<string, Set<() => void>>();
+  return {
+    emit(channel: string) {
+      for (const fn of listeners.get(channel) ?? []) fn();
+    },
+    add(channel: string, fn: () => void) {
+      const set = listeners.get(channel) ?? new Set();
+      set.add(fn);
+      listeners.set(channel, set);
+      return () => set.delete(fn);
+    },
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -45,6 +70,24 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     const sql = pgExecutor(pool);
     let closed = false;
+    const local = localListeners();
+    // One dedicated connection LISTENs for the whole process (a pooled one would be handed back and lose it); it
+    // reconnects after a failure, and a missed notification on reconnect only means one cache clear too few for
+    // at most a page cache's lifetime (15 s).
+    let listener: pg.Client | undefined;
+    const channels = new Set<string>();
+    const connectListener = async (): Promise<void> => {
+      if (closed) return;
+      const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5_000 });
+      client.on("notification", (msg) => local.emit(msg.channel));
+      client.on("error", () => {
+        if (listener === client) listener = undefined;
+        setTimeout(() => void connectListener().catch(() => {}), 1_000).unref();
+      });
+      await client.connect();
+      for (const channel of channels) await client.query(`LISTEN ${channel}`);
+      listener = client;
+    };
     return {
       kind: "server",
       prisma,
@@ -59,9 +102,26 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         await withTimeout(pool.query("SELECT 1"), timeoutMs, "database ping");
       },
       migrate: (log) => applyMigrations(sql, { log }),
+      notify: async (channel) => {
+        if (!CHANNEL.test(channel)) throw new Error("invalid channel name");
+        await pool.query(`NOTIFY ${channel}`);
+      },
+      listen: async (channel, onNotify) => {
+        if (!CHANNEL.test(channel)) throw new Error("invalid channel name");
+        const remove = local.add(channel, onNotify);
+        if (!channels.has(channel)) {
+          channels.add(channel);
+          if (listener) await listener.query(`LISTEN ${channel}`);
+          else await connectListener();
+        }
+        return async () => {
+          remove();
+        };
+      },
       close: async () => {
         if (closed) return;
         closed = true;
+        await listener?.end().catch(() => {});
         await prisma.$disconnect();
         await pool.end();
       },
@@ -87,6 +147,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const sql = pgliteExecutor(pglite);
   let closed = false;
+  const local = localListeners();
   return {
     kind: target.kind,
     prisma,
@@ -102,6 +163,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       await withTimeout(pglite.query("SELECT 1"), timeoutMs, "database ping");
     },
     migrate: (log) => applyMigrations(sql, { log }),
+    notify: async (channel) => {
+      local.emit(channel);
+    },
+    listen: async (channel, onNotify) => {
+      const remove = local.add(channel, onNotify);
+      return async () => {
+        remove();
+      };
+    },
     close: async () => {
       if (closed) return;
       closed = true;
