@@ -261,8 +261,9 @@ export const OUTSIDE_STORES: readonly OutsideStore[] = [
   },
   {
     name: "Request logs (pino, stdout of the app process)",
-    holds: "Method, path without query string, status, duration and a request id; no IP, no user id, no body.",
-    retention: "14 days in the hosting provider's log store.",
+    holds:
+      "Method, path without query string (it may contain a record id, e.g. a booking's), status, duration and a request id; no IP, no user id, no name or email, no body.",
+    retention: "14 days: the retention the hosting provider's log store must be configured with.",
     erasure: "Nothing to erase: the lines hold no personal data.",
     exported: "No.",
   },
