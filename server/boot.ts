@@ -7,7 +7,7 @@ import { openDatabase, type Database } from "../core/platform/db/client.ts";
 import type { Config } from "../core/platform/env/index.ts";
 import { createMailer } from "../core/platform/mail/index.ts";
 import { MailQueue } from "../core/platform/mail/queue.ts";
-import { startJobQueue } from "../core/platform/jobs/queue.ts";
+import { startJobQueue, type QueueName } from "../core/platform/jobs/queue.ts";
 import { settleEndedBookings } from "../core/rooms/service.ts";
 import { purgeUsage } from "../core/analytics/usage.ts";
 import type { MailMessage } from "../core/platform/mail/index.ts";
@@ -30,6 +30,18 @@ import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp, PUBLIC_PAGES_CHANNEL } from "./app.ts";
 import type { Services } from "../core/platform/services.ts";
 import { deriveKey, serverSecret } from "./secrets.ts";
+
+/**
+ * Every recurring job and its cron (UTC), scheduled through pg-boss at every start (tests/boot-schedule.test.ts):
+ * settling ended sessions every 5 minutes, retention hourly, the erasure sweep every 15 minutes, the usage purge
+ * daily.
+ */
+export const RECURRING_JOBS = {
+  "rooms.settle": "*/5 * * * *",
+  "privacy.retention": "23 * * * *",
+  "privacy.erase": "*/15 * * * *",
+  "usage.purge": "41 3 * * *",
+} as const satisfies Partial<Record<QueueName, string>>;
 
 export interface Running {
   services: Services;
@@ -97,7 +109,6 @@ export async function boot(opts: {
     const settled = await settleEndedBookings(db.prisma, new Date());
     if (settled > 0) logger.info({ msg: "sessions settled", settled });
   });
-  await jobs.schedule("rooms.settle", "*/5 * * * *");
   const queue = jobs;
   // The newsletter: one fan-out job lists the opted-in audience, one delivery job per person (core/privacy/newsletter.ts).
   await jobs.work<NewsletterFanOutJob>("newsletter.fanout", async (job) => {
@@ -116,7 +127,6 @@ export async function boot(opts: {
     const purged = await purgeExpiredData(db.prisma, new Date());
     logger.info({ msg: "retention purge", ...purged });
   });
-  await jobs.schedule("privacy.retention", "23 * * * *");
   // Erasure (P23): queued for the end of an approved deletion's grace period, plus a sweep every 15 minutes that
   // catches any missed job. Both only act on APPROVED deletions whose grace period is over (core/privacy/erase.ts).
   await jobs.work<{ requestId?: string }>("privacy.erase", async (job) => {
@@ -124,13 +134,12 @@ export async function boot(opts: {
     if (job.requestId) logger.info({ msg: "erasure", outcome: await runErasure(deps, job.requestId) });
     else logger.info({ msg: "erasure sweep", ...(await runDueErasures(deps)) });
   });
-  await jobs.schedule("privacy.erase", "*/15 * * * *");
   // Anonymous usage metrics are kept 90 days (core/analytics/usage.ts): purged daily.
   await jobs.work("usage.purge", async () => {
     const purged = await purgeUsage(db.prisma, new Date());
     logger.info({ msg: "usage events purged", purged });
   });
-  await jobs.schedule("usage.purge", "41 3 * * *");
+  for (const [name, cron] of Object.entries(RECURRING_JOBS)) await jobs.schedule(name, cron);
   const services: Services = {
     config,
     db,

@@ -13,7 +13,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireFreshFor(request, context, "/account/privacy?done=confirmed");
   const deps = privacyDeps(context);
-  const data = await exportUserData(deps.db, session.userId);
+  const data = await exportUserData(deps.db, session.userId, new Date(), {
+    accountKeyPepper: context.services.secrets.codePepper,
+  });
   await privacyRequests.recordAccessRequest(deps, session.userId, { reauthenticatedAt: session.reauthenticatedAt });
   const day = new Date().toISOString().slice(0, 10);
   return new Response(JSON.stringify(data, null, 2), {

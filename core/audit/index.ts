@@ -27,15 +27,17 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  * Runs `work` in a transaction in which the audit trigger lets through its two exceptions: DELETE of rows older
  * than 6 years (by the database's clock) and an UPDATE that only removes the IP. Nothing else becomes possible.
  */
-export async function withAuditMaintenance<T>(db: PrismaClient | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const run = async (tx: Tx) => {
-    await tx.$executeRaw`SELECT set_config('mindnamo.audit_maintenance', 'on', true)`;
-    const result = await work(tx);
-    // Off again at once (the setting is transaction-local; a failed statement aborts the transaction anyway).
-    await tx.$executeRaw`SELECT set_config('mindnamo.audit_maintenance', 'off', true)`;
-    return result;
-  };
-  return "$transaction" in db ? db.$transaction(run) : run(db);
+export async function withAuditMaintenance<T>(db: PrismaClient, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction((tx) => auditMaintenanceIn(tx, work));
+}
+
+/** The same, inside a transaction the caller already holds (the erasure's). */
+export async function auditMaintenanceIn<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  await tx.$executeRaw`SELECT set_config('mindnamo.audit_maintenance', 'on', true)`;
+  const result = await work(tx);
+  // Off again at once (the setting is transaction-local; a failed statement aborts the transaction anyway).
+  await tx.$executeRaw`SELECT set_config('mindnamo.audit_maintenance', 'off', true)`;
+  return result;
 }
 
 export async function recordAudit(

@@ -10,6 +10,7 @@ import {
   OUTSIDE_STORES,
   PD_KINDS,
   PURPOSES,
+  RECIPIENTS,
   RETENTION_PERIODS,
   parseDataMap,
   type MapModel,
@@ -66,11 +67,7 @@ No special-category health data is collected: we never record, store or access t
 
 | Recipient | Role | What they receive |
 |---|---|---|
-| Resend | processor: email delivery | recipient address, subject and body of each email (codes, confirmations, reminders, newsletters) |
-| LiveKit (LiveKit Cloud or our own LiveKit server) | processor: media relay | room name (random), participant id and display name, encrypted media it cannot decrypt |
-| Hosting provider (application servers, managed PostgreSQL, backups, logs) | processor: hosting | everything stored in the database, encrypted at rest; TLS in transit |
-| Experts | recipients within the service | the client's name, chosen topic and session details — never the email address |
-| Authorities | only where the law obliges us | what the request lawfully covers |
+${RECIPIENTS.map((r) => `| ${cell(r.recipient)} | ${cell(r.role)} | ${cell(r.receives)} |`).join("\n")}
 
 We sell or rent data to no one and run no third-party advertising, analytics or tracking code (P15).
 

@@ -190,6 +190,35 @@ export interface RetentionPeriod {
 }
 export const retentionPeriod = (key: RetentionKey): RetentionPeriod => RETENTION_PERIODS[key];
 
+/** Categories of recipients (Art. 30(1)(d), 15(1)(c)). */
+export const RECIPIENTS = [
+  {
+    recipient: "Resend",
+    role: "processor: email delivery",
+    receives: "recipient address, subject and body of each email (codes, confirmations, reminders, newsletters)",
+  },
+  {
+    recipient: "LiveKit (LiveKit Cloud or our own LiveKit server)",
+    role: "processor: media relay",
+    receives: "room name (random), participant id and display name, encrypted media it cannot decrypt",
+  },
+  {
+    recipient: "Hosting provider (application servers, managed PostgreSQL, backups, logs)",
+    role: "processor: hosting",
+    receives: "everything stored in the database, encrypted at rest; TLS in transit",
+  },
+  {
+    recipient: "Experts",
+    role: "recipients within the service",
+    receives: "the client's name, chosen topic and session details — never the email address",
+  },
+  {
+    recipient: "Authorities",
+    role: "only where the law obliges us",
+    receives: "what the request lawfully covers",
+  },
+] as const;
+
 /** Stores that are not tables of our schema. Each says what personal data can be there and how it ends. */
 export interface OutsideStore {
   name: string;
@@ -232,8 +261,9 @@ export const OUTSIDE_STORES: readonly OutsideStore[] = [
   },
   {
     name: "Request logs (pino, stdout of the app process)",
-    holds: "Method, path without query string, status, duration and a request id; no IP, no user id, no body.",
-    retention: "14 days in the hosting provider's log store.",
+    holds:
+      "Method, path without query string (it may contain a record id, e.g. a booking's), status, duration and a request id; no IP, no user id, no name or email, no body.",
+    retention: "14 days: the retention the hosting provider's log store must be configured with.",
     erasure: "Nothing to erase: the lines hold no personal data.",
     exported: "No.",
   },

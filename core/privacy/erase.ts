@@ -16,7 +16,7 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { recordAudit, withAuditMaintenance } from "../audit/index.ts";
+import { auditMaintenanceIn, recordAudit } from "../audit/index.ts";
 import { rateLimitKeyOf, ratePolicies, type RatePolicyName } from "../platform/rate-limit.ts";
 import { accountKeyOf } from "../security/events.ts";
 import { DomainError, isDomainError } from "../errors/index.ts";
@@ -160,19 +160,32 @@ export async function eraseUser(
     // What is stored under a keyed hash of the email or id: security events (e.g. code requests without an
     // account link), password locks, rate-limit counters.
     const emails = [...new Set([user.email, user.email.toLowerCase(), user.email.trim().toLowerCase()])];
-    if (keys.accountKeyPepper) {
-      const accountKeys = emails.map((e) => accountKeyOf(keys.accountKeyPepper!, e));
+    const accountKeys = keys.accountKeyPepper ? emails.map((e) => accountKeyOf(keys.accountKeyPepper!, e)) : [];
+    // The IP addresses the person used, as we recorded them: their sessions, security events about them, and
+    // their own calls in the audit trail. Counters and IP-only security signals under them go too.
+    const ipRows = await Promise.all([
+      tx.session.findMany({ where: { userId, ip: { not: null } }, select: { ip: true } }),
+      tx.securityEvent.findMany({
+        where: { OR: [{ userId }, { accountKey: { in: accountKeys } }], ip: { not: null } },
+        select: { ip: true },
+      }),
+      tx.auditEvent.findMany({ where: { actorId: userId, ip: { not: null } }, select: { ip: true } }),
+    ]);
+    const ips = [...new Set(ipRows.flat().flatMap((r) => (r.ip ? [r.ip] : [])))];
+    if (accountKeys.length > 0) {
       counts.SecurityEvent = (await tx.securityEvent.deleteMany({ where: { accountKey: { in: accountKeys } } })).count;
       await tx.accountLock.deleteMany({ where: { accountKey: { in: accountKeys } } });
     }
+    // Signals keyed by one of their IPs with no account link (e.g. a burst of failures from it).
+    await tx.securityEvent.deleteMany({ where: { ip: { in: ips }, userId: null } });
     if (keys.rateLimitKey) {
       const rateKeys = (Object.keys(ratePolicies) as RatePolicyName[]).flatMap((policy) =>
-        [...emails, user.id].map((subject) => rateLimitKeyOf(keys.rateLimitKey!, policy, subject)),
+        [...emails, user.id, ...ips].map((subject) => rateLimitKeyOf(keys.rateLimitKey!, policy, subject)),
       );
       await tx.rateLimiterFlexible.deleteMany({ where: { key: { in: rateKeys } } });
     }
     // The audit trail keeps its rows (append-only), but not the IP of the person's own calls or of rows about them.
-    await withAuditMaintenance(
+    await auditMaintenanceIn(
       tx,
       (inner) =>
         inner.$executeRaw`UPDATE "AuditEvent" SET "ip" = NULL WHERE "ip" IS NOT NULL AND ("actorId" = ${userId} OR "subjectUserId" = ${userId})`,

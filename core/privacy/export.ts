@@ -7,14 +7,34 @@
 // their public profile only: name, slug, headline), never secrets (hashes, keys, tokens), never staff-internal notes.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError } from "../errors/index.ts";
-import { modelsInSection } from "./inventory.ts";
+import { accountKeyOf } from "../security/events.ts";
+import { PURPOSES, RETENTION_PERIODS, OUTSIDE_STORES, RECIPIENTS } from "./datamap.ts";
+import { DPO_CONTACT } from "./dpo.ts";
+import { dataMap, modelsInSection } from "./inventory.ts";
+
+export interface ExportContext {
+  /** The key of the keyed hash under which security events about the person's email are stored. */
+  accountKeyPepper?: Uint8Array;
+}
 
 export interface ExportSection {
   /** Prisma models this section carries. */
   models: readonly string[];
   /** Plain-words title for the JSON reader. */
   title: string;
-  collect(db: PrismaClient, userId: string): Promise<unknown>;
+  collect(db: PrismaClient, userId: string, ctx: ExportContext): Promise<unknown>;
+}
+
+/** Reads every row a query finds, a page at a time: no row cap, and never one huge result in memory at once. */
+async function allPages<T extends { id: string }>(page: (cursor: string | undefined, take: number) => Promise<T[]>) {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const rows = await page(cursor, 1_000);
+    out.push(...rows);
+    if (rows.length < 1_000) return out;
+    cursor = rows[rows.length - 1]!.id;
+  }
 }
 
 const publicExpert = { select: { slug: true, headline: true, user: { select: { name: true } } } } as const;
@@ -65,6 +85,9 @@ export const exportSections = {
           createdAt: true,
           lastSeenAt: true,
           expiresAt: true,
+          absoluteExpiresAt: true,
+          reauthenticatedAt: true,
+          mfaVerifiedAt: true,
           ip: true,
           userAgent: true,
           browser: true,
@@ -140,7 +163,10 @@ export const exportSections = {
             select: { weekday: true, startMinute: true, endMinute: true },
             orderBy: [{ weekday: "asc" }, { startMinute: "asc" }],
           },
-          timeOff: { select: { startsAt: true, endsAt: true, reason: true }, orderBy: { startsAt: "asc" } },
+          timeOff: {
+            select: { startsAt: true, endsAt: true, reason: true, createdAt: true },
+            orderBy: { startsAt: "asc" },
+          },
           // The expert's clients are other people: only counts.
           _count: { select: { bookings: true } },
         },
@@ -150,8 +176,14 @@ export const exportSections = {
     title: "Support requests and their messages (staff-internal notes are not included)",
     models: modelsInSection("tickets"),
     async collect(db, userId) {
+      // Also tickets sent from the account's address through the contact form, email or phone, once the address
+      // is verified (so nobody reads another person's tickets by typing their address into a sign-up form).
+      const owner = await db.user.findUnique({ where: { id: userId }, select: { email: true, emailVerifiedAt: true } });
+      const byAddress = owner?.emailVerifiedAt
+        ? [{ requesterId: null, contactEmail: { equals: owner.email, mode: "insensitive" as const } }]
+        : [];
       const tickets = await db.supportTicket.findMany({
-        where: { requesterId: userId },
+        where: { OR: [{ requesterId: userId }, ...byAddress] },
         orderBy: { createdAt: "desc" },
         select: {
           id: true,
@@ -201,16 +233,25 @@ export const exportSections = {
       }),
   },
   staffAccess: {
-    title: "Staff access to your data (the audit ledger: role, when, why)",
+    title:
+      "Staff access to your data, and your own requests that staff tools refused (the audit ledger: role, when, why)",
     models: modelsInSection("staffAccess"),
     async collect(db, userId) {
-      const rows = await db.auditEvent.findMany({
-        where: { subjectUserId: userId },
-        orderBy: { at: "desc" },
-        take: 5_000,
-        select: { at: true, actorRole: true, action: true, purpose: true },
-      });
-      return rows.map((r) => ({ at: r.at, byRole: r.actorRole ?? "system", action: r.action, purpose: r.purpose }));
+      const rows = await allPages((cursor, take) =>
+        db.auditEvent.findMany({
+          where: { OR: [{ subjectUserId: userId }, { actorId: userId }] },
+          orderBy: { id: "asc" },
+          take,
+          ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+          select: { id: true, at: true, actorId: true, actorRole: true, action: true, purpose: true, ip: true },
+        }),
+      );
+      // Staff by role only; the IP only on the person's own calls (a staff member's IP is theirs).
+      return rows.map((r) =>
+        r.actorId === userId
+          ? { at: r.at, by: "you", action: r.action, purpose: r.purpose, ip: r.ip }
+          : { at: r.at, by: "staff", byRole: r.actorRole ?? "system", action: r.action, purpose: r.purpose },
+      );
     },
   },
   requests: {
@@ -274,7 +315,8 @@ export const exportSections = {
   security: {
     title: "Security: the devices you sign in from, alerts, locks and security events about your account",
     models: modelsInSection("security"),
-    async collect(db, userId) {
+    async collect(db, userId, ctx) {
+      const email = (await db.user.findUnique({ where: { id: userId }, select: { email: true } }))?.email;
       const [devices, alerts, locks, events] = await Promise.all([
         db.knownDevice.findMany({
           where: { userId },
@@ -291,12 +333,64 @@ export const exportSections = {
           select: { lockCount: true, lockedUntil: true, lastLockedAt: true, lastEmailAt: true },
         }),
         db.securityEvent.findMany({
-          where: { userId },
+          // Also events recorded under the keyed hash of the address (code requests, attempts without an account).
+          where: {
+            OR: [
+              { userId },
+              ...(ctx.accountKeyPepper && email ? [{ accountKey: accountKeyOf(ctx.accountKeyPepper, email) }] : []),
+            ],
+          },
           orderBy: { createdAt: "desc" },
           select: { kind: true, createdAt: true, ip: true, detail: true },
         }),
       ]);
       return { knownDevices: devices, newDeviceAlerts: alerts, passwordLocks: locks, securityEvents: events };
+    },
+  },
+  aboutProcessing: {
+    title: "About this processing (GDPR Art. 15(1)): purposes, recipients, retention, source and your rights",
+    models: [],
+    async collect() {
+      const personal = dataMap.filter((m) => m.personal);
+      return {
+        controller: "Mind Namo",
+        dataProtectionOfficer: DPO_CONTACT,
+        purposes: Object.values(PURPOSES).map((p) => ({
+          purpose: p.title,
+          legalBasis: p.basis,
+          categories: [
+            ...new Set(
+              personal.filter((m) => m.purpose && PURPOSES[m.purpose].title === p.title).map((m) => m.category ?? ""),
+            ),
+          ],
+        })),
+        recipients: RECIPIENTS.map((r) => ({ recipient: r.recipient, role: r.role, receives: r.receives })),
+        retention: [...new Set(personal.map((m) => m.category ?? ""))].map((category) => ({
+          category,
+          periods: [
+            ...new Set(
+              personal
+                .filter((m) => m.category === category && m.retention)
+                .map((m) => RETENTION_PERIODS[m.retention!].words),
+            ),
+          ],
+        })),
+        otherStores: OUTSIDE_STORES.map((o) => ({ store: o.name, retention: o.retention })),
+        source:
+          "From you (what you entered, booked and wrote), from your browser and device when you use the service (IP address, browser and device type, times), and from our staff and experts about your sessions and requests (status, replies). We buy or receive no data about you from anyone else.",
+        automatedDecisionMaking: "None: no decision about you is made by automated means alone, and no profiling.",
+        transfers:
+          "Our processors (hosting, Resend, LiveKit) act under data processing agreements; any transfer outside your country is covered by the safeguards those agreements name.",
+        rights: [
+          "Access: this file (Art. 15).",
+          "Correction: name, email and picture on your account page; anything else through a correction request (Art. 16).",
+          "Erasure: a deletion request in the privacy center (Art. 17).",
+          "Restriction and objection: write to the Data Protection Officer (Art. 18, 21).",
+          "Portability: this file is machine-readable JSON; its format is published as docs/export-schema.json (Art. 20).",
+          "Withdraw consent at any time, without affecting what was done before (Art. 7(3)): the privacy center and every newsletter.",
+          "Complain to a data protection supervisory authority (Art. 77).",
+        ],
+      };
     },
   },
 } satisfies Record<string, ExportSection>;
@@ -311,10 +405,15 @@ export interface UserDataExport {
 }
 
 /** Everything we hold about one user, section by section. */
-export async function exportUserData(db: PrismaClient, userId: string, now = new Date()): Promise<UserDataExport> {
+export async function exportUserData(
+  db: PrismaClient,
+  userId: string,
+  now = new Date(),
+  ctx: ExportContext = {},
+): Promise<UserDataExport> {
   const sections: UserDataExport["sections"] = {};
   for (const [key, section] of Object.entries(exportSections) as Array<[string, ExportSection]>) {
-    sections[key] = { title: section.title, data: await section.collect(db, userId) };
+    sections[key] = { title: section.title, data: await section.collect(db, userId, ctx) };
   }
   return { format: "mindnamo-export/1", generatedAt: now.toISOString(), userId, sections };
 }
