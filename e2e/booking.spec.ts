@@ -10,6 +10,12 @@ test.use({ timezoneId: "Asia/Kolkata" });
 const PASSWORD = "a steady boat on calm water";
 const EXPERT = { email: "amara-okafor@experts.mindnamo.test", password: "calm-harbour-morning-42" };
 
+// Email has no browser to ask for a locale: outside the US zones it writes a 24-hour clock.
+const kolkata24 = (iso: string) =>
+  new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit" }).format(
+    new Date(iso),
+  );
+
 async function signUp(page: Page, name: string, email: string) {
   await open(page, "/signup");
   await page.getByLabel("Your name", { exact: true }).fill(name);
@@ -47,10 +53,12 @@ test("a person finds an expert by topic and language, books in their own time zo
   await expect(page.getByRole("heading", { name: "Book a session with Dr. Amara Okafor" })).toBeVisible();
   await expect(page.getByTestId("zone-note")).toHaveText("Times are in Kolkata time (GMT+5:30).");
   await page.getByRole("link", { name: "Anxiety & Stress" }).click();
+  await expect(page.getByRole("link", { name: "Anxiety & Stress" })).toHaveAttribute("aria-current", "true");
   // A time a few days ahead, so it can still be changed (the expert's cancellation window is 24 hours).
   await page.locator("a.cal-day.free").nth(3).click();
   const first = page.locator(".slot-button").first();
   const localTime = (await first.textContent())!.trim().replace(/\s?[AP]M$/i, "");
+  const clock24 = kolkata24((await first.getAttribute("data-starts-at"))!);
   await first.click();
   await expect(page.getByTestId("booking-summary")).toContainText(localTime);
   const t = Date.now();
@@ -64,7 +72,7 @@ test("a person finds an expert by topic and language, books in their own time zo
 
   // The confirmation carries the same local time and a calendar invitation.
   const confirmation = await mailTo(email, "booking-confirmation", t);
-  expect(confirmation.text).toContain(localTime);
+  expect(confirmation.text).toContain(clock24);
   expect(confirmation.text).toContain("Kolkata time");
   expect(confirmation.attachments[0]?.filename).toBe("mindnamo-session.ics");
 
@@ -74,12 +82,13 @@ test("a person finds an expert by topic and language, books in their own time zo
   const second = page.locator(".slot-day").nth(4).locator('input[name="startsAt"]').nth(1);
   const newLabel = (await second.getAttribute("aria-label"))!;
   const newTime = /(\d{1,2}:\d{2})/.exec(newLabel)![1]!;
+  const newClock24 = kolkata24((await second.getAttribute("value"))!);
   await second.check();
   const t2 = Date.now();
   await page.getByRole("button", { name: "Move my session" }).click();
   await expect(page.getByTestId("upcoming-booking")).toContainText(newTime);
   const moved = await mailTo(email, "booking-rescheduled", t2);
-  expect(moved.text).toContain(newTime);
+  expect(moved.text).toContain(newClock24);
 
   // The expert sees the booking with the client's name and topic, never the email.
   const expertContext = await browser.newContext({ timezoneId: "Africa/Lagos" });
