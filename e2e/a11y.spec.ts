@@ -389,32 +389,34 @@ test("booking pages pass axe, and booking, rescheduling and cancelling work with
   await expect(page.getByRole("heading", { name: "My sessions" })).toBeVisible();
   await expectAccessible(page, "/sessions, empty");
 
-  // Booking, keyboard only: the topic and a time are radio groups (Tab in, arrows to move, Space to choose).
+  // Booking, keyboard only: the topic, the day and the time are links (Tab to them, Enter to choose).
   await open(page, "/book/amara-okafor");
-  await expect(page).toHaveURL(/tz=Asia%2F(Kolkata|Calcutta)/); // the page re-renders once in the browser's zone
   await expect(page.getByRole("heading", { name: "Book a session with Dr. Amara Okafor" })).toBeVisible();
+  await expect(page.getByTestId("zone-note")).toContainText("Kolkata time");
   await expectAccessible(page, "/book/amara-okafor");
   await everyTabStopShowsFocus(page);
   await fromTop(page);
-  const topic = page.getByRole("radio", { name: "Anxiety & Stress" });
-  await tabTo(page, topic);
-  await page.keyboard.press("Space");
-  await expect(topic).toBeChecked();
-  // A time a few days ahead, so it can still be changed (the expert's window is 24 hours).
-  const wanted = page.locator(".slot-day").nth(3).locator('input[name="startsAt"]').first();
-  await tabTo(page, page.locator('input[name="startsAt"]').first());
-  for (let i = await timesBefore(page, 3); i > 0; i--) await page.keyboard.press("ArrowRight");
-  await expect(wanted).toBeChecked();
-  await expect(wanted).toBeFocused();
-  expect((await focused(page))?.visible, "the chosen time shows focus").toBe(true);
+  await press(page, page.getByRole("link", { name: "Anxiety & Stress" }));
+  await expect(page.getByRole("link", { name: "Anxiety & Stress" })).toHaveAttribute("aria-current", "true");
+  // A day a few days ahead, so the time can still be changed (the expert's window is 24 hours).
+  await fromTop(page);
+  await press(page, page.locator("a.cal-day.free").nth(3));
+  await expect(page.locator("a.cal-day.free").nth(3)).toHaveAttribute("aria-current", "date");
+  await fromTop(page);
+  await press(page, page.locator(".slot-button").first());
+  await expect(page.getByTestId("booking-summary")).toBeVisible();
+  await expectAccessible(page, "/book/amara-okafor, summary");
   // The separate, explicit health-data consent: a checkbox, never pre-ticked.
   const consent = page.locator('input[name="healthConsent"]');
   await expect(consent).not.toBeChecked();
   await tabTo(page, consent);
   await page.keyboard.press("Space");
   await expect(consent).toBeChecked();
-  await press(page, page.getByRole("button", { name: "Book this session" }));
-  await expect(page.getByText("Your session is booked.")).toBeVisible();
+  await fromTop(page);
+  await press(page, page.getByRole("button", { name: "Confirm booking" }));
+  await expect(page.getByRole("heading", { name: "Your session is booked" })).toBeVisible();
+  await expectAccessible(page, "/sessions/:id/booked");
+  await open(page, "/sessions");
   await expect(page.getByTestId("upcoming-booking")).toHaveCount(1);
   await expectAccessible(page, "/sessions with a booking");
 

@@ -380,11 +380,10 @@ export default function Book() {
                       <li key={s.startsAt}>
                         <Link
                           className="slot-button"
-                          to={href({ start: s.startsAt, date: booking.selected!.day })}
+                          to={`${href({ start: s.startsAt, date: booking.selected!.day })}#summary`}
                           aria-label={s.label}
                           aria-current={booking.chosen?.startsAt === s.startsAt ? "true" : undefined}
                           data-starts-at={s.startsAt}
-                          preventScrollReset
                         >
                           {s.time}
                         </Link>

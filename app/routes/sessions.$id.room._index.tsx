@@ -3,7 +3,9 @@ import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix
 import { useCallback, useEffect, useRef, useState } from "react";
 import { DeviceCheck, type DeviceChoice } from "~/components/DeviceCheck";
 import { Notice } from "~/components/forms";
-import { formatSlot, isDomainError, liveKitSettings, roomAccess } from "~/core.server";
+import { isDomainError, liveKitSettings, roomAccess } from "~/core.server";
+import { formatDateTime, formatSession } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 import { startCall, CallRefused, type Call } from "~/rooms/call.client";
 import { exchangeKeys } from "~/rooms/keys.client";
 import { reportBoundaryError } from "~/utils/error-reporter";
@@ -30,6 +32,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     throw error;
   }
   const { timezone } = session.user;
+  const viewer = accountViewer(request, timezone);
   return {
     crisis: await crisisFor(request, context),
     bookingId: access.bookingId,
@@ -38,7 +41,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     keySlot: access.identity,
     role: access.role,
     peerName: access.peer.name,
-    when: formatSlot(access, timezone).label,
+    when: formatSession(access.startsAt, access.endsAt, viewer),
+    opensAtText: formatDateTime(access.join.opensAt, viewer),
     status: access.status,
     opensAt: access.join.opensAt.toISOString(),
     closesAt: access.join.closesAt.toISOString(),
@@ -192,8 +196,7 @@ export default function Room() {
     ? "This session is over."
     : !windowOpen
       ? mounted
-        ? `The room opens at ${new Date(opensAt).toLocaleString([], OPENS_AT_FORMAT)}, ` +
-          `10 minutes before the start.`
+        ? `The room opens on ${data.opensAtText}, 10 minutes before the start.`
         : "The room opens 10 minutes before the start."
       : keys.state !== "ready"
         ? "Waiting for the encryption keys."

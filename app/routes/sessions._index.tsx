@@ -2,13 +2,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { JoinButton } from "~/components/JoinButton";
-import { afterCancelled, cancelBooking, formatSlot, listUserBookings, reviews } from "~/core.server";
+import { afterCancelled, cancelBooking, joinWindow, listUserBookings, reviews } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
 import { requireSession } from "~/utils/session.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
+import { formatSession, localeFrom, zoneLabel } from "~/utils/time";
+import { resolveViewer } from "~/utils/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "My sessions — Mind Namo" }];
 export const headers = formHeaders;
@@ -21,11 +23,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listUserBookings(prisma, session.userId, { when: "upcoming" }),
     listUserBookings(prisma, session.userId, { when: "past", take: 50 }),
   ]);
+  const viewer = resolveViewer(request, timezone) ?? {
+    tz: timezone,
+    locale: localeFrom(request.headers.get("accept-language")),
+  };
   const at = new Date();
   const now = at.getTime();
   const view = (b: (typeof upcoming)[number]) => ({
     id: b.id,
-    when: formatSlot(b, timezone).label,
+    when: formatSession(b.startsAt, b.endsAt, viewer),
     expert: b.expert,
     category: b.category.name,
     status: b.status,
@@ -43,7 +49,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
   return {
     crisis: await crisisFor(request, context),
-    timezone,
+    timezone: zoneLabel(viewer.tz),
     upcoming: upcoming.map(view),
     past: past.map((b) => ({ ...view(b), reviewed: reviewed.has(b.id) })),
   };

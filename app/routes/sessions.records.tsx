@@ -1,6 +1,8 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { formatSlot, listSessionMetadata } from "~/core.server";
+import { listSessionMetadata } from "~/core.server";
+import { formatSession, zoneLabel } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 import { requireSession } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "What we keep about your sessions — Mind Namo" }];
@@ -13,13 +15,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const prisma = context.services.db.prisma;
   const { timezone } = session.user;
   const rows = await listSessionMetadata(prisma, session.userId);
+  const viewer = accountViewer(request, timezone);
   return {
-    timezone,
+    timezone: zoneLabel(viewer.tz),
     records: rows.map((r) => ({
       id: r.bookingId,
       expert: r.expertName,
       topic: r.topic,
-      when: formatSlot(r, timezone).label,
+      when: formatSession(r.startsAt, r.endsAt, viewer),
       startsAt: r.startsAt.toISOString(),
       endsAt: r.endsAt.toISOString(),
       duration: r.durationSeconds === null ? null : Math.round(r.durationSeconds / 60),

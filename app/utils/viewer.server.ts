@@ -58,3 +58,13 @@ export function zoneCookie(context: AppLoadContext, tz: string): string {
   const secure = context.services.config.isProduction ? "; Secure" : "";
   return `${TZ_COOKIE}=${encodeURIComponent(tz)}; Path=/; SameSite=Lax${secure}`;
 }
+
+/** For signed-in pages: the resolved viewer, else the account's own zone (always known once signed in). */
+export function accountViewer(request: Request, accountZone: string): Viewer {
+  return (
+    resolveViewer(request, accountZone) ?? {
+      tz: accountZone,
+      locale: localeFrom(request.headers.get("accept-language")),
+    }
+  );
+}
