@@ -314,6 +314,8 @@ export const notPersonalData: Record<string, string> = {
   CannedReply: "Prepared answer texts written by staff.",
   Newsletter:
     "Newsletter texts written by staff for all subscribers; who sent one is in the audit trail, who received it in NewsletterDelivery.",
+  PolicyNotice:
+    "Which privacy-policy versions were announced by email, when, and to how many accounts (a count, no recipients).",
   LiveKitWebhookEvent: "Ids of processed LiveKit events and room names (random); no participant identity.",
   SurveyResponse:
     "Survey answers stored with no link to any person or booking (no user id, no session, the day only, not the time), so they cannot be attributed to anyone, exported or erased per person.",
