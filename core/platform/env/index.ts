@@ -52,6 +52,10 @@ const envSchema = z
         });
       }
     }
+    if (env.NODE_ENV === "production" && env.DATABASE_URL) {
+      const problem = databaseTlsProblem(env.DATABASE_URL);
+      if (problem) ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: problem });
+    }
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
       ctx.addIssue({ code: "custom", path: ["RESEND_API_KEY"], message: "is required when MAIL_TRANSPORT=resend" });
     }
@@ -64,6 +68,33 @@ const envSchema = z
       });
     }
   });
+
+const TLS_SSLMODES = new Set(["require", "verify-ca", "verify-full"]);
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * In production, personal data travels to the database only over TLS ("SSL/TLS for all transmitted data", P18):
+ * the URL must ask for it (sslmode=require, verify-ca or verify-full), unless the database is on this machine (a
+ * loopback address or a Unix socket, where nothing crosses a network). Returns the problem, or null.
+ */
+export function databaseTlsProblem(url: string): string | null {
+  // A Unix socket (…?host=/var/run/postgresql), whatever the rest of the URL looks like.
+  if (/[?&]host=(\/|%2F)/i.test(url)) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "is not a valid URL";
+  }
+  if (!parsed.hostname || parsed.hostname.startsWith("%2F") || isLoopback(parsed.hostname)) return null;
+  const sslmode = parsed.searchParams.get("sslmode")?.toLowerCase();
+  if (sslmode && TLS_SSLMODES.has(sslmode)) return null;
+  return "must use TLS in production: add ?sslmode=verify-full (or require) unless the database is on loopback or a Unix socket";
+}
 
 export type RawEnv = z.infer<typeof envSchema>;
 
