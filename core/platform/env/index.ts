@@ -23,7 +23,13 @@ const envSchema = z
     ),
     DATA_DIR: z.string().min(1).default(".data"),
     MAIL_OUTBOX_DIR: optionalString,
-    MAIL_TRANSPORT: z.enum(["resend", "outbox"]).optional(),
+    MAIL_TRANSPORT: z.enum(["resend", "outbox", "smtp"]).optional(),
+    /** SMTP through nodemailer (MAIL_TRANSPORT=smtp): TLS always, implicit (SMTP_SECURE=true, port 465) or STARTTLS. */
+    SMTP_HOST: optionalString,
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SMTP_SECURE: z.enum(["true", "false"]).optional(),
+    SMTP_USER: optionalString,
+    SMTP_PASSWORD: optionalString,
     RESEND_API_KEY: optionalString,
     RESEND_BASE_URL: optionalString.pipe(z.url().optional()),
     MAIL_FROM: z.string().min(3).default("Mind Namo <no-reply@mindnamo.local>"),
@@ -44,7 +50,7 @@ const envSchema = z
         ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production" });
       }
       // Production never drops mail silently: either a provider, or the outbox chosen explicitly.
-      if (!env.RESEND_API_KEY && env.MAIL_TRANSPORT !== "outbox") {
+      if (!env.RESEND_API_KEY && env.MAIL_TRANSPORT !== "outbox" && env.MAIL_TRANSPORT !== "smtp") {
         ctx.addIssue({
           code: "custom",
           path: ["RESEND_API_KEY"],
@@ -55,6 +61,21 @@ const envSchema = z
     if (env.NODE_ENV === "production" && env.DATABASE_URL) {
       const problem = databaseTlsProblem(env.DATABASE_URL);
       if (problem) ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: problem });
+    }
+    if (env.MAIL_TRANSPORT === "smtp") {
+      if (!env.SMTP_HOST) {
+        ctx.addIssue({ code: "custom", path: ["SMTP_HOST"], message: "is required when MAIL_TRANSPORT=smtp" });
+      }
+      if (!env.SMTP_PORT) {
+        ctx.addIssue({ code: "custom", path: ["SMTP_PORT"], message: "is required when MAIL_TRANSPORT=smtp" });
+      }
+      if (Boolean(env.SMTP_USER) !== Boolean(env.SMTP_PASSWORD)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["SMTP_USER"],
+          message: "SMTP_USER and SMTP_PASSWORD must be set together",
+        });
+      }
     }
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
       ctx.addIssue({ code: "custom", path: ["RESEND_API_KEY"], message: "is required when MAIL_TRANSPORT=resend" });
@@ -102,7 +123,7 @@ export interface Config extends RawEnv {
   isProduction: boolean;
   dataDir: string;
   mailOutboxDir: string;
-  mailTransport: "resend" | "outbox";
+  mailTransport: "resend" | "outbox" | "smtp";
   database: { kind: "server"; url: string } | { kind: "embedded"; dir: string };
   appUrl: string;
 }
