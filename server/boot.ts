@@ -30,6 +30,13 @@ import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp, PUBLIC_PAGES_CHANNEL } from "./app.ts";
 import type { Services } from "../core/platform/services.ts";
 import { deriveKey, serverSecret } from "./secrets.ts";
+import {
+  announcePolicyVersion,
+  deliverPolicyNotice,
+  fanOutPolicyNotice,
+  type PolicyNoticeDeliveryJob,
+  type PolicyNoticeFanOutJob,
+} from "../core/privacy/policy-notice.ts";
 
 /**
  * Every recurring job and its cron (UTC), scheduled through pg-boss at every start (tests/boot-schedule.test.ts):
@@ -134,6 +141,17 @@ export async function boot(opts: {
     if (job.requestId) logger.info({ msg: "erasure", outcome: await runErasure(deps, job.requestId) });
     else logger.info({ msg: "erasure sweep", ...(await runDueErasures(deps)) });
   });
+  // A new privacy-policy version is announced to every active account, once per version
+  // (core/privacy/policy-notice.ts): one fan-out job, then one delivery job per account (ids only).
+  await jobs.work<PolicyNoticeFanOutJob>("privacy.policy-notice", async (job) => {
+    const recipients = await fanOutPolicyNotice({ db: db.prisma, jobs: queue }, job);
+    logger.info({ msg: "policy notice fanned out", version: job.version, recipients });
+  });
+  await jobs.work<PolicyNoticeDeliveryJob>("privacy.policy-notice.deliver", async (job) => {
+    const outcome = await deliverPolicyNotice({ db: db.prisma, appUrl: config.appUrl }, mailer, job);
+    logger.info({ msg: "policy notice", outcome });
+  });
+  if (await announcePolicyVersion(db.prisma, jobs)) logger.info({ msg: "policy version announced" });
   // Anonymous usage metrics are kept 90 days (core/analytics/usage.ts): purged daily.
   await jobs.work("usage.purge", async () => {
     const purged = await purgeUsage(db.prisma, new Date());

@@ -36,6 +36,37 @@ describe("configuration", () => {
     expect(parseConfig({ ...prod, RESEND_API_KEY: "re_123" }).mailTransport).toBe("resend");
   });
 
+  it("in production, refuses a database across the network without TLS; loopback and Unix sockets need none", () => {
+    const prod = {
+      NODE_ENV: "production",
+      APP_URL: "https://mindnamo.example",
+      SESSION_SECRET: "x".repeat(40),
+      MAIL_TRANSPORT: "outbox",
+    };
+    for (const url of [
+      "postgres://u:p@db.example.com:5432/mn",
+      "postgres://u:p@db.example.com:5432/mn?sslmode=disable",
+      "postgres://u:p@db.example.com:5432/mn?sslmode=prefer",
+      "postgres://u:p@10.0.0.5/mn?sslmode=allow",
+    ]) {
+      expect(() => parseConfig({ ...prod, DATABASE_URL: url }), url).toThrow(
+        /DATABASE_URL: must use TLS in production/,
+      );
+    }
+    for (const url of [
+      "postgres://u:p@db.example.com:5432/mn?sslmode=verify-full",
+      "postgres://u:p@db.example.com:5432/mn?sslmode=require",
+      "postgres://u@127.0.0.1:5432/mn",
+      "postgres://u@localhost/mn",
+      "postgres://u@[::1]:5432/mn",
+      "postgresql://u@/mn?host=/var/run/postgresql",
+    ]) {
+      expect(parseConfig({ ...prod, DATABASE_URL: url }).database, url).toEqual({ kind: "server", url });
+    }
+    // Development is not held to it (a local test server without certificates).
+    expect(parseConfig({ DATABASE_URL: "postgres://u@db.example.com/mn" }).database.kind).toBe("server");
+  });
+
   it("a bad value stops the real start with its name in the message", () => {
     const result = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
       env: { ...process.env, PORT: "not-a-port", DATABASE_URL: "", NODE_ENV: "development" },

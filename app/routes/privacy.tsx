@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ConsentSettings } from "~/components/Consent";
 import { Notice } from "~/components/forms";
-import { PRIVACY_POLICY_UPDATED, privacyPolicyText, privacyPromisesInOurWords } from "~/content/privacy-policy";
-import { DPO_CONTACT } from "~/core.server";
+import { privacyPolicyText, privacyPromisesInOurWords } from "~/content/privacy-policy";
+import { DPO_CONTACT, POLICY_CHANGES, policyDate, PRIVACY_POLICY_VERSION } from "~/core.server";
 
 export const meta: MetaFunction = () => [{ title: "Privacy policy — Mind Namo" }];
 
@@ -30,19 +30,38 @@ export function loader(_: LoaderFunctionArgs) {
   // Public page: the same for everyone.
   return {
     blocks: toBlocks(privacyPolicyText),
-    updated: PRIVACY_POLICY_UPDATED,
+    updated: policyDate(PRIVACY_POLICY_VERSION),
+    changes: POLICY_CHANGES.map((c) => ({ date: policyDate(c.date), summary: c.summary })),
     promises: privacyPromisesInOurWords,
     dpo: { team: DPO_CONTACT.team, email: DPO_CONTACT.email, address: DPO_CONTACT.address },
   };
 }
 
 export default function Privacy() {
-  const { blocks, updated, promises, dpo } = useLoaderData<typeof loader>();
+  const { blocks, updated, changes, promises, dpo } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <article className="policy" aria-labelledby="policy-title">
       <h1 id="policy-title">Privacy policy</h1>
       <p className="lead">Last updated {updated}.</p>
+
+      <section aria-labelledby="changes-title" className="card stack" data-testid="policy-changes">
+        <h2 id="changes-title">What changed</h2>
+        {changes.map((c) => (
+          <div key={c.date}>
+            <h3>{c.date}</h3>
+            <ul>
+              {c.summary.map((s) => (
+                <li key={s}>{s}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
+        <p>
+          We email every account when this policy changes. The providers who receive personal data are listed on{" "}
+          <Link to="/privacy/processors">our service providers page</Link>.
+        </p>
+      </section>
 
       <section aria-labelledby="short-title">
         <h2 id="short-title">In short: our promises</h2>

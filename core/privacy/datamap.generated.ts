@@ -17,6 +17,7 @@ export const DATA_MAP: readonly MapModel[] = [
       { name: "timezone", kind: "record", exported: true },
       { name: "remindersEnabled", kind: "record", exported: true },
       { name: "newsletterEnabled", kind: "record", exported: true },
+      { name: "emailDetails", kind: "record", exported: true },
       { name: "createdAt", kind: "record", exported: true },
       { name: "updatedAt", kind: "record", exported: true },
       { name: "deletedAt", kind: "record", exported: true },
@@ -682,5 +683,12 @@ export const DATA_MAP: readonly MapModel[] = [
     holds:
       "A documented legal reason that defers the erasure of specific records (for example a complaint under dispute).",
     how: "Kept without your account link and with every part of your name and your email removed; the held records are listed on your receipt and deleted when the hold ends.",
+  },
+  {
+    name: "PolicyNotice",
+    personal: false,
+    fields: [],
+    reason:
+      "Which privacy-policy versions were announced by email, when, and to how many accounts (a count, no recipients).",
   },
 ];

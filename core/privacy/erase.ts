@@ -291,7 +291,7 @@ export async function eraseUser(
 /** The erasure's keys as the running server has them. */
 export function erasureKeysFrom(services: {
   secrets: { codePepper: Uint8Array; rateLimitKey: Uint8Array };
-  config: { mailTransport: "resend" | "outbox"; mailOutboxDir: string };
+  config: { mailTransport: "resend" | "outbox" | "smtp"; mailOutboxDir: string };
 }): ErasureKeys {
   return {
     accountKeyPepper: services.secrets.codePepper,

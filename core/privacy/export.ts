@@ -298,7 +298,7 @@ export const exportSections = {
         db.consent.findMany({
           where: { userId },
           orderBy: { at: "desc" },
-          select: { kind: true, given: true, source: true, at: true },
+          select: { kind: true, given: true, source: true, at: true, textVersion: true },
         }),
         db.newsletterDelivery.findMany({
           where: { userId },

@@ -23,7 +23,13 @@ const envSchema = z
     ),
     DATA_DIR: z.string().min(1).default(".data"),
     MAIL_OUTBOX_DIR: optionalString,
-    MAIL_TRANSPORT: z.enum(["resend", "outbox"]).optional(),
+    MAIL_TRANSPORT: z.enum(["resend", "outbox", "smtp"]).optional(),
+    /** SMTP through nodemailer (MAIL_TRANSPORT=smtp): TLS always, implicit (SMTP_SECURE=true, port 465) or STARTTLS. */
+    SMTP_HOST: optionalString,
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SMTP_SECURE: z.enum(["true", "false"]).optional(),
+    SMTP_USER: optionalString,
+    SMTP_PASSWORD: optionalString,
     RESEND_API_KEY: optionalString,
     RESEND_BASE_URL: optionalString.pipe(z.url().optional()),
     MAIL_FROM: z.string().min(3).default("Mind Namo <no-reply@mindnamo.local>"),
@@ -44,11 +50,30 @@ const envSchema = z
         ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production" });
       }
       // Production never drops mail silently: either a provider, or the outbox chosen explicitly.
-      if (!env.RESEND_API_KEY && env.MAIL_TRANSPORT !== "outbox") {
+      if (!env.RESEND_API_KEY && env.MAIL_TRANSPORT !== "outbox" && env.MAIL_TRANSPORT !== "smtp") {
         ctx.addIssue({
           code: "custom",
           path: ["RESEND_API_KEY"],
           message: "is required in production (or set MAIL_TRANSPORT=outbox to keep mail in local files on purpose)",
+        });
+      }
+    }
+    if (env.NODE_ENV === "production" && env.DATABASE_URL) {
+      const problem = databaseTlsProblem(env.DATABASE_URL);
+      if (problem) ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: problem });
+    }
+    if (env.MAIL_TRANSPORT === "smtp") {
+      if (!env.SMTP_HOST) {
+        ctx.addIssue({ code: "custom", path: ["SMTP_HOST"], message: "is required when MAIL_TRANSPORT=smtp" });
+      }
+      if (!env.SMTP_PORT) {
+        ctx.addIssue({ code: "custom", path: ["SMTP_PORT"], message: "is required when MAIL_TRANSPORT=smtp" });
+      }
+      if (Boolean(env.SMTP_USER) !== Boolean(env.SMTP_PASSWORD)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["SMTP_USER"],
+          message: "SMTP_USER and SMTP_PASSWORD must be set together",
         });
       }
     }
@@ -65,13 +90,40 @@ const envSchema = z
     }
   });
 
+const TLS_SSLMODES = new Set(["require", "verify-ca", "verify-full"]);
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * In production, personal data travels to the database only over TLS ("SSL/TLS for all transmitted data", P18):
+ * the URL must ask for it (sslmode=require, verify-ca or verify-full), unless the database is on this machine (a
+ * loopback address or a Unix socket, where nothing crosses a network). Returns the problem, or null.
+ */
+export function databaseTlsProblem(url: string): string | null {
+  // A Unix socket (…?host=/var/run/postgresql), whatever the rest of the URL looks like.
+  if (/[?&]host=(\/|%2F)/i.test(url)) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "is not a valid URL";
+  }
+  if (!parsed.hostname || parsed.hostname.startsWith("%2F") || isLoopback(parsed.hostname)) return null;
+  const sslmode = parsed.searchParams.get("sslmode")?.toLowerCase();
+  if (sslmode && TLS_SSLMODES.has(sslmode)) return null;
+  return "must use TLS in production: add ?sslmode=verify-full (or require) unless the database is on loopback or a Unix socket";
+}
+
 export type RawEnv = z.infer<typeof envSchema>;
 
 export interface Config extends RawEnv {
   isProduction: boolean;
   dataDir: string;
   mailOutboxDir: string;
-  mailTransport: "resend" | "outbox";
+  mailTransport: "resend" | "outbox" | "smtp";
   database: { kind: "server"; url: string } | { kind: "embedded"; dir: string };
   appUrl: string;
 }

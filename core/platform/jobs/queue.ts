@@ -38,6 +38,8 @@ export const QUEUES = [
   "newsletter.deliver",
   "privacy.retention",
   "privacy.erase",
+  "privacy.policy-notice",
+  "privacy.policy-notice.deliver",
   "usage.purge",
 ] as const;
 export type QueueName = (typeof QUEUES)[number];

@@ -4,6 +4,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import nodemailer, { type Transporter } from "nodemailer";
 import { Resend } from "resend";
 import { z } from "zod";
 
@@ -26,11 +27,11 @@ export interface MailMessage {
 
 export interface SentMail {
   id: string;
-  transport: "resend" | "outbox";
+  transport: "resend" | "outbox" | "smtp";
 }
 
 export interface Mailer {
-  readonly transport: "resend" | "outbox";
+  readonly transport: "resend" | "outbox" | "smtp";
   send(message: MailMessage): Promise<SentMail>;
 }
 
@@ -113,13 +114,85 @@ export class ResendMailer implements Mailer {
   }
 }
 
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** true: TLS from the first byte (port 465); false: STARTTLS, which is then required (never plain text). */
+  secure: boolean;
+  auth?: { user: string; pass: string };
+  /** Extra trusted CAs (PEM), e.g. a private relay's; certificates are always verified. */
+  ca?: string;
+}
+
+/**
+ * SMTP through nodemailer. TLS is never optional: implicit TLS, or STARTTLS with `requireTLS` (a server that does
+ * not offer it makes the send fail instead of falling back to plain text), certificates verified, TLS 1.2 at least.
+ */
+export class SmtpMailer implements Mailer {
+  readonly transport = "smtp" as const;
+  private readonly client: Transporter;
+  constructor(
+    settings: SmtpSettings,
+    private readonly from: string,
+  ) {
+    this.client = nodemailer.createTransport({
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      requireTLS: !settings.secure,
+      ignoreTLS: false,
+      auth: settings.auth,
+      tls: { rejectUnauthorized: true, minVersion: "TLSv1.2", ...(settings.ca ? { ca: settings.ca } : {}) },
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 30_000,
+    });
+  }
+
+  async send(message: MailMessage): Promise<SentMail> {
+    const info = await this.client.sendMail({
+      from: this.from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      headers: message.headers,
+      attachments: message.attachments?.map((a) => ({
+        filename: a.filename,
+        content: a.content,
+        encoding: "base64",
+        contentType: a.contentType,
+      })),
+    });
+    return { id: String(info.messageId), transport: "smtp" };
+  }
+}
+
 export function createMailer(cfg: {
-  mailTransport: "resend" | "outbox";
+  mailTransport: "resend" | "outbox" | "smtp";
   RESEND_API_KEY?: string | undefined;
   RESEND_BASE_URL?: string | undefined;
+  SMTP_HOST?: string | undefined;
+  SMTP_PORT?: number | undefined;
+  SMTP_SECURE?: "true" | "false" | undefined;
+  SMTP_USER?: string | undefined;
+  SMTP_PASSWORD?: string | undefined;
   MAIL_FROM: string;
   mailOutboxDir: string;
 }): Mailer {
+  if (cfg.mailTransport === "smtp") {
+    if (!cfg.SMTP_HOST || !cfg.SMTP_PORT)
+      throw new Error("SMTP_HOST and SMTP_PORT are required for the smtp transport");
+    return new SmtpMailer(
+      {
+        host: cfg.SMTP_HOST,
+        port: cfg.SMTP_PORT,
+        secure: cfg.SMTP_SECURE === "true",
+        auth: cfg.SMTP_USER && cfg.SMTP_PASSWORD ? { user: cfg.SMTP_USER, pass: cfg.SMTP_PASSWORD } : undefined,
+      },
+      cfg.MAIL_FROM,
+    );
+  }
   if (cfg.mailTransport === "resend") {
     if (!cfg.RESEND_API_KEY) throw new Error("RESEND_API_KEY is required for the resend transport");
     return new ResendMailer(cfg.RESEND_API_KEY, cfg.MAIL_FROM, cfg.RESEND_BASE_URL);

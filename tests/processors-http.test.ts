@@ -1,0 +1,71 @@
+// Processors in the open (P28) at the HTTP edge: /privacy/processors names every provider that receives personal
+// data with purpose, data, location and transfer basis; the policy names Resend and LiveKit (not Nodemailer/SMTP)
+// under a dated "What changed" note; a policy version is announced by email through the real job queue.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listOutbox } from "../core/platform/mail/index.ts";
+import { announcePolicyVersion } from "../core/privacy/policy-notice.ts";
+import { PRIVACY_POLICY_VERSION } from "../core/privacy/policy.ts";
+import { PROCESSORS } from "../core/privacy/processors.ts";
+import { Browser, pageText } from "./helpers/http.ts";
+import { startTestServer, type TestServer } from "./helpers/server.ts";
+
+let srv: TestServer;
+beforeAll(async () => {
+  srv = await startTestServer();
+});
+afterAll(async () => {
+  await srv?.stop();
+});
+
+describe("processors and the policy", () => {
+  it("/privacy/processors lists hosting, database, Resend and LiveKit with purpose, data, location and transfer basis", async () => {
+    const res = await new Browser(srv).get("/privacy/processors");
+    expect(res.status).toBe(200);
+    const text = await pageText(res);
+    expect(PROCESSORS.map((p) => p.key)).toEqual(["hosting", "database", "email", "video"]);
+    for (const p of PROCESSORS) {
+      expect(text).toContain(p.name);
+      expect(text).toContain(p.location);
+      expect(text).toContain(p.transferBasis);
+      for (const d of p.data) expect(text).toContain(d);
+    }
+    expect(text).toContain("Resend");
+    expect(text).toContain("LiveKit");
+  });
+
+  it("the policy names Resend and LiveKit, no longer Nodemailer/SMTP, under a dated note of what changed", async () => {
+    const text = await pageText(await new Browser(srv).get("/privacy"));
+    const html = text.slice(0, text.indexOf("window.__remixContext"));
+    // The policy itself no longer names Nodemailer/SMTP (only the dated note says what it used to say).
+    const policy = html.slice(html.indexOf("The full policy"));
+    expect(policy).toContain("4.1 Service Providers");
+    expect(policy).not.toContain("Nodemailer");
+    expect(text).toContain("Communication Tools (Resend)");
+    expect(text).toContain("Video (LiveKit)");
+    expect(text).toContain("What changed");
+    expect(text).toContain("2 December 2026");
+    expect(text).toContain("/privacy/processors");
+  });
+
+  it("the server announced the current version at start; a new version is emailed to every active account by the job queue", async () => {
+    const prisma = srv.running.services.db.prisma;
+    expect(await prisma.policyNotice.findUnique({ where: { version: PRIVACY_POLICY_VERSION } })).not.toBeNull();
+    const user = await prisma.user.create({
+      data: { email: "policy-reader@example.com", name: "Pat Reader", emailVerifiedAt: new Date() },
+      select: { id: true },
+    });
+    expect(await announcePolicyVersion(prisma, srv.running.services.jobs, "2099-01-01")).toBe(true);
+    let mail;
+    for (let i = 0; i < 60 && !mail; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      mail = (await listOutbox(srv.running.services.config.mailOutboxDir)).find(
+        (m) => m.to === "policy-reader@example.com" && m.template === "privacy-policy-changed",
+      );
+    }
+    expect(mail?.subject).toBe("We changed our privacy policy");
+    expect(await prisma.policyNotice.findUniqueOrThrow({ where: { version: "2099-01-01" } })).toMatchObject({
+      recipientCount: 1,
+    });
+    expect(user.id).toBeTruthy();
+  });
+});
