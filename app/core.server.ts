@@ -13,6 +13,8 @@ export {
 export { listOutbox } from "@core/platform/mail/index.ts";
 export { isDomainError, DomainError } from "@core/errors/index.ts";
 export { describeDevice } from "@core/identity/device.ts";
+export { ownerDeviceToken, ownerDeviceUserId } from "@core/identity/owner-device.ts";
+export { randomToken } from "@core/identity/crypto.ts";
 export {
   isFreshlyAuthenticated,
   validateSessionToken,

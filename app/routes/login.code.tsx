@@ -4,14 +4,15 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
+import { accountDeps, getSession, requester, safeNext, signedInHeaders } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in with a code — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await getSession(request, context)) throw redirect(safeNext(new URL(request.url).searchParams.get("next")));
+  if (await getSession(request, context))
+    throw redirect(safeNext(new URL(request.url).searchParams.get("next"), "/account", context.services.config.appUrl));
   return null;
 }
 
@@ -35,9 +36,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { email, code: field(form, "code", 40) },
         requester(request, context),
       );
-      return redirect(safeNext(form.get("next")), {
-        headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
-      });
+      // An account whose pending password was just discarded is asked for one first.
+      const to = session.needsPassword
+        ? "/account/password?set=1"
+        : safeNext(form.get("next"), "/account", context.services.config.appUrl);
+      return redirect(to, { headers: signedInHeaders(context, session) });
     },
     { email },
   );

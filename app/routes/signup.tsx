@@ -4,7 +4,7 @@ import { Form, Link, useActionData } from "@remix-run/react";
 import { Field, FormAlert, Submit, NewPasswordField } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, getSession, requester } from "~/utils/session.server";
+import { accountDeps, getSession, newSignupBinding, requester } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
@@ -19,12 +19,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { name: field(form, "name", 200), email: field(form, "email", 300) };
   return formAction(async () => {
+    const binding = newSignupBinding(context);
     const { email } = await accounts.signUp(
       accountDeps(context),
-      { ...values, password: field(form, "password", 200) },
+      { ...values, password: field(form, "password", 200), binding: binding.secret },
       requester(request, context),
     );
-    return redirect(`/verify?email=${encodeURIComponent(email)}`);
+    return redirect(`/verify?email=${encodeURIComponent(email)}`, { headers: { "Set-Cookie": binding.cookie } });
   }, values);
 }
 

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
-import { accountDeps, requester, sessionCookie } from "~/utils/session.server";
+import { accountDeps, readSignupBinding, requester, signedInHeaders } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
@@ -33,11 +33,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     async () => {
       const session = await accounts.verifyEmail(
         deps,
-        { email, code: field(form, "code", 40) },
+        { email, code: field(form, "code", 40), binding: readSignupBinding(request, context) },
         requester(request, context),
       );
-      return redirect("/account?welcome=1", {
-        headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
+      return redirect(session.needsPassword ? "/account/password?set=1" : "/account?welcome=1", {
+        headers: signedInHeaders(context, session),
       });
     },
     { email },

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
-import { createUser, emailSchema, nameSchema } from "../identity/users.ts";
+import { createUser, nameSchema, newAccountEmailSchema } from "../identity/users.ts";
 
 export const slugSchema = z
   .string()
@@ -61,7 +61,7 @@ const availabilityRuleSchema = z
   .refine((r) => r.endMinute > r.startMinute, "An availability window must end after it starts.");
 
 export const expertInputSchema = z.object({
-  email: emailSchema,
+  email: newAccountEmailSchema,
   name: nameSchema,
   password: z.string().optional(),
   slug: slugSchema,
