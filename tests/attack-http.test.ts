@@ -484,3 +484,98 @@ describe("finding 3: the owner always has a door", () => {
     expect((await forged.post("/login", { email, password: PASSWORD })).status).toBe(429);
   });
 });
+
+// ----------------------------------------------------------------------------------------------------------
+
+/**
+ * Sends the headers of a POST declaring `declared` bytes, then at most `send` bytes (in 64 KB chunks, stopping
+ * as soon as an answer arrives): proves the server answers without reading the rest.
+ */
+function postDeclared(
+  path: string,
+  opts: { type: string; declared?: number; send: number; chunked?: boolean; ip?: string },
+): Promise<{ status: number; sent: number }> {
+  const url = new URL(path, srv.url);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    let sent = 0;
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: {
+          "content-type": opts.type,
+          origin: srv.url,
+          "sec-fetch-site": "same-origin",
+          "x-forwarded-for": opts.ip ?? nextIp(),
+          ...(opts.chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(opts.declared) }),
+        },
+      },
+      (res) => {
+        answered = true;
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, sent });
+        req.destroy();
+      },
+    );
+    req.on("error", (e) => (answered ? undefined : reject(e)));
+    req.flushHeaders();
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    const pump = () => {
+      if (answered || req.destroyed) return;
+      if (sent >= opts.send) return opts.chunked ? req.end() : undefined;
+      sent += chunk.length;
+      req.write(chunk, () => setImmediate(pump));
+    };
+    pump();
+  });
+}
+
+describe("finding 4: request bodies are limited before anything reads them", () => {
+  it("a 24 MB form, multipart or JSON body is answered 413 after its headers, without the rest being read", async () => {
+    const mb24 = 24 * 1024 * 1024;
+    for (const [path, type] of [
+      ["/login", "application/x-www-form-urlencoded"],
+      ["/contact", "multipart/form-data; boundary=x"],
+      ["/signup", "application/x-www-form-urlencoded"],
+      ["/sessions/00000000-0000-0000-0000-000000000000/room/key", "application/json"],
+      ["/account", "multipart/form-data; boundary=x"],
+    ] as const) {
+      const r = await postDeclared(path, { type, declared: mb24, send: 1024 * 1024 });
+      expect(r.status, path).toBe(413);
+      expect(r.sent, path).toBeLessThan(mb24);
+    }
+  });
+
+  it("the limits: 64 KB for forms and JSON, 5 MB for the picture upload; a body without a length gets 411", async () => {
+    const over = 64 * 1024 + 1;
+    expect(
+      (await postDeclared("/login", { type: "application/x-www-form-urlencoded", declared: over, send: 0 })).status,
+    ).toBe(413);
+    expect((await postDeclared("/help", { type: "application/json", declared: over, send: 0 })).status).toBe(413);
+    // The picture upload: 6 MB refused at the edge; 4 MB passes it (and meets the route's own guard: no session).
+    expect(
+      (await postDeclared("/account", { type: "multipart/form-data; boundary=x", declared: 6 * 1024 * 1024, send: 0 }))
+        .status,
+    ).toBe(413);
+    const under = await postDeclared("/account", {
+      type: "multipart/form-data; boundary=x",
+      declared: 4 * 1024 * 1024,
+      send: 4 * 1024 * 1024,
+    });
+    expect(under.status).not.toBe(413);
+    // Elsewhere a multipart body has the form limit.
+    expect(
+      (await postDeclared("/contact", { type: "multipart/form-data; boundary=x", declared: over, send: 0 })).status,
+    ).toBe(413);
+    const chunked = await postDeclared("/login", {
+      type: "application/x-www-form-urlencoded",
+      chunked: true,
+      send: 2 * 1024 * 1024,
+    });
+    expect(chunked.status).toBe(411);
+    expect(chunked.sent).toBeLessThan(2 * 1024 * 1024 + 1);
+  });
+});
