@@ -59,6 +59,11 @@ const SUITE: { file: string; checks: string }[] = [
     file: "tests/page-cache.test.ts",
     checks: "the public page cache never serves or stores pages of signed-in people; fresh CSP nonce per hit",
   },
+  {
+    file: "tests/attack-http.test.ts",
+    checks:
+      "the outside attack's nine findings stay closed: pre-hijacking, next, the owner's door, body limits, export limit, reserved addresses, tRPC GET origin, deferred work, production origin, security.txt, CSP reports",
+  },
 ];
 
 const bin = (name: string) => path.resolve("node_modules/.bin", name);

@@ -15,6 +15,7 @@ import { metricsEndpoint } from "./metrics.ts";
 import { errorReportEndpoint } from "./error-reports.ts";
 import { recordServerError } from "../core/observability/errors.ts";
 import { pageCache } from "./page-cache.ts";
+import { bodyLimit } from "./body-limit.ts";
 import { cspReportEndpoint } from "./csp-reports.ts";
 import { cspNonce, newNonce, liveKitOrigins, originCheck, securityHeaders, securityTxt } from "./security.ts";
 import { isKnownTimeZone, localeFrom } from "../core/time/format.ts";
@@ -151,6 +152,8 @@ export function createHttpApp({
   });
 
   app.use(originCheck({ appUrl: config.appUrl, isProduction: config.isProduction }));
+  // Body limits before any handler reads a body (server/body-limit.ts).
+  app.use(bodyLimit());
 
   // The anonymous usage beacon: before the generic per-IP limit (which would store the raw IP) and the page cache.
   app.use(metricsEndpoint(services));

@@ -296,13 +296,18 @@ describe("the session cookie", () => {
     const signup = await b.post("/signup", { name: "New Signup", email, password: PASSWORD });
     expect(signup.status).toBe(302);
     expect(signup.headers.get("location")).toBe(`/verify?email=${encodeURIComponent(email)}`);
-    expect(signup.headers.get("set-cookie")).toBeNull();
+    // No session yet: only the sign-up's browser binding (its confirmation here keeps the password).
+    expect(signup.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^mn_signup=[a-z2-7]{52}; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/),
+    ]);
 
     const res = await b.post("/verify", { email, code: await lastCode(srv, email) });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/account?welcome=1");
     const cookies = res.headers.getSetCookie();
-    expect(cookies).toHaveLength(1);
+    // The session, and the owner-device mark of this browser (docs/security.md, the owner's door).
+    expect(cookies).toHaveLength(2);
+    expect(cookies[1]).toMatch(/^mn_device=[^;]+; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
     const cookie = cookies[0]!;
     expect(cookie).toMatch(new RegExp(`^mn_session=${TOKEN}; Max-Age=(\\d+); Path=/; HttpOnly; SameSite=Lax$`));
     const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1]);
@@ -398,7 +403,8 @@ describe("no account enumeration at the HTTP edge", () => {
       answers.push({
         status: res.status,
         location: res.headers.get("location")?.split(encodeURIComponent(email)).join("EMAIL") ?? null,
-        setCookie: res.headers.get("set-cookie"),
+        // The sign-up's browser binding is random per answer.
+        setCookie: res.headers.get("set-cookie")?.replace(/=[a-z2-7]{52};/, "=SECRET;") ?? null,
         retryAfter: res.headers.get("retry-after"),
         contentType: res.headers.get("content-type"),
         body: normalisePage(await res.text(), { [email]: "EMAIL" }),

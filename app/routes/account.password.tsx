@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { FormAlert, NewPasswordField, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
@@ -28,9 +28,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ChangePassword() {
   const actionData = useActionData<typeof action>();
   const errors = actionData && "error" in actionData ? actionData : undefined;
+  // After a first confirmation by code, any password given before the address was proven is gone.
+  const [params] = useSearchParams();
+  const setting = params.get("set") === "1";
   return (
     <section aria-labelledby="title">
-      <h1 id="title">Change your password</h1>
+      <h1 id="title">{setting ? "Choose a password" : "Change your password"}</h1>
+      {setting && !actionData ? (
+        <Notice>
+          Your email address is confirmed. For your safety, any password given before it was confirmed was removed:
+          choose one now, or keep signing in with a code sent by email. You can also check your name on your account
+          page.
+        </Notice>
+      ) : null}
       {actionData && "changed" in actionData ? (
         <Notice>
           Your password was changed.{" "}

@@ -150,6 +150,11 @@ export default function PrivacyCenter() {
   const errors = actionData && "error" in actionData ? actionData : undefined;
   const saved = actionData && "saved" in actionData ? actionData.saved : null;
   const done = DONE_NOTICES[params.get("done") ?? ""];
+  const exportWait = Number(params.get("export-wait"));
+  const exportNotice =
+    Number.isInteger(exportWait) && exportWait >= 1 && exportWait <= 24
+      ? `You have downloaded your data 5 times today, the most we allow in a day. You can download it again in about ${exportWait === 1 ? "an hour" : `${exportWait} hours`}.`
+      : null;
   const counts: Record<string, string> = {
     "Devices and sign-ins": `${summary.sessions} signed-in device(s)`,
     "Bookings and sessions": `${summary.bookings} booking(s)`,
@@ -165,6 +170,7 @@ export default function PrivacyCenter() {
         What we hold about you, who on our staff looked at it, and your rights: a copy, a correction, or deletion.
       </p>
       {done ? <Notice>{done}</Notice> : null}
+      {exportNotice ? <Notice>{exportNotice}</Notice> : null}
       {saved ? <Notice>{saved}</Notice> : null}
       {errors?.field === "healthConsent" ? null : <FormAlert actionData={errors} />}
 

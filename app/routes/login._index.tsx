@@ -5,7 +5,14 @@ import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { adoptBrowserZone, landingFor, nextQuery } from "~/utils/landing.server";
-import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
+import {
+  accountDeps,
+  getSession,
+  newSignupBinding,
+  requester,
+  safeNext,
+  signedInHeaders,
+} from "~/utils/session.server";
 
 export const headers = formHeaders;
 
@@ -14,26 +21,33 @@ export const meta: MetaFunction = () => [{ title: "Sign in — Mind Namo" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await getSession(request, context);
   if (session)
-    throw redirect(landingFor(session.user.role, safeNext(new URL(request.url).searchParams.get("next"), "")));
+    throw redirect(
+      landingFor(
+        session.user.role,
+        safeNext(new URL(request.url).searchParams.get("next"), "", context.services.config.appUrl),
+      ),
+    );
   return null;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { email: field(form, "email", 300) };
-  const next = safeNext(form.get("next"), "");
+  const next = safeNext(form.get("next"), "", context.services.config.appUrl);
   return formAction(async () => {
+    // Binds a confirmation code, if the address still needs one, to this browser (it just gave the password).
+    const binding = newSignupBinding(context);
     const result = await accounts.signInWithPassword(
       accountDeps(context),
-      { ...values, password: field(form, "password", 200) },
+      { ...values, password: field(form, "password", 200), binding: binding.secret },
       requester(request, context),
     );
     if (result.kind === "verify-email")
-      return redirect(`/verify?email=${encodeURIComponent(result.email)}${nextQuery(next, "&")}`);
+      return redirect(`/verify?email=${encodeURIComponent(result.email)}${nextQuery(next, "&")}`, {
+        headers: { "Set-Cookie": binding.cookie },
+      });
     await adoptBrowserZone(request, context, result.session.user.id);
-    return redirect(landingFor(result.session.user.role, next), {
-      headers: { "Set-Cookie": sessionCookie(context, result.session.token, result.session.absoluteExpiresAt) },
-    });
+    return redirect(landingFor(result.session.user.role, next), { headers: signedInHeaders(context, result.session) });
   }, values);
 }
 

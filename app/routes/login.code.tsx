@@ -5,7 +5,7 @@ import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { adoptBrowserZone, landingFor } from "~/utils/landing.server";
-import { accountDeps, getSession, requester, safeNext, sessionCookie } from "~/utils/session.server";
+import { accountDeps, getSession, requester, safeNext, signedInHeaders } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
@@ -14,7 +14,12 @@ export const meta: MetaFunction = () => [{ title: "Sign in with a code — Mind 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await getSession(request, context);
   if (current)
-    throw redirect(landingFor(current.user.role, safeNext(new URL(request.url).searchParams.get("next"), "")));
+    throw redirect(
+      landingFor(
+        current.user.role,
+        safeNext(new URL(request.url).searchParams.get("next"), "", context.services.config.appUrl),
+      ),
+    );
   return null;
 }
 
@@ -39,9 +44,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         requester(request, context),
       );
       await adoptBrowserZone(request, context, session.user.id);
-      return redirect(landingFor(session.user.role, safeNext(form.get("next"), "")), {
-        headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
-      });
+      // An account whose pending password was just discarded is asked for one first.
+      const to = session.needsPassword
+        ? "/account/password?set=1"
+        : landingFor(session.user.role, safeNext(form.get("next"), "", context.services.config.appUrl));
+      return redirect(to, { headers: signedInHeaders(context, session) });
     },
     { email },
   );

@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
-  const next = safeNext(form.get("next"));
+  const next = safeNext(form.get("next"), "/account", context.services.config.appUrl);
   const deps = accountDeps(context);
   const intent = field(form, "intent");
   if (intent === "send-code") {

@@ -39,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       requester(request, context),
     );
     // Every session ended, this browser's too.
-    return redirect(`/login?reset=1${nextQuery(safeNext(form.get("next"), ""), "&")}`, {
+    return redirect(`/login?reset=1${nextQuery(safeNext(form.get("next"), "", context.services.config.appUrl), "&")}`, {
       headers: { "Set-Cookie": clearSessionCookie(context) },
     });
   }, values);

@@ -5,7 +5,7 @@ import { Field, FormAlert, Submit, NewPasswordField } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { landingFor, nextQuery } from "~/utils/landing.server";
-import { accountDeps, getSession, requester, safeNext } from "~/utils/session.server";
+import { accountDeps, getSession, newSignupBinding, requester, safeNext } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
@@ -14,7 +14,12 @@ export const meta: MetaFunction = () => [{ title: "Create your account — Mind 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await getSession(request, context);
   if (session)
-    throw redirect(landingFor(session.user.role, safeNext(new URL(request.url).searchParams.get("next"), "")));
+    throw redirect(
+      landingFor(
+        session.user.role,
+        safeNext(new URL(request.url).searchParams.get("next"), "", context.services.config.appUrl),
+      ),
+    );
   return null;
 }
 
@@ -22,13 +27,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { name: field(form, "name", 200), email: field(form, "email", 300) };
   return formAction(async () => {
+    const binding = newSignupBinding(context);
     const { email } = await accounts.signUp(
       accountDeps(context),
-      { ...values, password: field(form, "password", 200) },
+      { ...values, password: field(form, "password", 200), binding: binding.secret },
       requester(request, context),
     );
     // The way back (e.g. a booking with its topic and time chosen) survives the emailed-code step.
-    return redirect(`/verify?email=${encodeURIComponent(email)}${nextQuery(safeNext(form.get("next"), ""), "&")}`);
+    const back = nextQuery(safeNext(form.get("next"), "", context.services.config.appUrl), "&");
+    return redirect(`/verify?email=${encodeURIComponent(email)}${back}`, {
+      headers: { "Set-Cookie": binding.cookie },
+    });
   }, values);
 }
 

@@ -5,7 +5,7 @@ import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { adoptBrowserZone, landingFor } from "~/utils/landing.server";
-import { accountDeps, requester, safeNext, sessionCookie } from "~/utils/session.server";
+import { accountDeps, readSignupBinding, requester, safeNext, signedInHeaders } from "~/utils/session.server";
 
 export const headers = formHeaders;
 
@@ -35,14 +35,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     async () => {
       const session = await accounts.verifyEmail(
         deps,
-        { email, code: field(form, "code", 40) },
+        { email, code: field(form, "code", 40), binding: readSignupBinding(request, context) },
         requester(request, context),
       );
       await adoptBrowserZone(request, context, session.user.id);
-      // Back to where they were going (a booking keeps its topic and time), else the welcome on their account.
-      const back = landingFor(session.user.role, safeNext(form.get("next"), ""));
-      return redirect(back === "/account" ? "/account?welcome=1" : back, {
-        headers: { "Set-Cookie": sessionCookie(context, session.token, session.absoluteExpiresAt) },
+      // Back to where they were going (a booking keeps its topic and time), else the welcome on their account; an
+      // account whose pending password was discarded is asked for one first.
+      const back = landingFor(session.user.role, safeNext(form.get("next"), "", context.services.config.appUrl));
+      const to = session.needsPassword ? "/account/password?set=1" : back === "/account" ? "/account?welcome=1" : back;
+      return redirect(to, {
+        headers: signedInHeaders(context, session),
       });
     },
     { email },

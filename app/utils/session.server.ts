@@ -3,6 +3,9 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import {
   describeDevice,
+  ownerDeviceToken,
+  ownerDeviceUserId,
+  randomToken,
   isFreshlyAuthenticated,
   isStaff,
   validateSessionToken,
@@ -28,6 +31,41 @@ export function sessionCookie(context: AppLoadContext, token: string, expiresAt:
   const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
   const secure = context.services.config.isProduction ? "; Secure" : "";
   return `${cookieName(context)}=${token}; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Lax${secure}`;
+}
+
+const cookieFlags = (context: AppLoadContext, maxAgeSeconds: number) =>
+  `Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; SameSite=Lax${context.services.config.isProduction ? "; Secure" : ""}`;
+const prefixed = (context: AppLoadContext, name: string) =>
+  context.services.config.isProduction ? `__Host-${name}` : name;
+
+/**
+ * The sign-up's browser binding: a random secret in this browser only (its hash is stored with the code). Only a
+ * confirmation from this browser keeps the password and name given at sign-up (pre-hijacking, docs/security.md).
+ */
+export function newSignupBinding(context: AppLoadContext): { secret: string; cookie: string } {
+  const secret = randomToken(32);
+  return { secret, cookie: `${prefixed(context, "mn_signup")}=${secret}; ${cookieFlags(context, 60 * 60)}` };
+}
+
+export function readSignupBinding(request: Request, context: AppLoadContext): string | undefined {
+  return readCookie(request, prefixed(context, "mn_signup")) ?? undefined;
+}
+
+/** Set on every sign-in: this browser is the owner's own (the owner's door, core/identity/owner-device.ts). */
+export function ownerDeviceCookie(context: AppLoadContext, userId: string): string {
+  const token = ownerDeviceToken(context.services.secrets.codePepper, userId);
+  return `${prefixed(context, "mn_device")}=${token}; ${cookieFlags(context, 365 * 24 * 60 * 60)}`;
+}
+
+/** The cookies a successful sign-in sets: the session and the owner-device mark. */
+export function signedInHeaders(
+  context: AppLoadContext,
+  session: { token: string; absoluteExpiresAt: Date; user: { id: string } },
+): Headers {
+  const headers = new Headers();
+  headers.append("Set-Cookie", sessionCookie(context, session.token, session.absoluteExpiresAt));
+  headers.append("Set-Cookie", ownerDeviceCookie(context, session.user.id));
+  return headers;
 }
 
 export function clearSessionCookie(context: AppLoadContext): string {
@@ -57,19 +95,32 @@ export async function getSession(request: Request, context: AppLoadContext): Pro
   return lookup;
 }
 
-/** Only a path on our own site: never an open redirect. */
-/** Where a person lands after signing in without a `next`: staff in their console, everyone else on their account. */
-export function homeFor(role: ValidSession["user"]["role"]): string {
-  return isStaff(role) ? "/admin" : "/account";
-}
-
-export function safeNext(value: FormDataEntryValue | string | null | undefined, fallback = "/account"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\"))
+/**
+ * Only a path on our own site: never an open redirect, never a 500. The value is resolved the way a browser
+ * resolves a Location header (`new URL(next, base)`), so dot segments and percent-encoding cannot hide another
+ * host; the result must keep our origin and is returned serialised (non-ASCII percent-encoded: a Location header
+ * must be Latin-1). Backslashes (browsers read them as "/") and control characters are refused outright.
+ */
+export function safeNext(
+  value: FormDataEntryValue | string | null | undefined,
+  fallback = "/account",
+  base = "http://localhost",
+): string {
+  if (typeof value !== "string" || value.length === 0 || value.length > 512) return fallback;
+  if (!value.startsWith("/") || /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) return fallback;
+  let url: URL;
+  let origin: string;
+  try {
+    origin = new URL(base).origin;
+    url = new URL(value, origin);
+  } catch {
     return fallback;
-  // Browsers drop tabs and newlines from URLs: "/\t/evil.example" would become "//evil.example", another site.
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point of this check
-  if (/[\u0000-\u001f\u007f]/.test(value)) return fallback;
-  return value.slice(0, 512);
+  }
+  if (url.origin !== origin) return fallback;
+  const path = url.pathname + url.search + url.hash;
+  // After normalisation "/.//x" is "//x": a scheme-relative URL to another host.
+  if (!path.startsWith("/") || path.startsWith("//") || path.includes("\\")) return fallback;
+  return path;
 }
 
 export async function requireSession(request: Request, context: AppLoadContext): Promise<ValidSession> {
@@ -103,5 +154,12 @@ export function accountDeps(context: AppLoadContext): AccountDeps {
 }
 
 export function requester(request: Request, context: AppLoadContext): Requester {
-  return { ip: context.clientIp, device: describeDevice(request.headers.get("user-agent"), context.clientIp) };
+  return {
+    ip: context.clientIp,
+    device: describeDevice(request.headers.get("user-agent"), context.clientIp),
+    ownerDeviceUserId: ownerDeviceUserId(
+      context.services.secrets.codePepper,
+      readCookie(request, prefixed(context, "mn_device")),
+    ),
+  };
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
-import { createUser, emailSchema, nameSchema } from "../identity/users.ts";
+import { createUser, emailSchema, nameSchema, newAccountEmailSchema } from "../identity/users.ts";
 import { firstName, initials } from "../identity/names.ts";
 import { timeZoneSchema } from "../scheduling/time-zone.ts";
 
@@ -54,7 +54,7 @@ const availabilityRuleSchema = z
   .refine((r) => r.endMinute > r.startMinute, "An availability window must end after it starts.");
 
 export const expertInputSchema = z.object({
-  email: emailSchema,
+  email: newAccountEmailSchema,
   name: nameSchema,
   password: z.string().optional(),
   slug: slugSchema,

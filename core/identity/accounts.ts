@@ -1,6 +1,9 @@
 // The account journeys: sign-up with email verification, sign-in by password or emailed code, password reset,
 // profile changes that need a fresh re-authentication, sessions and roles. Every function checks its own
-// preconditions (who is asking, rate limits); responses never reveal whether an email has an account.
+// preconditions (who is asking, rate limits); responses never reveal whether an email has an account, not even by
+// their timing: the work that depends on the account (looking it up, writing its code) runs after the answer
+// (`deps.mail.defer`). A password or name given before the address was proven only survives a confirmation made
+// in the browser that gave it (docs/security.md, "pre-hijacking").
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Role } from "../generated/prisma/enums.ts";
 import { DomainError, isDomainError, isUniqueViolation, parseInput } from "../errors/index.ts";
@@ -10,6 +13,7 @@ import { accountKeyOf, recordCodeRequest, recordSignInFailure } from "../securit
 import { assertNotLocked, clearLock, engageLock } from "../security/lockout.ts";
 import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
 import { issueCode, verifyCode, verifyLinkToken } from "./codes.ts";
+import { hexEqual, sha256Hex } from "./crypto.ts";
 import type { DeviceInfo } from "./device.ts";
 import { noteSignIn } from "./new-device.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
@@ -21,7 +25,7 @@ import {
   markReauthenticated,
   type ValidSession,
 } from "./sessions.ts";
-import { emailSchema, nameSchema } from "./users.ts";
+import { emailSchema, nameSchema, newAccountEmailSchema } from "./users.ts";
 
 export interface AccountDeps {
   db: PrismaClient;
@@ -36,6 +40,8 @@ export interface AccountDeps {
 export interface Requester {
   ip: string;
   device: DeviceInfo;
+  /** The account whose owner-device cookie this browser carries (verified), if any: see owner-device.ts. */
+  ownerDeviceUserId?: string | null;
 }
 
 export interface NewSession {
@@ -43,13 +49,17 @@ export interface NewSession {
   expiresAt: Date;
   absoluteExpiresAt: Date;
   user: { id: string; role: Role; name: string };
+  /** The account has no password (it was discarded at the address's first confirmation): ask for one. */
+  needsPassword?: boolean;
 }
 
 const now = (deps: AccountDeps) => deps.now?.() ?? new Date();
 /** A posted code as text: a form sends a string, a JSON caller may send digits as a number. */
 const codeText = (code: unknown) => (typeof code === "string" || typeof code === "number" ? String(code) : "");
 
-const parseEmail = (value: unknown): string => parseInput(emailSchema, value, "email");
+function parseEmail(value: unknown, schema: typeof emailSchema | typeof newAccountEmailSchema = emailSchema): string {
+  return parseInput(schema, value, "email");
+}
 
 async function requirePasswordOk(password: unknown, email?: string): Promise<string> {
   if (typeof password !== "string") throw new DomainError("VALIDATION", "Enter a password.", { field: "password" });
@@ -61,6 +71,44 @@ async function requirePasswordOk(password: unknown, email?: string): Promise<str
 /** Counts a mail for the requesting IP and the recipient: nobody can flood an address with codes. */
 async function limitMail(deps: AccountDeps, ip: string, email: string) {
   await consumeMailLimits(deps.limiter, ip, email);
+}
+
+/**
+ * Whether the request comes from a browser where the account of `email` signed in before. Only the cookie's own
+ * account is looked up (when there is a cookie), so the answer's timing does not depend on the typed address.
+ */
+async function fromOwnerDevice(deps: AccountDeps, requester: Requester, email: string): Promise<boolean> {
+  if (!requester.ownerDeviceUserId) return false;
+  const owner = await deps.db.user.findUnique({ where: { id: requester.ownerDeviceUserId }, select: { email: true } });
+  return owner?.email === email;
+}
+
+/** Mail limits, except the per-recipient budget for the owner's own browser (it cannot be used up by others). */
+async function limitMailFor(deps: AccountDeps, requester: Requester, email: string) {
+  if (await fromOwnerDevice(deps, requester, email)) await deps.limiter.consume("mail:ip", requester.ip);
+  else await limitMail(deps, requester.ip, email);
+}
+
+/** The name an account gets when the one given before its address was proven is discarded. */
+const placeholderName = (email: string) => email.split("@")[0]!.slice(0, 100) || "Mind Namo member";
+
+/**
+ * The address is proven for the first time. Every session the account had ends (none may outlive a takeover
+ * attempt); unless the proof came from the browser that gave the password and name (`keepCredentials`), both are
+ * discarded and the person is asked for a password.
+ */
+async function firstConfirmation(deps: AccountDeps, userId: string, email: string, keepCredentials: boolean) {
+  await deps.db.$transaction([
+    deps.db.user.update({
+      where: { id: userId },
+      data: {
+        emailVerifiedAt: now(deps),
+        ...(keepCredentials ? {} : { passwordHash: null, name: placeholderName(email) }),
+      },
+      select: { id: true },
+    }),
+    deps.db.session.deleteMany({ where: { userId } }),
+  ]);
 }
 
 /** Counts a secret check (password or code) for the IP and the account (by email). */
@@ -97,42 +145,60 @@ async function startSession(
 // ---------------------------------------------------------------- sign-up and verification
 
 /** Creates an unverified account and emails a code. The same answer whether or not the email is taken. */
+/**
+ * Creates an unverified account and emails a code. The same answer, in the same time, whether or not the email is
+ * taken. `binding` is a secret the route keeps in this browser's cookie: only a confirmation carrying it keeps the
+ * password and name given here. On an address not yet confirmed the latest sign-up wins (its password and name
+ * replace the earlier ones, and its code voids the earlier codes).
+ */
 export async function signUp(
   deps: AccountDeps,
-  input: { name: unknown; email: unknown; password: unknown },
+  input: { name: unknown; email: unknown; password: unknown; binding?: string },
   requester: Requester,
 ): Promise<{ email: string }> {
   const name = parseInput(nameSchema, input.name, "name");
-  const email = parseEmail(input.email);
+  const email = parseEmail(input.email, newAccountEmailSchema);
   const password = await requirePasswordOk(input.password, email);
   await limitMail(deps, requester.ip, email);
 
   const passwordHash = await hashPassword(password);
-  const existing = await deps.db.user.findUnique({ where: { email }, select: { id: true, emailVerifiedAt: true } });
-  if (existing) {
-    if (existing.emailVerifiedAt) deps.mail.enqueue(mail.signupExistingAccount(email, deps.appUrl));
-    else {
-      const { code } = await issueCode(deps.db, deps.pepper, {
-        purpose: "VERIFY_EMAIL",
-        email,
-        userId: existing.id,
-        now: now(deps),
-      });
-      deps.mail.enqueue(mail.verifyEmailCode(email, code));
+  const bindingHash = input.binding ? sha256Hex(input.binding) : null;
+  const t = now(deps);
+  deps.mail.defer("signup", async () => {
+    const existing = await deps.db.user.findUnique({
+      where: { email },
+      select: { id: true, emailVerifiedAt: true, status: true },
+    });
+    if (existing) {
+      if (existing.emailVerifiedAt) deps.mail.enqueue(mail.signupExistingAccount(email, deps.appUrl));
+      else if (existing.status === "ACTIVE") {
+        await deps.db.user.update({ where: { id: existing.id }, data: { name: name.data, passwordHash } });
+        await issueVerifyCode(deps, email, existing.id, bindingHash, t);
+      }
+      return;
     }
-    return { email };
-  }
-  let userId: string;
-  try {
-    const user = await deps.db.user.create({ data: { email, name, passwordHash }, select: { id: true } });
-    userId = user.id;
-  } catch (error) {
-    if (isUniqueViolation(error)) return { email }; // a parallel sign-up won the race: same answer
-    throw error;
-  }
-  const { code } = await issueCode(deps.db, deps.pepper, { purpose: "VERIFY_EMAIL", email, userId, now: now(deps) });
-  deps.mail.enqueue(mail.verifyEmailCode(email, code));
+    let userId: string;
+    try {
+      const user = await deps.db.user.create({ data: { email, name, passwordHash }, select: { id: true } });
+      userId = user.id;
+    } catch (error) {
+      if (isUniqueViolation(error)) return; // a parallel sign-up won the race
+      throw error;
+    }
+    await issueVerifyCode(deps, email, userId, bindingHash, t);
+  });
   return { email };
+}
+
+async function issueVerifyCode(deps: AccountDeps, email: string, userId: string, bindingHash: string | null, t: Date) {
+  const { code } = await issueCode(deps.db, deps.pepper, {
+    purpose: "VERIFY_EMAIL",
+    email,
+    userId,
+    bindingHash,
+    now: t,
+  });
+  deps.mail.enqueue(mail.verifyEmailCode(email, code));
 }
 
 /** Sends a fresh verification code to an unverified account (same answer for any email). */
@@ -148,42 +214,56 @@ export async function resendVerification(
     now(deps),
   );
   await limitMail(deps, requester.ip, email);
-  const user = await deps.db.user.findUnique({
-    where: { email },
-    select: { id: true, emailVerifiedAt: true, status: true },
+  const t = now(deps);
+  deps.mail.defer("resend-verification", async () => {
+    const user = await deps.db.user.findUnique({
+      where: { email },
+      select: { id: true, emailVerifiedAt: true, status: true },
+    });
+    if (!user || user.emailVerifiedAt || user.status !== "ACTIVE") return;
+    // The new code carries the binding of the latest sign-up, so that browser still keeps its password.
+    const latest = await deps.db.emailCode.findFirst({
+      where: { email, purpose: "VERIFY_EMAIL" },
+      orderBy: { createdAt: "desc" },
+      select: { bindingHash: true },
+    });
+    await issueVerifyCode(deps, email, user.id, latest?.bindingHash ?? null, t);
   });
-  if (!user || user.emailVerifiedAt || user.status !== "ACTIVE") return;
-  const { code } = await issueCode(deps.db, deps.pepper, {
-    purpose: "VERIFY_EMAIL",
-    email,
-    userId: user.id,
-    now: now(deps),
-  });
-  deps.mail.enqueue(mail.verifyEmailCode(email, code));
 }
 
 /** Confirms the email with its code and signs the person in. */
 export async function verifyEmail(
   deps: AccountDeps,
-  input: { email: unknown; code: unknown },
+  input: { email: unknown; code: unknown; binding?: string },
   requester: Requester,
 ): Promise<NewSession> {
   const email = parseEmail(input.email);
   await limitSecret(deps, requester.ip, email);
-  const { userId } = await verifyCode(deps.db, deps.pepper, {
+  const { userId, bindingHash } = await verifyCode(deps.db, deps.pepper, {
     purpose: "VERIFY_EMAIL",
     email,
     code: codeText(input.code),
     now: now(deps),
   });
   if (!userId) throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
-  const user = await deps.db.user.update({
+  const before = await deps.db.user.findUnique({
     where: { id: userId },
-    data: { emailVerifiedAt: now(deps) },
-    select: { id: true, role: true, name: true },
+    select: { emailVerifiedAt: true, status: true, passwordHash: true },
+  });
+  if (!before || before.status !== "ACTIVE")
+    throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
+  // The browser that gave the password and name is the one that completes this sign-up.
+  const sameBrowser = !!bindingHash && !!input.binding && hexEqual(bindingHash, sha256Hex(input.binding));
+  if (!before.emailVerifiedAt) await firstConfirmation(deps, userId, email, sameBrowser);
+  const user = await deps.db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { id: true, role: true, name: true, passwordHash: true },
   });
   await deps.limiter.reset("secret:account", email);
-  return startSession(deps, user, email, requester, { firstSignIn: true });
+  const session = await startSession(deps, { id: user.id, role: user.role, name: user.name }, email, requester, {
+    firstSignIn: true,
+  });
+  return { ...session, needsPassword: !user.passwordHash };
 }
 
 // ---------------------------------------------------------------- sign-in
@@ -194,7 +274,7 @@ const BAD_LOGIN = "The email or password is not right. Try again, or sign in wit
 
 export async function signInWithPassword(
   deps: AccountDeps,
-  input: { email: unknown; password: unknown },
+  input: { email: unknown; password: unknown; binding?: string },
   requester: Requester,
 ): Promise<PasswordSignIn> {
   const email = parseEmail(input.email);
@@ -202,16 +282,20 @@ export async function signInWithPassword(
   if (password.length === 0 || password.length > 128)
     throw new DomainError("VALIDATION", BAD_LOGIN, { field: "password" });
   const accountKey = accountKeyOf(deps.pepper, email);
-  // A paused account is refused before any password is checked (P14); codes and resets still work.
-  await assertNotLocked(deps.db, accountKey, now(deps));
+  const ownerDevice = await fromOwnerDevice(deps, requester, email);
+  // A paused account is refused before any password is checked (P14); codes and resets still work, and so does
+  // the owner's own browser, which has its own budget instead of the per-account one (the owner's door).
+  if (!ownerDevice) await assertNotLocked(deps.db, accountKey, now(deps));
   await deps.limiter.consume("secret:ip", requester.ip);
   const user = await deps.db.user.findUnique({
     where: { email },
     select: { id: true, role: true, name: true, passwordHash: true, emailVerifiedAt: true, status: true },
   });
   try {
-    await deps.limiter.consume("secret:account", email);
+    if (ownerDevice) await deps.limiter.consume("secret:device", requester.ownerDeviceUserId!);
+    else await deps.limiter.consume("secret:account", email);
   } catch (error) {
+    if (ownerDevice) throw error;
     // The per-account limit is used up: pause password sign-in for this email, tell the owner.
     if (isDomainError(error) && error.code === "RATE_LIMITED") {
       throw await engageLock(deps, { email, accountKey, userId: user?.id ?? null, ip: requester.ip }, now(deps));
@@ -229,18 +313,16 @@ export async function signInWithPassword(
   }
   await deps.limiter.reset("secret:account", email);
   if (!user.emailVerifiedAt) {
-    // The password proves the account; the mailbox is still unproven. Send a code (rate-limited like any mail).
+    // The password proves the account; the mailbox is still unproven. Send a code (rate-limited like any mail),
+    // bound to this browser: confirmed here, the password is kept.
     await limitMail(deps, requester.ip, email);
-    const { code } = await issueCode(deps.db, deps.pepper, {
-      purpose: "VERIFY_EMAIL",
-      email,
-      userId: user.id,
-      now: now(deps),
-    });
-    deps.mail.enqueue(mail.verifyEmailCode(email, code));
+    await issueVerifyCode(deps, email, user.id, input.binding ? sha256Hex(input.binding) : null, now(deps));
     return { kind: "verify-email", email };
   }
-  return { kind: "signed-in", session: await startSession(deps, user, email, requester) };
+  return {
+    kind: "signed-in",
+    session: await startSession(deps, { id: user.id, role: user.role, name: user.name }, email, requester),
+  };
 }
 
 /** Emails a sign-in code when the account exists; the same answer when it does not. */
@@ -255,17 +337,14 @@ export async function requestLoginCode(
     { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "login" },
     now(deps),
   );
-  await limitMail(deps, requester.ip, email);
-  const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
-  if (user && user.status === "ACTIVE") {
-    const { code } = await issueCode(deps.db, deps.pepper, {
-      purpose: "LOGIN",
-      email,
-      userId: user.id,
-      now: now(deps),
-    });
+  await limitMailFor(deps, requester, email);
+  const t = now(deps);
+  deps.mail.defer("login-code", async () => {
+    const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
+    if (!user || user.status !== "ACTIVE") return;
+    const { code } = await issueCode(deps.db, deps.pepper, { purpose: "LOGIN", email, userId: user.id, now: t });
     deps.mail.enqueue(mail.loginCode(email, code));
-  }
+  });
   return { email };
 }
 
@@ -302,10 +381,15 @@ export async function signInWithCode(
     : null;
   if (!user || user.status !== "ACTIVE")
     throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
-  // The code proves the mailbox.
-  if (!user.emailVerifiedAt)
-    await deps.db.user.update({ where: { id: user.id }, data: { emailVerifiedAt: now(deps) } });
-  return startSession(deps, user, email, requester);
+  // The code proves the mailbox, not that this person chose the password or name given at sign-up: on the
+  // address's first confirmation both go, every earlier session ends, and the person is asked for a password.
+  const first = !user.emailVerifiedAt;
+  if (first) await firstConfirmation(deps, user.id, email, false);
+  const fresh = first
+    ? await deps.db.user.findUniqueOrThrow({ where: { id: user.id }, select: { id: true, role: true, name: true } })
+    : { id: user.id, role: user.role, name: user.name };
+  const session = await startSession(deps, fresh, email, requester);
+  return first ? { ...session, needsPassword: true } : session;
 }
 
 export async function signOut(deps: AccountDeps, session: Pick<ValidSession, "id">): Promise<void> {
@@ -325,18 +409,23 @@ export async function requestPasswordReset(
     { ip: requester.ip, accountKey: accountKeyOf(deps.pepper, email), purpose: "reset" },
     now(deps),
   );
-  await limitMail(deps, requester.ip, email);
-  const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
-  if (user && user.status === "ACTIVE") {
+  // Resets have their own per-recipient budget (code requests cannot use it up), and each link mailed stays
+  // valid for its hour: the owner's door (docs/security.md).
+  await deps.limiter.consume("mail:ip", requester.ip);
+  if (!(await fromOwnerDevice(deps, requester, email))) await deps.limiter.consume("mail:reset", email);
+  const t = now(deps);
+  deps.mail.defer("password-reset", async () => {
+    const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
+    if (!user || user.status !== "ACTIVE") return;
     const { code, linkToken } = await issueCode(deps.db, deps.pepper, {
       purpose: "RESET_PASSWORD",
       email,
       userId: user.id,
       withLink: true,
-      now: now(deps),
+      now: t,
     });
     deps.mail.enqueue(mail.passwordResetEmail(email, code, `${deps.appUrl}/reset-password?token=${linkToken}`));
-  }
+  });
   return { email };
 }
 
@@ -374,10 +463,23 @@ async function setPasswordAndEndSessions(
 ) {
   if (!proof.userId) throw new DomainError("VALIDATION", "This reset is no longer valid. Please ask for a new one.");
   const passwordHash = await hashPassword(password);
+  const before = await deps.db.user.findUnique({ where: { id: proof.userId }, select: { emailVerifiedAt: true } });
   await deps.db.$transaction([
-    // A reset also proves the mailbox.
-    deps.db.user.update({ where: { id: proof.userId }, data: { passwordHash, emailVerifiedAt: now(deps) } }),
+    // A reset also proves the mailbox; on its first proof, a name given before it was proven goes too.
+    deps.db.user.update({
+      where: { id: proof.userId },
+      data: {
+        passwordHash,
+        emailVerifiedAt: now(deps),
+        ...(before && !before.emailVerifiedAt ? { name: placeholderName(proof.email) } : {}),
+      },
+    }),
     deps.db.session.deleteMany({ where: { userId: proof.userId } }),
+    // The other reset links of the account (each stays valid on its own until used) end with this reset.
+    deps.db.emailCode.updateMany({
+      where: { userId: proof.userId, purpose: "RESET_PASSWORD", consumedAt: null },
+      data: { consumedAt: now(deps) },
+    }),
   ]);
   await deps.limiter.reset("secret:account", proof.email);
   await clearLock(deps.db, accountKeyOf(deps.pepper, proof.email));
@@ -452,7 +554,7 @@ export async function requestEmailChange(
   requester: Requester,
 ) {
   requireFresh(deps, session);
-  const email = parseEmail(input.email);
+  const email = parseEmail(input.email, newAccountEmailSchema);
   if (email === session.user.email)
     throw new DomainError("VALIDATION", "This is already your email address.", { field: "email" });
   await limitMail(deps, requester.ip, email);

@@ -1,6 +1,7 @@
 // One-time email codes: 8 digits, stored only as an HMAC (keyed with the server's secret), bound to one email
-// address and one purpose, valid for a short time, single use, and locked after a few wrong attempts. Issuing a
-// new code for the same address and purpose voids the older ones. A reset can also carry a link token.
+// address and one purpose, valid for a short time, single use, and locked after a few wrong attempts (each code
+// its own lock). Issuing a new code for the same address and purpose voids the older ones, except reset links:
+// each stays valid for its hour, so nobody can void the owner's link by asking for more (docs/security.md).
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { EmailCodePurpose } from "../generated/prisma/enums.ts";
 import { DomainError } from "../errors/index.ts";
@@ -25,7 +26,15 @@ const codeHash = (pepper: Uint8Array, purpose: EmailCodePurpose, email: string, 
 export async function issueCode(
   db: PrismaClient,
   pepper: Uint8Array,
-  input: { purpose: EmailCodePurpose; email: string; userId: string | null; withLink?: boolean; now?: Date },
+  input: {
+    purpose: EmailCodePurpose;
+    email: string;
+    userId: string | null;
+    withLink?: boolean;
+    /** SHA-256 of the secret in the requesting browser's cookie (sign-up codes). */
+    bindingHash?: string | null;
+    now?: Date;
+  },
 ): Promise<{ code: string; linkToken: string | null; expiresAt: Date }> {
   const now = input.now ?? new Date();
   const code = randomDigits(CODE_DIGITS);
@@ -33,7 +42,12 @@ export async function issueCode(
   const expiresAt = new Date(now.getTime() + codeLifetimeMs[input.purpose]);
   const [, created] = await db.$transaction([
     db.emailCode.updateMany({
-      where: { email: input.email, purpose: input.purpose, consumedAt: null },
+      where: {
+        email: input.email,
+        purpose: input.purpose,
+        consumedAt: null,
+        ...(input.purpose === "RESET_PASSWORD" ? { linkTokenHash: null } : {}),
+      },
       data: { consumedAt: now },
     }),
     db.emailCode.create({
@@ -43,6 +57,7 @@ export async function issueCode(
         userId: input.userId,
         codeHash: codeHash(pepper, input.purpose, input.email, code),
         linkTokenHash: linkSecret ? sha256Hex(linkSecret) : null,
+        bindingHash: input.bindingHash ?? null,
         expiresAt,
         createdAt: now,
       },
@@ -63,13 +78,13 @@ export async function verifyCode(
   db: PrismaClient,
   pepper: Uint8Array,
   input: { purpose: EmailCodePurpose; email: string; code: string; now?: Date },
-): Promise<{ userId: string | null; email: string }> {
+): Promise<{ userId: string | null; email: string; bindingHash: string | null }> {
   const now = input.now ?? new Date();
   const code = input.code.replace(/[\s-]/g, "");
   const row = await db.emailCode.findFirst({
     where: { email: input.email, purpose: input.purpose, consumedAt: null, expiresAt: { gt: now } },
     orderBy: { createdAt: "desc" },
-    select: { id: true, codeHash: true, attempts: true, userId: true },
+    select: { id: true, codeHash: true, attempts: true, userId: true, bindingHash: true },
   });
   if (!row) throw new DomainError("VALIDATION", INVALID, { field: "code" });
   // Count the attempt before checking it, atomically: parallel guesses cannot exceed the limit.
@@ -84,7 +99,7 @@ export async function verifyCode(
     throw new DomainError(locked ? "RATE_LIMITED" : "VALIDATION", locked ? LOCKED : INVALID, { field: "code" });
   }
   if (!(await consume(db, row.id, now))) throw new DomainError("VALIDATION", INVALID, { field: "code" });
-  return { userId: row.userId, email: input.email };
+  return { userId: row.userId, email: input.email, bindingHash: row.bindingHash };
 }
 
 /** Checks a link token (`<codeId>.<secret>`) from an email. Single use, same lifetime as the code it came with. */

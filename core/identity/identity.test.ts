@@ -9,6 +9,8 @@ import { countQueries } from "../platform/testing/query-count.ts";
 
 let t: TestDatabase;
 let a: TestAccounts;
+/** The sign-up browser's cookie secret: sign-ups confirmed from the same browser keep their password. */
+const BINDING = "test-signup-browser-binding";
 const req = requesterFor();
 const PASSWORD = "quiet lantern by the sea";
 
@@ -19,13 +21,14 @@ beforeAll(async () => {
   a = createTestAccounts(t.db.prisma, { "mail:ip": roomy, "secret:ip": roomy });
 });
 afterAll(async () => {
+  await a?.deps.mail.drain(); // work deferred past the last answers, before the database closes
   a?.cleanup();
   await t?.cleanup();
 });
 
 async function verifiedUser(email: string, role: "USER" | "ADMIN" | "SUPPORT" = "USER") {
-  await accounts.signUp(a.deps, { name: "Test Person", email, password: PASSWORD }, req);
-  const session = await accounts.verifyEmail(a.deps, { email, code: await a.lastCode(email) }, req);
+  await accounts.signUp(a.deps, { name: "Test Person", email, password: PASSWORD, binding: BINDING }, req);
+  const session = await accounts.verifyEmail(a.deps, { email, code: await a.lastCode(email), binding: BINDING }, req);
   if (role !== "USER") await t.db.prisma.user.update({ where: { email }, data: { role } });
   return session;
 }
@@ -52,7 +55,8 @@ describe("passwords", () => {
 describe("sign-up and verification", () => {
   it("stores no plaintext password or code, and verifies with the emailed code", async () => {
     const email = "new.person@example.com";
-    await accounts.signUp(a.deps, { name: "New Person", email, password: PASSWORD }, req);
+    await accounts.signUp(a.deps, { name: "New Person", email, password: PASSWORD, binding: BINDING }, req);
+    await a.deps.mail.drain(); // the account is written after the answer (same timing for any address)
     const user = await t.db.prisma.user.findUniqueOrThrow({ where: { email } });
     expect(user.emailVerifiedAt).toBeNull();
     expect(user.passwordHash).toMatch(/^\$2b\$12\$/);
@@ -61,7 +65,7 @@ describe("sign-up and verification", () => {
     expect(code).toMatch(/^\d{8}$/);
     const rows = await t.db.prisma.emailCode.findMany({ where: { email } });
     expect(JSON.stringify(rows)).not.toContain(code);
-    const session = await accounts.verifyEmail(a.deps, { email, code }, req);
+    const session = await accounts.verifyEmail(a.deps, { email, code, binding: BINDING }, req);
     expect(session.token).toMatch(/^[a-z2-7]{32}\.[a-z2-7]{52}$/);
     const stored = await t.db.prisma.session.findMany({ where: { userId: user.id } });
     expect(stored).toHaveLength(1);
@@ -72,8 +76,13 @@ describe("sign-up and verification", () => {
   it("answers the same for a taken email, and tells the owner instead of creating a second account", async () => {
     const email = "taken@example.com";
     await verifiedUser(email);
-    const result = await accounts.signUp(a.deps, { name: "Someone Else", email, password: PASSWORD }, req);
+    const result = await accounts.signUp(
+      a.deps,
+      { name: "Someone Else", email, password: PASSWORD, binding: BINDING },
+      req,
+    );
     expect(result).toEqual({ email });
+    await a.deps.mail.drain();
     expect(await t.db.prisma.user.count({ where: { email } })).toBe(1);
     expect((await a.lastMail(email))?.template).toBe("signup-existing");
   });

@@ -10,7 +10,7 @@ import { isUniqueViolation } from "../errors/index.ts";
 import { layout } from "../mail/templates.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
 import { issueCode } from "./codes.ts";
-import { emailSchema, nameSchema } from "./users.ts";
+import { nameSchema, newAccountEmailSchema } from "./users.ts";
 
 export function listStaff(db: PrismaClient) {
   return db.user.findMany({
@@ -67,7 +67,7 @@ export async function deactivateUser(db: PrismaClient, actor: AuditActor & { id:
 }
 
 export const inviteStaffSchema = z.object({
-  email: emailSchema,
+  email: newAccountEmailSchema,
   name: nameSchema,
   role: z.enum(["SUPPORT", "DPO", "ADMIN"]),
 });

@@ -11,10 +11,23 @@ export const emailSchema = z
   .max(254, "That email address is too long.")
   .pipe(z.email("Enter a valid email address."));
 
+/**
+ * Addresses under the reserved `.invalid` top-level domain (RFC 2606) can never receive mail; the placeholder
+ * accounts for erased clients and experts live there. No sign-up, email change, invitation or new account may
+ * take one.
+ */
+export const isReservedEmail = (email: string) => /\.invalid$/i.test(email.trim());
+
+/** An address a new or changed account may take: valid, and not a reserved placeholder address. */
+export const newAccountEmailSchema = emailSchema.refine(
+  (email) => !isReservedEmail(email),
+  "Use an email address that can receive mail.",
+);
+
 export const nameSchema = z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters.");
 
 export const newUserSchema = z.object({
-  email: emailSchema,
+  email: newAccountEmailSchema,
   name: nameSchema,
   password: passwordSchema.optional(),
   role: z.enum(["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"]).default("USER"),

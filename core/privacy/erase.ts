@@ -70,7 +70,8 @@ export interface ErasureKeys {
 }
 
 async function formerClientId(tx: Tx, now: Date): Promise<string> {
-  // One atomic upsert (INSERT … ON CONFLICT in the database): two erasures running at once never both create it.
+  // A migration creates this row (its address is reserved, nobody can register it); the upsert keeps databases
+  // older than that migration working and resets the fixed text. One atomic INSERT … ON CONFLICT in the database.
   const row = await tx.user.upsert({
     where: { email: FORMER_CLIENT_EMAIL },
     create: {
@@ -81,7 +82,7 @@ async function formerClientId(tx: Tx, now: Date): Promise<string> {
       passwordHash: null,
       deletedAt: now,
     },
-    update: {},
+    update: { name: FORMER_CLIENT_NAME, passwordHash: null, status: "DELETED" },
     select: { id: true },
   });
   return row.id;

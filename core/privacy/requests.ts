@@ -115,6 +115,13 @@ export const reauthIdentityCheck = (reauthenticatedAt: Date) =>
 /** An export was handed over: a completed ACCESS request (P21) for the record. */
 export async function recordAccessRequest(deps: PrivacyDeps, userId: string, opts: { reauthenticatedAt: Date }) {
   const now = clock(deps);
+  // Downloads repeated within a day are one request (and the download count per day is limited by the route).
+  const recent = await deps.db.privacyRequest.findFirst({
+    where: { userId, type: "ACCESS", receivedAt: { gt: new Date(now.getTime() - 24 * 60 * 60_000) } },
+    orderBy: { receivedAt: "desc" },
+    select: { id: true },
+  });
+  if (recent) return recent;
   return deps.db.privacyRequest.create({
     data: {
       userId,

@@ -12,6 +12,8 @@ import { lockDurationMs } from "./lockout.ts";
 
 let t: TestDatabase;
 let a: TestAccounts;
+/** The sign-up browser's cookie secret: sign-ups confirmed from the same browser keep their password. */
+const BINDING = "test-signup-browser-binding";
 const PASSWORD = "quiet lantern by the sea";
 const UA = {
   chromeLinux120: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
@@ -29,6 +31,7 @@ beforeAll(async () => {
   a = createTestAccounts(t.db.prisma, { "mail:ip": roomy, "secret:ip": roomy });
 });
 afterAll(async () => {
+  await a?.deps.mail.drain(); // work deferred past the last answers, before the database closes
   a?.cleanup();
   await t?.cleanup();
 });
@@ -39,8 +42,16 @@ async function mails(to: string, template: string) {
   return (await listOutbox(a.outboxDir, 1000)).filter((m) => m.to === to && m.template === template);
 }
 async function signUpVerified(email: string, ua = UA.chromeLinux120) {
-  await accounts.signUp(a.deps, { name: "Test Person", email, password: PASSWORD }, requesterFor("203.0.113.1", ua));
-  return accounts.verifyEmail(a.deps, { email, code: await a.lastCode(email) }, requesterFor("203.0.113.1", ua));
+  await accounts.signUp(
+    a.deps,
+    { name: "Test Person", email, password: PASSWORD, binding: BINDING },
+    requesterFor("203.0.113.1", ua),
+  );
+  return accounts.verifyEmail(
+    a.deps,
+    { email, code: await a.lastCode(email), binding: BINDING },
+    requesterFor("203.0.113.1", ua),
+  );
 }
 async function passwordSignIn(email: string, ua: string, ip = "203.0.113.2") {
   const r = await accounts.signInWithPassword(a.deps, { email, password: PASSWORD }, requesterFor(ip, ua));
