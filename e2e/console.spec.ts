@@ -44,6 +44,7 @@ async function enrol(page: Page, shot?: string) {
   if (shot) await page.screenshot({ path: `${SHOTS}/${shot}` });
   await page.getByLabel("Code from your app").fill(codeAt(secret));
   await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByTestId("recovery-codes").locator("code")).toHaveCount(10);
   const codes = (await page.getByTestId("recovery-codes").locator("code").allTextContents()).map((c) => c.trim());
   expect(codes).toHaveLength(10);
   await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
