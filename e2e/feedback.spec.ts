@@ -218,6 +218,7 @@ test("support hides an abusive review in the console with a reason; the author i
   await row.getByLabel("Reason (sent to the author)").fill("Insults are not allowed in reviews");
   const before = Date.now();
   await row.getByRole("button", { name: "Hide this review" }).click();
+  await sup.getByRole("dialog", { name: "Hide this review?" }).getByRole("button", { name: "Hide review" }).click();
   await expect(sup.getByTestId("review-row").filter({ hasText: rude.comment })).toHaveCount(0);
   const mail = await mailTo(rude.email, "review-hidden", before - 1000);
   expect(mail.subject).toBe("Your review was hidden");

@@ -95,9 +95,10 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   await dpo
     .getByLabel("Reason (the user reads it)")
     .fill("Identity confirmed by re-authentication; nothing requires us to keep the account.");
-  dpo.once("dialog", (d) => void d.accept());
   await dpo.getByRole("button", { name: "Approve deletion" }).click();
-  await expect(dpo.getByTestId("privacy-status")).toHaveText("APPROVED");
+  await expect(dpo.getByRole("dialog", { name: "Approve this deletion?" })).toContainText("cannot be undone");
+  await dpo.getByRole("button", { name: "Yes, approve" }).click();
+  await expect(dpo.getByTestId("privacy-status")).toHaveText("Approved");
   expect((await mailTo(email, "privacy-request-decided", started)).text).toContain(
     "Identity confirmed by re-authentication",
   );

@@ -45,6 +45,7 @@ const { seedE2eWorld } = await import("./fixtures/world.ts");
 const { seedNewsletterWorld } = await import("./fixtures/newsletter-world.ts");
 const { seedFeedbackWorld } = await import("./fixtures/feedback-world.ts");
 const { seedPrivacyWorld } = await import("./fixtures/privacy-world.ts");
+const { seedConsoleWorld } = await import("./fixtures/console-world.ts");
 // The journeys' own people and bookings (e2e/fixtures/world.ts, newsletter-world.ts), in place before the first request.
 await startServer({
   beforeListen: async (services) => {
@@ -52,5 +53,6 @@ await startServer({
     await seedNewsletterWorld(services.db.prisma);
     await seedFeedbackWorld(services.db.prisma);
     await seedPrivacyWorld(services.db.prisma);
+    await seedConsoleWorld(services.db.prisma);
   },
 });

@@ -6,7 +6,7 @@ import { generateHOTP } from "@oslojs/otp";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { TRPCError } from "@trpc/server";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "../../core/generated/prisma/enums.ts";
 import { listOutbox } from "../../core/platform/mail/index.ts";
 import { serverTestUrl } from "../../core/platform/testing/db.ts";
@@ -16,6 +16,7 @@ import { openTicket, getMyTicket, replyAsRequester } from "../../core/support/ti
 import { startTestServer, type TestServer } from "../../tests/helpers/server.ts";
 import { ROLE_PERMISSIONS, type Permission } from "../shared/permissions.ts";
 import { appRouter } from "./root.ts";
+import { encryptSecret, totpKeyFrom } from "../../core/identity/totp.ts";
 import { createCallerFactory, createInnerContext } from "./trpc.ts";
 
 let srv: TestServer;
@@ -50,7 +51,23 @@ async function person(role: Role, opts: { mfa?: boolean } = {}) {
   const session = (await validateSessionToken(prisma(), token)) as ValidSession;
   return { id: user.id, email, token, sessionId, session };
 }
-const callerFor = (session: ValidSession | null, ip = "203.0.113.77") =>
+/** A staff member with TOTP enrolled (a known secret) and passed in this session; codeAt(offset) gives codes. */
+async function enrolled(role: Role) {
+  const p = await person(role, { mfa: true });
+  const secret = new Uint8Array(20).map((_, i) => (i * 7 + n) % 256);
+  await prisma().staffTotp.create({
+    data: {
+      userId: p.id,
+      secretEncrypted: encryptSecret(totpKeyFrom(srv.running.services.secrets.codePepper), secret),
+      confirmedAt: new Date(),
+    },
+  });
+  const codeAt = (offsetSteps = 0) => generateHOTP(secret, BigInt(Math.floor(Date.now() / 30_000) + offsetSteps), 6);
+  return { ...p, codeAt };
+}
+/** The caller's address; a describe block may give each test its own, so per-IP secret limits do not add up. */
+let defaultIp = "203.0.113.77";
+const callerFor = (session: ValidSession | null, ip = defaultIp) =>
   createCaller(createInnerContext({ services: srv.running.services, requestId: "test", clientIp: ip, session }));
 
 type RouterCaller = ReturnType<typeof callerFor>;
@@ -145,8 +162,9 @@ const TABLE: Record<ProcedurePath, { access: Access; input: () => unknown }> = {
   "tickets.deleteCannedReply": { access: "tickets:write", input: () => ({ id: NOPE }) },
   "audit.search": { access: "audit:read", input: () => ({}) },
   "staff.list": { access: "staff:manage", input: () => undefined },
-  "staff.changeRole": { access: "staff:manage", input: () => ({ userId: NOPE, role: "USER" }) },
-  "staff.deactivate": { access: "staff:manage", input: () => ({ userId: NOPE }) },
+  "staff.changeRole": { access: "staff:manage", input: () => ({ userId: NOPE, role: "USER", code: "000000" }) },
+  "staff.deactivate": { access: "staff:manage", input: () => ({ userId: NOPE, code: "000000" }) },
+  "staff.undo": { access: "staff:manage", input: () => ({ undo: "not-a-real-undo-statement" }) },
   "staff.findByEmail": { access: "staff:manage", input: () => ({ email: "nobody@example.com" }) },
   "staff.invite": {
     access: "staff:manage",
@@ -498,13 +516,24 @@ describe("tickets through the back-office", () => {
 // ----------------------------------------------------------------------------------------------- staff
 
 describe("staff management", () => {
+  let ipCount = 0;
+  beforeEach(() => {
+    defaultIp = `192.0.2.${++ipCount}`;
+  });
+  afterAll(() => {
+    defaultIp = "203.0.113.77";
+  });
   it("changing a staff member's role ends all their sessions and is audited", async () => {
-    const admin = await person("ADMIN", { mfa: true });
+    const admin = await enrolled("ADMIN");
     const agent = await person("SUPPORT", { mfa: true });
     await createSession(prisma(), { userId: agent.id, role: "SUPPORT", device: requesterFor().device });
     expect(await prisma().session.count({ where: { userId: agent.id } })).toBe(2);
-    const result = await callPath(admin.session, "staff.changeRole", { userId: agent.id, role: "DPO" });
-    expect(result).toMatchObject({ role: "DPO", sessionsEnded: 2 });
+    const result = await callPath(admin.session, "staff.changeRole", {
+      userId: agent.id,
+      role: "DPO",
+      code: admin.codeAt(),
+    });
+    expect(result).toMatchObject({ role: "DPO", sessionsEnded: 2, previousRole: "SUPPORT" });
     expect(await prisma().session.count({ where: { userId: agent.id } })).toBe(0);
     expect(await validateSessionToken(prisma(), agent.token)).toBeNull();
     expect(
@@ -513,7 +542,7 @@ describe("staff management", () => {
       }),
     ).toBe(1);
     // Not even an admin changes their own role.
-    expect(await outcome(admin.session, "staff.changeRole", { userId: admin.id, role: "USER" })).toBe(
+    expect(await outcome(admin.session, "staff.changeRole", { userId: admin.id, role: "USER", code: "1" })).toBe(
       "PRECONDITION_FAILED",
     );
   });
@@ -569,10 +598,67 @@ describe("staff management", () => {
   });
 
   it("a deactivated staff member is signed out everywhere", async () => {
-    const admin = await person("ADMIN", { mfa: true });
+    const admin = await enrolled("ADMIN");
     const dpo = await person("DPO", { mfa: true });
-    await callPath(admin.session, "staff.deactivate", { userId: dpo.id });
+    await callPath(admin.session, "staff.deactivate", { userId: dpo.id, code: admin.codeAt() });
     expect(await validateSessionToken(prisma(), dpo.token)).toBeNull();
+  });
+
+  it("a role change and a deactivation need a fresh TOTP code, whatever the session already passed", async () => {
+    const admin = await enrolled("ADMIN");
+    const agent = await person("SUPPORT", { mfa: true });
+    const wrong = admin.codeAt() === "123456" ? "654321" : "123456";
+    expect(await outcome(admin.session, "staff.changeRole", { userId: agent.id, role: "EXPERT", code: wrong })).toBe(
+      "BAD_REQUEST",
+    );
+    expect(await outcome(admin.session, "staff.deactivate", { userId: agent.id, code: wrong })).toBe("BAD_REQUEST");
+    expect(await outcome(admin.session, "staff.changeRole", { userId: agent.id, role: "EXPERT" })).toBe("BAD_REQUEST");
+    const still = await prisma().user.findUniqueOrThrow({
+      where: { id: agent.id },
+      select: { role: true, status: true },
+    });
+    expect(still).toEqual({ role: "SUPPORT", status: "ACTIVE" });
+    expect(await validateSessionToken(prisma(), agent.token)).not.toBeNull();
+    // A code is good for one action: the same code again is refused.
+    const code = admin.codeAt();
+    await callPath(admin.session, "staff.changeRole", { userId: agent.id, role: "DPO", code });
+    const other = await person("DPO", { mfa: true });
+    expect(await outcome(admin.session, "staff.deactivate", { userId: other.id, code })).toBe("BAD_REQUEST");
+  });
+
+  it("the admin who changed a role can undo it for two minutes; nobody else can, and replay does nothing", async () => {
+    const admin = await enrolled("ADMIN");
+    const otherAdmin = await enrolled("ADMIN");
+    const agent = await person("SUPPORT", { mfa: true });
+    const { undo } = (await callPath(admin.session, "staff.changeRole", {
+      userId: agent.id,
+      role: "EXPERT",
+      code: admin.codeAt(),
+    })) as { undo: string };
+    const roleOf = async () =>
+      (await prisma().user.findUniqueOrThrow({ where: { id: agent.id }, select: { role: true } })).role;
+    expect(await roleOf()).toBe("EXPERT");
+    expect(await outcome(otherAdmin.session, "staff.undo", { undo })).toBe("PRECONDITION_FAILED");
+    const [body, mac] = undo.split(".");
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body!, "base64url").toString()), from: "ADMIN" }),
+    ).toString("base64url");
+    expect(await outcome(admin.session, "staff.undo", { undo: `${forged}.${mac}` })).toBe("PRECONDITION_FAILED");
+    expect(await callPath(admin.session, "staff.undo", { undo })).toEqual({ ok: true, kind: "role" });
+    expect(await roleOf()).toBe("SUPPORT");
+    expect(await outcome(admin.session, "staff.undo", { undo })).toBe("CONFLICT");
+    expect(
+      await prisma().auditEvent.count({ where: { subjectUserId: agent.id, action: { startsWith: "staff.role." } } }),
+    ).toBe(2);
+
+    // A deactivation's undo reactivates the account (the person signs in again).
+    const d = (await callPath(admin.session, "staff.deactivate", { userId: agent.id, code: admin.codeAt(1) })) as {
+      undo: string;
+    };
+    expect(await callPath(admin.session, "staff.undo", { undo: d.undo })).toEqual({ ok: true, kind: "deactivate" });
+    const after = await prisma().user.findUniqueOrThrow({ where: { id: agent.id }, select: { status: true } });
+    expect(after.status).toBe("ACTIVE");
+    expect(await prisma().auditEvent.count({ where: { subjectUserId: agent.id, action: "staff.reactivate" } })).toBe(1);
   });
 });
 

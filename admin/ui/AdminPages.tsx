@@ -1,10 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ErrorNote, Loading } from "./Console.tsx";
-import { fmt, useTRPC } from "./trpc.ts";
+import { ConfirmDialog, ErrorNote, FieldError, Loading, QueryState, useToast } from "./kit.tsx";
+import { ROLE_LABEL, USER_STATUS_LABEL, auditActionLabel, labelOf } from "../shared/labels.ts";
+import { errorInfo, fmt, useTRPC } from "./trpc.ts";
 
 const ROLES = ["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"] as const;
 type RoleName = (typeof ROLES)[number];
+
+const AUDIT_FILTERS = [
+  { key: "action", label: "Action code", hint: "e.g. ticket.view" },
+  { key: "purpose", label: "Purpose (ticket or request id)" },
+  { key: "actorId", label: "Staff member's id" },
+  { key: "subjectUserId", label: "Whose data (account id)" },
+] as const;
 
 export function AuditPage() {
   const trpc = useTRPC();
@@ -13,201 +21,360 @@ export function AuditPage() {
   const clean = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== "")) as Partial<typeof query>;
   const events = useQuery(trpc.audit.search.queryOptions({ ...clean, limit: 100 }));
   return (
-    <section className="stack" aria-labelledby="audit-title">
-      <h1 id="audit-title">Audit log</h1>
+    <section className="c-stack" aria-labelledby="audit-title">
+      <header className="c-pagehead">
+        <h1 id="audit-title">Audit log</h1>
+        <p className="c-muted">Every staff read or change of personal data, and every refused access. Append-only.</p>
+      </header>
       <form
-        style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}
+        className="c-filters"
         onSubmit={(e) => {
           e.preventDefault();
           setQuery(form);
         }}
       >
-        {(Object.keys(form) as (keyof typeof form)[]).map((k) => (
-          <label key={k}>
-            {k} <input value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
-          </label>
+        {AUDIT_FILTERS.map((f, i) => (
+          <div className="c-field" key={f.key}>
+            <label htmlFor={`audit-${f.key}`}>{f.label}</label>
+            <input
+              id={`audit-${f.key}`}
+              data-search={i === 0 ? true : undefined}
+              placeholder={"hint" in f ? f.hint : undefined}
+              value={form[f.key]}
+              onChange={(e) => setForm({ ...form, [f.key]: e.target.value })}
+            />
+          </div>
         ))}
-        <button className="button" type="submit">
+        <button className="c-button" type="submit">
           Search
         </button>
       </form>
-      {events.isPending ? <Loading /> : events.isError ? <ErrorNote error={events.error} /> : null}
-      {events.data ? (
-        <div className="table-wrap">
-          <table>
+      <QueryState query={events} empty="No audit events match." isEmpty={(d) => d.events.length === 0}>
+        {(d) => (
+          <table className="c-table">
             <thead>
               <tr>
                 <th scope="col">When</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
                 <th scope="col">Whose data</th>
-                <th scope="col">Target</th>
                 <th scope="col">Purpose</th>
-                <th scope="col">IP</th>
+                <th scope="col">Network address</th>
               </tr>
             </thead>
             <tbody>
-              {events.data.events.map((e) => (
-                <tr key={e.id} data-testid="audit-row">
+              {d.events.map((e) => (
+                <tr key={e.id} data-testid="audit-row" data-row tabIndex={-1}>
                   <td>{fmt(e.at)}</td>
                   <td>
-                    {e.actorRole ?? "—"} {e.actorId ?? ""}
+                    {"actorName" in e && typeof e.actorName === "string"
+                      ? e.actorName
+                      : e.actorId
+                        ? "Staff member"
+                        : "System"}
+                    <br />
+                    <span className="c-muted">{e.actorRole ? labelOf(ROLE_LABEL, e.actorRole) : ""}</span>
                   </td>
-                  <td>{e.action}</td>
-                  <td>{e.subjectUserId ?? "—"}</td>
-                  <td>{e.target}</td>
-                  <td>{e.purpose ?? "—"}</td>
+                  <td title={e.action}>{auditActionLabel(e.action)}</td>
+                  <td>{e.subjectUserId ? <code className="c-id">{e.subjectUserId.slice(-8)}</code> : "—"}</td>
+                  <td>{e.purpose ? <code className="c-id">{e.purpose.slice(-8)}</code> : "—"}</td>
                   <td>{e.ip ?? "—"}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
-      ) : null}
+        )}
+      </QueryState>
     </section>
   );
 }
 
+type StaffRow = { id: string; name: string; role: RoleName; status: string };
+type Pending = { kind: "role"; person: StaffRow; role: RoleName } | { kind: "deactivate"; person: StaffRow } | null;
+
 export function StaffPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const toast = useToast();
   const staff = useQuery(trpc.staff.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.staff.list.queryKey() });
-  const changeRole = useMutation(trpc.staff.changeRole.mutationOptions({ onSuccess: refresh }));
-  const deactivate = useMutation(trpc.staff.deactivate.mutationOptions({ onSuccess: refresh }));
+  const [pending, setPending] = useState<Pending>(null);
+  const [picked, setPicked] = useState<Record<string, RoleName>>({});
+  const undo = useMutation(
+    trpc.staff.undo.mutationOptions({
+      onSuccess: (r) => {
+        void refresh();
+        toast(r.kind === "role" ? "Role change undone." : "Account reactivated.");
+      },
+      onError: (e) => toast(errorInfo(e).message),
+    }),
+  );
+  const close = () => {
+    setPending(null);
+    changeRole.reset();
+    deactivate.reset();
+  };
+  const changeRole = useMutation(
+    trpc.staff.changeRole.mutationOptions({
+      onSuccess: (r) => {
+        const who = pending?.person.name ?? "The person";
+        close();
+        void refresh();
+        toast(`${who} is now ${labelOf(ROLE_LABEL, r.role)} and was signed out everywhere.`, () =>
+          undo.mutate({ undo: r.undo }),
+        );
+      },
+    }),
+  );
+  const deactivate = useMutation(
+    trpc.staff.deactivate.mutationOptions({
+      onSuccess: (r) => {
+        const who = pending?.person.name ?? "The account";
+        close();
+        void refresh();
+        toast(`${who} was deactivated and signed out everywhere.`, () => undo.mutate({ undo: r.undo }));
+      },
+    }),
+  );
   const [email, setEmail] = useState("");
   const [lookup, setLookup] = useState("");
   const found = useQuery({ ...trpc.staff.findByEmail.queryOptions({ email: lookup }), enabled: lookup !== "" });
   const invite = useMutation(trpc.staff.invite.mutationOptions({ onSuccess: refresh }));
   const [invitee, setInvitee] = useState({ email: "", name: "", role: "SUPPORT" as "SUPPORT" | "DPO" | "ADMIN" });
-  const error = changeRole.error ?? deactivate.error ?? found.error ?? invite.error;
+  const inviteErr = invite.error ? errorInfo(invite.error) : null;
+  const roleGoesStaffless = (r: RoleName) => r === "USER" || r === "EXPERT";
   return (
-    <section className="stack" aria-labelledby="staff-title">
-      <h1 id="staff-title">Staff</h1>
-      <p>Changing a role or deactivating an account signs that person out everywhere.</p>
-      {error ? <ErrorNote error={error} /> : null}
-      {staff.isPending ? <Loading /> : staff.isError ? <ErrorNote error={staff.error} /> : null}
-      {staff.data ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">TOTP</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {staff.data.map((s) => (
-              <tr key={s.id}>
-                <td>{s.name}</td>
-                <td>{s.email}</td>
-                <td>
-                  <select
-                    aria-label={`Role of ${s.name}`}
-                    value={s.role}
-                    onChange={(e) => changeRole.mutate({ userId: s.id, role: e.target.value as RoleName })}
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r}>{r}</option>
-                    ))}
-                  </select>
-                </td>
-                <td>{s.status}</td>
-                <td>{s.totpEnrolled ? "set up" : "not yet"}</td>
-                <td>
-                  {s.status === "ACTIVE" ? (
-                    <button
-                      type="button"
-                      className="button secondary"
-                      onClick={() => deactivate.mutate({ userId: s.id })}
-                    >
-                      Deactivate
-                    </button>
-                  ) : null}
-                </td>
+    <section className="c-stack" aria-labelledby="staff-title">
+      <header className="c-pagehead">
+        <h1 id="staff-title">Staff</h1>
+        <p className="c-muted">
+          Changing a role or deactivating an account signs that person out everywhere and needs a code from your
+          authenticator app.
+        </p>
+      </header>
+      <QueryState query={staff} empty="No staff accounts yet.">
+        {(rows) => (
+          <table className="c-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">Second factor</th>
+                <th scope="col">Change role</th>
+                <th scope="col">
+                  <span className="c-visually-hidden">Deactivate</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <h2>Invite by email</h2>
-      <p>
-        A new address gets an account with the role and an email to choose a password; an existing account gets the
-        role.
-      </p>
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          invite.mutate(invitee);
-        }}
-      >
-        <label>
-          Email{" "}
-          <input
-            type="email"
-            required
-            value={invitee.email}
-            onChange={(e) => setInvitee({ ...invitee, email: e.target.value })}
-          />
-        </label>
-        <label>
-          Name{" "}
-          <input required value={invitee.name} onChange={(e) => setInvitee({ ...invitee, name: e.target.value })} />
-        </label>
-        <label>
-          Role{" "}
-          <select
-            value={invitee.role}
-            onChange={(e) => setInvitee({ ...invitee, role: e.target.value as typeof invitee.role })}
+            </thead>
+            <tbody>
+              {rows.map((s) => {
+                const choice = picked[s.id] ?? s.role;
+                return (
+                  <tr key={s.id} data-testid="staff-row">
+                    <td>{s.name}</td>
+                    <td>{s.email}</td>
+                    <td>{labelOf(ROLE_LABEL, s.role)}</td>
+                    <td>
+                      <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
+                        {labelOf(USER_STATUS_LABEL, s.status)}
+                      </span>
+                    </td>
+                    <td>{s.totpEnrolled ? "Set up" : "Not yet"}</td>
+                    <td>
+                      <form
+                        className="c-inline"
+                        onSubmit={(e) => {
+                          e.preventDefault();
+                          if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
+                        }}
+                      >
+                        <select
+                          aria-label={`New role for ${s.name}`}
+                          value={choice}
+                          onChange={(e) => setPicked({ ...picked, [s.id]: e.target.value as RoleName })}
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {ROLE_LABEL[r]}
+                            </option>
+                          ))}
+                        </select>
+                        <button type="submit" className="c-button c-secondary" disabled={choice === s.role}>
+                          Change…
+                        </button>
+                      </form>
+                    </td>
+                    <td>
+                      {s.status === "ACTIVE" ? (
+                        <button
+                          type="button"
+                          className="c-button c-secondary"
+                          onClick={() => setPending({ kind: "deactivate", person: s })}
+                        >
+                          Deactivate…
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
+      <ConfirmDialog
+        open={pending?.kind === "role"}
+        title={pending?.kind === "role" ? `Change ${pending.person.name}'s role?` : ""}
+        consequence={
+          pending?.kind === "role" ? (
+            <p>
+              {pending.person.name} goes from <strong>{labelOf(ROLE_LABEL, pending.person.role)}</strong> to{" "}
+              <strong>{labelOf(ROLE_LABEL, pending.role)}</strong> and is signed out on every device.
+              {roleGoesStaffless(pending.role)
+                ? " They lose all access to the back-office and leave this staff list."
+                : " Their access changes to what the new role allows."}
+            </p>
+          ) : null
+        }
+        confirmLabel="Change role"
+        needsCode
+        busy={changeRole.isPending}
+        error={changeRole.error}
+        onConfirm={({ code }) =>
+          pending?.kind === "role" && changeRole.mutate({ userId: pending.person.id, role: pending.role, code })
+        }
+        onCancel={close}
+      />
+      <ConfirmDialog
+        open={pending?.kind === "deactivate"}
+        title={pending ? `Deactivate ${pending.person.name}?` : ""}
+        consequence={
+          pending ? (
+            <p>
+              {pending.person.name} is signed out on every device and cannot sign in until an administrator reactivates
+              the account.
+            </p>
+          ) : null
+        }
+        confirmLabel="Deactivate"
+        needsCode
+        busy={deactivate.isPending}
+        error={deactivate.error}
+        onConfirm={({ code }) =>
+          pending?.kind === "deactivate" && deactivate.mutate({ userId: pending.person.id, code })
+        }
+        onCancel={close}
+      />
+      <div className="c-grid">
+        <section className="c-card c-stack" aria-labelledby="invite-title">
+          <h2 id="invite-title">Invite by email</h2>
+          <p className="c-muted">
+            A new address gets an account with the role and an email to choose a password; an existing account gets the
+            role.
+          </p>
+          <form
+            className="c-stack"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              invite.mutate(invitee);
+            }}
           >
-            <option value="SUPPORT">SUPPORT</option>
-            <option value="DPO">DPO</option>
-            <option value="ADMIN">ADMIN</option>
-          </select>
-        </label>
-        <button className="button" type="submit" disabled={invite.isPending}>
-          {invite.isPending ? "Inviting…" : "Send invitation"}
-        </button>
-      </form>
-      {invite.data ? (
-        <p role="status">
-          {invite.data.created ? "Invitation sent." : "That account now has the role; they were told by email."}
-        </p>
-      ) : null}
-      <h2>Give an existing account a staff role</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          setLookup(email.trim().toLowerCase());
-        }}
-      >
-        <label>
-          Email <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-        </label>{" "}
-        <button className="button" type="submit">
-          Find
-        </button>
-      </form>
-      {lookup && found.data === null ? <p>No account with that email.</p> : null}
-      {found.data ? (
-        <p>
-          {found.data.name} ({found.data.role}){" "}
-          {(["SUPPORT", "DPO", "ADMIN"] as const).map((r) => (
-            <button
-              key={r}
-              type="button"
-              className="button secondary"
-              onClick={() => changeRole.mutate({ userId: found.data!.id, role: r })}
-            >
-              Make {r}
+            <div className="c-field">
+              <label htmlFor="inv-email">Email</label>
+              <input
+                id="inv-email"
+                type="email"
+                value={invitee.email}
+                aria-invalid={inviteErr?.fields.email ? true : undefined}
+                aria-describedby="inv-email-err"
+                onChange={(e) => setInvitee({ ...invitee, email: e.target.value })}
+              />
+              <FieldError id="inv-email-err" message={inviteErr?.fields.email} />
+            </div>
+            <div className="c-field">
+              <label htmlFor="inv-name">Name</label>
+              <input
+                id="inv-name"
+                value={invitee.name}
+                aria-invalid={inviteErr?.fields.name ? true : undefined}
+                aria-describedby="inv-name-err"
+                onChange={(e) => setInvitee({ ...invitee, name: e.target.value })}
+              />
+              <FieldError id="inv-name-err" message={inviteErr?.fields.name} />
+            </div>
+            <div className="c-field">
+              <label htmlFor="inv-role">Role</label>
+              <select
+                id="inv-role"
+                value={invitee.role}
+                onChange={(e) => setInvitee({ ...invitee, role: e.target.value as typeof invitee.role })}
+              >
+                <option value="SUPPORT">{ROLE_LABEL.SUPPORT}</option>
+                <option value="DPO">{ROLE_LABEL.DPO}</option>
+                <option value="ADMIN">{ROLE_LABEL.ADMIN}</option>
+              </select>
+            </div>
+            {inviteErr && Object.keys(inviteErr.fields).length === 0 ? <ErrorNote error={invite.error} /> : null}
+            <div>
+              <button className="c-button" type="submit" disabled={invite.isPending}>
+                {invite.isPending ? "Inviting…" : "Send invitation"}
+              </button>
+            </div>
+          </form>
+          {invite.data ? (
+            <p role="status">
+              {invite.data.created ? "Invitation sent." : "That account now has the role; they were told by email."}
+            </p>
+          ) : null}
+        </section>
+        <section className="c-card c-stack" aria-labelledby="find-title">
+          <h2 id="find-title">Give an existing account a staff role</h2>
+          <form
+            className="c-inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setLookup(email.trim().toLowerCase());
+            }}
+          >
+            <label htmlFor="find-email">Email</label>
+            <input id="find-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+            <button className="c-button c-secondary" type="submit">
+              Find
             </button>
-          ))}
-        </p>
-      ) : null}
+          </form>
+          {lookup && found.data === null ? <p className="c-empty">No account with that email.</p> : null}
+          {found.data ? (
+            <div className="c-stack">
+              <p>
+                {found.data.name} · {labelOf(ROLE_LABEL, found.data.role)}
+              </p>
+              <div className="c-actions c-start">
+                {(["SUPPORT", "DPO", "ADMIN"] as const)
+                  .filter((r) => r !== found.data!.role)
+                  .map((r) => (
+                    <button
+                      key={r}
+                      type="button"
+                      className="c-button c-secondary"
+                      onClick={() =>
+                        setPending({
+                          kind: "role",
+                          person: { id: found.data!.id, name: found.data!.name, role: found.data!.role, status: "" },
+                          role: r,
+                        })
+                      }
+                    >
+                      Make {ROLE_LABEL[r]}…
+                    </button>
+                  ))}
+              </div>
+            </div>
+          ) : null}
+        </section>
+      </div>
     </section>
   );
 }
@@ -215,41 +382,120 @@ export function StaffPage() {
 export function CategoriesPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const toast = useToast();
   const list = useQuery(trpc.categories.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.categories.list.queryKey() });
-  const create = useMutation(trpc.categories.create.mutationOptions({ onSuccess: refresh }));
-  const remove = useMutation(trpc.categories.delete.mutationOptions({ onSuccess: refresh }));
-  const [draft, setDraft] = useState({ slug: "", name: "", description: "" });
+  const empty = { slug: "", name: "", description: "" };
+  const [draft, setDraft] = useState(empty);
+  const create = useMutation(
+    trpc.categories.create.mutationOptions({
+      onSuccess: () => {
+        void refresh();
+        toast(`Category "${draft.name}" added.`);
+        setDraft(empty);
+      },
+    }),
+  );
+  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
+  const remove = useMutation(
+    trpc.categories.delete.mutationOptions({
+      onSuccess: () => {
+        void refresh();
+        toast(`Category "${deleting?.name ?? ""}" deleted.`);
+        setDeleting(null);
+      },
+    }),
+  );
+  const err = create.error ? errorInfo(create.error) : null;
+  const fields: { key: keyof typeof empty; label: string; hint?: string }[] = [
+    { key: "name", label: "Name" },
+    { key: "slug", label: "Address name", hint: "Lower-case letters, digits and dashes; used in the topic's URL." },
+    { key: "description", label: "Description" },
+  ];
   return (
-    <section className="stack" aria-labelledby="cat-title">
+    <section className="c-stack" aria-labelledby="cat-title">
       <h1 id="cat-title">Categories</h1>
-      {create.error ? <ErrorNote error={create.error} /> : remove.error ? <ErrorNote error={remove.error} /> : null}
-      {list.isPending ? <Loading /> : list.isError ? <ErrorNote error={list.error} /> : null}
-      <ul>
-        {list.data?.map((c) => (
-          <li key={c.id}>
-            {c.name} <code>{c.slug}</code>{" "}
-            <button type="button" className="link-button" onClick={() => remove.mutate({ id: c.id })}>
-              Delete
-            </button>
-          </li>
-        ))}
-      </ul>
+      <QueryState query={list} empty="No categories yet. Add the first one below.">
+        {(rows) => (
+          <table className="c-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Address name</th>
+                <th scope="col">
+                  <span className="c-visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.name}</td>
+                  <td>
+                    <code>{c.slug}</code>
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="c-button c-secondary"
+                      onClick={() => setDeleting({ id: c.id, name: c.name })}
+                    >
+                      Delete…
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete the category "${deleting?.name ?? ""}"?`}
+        consequence={<p>It disappears from the site's topics and filters. This cannot be undone.</p>}
+        confirmLabel="Delete category"
+        busy={remove.isPending}
+        error={remove.error}
+        onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
+        onCancel={() => {
+          setDeleting(null);
+          remove.reset();
+        }}
+      />
       <form
-        className="stack"
+        className="c-card c-stack"
+        noValidate
+        aria-labelledby="cat-add"
         onSubmit={(e) => {
           e.preventDefault();
           create.mutate({ ...draft, sortOrder: 0 });
         }}
       >
-        {(Object.keys(draft) as (keyof typeof draft)[]).map((k) => (
-          <label key={k}>
-            {k} <input value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
-          </label>
+        <h2 id="cat-add">Add a category</h2>
+        {fields.map((f) => (
+          <div className="c-field" key={f.key}>
+            <label htmlFor={`cat-${f.key}`}>{f.label}</label>
+            {f.hint ? (
+              <p className="c-muted c-hint" id={`cat-${f.key}-hint`}>
+                {f.hint}
+              </p>
+            ) : null}
+            <input
+              id={`cat-${f.key}`}
+              value={draft[f.key]}
+              aria-invalid={err?.fields[f.key] ? true : undefined}
+              aria-describedby={[f.hint ? `cat-${f.key}-hint` : "", `cat-${f.key}-err`].join(" ").trim()}
+              onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })}
+            />
+            <FieldError id={`cat-${f.key}-err`} message={err?.fields[f.key]} />
+          </div>
         ))}
-        <button className="button" type="submit">
-          Add category
-        </button>
+        {err && Object.keys(err.fields).length === 0 ? <ErrorNote error={create.error} /> : null}
+        <div>
+          <button className="c-button" type="submit" disabled={create.isPending}>
+            Add category
+          </button>
+        </div>
       </form>
     </section>
   );

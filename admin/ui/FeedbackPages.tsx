@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorNote, Loading } from "./Console.tsx";
 import { fmt, useTRPC } from "./trpc.ts";
+import { ConfirmDialog } from "./kit.tsx";
 
 export function ReviewsPage() {
   const trpc = useTRPC();
@@ -11,6 +12,7 @@ export function ReviewsPage() {
   const [status, setStatus] = useState<"visible" | "hidden" | "all">("visible");
   const [hiding, setHiding] = useState<string | null>(null);
   const [reason, setReason] = useState("");
+  const [confirming, setConfirming] = useState<string | null>(null);
   const list = useQuery(trpc.reviews.list.queryOptions({ status, limit: 100 }));
   const hide = useMutation(
     trpc.reviews.hide.mutationOptions({
@@ -24,6 +26,23 @@ export function ReviewsPage() {
   return (
     <section className="stack" aria-labelledby="reviews-title">
       <h1 id="reviews-title">Reviews</h1>
+      <ConfirmDialog
+        open={confirming !== null}
+        title="Hide this review?"
+        consequence={
+          <p>
+            It disappears from the expert&apos;s public profile and rating at once, and the author is emailed your
+            reason.
+          </p>
+        }
+        confirmLabel="Hide review"
+        busy={hide.isPending}
+        onConfirm={() => {
+          if (confirming) hide.mutate({ reviewId: confirming, reason });
+          setConfirming(null);
+        }}
+        onCancel={() => setConfirming(null)}
+      />
       <p className="hint">
         Hide a review only when it is abusive. The author is told by email, with your reason. Authors are never shown
         here.
@@ -54,7 +73,7 @@ export function ReviewsPage() {
                 className="stack"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  hide.mutate({ reviewId: r.id, reason });
+                  setConfirming(r.id);
                 }}
               >
                 <div className="field">

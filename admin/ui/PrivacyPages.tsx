@@ -5,6 +5,8 @@ import { Link } from "@remix-run/react";
 import { useState } from "react";
 import { ErrorNote, Loading } from "./Console.tsx";
 import { fmt, useTRPC } from "./trpc.ts";
+import { ConfirmDialog } from "./kit.tsx";
+import { PRIVACY_STATUS_LABEL, labelOf } from "../shared/labels.ts";
 
 const STATUS_FILTERS = ["OPEN", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
 type StatusFilter = (typeof STATUS_FILTERS)[number];
@@ -124,28 +126,74 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
     }),
   );
   const releaseHold = useMutation(trpc.privacy.releaseHold.mutationOptions({ onSuccess: refresh }));
+  const [ask, setAsk] = useState<
+    | { kind: "decide"; decision: "APPROVED" | "REJECTED" }
+    | { kind: "release"; holdId: string }
+    | { kind: "hold" }
+    | null
+  >(null);
   if (request.isPending) return <Loading />;
   if (request.isError) return <ErrorNote error={request.error} />;
   const r = request.data;
   const open = r.status === "PENDING" || r.status === "APPROVED";
   const error = identity.error ?? extend.error ?? decide.error ?? placeHold.error ?? releaseHold.error;
-  const decideWith = (decision: "APPROVED" | "REJECTED") => {
-    const verb =
-      decision === "APPROVED"
+  const decideWith = (decision: "APPROVED" | "REJECTED") => setAsk({ kind: "decide", decision });
+  const consequence =
+    ask?.kind === "decide"
+      ? ask.decision === "APPROVED"
         ? r.type === "DELETION"
-          ? "approve this deletion (the account is erased after the grace period)"
-          : "mark this request done"
-        : "reject this request";
-    if (window.confirm(`Do you want to ${verb}? The user will be emailed your reason.`))
-      decide.mutate({ requestId, decision, reason });
-  };
+          ? "The account and its data are erased once the grace period ends. This cannot be undone afterwards."
+          : "The request is marked as done."
+        : "The request is closed as rejected."
+      : ask?.kind === "release"
+        ? "The record is no longer kept for the legal basis: it is erased with the account."
+        : "The chosen record is kept past an erasure until the date given, for the legal basis you wrote.";
   return (
     <section className="stack" aria-labelledby="privacy-request-title">
+      <ConfirmDialog
+        open={ask !== null}
+        title={
+          ask?.kind === "decide"
+            ? ask.decision === "APPROVED"
+              ? r.type === "DELETION"
+                ? "Approve this deletion?"
+                : "Mark this request done?"
+              : "Reject this request?"
+            : ask?.kind === "release"
+              ? "Release this legal hold?"
+              : "Place this legal hold?"
+        }
+        consequence={
+          <p>
+            {consequence}
+            {ask?.kind === "decide" ? " The person is emailed your reason." : ""}
+          </p>
+        }
+        confirmLabel={
+          ask?.kind === "decide"
+            ? ask.decision === "APPROVED"
+              ? "Yes, approve"
+              : "Yes, reject"
+            : ask?.kind === "release"
+              ? "Release hold"
+              : "Place hold"
+        }
+        danger={!(ask?.kind === "hold")}
+        busy={decide.isPending || releaseHold.isPending || placeHold.isPending}
+        onConfirm={() => {
+          if (ask?.kind === "decide") decide.mutate({ requestId, decision: ask.decision, reason });
+          else if (ask?.kind === "release") releaseHold.mutate({ holdId: ask.holdId });
+          else if (ask?.kind === "hold") placeHold.mutate({ requestId, recordType: "SUPPORT_TICKET", ...hold });
+          setAsk(null);
+        }}
+        onCancel={() => setAsk(null)}
+      />
       <p>
         <Link to="/admin/privacy">← Privacy requests</Link>
       </p>
       <h1 id="privacy-request-title">
-        {TYPE_LABELS[r.type] ?? r.type} request · <span data-testid="privacy-status">{r.status}</span>
+        {TYPE_LABELS[r.type] ?? r.type} request ·{" "}
+        <span data-testid="privacy-status">{labelOf(PRIVACY_STATUS_LABEL, r.status)}</span>
       </h1>
       {error ? <ErrorNote error={error} /> : null}
       {r.mine ? <p className="alert">This is your own request: another DPO must handle it.</p> : null}
@@ -283,10 +331,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                   <button
                     className="button secondary"
                     type="button"
-                    onClick={() =>
-                      window.confirm("Release this hold? The record will be erased with the account.") &&
-                      releaseHold.mutate({ holdId: h.id })
-                    }
+                    onClick={() => setAsk({ kind: "release", holdId: h.id })}
                   >
                     Release
                   </button>
@@ -300,7 +345,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
             className="stack card"
             onSubmit={(e) => {
               e.preventDefault();
-              placeHold.mutate({ requestId, recordType: "SUPPORT_TICKET", ...hold });
+              setAsk({ kind: "hold" });
             }}
           >
             <h3>Place a legal hold on a support ticket</h3>

@@ -172,7 +172,7 @@ export async function signUp(
     if (existing) {
       if (existing.emailVerifiedAt) deps.mail.enqueue(mail.signupExistingAccount(email, deps.appUrl));
       else if (existing.status === "ACTIVE") {
-        await deps.db.user.update({ where: { id: existing.id }, data: { name: name.data, passwordHash } });
+        await deps.db.user.update({ where: { id: existing.id }, data: { name, passwordHash } });
         await issueVerifyCode(deps, email, existing.id, bindingHash, t);
       }
       return;

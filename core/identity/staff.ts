@@ -5,6 +5,7 @@ import type { Role } from "../generated/prisma/enums.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
 import { DomainError } from "../errors/index.ts";
 import { STAFF_ROLES } from "./sessions.ts";
+import crypto from "node:crypto";
 import { z } from "zod";
 import { isUniqueViolation } from "../errors/index.ts";
 import { layout } from "../mail/templates.ts";
@@ -64,6 +65,80 @@ export async function deactivateUser(db: PrismaClient, actor: AuditActor & { id:
     db.session.deleteMany({ where: { userId: user.id } }),
   ]);
   await recordAudit(db, actor, { action: "staff.deactivate", target: `user:${user.id}`, subjectUserId: user.id });
+}
+
+/** Lifts a deactivation (the undo of deactivateUser); the person signs in again themselves. Audited. */
+export async function reactivateUser(db: PrismaClient, actor: AuditActor & { id: string }, input: { userId: string }) {
+  const { count } = await db.user.updateMany({
+    where: { id: input.userId, status: "SUSPENDED" },
+    data: { status: "ACTIVE" },
+  });
+  if (count !== 1) throw new DomainError("CONFLICT", "This account is not deactivated any more.");
+  await recordAudit(db, actor, {
+    action: "staff.reactivate",
+    target: `user:${input.userId}`,
+    subjectUserId: input.userId,
+  });
+}
+
+// ------------------------------------------------------------------------------------------------ undo
+// A role change or deactivation can be undone for two minutes by the admin who made it, without a second TOTP
+// code (they just gave one). The undo is a signed, expiring statement of exactly what to reverse; it only applies
+// while the account is still in the state the change left it in, so replaying it does nothing.
+
+export const UNDO_SECONDS = 120;
+
+const undoSchema = z.object({
+  actorId: z.string(),
+  userId: z.string(),
+  kind: z.enum(["role", "deactivate"]),
+  from: z.string(),
+  to: z.string(),
+  exp: z.number(),
+});
+export type UndoStatement = z.infer<typeof undoSchema>;
+
+function undoMac(key: Uint8Array, body: string) {
+  const k = crypto.hkdfSync("sha256", key, "mindnamo", "staff-undo", 32);
+  return crypto.createHmac("sha256", Buffer.from(k)).update(body).digest("base64url");
+}
+
+export function signUndo(key: Uint8Array, statement: Omit<UndoStatement, "exp">, now = new Date()): string {
+  const body = Buffer.from(
+    JSON.stringify({ ...statement, exp: Math.floor(now.getTime() / 1000) + UNDO_SECONDS }),
+  ).toString("base64url");
+  return `${body}.${undoMac(key, body)}`;
+}
+
+export function readUndo(key: Uint8Array, token: string, actorId: string, now = new Date()): UndoStatement {
+  const [body, mac] = token.split(".");
+  const expected = body ? undoMac(key, body) : "";
+  const invalid = () =>
+    new DomainError("PRECONDITION", "This change can no longer be undone here. Change it again instead.");
+  if (
+    !body ||
+    !mac ||
+    mac.length !== expected.length ||
+    !crypto.timingSafeEqual(Buffer.from(mac), Buffer.from(expected))
+  )
+    throw invalid();
+  const parsed = undoSchema.safeParse(JSON.parse(Buffer.from(body, "base64url").toString("utf8")));
+  if (!parsed.success || parsed.data.actorId !== actorId || parsed.data.exp * 1000 < now.getTime()) throw invalid();
+  return parsed.data;
+}
+
+/** Reverses a role change or deactivation described by a valid undo statement, if nothing changed since. */
+export async function applyUndo(db: PrismaClient, actor: AuditActor & { id: string }, u: UndoStatement) {
+  const user = await db.user.findUnique({ where: { id: u.userId }, select: { role: true, status: true } });
+  if (!user) throw new DomainError("NOT_FOUND", "No account with that id.");
+  if (u.kind === "role") {
+    if (user.role !== u.to)
+      throw new DomainError("CONFLICT", "The role was changed again since; undo is not possible.");
+    const role = z.enum(["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"]).parse(u.from);
+    return changeUserRole(db, actor, { userId: u.userId, role });
+  }
+  await reactivateUser(db, actor, { userId: u.userId });
+  return null;
 }
 
 export const inviteStaffSchema = z.object({

@@ -12,13 +12,17 @@ import {
   updateCategory,
 } from "../../../core/catalog/manage.ts";
 import {
+  applyUndo,
   changeUserRole,
   deactivateUser,
+  readUndo,
+  signUndo,
   inviteStaff,
   inviteStaffSchema,
   listStaff,
 } from "../../../core/identity/staff.ts";
-import { requirePermission, router } from "../trpc.ts";
+import { checkFreshTotp, totpKeyFrom } from "../../../core/identity/totp.ts";
+import { requirePermission, router, type InnerContext } from "../trpc.ts";
 
 const id = z.string().trim().min(1).max(64);
 const ROLES = ["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"] as const;
@@ -26,10 +30,36 @@ const ROLES = ["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"] as const;
 export const auditRouter = router({
   search: requirePermission("audit:read")
     .input(auditSearchSchema)
-    .query(({ ctx, input }) => searchAudit(ctx.services.db.prisma, input)),
+    .query(async ({ ctx, input }) => {
+      const result = await searchAudit(ctx.services.db.prisma, input);
+      // Actors are staff: their names replace ids for the people who may read the trail.
+      const ids = [...new Set(result.events.map((e) => e.actorId).filter((v): v is string => Boolean(v)))];
+      const people = await ctx.services.db.prisma.user.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, name: true },
+      });
+      const names = new Map(people.map((p) => [p.id, p.name]));
+      return {
+        ...result,
+        events: result.events.map((e) => ({ ...e, actorName: e.actorId ? (names.get(e.actorId) ?? null) : null })),
+      };
+    }),
 });
 
 const staff = requirePermission("staff:manage");
+const totpCode = z.string().trim().min(1, "Enter the code from your authenticator app.").max(12);
+
+/** Role changes and deactivations need a fresh code from the admin's authenticator app, whatever the session. */
+async function freshCode(ctx: InnerContext & { session: NonNullable<InnerContext["session"]> }, code: string) {
+  const s = ctx.services;
+  await checkFreshTotp(
+    { db: s.db.prisma, limiter: s.rateLimiter, key: totpKeyFrom(s.secrets.codePepper) },
+    ctx.session.user,
+    code,
+    ctx.clientIp,
+  );
+}
+const undoKey = (ctx: InnerContext) => totpKeyFrom(ctx.services.secrets.codePepper);
 export const staffRouter = router({
   list: staff.input(z.void()).query(async ({ ctx }) =>
     (await listStaff(ctx.services.db.prisma)).map(({ staffTotp, ...s }) => ({
@@ -37,12 +67,44 @@ export const staffRouter = router({
       totpEnrolled: Boolean(staffTotp?.confirmedAt),
     })),
   ),
+  /** Needs a fresh TOTP code; returns a two-minute undo. Ends the person's sessions; audited. */
   changeRole: staff
-    .input(z.object({ userId: id, role: z.enum(ROLES) }))
-    .mutation(({ ctx, input }) => changeUserRole(ctx.services.db.prisma, ctx.actor, input)),
-  deactivate: staff.input(z.object({ userId: id })).mutation(async ({ ctx, input }) => {
+    .input(z.object({ userId: id, role: z.enum(ROLES), code: totpCode }))
+    .mutation(async ({ ctx, input }) => {
+      const before = await ctx.services.db.prisma.user.findUnique({
+        where: { id: input.userId },
+        select: { role: true },
+      });
+      if (before && ctx.actor.id !== input.userId) await freshCode(ctx, input.code);
+      const updated = await changeUserRole(ctx.services.db.prisma, ctx.actor, input);
+      const undo = signUndo(undoKey(ctx), {
+        actorId: ctx.actor.id,
+        userId: input.userId,
+        kind: "role",
+        from: before!.role,
+        to: updated.role,
+      });
+      return { ...updated, previousRole: before!.role, undo };
+    }),
+  /** Needs a fresh TOTP code; returns a two-minute undo. Ends the person's sessions; audited. */
+  deactivate: staff.input(z.object({ userId: id, code: totpCode })).mutation(async ({ ctx, input }) => {
+    const exists = await ctx.services.db.prisma.user.findUnique({ where: { id: input.userId }, select: { id: true } });
+    if (exists && ctx.actor.id !== input.userId) await freshCode(ctx, input.code);
     await deactivateUser(ctx.services.db.prisma, ctx.actor, input);
-    return { ok: true as const };
+    const undo = signUndo(undoKey(ctx), {
+      actorId: ctx.actor.id,
+      userId: input.userId,
+      kind: "deactivate",
+      from: "ACTIVE",
+      to: "SUSPENDED",
+    });
+    return { ok: true as const, undo };
+  }),
+  /** Reverses the caller's own role change or deactivation of the last two minutes, if nothing changed since. */
+  undo: staff.input(z.object({ undo: z.string().min(10).max(1000) })).mutation(async ({ ctx, input }) => {
+    const statement = readUndo(undoKey(ctx), input.undo, ctx.actor.id);
+    await applyUndo(ctx.services.db.prisma, ctx.actor, statement);
+    return { ok: true as const, kind: statement.kind };
   }),
   /** Invites by email: a new account with the role and a set-password link, or the role for an existing account. */
   invite: staff.input(inviteStaffSchema).mutation(({ ctx, input }) =>

@@ -1,0 +1,216 @@
+// The staff console as staff use it: sign-in lands on /admin in the console's own shell (no consumer header or
+// footer), enrolment through the QR code's key, recovery codes (one works once, then is refused), a role change
+// behind the dialog and a fresh TOTP code, undone from the toast; the support dashboard's figures against the
+// queue; the empty category form's field messages; axe on every page; a 1280 px screenshot of each page.
+import AxeBuilder from "@axe-core/playwright";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateHOTP } from "@oslojs/otp";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { CONSOLE_WORLD } from "./fixtures/console-world.ts";
+import { network, open } from "./helpers.ts";
+
+test.use({ ...network(31), viewport: { width: 1280, height: 900 } });
+const SHOTS = process.env.CONSOLE_SHOTS_DIR ?? "test-results/console-shots";
+
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    `serious or critical axe violations on ${what}`,
+  ).toEqual([]);
+}
+
+const codeAt = (secret: string, offsetSteps = 0) =>
+  generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(Date.now() / 30_000) + offsetSteps), 6);
+
+/** Signs in with no `next`, so the landing page is the role's own. */
+async function signIn(browser: Browser, email: string) {
+  const context = await browser.newContext({ ...network(31), viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await open(page, "/login");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(CONSOLE_WORLD.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/admin");
+  return { context, page };
+}
+
+/** Enrols through the manual key beside the QR code; returns the key and the recovery codes shown once. */
+async function enrol(page: Page, shot?: string) {
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
+  if (shot) await page.screenshot({ path: `${SHOTS}/${shot}` });
+  await page.getByLabel("Code from your app").fill(codeAt(secret));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByTestId("recovery-codes").locator("code")).toHaveCount(10);
+  const codes = (await page.getByTestId("recovery-codes").locator("code").allTextContents()).map((c) => c.trim());
+  expect(codes).toHaveLength(10);
+  await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  return { secret, codes };
+}
+
+async function noConsumerChrome(page: Page) {
+  await expect(page.locator("header.site-header")).toHaveCount(0);
+  await expect(page.locator("footer.site-footer")).toHaveCount(0);
+  await expect(page.getByText("Ask our support team")).toHaveCount(0);
+  await expect(page.getByText("a short anonymous survey")).toHaveCount(0);
+}
+
+test("an admin lands on /admin, enrols through the QR's key, and a recovery code works once", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { page, context } = await signIn(browser, CONSOLE_WORLD.admin.email);
+  await expect(page.getByRole("heading", { name: "Two-factor sign-in" })).toBeVisible();
+  await noConsumerChrome(page);
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const first = await page.getByTestId("totp-secret").textContent();
+  // The pending key survives a reload: what was scanned keeps working.
+  await open(page, "/admin");
+  await expect(page.getByRole("heading", { name: "Two-factor sign-in" })).toBeVisible();
+  await expectAccessible(page, "/admin, two-factor step");
+  const { secret, codes } = await enrol(page, "console-enrol.png");
+  expect(secret).toBe(first);
+  await noConsumerChrome(page);
+  await expect(page.getByTestId("console-person")).toHaveText("Ari Admin");
+  await expect(page.getByTestId("console-role")).toHaveText("Administrator");
+  await expectAccessible(page, "/admin dashboard (admin)");
+  await page.screenshot({ path: `${SHOTS}/console-dashboard-admin.png` });
+
+  // Keyboard: "?" opens the shortcut list, Escape closes it, "g s" goes to Staff.
+  await page.keyboard.press("?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toHaveCount(0);
+  await page.keyboard.press("g");
+  await page.keyboard.press("s");
+  await expect(page.getByRole("heading", { name: "Staff", exact: true })).toBeVisible();
+
+  // A second browser, phone lost: a recovery code opens the console once.
+  const second = await signIn(browser, CONSOLE_WORLD.admin.email);
+  await second.page.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+  await second.page.getByLabel("Recovery code").fill(codes[0]!);
+  await second.page.getByRole("button", { name: "Verify" }).click();
+  await expect(second.page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await second.page.getByRole("link", { name: "Your sign-in" }).click();
+  await expect(second.page.getByTestId("recovery-left")).toHaveText("9");
+  await second.page.screenshot({ path: `${SHOTS}/console-signin-settings.png` });
+  await second.context.close();
+  // ...and then never again.
+  const third = await signIn(browser, CONSOLE_WORLD.admin.email);
+  await third.page.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+  await third.page.getByLabel("Recovery code").fill(codes[0]!);
+  await third.page.getByRole("button", { name: "Verify" }).click();
+  await expect(third.page.getByText("That recovery code is not right, or it was already used.")).toBeVisible();
+  await expect(third.page.getByRole("heading", { name: "Dashboard" })).toHaveCount(0);
+  await third.context.close();
+
+  // A role change needs the dialog and a fresh code, and can be undone from the toast.
+  const row = page.getByTestId("staff-row").filter({ hasText: CONSOLE_WORLD.colleague.email });
+  await row.getByLabel(`New role for ${CONSOLE_WORLD.colleague.name}`).selectOption({ label: "Client" });
+  await expect(row).toContainText("Support agent"); // choosing saves nothing
+  await row.getByRole("button", { name: "Change…" }).click();
+  const dialog = page.getByRole("dialog", { name: `Change ${CONSOLE_WORLD.colleague.name}'s role?` });
+  await expect(dialog).toContainText("lose all access to the back-office");
+  await expectAccessible(page, "/admin/staff, role change dialog");
+  await page.screenshot({ path: `${SHOTS}/console-role-dialog.png` });
+  await dialog.getByLabel("Code from your authenticator app").fill(codeAt(secret) === "000000" ? "111111" : "000000");
+  await dialog.getByRole("button", { name: "Change role" }).click();
+  await expect(dialog.getByText("That code is not right")).toBeVisible();
+  await expect(row).toContainText("Support agent");
+  await dialog.getByLabel("Code from your authenticator app").fill(codeAt(secret, 1));
+  await dialog.getByRole("button", { name: "Change role" }).click();
+  await expect(page.getByText(`${CONSOLE_WORLD.colleague.name} is now Client`)).toBeVisible();
+  await expect(page.getByTestId("staff-row").filter({ hasText: CONSOLE_WORLD.colleague.email })).toHaveCount(0);
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(page.getByText("Role change undone.")).toBeVisible();
+  await expect(row).toContainText("Support agent");
+  await expectAccessible(page, "/admin/staff");
+  await page.screenshot({ path: `${SHOTS}/console-staff.png` });
+
+  // The empty category form: field messages next to the fields, never the validator's JSON.
+  await page.getByRole("link", { name: "Categories" }).click();
+  await page.getByRole("button", { name: "Add category" }).click();
+  await expect(page.locator(".c-field-error").first()).toBeVisible();
+  await expect(page.locator("main")).not.toContainText('"code"');
+  await expect(page.locator("main")).not.toContainText("too_small");
+  await expectAccessible(page, "/admin/categories with errors");
+  await page.screenshot({ path: `${SHOTS}/console-categories.png` });
+
+  // The audit log in words: who (by name), what, in the admin's own zone.
+  await page.keyboard.press("g");
+  await page.keyboard.press("a");
+  await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+  await expect(page.getByTestId("audit-row").filter({ hasText: "Changed a role: Support agent → Client" })).toHaveCount(
+    1,
+  );
+  await expect(page.locator("main")).not.toContainText("staff.role.");
+  await expectAccessible(page, "/admin/audit");
+  await page.screenshot({ path: `${SHOTS}/console-audit.png` });
+  for (const [name, file] of [
+    ["Analytics", "analytics"],
+    ["Errors", "errors"],
+    ["Security", "security"],
+    ["Experts", "experts"],
+    ["Newsletter", "newsletter"],
+  ] as const) {
+    await page.getByRole("navigation", { name: "Back-office" }).getByRole("link", { name, exact: true }).click();
+    await expect(page.locator("main h1")).toBeVisible();
+    await noConsumerChrome(page);
+    await page.screenshot({ path: `${SHOTS}/console-${file}.png` });
+  }
+  await context.close();
+});
+
+test("support: counts and dashboard figures equal the queue; the DPO sees only privacy figures", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const { page, context } = await signIn(browser, CONSOLE_WORLD.agent.email);
+  await enrol(page);
+  // The test computes the figures itself from the tickets the queue returns.
+  const res = await page.request.get(
+    `/admin/api/trpc/tickets.queue?input=${encodeURIComponent(JSON.stringify({ includeClosed: true, limit: 200 }))}`,
+  );
+  expect(res.status()).toBe(200);
+  type Row = { status: string; overdue: boolean; assignee: { id: string } | null };
+  const rows = ((await res.json()) as { result: { data: Row[] } }).result.data;
+  expect(rows.length).toBeGreaterThan(0);
+  const done = ["RESOLVED", "CLOSED"];
+  await expect(page.getByTestId("dash-new")).toHaveText(String(rows.filter((r) => r.status === "NEW").length));
+  await expect(page.getByTestId("dash-open")).toHaveText(String(rows.filter((r) => !done.includes(r.status)).length));
+  await expect(page.getByTestId("dash-overdue")).toHaveText(String(rows.filter((r) => r.overdue).length));
+  await expect(page.getByTestId("count-unassigned")).toContainText(
+    String(rows.filter((r) => !done.includes(r.status) && r.assignee === null).length),
+  );
+  await expect(page.getByTestId("count-privacyDueSoon")).toHaveCount(0); // not part of the support role
+  await expect(page.getByRole("heading", { name: "Operations" })).toHaveCount(0);
+  await noConsumerChrome(page);
+  await expectAccessible(page, "/admin dashboard (support)");
+  await page.screenshot({ path: `${SHOTS}/console-dashboard-support.png` });
+  await page.keyboard.press("g");
+  await page.keyboard.press("t");
+  await expect(page.getByRole("heading", { name: /Tickets|Ticket queue/ })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/console-tickets.png` });
+  await page.getByRole("navigation", { name: "Back-office" }).getByRole("link", { name: "Reviews" }).click();
+  await expect(page.locator("main h1")).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/console-reviews.png` });
+  await context.close();
+
+  const dpo = await signIn(browser, CONSOLE_WORLD.dpo.email);
+  await enrol(dpo.page);
+  await expect(dpo.page.getByRole("heading", { name: "Privacy requests" })).toBeVisible();
+  await expect(dpo.page.getByRole("heading", { name: "Support" })).toHaveCount(0);
+  await expect(dpo.page.getByTestId("count-privacyDueSoon")).toBeVisible();
+  await expect(dpo.page.getByTestId("count-unassigned")).toHaveCount(0);
+  await expectAccessible(dpo.page, "/admin dashboard (DPO)");
+  await dpo.page.screenshot({ path: `${SHOTS}/console-dashboard-dpo.png` });
+  await dpo.page
+    .getByRole("navigation", { name: "Back-office" })
+    .getByRole("link", { name: "Privacy requests" })
+    .click();
+  await expect(dpo.page.locator("main h1")).toBeVisible();
+  await dpo.page.screenshot({ path: `${SHOTS}/console-privacy.png` });
+  await dpo.context.close();
+});
