@@ -36,7 +36,8 @@ export function ConsentBanner() {
             Your privacy choice
           </h2>
           <p className="consent-text">
-            May we count anonymous page visits to improve Mind Namo? No account, IP address or cookie is involved.{" "}
+            May we count anonymous page visits to improve Mind Namo?
+            <span className="consent-more"> No account, IP address or cookie is involved.</span>{" "}
             <Link to="/privacy#consent">Details</Link>
           </p>
         </div>
