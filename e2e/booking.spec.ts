@@ -102,5 +102,8 @@ test("the booking page is for signed-in people and names the crisis lines", asyn
   await open(page, "/book/amara-okafor");
   await expect(page.getByRole("heading", { name: "Sign in", exact: true })).toBeVisible();
   await open(page, "/experts/amara-okafor");
-  await expect(page.getByText("Tele-MANAS")).toBeVisible();
+  // The shared (cached) profile links to the regional lines; /help-now names them.
+  await page.getByRole("complementary", { name: "Crisis help" }).getByRole("link", { name: "Get help now" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Get help now" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Call / }).first()).toBeVisible();
 });
