@@ -139,5 +139,8 @@ test("a visitor may look at the times, but confirming asks for an account; the p
   expect([302, 303]).toContain(res.status());
   expect(res.headers()["location"]).toMatch(/^\/login\?next=/);
   await open(page, "/experts/amara-okafor");
-  await expect(page.getByText("Tele-MANAS")).toBeVisible();
+  // The shared (cached) profile links to the regional lines; /help-now names them.
+  await page.getByRole("complementary", { name: "Crisis help" }).getByRole("link", { name: "Get help now" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Get help now" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Call / }).first()).toBeVisible();
 });

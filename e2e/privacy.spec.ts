@@ -62,7 +62,12 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
 
   // She reads what deletion does, confirms, and asks for it.
   await user.getByRole("link", { name: "request deletion" }).click();
+  await expect(user.getByRole("heading", { name: "What we keep, and why" })).toBeVisible();
+  // The technical inventory is one tap away, and a client is never shown the expert-only part of it.
+  await user.getByText("The full list, record by record").click();
   await expect(user.getByRole("heading", { name: "Kept because the law requires it" })).toBeVisible();
+  await expect(user.getByRole("main")).not.toContainText("Expert profile");
+  await expect(user.getByRole("main")).not.toContainText("ON DELETE CASCADE");
   await expectAccessible(user, "/account/privacy/delete");
   await user.getByRole("button", { name: "Request deletion" }).click();
   await expect(user.getByRole("alert")).toContainText("Tick the box");

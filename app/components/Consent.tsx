@@ -36,8 +36,9 @@ export function ConsentBanner() {
             Your privacy choice
           </h2>
           <p className="consent-text">
-            We use no advertising or tracking cookies. May we count anonymous page visits to improve Mind Namo? No
-            account, IP address or cookie is involved. <Link to="/privacy#consent">Details</Link>
+            May we count anonymous page visits to improve Mind Namo?
+            <span className="consent-more"> No account, IP address or cookie is involved.</span>{" "}
+            <Link to="/privacy#consent">Details</Link>
           </p>
         </div>
         <div className="consent-actions">

@@ -17,9 +17,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     (r) => r.type === "DELETION" && privacyRequests.isOpen(r.status),
   );
   const plan = erasurePlan();
+  // A client has no expert profile: that part of the inventory is not about them. Database wording ("ON DELETE
+  // CASCADE") means "with the account" to a person, which the sentence already says.
+  const isExpert = session.user.role === "EXPERT";
+  const plain = (how: string) => how.replace(/\s*\(ON DELETE CASCADE\)/g, "");
   const group = (items: Array<{ category: string; how: string }>) => {
     const map = new Map<string, string[]>();
-    for (const i of items) map.set(i.category, [...(map.get(i.category) ?? []), i.how]);
+    for (const i of items) {
+      if (!isExpert && i.category === "Expert profile") continue;
+      map.set(i.category, [...(map.get(i.category) ?? []), plain(i.how)]);
+    }
     return [...map].map(([category, how]) => ({ category, how: [...new Set(how)] }));
   };
   return {
@@ -29,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       category: k.category,
       legalBasis: k.legalBasis,
       retention: k.retention,
-      how: k.how ?? "",
+      how: plain(k.how ?? ""),
     })),
     graceDays: privacyRequests.GRACE_DAYS,
     fresh: isFreshlyAuthenticated(session),
@@ -62,47 +69,69 @@ export default function DeleteAccount() {
     <section aria-labelledby="title" className="stack">
       <h1 id="title">Delete your account</h1>
       <p className="lead">
-        Here is exactly what happens. You can cancel for {graceDays} days; our Data Protection Officer reviews the
-        request; after both, we erase your data and email you a receipt.
+        You can change your mind for {graceDays} days. After that, our Data Protection Officer checks the request, we
+        erase your data, and we email you a receipt.
       </p>
-
-      <section aria-labelledby="erased-title">
-        <h2 id="erased-title">Erased</h2>
-        <ul>
-          {deleted.map((d) => (
-            <li key={d.category}>
-              <strong>{d.category}:</strong> {d.how.join(" ")}
+      <div className="two-lists">
+        <section className="card" aria-labelledby="erased-title">
+          <h2 id="erased-title">What we erase</h2>
+          <ul>
+            <li>Your name, email address, password and photo</li>
+            <li>Your upcoming sessions (cancelled, so the expert’s time is freed)</li>
+            <li>Your reviews, support requests and messages</li>
+            <li>What you browsed, your email choices and your signed-in devices</li>
+          </ul>
+        </section>
+        <section className="card" aria-labelledby="kept-title">
+          <h2 id="kept-title">What we keep, and why</h2>
+          <ul>
+            <li>Past sessions, as “Former client”: the expert keeps a count of sessions held, never your name</li>
+            <li>
+              A record that staff looked at your data and that we honoured this request: the law asks us to prove it
             </li>
-          ))}
-        </ul>
-      </section>
-      <section aria-labelledby="anon-title">
-        <h2 id="anon-title">Kept without your identity</h2>
-        <ul>
-          {anonymized.map((d) => (
-            <li key={d.category}>
-              <strong>{d.category}:</strong> {d.how.join(" ")}
-            </li>
-          ))}
-        </ul>
-      </section>
-      <section aria-labelledby="kept-title">
-        <h2 id="kept-title">Kept because the law requires it</h2>
-        <ul>
-          {kept.map((k) => (
-            <li key={k.category + k.retention}>
-              <strong>{k.category}</strong> ({k.retention}): {k.legalBasis} {k.how}
-            </li>
-          ))}
-        </ul>
-        <p>
-          If a record is under a legal hold (for example a complaint under dispute), it is kept until the hold ends, and
-          your receipt says so.
-        </p>
-      </section>
-
+            <li>Anything under a legal hold, such as a complaint in dispute, until the hold ends</li>
+          </ul>
+        </section>
+      </div>
+      <details className="disclosure">
+        <summary>The full list, record by record</summary>
+        <section aria-labelledby="erased-full-title">
+          <h3 id="erased-full-title">Erased</h3>
+          <ul>
+            {deleted.map((d) => (
+              <li key={d.category}>
+                <strong>{d.category}:</strong> {d.how.join(" ")}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="anon-title">
+          <h3 id="anon-title">Kept without your identity</h3>
+          <ul>
+            {anonymized.map((d) => (
+              <li key={d.category}>
+                <strong>{d.category}:</strong> {d.how.join(" ")}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="kept-full-title">
+          <h3 id="kept-full-title">Kept because the law requires it</h3>
+          <ul>
+            {kept.map((k) => (
+              <li key={k.category + k.retention}>
+                <strong>{k.category}</strong> ({k.retention}): {k.legalBasis} {k.how}
+              </li>
+            ))}
+          </ul>
+          <p>
+            If a record is under a legal hold (for example a complaint under dispute), it is kept until the hold ends,
+            and your receipt says so.
+          </p>
+        </section>
+      </details>
       {openRequest ? (
-        <p className="notice" role="status">
+        <p className="notice notice-info" role="status">
           You already asked for your account to be deleted.{" "}
           {openRequest.graceEndsAt
             ? `You can cancel until ${new Date(openRequest.graceEndsAt).toUTCString().replace(" GMT", " UTC")} `

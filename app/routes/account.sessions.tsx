@@ -47,44 +47,47 @@ export default function Sessions() {
       <p className="lead">Where your account is signed in. We keep this device information to protect your account.</p>
       {actionData?.message ? <Notice>{actionData.message}</Notice> : null}
       <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">Your active sessions</caption>
-          <thead>
-            <tr>
-              <th scope="col">Device</th>
-              <th scope="col">IP address</th>
-              <th scope="col">Signed in</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.id} data-testid="session-row">
-                <td>
-                  {s.browser ?? "Unknown browser"} on {s.os ?? "unknown system"}
-                  {s.device ? ` · ${s.device}` : ""}
-                  {s.current ? <strong> (this device)</strong> : null}
-                </td>
-                <td>{s.ip ?? "—"}</td>
-                <td>{fmt(s.createdAt)}</td>
-                <td>{fmt(s.lastSeenAt)}</td>
-                <td>
-                  {s.current ? null : (
-                    <Form method="post">
-                      <input type="hidden" name="sessionId" value={s.id} />
-                      <Submit className="button secondary" name="intent" value="revoke" busy="Signing out…">
-                        Sign out
-                      </Submit>
-                    </Form>
-                  )}
-                </td>
+        <div className="table-wrap">
+          {" "}
+          <table>
+            <caption className="visually-hidden">Your active sessions</caption>
+            <thead>
+              <tr>
+                <th scope="col">Device</th>
+                <th scope="col">IP address</th>
+                <th scope="col">Signed in</th>
+                <th scope="col">Last seen</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.id} data-testid="session-row">
+                  <td>
+                    {s.browser ?? "Unknown browser"} on {s.os ?? "unknown system"}
+                    {s.device ? ` · ${s.device}` : ""}
+                    {s.current ? <strong> (this device)</strong> : null}
+                  </td>
+                  <td>{s.ip ?? "—"}</td>
+                  <td>{fmt(s.createdAt)}</td>
+                  <td>{fmt(s.lastSeenAt)}</td>
+                  <td>
+                    {s.current ? null : (
+                      <Form method="post">
+                        <input type="hidden" name="sessionId" value={s.id} />
+                        <Submit className="button secondary" name="intent" value="revoke" busy="Signing out…">
+                          Sign out
+                        </Submit>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </div>
       {sessions.length > 1 ? (
         <Form method="post">

@@ -1,0 +1,198 @@
+// Layout of every public and signed-in page at 320, 390, 768 and 1280 px: no horizontal scroll, no text spilling
+// out of its box, the header in one row, tap targets of at least 24×24 px (WCAG 2.2, 2.5.8), no console error or
+// warning, and no serious or critical axe violation. With SCREENSHOTS=1 (`npm run screenshots`) it also writes a
+// full-page PNG of every page at phone and desktop width to screenshots/ (not committed).
+import fs from "node:fs";
+import path from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { open } from "./helpers.ts";
+import { DEMO_PASSWORD } from "../prisma/seed.ts";
+
+const WIDTHS = [320, 390, 768, 1280] as const;
+const SHOTS = process.env.SCREENSHOTS === "1" ? path.resolve("screenshots") : null;
+
+type Who = "visitor" | "client" | "expert";
+const pages: { who: Who; url: string; name: string }[] = [
+  { who: "visitor", url: "/", name: "home" },
+  { who: "visitor", url: "/experts", name: "directory" },
+  { who: "visitor", url: "/experts?category=sleep", name: "directory-topic" },
+  { who: "visitor", url: "/experts/amara-okafor", name: "profile" },
+  { who: "visitor", url: "/help-now", name: "help-now" },
+  { who: "visitor", url: "/privacy", name: "privacy" },
+  { who: "visitor", url: "/contact", name: "contact" },
+  { who: "visitor", url: "/login", name: "login" },
+  { who: "visitor", url: "/signup", name: "signup" },
+  { who: "visitor", url: "/forgot-password", name: "forgot-password" },
+  { who: "visitor", url: "/feedback", name: "feedback" },
+  { who: "visitor", url: "/no-such-page", name: "not-found" },
+  { who: "client", url: "/", name: "home-signed-in" },
+  { who: "client", url: "/book/amara-okafor", name: "booking" },
+  { who: "client", url: "/sessions", name: "sessions" },
+  { who: "client", url: "/help", name: "help" },
+  { who: "client", url: "/account", name: "account" },
+  { who: "client", url: "/account/communications", name: "account-email-settings" },
+  { who: "client", url: "/account/privacy", name: "account-privacy" },
+  { who: "client", url: "/account/sessions", name: "account-devices" },
+  { who: "expert", url: "/expert", name: "expert-workspace" },
+  { who: "expert", url: "/expert/profile", name: "expert-profile" },
+  { who: "expert", url: "/expert/availability", name: "expert-availability" },
+];
+
+const logins: Record<Exclude<Who, "visitor">, string> = {
+  client: "demo@mindnamo.test",
+  expert: "amara-okafor@experts.mindnamo.test",
+};
+const states = new Map<Who, string>();
+
+async function signIn(browser: Browser, who: Exclude<Who, "visitor">): Promise<string> {
+  const file = test.info().outputPath(`${who}.json`);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await open(page, "/login");
+  await page.getByLabel("Email", { exact: true }).fill(logins[who]);
+  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await context.storageState({ path: file });
+  await context.close();
+  return file;
+}
+
+/** Everything the layout checks find on the page as it is now; empty lists mean it passed. */
+async function measure(page: Page) {
+  return page.evaluate(() => {
+    const doc = document.documentElement;
+    // What sticks out past the right edge, when something does (to name it in the failure).
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1 && el.checkVisibility())
+      .slice(0, 3);
+    const describe = (el: Element) => {
+      const text = (el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40);
+      return `${el.tagName.toLowerCase()}${el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : ""} "${text}"`;
+    };
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      const s = getComputedStyle(el);
+      // checkVisibility also excludes what a closed <details> hides (its content keeps a layout box in Chromium).
+      return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && el.checkVisibility();
+    };
+    // Text wider than its own box (and not scrolled on purpose, such as a table wrapper).
+    const overflowing: string[] = [];
+    for (const el of document.querySelectorAll("main *, header *, footer *")) {
+      if (!visible(el) || el.closest(".table-wrap, .table-scroll, pre, svg")) continue;
+      const s = getComputedStyle(el);
+      if (s.overflowX !== "visible" || s.display === "inline") continue;
+      if (el.scrollWidth > el.clientWidth + 1 && el.children.length === 0) overflowing.push(describe(el));
+    }
+    // Targets smaller than 24×24 px, except links inside a sentence (WCAG 2.5.8's inline exception).
+    const small: string[] = [];
+    for (const el of document.querySelectorAll(
+      "a[href], button, input:not([type=hidden]), select, textarea, summary",
+    )) {
+      if (!visible(el)) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width >= 24 && r.height >= 24) continue;
+      const parent = el.parentElement;
+      const inline =
+        el.tagName === "A" &&
+        parent !== null &&
+        (parent.textContent ?? "").trim().length > (el.textContent ?? "").trim().length + 2;
+      const box = el.tagName === "INPUT" && ["checkbox", "radio"].includes((el as HTMLInputElement).type);
+      // A checkbox or radio counts with its label when the label is the target (the label is clickable).
+      const label = box ? el.closest("label") : null;
+      if (inline || (label && label.getBoundingClientRect().height >= 24)) continue;
+      small.push(`${describe(el)} ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    // The header's items sit in one row: every direct item's vertical centre within the row's height.
+    const header = document.querySelector(".header-inner");
+    const items = header ? [...header.children].filter(visible) : [];
+    const rows = new Set(items.map((el) => Math.round(el.getBoundingClientRect().top / 12)));
+    return {
+      horizontalScroll: doc.scrollWidth - doc.clientWidth,
+      wide: wide.map((el) => el.tagName + "." + (typeof el.className === "string" ? el.className : "")),
+      overflowing,
+      small,
+      headerRows: rows.size,
+      headerHeight: header ? Math.round(header.getBoundingClientRect().height) : 0,
+    };
+  });
+}
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(60_000);
+  states.set("client", await signIn(browser, "client"));
+  states.set("expert", await signIn(browser, "expert"));
+});
+
+for (const p of pages) {
+  test(`${p.who} ${p.url}: fits 320–1280 px, targets ≥ 24 px, no console noise, axe clean`, async ({ browser }) => {
+    test.setTimeout(90_000);
+    const context = await browser.newContext({
+      storageState: p.who === "visitor" ? undefined : states.get(p.who),
+      timezoneId: "America/New_York",
+      locale: "en-US",
+    });
+    // The consent choice is made, so the banner is not part of every page's layout (its own spec covers it).
+    await context.addInitScript(() => {
+      if (!localStorage.getItem("mn.consent.v1"))
+        localStorage.setItem(
+          "mn.consent.v1",
+          JSON.stringify({ analytics: false, at: new Date().toISOString(), source: "banner" }),
+        );
+    });
+    const page = await context.newPage();
+    const noise: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") noise.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => noise.push(`pageerror: ${e.message}`));
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: width < 768 ? 800 : 900 });
+      await open(page, p.url);
+      const m = await measure(page);
+      const where = `${p.url} at ${width} px`;
+      expect.soft(m.horizontalScroll, `${where}: horizontal scroll (${m.wide.join(", ")})`).toBeLessThanOrEqual(0);
+      expect.soft(m.overflowing, `${where}: text overflowing its box`).toEqual([]);
+      expect.soft(m.small, `${where}: tap targets under 24×24 px`).toEqual([]);
+      expect.soft(m.headerRows, `${where}: header rows`).toBe(1);
+      expect.soft(m.headerHeight, `${where}: header height`).toBeLessThanOrEqual(72);
+      if (width === 390 || width === 1280) {
+        const axe = await new AxeBuilder({ page }).analyze();
+        const blocking = axe.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+        expect.soft(blocking, `${where}: axe serious/critical`).toEqual([]);
+        if (SHOTS) {
+          fs.mkdirSync(SHOTS, { recursive: true });
+          await page.screenshot({ path: path.join(SHOTS, `${p.name}-${width}.png`), fullPage: true });
+        }
+      }
+    }
+    // A 404 is logged by the browser as a failed resource load for the document itself; nothing else may be.
+    const expected = p.name === "not-found" ? /status of 404/ : null;
+    expect(noise.filter((n) => !(expected && expected.test(n)))).toEqual([]);
+    await context.close();
+  });
+}
+
+test("the consent banner takes at most a fifth of a phone screen", async ({ browser }) => {
+  for (const [width, height] of [
+    [320, 568],
+    [390, 844],
+  ] as const) {
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    await open(page, "/experts/amara-okafor");
+    const banner = page.getByTestId("consent-banner");
+    await expect(banner).toBeVisible();
+    const box = await banner.boundingBox();
+    expect(box?.height ?? Infinity, `${width}×${height}`).toBeLessThanOrEqual(height * 0.2);
+    // Both choices are on screen and equally easy to reach.
+    for (const name of ["Essential only", "Allow anonymous analytics"]) {
+      const b = await page.getByRole("button", { name }).boundingBox();
+      expect(b && b.height >= 24 && b.y + b.height <= height, name).toBe(true);
+    }
+    await context.close();
+  }
+});
