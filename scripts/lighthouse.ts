@@ -119,7 +119,7 @@ async function main() {
       }
     }
   } finally {
-    await chrome.kill();
+    chrome.kill();
     app.kill("SIGTERM");
     await new Promise((r) => app.once("exit", r));
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import zlib from "node:zlib";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type Request, type Response } from "express";
 import { isDomainError } from "../core/errors/index.ts";
 import type { Services } from "../core/platform/services.ts";
@@ -37,7 +37,7 @@ export const dynamicCompression = {
 } as const;
 // Public pages write times in the visitor's zone (the mn_tz cookie) and locale: both are part of the cache key.
 // Only real zone names and supported locales become variants, so a forged header cannot grow the cache.
-function zoneVariant(headers: import("node:http").IncomingHttpHeaders): string {
+function zoneVariant(headers: IncomingHttpHeaders): string {
   const cookie = headers.cookie ?? "";
   const m = cookie.length <= 8192 ? /(?:^|;\s*)mn_tz=([^;]{1,80})/.exec(cookie) : null;
   let tz = "";
@@ -82,14 +82,12 @@ export function createHttpApp({
   services.publicPages = {
     invalidate: () => {
       cache.clear();
-      services.db
-        .notify(PUBLIC_PAGES_CHANNEL)
-        .catch((error: unknown) =>
-          logger.error({
-            msg: "page cache: notify failed",
-            err: error instanceof Error ? error.message : String(error),
-          }),
-        );
+      services.db.notify(PUBLIC_PAGES_CHANNEL).catch((error: unknown) =>
+        logger.error({
+          msg: "page cache: notify failed",
+          err: error instanceof Error ? error.message : String(error),
+        }),
+      );
     },
   };
 

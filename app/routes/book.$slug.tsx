@@ -57,7 +57,6 @@ export const headers: HeadersFunction = (args) => {
 
 const BOOKING_DAYS = 28;
 const WEEKS = 5;
-const KEY = /^\d{4}-\d{2}-\d{2}$/;
 
 interface CalendarCell {
   key: string;

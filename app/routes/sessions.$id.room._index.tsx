@@ -68,14 +68,6 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-const OPENS_AT_FORMAT: Intl.DateTimeFormatOptions = {
-  weekday: "long",
-  day: "numeric",
-  month: "long",
-  hour: "2-digit",
-  minute: "2-digit",
-};
-
 export default function Room() {
   const data = useLoaderData<typeof loader>();
   const backTo = data.role === "EXPERT" ? "/expert" : "/sessions";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { JoinButton } from "~/components/JoinButton";
-import { afterCancelled, cancelBooking, joinWindow, listUserBookings, reviews } from "~/core.server";
+import { afterCancelled, cancelBooking, listUserBookings, reviews } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";

@@ -7,7 +7,7 @@ import { cookieZone } from "./viewer.server";
 type Role = "USER" | "EXPERT" | "SUPPORT" | "DPO" | "ADMIN";
 
 /** `back` is safeNext(next, ""): a path on our own site, or "" when there is none. */
-export function landingFor(role: Role | string, back: string): string {
+export function landingFor(role: Role, back: string): string {
   if (back) return back;
   if (role === "EXPERT") return "/expert";
   if (role === "USER") return "/account";

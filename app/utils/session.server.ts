@@ -7,7 +7,6 @@ import {
   ownerDeviceUserId,
   randomToken,
   isFreshlyAuthenticated,
-  isStaff,
   validateSessionToken,
   type AccountDeps,
   type Requester,
@@ -107,6 +106,7 @@ export function safeNext(
   base = "http://localhost",
 ): string {
   if (typeof value !== "string" || value.length === 0 || value.length > 512) return fallback;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point of this check
   if (!value.startsWith("/") || /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) return fallback;
   let url: URL;
   let origin: string;

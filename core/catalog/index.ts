@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
-import { createUser, emailSchema, nameSchema, newAccountEmailSchema } from "../identity/users.ts";
+import { createUser, nameSchema, newAccountEmailSchema } from "../identity/users.ts";
 import { firstName, initials } from "../identity/names.ts";
 import { timeZoneSchema } from "../scheduling/time-zone.ts";
 

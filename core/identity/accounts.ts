@@ -57,7 +57,7 @@ const now = (deps: AccountDeps) => deps.now?.() ?? new Date();
 /** A posted code as text: a form sends a string, a JSON caller may send digits as a number. */
 const codeText = (code: unknown) => (typeof code === "string" || typeof code === "number" ? String(code) : "");
 
-function parseEmail(value: unknown, schema: typeof emailSchema | typeof newAccountEmailSchema = emailSchema): string {
+function parseEmail(value: unknown, schema: typeof emailSchema = emailSchema): string {
   return parseInput(schema, value, "email");
 }
 

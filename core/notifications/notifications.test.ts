@@ -114,7 +114,7 @@ type QueuedMail = {
   html: string;
   attachments: { filename: string; content: string }[];
 };
-const queuedMails = async () => (await mailJobs()).map((j) => j.data as unknown as QueuedMail);
+const queuedMails = async () => (await mailJobs()).map((j) => j.data as QueuedMail);
 const icsOf = (m: QueuedMail) => Buffer.from(m.attachments[0]!.content, "base64").toString("utf8");
 
 describe("discreet booking mail", () => {

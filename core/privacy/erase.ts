@@ -347,7 +347,7 @@ function buildReceipt(
     legalHolds: [],
     dpo: DPO_CONTACT,
   };
-  for (const [model, e] of Object.entries(deletionInventory) as Array<[string, InventoryEntry]>) {
+  for (const [model, e] of Object.entries<InventoryEntry>(deletionInventory)) {
     const count = counts[model];
     // Counted models only when this person had some; models the erasure does not count are listed without a count.
     if (count === 0 && e.erasure.action !== "keep") continue;

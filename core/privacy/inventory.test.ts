@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { deletionInventory, erasurePlan, notPersonalData, type InventoryEntry } from "./inventory.ts";
+import { deletionInventory, erasurePlan, notPersonalData } from "./inventory.ts";
 import { exportSections, type ExportSection } from "./export.ts";
 
 interface ParsedField {
@@ -40,7 +40,7 @@ function parseSchema(text: string): Map<string, ParsedField[]> {
 
 const schemaText = fs.readFileSync(path.resolve(import.meta.dirname, "../../prisma/schema.prisma"), "utf8");
 const models = parseSchema(schemaText);
-const inventory = deletionInventory as Record<string, InventoryEntry>;
+const inventory = deletionInventory;
 const sections = exportSections as Record<string, ExportSection>;
 
 /** Field names that hold or point at a person (an account id, an email address, a name, an IP address). */

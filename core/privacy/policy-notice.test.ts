@@ -24,9 +24,9 @@ function fakeJobs() {
   const sent: { name: string; data: object; key?: string }[] = [];
   return {
     sent,
-    send: async <T extends object>(name: string, data: T, opts?: { singletonKey?: string }) => {
+    send: <T extends object>(name: string, data: T, opts?: { singletonKey?: string }) => {
       sent.push({ name, data, key: opts?.singletonKey });
-      return "job";
+      return Promise.resolve("job");
     },
   };
 }
@@ -70,9 +70,9 @@ describe("policy-change notice", () => {
     const mails: MailMessage[] = [];
     const mailer: Mailer = {
       transport: "outbox",
-      send: async (m) => {
+      send: (m) => {
         mails.push(m);
-        return { id: String(mails.length), transport: "outbox" };
+        return Promise.resolve({ id: String(mails.length), transport: "outbox" as const });
       },
     };
     const deliver = (job: PolicyNoticeDeliveryJob) =>

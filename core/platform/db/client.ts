@@ -114,8 +114,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
           if (listener) await listener.query(`LISTEN ${channel}`);
           else await connectListener();
         }
-        return async () => {
+        return () => {
           remove();
+          return Promise.resolve();
         };
       },
       close: async () => {
@@ -163,14 +164,17 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       await withTimeout(pglite.query("SELECT 1"), timeoutMs, "database ping");
     },
     migrate: (log) => applyMigrations(sql, { log }),
-    notify: async (channel) => {
+    // In-process only: one process owns an embedded database, so every listener is here.
+    notify: (channel) => {
       local.emit(channel);
+      return Promise.resolve();
     },
-    listen: async (channel, onNotify) => {
+    listen: (channel, onNotify) => {
       const remove = local.add(channel, onNotify);
-      return async () => {
+      return Promise.resolve(() => {
         remove();
-      };
+        return Promise.resolve();
+      });
     },
     close: async () => {
       if (closed) return;
