@@ -264,12 +264,12 @@ describe("one session lookup per page", () => {
   it("the page after an action shows what the action changed (loaders do not reuse a lookup from before it)", async () => {
     await createUser(srv, "dora.d@example.com", "Dora Before");
     const d = await signIn(srv, "dora.d@example.com");
-    expect(await pageText(await d.get("/account"))).toContain("Account (Dora)");
+    expect(await pageText(await d.get("/account"))).toContain("Account of </span>Dora");
     const renamed = await d.post("/account", { intent: "name", name: "Zelda After" });
     expect(renamed.status).toBe(200);
     const text = await pageText(renamed);
-    expect(text).toContain("Account (Zelda)");
-    expect(text).not.toContain("Account (Dora)");
+    expect(text).toContain("Account of </span>Zelda");
+    expect(text).not.toContain("Account of </span>Dora");
   });
 
   it("another person's request never gets this person's session", async () => {
@@ -281,7 +281,7 @@ describe("one session lookup per page", () => {
       Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? e : f).get("/account").then((r) => pageText(r))),
     );
     pages.forEach((text, i) => {
-      expect(text).toContain(i % 2 === 0 ? "Account (Erin)" : "Account (Finn)");
+      expect(text).toContain(i % 2 === 0 ? "Account of </span>Erin" : "Account of </span>Finn");
       expect(text).not.toContain(i % 2 === 0 ? "Finn" : "Erin");
     });
   });

@@ -1,4 +1,4 @@
-// Regression tests for the findings of the outside black-box attack (docs/security.md, "Findings of the outside
+// Tests that keep closed the findings of the outside black-box attack (docs/security.md, "Findings of the outside
 // attack"). Each describe block replays one finding over real HTTP against the production Remix build; every test
 // here failed on the code before its fix.
 import http from "node:http";
@@ -188,7 +188,7 @@ describe("finding 2: `next` never leaves the site and never breaks the sign-in",
         expect(res.status, `${page} ${next}`).toBe(302);
         expect(res.headers.get("location"), `${page} ${next}`).toBe(expected);
       }
-      const re = await b.post("/reauth", { password: PASSWORD, next });
+      const re = await b.post("/reauth", { intent: "password", password: PASSWORD, next });
       expect(re.status, `reauth ${next}`).toBe(302);
       expect(re.headers.get("location"), `reauth ${next}`).toBe(expected === "/account" ? "/account" : expected);
     }

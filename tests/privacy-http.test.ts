@@ -75,9 +75,9 @@ describe("privacy center", () => {
 
     // Confirm it's them, then it works.
     expect(
-      (await u.b.post("/reauth", { password: PASSWORD, next: "/account/privacy?done=confirmed" })).headers.get(
-        "location",
-      ),
+      (
+        await u.b.post("/reauth", { intent: "password", password: PASSWORD, next: "/account/privacy?done=confirmed" })
+      ).headers.get("location"),
     ).toBe("/account/privacy?done=confirmed");
     const ok = await u.b.post("/account/privacy/export", {});
     expect(ok.status).toBe(200);

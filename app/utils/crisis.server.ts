@@ -36,10 +36,8 @@ export interface CrisisView {
 export async function crisisFor(request: Request, context: AppLoadContext): Promise<CrisisView> {
   const url = new URL(request.url);
   const session = await getSession(request, context);
-  const account = session
-    ? await context.services.db.prisma.user.findUnique({ where: { id: session.userId }, select: { timezone: true } })
-    : null;
-  const zones = [url.searchParams.get("tz"), readCookie(request, ZONE_COOKIE), account?.timezone].filter(
+  // The session already carries the person's zone: no query of its own.
+  const zones = [url.searchParams.get("tz"), readCookie(request, ZONE_COOKIE), session?.user.timezone].filter(
     (z): z is string => !!z && z.length <= 64 && z !== "UTC" && isValidTimeZone(z),
   );
   const chosen = readCookie(request, REGION_COOKIE);

@@ -285,7 +285,9 @@ export async function eraseUser(
   // Payloads carry ids only (mail is rendered when it is sent), so the id, the email and the booking ids find every
   // job about the person; a name part would also match strangers' jobs.
   await purgeQueuedJobs(db, [userId, result.email, ...result.bookingIds]);
-  if (keys.outboxDir) await purgeOutbox(keys.outboxDir, result.needles);
+  // A mail about one of their sessions (an expert's notice) may name them by first name only: its calendar
+  // attachment carries the booking's id, which finds it.
+  if (keys.outboxDir) await purgeOutbox(keys.outboxDir, [...result.needles, ...result.bookingIds]);
   return { counts: result.counts, receipt: buildReceipt(result.counts, result.holds, now, result.needles) };
 }
 
@@ -302,13 +304,26 @@ export function erasureKeysFrom(services: {
 }
 
 /** Outbox files (one JSON file per email) sent to the person or naming them. */
+/** The decoded text of an outbox message's attachments (calendar files are stored base64-encoded). */
+function attachmentText(raw: string): string {
+  try {
+    const message = JSON.parse(raw) as { attachments?: Array<{ content?: unknown }> };
+    return (message.attachments ?? [])
+      .map((a) => (typeof a.content === "string" ? Buffer.from(a.content, "base64").toString("utf8") : ""))
+      .join("\n");
+  } catch {
+    return "";
+  }
+}
+
 async function purgeOutbox(dir: string, needles: string[]): Promise<void> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   const strong = needles.filter((n) => n.includes("@") || n.length >= 20 || n.includes(" "));
   for (const name of names) {
     if (!name.endsWith(".json")) continue;
     const file = path.join(dir, name);
-    const text = (await fs.readFile(file, "utf8").catch(() => "")).toLowerCase();
+    const raw = await fs.readFile(file, "utf8").catch(() => "");
+    const text = `${raw}\n${attachmentText(raw)}`.toLowerCase();
     if (strong.some((n) => text.includes(n.toLowerCase()))) await fs.rm(file, { force: true });
   }
 }

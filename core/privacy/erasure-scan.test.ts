@@ -27,6 +27,7 @@ import { bookSlot } from "../scheduling/bookings.ts";
 import { accountKeyOf } from "../security/events.ts";
 import { openTicket, submitContactForm } from "../support/tickets.ts";
 import { ERASURE_EXCEPTIONS } from "./datamap.ts";
+import { giveHealthConsent } from "./health-consent.ts";
 import { runDueErasures, type ErasureKeys } from "./erase.ts";
 import { addMonths, decideRequest, placeLegalHold, requestDeletion, type PrivacyDeps } from "./requests.ts";
 import { purgeExpiredData } from "./retention.ts";
@@ -114,6 +115,9 @@ describe("erasure leaves nothing behind (P23)", () => {
       availability: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 8 * 60, endMinute: 18 * 60 })),
       published: true,
     });
+    // This expert chose detailed booking emails, so their confirmation names the client (by first name): an outbox
+    // file the erasure must purge.
+    await db().user.update({ where: { email: `expert-${tag}@example.com` }, data: { emailDetails: true } });
     const dpo = await createUser(db(), { email: `dpo-${tag}@example.com`, name: "Dee Pee", role: "DPO" });
     const dpoActor = { id: dpo.id, role: "DPO" as const, ip: "192.0.2.1" };
     const support = await createUser(db(), { email: `agent-${tag}@example.com`, name: "Sue Port", role: "SUPPORT" });
@@ -128,6 +132,8 @@ describe("erasure leaves nothing behind (P23)", () => {
     // A session with the expert: confirmation mails through the real queue, sent by a worker (finished jobs and
     // outbox files that name the client), reminders still queued.
     const startsAt = new Date(Math.ceil((now().getTime() + 3 * DAY) / DAY) * DAY + 10 * 3600_000);
+    // The explicit health-data consent a booking needs (a consent record the erasure must remove as well).
+    await giveHealthConsent(db(), user.id, "BOOKING");
     const booking = await bookSlot(
       db(),
       { userId: user.id },
@@ -147,7 +153,7 @@ describe("erasure leaves nothing behind (P23)", () => {
       if (done[0]!.n >= 2) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const outboxBefore = await scanOutbox({ name: `${first} ${last}` });
+    const outboxBefore = await scanOutbox({ name: first });
     expect(outboxBefore.map((h) => h.template)).toContain("booking-confirmation-expert");
     // A held session: presence, key, duration, a review naming them; an anonymous survey.
     const past = await db().booking.create({
@@ -181,7 +187,7 @@ describe("erasure leaves nothing behind (P23)", () => {
     const supportDeps = { db: db(), mail: a.deps.mail, limiter: a.deps.limiter, appUrl: "http://localhost", now };
     const ticket = await openTicket(supportDeps, user.id, {
       subject: `Refund for ${first}`,
-      category: "PAYMENT",
+      category: "ACCOUNT",
       message: `Hello, this is ${first} ${last} (${email}).`,
     });
     const held = await openTicket(supportDeps, user.id, {
