@@ -127,7 +127,7 @@ test("with analytics consent the beacon posts views, flows and tracked clicks to
   const flow = page.waitForRequest(
     (r) => new URL(r.url()).pathname === "/metrics" && (r.postData() ?? "").includes('"path":"/feedback"'),
   );
-  await page.getByRole("link", { name: "Help us improve: a short anonymous survey" }).click();
+  await page.getByRole("link", { name: "A short anonymous survey" }).click();
   expect(batchOf(await click).events).toContainEqual({ kind: "click", path: "/", target: "footer-feedback" });
   const next = batchOf(await flow);
   expect(next.visitId).toBe(view.visitId);
@@ -154,7 +154,7 @@ test("without analytics consent (no choice yet, or 'Essential only') no request 
       if (r.url().includes("/usage-beacon-")) beaconCode.push(r.url());
     });
     await open(page, "/");
-    await page.getByRole("link", { name: "Help us improve: a short anonymous survey" }).click();
+    await page.getByRole("link", { name: "A short anonymous survey" }).click();
     await expect(page.getByRole("heading", { name: "Help us improve Mind Namo" })).toBeVisible();
     await open(page, "/experts");
     await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
