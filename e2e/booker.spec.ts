@@ -37,7 +37,11 @@ test("a visitor chooses a topic and time, signs up with a code, comes back to th
   // Topic, a day with free times, a time: each is a link, so the choice lives in the address.
   await page.getByRole("link", { name: "Anxiety & Stress" }).click();
   await expect(page.getByRole("link", { name: "Anxiety & Stress" })).toHaveAttribute("aria-current", "true");
-  await page.locator("a.cal-day.free").nth(2).click();
+  const day = page.locator("a.cal-day.free").nth(2);
+  const date = new URL((await day.getAttribute("href"))!, E2E_URL).searchParams.get("date");
+  await day.click();
+  // The first free day is pre-selected: wait for the chosen day's times before reading one.
+  await expect(page).toHaveURL((url) => url.searchParams.get("date") === date);
   const slot = page.locator(".slot-button").first();
   const startsAt = (await slot.getAttribute("data-starts-at"))!;
   const time = (await slot.textContent())!.trim();
@@ -70,6 +74,8 @@ test("a visitor chooses a topic and time, signs up with a code, comes back to th
   );
   await expect(summary).toContainText("Anxiety & Stress");
   await expect(summary).toContainText(time);
+  // A topic is health data: a new person gives its separate, explicit consent before confirming.
+  await page.getByRole("checkbox", { name: /I explicitly agree that Mind Namo processes health information/ }).check();
   const t2 = Date.now();
   await page.getByRole("button", { name: "Confirm booking" }).click();
 
