@@ -162,7 +162,8 @@ test("before the join window the room says when it opens, and the token endpoint
   expect(bookingId).toBeTruthy();
   await open(page, `/sessions/${bookingId}/room`);
   await expect(page.getByRole("button", { name: "Join the session" })).toBeDisabled();
-  await expect(page.getByText(/The room opens at .*, 10 minutes before the start\./)).toBeVisible();
+  // The opening time is spelled out with its date and clock time ("on Friday, December 4, 2026, 3:47 AM UTC").
+  await expect(page.getByText(/The room opens on .+ \d{1,2}:\d{2}\b.*, 10 minutes before the start\./)).toBeVisible();
   const token = await page.request.post(`/sessions/${bookingId}/room/token`, {
     headers: { "content-type": "application/json", origin: new URL(page.url()).origin },
     data: {},

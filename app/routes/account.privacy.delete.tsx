@@ -18,9 +18,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
   const plan = erasurePlan();
   // A client has no expert profile: that part of the inventory is not about them. Database wording ("ON DELETE
-  // CASCADE") means "with the account" to a person, which the sentence already says.
+  // CASCADE") means "with the account" to a person, which the sentence already says, whether it is in
+  // parentheses or inline ("tied to it by ON DELETE CASCADE").
   const isExpert = session.user.role === "EXPERT";
-  const plain = (how: string) => how.replace(/\s*\(ON DELETE CASCADE\)/g, "");
+  const plain = (how: string) => how.replace(/\s*\(ON DELETE CASCADE\)/g, "").replace(/\s+by ON DELETE CASCADE/g, "");
   const group = (items: Array<{ category: string; how: string }>) => {
     const map = new Map<string, string[]>();
     for (const i of items) {
