@@ -380,7 +380,7 @@ export default function Book() {
                         <Link
                           className="slot-button"
                           to={`${href({ start: s.startsAt, date: booking.selected!.day })}#summary`}
-                          aria-label={s.label}
+                          aria-label={`${s.time}, ${s.label}`}
                           aria-current={booking.chosen?.startsAt === s.startsAt ? "true" : undefined}
                           data-starts-at={s.startsAt}
                         >
