@@ -47,7 +47,7 @@ module.exports = {
       comment:
         "The site reaches core only through app/core.server.ts (never bundled for the browser); the room's " +
         "browser code shares core/rooms/e2ee.ts (pure WebCrypto) with the tests, and core/time/format.ts (pure Intl) " +
-          "so a time reads the same on the server, in the browser and in mail.",
+        "so a time reads the same on the server, in the browser and in mail.",
       severity: "error",
       from: { path: "^app/", pathNot: ["^app/core\\.server\\.ts$", "^app/remix-env\\.d\\.ts$"] },
       to: { path: "^core/", pathNot: "^core/(rooms/e2ee|time/format)\\.ts$" },

@@ -68,7 +68,11 @@ describe("email preferences", () => {
 
     const at = new Date("2027-01-02T03:04:05Z");
     await setEmailPreferences(t.db.prisma, user.id, { reminders: false, newsletter: true }, "SETTINGS", at);
-    expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({ reminders: false, newsletter: true, details: false });
+    expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({
+      reminders: false,
+      newsletter: true,
+      details: false,
+    });
     expect(await listOwnConsents(t.db.prisma, user.id)).toEqual([
       { kind: "NEWSLETTER", given: true, source: "SETTINGS", at },
     ]);
@@ -99,12 +103,20 @@ describe("unsubscribe links", () => {
         message: INVALID_LINK,
       });
     }
-    expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({ reminders: true, newsletter: true, details: false });
+    expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({
+      reminders: true,
+      newsletter: true,
+      details: false,
+    });
 
     expect(await unsubscribeWithLink(t.db.prisma, key, (k) => good.searchParams.get(k))).toEqual({
       list: "newsletter",
     });
-    expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({ reminders: true, newsletter: false, details: false });
+    expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({
+      reminders: true,
+      newsletter: false,
+      details: false,
+    });
     expect((await listOwnConsents(t.db.prisma, user.id))[0]).toMatchObject({
       kind: "NEWSLETTER",
       given: false,
@@ -121,7 +133,11 @@ describe("unsubscribe links", () => {
     expect(await unsubscribeWithLink(t.db.prisma, key, (k) => oldUrl.searchParams.get(k))).toEqual({
       list: "reminders",
     });
-    expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({ reminders: false, newsletter: false, details: false });
+    expect(await getEmailPreferences(t.db.prisma, user.id)).toEqual({
+      reminders: false,
+      newsletter: false,
+      details: false,
+    });
   });
 });
 
@@ -204,7 +220,15 @@ describe("consent records", () => {
     const at = new Date("2027-03-01T10:00:00Z");
     const anon = await recordAnalyticsConsent(t.db.prisma, { analytics: true, source: "banner" }, null, at);
     const row = await t.db.prisma.consent.findUniqueOrThrow({ where: { id: anon.id } });
-    expect(row).toEqual({ id: anon.id, kind: "ANALYTICS", given: true, source: "BANNER", at, userId: null, textVersion: null });
+    expect(row).toEqual({
+      id: anon.id,
+      kind: "ANALYTICS",
+      given: true,
+      source: "BANNER",
+      at,
+      userId: null,
+      textVersion: null,
+    });
     // The table has no column that could hold an IP address or a browser description.
     const columns = await t.db.sql.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'Consent' ORDER BY column_name`,
