@@ -643,6 +643,8 @@ describe("no recording, egress or transcript code (P9, P10)", () => {
       "playwright-report",
       "docs",
       "generated",
+      // CI's own results: test titles and output, not source.
+      ".ci-results",
     ]);
     const files: string[] = [];
     const walk = (dir: string) => {
