@@ -5,6 +5,15 @@
 import { Form, Link } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { CONSENT_OPEN_EVENT, openConsentBanner, readConsent, saveConsent, type ConsentChoice } from "~/utils/consent";
+import { formatDateTime, localeFrom } from "~/utils/time";
+
+// Runs only after hydration (the choice lives in this browser), so the browser's own zone and language are the
+// viewer's.
+const browserTime = (iso: string) =>
+  formatDateTime(new Date(iso), {
+    tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    locale: localeFrom(navigator.language),
+  });
 
 export function ConsentBanner() {
   const [open, setOpen] = useState(false);
@@ -79,7 +88,7 @@ export function ConsentSettings() {
       : c === null
         ? "You have not chosen yet in this browser: nothing is measured until you allow it."
         : `${c.analytics ? "Anonymous analytics allowed" : "Essential only"} — chosen ` +
-          `${new Date(c.at).toLocaleString()}${c.source === "banner" ? " on the banner" : " in settings"}.`;
+          `${browserTime(c.at)}${c.source === "banner" ? " on the banner" : " in settings"}.`;
   return (
     <div className="stack" data-testid="consent-settings">
       <p role="status" data-testid="consent-current">

@@ -6,6 +6,8 @@ import { Notice } from "~/components/forms";
 import { getEmailPreferences, listOwnConsents, setEmailPreferences } from "~/core.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 import { unknownIntent } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Emails and privacy choices — Mind Namo" }];
@@ -30,6 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listOwnConsents(prisma, session.userId),
   ]);
   return {
+    viewer: accountViewer(request, session.user.timezone),
     prefs,
     history: consents.map((c) => ({
       key: `${c.kind}:${c.at.toISOString()}:${c.source}:${c.given}`,
@@ -65,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Communications() {
-  const { prefs, history } = useLoaderData<typeof loader>();
+  const { prefs, history, viewer } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <section aria-labelledby="title" className="stack">
@@ -109,7 +112,7 @@ export default function Communications() {
                 {history.map((h) => (
                   <tr key={h.key}>
                     <td>
-                      <time dateTime={h.at}>{new Date(h.at).toUTCString()}</time>
+                      <time dateTime={h.at}>{formatDateTime(new Date(h.at), viewer)}</time>
                     </td>
                     <td>{h.what}</td>
                     <td>{h.choice}</td>

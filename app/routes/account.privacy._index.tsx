@@ -13,6 +13,8 @@ import {
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDate, formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 
 export const headers = formHeaders;
 
@@ -77,6 +79,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     categories.set(e.category, list);
   }
   return {
+    // Dates are written in the person's own zone and locale, never UTC.
+    viewer: accountViewer(request, session.user.timezone),
     user: { name: session.user.name, email: session.user.email },
     summary,
     categories: [...categories].map(([category, holds]) => ({ category, holds })),
@@ -133,10 +137,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
-const day = (iso: string) =>
-  new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-const when = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
-
 const DONE_NOTICES: Record<string, string> = {
   deletion: "We received your deletion request. You can cancel it below during the next 7 days.",
   correction: "We received your correction request. Our Data Protection Officer will answer it.",
@@ -144,7 +144,9 @@ const DONE_NOTICES: Record<string, string> = {
 };
 
 export default function PrivacyCenter() {
-  const { summary, categories, requests, ledger, dpo, health } = useLoaderData<typeof loader>();
+  const { summary, categories, requests, ledger, dpo, health, viewer } = useLoaderData<typeof loader>();
+  const day = (iso: string) => formatDate(new Date(iso), viewer);
+  const when = (iso: string) => formatDateTime(new Date(iso), viewer);
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = actionData && "error" in actionData ? actionData : undefined;

@@ -6,6 +6,8 @@ import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests } fro
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { privacyDeps, requireFreshFor } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 
 export const headers = formHeaders;
 
@@ -31,6 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return [...map].map(([category, how]) => ({ category, how: [...new Set(how)] }));
   };
   return {
+    viewer: accountViewer(request, session.user.timezone),
     deleted: group(plan.deleted),
     anonymized: group(plan.anonymized),
     kept: plan.kept.map((k) => ({
@@ -63,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function DeleteAccount() {
-  const { deleted, anonymized, kept, graceDays, fresh, openRequest } = useLoaderData<typeof loader>();
+  const { deleted, anonymized, kept, graceDays, fresh, openRequest, viewer } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData && "error" in actionData ? actionData : undefined;
   return (
@@ -135,7 +138,7 @@ export default function DeleteAccount() {
         <p className="notice notice-info" role="status">
           You already asked for your account to be deleted.{" "}
           {openRequest.graceEndsAt
-            ? `You can cancel until ${new Date(openRequest.graceEndsAt).toUTCString().replace(" GMT", " UTC")} `
+            ? `You can cancel until ${formatDateTime(new Date(openRequest.graceEndsAt), viewer)} `
             : ""}
           in <Link to="/account/privacy">your privacy center</Link>.
         </p>

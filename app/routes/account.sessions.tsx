@@ -4,17 +4,22 @@ import { Notice, Submit } from "~/components/forms";
 import { invalidateUserSessions, listUserSessions, revokeOwnSession } from "~/core.server";
 import { field, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Devices and sessions — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const sessions = await listUserSessions(context.services.db.prisma, session.userId);
+  const viewer = accountViewer(request, session.user.timezone);
   return {
     sessions: sessions.map((s) => ({
       ...s,
       createdAt: s.createdAt.toISOString(),
       lastSeenAt: s.lastSeenAt.toISOString(),
+      createdLabel: formatDateTime(s.createdAt, viewer),
+      lastSeenLabel: formatDateTime(s.lastSeenAt, viewer),
       current: s.id === session.id,
     })),
   };
@@ -35,8 +40,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const ok = await revokeOwnSession(prisma, session.userId, id);
   return { message: ok ? "That session was signed out." : "That session had already ended." };
 }
-
-const fmt = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
 
 export default function Sessions() {
   const { sessions } = useLoaderData<typeof loader>();
@@ -72,8 +75,12 @@ export default function Sessions() {
                     {s.current ? <strong> (this device)</strong> : null}
                   </td>
                   <td>{s.ip ?? "—"}</td>
-                  <td>{fmt(s.createdAt)}</td>
-                  <td>{fmt(s.lastSeenAt)}</td>
+                  <td>
+                    <time dateTime={s.createdAt}>{s.createdLabel}</time>
+                  </td>
+                  <td>
+                    <time dateTime={s.lastSeenAt}>{s.lastSeenLabel}</time>
+                  </td>
                   <td>
                     {s.current ? null : (
                       <Form method="post">
