@@ -1,16 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  unstable_parseMultipartFormData as parseMultipart,
-  unstable_createMemoryUploadHandler as memoryUpload,
-} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
 import {
   accounts,
-  AVATAR_MAX_BYTES,
   clearPreferences,
-  DomainError,
   getAvatar,
   getEmailPreferences,
   listPreferences,
@@ -18,6 +12,7 @@ import {
   setAvatar,
   setEmailPreferences,
 } from "~/core.server";
+import { isMultipart, readAvatarUpload } from "~/utils/avatar-upload.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { accountDeps, requireSession } from "~/utils/session.server";
@@ -54,21 +49,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const prisma = context.services.db.prisma;
-  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+  if (isMultipart(request)) {
     return formAction(async () => {
-      let form: FormData;
-      try {
-        // Reads at most the cap (plus a little); a larger file is refused without being kept in memory.
-        form = await parseMultipart(request, memoryUpload({ maxPartSize: AVATAR_MAX_BYTES + 1024 }));
-      } catch {
-        throw new DomainError("VALIDATION", "That picture is larger than 5 MB. Please choose a smaller one.", {
-          field: "avatar",
-        });
-      }
-      const file = form.get("avatar");
-      if (!(file instanceof Blob))
-        throw new DomainError("VALIDATION", "Choose a picture to upload.", { field: "avatar" });
-      await setAvatar(prisma, session.userId, new Uint8Array(await file.arrayBuffer()));
+      await setAvatar(prisma, session.userId, await readAvatarUpload(request));
       return { saved: "Your picture was updated." };
     });
   }
@@ -129,7 +112,7 @@ export default function Account() {
         <h2 id="picture-title">Profile picture</h2>
         <div className="row">
           {avatarVersion ? (
-            <img className="avatar" src={`/account/avatar?v=${avatarVersion}`} alt="You" width={96} height={96} />
+            <img className="avatar" src={`/account/avatar?v=${avatarVersion}`} alt={user.name} width={96} height={96} />
           ) : (
             <p className="empty">No picture yet.</p>
           )}
