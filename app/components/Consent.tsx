@@ -5,15 +5,12 @@
 import { Form, Link } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { CONSENT_OPEN_EVENT, openConsentBanner, readConsent, saveConsent, type ConsentChoice } from "~/utils/consent";
-import { formatDateTime, localeFrom } from "~/utils/time";
 
 // Runs only after hydration (the choice lives in this browser), so the browser's own zone and language are the
-// viewer's.
+// viewer's. Intl directly rather than the formatting module: this component is on every page, and the module would
+// add its weight to all of them for one sentence.
 const browserTime = (iso: string) =>
-  formatDateTime(new Date(iso), {
-    tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    locale: localeFrom(navigator.language),
-  });
+  new Intl.DateTimeFormat(navigator.language, { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
 
 export function ConsentBanner() {
   const [open, setOpen] = useState(false);
