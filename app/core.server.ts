@@ -6,6 +6,7 @@ export {
   listPublishedExperts,
   listExpertLanguages,
   getPublishedExpert,
+  expertIdBySlug,
   getExpertPhoto,
   publishedExpertIds,
   recommendedExperts,
@@ -53,6 +54,7 @@ export { isValidTimeZone } from "@core/scheduling/time-zone.ts";
 export {
   recordCategoryBrowsed,
   recordExpertEngaged,
+  recordPreferenceBySlug,
   listPreferences,
   clearPreferences,
 } from "@core/scheduling/preferences.ts";
@@ -106,3 +108,5 @@ export type { PrivacyDeps } from "@core/privacy/requests.ts";
 export { exportUserData } from "@core/privacy/export.ts";
 export { erasurePlan, deletionInventory } from "@core/privacy/inventory.ts";
 export { erasureKeysFrom, runDueErasures } from "@core/privacy/erase.ts";
+export { coreDeps, type CoreDeps } from "@core/platform/deps.ts";
+export { setAccountTimeZone } from "@core/identity/users.ts";

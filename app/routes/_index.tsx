@@ -5,17 +5,18 @@ import { CrisisLink } from "~/components/CrisisNotice";
 import { ExpertCard } from "~/components/ExpertCard";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { getSession } from "~/utils/session.server";
+import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Mind Namo — talk to someone who understands" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Public page; for a signed-in person, "recommended for you" from their own wellness preferences.
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const session = await getSession(request, context);
   const [categories, featured, recommended] = await Promise.all([
-    listCategories(prisma),
-    listPublishedExperts(prisma, { take: 6 }),
-    session ? recommendedExperts(prisma, session.userId, 3) : Promise.resolve([]),
+    listCategories(db),
+    listPublishedExperts(db, { take: 6 }),
+    session ? recommendedExperts(db, session.userId, 3) : Promise.resolve([]),
   ]);
   return { categories, experts: featured.experts, totalExperts: featured.total, recommended };
 }

@@ -21,6 +21,7 @@ import {
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { accountDeps, requireSession } from "~/utils/session.server";
+import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 
@@ -28,11 +29,11 @@ export const meta: MetaFunction = () => [{ title: "Your account — Mind Namo" }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const [avatar, preferences, settings] = await Promise.all([
-    getAvatar(prisma, session.userId),
-    listPreferences(prisma, session.userId),
-    getEmailPreferences(prisma, session.userId),
+    getAvatar(db, session.userId),
+    listPreferences(db, session.userId),
+    getEmailPreferences(db, session.userId),
   ]);
   return {
     user: {
@@ -53,7 +54,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
     return formAction(async () => {
       let form: FormData;
@@ -68,22 +69,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const file = form.get("avatar");
       if (!(file instanceof Blob))
         throw new DomainError("VALIDATION", "Choose a picture to upload.", { field: "avatar" });
-      await setAvatar(prisma, session.userId, new Uint8Array(await file.arrayBuffer()));
+      await setAvatar(db, session.userId, new Uint8Array(await file.arrayBuffer()));
       return { saved: "Your picture was updated." };
     });
   }
   const form = await request.formData();
   const intent = field(form, "intent");
   if (intent === "remove-avatar") {
-    await removeAvatar(prisma, session.userId);
+    await removeAvatar(db, session.userId);
     return { saved: "Your picture was removed." };
   }
   if (intent === "clear-preferences") {
-    const n = await clearPreferences(prisma, session.userId);
+    const n = await clearPreferences(db, session.userId);
     return { saved: n === 0 ? "There was nothing to clear." : "Your wellness preferences were cleared." };
   }
   if (intent === "email-preferences") {
-    const prefs = await setEmailPreferences(prisma, session.userId, parseEmailPreferences(form), "SETTINGS");
+    const prefs = await setEmailPreferences(db, session.userId, parseEmailPreferences(form), "SETTINGS");
     return { saved: preferencesSavedMessage(prefs) };
   }
   if (intent !== "name") throw unknownIntent();

@@ -7,6 +7,7 @@ import { getEmailPreferences, listOwnConsents, setEmailPreferences } from "~/cor
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { requireSession } from "~/utils/session.server";
 import { unknownIntent } from "~/utils/forms.server";
+import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Emails and privacy choices — Mind Namo" }];
 
@@ -24,10 +25,10 @@ const SOURCE_LABEL = {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const [prefs, consents] = await Promise.all([
-    getEmailPreferences(prisma, session.userId),
-    listOwnConsents(prisma, session.userId),
+    getEmailPreferences(db, session.userId),
+    listOwnConsents(db, session.userId),
   ]);
   return {
     prefs,
@@ -55,12 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
   if (form.get("intent") !== "email-preferences") throw unknownIntent();
-  const prefs = await setEmailPreferences(
-    context.services.db.prisma,
-    session.userId,
-    parseEmailPreferences(form),
-    "SETTINGS",
-  );
+  const prefs = await setEmailPreferences(deps(context).db, session.userId, parseEmailPreferences(form), "SETTINGS");
   return { saved: preferencesSavedMessage(prefs) };
 }
 

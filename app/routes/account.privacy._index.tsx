@@ -13,6 +13,7 @@ import {
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
+import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 
@@ -60,7 +61,7 @@ function describeAction(action: string): string {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const db = context.services.db.prisma;
+  const { db } = deps(context);
   const [requests, ledger, summary, health] = await Promise.all([
     privacyRequests.listOwnRequests(db, session.userId),
     privacyRequests.staffAccessLedger(db, session.userId),
@@ -115,11 +116,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (field(form, "confirm", 8) !== "yes") {
       return { error: "Tick the box to give your explicit consent.", field: "healthConsent" };
     }
-    await giveHealthConsent(context.services.db.prisma, session.userId, "SETTINGS");
+    await giveHealthConsent(deps(context).db, session.userId, "SETTINGS");
     return { saved: "Thank you. Your consent is recorded; you can withdraw it here at any time." };
   }
   if (intent === "health-consent-withdraw") {
-    const { deletedPreferences } = await withdrawHealthConsent(context.services.db.prisma, session.userId);
+    const { deletedPreferences } = await withdrawHealthConsent(deps(context).db, session.userId);
     return {
       saved:
         `Your consent is withdrawn. We deleted your wellness preferences (${deletedPreferences}) and count no more. ` +

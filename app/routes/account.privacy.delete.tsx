@@ -6,6 +6,7 @@ import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests } fro
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { privacyDeps, requireFreshFor } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
+import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 
@@ -13,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Delete your account — Mind 
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const open = (await privacyRequests.listOwnRequests(context.services.db.prisma, session.userId)).find(
+  const open = (await privacyRequests.listOwnRequests(deps(context).db, session.userId)).find(
     (r) => r.type === "DELETION" && privacyRequests.isOpen(r.status),
   );
   const plan = erasurePlan();

@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { recordAnalyticsConsent } from "~/core.server";
 import { parseConsentRequest } from "~/utils/communications.server";
 import { getSession } from "~/utils/session.server";
+import { deps } from "~/utils/deps.server";
 
 // Records an analytics consent choice (from the banner or a settings page): kind, choice, time and source, and the
 // user id only for a signed-in person. No IP address, no user agent, no cookie is stored or set. JSON from the
@@ -11,7 +12,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const input = await parseConsentRequest(request);
   if (!input) return new Response('Send {"analytics": true|false, "source": "banner"|"settings"}.', { status: 400 });
   const session = await getSession(request, context);
-  await recordAnalyticsConsent(context.services.db.prisma, input, session?.userId ?? null);
+  await recordAnalyticsConsent(deps(context).db, input, session?.userId ?? null);
   return isJson ? new Response(null, { status: 204 }) : redirect("/privacy?consent=saved#consent");
 }
 

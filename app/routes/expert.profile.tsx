@@ -5,6 +5,7 @@ import { TextAreaField } from "~/components/workspace";
 import { expertWorkspace } from "~/core.server";
 import { requireExpert } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 
@@ -53,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     FIELDS.map((name) => [name, field(form, name, name === "bio" ? 5000 : 300)]),
   ) as Record<ProfileField, string>;
   return formAction(async () => {
-    await expertWorkspace.updateExpertProfile(context.services.db.prisma, session.userId, values);
+    await expertWorkspace.updateExpertProfile(deps(context).db, session.userId, values);
     return { saved: "Your profile was saved." };
   }, values);
 }

@@ -9,6 +9,7 @@ import { slotsByDay } from "~/utils/bookings.server";
 import { zoneLabel } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
 import { getSession } from "~/utils/session.server";
+import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.expert.name} — Mind Namo` : "Expert not found — Mind Namo" },
@@ -17,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Public page: the expert's public profile and free times; a session only picks the time zone.
-  const expert = await getPublishedExpert(context.services.db.prisma, params.slug ?? "");
+  const expert = await getPublishedExpert(deps(context).db, params.slug ?? "");
   if (!expert)
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const session = await getSession(request, context);
@@ -26,7 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [days, rating] = await Promise.all([
     viewer ? slotsByDay(context, expert.id, viewer, 14, 12) : Promise.resolve(null),
     // Average, count and comments without names, only from 3 visible reviews on (P4).
-    reviews.publicRating(context.services.db.prisma, expert.id),
+    reviews.publicRating(deps(context).db, expert.id),
   ]);
   return { expert, zone: viewer ? zoneLabel(viewer.tz) : null, nextDays: days?.slice(0, 3) ?? null, rating };
 }

@@ -7,6 +7,7 @@ import { SurveyFields } from "~/components/SurveyFields";
 import { submitSurvey, SURVEYS } from "~/core.server";
 import { surveyAnswers } from "~/utils/feedback.server";
 import { formAction, formHeaders } from "~/utils/forms.server";
+import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Help us improve — Mind Namo" }];
@@ -18,7 +19,7 @@ export function loader() {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   return formAction(async () => {
-    const r = await submitSurvey(context.services.db.prisma, "GENERAL", surveyAnswers(form));
+    const r = await submitSurvey(deps(context).db, "GENERAL", surveyAnswers(form));
     return {
       message: r.stored
         ? "Thank you — your answers help us improve Mind Namo."

@@ -8,6 +8,7 @@ import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
+import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 // Scoped by owner: another person's ticket id is a 404, exactly like an id that does not exist (notFoundAs404).
@@ -16,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Your request — Mind Namo" }
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const t = await notFoundAs404(() =>
-    support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)),
+    support.getMyTicket(deps(context).db, session.userId, String(params.ticketId ?? "").slice(0, 64)),
   );
   return {
     crisis: await crisisFor(request, context),

@@ -9,13 +9,14 @@ import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
+import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Help — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const tickets = await support.listMyTickets(context.services.db.prisma, session.userId);
+  const tickets = await support.listMyTickets(deps(context).db, session.userId);
   return {
     crisis: await crisisFor(request, context),
     tickets: tickets.map((t) => ({

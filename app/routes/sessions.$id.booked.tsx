@@ -7,15 +7,16 @@ import bookingStyles from "~/styles/booking.css";
 import { requireSession } from "~/utils/session.server";
 import { formatDate, formatTimeRange, localeFrom, zoneName } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
+import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Your session is booked — Mind Namo" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: bookingStyles }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   // Only the person's own booking: another id is a 404, whether or not it exists.
-  const booking = await getUserBooking(prisma, session.userId, params.id ?? "");
+  const booking = await getUserBooking(db, session.userId, params.id ?? "");
   if (!booking || booking.status !== "CONFIRMED")
     throw new Response("We could not find this booking.", { status: 404 });
   const timezone = session.user.timezone;

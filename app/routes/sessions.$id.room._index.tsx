@@ -12,6 +12,7 @@ import { reportBoundaryError } from "~/utils/error-reporter";
 import { requireSession } from "~/utils/session.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
+import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Session with ${data.peerName} — Mind Namo` : "Live session — Mind Namo" },
@@ -21,10 +22,10 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-s
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   let access;
   try {
-    access = await roomAccess(prisma, session, String(params.id ?? "").slice(0, 64), new Date());
+    access = await roomAccess(db, session, String(params.id ?? "").slice(0, 64), new Date());
   } catch (error) {
     if (isDomainError(error) && (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")) {
       throw new Response(error.message, { status: error.code === "FORBIDDEN" ? 403 : 404 });

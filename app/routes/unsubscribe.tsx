@@ -4,6 +4,7 @@ import { Notice, Submit } from "~/components/forms";
 import { INVALID_LINK, isDomainError, unsubscribeWithLink } from "~/core.server";
 import { formHeaders } from "~/utils/forms.server";
 import { checkUnsubscribeLink, LIST_LABELS } from "~/utils/communications.server";
+import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 
@@ -28,11 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const get = (k: string) =>
     url.searchParams.get(k) ?? (typeof form.get(k) === "string" ? (form.get(k) as string) : null);
   try {
-    const { list } = await unsubscribeWithLink(
-      context.services.db.prisma,
-      context.services.secrets.unsubscribeKey,
-      get,
-    );
+    const { list } = await unsubscribeWithLink(deps(context).db, context.services.secrets.unsubscribeKey, get);
     return { done: true as const, label: LIST_LABELS[list], error: null };
   } catch (error) {
     if (!isDomainError(error) || error.code !== "FORBIDDEN") throw error;

@@ -2,6 +2,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { nextSlotsForExperts, type NotificationDeps } from "~/core.server";
 import { dayKey, formatDate, formatSession, formatTime, minuteOfDay, type Viewer } from "~/utils/time";
+import { deps } from "./deps.server";
 
 export interface DaySlots {
   /** The viewer's local day, YYYY-MM-DD (a key, never shown). */
@@ -29,7 +30,7 @@ export async function slotsByDay(
   const now = new Date();
   const slots =
     (
-      await nextSlotsForExperts(context.services.db.prisma, [expertId], {
+      await nextSlotsForExperts(deps(context).db, [expertId], {
         from: now,
         to: new Date(now.getTime() + days * 86_400_000),
         now,
@@ -52,8 +53,7 @@ export async function slotsByDay(
 }
 
 export function notificationDeps(context: AppLoadContext): NotificationDeps {
-  const s = context.services;
-  return { db: s.db.prisma, jobs: s.jobs, appUrl: s.config.appUrl, unsubscribeKey: s.secrets.unsubscribeKey };
+  return deps(context);
 }
 
 /** Runs a notification step after the change is committed; a failure is logged, never shown as a failed booking. */

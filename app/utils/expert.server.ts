@@ -3,6 +3,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { expertWorkspace, isDomainError, type ValidSession } from "~/core.server";
 import { requireSession } from "./session.server";
+import { deps } from "./deps.server";
 
 export const NOT_AN_EXPERT =
   "This workspace is for Mind Namo experts, and the account you are signed in with is not an expert account. " +
@@ -15,7 +16,7 @@ export async function requireExpert(
   const session = await requireSession(request, context);
   if (session.user.role !== "EXPERT") throw new Response(NOT_AN_EXPERT, { status: 403, statusText: "Forbidden" });
   try {
-    const profile = await expertWorkspace.getExpertWorkspace(context.services.db.prisma, session.userId);
+    const profile = await expertWorkspace.getExpertWorkspace(deps(context).db, session.userId);
     return { session, profile };
   } catch (error) {
     // An expert account whose profile is missing (or was just changed): the same answer, with core's reason.

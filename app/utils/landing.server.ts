@@ -2,7 +2,9 @@
 // (the `next` they carried through, already checked by the route with safeNext), else their own area: experts their workspace, staff the
 // back-office, everyone else their account.
 import type { AppLoadContext } from "@remix-run/node";
+import { setAccountTimeZone } from "~/core.server";
 import { cookieZone } from "./viewer.server";
+import { deps } from "./deps.server";
 
 type Role = "USER" | "EXPERT" | "SUPPORT" | "DPO" | "ADMIN";
 
@@ -26,5 +28,5 @@ export function nextQuery(back: string, join: "?" | "&" = "?"): string {
 export async function adoptBrowserZone(request: Request, context: AppLoadContext, userId: string): Promise<void> {
   const tz = cookieZone(request);
   if (!tz) return;
-  await context.services.db.prisma.user.updateMany({ where: { id: userId, timezone: "UTC" }, data: { timezone: tz } });
+  await setAccountTimeZone({ db: deps(context).db, userId, timezone: tz, onlyIfDefault: true });
 }
