@@ -54,6 +54,15 @@ module.exports = {
       to: { path: "^core/platform/db/" },
     },
     {
+      name: "server-holds-no-demo-data",
+      comment:
+        "The demo seed (prisma/seed.ts, accounts with a published password) is passed into boot() by the entry " +
+        "points (server.ts, e2e/server.ts, the tests); the server, the domain and the edges never import it.",
+      severity: "error",
+      from: { path: "^(server|core|app|admin)/" },
+      to: { path: "^prisma/seed\\.ts$" },
+    },
+    {
       name: "site-reaches-core-through-core-server",
       comment:
         "The site reaches core only through app/core.server.ts (never bundled for the browser); the room's " +

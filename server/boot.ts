@@ -1,9 +1,9 @@
 // Starting and stopping the whole process: open the database (refusing a PGlite directory another process
-// holds), apply migrations, seed an empty database with demo data, build the services and the HTTP server.
+// holds), apply migrations, seed an empty database with the seed the entry point passes, build the services and the HTTP server.
 import http from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import type { Logger } from "pino";
-import { openDatabase, type Database } from "../core/platform/db/client.ts";
+import { openDatabase, type Database, type PrismaClient } from "../core/platform/db/client.ts";
 import type { Config } from "../core/platform/env/index.ts";
 import { createMailer } from "../core/platform/mail/index.ts";
 import { MailQueue } from "../core/platform/mail/queue.ts";
@@ -26,7 +26,6 @@ import {
 import { purgeExpiredData } from "../core/privacy/retention.ts";
 import { erasureKeysFrom, runDueErasures, runErasure } from "../core/privacy/erase.ts";
 import { createRateLimiter } from "../core/platform/rate-limit.ts";
-import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp, PUBLIC_PAGES_CHANNEL } from "./app.ts";
 import type { Services } from "../core/platform/services.ts";
 import { deriveKey, serverSecret } from "./secrets.ts";
@@ -50,6 +49,12 @@ export const RECURRING_JOBS = {
   "usage.purge": "41 3 * * *",
 } as const satisfies Partial<Record<QueueName, string>>;
 
+/**
+ * Fills an empty database with starting data (the demo data, prisma/seed.ts `seedEmptyDatabase`). The entry point
+ * passes it in, so the server itself holds no data and production code never imports the demo seed's accounts.
+ */
+export type DatabaseSeed = (db: PrismaClient, log: (msg: string) => void) => Promise<void>;
+
 export interface Running {
   services: Services;
   server: http.Server;
@@ -65,6 +70,8 @@ export async function boot(opts: {
   host?: string;
   /** An already open database (tests); by default the one the configuration names. */
   database?: Database;
+  /** Run after the migrations when SEED_DEMO_DATA is `auto`; it decides itself whether the database is empty. */
+  seed?: DatabaseSeed;
   /** Runs once everything is up, before the server accepts requests (the e2e server adds its fixtures here). */
   beforeListen?: (services: Services) => Promise<void>;
 }): Promise<Running> {
@@ -73,10 +80,7 @@ export async function boot(opts: {
   try {
     const { applied } = await db.migrate((msg) => logger.info({ msg }));
     if (applied.length > 0) logger.info({ msg: "migrations applied", applied });
-    if (config.SEED_DEMO_DATA === "auto" && (await isEmpty(db.prisma))) {
-      await seedDemoData(db.prisma, (msg) => logger.info({ msg }));
-      printDemoLogins((msg) => console.log(msg));
-    }
+    if (config.SEED_DEMO_DATA === "auto" && opts.seed) await opts.seed(db.prisma, (msg) => logger.info({ msg }));
   } catch (error) {
     await db.close();
     throw error;

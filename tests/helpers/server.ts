@@ -8,6 +8,7 @@ import type { ServerBuild } from "@remix-run/node";
 import pino from "pino";
 import { parseConfig, type Config } from "../../core/platform/env/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../core/platform/testing/db.ts";
+import { seedEmptyDatabase } from "../../prisma/seed.ts";
 import { boot, type Running } from "../../server/boot.ts";
 
 export interface TestServer {
@@ -53,6 +54,7 @@ export async function startTestServer(
     port: 0,
     host: "127.0.0.1",
     database: database.db,
+    seed: seedEmptyDatabase,
   });
   return {
     url: running.url.replace("localhost", "127.0.0.1"),
