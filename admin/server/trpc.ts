@@ -12,6 +12,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { recordAudit } from "../../core/audit/index.ts";
 import { isDomainError, type DomainErrorCode } from "../../core/errors/index.ts";
+import type { DenialReason } from "../../core/audit/actions.ts";
 import type { ValidSession } from "../../core/identity/sessions.ts";
 import type { Services } from "../../core/platform/services.ts";
 import { coreDeps, type CoreDeps } from "../../core/platform/deps.ts";
@@ -30,7 +31,7 @@ export function createInnerContext(opts: InnerContext): InnerContext {
 }
 
 /** Why a staff procedure was refused, for the console (it shows the TOTP step on MFA_REQUIRED). */
-export type DenialReason = "MFA_REQUIRED" | "NOT_STAFF" | "MISSING_PERMISSION";
+export type { DenialReason };
 
 class Denied extends TRPCError {
   constructor(

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listCategories, listPublishedExperts, recommendedExperts } from "~/core.server";
+import { listCategories, listPublishedExperts, recommendedExperts, deps } from "~/core.server";
 import { CrisisLink } from "~/components/CrisisNotice";
 import { ExpertCard } from "~/components/ExpertCard";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { getSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Mind Namo — talk to someone who understands" }];
 

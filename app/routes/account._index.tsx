@@ -7,6 +7,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
 import {
+  deps,
   accounts,
   AVATAR_MAX_BYTES,
   clearPreferences,
@@ -21,7 +22,6 @@ import {
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { accountDeps, requireSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getAvatar } from "~/core.server";
+import { getAvatar, deps } from "~/core.server";
 import { requireSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 // The signed-in person's own picture, from our origin only. Nobody else's picture is reachable here.
 export async function loader({ request, context }: LoaderFunctionArgs) {

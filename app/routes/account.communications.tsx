@@ -3,11 +3,10 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ConsentSettings } from "~/components/Consent";
 import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
 import { Notice } from "~/components/forms";
-import { getEmailPreferences, listOwnConsents, setEmailPreferences } from "~/core.server";
+import { getEmailPreferences, listOwnConsents, setEmailPreferences, deps } from "~/core.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { requireSession } from "~/utils/session.server";
 import { unknownIntent } from "~/utils/forms.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Emails and privacy choices — Mind Namo" }];
 

@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import {
+  deps,
+  auditActionForPerson,
   deletionInventory,
   DPO_CONTACT,
   giveHealthConsent,
@@ -13,7 +15,6 @@ import {
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 
@@ -37,27 +38,6 @@ const ROLE_LABELS: Record<string, string> = {
   DPO: "Data Protection Officer",
   ADMIN: "Administrator",
 };
-
-/** What a staff action means, in plain words. */
-function describeAction(action: string): string {
-  if (action === "ticket.view") return "Read your support request";
-  if (action === "ticket.reply") return "Replied to your support request";
-  if (action === "ticket.note") return "Added a staff note to your support request";
-  if (action === "ticket.assign") return "Assigned your support request";
-  if (action.startsWith("ticket.status.")) return "Changed the status of your support request";
-  if (action.startsWith("ticket.priority.")) return "Changed the priority of your support request";
-  if (action.startsWith("ticket.log.")) return "Logged a request you made by email or phone";
-  if (action === "privacy.request.view") return "Opened your privacy request";
-  if (action === "privacy.request.extend") return "Extended the deadline of your privacy request";
-  if (action === "privacy.request.identity_check") return "Recorded an identity check for your privacy request";
-  if (action === "privacy.request.approve") return "Approved your privacy request";
-  if (action === "privacy.request.reject") return "Declined your privacy request";
-  if (action === "privacy.hold.place") return "Placed a legal hold on one of your records";
-  if (action === "privacy.hold.release") return "Released a legal hold on one of your records";
-  if (action.startsWith("staff.")) return "Changed your staff role or account";
-  if (action === "review.hide") return "Hid one of your reviews";
-  return action;
-}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
@@ -100,7 +80,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       id: l.id,
       at: l.at.toISOString(),
       role: l.role ?? "SYSTEM",
-      action: l.action,
+      // In words for the person (core/audit/actions.ts), never the stored code.
+      what: auditActionForPerson(l.action),
       purpose: l.purpose,
     })),
     dpo: DPO_CONTACT,
@@ -356,7 +337,7 @@ export default function PrivacyCenter() {
                   <tr key={l.id} data-testid="ledger-row">
                     <td>{when(l.at)}</td>
                     <td>{ROLE_LABELS[l.role] ?? l.role}</td>
-                    <td>{describeAction(l.action)}</td>
+                    <td>{l.what}</td>
                     <td>
                       {l.purpose
                         ? l.purpose.startsWith("privacy-request:")

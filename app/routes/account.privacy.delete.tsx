@@ -2,11 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Submit } from "~/components/forms";
-import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests } from "~/core.server";
+import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests, deps } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { privacyDeps, requireFreshFor } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 

@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice, Submit } from "~/components/forms";
-import { invalidateUserSessions, listUserSessions, revokeOwnSession } from "~/core.server";
+import { invalidateUserSessions, listUserSessions, revokeOwnSession, deps } from "~/core.server";
 import { field, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Devices and sessions — Mind Namo" }];
 

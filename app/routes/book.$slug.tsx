@@ -13,6 +13,7 @@ import { FormAlert, Submit } from "~/components/forms";
 import { FieldAlert } from "~/components/SlotPicker";
 import { ZonePicker } from "~/components/ZonePicker";
 import {
+  deps,
   afterBooked,
   bookSlot,
   getPublishedExpert,
@@ -40,7 +41,6 @@ import {
   type Viewer,
 } from "~/utils/time";
 import { cookieZone, resolveViewer, zoneCookie } from "~/utils/viewer.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Book ${data.expert.name} — Mind Namo` : "Book — Mind Namo" },

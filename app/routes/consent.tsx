@@ -1,8 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { recordAnalyticsConsent } from "~/core.server";
+import { recordAnalyticsConsent, deps } from "~/core.server";
 import { parseConsentRequest } from "~/utils/communications.server";
 import { getSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 // Records an analytics consent choice (from the banner or a settings page): kind, choice, time and source, and the
 // user id only for a signed-in person. No IP address, no user agent, no cookie is stored or set. JSON from the

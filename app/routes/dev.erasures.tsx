@@ -4,8 +4,7 @@
 // deletions a DPO has APPROVED; it never skips the approval or moves any stored date.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
-import { erasureKeysFrom, runDueErasures } from "~/core.server";
-import { deps } from "~/utils/deps.server";
+import { erasureKeysFrom, runDueErasures, deps } from "~/core.server";
 import { field } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [

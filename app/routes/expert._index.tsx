@@ -5,12 +5,11 @@ import { useEffect, useRef } from "react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
 import { JoinButton } from "~/components/JoinButton";
-import { afterCancelled, expertWorkspace } from "~/core.server";
+import { afterCancelled, expertWorkspace, deps } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { formatSessionTime, requireExpert, zoneLabel } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
-import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 

@@ -3,10 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { SelectField } from "~/components/workspace";
-import { expertWorkspace } from "~/core.server";
+import { expertWorkspace, deps } from "~/core.server";
 import { formatTimeOff, requireExpert, todayIn, zoneLabel } from "~/utils/expert.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
-import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { AVATAR_RENDITIONS, avatarRendition, getExpertPhoto } from "~/core.server";
-import { deps } from "~/utils/deps.server";
+import { AVATAR_RENDITIONS, avatarRendition, getExpertPhoto, deps } from "~/core.server";
 
 // A published expert's photo: part of their public profile, served from our origin only. `?s=256` gives the
 // smaller rendition for lists and 1× screens; any other size gets the stored 512 px one.

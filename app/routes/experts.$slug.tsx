@@ -4,12 +4,11 @@ import { CrisisLink } from "~/components/CrisisNotice";
 import { photoUrl } from "~/components/ExpertCard";
 import { Avatar } from "~/components/ui/Avatar";
 import { RecordPreference } from "~/components/RecordPreference";
-import { getPublishedExpert, reviews } from "~/core.server";
+import { getPublishedExpert, reviews, deps } from "~/core.server";
 import { slotsByDay } from "~/utils/bookings.server";
 import { zoneLabel } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
 import { getSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.expert.name} — Mind Namo` : "Expert not found — Mind Namo" },

@@ -4,6 +4,7 @@ import { ExpertCard } from "~/components/ExpertCard";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { RecordPreference } from "~/components/RecordPreference";
 import {
+  deps,
   listCategories,
   listExpertLanguages,
   listPublishedExperts,
@@ -13,7 +14,6 @@ import {
   reviews,
 } from "~/core.server";
 import { directoryQuery, nextFree } from "~/utils/directory.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Experts — Mind Namo" }];
 

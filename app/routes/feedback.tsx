@@ -4,10 +4,9 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { SurveyFields } from "~/components/SurveyFields";
-import { submitSurvey, SURVEYS } from "~/core.server";
+import { submitSurvey, SURVEYS, deps } from "~/core.server";
 import { surveyAnswers } from "~/utils/feedback.server";
 import { formAction, formHeaders } from "~/utils/forms.server";
-import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Help us improve — Mind Namo" }];

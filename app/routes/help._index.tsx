@@ -2,14 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, fieldError, FormAlert, Submit } from "~/components/forms";
-import { support } from "~/core.server";
+import { support, deps } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
-import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Help — Mind Namo" }];

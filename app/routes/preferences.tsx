@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { recordPreferenceBySlug } from "~/core.server";
+import { recordPreferenceBySlug, deps } from "~/core.server";
 import { field } from "~/utils/forms.server";
 import { getSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 // Wellness preferences (P2) for signed-in people: a topic browsed or an expert's profile viewed. Sent by the page
 // after it is shown (GET never writes). Visitors without an account, and people without the explicit health-data

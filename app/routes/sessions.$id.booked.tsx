@@ -2,12 +2,11 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
-import { getUserBooking } from "~/core.server";
+import { getUserBooking, deps } from "~/core.server";
 import bookingStyles from "~/styles/booking.css";
 import { requireSession } from "~/utils/session.server";
 import { formatDate, formatTimeRange, localeFrom, zoneName } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Your session is booked — Mind Namo" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: bookingStyles }];

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { bookingIcs, getEmailPreferences, getUserBooking } from "~/core.server";
+import { bookingIcs, getEmailPreferences, getUserBooking, deps } from "~/core.server";
 import { requireSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 // The session as a calendar file, for the confirmation page's "Add to calendar". Discreet unless the person
 // chose details in their email settings, the same rule as the invitation in the confirmation email.

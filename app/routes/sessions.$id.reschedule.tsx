@@ -3,13 +3,12 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Submit } from "~/components/forms";
 import { FieldAlert, SlotPicker } from "~/components/SlotPicker";
-import { afterRescheduled, expertIdBySlug, listUserBookings, rescheduleBooking } from "~/core.server";
+import { afterRescheduled, expertIdBySlug, listUserBookings, rescheduleBooking, deps } from "~/core.server";
 import { notificationDeps, notifyAfter, slotsByDay } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 import { formatSession, localeFrom, zoneLabel } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "Reschedule — Mind Namo" }];
 export const headers = formHeaders;

@@ -3,7 +3,7 @@ import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix
 import { useCallback, useEffect, useRef, useState } from "react";
 import { DeviceCheck, type DeviceChoice } from "~/components/DeviceCheck";
 import { Notice } from "~/components/forms";
-import { isDomainError, liveKitSettings, roomAccess } from "~/core.server";
+import { isDomainError, liveKitSettings, roomAccess, deps } from "~/core.server";
 import { formatDateTime, formatSession } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
 import { startCall, CallRefused, type Call } from "~/rooms/call.client";
@@ -12,7 +12,6 @@ import { reportBoundaryError } from "~/utils/error-reporter";
 import { requireSession } from "~/utils/session.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Session with ${data.peerName} — Mind Namo` : "Live session — Mind Namo" },

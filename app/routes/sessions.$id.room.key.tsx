@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { postPublicKey } from "~/core.server";
+import { postPublicKey, deps } from "~/core.server";
 import { jsonAction, readJson, requireJson, requireRoomSession } from "~/utils/rooms.server";
-import { deps } from "~/utils/deps.server";
 
 const bodySchema = z.object({ publicKey: z.string().max(200) });
 

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getKeys } from "~/core.server";
+import { getKeys, deps } from "~/core.server";
 import { jsonAction, requireRoomSession } from "~/utils/rooms.server";
-import { deps } from "~/utils/deps.server";
 
 // GET: this session's two public keys (own and peer's, null until posted), only for its two participants.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { issueToken, liveKitSettings } from "~/core.server";
+import { issueToken, liveKitSettings, deps } from "~/core.server";
 import { jsonAction, requireJson, requireRoomSession } from "~/utils/rooms.server";
-import { deps } from "~/utils/deps.server";
 
 // POST: a LiveKit token for this session's room, for the signed-in participant, only inside the join window.
 export async function action({ request, params, context }: ActionFunctionArgs) {

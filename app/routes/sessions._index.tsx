@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { JoinButton } from "~/components/JoinButton";
-import { afterCancelled, cancelBooking, listUserBookings, reviews } from "~/core.server";
+import { afterCancelled, cancelBooking, listUserBookings, reviews, deps } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
@@ -11,7 +11,6 @@ import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
 import { formatSession, localeFrom, zoneLabel } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "My sessions — Mind Namo" }];
 export const headers = formHeaders;

@@ -1,10 +1,9 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listSessionMetadata } from "~/core.server";
+import { listSessionMetadata, deps } from "~/core.server";
 import { formatSession, zoneLabel } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
 import { requireSession } from "~/utils/session.server";
-import { deps } from "~/utils/deps.server";
 
 export const meta: MetaFunction = () => [{ title: "What we keep about your sessions — Mind Namo" }];
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });

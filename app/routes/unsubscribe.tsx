@@ -1,10 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice, Submit } from "~/components/forms";
-import { INVALID_LINK, isDomainError, unsubscribeWithLink } from "~/core.server";
+import { INVALID_LINK, isDomainError, unsubscribeWithLink, deps } from "~/core.server";
 import { formHeaders } from "~/utils/forms.server";
 import { checkUnsubscribeLink, LIST_LABELS } from "~/utils/communications.server";
-import { deps } from "~/utils/deps.server";
 
 export const headers = formHeaders;
 

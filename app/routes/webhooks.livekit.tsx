@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { isDomainError, liveKitSettings, recordWebhook, verifyWebhook } from "~/core.server";
-import { deps } from "~/utils/deps.server";
+import { isDomainError, liveKitSettings, recordWebhook, verifyWebhook, deps } from "~/core.server";
 
 const MAX_BODY = 64 * 1024;
 const answer = (body: unknown, status: number) =>

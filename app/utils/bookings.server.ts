@@ -1,8 +1,7 @@
 // Helpers shared by the booking routes: the viewer's time zone, slot lists for display, notification deps.
 import type { AppLoadContext } from "@remix-run/node";
-import { nextSlotsForExperts, type NotificationDeps } from "~/core.server";
+import { nextSlotsForExperts, type NotificationDeps, deps } from "~/core.server";
 import { dayKey, formatDate, formatSession, formatTime, minuteOfDay, type Viewer } from "~/utils/time";
-import { deps } from "./deps.server";
 
 export interface DaySlots {
   /** The viewer's local day, YYYY-MM-DD (a key, never shown). */

@@ -1,9 +1,8 @@
 // The guard and the display helpers of the expert workspace (/expert). Every loader and action calls
 // requireExpert itself: no session → /login?next=…; signed in but not an expert → a 403 page that says why.
 import type { AppLoadContext } from "@remix-run/node";
-import { expertWorkspace, isDomainError, type ValidSession } from "~/core.server";
+import { expertWorkspace, isDomainError, type ValidSession, deps } from "~/core.server";
 import { requireSession } from "./session.server";
-import { deps } from "./deps.server";
 
 export const NOT_AN_EXPERT =
   "This workspace is for Mind Namo experts, and the account you are signed in with is not an expert account. " +

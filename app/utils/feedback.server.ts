@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { reviews } from "~/core.server";
-import { deps } from "./deps.server";
+import { deps } from "~/core.server";
 
 /** What review functions need from the request: the database, mail, and the public page cache to clear. */
 export function reviewDeps(context: AppLoadContext): reviews.ReviewDeps {

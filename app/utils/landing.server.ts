@@ -2,9 +2,8 @@
 // (the `next` they carried through, already checked by the route with safeNext), else their own area: experts their workspace, staff the
 // back-office, everyone else their account.
 import type { AppLoadContext } from "@remix-run/node";
-import { setAccountTimeZone } from "~/core.server";
+import { setAccountTimeZone, deps } from "~/core.server";
 import { cookieZone } from "./viewer.server";
-import { deps } from "./deps.server";
 
 type Role = "USER" | "EXPERT" | "SUPPORT" | "DPO" | "ADMIN";
 

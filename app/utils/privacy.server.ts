@@ -1,8 +1,7 @@
 // The privacy center's edge: deps for core/privacy, and the fresh re-authentication guard that sends the person
 // back to the privacy page (not to a POST-only URL) after confirming it's them.
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import { isFreshlyAuthenticated, type PrivacyDeps, type ValidSession } from "~/core.server";
-import { deps } from "~/utils/deps.server";
+import { isFreshlyAuthenticated, type PrivacyDeps, type ValidSession, deps } from "~/core.server";
 import { requireSession } from "~/utils/session.server";
 
 export function privacyDeps(context: AppLoadContext): PrivacyDeps {

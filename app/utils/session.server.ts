@@ -2,6 +2,7 @@
 // nothing: loaders run in parallel). Cookie: HttpOnly, SameSite=Lax, Path=/; in production `__Host-` + Secure.
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import {
+  deps,
   describeDevice,
   ownerDeviceToken,
   ownerDeviceUserId,
@@ -12,7 +13,6 @@ import {
   type Requester,
   type ValidSession,
 } from "~/core.server";
-import { deps } from "./deps.server";
 
 export const cookieName = (context: AppLoadContext) =>
   context.services.config.isProduction ? "__Host-mn_session" : "mn_session";
