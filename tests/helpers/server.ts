@@ -69,3 +69,24 @@ export async function startTestServer(
     },
   };
 }
+
+/** The settings of the production server the HTTP tests run next to the development one. */
+export const PRODUCTION_ENV = {
+  NODE_ENV: "production",
+  APP_URL: "https://mindnamo.example",
+  SESSION_SECRET: "s".repeat(40),
+  MAIL_TRANSPORT: "outbox",
+} as const;
+
+/**
+ * Two servers started together: `dev`, development behind one trusted proxy (X-Forwarded-For gives each test its
+ * own client IP), and `prod`, production settings (secure cookie names, HSTS, no development routes).
+ */
+export async function startDevAndProdServers(): Promise<{
+  dev: TestServer;
+  prod: TestServer;
+  stop: () => Promise<void>;
+}> {
+  const [dev, prod] = await Promise.all([startTestServer({ TRUST_PROXY: "1" }), startTestServer(PRODUCTION_ENV)]);
+  return { dev, prod, stop: async () => void (await Promise.all([dev.stop(), prod.stop()])) };
+}
