@@ -2,11 +2,10 @@
 // York account reads its support messages, its devices, its privacy requests and its consent history in New York
 // time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../core/identity/password.ts";
-import { Browser, pageText } from "./helpers/http.ts";
+import { type Browser, pageText } from "./helpers/http.ts";
+import { passwordHash, signIn } from "./helpers/people.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
-const PASSWORD = "amber kites over harbour";
 let srv: TestServer;
 let b: Browser;
 let userId: string;
@@ -18,15 +17,14 @@ beforeAll(async () => {
     data: {
       email: "new-yorker@example.com",
       name: "Nia York",
-      passwordHash: await hashPassword(PASSWORD),
+      passwordHash: await passwordHash(),
       emailVerifiedAt: new Date(),
       timezone: "America/New_York",
     },
     select: { id: true },
   });
   userId = user.id;
-  b = new Browser(srv, { ip: "198.51.100.77" });
-  expect((await b.post("/login", { email: "new-yorker@example.com", password: PASSWORD })).status).toBe(302);
+  b = await signIn(srv, "new-yorker@example.com");
 });
 afterAll(async () => {
   await srv?.stop();

@@ -3,21 +3,14 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../core/catalog/index.ts";
-import { createUser } from "../core/identity/users.ts";
 import { Browser, pageText } from "./helpers/http.ts";
+import { PASSWORD, person, signIn as signInAs } from "./helpers/people.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
-const PASSWORD = "quiet lantern by the sea";
 let srv: TestServer;
 const prisma = () => srv.running.services.db.prisma;
 let expertUserId: string;
-let ip = 0;
-
-async function signIn(email: string): Promise<Browser> {
-  const b = new Browser(srv, { ip: `198.51.100.${++ip}` });
-  expect((await b.post("/login", { email, password: PASSWORD })).status).toBe(302);
-  return b;
-}
+const signIn = (email: string) => signInAs(srv, email);
 
 async function pngUpload(): Promise<FormData> {
   const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#5a7d6a" } })
@@ -47,12 +40,7 @@ beforeAll(async () => {
   });
   expertUserId = (await prisma().expertProfile.findUniqueOrThrow({ where: { id: e.id }, select: { userId: true } }))
     .userId;
-  await createUser(prisma(), {
-    email: "client@example.com",
-    name: "Cal Client",
-    password: PASSWORD,
-    emailVerified: true,
-  });
+  await person(srv, "client@example.com", { name: "Cal Client" });
 });
 afterAll(async () => {
   await srv?.stop();

@@ -3,21 +3,14 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../core/catalog/index.ts";
-import { createUser } from "../core/identity/users.ts";
 import { Browser, pageText } from "./helpers/http.ts";
+import { PASSWORD, person, signIn as signInAs } from "./helpers/people.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
-const PASSWORD = "quiet lantern by the sea";
 const MIN = 60_000;
 let srv: TestServer;
 const prisma = () => srv.running.services.db.prisma;
-let ip = 0;
-
-async function signIn(email: string): Promise<Browser> {
-  const b = new Browser(srv, { ip: `198.51.100.${++ip}` });
-  expect((await b.post("/login", { email, password: PASSWORD })).status).toBe(302);
-  return b;
-}
+const signIn = (email: string) => signInAs(srv, email);
 
 let expertId: string;
 let categoryId: string;
@@ -68,12 +61,7 @@ afterAll(async () => {
 
 describe("the signed-in home page", () => {
   it("shows the person's next confirmed session, with Join when its room is open", async () => {
-    const me = await createUser(prisma(), {
-      email: "soon@example.com",
-      name: "Sam Soon",
-      password: PASSWORD,
-      emailVerified: true,
-    });
+    const me = await person(srv, "soon@example.com", { name: "Sam Soon" });
     await book(me.id, new Date(Date.now() + 2 * MIN), "CANCELLED");
     const soon = await book(me.id, new Date(Date.now() + 5 * MIN));
     await book(me.id, new Date(Date.now() + 3 * 24 * 60 * MIN));
@@ -85,18 +73,8 @@ describe("the signed-in home page", () => {
   });
 
   it("shows a later session without an open Join, and never another person's session", async () => {
-    const me = await createUser(prisma(), {
-      email: "later@example.com",
-      name: "Lee Later",
-      password: PASSWORD,
-      emailVerified: true,
-    });
-    const other = await createUser(prisma(), {
-      email: "other@example.com",
-      name: "Oli Other",
-      password: PASSWORD,
-      emailVerified: true,
-    });
+    const me = await person(srv, "later@example.com", { name: "Lee Later" });
+    const other = await person(srv, "other@example.com", { name: "Oli Other" });
     const mine = await book(me.id, new Date(Date.now() + 2 * 24 * 60 * MIN));
     const theirs = await book(other.id, new Date(Date.now() + 6 * 60 * MIN)); // sooner than mine
     const html = await pageText(await (await signIn("later@example.com")).get("/"));
@@ -106,12 +84,7 @@ describe("the signed-in home page", () => {
   });
 
   it("a person without a session, and a visitor, see no such card", async () => {
-    await createUser(prisma(), {
-      email: "none@example.com",
-      name: "Nia None",
-      password: PASSWORD,
-      emailVerified: true,
-    });
+    await person(srv, "none@example.com", { name: "Nia None" });
     expect(await pageText(await (await signIn("none@example.com")).get("/"))).not.toContain("Your next session");
     expect(await pageText(await new Browser(srv, { ip: "203.0.113.4" }).get("/"))).not.toContain("Your next session");
   });

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listCategories, listPublishedExperts, listUserBookings, recommendedExperts } from "~/core.server";
+import { listCategories, listPublishedExperts, listUserBookings, recommendedExperts, deps } from "~/core.server";
 import { CrisisLink } from "~/components/CrisisNotice";
 import { ExpertCard } from "~/components/ExpertCard";
 import { EmptyState } from "~/components/ui/EmptyState";
@@ -14,13 +14,13 @@ export const meta: MetaFunction = () => [{ title: "Mind Namo — talk to someone
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Public page; for a signed-in person, "recommended for you" from their own wellness preferences.
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const session = await getSession(request, context);
   const [categories, featured, recommended, upcoming] = await Promise.all([
-    listCategories(prisma),
-    listPublishedExperts(prisma, { take: 6 }),
-    session ? recommendedExperts(prisma, session.userId, 3) : Promise.resolve([]),
-    session ? listUserBookings(prisma, session.userId, { when: "upcoming", take: 5 }) : Promise.resolve([]),
+    listCategories(db),
+    listPublishedExperts(db, { take: 6 }),
+    session ? recommendedExperts(db, session.userId, 3) : Promise.resolve([]),
+    session ? listUserBookings(db, session.userId, { when: "upcoming", take: 5 }) : Promise.resolve([]),
   ]);
   // A signed-in person's next confirmed session comes first, with Join once its room is open.
   const next = upcoming.find((b) => b.status === "CONFIRMED");

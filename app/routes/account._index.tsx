@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
 import {
+  deps,
   accounts,
   clearPreferences,
   getAvatar,
@@ -23,11 +24,11 @@ export const meta: MetaFunction = () => [{ title: "Your account — Mind Namo" }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const [avatar, preferences, settings] = await Promise.all([
-    getAvatar(prisma, session.userId),
-    listPreferences(prisma, session.userId),
-    getEmailPreferences(prisma, session.userId),
+    getAvatar(db, session.userId),
+    listPreferences(db, session.userId),
+    getEmailPreferences(db, session.userId),
   ]);
   return {
     user: {
@@ -48,25 +49,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   if (isMultipart(request)) {
     return formAction(async () => {
-      await setAvatar(prisma, session.userId, await readAvatarUpload(request));
+      await setAvatar(db, session.userId, await readAvatarUpload(request));
       return { saved: "Your picture was updated." };
     });
   }
   const form = await request.formData();
   const intent = field(form, "intent");
   if (intent === "remove-avatar") {
-    await removeAvatar(prisma, session.userId);
+    await removeAvatar(db, session.userId);
     return { saved: "Your picture was removed." };
   }
   if (intent === "clear-preferences") {
-    const n = await clearPreferences(prisma, session.userId);
+    const n = await clearPreferences(db, session.userId);
     return { saved: n === 0 ? "There was nothing to clear." : "Your wellness preferences were cleared." };
   }
   if (intent === "email-preferences") {
-    const prefs = await setEmailPreferences(prisma, session.userId, parseEmailPreferences(form), "SETTINGS");
+    const prefs = await setEmailPreferences(db, session.userId, parseEmailPreferences(form), "SETTINGS");
     return { saved: preferencesSavedMessage(prefs) };
   }
   if (intent !== "name") throw unknownIntent();

@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ConsentSettings } from "~/components/Consent";
 import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
 import { Notice } from "~/components/forms";
-import { getEmailPreferences, listOwnConsents, setEmailPreferences } from "~/core.server";
+import { getEmailPreferences, listOwnConsents, setEmailPreferences, deps } from "~/core.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { requireSession } from "~/utils/session.server";
 import { formatDateTime } from "~/utils/time";
@@ -26,10 +26,10 @@ const SOURCE_LABEL = {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const [prefs, consents] = await Promise.all([
-    getEmailPreferences(prisma, session.userId),
-    listOwnConsents(prisma, session.userId),
+    getEmailPreferences(db, session.userId),
+    listOwnConsents(db, session.userId),
   ]);
   return {
     viewer: accountViewer(request, session.user.timezone),
@@ -58,12 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
   if (form.get("intent") !== "email-preferences") throw unknownIntent();
-  const prefs = await setEmailPreferences(
-    context.services.db.prisma,
-    session.userId,
-    parseEmailPreferences(form),
-    "SETTINGS",
-  );
+  const prefs = await setEmailPreferences(deps(context).db, session.userId, parseEmailPreferences(form), "SETTINGS");
   return { saved: preferencesSavedMessage(prefs) };
 }
 

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Submit } from "~/components/forms";
-import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests } from "~/core.server";
+import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests, deps } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { privacyDeps, requireFreshFor } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Delete your account — Mind 
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const open = (await privacyRequests.listOwnRequests(context.services.db.prisma, session.userId)).find(
+  const open = (await privacyRequests.listOwnRequests(deps(context).db, session.userId)).find(
     (r) => r.type === "DELETION" && privacyRequests.isOpen(r.status),
   );
   const plan = erasurePlan();

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice, Submit } from "~/components/forms";
-import { invalidateUserSessions, listUserSessions, revokeOwnSession } from "~/core.server";
+import { invalidateUserSessions, listUserSessions, revokeOwnSession, deps } from "~/core.server";
 import { field, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 import { formatDateTime } from "~/utils/time";
@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Devices and sessions — Mind
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const sessions = await listUserSessions(context.services.db.prisma, session.userId);
+  const sessions = await listUserSessions(deps(context).db, session.userId);
   const viewer = accountViewer(request, session.user.timezone);
   return {
     sessions: sessions.map((s) => ({
@@ -28,16 +28,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   if (field(form, "intent") === "revoke-others") {
-    const n = await invalidateUserSessions(prisma, session.userId, session.id);
+    const n = await invalidateUserSessions(db, session.userId, session.id);
     return { message: n === 0 ? "No other sessions were open." : `Signed out ${n} other session(s).` };
   }
   if (field(form, "intent") !== "revoke") throw unknownIntent();
   const id = field(form, "sessionId", 64);
   if (id === session.id) return { message: "To end this session, use Sign out." };
   // Scoped by owner: another person's session id does nothing.
-  const ok = await revokeOwnSession(prisma, session.userId, id);
+  const ok = await revokeOwnSession(db, session.userId, id);
   return { message: ok ? "That session was signed out." : "That session had already ended." };
 }
 

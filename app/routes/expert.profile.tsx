@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
-import { expertWorkspace, getAvatar, removeAvatar, setAvatar } from "~/core.server";
+import { expertWorkspace, getAvatar, removeAvatar, setAvatar, deps } from "~/core.server";
 import { isMultipart, readAvatarUpload } from "~/utils/avatar-upload.server";
 import { requireExpert } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
@@ -38,7 +38,7 @@ function formValues(p: expertWorkspace.ExpertWorkspaceProfile): Record<ProfileFi
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { profile, session } = await requireExpert(request, context);
-  const photo = await getAvatar(context.services.db.prisma, session.userId);
+  const photo = await getAvatar(deps(context).db, session.userId);
   return {
     photoVersion: photo ? photo.updatedAt.getTime() : null,
     slug: profile.slug,
@@ -50,16 +50,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { session } = await requireExpert(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   if (isMultipart(request)) {
     return formAction(async () => {
-      await setAvatar(prisma, session.userId, await readAvatarUpload(request));
+      await setAvatar(db, session.userId, await readAvatarUpload(request));
       return { saved: "Your photo was updated. Clients see it on your profile and in the directory." };
     });
   }
   const form = await request.formData();
   if (field(form, "intent") === "remove-photo") {
-    await removeAvatar(prisma, session.userId);
+    await removeAvatar(db, session.userId);
     return { saved: "Your photo was removed. Clients see your initials instead." };
   }
   // Everything typed comes back with an error, so nothing is lost.
@@ -67,7 +67,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     FIELDS.map((name) => [name, field(form, name, name === "bio" ? 5000 : 300)]),
   ) as Record<ProfileField, string>;
   return formAction(async () => {
-    await expertWorkspace.updateExpertProfile(prisma, session.userId, values);
+    await expertWorkspace.updateExpertProfile(db, session.userId, values);
     return { saved: "Your profile was saved." };
   }, values);
 }

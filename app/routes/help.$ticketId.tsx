@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
-import { support } from "~/core.server";
+import { support, deps } from "~/core.server";
 import { field, formAction, formHeaders, notFoundAs404, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 import { formatDateTime } from "~/utils/time";
@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Your request — Mind Namo" }
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const t = await notFoundAs404(() =>
-    support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)),
+    support.getMyTicket(deps(context).db, session.userId, String(params.ticketId ?? "").slice(0, 64)),
   );
   const viewer = accountViewer(request, session.user.timezone);
   return {

@@ -17,9 +17,9 @@ export const meta: MetaFunction = () => [{ title: "Review your session — Mind 
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = reviewDeps(context);
   const page = await notFoundAs404(() =>
-    reviews.getReviewPage(prisma, session.userId, String(params.id ?? "").slice(0, 64)),
+    reviews.getReviewPage(db, session.userId, String(params.id ?? "").slice(0, 64)),
   );
   const { timezone } = session.user;
   const viewer = accountViewer(request, timezone);
