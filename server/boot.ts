@@ -6,7 +6,8 @@ import type { Logger } from "pino";
 import { openDatabase, type Database } from "../core/platform/db/client.ts";
 import type { Config } from "../core/platform/env/index.ts";
 import { createMailer } from "../core/platform/mail/index.ts";
-import { MailQueue } from "../core/platform/mail/queue.ts";
+import { MailQueue, type DurableMail } from "../core/platform/mail/queue.ts";
+import { openMail, sealMail, type SealedMail } from "../core/platform/mail/sealed.ts";
 import { startJobQueue, type QueueName } from "../core/platform/jobs/queue.ts";
 import { settleEndedBookings } from "../core/rooms/service.ts";
 import { purgeUsage } from "../core/analytics/usage.ts";
@@ -50,6 +51,13 @@ export const RECURRING_JOBS = {
   "usage.purge": "41 3 * * *",
 } as const satisfies Partial<Record<QueueName, string>>;
 
+/**
+ * A send attempt of account mail that has not finished after this long is given up and the job retried; it is also
+ * how soon (plus pg-boss's 10 s maintenance and a poll) the mail a crashed instance was sending goes out from
+ * another. Resend answers in about a second; a longer wait is a stuck connection. Delivery is at least once.
+ */
+export const MAIL_JOB_EXPIRE_SECONDS = 20;
+
 export interface Running {
   services: Services;
   server: http.Server;
@@ -87,6 +95,7 @@ export async function boot(opts: {
   const unsubscribeKey = deriveKey(secret, "unsubscribe");
   const rateLimitKey = deriveKey(secret, "rate-limit");
   const codePepper = deriveKey(secret, "email-codes");
+  const mailJobKey = deriveKey(secret, "mail-jobs");
   let jobs;
   try {
     jobs = await startJobQueue(db, {
@@ -97,6 +106,46 @@ export async function boot(opts: {
   } catch (error) {
     await db.close();
     throw error;
+  }
+  // Account mail on the PostgreSQL server: a sealed job per message (core/platform/mail/sealed.ts), sent by
+  // whichever instance fetches it, retried on failure, handed to another instance if this one dies mid-send.
+  // On embedded PGlite (one process) the MailQueue sends from this process, as it always has (docs/scaling.md).
+  let durableMail: DurableMail | undefined;
+  if (db.kind === "server") {
+    const mailJobs = jobs;
+    await mailJobs.work<SealedMail>(
+      "mail.account",
+      async (sealed) => {
+        try {
+          await mailer.send(openMail(mailJobKey, sealed));
+        } catch (error) {
+          logger.error({
+            msg: "mail not sent",
+            template: sealed.template,
+            err: error instanceof Error ? error.message : String(error),
+          });
+          throw error; // pg-boss retries it (5 times, backing off)
+        }
+      },
+      { keepGoing: true },
+    );
+    durableMail = {
+      async enqueue(message) {
+        const id = await mailJobs.send("mail.account", sealMail(mailJobKey, message), {
+          expireInSeconds: MAIL_JOB_EXPIRE_SECONDS,
+        });
+        if (!id) throw new Error("the job queue did not take the message");
+        mailJobs.wake("mail.account");
+        return id;
+      },
+      async settled(ids) {
+        const until = Date.now() + 60_000;
+        while ((await mailJobs.unfinished("mail.account", ids)) > 0) {
+          if (Date.now() > until) throw new Error(`mail jobs not finished after 60 s: ${ids.join(", ")}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+    };
   }
   // Jobs queued by an earlier version carried the whole message; new ones are booking.notice (ids only).
   await jobs.work<MailMessage>("mail.send", async (message) => {
@@ -163,12 +212,15 @@ export async function boot(opts: {
     db,
     logger,
     mailer,
-    mailQueue: new MailQueue(mailer, (error, message) =>
-      logger.error({
-        msg: "mail not sent",
-        template: message.template,
-        err: error instanceof Error ? error.message : String(error),
-      }),
+    mailQueue: new MailQueue(
+      mailer,
+      (error, message) =>
+        logger.error({
+          msg: "mail not sent",
+          template: message.template,
+          err: error instanceof Error ? error.message : String(error),
+        }),
+      durableMail,
     ),
     rateLimiter: createRateLimiter(db.prisma, {}, rateLimitKey),
     jobs,
@@ -206,7 +258,8 @@ export async function boot(opts: {
         server.closeIdleConnections();
       });
       await stopListening();
-      await services.mailQueue.drain();
+      // Mail is queued (durable) or sent (embedded) before the job queue and the database close.
+      await services.mailQueue.flush();
       await jobs.stop();
       await db.close();
     })();

@@ -14,9 +14,17 @@ export interface JobQueue {
   send<T extends object>(
     name: string,
     data: T,
-    opts?: { startAfter?: Date; singletonKey?: string; retryLimit?: number },
+    opts?: { startAfter?: Date; singletonKey?: string; retryLimit?: number; expireInSeconds?: number },
   ): Promise<string | null>;
-  work<T>(name: string, handler: JobHandler<T>): Promise<void>;
+  /**
+   * Runs `handler` for each job of `name`, polling every few seconds. `keepGoing`: after a job, look for the next at
+   * once instead of at the next poll (a burst of mail goes out at the pace of the transport).
+   */
+  work<T>(name: string, handler: JobHandler<T>, opts?: { keepGoing?: boolean }): Promise<void>;
+  /** Makes this process's worker of `name` look for jobs now instead of at its next poll. */
+  wake(name: string): void;
+  /** How many of `ids` (jobs of `name`) are not finished yet (neither completed nor failed for good). */
+  unfinished(name: string, ids: string[]): Promise<number>;
   /**
    * Runs `name` periodically on a cron expression (UTC), through pg-boss's own scheduler: one job per tick for
    * the whole cluster, however many processes run. Only when the queue was started with `schedule: true`.
@@ -31,6 +39,7 @@ export interface JobQueue {
  */
 export const QUEUES = [
   "mail.send",
+  "mail.account",
   "booking.notice",
   "booking.reminder",
   "rooms.settle",
@@ -46,14 +55,28 @@ export type QueueName = (typeof QUEUES)[number];
 
 export async function startJobQueue(
   runner: SqlRunner,
-  opts: { onError: (error: unknown) => void; pollingIntervalSeconds?: number; supervise?: boolean; schedule?: boolean },
+  opts: {
+    onError: (error: unknown) => void;
+    pollingIntervalSeconds?: number;
+    supervise?: boolean;
+    schedule?: boolean;
+    /** How often the cron ticks are checked (pg-boss's default 30 s; tests make it shorter). */
+    cronIntervalSeconds?: number;
+  },
 ): Promise<JobQueue> {
   const boss = new PgBoss({
     db: { executeSql: (text: string, values?: unknown[]) => runner.executeSql(text, values) },
     schema: "pgboss",
     supervise: opts.supervise ?? true,
+    // Maintenance (one instance at a time, under pg-boss's lock) is what hands the job of a process that died
+    // mid-send back to the queue once the job's expiry passes; every 10 s instead of 2 minutes bounds how late a
+    // crashed instance's mail goes out (docs/scaling.md).
+    maintenanceIntervalSeconds: 10,
     // Cron schedules only where asked (the server); tests drive periodic work by calling it directly.
     schedule: opts.schedule ?? false,
+    ...(opts.cronIntervalSeconds
+      ? { cronMonitorIntervalSeconds: opts.cronIntervalSeconds, cronWorkerIntervalSeconds: opts.cronIntervalSeconds }
+      : {}),
   });
   boss.on("error", opts.onError);
   await boss.start();
@@ -61,6 +84,7 @@ export async function startJobQueue(
     if (!(await boss.getQueue(name))) await boss.createQueue(name);
   }
   const polling = opts.pollingIntervalSeconds ?? 2;
+  const workers = new Map<string, string>();
   return {
     async send(name, data, o = {}) {
       return boss.send(name, data, {
@@ -68,12 +92,27 @@ export async function startJobQueue(
         singletonKey: o.singletonKey,
         retryLimit: o.retryLimit ?? 5,
         retryBackoff: true,
+        ...(o.expireInSeconds ? { expireInSeconds: o.expireInSeconds } : {}),
       });
     },
-    async work(name, handler) {
-      await boss.work(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
+    async work(name, handler, o = {}) {
+      const id: string = await boss.work(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
         for (const job of jobs) await handler(job.data as never, { id: job.id, name: job.name });
+        if (o.keepGoing) boss.notifyWorker(id);
       });
+      workers.set(name, id);
+    },
+    wake(name) {
+      const id = workers.get(name);
+      if (id) boss.notifyWorker(id);
+    },
+    async unfinished(name, ids) {
+      if (ids.length === 0) return 0;
+      const { rows } = await runner.executeSql(
+        "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND id = ANY($2::uuid[]) AND state < 'completed'",
+        [name, ids],
+      );
+      return (rows[0] as { n: number }).n;
     },
     async schedule(name, cron) {
       await boss.schedule(name, cron, {}, { tz: "UTC", retryLimit: 2 });
