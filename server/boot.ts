@@ -56,7 +56,7 @@ export const RECURRING_JOBS = {
  * how soon (plus pg-boss's 10 s maintenance and a poll) the mail a crashed instance was sending goes out from
  * another. Resend answers in about a second; a longer wait is a stuck connection. Delivery is at least once.
  */
-export const MAIL_JOB_EXPIRE_SECONDS = 20;
+export const MAIL_JOB_EXPIRE_SECONDS = 15;
 
 export interface Running {
   services: Services;
@@ -127,7 +127,8 @@ export async function boot(opts: {
           throw error; // pg-boss retries it (5 times, backing off)
         }
       },
-      { keepGoing: true },
+      // Several sends at once: one stuck connection does not hold up every code behind it.
+      { keepGoing: true, concurrency: 4 },
     );
     durableMail = {
       async enqueue(message) {

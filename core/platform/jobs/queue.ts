@@ -18,9 +18,10 @@ export interface JobQueue {
   ): Promise<string | null>;
   /**
    * Runs `handler` for each job of `name`, polling every few seconds. `keepGoing`: after a job, look for the next at
-   * once instead of at the next poll (a burst of mail goes out at the pace of the transport).
+   * once instead of at the next poll (a burst of mail goes out at the pace of the transport). `concurrency`: that
+   * many workers in this process, so one slow job does not hold up the others.
    */
-  work<T>(name: string, handler: JobHandler<T>, opts?: { keepGoing?: boolean }): Promise<void>;
+  work<T>(name: string, handler: JobHandler<T>, opts?: { keepGoing?: boolean; concurrency?: number }): Promise<void>;
   /** Makes this process's worker of `name` look for jobs now instead of at its next poll. */
   wake(name: string): void;
   /** How many of `ids` (jobs of `name`) are not finished yet (neither completed nor failed for good). */
@@ -84,7 +85,7 @@ export async function startJobQueue(
     if (!(await boss.getQueue(name))) await boss.createQueue(name);
   }
   const polling = opts.pollingIntervalSeconds ?? 2;
-  const workers = new Map<string, string>();
+  const workers = new Map<string, string[]>();
   return {
     async send(name, data, o = {}) {
       return boss.send(name, data, {
@@ -96,15 +97,19 @@ export async function startJobQueue(
       });
     },
     async work(name, handler, o = {}) {
-      const id: string = await boss.work(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data as never, { id: job.id, name: job.name });
-        if (o.keepGoing) boss.notifyWorker(id);
-      });
-      workers.set(name, id);
+      const ids: string[] = workers.get(name) ?? [];
+      for (let n = 0; n < (o.concurrency ?? 1); n++) {
+        const id: string = await boss.work(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
+          for (const job of jobs) await handler(job.data as never, { id: job.id, name: job.name });
+          if (o.keepGoing) boss.notifyWorker(id);
+        });
+        ids.push(id);
+      }
+      workers.set(name, ids);
     },
     wake(name) {
-      const id = workers.get(name);
-      if (id) boss.notifyWorker(id);
+      // Every worker of the queue: the idle ones fetch at once, a busy one fetches again as soon as it is done.
+      for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
     },
     async unfinished(name, ids) {
       if (ids.length === 0) return 0;
