@@ -8,7 +8,7 @@ import type { Config } from "../core/platform/env/index.ts";
 import { createMailer } from "../core/platform/mail/index.ts";
 import { MailQueue, type DurableMail } from "../core/platform/mail/queue.ts";
 import { openMail, sealMail, type SealedMail } from "../core/platform/mail/sealed.ts";
-import { startJobQueue, type QueueName } from "../core/platform/jobs/queue.ts";
+import { jobQueueWhenReady, startJobQueue, type QueueName } from "../core/platform/jobs/queue.ts";
 import { settleEndedBookings } from "../core/rooms/service.ts";
 import { purgeUsage } from "../core/analytics/usage.ts";
 import type { MailMessage } from "../core/platform/mail/index.ts";
@@ -68,7 +68,8 @@ export interface Running {
 export async function boot(opts: {
   config: Config;
   logger: Logger;
-  build: ServerBuild | (() => Promise<ServerBuild>);
+  /** The Remix build; a promise lets the caller load it while the database opens. */
+  build: ServerBuild | Promise<ServerBuild> | (() => Promise<ServerBuild>);
   port?: number;
   host?: string;
   /** An already open database (tests); by default the one the configuration names. */
@@ -96,118 +97,124 @@ export async function boot(opts: {
   const rateLimitKey = deriveKey(secret, "rate-limit");
   const codePepper = deriveKey(secret, "email-codes");
   const mailJobKey = deriveKey(secret, "mail-jobs");
-  let jobs;
-  try {
-    jobs = await startJobQueue(db, {
-      schedule: true,
-      onError: (error) =>
-        logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }),
-    });
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
+  // The job queue starts while the HTTP server comes up: no page needs it, and on the embedded database its start
+  // (schema check, queues, schedules) is a good part of a cold start. boot() returns once both are ready; until
+  // then whatever is handed to `jobs` waits for it.
+  const jobsStarted = startJobQueue(db, {
+    schedule: true,
+    onError: (error) =>
+      logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }),
+  });
+  const jobs = jobQueueWhenReady(jobsStarted);
   // Account mail on the PostgreSQL server: a sealed job per message (core/platform/mail/sealed.ts), sent by
-  // whichever instance fetches it, retried on failure, handed to another instance if this one dies mid-send.
-  // On embedded PGlite (one process) the MailQueue sends from this process, as it always has (docs/scaling.md).
-  let durableMail: DurableMail | undefined;
-  if (db.kind === "server") {
-    const mailJobs = jobs;
-    await mailJobs.work<SealedMail>(
-      "mail.account",
-      async (sealed) => {
-        try {
-          await mailer.send(openMail(mailJobKey, sealed));
-        } catch (error) {
-          logger.error({
-            msg: "mail not sent",
-            template: sealed.template,
-            err: error instanceof Error ? error.message : String(error),
-          });
-          throw error; // pg-boss retries it (5 times, backing off)
-        }
-      },
-      // Several sends at once: one stuck connection does not hold up every code behind it.
-      { keepGoing: true, concurrency: 4 },
-    );
-    durableMail = {
-      async enqueue(message) {
-        const id = await mailJobs.send("mail.account", sealMail(mailJobKey, message), {
-          expireInSeconds: MAIL_JOB_EXPIRE_SECONDS,
-        });
-        if (!id) throw new Error("the job queue did not take the message");
-        mailJobs.wake("mail.account");
-        return id;
-      },
-      async settled(ids) {
-        const until = Date.now() + 60_000;
-        while ((await mailJobs.unfinished("mail.account", ids)) > 0) {
-          if (Date.now() > until) throw new Error(`mail jobs not finished after 60 s: ${ids.join(", ")}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      },
-    };
+  // whichever instance fetches it (workers below), retried on failure, handed to another instance if this one dies
+  // mid-send. On embedded PGlite (one process) the MailQueue sends from this process, as it always has
+  // (docs/scaling.md).
+  const durableMail: DurableMail | undefined =
+    db.kind !== "server"
+      ? undefined
+      : {
+          async enqueue(message) {
+            const id = await jobs.send("mail.account", sealMail(mailJobKey, message), {
+              expireInSeconds: MAIL_JOB_EXPIRE_SECONDS,
+            });
+            if (!id) throw new Error("the job queue did not take the message");
+            jobs.wake("mail.account");
+            return id;
+          },
+          async settled(ids) {
+            const until = Date.now() + 60_000;
+            while ((await jobs.unfinished("mail.account", ids)) > 0) {
+              if (Date.now() > until) throw new Error(`mail jobs not finished after 60 s: ${ids.join(", ")}`);
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          },
+        };
+  const jobsReady = registerJobs();
+  jobsReady.catch(() => undefined); // awaited after listen
+  async function registerJobs() {
+    await jobsStarted;
+    // The senders of durable account mail (durableMail above).
+    if (db.kind === "server") {
+      await jobs.work<SealedMail>(
+        "mail.account",
+        async (sealed) => {
+          try {
+            await mailer.send(openMail(mailJobKey, sealed));
+          } catch (error) {
+            logger.error({
+              msg: "mail not sent",
+              template: sealed.template,
+              err: error instanceof Error ? error.message : String(error),
+            });
+            throw error; // pg-boss retries it (5 times, backing off)
+          }
+        },
+        // Several sends at once: one stuck connection does not hold up every code behind it.
+        { keepGoing: true, concurrency: 4 },
+      );
+    }
+    // Jobs queued by an earlier version carried the whole message; new ones are booking.notice (ids only).
+    await jobs.work<MailMessage>("mail.send", async (message) => {
+      await mailer.send(message);
+    });
+    await jobs.work<BookingNoticeJob>("booking.notice", async (job) => {
+      const outcome = await runBookingNotice({ db: db.prisma, appUrl: config.appUrl }, mailer, job);
+      logger.info({ msg: "booking notice", outcome, notice: job.notice });
+    });
+    await jobs.work<ReminderJob>("booking.reminder", async (job) => {
+      const outcome = await runReminder({ db: db.prisma, appUrl: config.appUrl, unsubscribeKey }, mailer, job);
+      logger.info({ msg: "reminder", outcome, kind: job.kind });
+    });
+    // Sessions whose room never reported "finished" (nobody came, or a lost webhook) are settled COMPLETED or
+    // NO_SHOW from the presences on record, every five minutes.
+    await jobs.work("rooms.settle", async () => {
+      const settled = await settleEndedBookings(db.prisma, new Date());
+      if (settled > 0) logger.info({ msg: "sessions settled", settled });
+    });
+    const queue = jobs;
+    // The newsletter: one fan-out job lists the opted-in audience, one delivery job per person (core/privacy/newsletter.ts).
+    await jobs.work<NewsletterFanOutJob>("newsletter.fanout", async (job) => {
+      const recipients = await fanOutNewsletter(
+        { db: db.prisma, jobs: queue, appUrl: config.appUrl, unsubscribeKey },
+        job,
+      );
+      logger.info({ msg: "newsletter fanned out", recipients });
+    });
+    await jobs.work<NewsletterDeliveryJob>("newsletter.deliver", async (job) => {
+      const outcome = await deliverNewsletter({ db: db.prisma, appUrl: config.appUrl, unsubscribeKey }, mailer, job);
+      logger.info({ msg: "newsletter", outcome });
+    });
+    // Retention: time-bound data past its period is deleted every hour (core/privacy/retention.ts).
+    await jobs.work("privacy.retention", async () => {
+      const purged = await purgeExpiredData(db.prisma, new Date());
+      logger.info({ msg: "retention purge", ...purged });
+    });
+    // Erasure (P23): queued for the end of an approved deletion's grace period, plus a sweep every 15 minutes that
+    // catches any missed job. Both only act on APPROVED deletions whose grace period is over (core/privacy/erase.ts).
+    await jobs.work<{ requestId?: string }>("privacy.erase", async (job) => {
+      const deps = { db: db.prisma, mail: services.mailQueue, keys: erasureKeysFrom(services) };
+      if (job.requestId) logger.info({ msg: "erasure", outcome: await runErasure(deps, job.requestId) });
+      else logger.info({ msg: "erasure sweep", ...(await runDueErasures(deps)) });
+    });
+    // A new privacy-policy version is announced to every active account, once per version
+    // (core/privacy/policy-notice.ts): one fan-out job, then one delivery job per account (ids only).
+    await jobs.work<PolicyNoticeFanOutJob>("privacy.policy-notice", async (job) => {
+      const recipients = await fanOutPolicyNotice({ db: db.prisma, jobs: queue }, job);
+      logger.info({ msg: "policy notice fanned out", version: job.version, recipients });
+    });
+    await jobs.work<PolicyNoticeDeliveryJob>("privacy.policy-notice.deliver", async (job) => {
+      const outcome = await deliverPolicyNotice({ db: db.prisma, appUrl: config.appUrl }, mailer, job);
+      logger.info({ msg: "policy notice", outcome });
+    });
+    if (await announcePolicyVersion(db.prisma, jobs)) logger.info({ msg: "policy version announced" });
+    // Anonymous usage metrics are kept 90 days (core/analytics/usage.ts): purged daily.
+    await jobs.work("usage.purge", async () => {
+      const purged = await purgeUsage(db.prisma, new Date());
+      logger.info({ msg: "usage events purged", purged });
+    });
+    for (const [name, cron] of Object.entries(RECURRING_JOBS)) await jobs.schedule(name, cron);
   }
-  // Jobs queued by an earlier version carried the whole message; new ones are booking.notice (ids only).
-  await jobs.work<MailMessage>("mail.send", async (message) => {
-    await mailer.send(message);
-  });
-  await jobs.work<BookingNoticeJob>("booking.notice", async (job) => {
-    const outcome = await runBookingNotice({ db: db.prisma, appUrl: config.appUrl }, mailer, job);
-    logger.info({ msg: "booking notice", outcome, notice: job.notice });
-  });
-  await jobs.work<ReminderJob>("booking.reminder", async (job) => {
-    const outcome = await runReminder({ db: db.prisma, appUrl: config.appUrl, unsubscribeKey }, mailer, job);
-    logger.info({ msg: "reminder", outcome, kind: job.kind });
-  });
-  // Sessions whose room never reported "finished" (nobody came, or a lost webhook) are settled COMPLETED or
-  // NO_SHOW from the presences on record, every five minutes.
-  await jobs.work("rooms.settle", async () => {
-    const settled = await settleEndedBookings(db.prisma, new Date());
-    if (settled > 0) logger.info({ msg: "sessions settled", settled });
-  });
-  const queue = jobs;
-  // The newsletter: one fan-out job lists the opted-in audience, one delivery job per person (core/privacy/newsletter.ts).
-  await jobs.work<NewsletterFanOutJob>("newsletter.fanout", async (job) => {
-    const recipients = await fanOutNewsletter(
-      { db: db.prisma, jobs: queue, appUrl: config.appUrl, unsubscribeKey },
-      job,
-    );
-    logger.info({ msg: "newsletter fanned out", recipients });
-  });
-  await jobs.work<NewsletterDeliveryJob>("newsletter.deliver", async (job) => {
-    const outcome = await deliverNewsletter({ db: db.prisma, appUrl: config.appUrl, unsubscribeKey }, mailer, job);
-    logger.info({ msg: "newsletter", outcome });
-  });
-  // Retention: time-bound data past its period is deleted every hour (core/privacy/retention.ts).
-  await jobs.work("privacy.retention", async () => {
-    const purged = await purgeExpiredData(db.prisma, new Date());
-    logger.info({ msg: "retention purge", ...purged });
-  });
-  // Erasure (P23): queued for the end of an approved deletion's grace period, plus a sweep every 15 minutes that
-  // catches any missed job. Both only act on APPROVED deletions whose grace period is over (core/privacy/erase.ts).
-  await jobs.work<{ requestId?: string }>("privacy.erase", async (job) => {
-    const deps = { db: db.prisma, mail: services.mailQueue, keys: erasureKeysFrom(services) };
-    if (job.requestId) logger.info({ msg: "erasure", outcome: await runErasure(deps, job.requestId) });
-    else logger.info({ msg: "erasure sweep", ...(await runDueErasures(deps)) });
-  });
-  // A new privacy-policy version is announced to every active account, once per version
-  // (core/privacy/policy-notice.ts): one fan-out job, then one delivery job per account (ids only).
-  await jobs.work<PolicyNoticeFanOutJob>("privacy.policy-notice", async (job) => {
-    const recipients = await fanOutPolicyNotice({ db: db.prisma, jobs: queue }, job);
-    logger.info({ msg: "policy notice fanned out", version: job.version, recipients });
-  });
-  await jobs.work<PolicyNoticeDeliveryJob>("privacy.policy-notice.deliver", async (job) => {
-    const outcome = await deliverPolicyNotice({ db: db.prisma, appUrl: config.appUrl }, mailer, job);
-    logger.info({ msg: "policy notice", outcome });
-  });
-  if (await announcePolicyVersion(db.prisma, jobs)) logger.info({ msg: "policy version announced" });
-  // Anonymous usage metrics are kept 90 days (core/analytics/usage.ts): purged daily.
-  await jobs.work("usage.purge", async () => {
-    const purged = await purgeUsage(db.prisma, new Date());
-    logger.info({ msg: "usage events purged", purged });
-  });
-  for (const [name, cron] of Object.entries(RECURRING_JOBS)) await jobs.schedule(name, cron);
   const services: Services = {
     config,
     db,
@@ -228,7 +235,7 @@ export async function boot(opts: {
     secrets: { codePepper, unsubscribeKey, rateLimitKey },
   };
   await opts.beforeListen?.(services);
-  const app = createHttpApp({ services, build: opts.build });
+  const app = createHttpApp({ services, build: opts.build instanceof Promise ? await opts.build : opts.build });
   // Another instance changed public content: drop this one's cached public pages too (docs/scaling.md).
   const stopListening = await db.listen(PUBLIC_PAGES_CHANNEL, () => app.clearPageCache());
   const server = http.createServer((req, res) => {
@@ -239,6 +246,15 @@ export async function boot(opts: {
     server.once("error", reject);
     server.listen(opts.port ?? config.PORT, opts.host ?? config.HOST, () => resolve());
   });
+  try {
+    await jobsReady;
+  } catch (error) {
+    // No queue, no product: reminders, mail and erasures depend on it. Stop as a failed start always did.
+    server.close();
+    await stopListening();
+    await db.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
 

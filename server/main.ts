@@ -24,7 +24,9 @@ export async function startServer(
   }
   const logger = createLogger(cfg.LOG_LEVEL);
   const buildPath = pathToFileURL(path.resolve("build/server/index.js")).href;
-  const build = (await import(buildPath)) as ServerBuild;
+  // Loaded while the database opens and migrations are checked (docs/performance.md, cold start); boot awaits it.
+  const build = import(buildPath) as Promise<ServerBuild>;
+  build.catch(() => undefined); // a failure surfaces where boot awaits it
 
   let running: Running;
   try {

@@ -1,7 +1,6 @@
 // The job queue: pg-boss on the product's own PostgreSQL (server or embedded PGlite), not a home-made loop.
 // Jobs survive restarts, run with retries, and can start later (reminders). pg-boss 10 declares Node >= 20.
 // On PGlite (one connection, one process) pg-boss talks through `executeSql`; on the server through the pool.
-import PgBoss from "pg-boss";
 
 export interface SqlRunner {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -65,6 +64,9 @@ export async function startJobQueue(
     cronIntervalSeconds?: number;
   },
 ): Promise<JobQueue> {
+  // Imported here, not at the top: pg-boss and its cron parser take a few hundred ms to load, and the server
+  // starts the queue after it listens (server/boot.ts).
+  const { default: PgBoss } = await import("pg-boss");
   const boss = new PgBoss({
     db: { executeSql: (text: string, values?: unknown[]) => runner.executeSql(text, values) },
     schema: "pgboss",
@@ -124,6 +126,24 @@ export async function startJobQueue(
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
+
+/**
+ * A JobQueue usable before the queue has started: each call waits for `started`. The server starts pg-boss while
+ * it begins to listen (a page does not need the queue), and hands this to everything that queues work.
+ */
+export function jobQueueWhenReady(started: Promise<JobQueue>): JobQueue {
+  return {
+    send: async (name, data, opts) => (await started).send(name, data, opts),
+    work: async (name, handler, opts) => (await started).work(name, handler, opts),
+    wake: (name) => void started.then((q) => q.wake(name)).catch(() => undefined),
+    unfinished: async (name, ids) => (await started).unfinished(name, ids),
+    schedule: async (name, cron) => (await started).schedule(name, cron),
+    stop: async () => {
+      const q = await started.catch(() => undefined);
+      await q?.stop();
     },
   };
 }
