@@ -115,7 +115,7 @@ export async function boot(opts: {
       ? undefined
       : {
           async enqueue(message) {
-            const id = await jobs.send("mail.account", sealMail(mailJobKey, message), {
+            const id = await jobs.send("mail.account", sealMail(mailJobKey, codePepper, message), {
               expireInSeconds: MAIL_JOB_EXPIRE_SECONDS,
             });
             if (!id) throw new Error("the job queue did not take the message");

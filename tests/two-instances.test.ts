@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../core/platform/db/client.ts";
 import { parseConfig } from "../core/platform/env/index.ts";
 import { listOutbox } from "../core/platform/mail/index.ts";
+import { mailRecipientKeyOf } from "../core/platform/mail/sealed.ts";
+import { eraseUser, erasureKeysFrom } from "../core/privacy/erase.ts";
 import { createTestDatabase, serverTestUrl, type TestDatabase } from "../core/platform/testing/db.ts";
 import { boot, type Running } from "../server/boot.ts";
 
@@ -108,5 +110,32 @@ describe.skipIf(!onServer)("two instances on one PostgreSQL database", () => {
       expect(row.data).not.toContain(`${a}${b}`);
       expect(row.data).not.toContain(`${a} ${b}`);
     }
+  });
+
+  it("an erasure deletes the person's sealed mail jobs, found by the keyed hash of their address", async () => {
+    const services = instances[0]!.services;
+    const email = "erase.me@example.com";
+    const user = await services.db.prisma.user.create({
+      data: { email, name: "Erase Me", emailVerifiedAt: new Date() },
+    });
+    const res = await fetch(url(0, "/login/code"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url(0, "/")).origin },
+      body: new URLSearchParams({ intent: "send", email }),
+    });
+    expect([200, 302]).toContain(res.status);
+    await services.mailQueue.drain();
+    const jobsFor = async () =>
+      (
+        await database.db.executeSql(
+          `SELECT id FROM pgboss.job WHERE name = 'mail.account' AND data->>'recipient' = $1
+           UNION ALL SELECT id FROM pgboss.archive WHERE name = 'mail.account' AND data->>'recipient' = $1`,
+          [mailRecipientKeyOf(services.secrets.codePepper, email)],
+        )
+      ).rows.length;
+    expect(await jobsFor()).toBe(1);
+    await eraseUser(services.db.prisma, user.id, { keys: erasureKeysFrom(services) });
+    expect(await jobsFor()).toBe(0);
   });
 });

@@ -12,11 +12,13 @@ export interface SealedMail {
   v: 1;
   /** The template's name, for logs and the job's failures: never personal. */
   template: string;
+  /** A keyed hash of the recipient's address (mailRecipientKeyOf): lets an erasure find the person's mail jobs. */
+  recipient: string;
   /** base64url of iv (12 bytes) ‖ ciphertext ‖ tag (16 bytes). */
   box: string;
 }
 
-const sealedSchema = z.object({ v: z.literal(1), template: z.string(), box: z.string() });
+const sealedSchema = z.object({ v: z.literal(1), template: z.string(), recipient: z.string(), box: z.string() });
 
 const messageSchema = z.object({
   to: z.string(),
@@ -31,7 +33,16 @@ const messageSchema = z.object({
 // The template name is bound as associated data: a box cannot be relabelled as another template.
 const aad = (template: string) => Buffer.from(`mindnamo-mail-job:v1:${template}`);
 
-export function sealMail(key: Uint8Array, message: MailMessage): SealedMail {
+/** The keyed hash that stands for a recipient in a sealed job; `pepper` is the server's code pepper. */
+export function mailRecipientKeyOf(pepper: Uint8Array, email: string): string {
+  return crypto
+    .createHmac("sha256", pepper)
+    .update(`mail-recipient\n${email.trim().toLowerCase()}`)
+    .digest("hex")
+    .slice(0, 40);
+}
+
+export function sealMail(key: Uint8Array, recipientPepper: Uint8Array, message: MailMessage): SealedMail {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
   cipher.setAAD(aad(message.template));
@@ -39,6 +50,7 @@ export function sealMail(key: Uint8Array, message: MailMessage): SealedMail {
   return {
     v: 1,
     template: message.template,
+    recipient: mailRecipientKeyOf(recipientPepper, message.to),
     box: Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url"),
   };
 }
