@@ -252,6 +252,7 @@ export async function boot(opts: {
     // No queue, no product: reminders, mail and erasures depend on it. Stop as a failed start always did.
     server.close();
     await stopListening();
+    await jobs.stop().catch(() => undefined); // a queue that started but whose workers did not
     await db.close();
     throw error;
   }
