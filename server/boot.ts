@@ -7,8 +7,9 @@ import type { Logger } from "pino";
 import { openDatabase, type Database, type PrismaClient } from "../core/platform/db/client.ts";
 import type { Config } from "../core/platform/env/index.ts";
 import { createMailer } from "../core/platform/mail/index.ts";
-import { MailQueue } from "../core/platform/mail/queue.ts";
-import { startJobQueue } from "../core/platform/jobs/queue.ts";
+import { MailQueue, type DurableMail } from "../core/platform/mail/queue.ts";
+import { sealMail } from "../core/platform/mail/sealed.ts";
+import { jobQueueWhenReady, startJobQueue } from "../core/platform/jobs/queue.ts";
 import { announcePolicyVersion } from "../core/privacy/policy-notice.ts";
 import { createRateLimiter } from "../core/platform/rate-limit.ts";
 import { createHttpApp, PUBLIC_PAGES_CHANNEL } from "./app.ts";
@@ -22,6 +23,13 @@ import { deriveKey, serverSecret } from "./secrets.ts";
  */
 export type DatabaseSeed = (db: PrismaClient, log: (msg: string) => void) => Promise<void>;
 
+/**
+ * A send attempt of account mail that has not finished after this long is given up and the job retried; it is also
+ * how soon (plus pg-boss's 10 s maintenance and a poll) the mail a crashed instance was sending goes out from
+ * another. Resend answers in about a second; a longer wait is a stuck connection. Delivery is at least once.
+ */
+export const MAIL_JOB_EXPIRE_SECONDS = 15;
+
 export interface Running {
   services: Services;
   server: http.Server;
@@ -32,7 +40,8 @@ export interface Running {
 export async function boot(opts: {
   config: Config;
   logger: Logger;
-  build: ServerBuild | (() => Promise<ServerBuild>);
+  /** The Remix build; a promise lets the caller load it while the database opens. */
+  build: ServerBuild | Promise<ServerBuild> | (() => Promise<ServerBuild>);
   port?: number;
   host?: string;
   /** An already open database (tests); by default the one the configuration names. */
@@ -58,38 +67,69 @@ export async function boot(opts: {
   const unsubscribeKey = deriveKey(secret, "unsubscribe");
   const rateLimitKey = deriveKey(secret, "rate-limit");
   const codePepper = deriveKey(secret, "email-codes");
-  let jobs;
-  try {
-    jobs = await startJobQueue(db, {
-      schedule: true,
-      onError: (error) =>
-        logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }),
-    });
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
+  const mailJobKey = deriveKey(secret, "mail-jobs");
+  // The job queue starts while the HTTP server comes up: no page needs it, and on the embedded database its start
+  // (schema check, queues, schedules) is a good part of a cold start. boot() returns once both are ready; until
+  // then whatever is handed to `jobs` waits for it.
+  const jobsStarted = startJobQueue(db, {
+    schedule: true,
+    onError: (error) =>
+      logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }),
+  });
+  const jobs = jobQueueWhenReady(jobsStarted);
+  // Account mail on the PostgreSQL server: a sealed job per message (core/platform/mail/sealed.ts), sent by
+  // whichever instance fetches it (workers below), retried on failure, handed to another instance if this one dies
+  // mid-send. On embedded PGlite (one process) the MailQueue sends from this process, as it always has
+  // (docs/scaling.md).
+  const durableMail: DurableMail | undefined =
+    db.kind !== "server"
+      ? undefined
+      : {
+          async enqueue(message) {
+            const id = await jobs.send("mail.account", sealMail(mailJobKey, codePepper, message), {
+              expireInSeconds: MAIL_JOB_EXPIRE_SECONDS,
+            });
+            if (!id) throw new Error("the job queue did not take the message");
+            jobs.wake("mail.account");
+            return id;
+          },
+          async settled(ids) {
+            const until = Date.now() + 60_000;
+            while ((await jobs.unfinished("mail.account", ids)) > 0) {
+              if (Date.now() > until) throw new Error(`mail jobs not finished after 60 s: ${ids.join(", ")}`);
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          },
+        };
   const services: Services = {
     config,
     db,
     logger,
     mailer,
-    mailQueue: new MailQueue(mailer, (error, message) =>
-      logger.error({
-        msg: "mail not sent",
-        template: message.template,
-        err: error instanceof Error ? error.message : String(error),
-      }),
+    mailQueue: new MailQueue(
+      mailer,
+      (error, message) =>
+        logger.error({
+          msg: "mail not sent",
+          template: message.template,
+          err: error instanceof Error ? error.message : String(error),
+        }),
+      durableMail,
     ),
     rateLimiter: createRateLimiter(db.prisma, {}, rateLimitKey),
     jobs,
-    secrets: { codePepper, unsubscribeKey, rateLimitKey },
+    secrets: { codePepper, unsubscribeKey, rateLimitKey, mailJobKey },
   };
-  // The handlers close over the services (the erasure's mail queue and keys): wired once they exist.
-  await wireJobs(jobs, services);
-  if (await announcePolicyVersion(db.prisma, jobs)) logger.info({ msg: "policy version announced" });
+  // The handlers close over the services (the erasure's mail queue and keys): wired once they exist, and once the
+  // queue has started (awaited after listen).
+  const jobsReady = (async () => {
+    await jobsStarted;
+    await wireJobs(jobs, services);
+    if (await announcePolicyVersion(db.prisma, jobs)) logger.info({ msg: "policy version announced" });
+  })();
+  jobsReady.catch(() => undefined);
   await opts.beforeListen?.(services);
-  const app = createHttpApp({ services, build: opts.build });
+  const app = createHttpApp({ services, build: opts.build instanceof Promise ? await opts.build : opts.build });
   // Another instance changed public content: drop this one's cached public pages too (docs/scaling.md).
   const stopListening = await db.listen(PUBLIC_PAGES_CHANNEL, () => app.clearPageCache());
   const server = http.createServer((req, res) => {
@@ -100,6 +140,16 @@ export async function boot(opts: {
     server.once("error", reject);
     server.listen(opts.port ?? config.PORT, opts.host ?? config.HOST, () => resolve());
   });
+  try {
+    await jobsReady;
+  } catch (error) {
+    // No queue, no product: reminders, mail and erasures depend on it. Stop as a failed start always did.
+    server.close();
+    await stopListening();
+    await jobs.stop().catch(() => undefined); // a queue that started but whose workers did not
+    await db.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
 
@@ -120,7 +170,8 @@ export async function boot(opts: {
         server.closeIdleConnections();
       });
       await stopListening();
-      await services.mailQueue.drain();
+      // Mail is queued (durable) or sent (embedded) before the job queue and the database close.
+      await services.mailQueue.flush();
       await jobs.stop();
       await db.close();
     })();

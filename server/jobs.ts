@@ -10,6 +10,7 @@ import { runBookingNotice, runReminder, REMINDERS } from "../core/notifications/
 import type { BookingNoticeJob, ReminderJob } from "../core/notifications/bookings.ts";
 import { QUEUES, type JobQueue, type QueueName } from "../core/platform/jobs/queue.ts";
 import type { MailMessage } from "../core/platform/mail/index.ts";
+import { openMail, sealedMailSchema, type SealedMail } from "../core/platform/mail/sealed.ts";
 import type { Services } from "../core/platform/services.ts";
 import { erasureKeysFrom, runDueErasures, runErasure } from "../core/privacy/erase.ts";
 import {
@@ -33,6 +34,10 @@ export interface JobDefinition<T> {
   run(data: T, services: Services): Promise<void>;
   /** A cron expression (UTC): pg-boss queues one job per tick for the whole cluster. */
   schedule?: string;
+  /** How this process works the queue: several jobs at once, and straight on to the next after one. */
+  worker?: { keepGoing?: boolean; concurrency?: number };
+  /** Worked only on the PostgreSQL server, where processes share jobs (embedded PGlite sends mail in-process). */
+  serverOnly?: true;
 }
 
 /** Ties the handler's parameter to the schema's output (the registry's values lose it otherwise). */
@@ -71,6 +76,26 @@ export const JOBS = {
     payload: mailMessage,
     run: async (message, s) => {
       await s.mailer.send(message);
+    },
+  }),
+  // Account mail on the PostgreSQL server: one sealed message per job, sent by whichever instance fetches it,
+  // retried on failure, handed to another instance if this one dies mid-send (docs/scaling.md).
+  "mail.account": job({
+    payload: sealedMailSchema satisfies z.ZodType<SealedMail>,
+    serverOnly: true,
+    // Several sends at once: one stuck connection does not hold up every code behind it.
+    worker: { keepGoing: true, concurrency: 4 },
+    run: async (sealed, s) => {
+      try {
+        await s.mailer.send(openMail(s.secrets.mailJobKey, sealed));
+      } catch (error) {
+        s.logger.error({
+          msg: "mail not sent",
+          template: sealed.template,
+          err: error instanceof Error ? error.message : String(error),
+        });
+        throw error; // pg-boss retries it (5 times, backing off)
+      }
     },
   }),
   "booking.notice": job({
@@ -176,16 +201,21 @@ export const RECURRING_JOBS: Partial<Record<QueueName, string>> = Object.fromEnt
 );
 
 async function wire<T>(queue: JobQueue, services: Services, name: QueueName, definition: JobDefinition<T>) {
-  await queue.work(name, async (data) => {
-    const parsed = definition.payload.safeParse(data);
-    if (!parsed.success) {
-      // Paths only: a payload may be a whole mail message.
-      const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(payload)"}: ${i.code}`);
-      services.logger.error({ msg: "job payload refused", job: name, issues });
-      return;
-    }
-    await definition.run(parsed.data, services);
-  });
+  if (definition.serverOnly && services.db.kind !== "server") return;
+  await queue.work(
+    name,
+    async (data) => {
+      const parsed = definition.payload.safeParse(data);
+      if (!parsed.success) {
+        // Paths only: a payload may be a whole mail message.
+        const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(payload)"}: ${i.code}`);
+        services.logger.error({ msg: "job payload refused", job: name, issues });
+        return;
+      }
+      await definition.run(parsed.data, services);
+    },
+    definition.worker,
+  );
   if (definition.schedule) await queue.schedule(name, definition.schedule);
 }
 

@@ -24,9 +24,31 @@ export async function startServer(
   }
   const logger = createLogger(cfg.LOG_LEVEL);
   const buildPath = pathToFileURL(path.resolve("build/server/index.js")).href;
-  const build = (await import(buildPath)) as ServerBuild;
+  // Loaded while the database opens and migrations are checked (docs/performance.md, cold start); boot awaits it.
+  const build = import(buildPath) as Promise<ServerBuild>;
+  build.catch(() => undefined); // a failure surfaces where boot awaits it
 
-  let running: Running;
+  // Signals are taken from the start: the server answers (/healthz, pages) while its job queue is still starting,
+  // so a SIGTERM then must wait for the start to finish and shut down cleanly, not kill the process mid-start.
+  let running: Running | undefined;
+  let requested: string | undefined;
+  const stop = (signal: string) => {
+    if (!running) {
+      requested = signal;
+      return;
+    }
+    logger.info({ msg: "shutting down", signal });
+    running
+      .shutdown()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ msg: "shutdown failed", err: String(error) });
+        process.exit(1);
+      });
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+
   try {
     running = await boot({ config: cfg, logger, build, seed: opts.seed, beforeListen: opts.beforeListen });
   } catch (error) {
@@ -39,18 +61,6 @@ export async function startServer(
   const where = cfg.database.kind === "server" ? "PostgreSQL server" : `embedded PGlite in ${cfg.database.dir}`;
   console.log(`Mind Namo is running at ${running.url} (database: ${where}; mail: ${cfg.mailTransport}).`);
   if (cfg.mailTransport === "outbox" && !cfg.isProduction) console.log(`Outbox: ${running.url}/dev/outbox`);
-
-  const stop = (signal: string) => {
-    logger.info({ msg: "shutting down", signal });
-    running
-      .shutdown()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error({ msg: "shutdown failed", err: String(error) });
-        process.exit(1);
-      });
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  if (requested) stop(requested);
   return running;
 }

@@ -20,6 +20,8 @@ function fakeQueue() {
       return Promise.resolve();
     },
     stop: () => Promise.resolve(),
+    wake: () => {},
+    unfinished: () => Promise.resolve(0),
   };
   return { queue, handlers, schedules };
 }
@@ -28,6 +30,8 @@ function fakeServices() {
   const logged: Record<string, unknown>[] = [];
   const sent: unknown[] = [];
   const services = {
+    // The PostgreSQL server's kind: every queue is worked there (embedded PGlite sends account mail in-process).
+    db: { kind: "server" },
     logger: { error: (o: Record<string, unknown>) => logged.push(o), info: () => {} },
     mailer: {
       transport: "outbox",

@@ -1,13 +1,18 @@
 // Production runs the compiled build with plain node (scripts/build.mjs, scripts/start.mjs): no tsx, no
 // TypeScript at run time. `npm test` builds first. On an embedded database that is already migrated and seeded,
-// `npm start` must answer without rebuilding a build that is current. The 5 s cold-start target is a timing on a
-// quiet machine, so it is reported here, not asserted: vitest runs two files at once and the figure moves with
-// whatever else runs (3.6 s measured alone on a loaded machine, 6.9 s beside a browser suite).
+// `npm start` must answer without rebuilding a build that is current, and its cold start — from spawning the
+// process to the first 200 of the home page — is within 5 s (docs/performance.md). How that is asserted without
+// being flaky: the time is measured twice and the faster start counts (one start can be unlucky); on a quiet
+// machine (1-minute load average at most one per core) the bound is the target itself, 5 s; on a loaded one the
+// process gets only its share of the cores, so the bound grows with the load per core, capped at 20 s — past that
+// something is wrong whatever the load. Both starts, the load and the bound used are printed.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+
+const COLD_START_TARGET_MS = 5_000;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-prodstart-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -36,8 +41,7 @@ function start(args: string[], port: number) {
   return { child, exited, output: () => output };
 }
 
-async function firstOk(url: string, timeoutMs: number): Promise<number> {
-  const started = Date.now();
+async function firstOk(url: string, timeoutMs: number, started = Date.now()): Promise<number> {
   while (Date.now() - started < timeoutMs) {
     const res = await fetch(url).catch(() => null);
     if (res?.status === 200) return Date.now() - started;
@@ -68,13 +72,24 @@ describe("the production build", () => {
     } finally {
       expect(await stop(first)).toBe(0);
     }
-    const cold = start(["scripts/start.mjs"], port);
-    try {
-      const ms = await firstOk(`http://127.0.0.1:${port}/`, 30_000);
-      console.log(`cold start to the first 200 of /: ${ms} ms`);
-      expect(cold.output()).not.toContain("building");
-    } finally {
-      expect(await stop(cold)).toBe(0);
+    const times: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const spawnedAt = Date.now();
+      const cold = start(["scripts/start.mjs"], port);
+      try {
+        times.push(await firstOk(`http://127.0.0.1:${port}/`, 30_000, spawnedAt));
+        expect(cold.output()).not.toContain("building");
+      } finally {
+        expect(await stop(cold)).toBe(0);
+      }
     }
+    const loadPerCore = os.loadavg()[0]! / os.availableParallelism();
+    const bound = Math.min(20_000, COLD_START_TARGET_MS * Math.max(1, loadPerCore));
+    const best = Math.min(...times);
+    console.log(
+      `cold start, spawn to the first 200 of /: ${times.join(" ms, ")} ms (best ${best} ms; target ` +
+        `${COLD_START_TARGET_MS} ms; load ${loadPerCore.toFixed(1)} per core, so asserted ≤ ${Math.round(bound)} ms)`,
+    );
+    expect(best).toBeLessThanOrEqual(bound);
   }, 240_000);
 });

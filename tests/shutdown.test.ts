@@ -31,7 +31,10 @@ describe("the server process", () => {
           interval: 250,
         })
         .toBe(200);
-      expect(output).toContain(`Mind Namo is running at http://localhost:${port}`);
+      // The server answers while its job queue is still starting; the start is complete when it says so.
+      await expect
+        .poll(() => output, { timeout: 30_000 })
+        .toContain(`Mind Namo is running at http://localhost:${port}`);
       expect(fs.existsSync(path.join(dataDir, "pglite", "mindnamo.lock"))).toBe(true);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);

@@ -10,6 +10,9 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../core/platform/db/client.ts";
 import { parseConfig } from "../core/platform/env/index.ts";
+import { listOutbox } from "../core/platform/mail/index.ts";
+import { mailRecipientKeyOf } from "../core/platform/mail/sealed.ts";
+import { eraseUser, erasureKeysFrom } from "../core/privacy/erase.ts";
 import { createTestDatabase, serverTestUrl, type TestDatabase } from "../core/platform/testing/db.ts";
 import { seedEmptyDatabase } from "../prisma/seed.ts";
 import { boot, type Running } from "../server/boot.ts";
@@ -19,6 +22,7 @@ let database: TestDatabase;
 let secondDb: Database;
 const instances: Running[] = [];
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-two-"));
+let outboxDir = "";
 
 beforeAll(async () => {
   if (!onServer) return;
@@ -31,6 +35,7 @@ beforeAll(async () => {
     LOG_LEVEL: "warn",
     APP_URL: "http://localhost:3999",
   });
+  outboxDir = config.mailOutboxDir;
   const logger = pino({ level: "silent" });
   for (const db of [database.db, secondDb])
     instances.push(
@@ -79,5 +84,61 @@ describe.skipIf(!onServer)("two instances on one PostgreSQL database", () => {
       if (cache === "MISS") break;
     }
     expect(cache).toBe("MISS");
+  });
+
+  it("account mail is a sealed job on the shared queue: sent once, its row holds neither code nor address", async () => {
+    const email = "demo@mindnamo.test";
+    const res = await fetch(url(0, "/login/code"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url(0, "/")).origin },
+      body: new URLSearchParams({ intent: "send", email }),
+    });
+    expect([200, 302]).toContain(res.status);
+    expect(instances[0]!.services.mailQueue.isDurable).toBe(true);
+    await instances[0]!.services.mailQueue.drain();
+    const mails = (await listOutbox(outboxDir, 1000)).filter((m) => m.to === email && m.template === "login-code");
+    expect(mails).toHaveLength(1);
+    const [, a, b] = /Your code: (\d{4}) (\d{4})/.exec(mails[0]!.text)!;
+    const { rows } = (await database.db.executeSql(
+      `SELECT state::text, data::text FROM pgboss.job WHERE name = 'mail.account'
+       UNION ALL SELECT state::text, data::text FROM pgboss.archive WHERE name = 'mail.account'`,
+    )) as { rows: { state: string; data: string }[] };
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((r) => r.state)).toContain("completed");
+    for (const row of rows) {
+      expect(row.data).toContain('"template": "login-code"');
+      expect(row.data).not.toContain("demo@");
+      expect(row.data).not.toContain("mindnamo.test");
+      expect(row.data).not.toContain(`${a}${b}`);
+      expect(row.data).not.toContain(`${a} ${b}`);
+    }
+  });
+
+  it("an erasure deletes the person's sealed mail jobs, found by the keyed hash of their address", async () => {
+    const services = instances[0]!.services;
+    const email = "erase.me@example.com";
+    const user = await services.db.prisma.user.create({
+      data: { email, name: "Erase Me", emailVerifiedAt: new Date() },
+    });
+    const res = await fetch(url(0, "/login/code"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(url(0, "/")).origin },
+      body: new URLSearchParams({ intent: "send", email }),
+    });
+    expect([200, 302]).toContain(res.status);
+    await services.mailQueue.drain();
+    const jobsFor = async () =>
+      (
+        await database.db.executeSql(
+          `SELECT id FROM pgboss.job WHERE name = 'mail.account' AND data->>'recipient' = $1
+           UNION ALL SELECT id FROM pgboss.archive WHERE name = 'mail.account' AND data->>'recipient' = $1`,
+          [mailRecipientKeyOf(services.secrets.codePepper, email)],
+        )
+      ).rows.length;
+    expect(await jobsFor()).toBe(1);
+    await eraseUser(services.db.prisma, user.id, { keys: erasureKeysFrom(services) });
+    expect(await jobsFor()).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 // Profile pictures (privacy promise P1): PNG, JPEG or WebP only, at most 5 MB, re-encoded to a 512×512 WebP so no
 // metadata (EXIF, GPS, ICC, XMP) survives; stored in the database and served only from our origin.
-import sharp from "sharp";
+// sharp (libvips, ~150 ms to load) is imported on the first picture, not at start: most processes never need it.
+const loadSharp = () => import("sharp").then((m) => m.default);
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError } from "../errors/index.ts";
 
@@ -31,6 +32,7 @@ export async function processAvatar(bytes: Uint8Array): Promise<Uint8Array<Array
   const kind = sniff(bytes);
   if (!kind) throw new DomainError("VALIDATION", "Please upload a PNG, JPEG or WebP picture.", { field: "avatar" });
   try {
+    const sharp = await loadSharp();
     const image = sharp(bytes, { limitInputPixels: 40_000_000, failOn: "error", animated: false });
     const meta = await image.metadata();
     if (meta.format !== kind && !(kind === "jpeg" && meta.format === "jpeg")) throw new Error("format mismatch");
@@ -71,6 +73,7 @@ export const AVATAR_RENDITIONS = [256, AVATAR_SIZE] as const;
 /** A smaller copy of a stored (already clean) WebP; metadata stays out, as sharp writes none by default. */
 export async function avatarRendition(data: Uint8Array, size: number): Promise<Uint8Array<ArrayBuffer>> {
   if (size >= AVATAR_SIZE) return new Uint8Array(data);
+  const sharp = await loadSharp();
   const out = await sharp(data).resize(size, size, { fit: "cover" }).webp({ quality: 80 }).toBuffer();
   return new Uint8Array(out);
 }

@@ -23,6 +23,8 @@ export interface Services {
     unsubscribeKey: Uint8Array;
     /** Keys the HMAC that stands for an IP, email or account id in rate-limit counters. */
     rateLimitKey: Uint8Array;
+    /** Seals account mail waiting in the job table (core/platform/mail/sealed.ts). */
+    mailJobKey: Uint8Array;
   };
   rateLimiter: RateLimiter;
   logger: Logger;

@@ -41,6 +41,8 @@ const jobs: JobQueue = {
     return Promise.resolve(String(sent.length));
   },
   async work() {},
+  wake() {},
+  unfinished: () => Promise.resolve(0),
   async schedule() {},
   async stop() {},
 };

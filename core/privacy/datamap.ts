@@ -232,10 +232,11 @@ export const OUTSIDE_STORES: readonly OutsideStore[] = [
   {
     name: "Job queue payloads (pg-boss tables pgboss.job and pgboss.archive)",
     holds:
-      "Ids only (booking id, request id, newsletter id, user id): mail is rendered from the database when the job runs, so a queued job holds no name, email address or text.",
+      "Ids only (booking id, request id, newsletter id, user id): such mail is rendered from the database when the job runs. Account mail (codes, links, notices) on the PostgreSQL server is queued sealed: the message encrypted (AES-256-GCM, key derived from the server secret) with the template's name and a keyed hash of the address, so no job holds a name, email address, code or text in clear.",
     retention: "Finished jobs are archived after 1 hour and deleted 7 days later (pg-boss maintenance).",
-    erasure: "Every queued, finished or archived job that names the person's id is deleted by the erasure.",
-    exported: "No: a job only points at records that are in the export.",
+    erasure:
+      "Every queued, finished or archived job that names the person's id, or carries the keyed hash of their address, is deleted by the erasure.",
+    exported: "No: a job only points at records that are in the export, or carries mail already sent to the person.",
   },
   {
     name: "Rate-limit keys (RateLimiterFlexible.key)",

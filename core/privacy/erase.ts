@@ -21,6 +21,7 @@ import { rateLimitKeyOf, ratePolicies, type RatePolicyName } from "../platform/r
 import { accountKeyOf } from "../security/events.ts";
 import { DomainError, isDomainError } from "../errors/index.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
+import { mailRecipientKeyOf } from "../platform/mail/sealed.ts";
 import { deletionInventory, type InventoryEntry } from "./inventory.ts";
 import { DPO_CONTACT, erasureReceiptEmail, type ErasureReceipt } from "./mail.ts";
 
@@ -283,8 +284,10 @@ export async function eraseUser(
   });
 
   // Payloads carry ids only (mail is rendered when it is sent), so the id, the email and the booking ids find every
-  // job about the person; a name part would also match strangers' jobs.
-  await purgeQueuedJobs(db, [userId, result.email, ...result.bookingIds]);
+  // job about the person; a name part would also match strangers' jobs. Account mail queued on the PostgreSQL
+  // server is sealed (core/platform/mail/sealed.ts) and found by the keyed hash of the address it carries.
+  const mailRecipients = keys.accountKeyPepper ? [mailRecipientKeyOf(keys.accountKeyPepper, result.email)] : [];
+  await purgeQueuedJobs(db, [userId, result.email, ...result.bookingIds, ...mailRecipients]);
   // A mail about one of their sessions (an expert's notice) may name them by first name only: its calendar
   // attachment carries the booking's id, which finds it.
   if (keys.outboxDir) await purgeOutbox(keys.outboxDir, [...result.needles, ...result.bookingIds]);

@@ -2,7 +2,12 @@
 // for the booking's exact room, join + publish camera and microphone + subscribe, nothing else (no admin, create,
 // list, record or data grants), expiring at the session's end plus a small margin. The server never sees media
 // keys: tokens let a browser into the room; end-to-end encryption keys are agreed between the two browsers.
-import { AccessToken, TrackSource, type VideoGrant } from "livekit-server-sdk";
+// livekit-server-sdk (~200 ms to load) is imported when the first token is minted, not at start.
+import type { TrackSource, VideoGrant } from "livekit-server-sdk";
+
+// TrackSource.CAMERA and TrackSource.MICROPHONE of LiveKit's protocol (a test checks them against the SDK's enum).
+const CAMERA = 1 as TrackSource;
+const MICROPHONE = 2 as TrackSource;
 import { DomainError } from "../errors/index.ts";
 
 export const JOIN_OPENS_BEFORE_MS = 10 * 60_000;
@@ -31,7 +36,7 @@ export function participantGrant(roomName: string): VideoGrant {
     roomJoin: true,
     canPublish: true,
     canSubscribe: true,
-    canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE],
+    canPublishSources: [CAMERA, MICROPHONE],
     canPublishData: false,
     canUpdateOwnMetadata: false,
     roomAdmin: false,
@@ -53,6 +58,7 @@ export async function mintRoomToken(
   }
   const expiresAt = new Date(input.booking.endsAt.getTime() + TOKEN_MARGIN_MS);
   const ttlSeconds = Math.max(60, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
+  const { AccessToken } = await import("livekit-server-sdk");
   const at = new AccessToken(settings.apiKey, settings.apiSecret, {
     identity: input.identity,
     name: input.displayName,

@@ -2,7 +2,6 @@
 // a JWT signed with our API secret whose `sha256` claim is the body's SHA-256). Forged (wrong secret or key),
 // tampered (body changed) and stale (token expired, or an event created long ago) calls are refused; the caller
 // answers 401. Only the fields we keep are taken from the event (zod), nothing else of it is stored.
-import { WebhookReceiver } from "livekit-server-sdk";
 import { z } from "zod";
 import { DomainError } from "../errors/index.ts";
 import type { LiveKitSettings } from "./tokens.ts";
@@ -50,6 +49,8 @@ export async function verifyWebhook(
   const token = authorization.replace(/^Bearer\s+/i, "");
   let json: unknown;
   try {
+    // Imported on the first webhook: livekit-server-sdk is not needed to start.
+    const { WebhookReceiver } = await import("livekit-server-sdk");
     const event = await new WebhookReceiver(settings.apiKey, settings.apiSecret).receive(
       rawBody,
       token,

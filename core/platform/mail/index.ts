@@ -4,8 +4,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import nodemailer, { type Transporter } from "nodemailer";
-import { Resend } from "resend";
+// nodemailer and resend are imported on the first send, not at start: a process uses one transport at most.
+import type { Transporter } from "nodemailer";
+import type { Resend } from "resend";
 import { z } from "zod";
 
 export interface MailAttachment {
@@ -83,17 +84,20 @@ export class OutboxMailer implements Mailer {
 
 export class ResendMailer implements Mailer {
   readonly transport = "resend" as const;
-  private readonly client: Resend;
+  private client?: Promise<Resend>;
   constructor(
-    apiKey: string,
+    private readonly apiKey: string,
     private readonly from: string,
-    baseUrl?: string,
-  ) {
-    this.client = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
-  }
+    private readonly baseUrl?: string,
+  ) {}
 
   async send(message: MailMessage): Promise<SentMail> {
-    const { data, error } = await this.client.emails.send({
+    this.client ??= import("resend").then(
+      ({ Resend }) => new Resend(this.apiKey, this.baseUrl ? { baseUrl: this.baseUrl } : undefined),
+    );
+    const { data, error } = await (
+      await this.client
+    ).emails.send({
       from: this.from,
       to: message.to,
       subject: message.subject,
@@ -130,27 +134,34 @@ export interface SmtpSettings {
  */
 export class SmtpMailer implements Mailer {
   readonly transport = "smtp" as const;
-  private readonly client: Transporter;
+  private client?: Promise<Transporter>;
   constructor(
-    settings: SmtpSettings,
+    private readonly settings: SmtpSettings,
     private readonly from: string,
-  ) {
-    this.client = nodemailer.createTransport({
-      host: settings.host,
-      port: settings.port,
-      secure: settings.secure,
-      requireTLS: !settings.secure,
-      ignoreTLS: false,
-      auth: settings.auth,
-      tls: { rejectUnauthorized: true, minVersion: "TLSv1.2", ...(settings.ca ? { ca: settings.ca } : {}) },
-      connectionTimeout: 15_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 30_000,
-    });
+  ) {}
+
+  private transporter(): Promise<Transporter> {
+    const settings = this.settings;
+    return (this.client ??= import("nodemailer").then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: settings.host,
+        port: settings.port,
+        secure: settings.secure,
+        requireTLS: !settings.secure,
+        ignoreTLS: false,
+        auth: settings.auth,
+        tls: { rejectUnauthorized: true, minVersion: "TLSv1.2", ...(settings.ca ? { ca: settings.ca } : {}) },
+        connectionTimeout: 15_000,
+        greetingTimeout: 15_000,
+        socketTimeout: 30_000,
+      }),
+    ));
   }
 
   async send(message: MailMessage): Promise<SentMail> {
-    const info = await this.client.sendMail({
+    const info = await (
+      await this.transporter()
+    ).sendMail({
       from: this.from,
       to: message.to,
       subject: message.subject,
