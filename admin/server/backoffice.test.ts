@@ -218,6 +218,10 @@ const TABLE: Record<ProcedurePath, { access: Access; input: () => unknown }> = {
     }),
   },
   "privacy.releaseHold": { access: "privacy:decide", input: () => ({ holdId: NOPE }) },
+  "privacy.correctName": {
+    access: "privacy:decide",
+    input: () => ({ requestId: NOPE, firstName: "Ada", lastName: "Lovelace", reason: "Corrected as asked." }),
+  },
   "reviews.list": { access: "reviews:moderate", input: () => ({}) },
   "reviews.hide": { access: "reviews:moderate", input: () => ({ reviewId: NOPE, reason: "Abusive language" }) },
   "analytics.surveys": { access: "analytics:read", input: () => ({}) },

@@ -96,6 +96,7 @@ export const AUDIT_ACTION_LABEL = {
   "privacy.request.view": "Viewed a privacy request",
   "privacy.request.approve": "Approved a privacy request",
   "privacy.request.reject": "Rejected a privacy request",
+  "privacy.request.correct": "Corrected a person's name",
   "privacy.tickets.list": "Listed privacy tickets",
   "review.hide": "Hid a review",
   "security.feed.view": "Read the security feed",

@@ -51,6 +51,7 @@ function describeAction(action: string): string {
   if (action === "privacy.request.identity_check") return "Recorded an identity check for your privacy request";
   if (action === "privacy.request.approve") return "Approved your privacy request";
   if (action === "privacy.request.reject") return "Declined your privacy request";
+  if (action === "privacy.request.correct") return "Corrected your name as you asked";
   if (action === "privacy.hold.place") return "Placed a legal hold on one of your records";
   if (action === "privacy.hold.release") return "Released a legal hold on one of your records";
   if (action.startsWith("staff.")) return "Changed your staff role or account";
