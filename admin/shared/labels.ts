@@ -2,6 +2,8 @@
 // sees goes through here, so no raw enum or dotted action name reaches the screen. Typed against the schema's
 // enums (client-safe `enums.ts`), so a new enum value fails the type check until it has a label.
 import type {
+  IncidentRisk,
+  IncidentStatus,
   PrivacyRequestStatus,
   PrivacyRequestType,
   Role,
@@ -73,6 +75,20 @@ export const PRIVACY_STATUS_LABEL: Record<PrivacyRequestStatus, string> = {
   COMPLETED: "Completed",
 };
 
+export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {
+  OPEN: "Opened, to assess",
+  ASSESSED: "Assessed",
+  AUTHORITY_NOTIFIED: "Authority notified",
+  PEOPLE_NOTIFIED: "People told",
+  CLOSED: "Closed",
+};
+
+export const INCIDENT_RISK_LABEL: Record<IncidentRisk, string> = {
+  UNLIKELY: "Unlikely to be a risk to people (recorded, not notified)",
+  RISK: "A risk to people (notify the authority)",
+  HIGH: "A high risk to people (notify the authority and tell the people)",
+};
+
 /** Fixed audit actions. Parameterised ones (role changes, statuses) are composed in auditActionLabel. */
 export const AUDIT_ACTION_LABEL = {
   "ticket.view": "Viewed a ticket",
@@ -98,6 +114,11 @@ export const AUDIT_ACTION_LABEL = {
   "privacy.request.reject": "Rejected a privacy request",
   "privacy.request.correct": "Corrected a person's name",
   "privacy.tickets.list": "Listed privacy tickets",
+  "incident.open": "Opened a breach incident",
+  "incident.assess": "Assessed a breach incident",
+  "incident.notify_authority": "Recorded the authority's notification",
+  "incident.notify_people": "Recorded that the people were told",
+  "incident.close": "Closed a breach incident",
   "review.hide": "Hid a review",
   "security.feed.view": "Read the security feed",
   "staff.deactivate": "Deactivated an account",

@@ -691,4 +691,11 @@ export const DATA_MAP: readonly MapModel[] = [
     reason:
       "Which privacy-policy versions were announced by email, when, and to how many accounts (a count, no recipients).",
   },
+  {
+    name: "Incident",
+    personal: false,
+    fields: [],
+    reason:
+      "The record of a personal-data breach: what happened, categories and approximate numbers of people and records, the DPO's assessment and the notification times; written without naming people, and who made each step is in the audit trail.",
+  },
 ];
