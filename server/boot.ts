@@ -26,6 +26,7 @@ import {
 import { purgeExpiredData } from "../core/privacy/retention.ts";
 import { erasureKeysFrom, runDueErasures, runErasure } from "../core/privacy/erase.ts";
 import { createRateLimiter } from "../core/platform/rate-limit.ts";
+import { allowListFor, guardOutbound } from "../core/platform/outbound.ts";
 import { isEmpty, printDemoLogins, seedDemoData } from "../prisma/seed.ts";
 import { createHttpApp, PUBLIC_PAGES_CHANNEL } from "./app.ts";
 import type { Services } from "../core/platform/services.ts";
@@ -69,7 +70,25 @@ export async function boot(opts: {
   beforeListen?: (services: Services) => Promise<void>;
 }): Promise<Running> {
   const { config, logger } = opts;
-  const db = opts.database ?? (await openDatabase(config.database));
+  // Before anything connects: only the database and the configured processors may be reached (ADR 0015).
+  const outbound = guardOutbound(
+    allowListFor({
+      ...config,
+      databaseUrl: opts.database
+        ? opts.database.url
+        : config.database.kind === "server"
+          ? config.database.url
+          : undefined,
+    }),
+    (refused) => logger.warn({ msg: "outbound connection refused", host: refused.host, port: refused.port }),
+  );
+  let db: Database;
+  try {
+    db = opts.database ?? (await openDatabase(config.database));
+  } catch (error) {
+    outbound.release();
+    throw error;
+  }
   try {
     const { applied } = await db.migrate((msg) => logger.info({ msg }));
     if (applied.length > 0) logger.info({ msg: "migrations applied", applied });
@@ -79,6 +98,7 @@ export async function boot(opts: {
     }
   } catch (error) {
     await db.close();
+    outbound.release();
     throw error;
   }
 
@@ -96,6 +116,7 @@ export async function boot(opts: {
     });
   } catch (error) {
     await db.close();
+    outbound.release();
     throw error;
   }
   // Jobs queued by an earlier version carried the whole message; new ones are booking.notice (ids only).
@@ -188,6 +209,13 @@ export async function boot(opts: {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
+  // The server may reach itself (and a test in the same process may reach it) on its own port.
+  const listening = opts.host ?? config.HOST;
+  outbound.allow({
+    host: listening === "0.0.0.0" || listening === "::" ? "localhost" : listening,
+    port,
+    why: "this server",
+  });
 
   let closing: Promise<void> | undefined;
   const shutdown = () => {
@@ -209,6 +237,7 @@ export async function boot(opts: {
       await services.mailQueue.drain();
       await jobs.stop();
       await db.close();
+      outbound.release();
     })();
     return closing;
   };
