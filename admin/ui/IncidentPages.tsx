@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { ErrorNote, FieldError, QueryState } from "./kit.tsx";
-import { errorInfo, fmt, relative, useTRPC } from "./trpc.ts";
+import { errorInfo, fmt, useTRPC } from "./trpc.ts";
 import { INCIDENT_RISK_LABEL, INCIDENT_STATUS_LABEL, labelOf } from "../shared/labels.ts";
 
 type Risk = keyof typeof INCIDENT_RISK_LABEL;
@@ -27,6 +27,14 @@ const toInstant = (local: string) => {
   return Number.isNaN(d.getTime()) ? local : d.toISOString();
 };
 
+/** The 72-hour clock in hours, never rounded to days: "70 h 12 min left", "8 h 5 min overdue". */
+function countdown(deadline: string | Date, now: number): string {
+  const ms = new Date(deadline).getTime() - now;
+  const min = Math.floor(Math.abs(ms) / 60_000);
+  const text = `${Math.floor(min / 60)} h ${min % 60} min`;
+  return ms >= 0 ? `${text} left` : `${text} overdue`;
+}
+
 function Clock({
   i,
   now,
@@ -44,7 +52,7 @@ function Clock({
   }
   return (
     <span className={i.overdue ? "c-tag c-tag-danger" : "c-tag"} data-testid="incident-clock">
-      Authority by {fmt(i.deadline)} · {relative(i.deadline, now)}
+      Authority by {fmt(i.deadline)} · {countdown(i.deadline, now)}
     </span>
   );
 }
