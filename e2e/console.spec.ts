@@ -215,5 +215,48 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
     .click();
   await expect(dpo.page.locator("main h1")).toBeVisible();
   await dpo.page.screenshot({ path: `${SHOTS}/console-privacy.png` });
+
+  // Breach incidents: the DPO opens one (the form's messages first), sees the 72-hour clock in words, assesses
+  // it and records the authority's notification; labels and dates in words, never codes.
+  const p = dpo.page;
+  await p.getByRole("navigation", { name: "Back-office" }).getByRole("link", { name: "Breach incidents" }).click();
+  await expect(p.getByRole("heading", { level: 1, name: "Breach incidents" })).toBeVisible();
+  await expect(p.getByText("No breach incidents recorded.")).toBeVisible();
+  await p.getByRole("button", { name: "Open incident and start the clock" }).click();
+  await expect(p.getByText("Write the title (at least 5 characters).")).toBeVisible();
+  await expect(p.getByLabel("Title")).toHaveAttribute("aria-invalid", "true");
+  const aware = new Date(Date.now() - 2 * 3_600_000);
+  const local = new Date(aware.getTime() - aware.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await p.getByLabel("Title").fill("Confirmation sent to the wrong address");
+  await p
+    .getByLabel("What happened, and how we learned of it")
+    .fill("A session confirmation reached another client; the recipient told support.");
+  await p.getByLabel("When we became aware").fill(local);
+  await p.getByRole("button", { name: "Open incident and start the clock" }).click();
+  const row = p.getByTestId("incident-row").filter({ hasText: "Confirmation sent to the wrong address" });
+  await expect(row).toContainText("Opened, to assess");
+  await expect(row.getByTestId("incident-clock")).toContainText(/Authority by .+ · (69|70) h \d+ min left/);
+  await expectAccessible(p, "/admin/incidents");
+  await p.screenshot({ path: `${SHOTS}/console-incidents.png` });
+
+  await row.getByRole("link", { name: "Confirmation sent to the wrong address" }).click();
+  await expect(p.getByTestId("incident-status")).toHaveText("Opened, to assess");
+  await p
+    .getByLabel("Assessment")
+    .fill("One client's first name and session topic (health data) reached one other client.");
+  await p
+    .getByLabel("Risk to people")
+    .selectOption({ label: "A high risk to people (notify the authority and tell the people)" });
+  await p.getByRole("button", { name: "Record the assessment" }).click();
+  await expect(p.getByTestId("incident-status")).toHaveText("Assessed");
+  await p.getByLabel("The authority's reference, or how it was sent").fill("Online form, case 2026-118");
+  await p.getByRole("button", { name: "Record the notification" }).click();
+  await expect(p.getByTestId("incident-status")).toHaveText("Authority notified");
+  await expect(p.getByText("Notified in time")).toBeVisible();
+  await expect(p.getByRole("heading", { name: "Tell the people affected" })).toBeVisible();
+  const main = (await p.locator("main").textContent()) ?? "";
+  expect(main).not.toMatch(/AUTHORITY_NOTIFIED|ASSESSED|HIGH\b|\d{4}-\d{2}-\d{2}T/);
+  await expectAccessible(p, "/admin/incidents/:id");
+  await p.screenshot({ path: `${SHOTS}/console-incident.png` });
   await dpo.context.close();
 });

@@ -27,10 +27,12 @@ export async function signIn(page: Page, email: string, next: string, password =
  * Passes the console's TOTP enrolment the way a person with an authenticator app does: set it up, enter the
  * current code computed from the shown secret, confirm the recovery codes were saved.
  */
-export async function enrolTotp(page: Page) {
+/** Enrols the signed-in staff member's authenticator; returns its key (to sign in again with a code later). */
+export async function enrolTotp(page: Page): Promise<string> {
   await page.getByRole("button", { name: "Set up an authenticator app" }).click();
   const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
   await page.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
   await page.getByRole("button", { name: "Verify" }).click();
   await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  return secret;
 }

@@ -4,6 +4,8 @@
 // user can no longer sign in.
 import fs from "node:fs";
 import { AxeBuilder } from "@axe-core/playwright";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateHOTP } from "@oslojs/otp";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_PASSWORD } from "../prisma/seed.ts";
 import { PRIVACY_WORLD } from "./fixtures/privacy-world.ts";
@@ -11,6 +13,9 @@ import { enrolTotp, network, open, signIn } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
 
 test.use(network(21));
+
+/** The demo DPO's authenticator key, set up by the first journey; the correction journey signs in with it. */
+let dpoSecret = "";
 
 /** axe-core: no serious or critical violation on the page. */
 async function expectAccessible(page: Page, what: string) {
@@ -74,10 +79,10 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   const dpoCtx = await browser.newContext(network(21));
   const dpo = await dpoCtx.newPage();
   await signIn(dpo, "dpo@mindnamo.test", "/admin", DEMO_PASSWORD);
-  await enrolTotp(dpo);
+  dpoSecret = await enrolTotp(dpo);
   await dpo.getByRole("link", { name: "Privacy requests" }).click();
   const queueRow = dpo.getByTestId("privacy-row").filter({ hasText: name }).filter({ hasText: "Deletion" });
-  await expect(queueRow).toContainText("PENDING");
+  await expect(queueRow).toContainText("Pending");
   await expect(queueRow).toContainText(/\d+ day\(s\)/);
   await expectAccessible(dpo, "the DPO's queue");
   await queueRow.getByRole("link", { name: "Deletion" }).click();
@@ -136,7 +141,7 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   await devCtx.close();
 });
 
-test("the correction form: labelled, errors announced, sent to the DPO", async ({ browser }) => {
+test("the correction form: labelled, errors announced, sent to the DPO, who corrects the name", async ({ browser }) => {
   const ctx = await browser.newContext(network(21));
   const page = await ctx.newPage();
   await signIn(page, "demo@mindnamo.test", "/account/privacy/correction", DEMO_PASSWORD);
@@ -153,5 +158,43 @@ test("the correction form: labelled, errors announced, sent to the DPO", async (
   await expect(page.getByTestId("privacy-request").filter({ hasText: "Correction" })).toContainText(
     "Waiting for review",
   );
+
+  // The DPO applies the corrected name from the request: the field's message first, then the correction; the
+  // request is completed, the person is emailed, and the page says what the processors hold.
+  test.skip(!dpoSecret, "needs the DPO's authenticator key from the first journey");
+  const started = Date.now();
+  const dpoCtx = await browser.newContext(network(21));
+  const dpo = await dpoCtx.newPage();
+  await signIn(dpo, "dpo@mindnamo.test", "/admin", DEMO_PASSWORD);
+  // The next step's code: the first journey may have used this one (each step is accepted once; one step of drift).
+  const step = BigInt(Math.floor(Date.now() / 30_000) + 1);
+  await dpo.getByLabel("Code from your app").fill(generateHOTP(decodeBase32IgnorePadding(dpoSecret), step, 6));
+  await dpo.getByRole("button", { name: "Verify" }).click();
+  await dpo.getByRole("link", { name: "Privacy requests" }).click();
+  await dpo
+    .getByTestId("privacy-row")
+    .filter({ hasText: "Dana Demo" })
+    .filter({ hasText: "Correction" })
+    .getByRole("link", { name: "Correction" })
+    .first()
+    .click();
+  await expect(dpo.getByRole("heading", { name: "Apply the correction" })).toBeVisible();
+  await dpo.getByLabel("Last name (leave empty for a single name)").fill("Demo-Smith");
+  await dpo.getByLabel("Note to the person (what you corrected)").fill("Your surname now reads as you asked.");
+  await dpo.getByRole("button", { name: "Correct the name and complete the request" }).click();
+  await expect(dpo.getByText("Enter the first name.")).toBeVisible();
+  await expect(dpo.getByLabel("First name")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(dpo, "the correction form with an error");
+  await dpo.getByLabel("First name").fill("Dana");
+  await dpo.getByRole("button", { name: "Correct the name and complete the request" }).click();
+  await expect(dpo.getByTestId("privacy-status")).toHaveText("Completed");
+  await expect(dpo.getByTestId("correction-applied")).toContainText("Name corrected to Dana Demo-Smith");
+  await expect(dpo.getByTestId("correction-applied")).toContainText("LiveKit (video)");
+  await expect(dpo.getByTestId("privacy-requester")).toContainText("Dana Demo-Smith");
+  expect((await mailTo("demo@mindnamo.test", "privacy-correction-applied", started)).text).toContain("Dana Demo-Smith");
+  // The person sees the completed request and, in the staff-access ledger, the correction in words.
+  await open(page, "/account/privacy");
+  await expect(page.getByText("Corrected your name as you asked")).toBeVisible();
+  await dpoCtx.close();
   await ctx.close();
 });

@@ -3,7 +3,9 @@
 // code, derived in each browser from the two public keys. The private key stays in IndexedDB, non-extractable.
 // Pressing Join loads livekit-client and its E2EE worker (only now, only here), switches encryption on, and —
 // with no LiveKit server on this machine — ends in a clear "could not connect" message, never a call without
-// encryption. A third person gets 403; a session two days away has a disabled Join and its token is refused.
+// encryption. The order is proven in the page (key and "enable" reach the worker and it answers before the first
+// WebSocket), and a worker that fails to load ends the attempt before any connection. A third person gets 403;
+// a session two days away has a disabled Join and its token is refused.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { E2E_PASSWORD, ROOM_WORLD } from "./fixtures/world.ts";
@@ -130,6 +132,39 @@ test("client and expert open the room, pass the device check and see the same sa
 
   // Nothing of livekit-client was downloaded before Join.
   expect(livekitLoads).toEqual([]);
+
+  // P9 in the browser, with livekit-client's real Room: everything the page tells the E2EE worker, and what the
+  // worker answers, is written in order into an in-page log; the media server's address is intercepted, so each
+  // connection attempt is seen (and refused) here, together with the log as it was at that moment.
+  await client.page.evaluate(() => {
+    const log: string[] = [];
+    (window as unknown as { __p9: string[] }).__p9 = log;
+    const proto = Worker.prototype as unknown as { postMessage: (this: Worker, ...a: unknown[]) => void };
+    const post = proto.postMessage;
+    proto.postMessage = function (this: Worker, ...args: unknown[]) {
+      const kind = (args[0] as { kind?: string } | null)?.kind;
+      if (kind) log.push(`to-worker:${kind}`);
+      post.apply(this, args);
+    };
+    const NativeWorker = window.Worker;
+    window.Worker = class extends NativeWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        this.addEventListener("message", (e: MessageEvent<{ kind?: string }>) => {
+          if (e.data?.kind) log.push(`from-worker:${e.data.kind}`);
+        });
+        this.addEventListener("error", () => log.push("worker-error"));
+      }
+    };
+  });
+  const p9 = () => client.page.evaluate(() => (window as unknown as { __p9: string[] }).__p9.slice());
+  // Each attempt, with what the page had told the worker by then (the page waits for this socket meanwhile).
+  const attempts: { path: string; logSoFar: string[] }[] = [];
+  await client.page.routeWebSocket(/:7880\//, async (ws) => {
+    attempts.push({ path: new URL(ws.url()).pathname, logSoFar: await p9() });
+    await ws.close({ code: 1011, reason: "no media server in tests" });
+  });
+
   await client.page.getByRole("button", { name: "Join the session" }).click();
   // livekit-client (lazily) and its E2EE worker load now, encryption is switched on, and the connection to the
   // (absent) media server fails with a clear message: no call, no fall-back.
@@ -138,6 +173,31 @@ test("client and expert open the room, pass the device check and see the same sa
   });
   expect(livekitLoads.some((p) => p.startsWith("/build/_shared/livekit-client"))).toBe(true);
   expect(livekitLoads).toContain("/vendor/livekit-e2ee-worker.js");
+  await expect(client.page.getByRole("heading", { name: "In the call" })).toHaveCount(0);
+  // The key reached the worker, encryption was switched on there and the worker answered — all before the first
+  // connection attempt, which the intercepted media server saw.
+  expect(attempts.length).toBeGreaterThan(0);
+  expect(attempts[0]!.path).toMatch(/\/rtc/);
+  // By the first attempt the worker was set up for this room ("init"), held the media key ("setKey") and had
+  // answered that it runs ("initAck"): a connection is never tried with encryption only half switched on. (The
+  // per-track "enable" follows when media is published, which needs the connection.)
+  const atFirstAttempt = attempts[0]!.logSoFar;
+  for (const step of ["to-worker:init", "to-worker:setKey", "from-worker:initAck"])
+    expect(atFirstAttempt, `${step} before the first connection attempt: ${atFirstAttempt.join(", ")}`).toContain(step);
+
+  // A failing E2EE worker (a broken deploy, a blocked file): the attempt ends with the person-facing message and
+  // no connection is even tried.
+  await client.page.route("**/vendor/livekit-e2ee-worker.js", (route) =>
+    route.fulfill({ status: 500, contentType: "text/plain", body: "broken" }),
+  );
+  const before = { attempts: attempts.length, log: (await p9()).length };
+  await client.page.getByRole("button", { name: "Join the session" }).click();
+  await expect(client.page.getByRole("alert")).toContainText(
+    "End-to-end encryption could not be switched on, so we did not start the call.",
+    { timeout: 30_000 },
+  );
+  expect((await p9()).slice(before.log)).toContain("worker-error");
+  expect(attempts.length).toBe(before.attempts);
   await expect(client.page.getByRole("heading", { name: "In the call" })).toHaveCount(0);
 
   // A third person: 403, with a page that says so.

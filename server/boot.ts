@@ -12,6 +12,7 @@ import { sealMail } from "../core/platform/mail/sealed.ts";
 import { jobQueueWhenReady, startJobQueue } from "../core/platform/jobs/queue.ts";
 import { announcePolicyVersion } from "../core/privacy/policy-notice.ts";
 import { createRateLimiter } from "../core/platform/rate-limit.ts";
+import { allowListFor, guardOutbound } from "../core/platform/outbound.ts";
 import { createHttpApp, PUBLIC_PAGES_CHANNEL } from "./app.ts";
 import type { Services } from "../core/platform/services.ts";
 import { wireJobs } from "./jobs.ts";
@@ -52,13 +53,32 @@ export async function boot(opts: {
   beforeListen?: (services: Services) => Promise<void>;
 }): Promise<Running> {
   const { config, logger } = opts;
-  const db = opts.database ?? (await openDatabase(config.database));
+  // Before anything connects: only the database and the configured processors may be reached (ADR 0016).
+  const outbound = guardOutbound(
+    allowListFor({
+      ...config,
+      databaseUrl: opts.database
+        ? opts.database.url
+        : config.database.kind === "server"
+          ? config.database.url
+          : undefined,
+    }),
+    (refused) => logger.warn({ msg: "outbound connection refused", host: refused.host, port: refused.port }),
+  );
+  let db: Database;
+  try {
+    db = opts.database ?? (await openDatabase(config.database));
+  } catch (error) {
+    outbound.release();
+    throw error;
+  }
   try {
     const { applied } = await db.migrate((msg) => logger.info({ msg }));
     if (applied.length > 0) logger.info({ msg: "migrations applied", applied });
     if (config.SEED_DEMO_DATA === "auto" && opts.seed) await opts.seed(db.prisma, (msg) => logger.info({ msg }));
   } catch (error) {
     await db.close();
+    outbound.release();
     throw error;
   }
 
@@ -148,10 +168,18 @@ export async function boot(opts: {
     await stopListening();
     await jobs.stop().catch(() => undefined); // a queue that started but whose workers did not
     await db.close();
+    outbound.release();
     throw error;
   }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
+  // The server may reach itself (and a test in the same process may reach it) on its own port.
+  const listening = opts.host ?? config.HOST;
+  outbound.allow({
+    host: listening === "0.0.0.0" || listening === "::" ? "localhost" : listening,
+    port,
+    why: "this server",
+  });
 
   let closing: Promise<void> | undefined;
   const shutdown = () => {
@@ -174,6 +202,7 @@ export async function boot(opts: {
       await services.mailQueue.flush();
       await jobs.stop();
       await db.close();
+      outbound.release();
     })();
     return closing;
   };

@@ -123,6 +123,7 @@ const WHO_HAS: Record<Permission, Role[]> = {
   "security:read": ["ADMIN"],
   "reviews:moderate": ["SUPPORT"],
   "analytics:read": ["ADMIN"],
+  "incidents:manage": ["DPO"],
 };
 const NOPE = "00000000-0000-7000-8000-000000000000";
 let slugCount = 0;
@@ -218,6 +219,36 @@ const TABLE: Record<ProcedurePath, { access: Access; input: () => unknown }> = {
     }),
   },
   "privacy.releaseHold": { access: "privacy:decide", input: () => ({ holdId: NOPE }) },
+  "privacy.correctName": {
+    access: "privacy:decide",
+    input: () => ({ requestId: NOPE, firstName: "Ada", lastName: "Lovelace", reason: "Corrected as asked." }),
+  },
+  "incidents.list": { access: "incidents:manage", input: () => undefined },
+  "incidents.get": { access: "incidents:manage", input: () => ({ incidentId: NOPE }) },
+  "incidents.open": {
+    access: "incidents:manage",
+    input: () => ({
+      title: "Role test",
+      description: "A breach opened by the role table test.",
+      awareAt: "2020-01-01",
+    }),
+  },
+  "incidents.assess": {
+    access: "incidents:manage",
+    input: () => ({ incidentId: NOPE, assessment: "An assessment of the breach and its risk.", risk: "RISK" }),
+  },
+  "incidents.notifyAuthority": {
+    access: "incidents:manage",
+    input: () => ({ incidentId: NOPE, reference: "Case 1" }),
+  },
+  "incidents.notifyPeople": {
+    access: "incidents:manage",
+    input: () => ({ incidentId: NOPE, notice: "Emailed every affected person." }),
+  },
+  "incidents.close": {
+    access: "incidents:manage",
+    input: () => ({ incidentId: NOPE, closingNote: "Fixed the cause and reviewed the runbook." }),
+  },
   "reviews.list": { access: "reviews:moderate", input: () => ({}) },
   "reviews.hide": { access: "reviews:moderate", input: () => ({ reviewId: NOPE, reason: "Abusive language" }) },
   "analytics.surveys": { access: "analytics:read", input: () => ({}) },

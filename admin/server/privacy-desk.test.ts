@@ -4,7 +4,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../core/generated/prisma/enums.ts";
 import { createSession, validateSessionToken, type ValidSession } from "../../core/identity/sessions.ts";
-import { requestDeletion } from "../../core/privacy/requests.ts";
+import { requestCorrection, requestDeletion } from "../../core/privacy/requests.ts";
 import { requesterFor } from "../../core/platform/testing/accounts.ts";
 import { startTestServer, type TestServer } from "../../tests/helpers/server.ts";
 import { appRouter } from "./root.ts";
@@ -103,5 +103,79 @@ describe("the DPO's desk", () => {
     expect(await prisma().auditEvent.count({ where: { actorId: dpo.id, action: "privacy.tickets.list" } })).toBe(1);
     const denied = await agent.caller.privacy.tickets().catch((e: unknown) => e);
     expect((denied as TRPCError).code).toBe("FORBIDDEN");
+  });
+});
+
+describe("applying a correction from the desk", () => {
+  const input = { firstName: "Selda", lastName: "Rightname", reason: "Corrected the spelling as you asked." };
+  const codeOf = (e: unknown) => (e instanceof TRPCError ? e.code : e);
+
+  it("the DPO applies a corrected name; SUPPORT, ADMIN and a caller without a session are refused and nothing changes", async () => {
+    const dpo = await person("DPO");
+    const agent = await person("SUPPORT");
+    const admin = await person("ADMIN");
+    const user = await person("USER");
+    const r = await requestCorrection(
+      deps(),
+      user.id,
+      { details: "My surname is misspelled: it should be Rightname." },
+      { ip: null, reauthenticatedAt: new Date() },
+    );
+    const anonymous = createCaller(
+      createInnerContext({ services: srv.running.services, requestId: "t", clientIp: "203.0.113.6", session: null }),
+    );
+    const stored = () => prisma().user.findUniqueOrThrow({ where: { id: user.id }, select: { name: true } });
+
+    expect(codeOf(await anonymous.privacy.correctName({ requestId: r.id, ...input }).catch((e: unknown) => e))).toBe(
+      "UNAUTHORIZED",
+    );
+    for (const staff of [agent, admin]) {
+      const denied = await staff.caller.privacy.correctName({ requestId: r.id, ...input }).catch((e: unknown) => e);
+      expect(codeOf(denied)).toBe("FORBIDDEN");
+      expect((denied as TRPCError).message).toBe("Missing permission: privacy:decide");
+    }
+    expect((await stored()).name).toBe(user.name);
+
+    const done = await dpo.caller.privacy.correctName({ requestId: r.id, ...input });
+    expect(done).toMatchObject({ status: "COMPLETED", name: "Selda Rightname" });
+    expect((await stored()).name).toBe("Selda Rightname");
+    expect(
+      await prisma().auditEvent.count({
+        where: { actorId: dpo.id, action: "privacy.request.correct", subjectUserId: user.id },
+      }),
+    ).toBe(1);
+  });
+
+  it("a wrong request id is NOT_FOUND, a request that is not a correction is a CONFLICT, a bad name names its field", async () => {
+    const dpo = await person("DPO");
+    const user = await person("USER");
+    const deletion = await requestDeletion(deps(), user.id, { ip: null, reauthenticatedAt: new Date() });
+    const missing = await dpo.caller.privacy
+      .correctName({ requestId: "00000000-0000-7000-8000-000000000000", ...input })
+      .catch((e: unknown) => e);
+    expect(codeOf(missing)).toBe("NOT_FOUND");
+    const notCorrection = await dpo.caller.privacy
+      .correctName({ requestId: deletion.id, ...input })
+      .catch((e: unknown) => e);
+    expect(codeOf(notCorrection)).toBe("CONFLICT");
+    expect((notCorrection as TRPCError).message).toBe(
+      "This is not a correction request: only a correction request can change the person's data.",
+    );
+    const r = await requestCorrection(
+      deps(),
+      user.id,
+      { details: "My surname is misspelled: it should be Rightname." },
+      { ip: null, reauthenticatedAt: new Date() },
+    );
+    const bad = await dpo.caller.privacy
+      .correctName({ requestId: r.id, ...input, firstName: "<script>" })
+      .catch((e: unknown) => e);
+    expect(codeOf(bad)).toBe("BAD_REQUEST");
+    expect((bad as TRPCError).message).toBe(
+      "The first name may contain letters, spaces, apostrophes, hyphens and dots only.",
+    );
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id }, select: { name: true } })).name).toBe(
+      user.name,
+    );
   });
 });

@@ -4,6 +4,7 @@ import { consoleRouter, dashboardRouter } from "./routers/console.ts";
 import { ticketsRouter } from "./routers/tickets.ts";
 import { analyticsRouter, reviewsRouter } from "./routers/feedback.ts";
 import { newsletterRouter } from "./routers/newsletter.ts";
+import { incidentsRouter } from "./routers/incidents.ts";
 import { privacyRouter } from "./routers/privacy.ts";
 import { errorsRouter, securityRouter } from "./routers/security.ts";
 import { publicProcedure, router } from "./trpc.ts";
@@ -25,6 +26,7 @@ export const appRouter = router({
   experts: expertsRouter,
   newsletter: newsletterRouter,
   privacy: privacyRouter,
+  incidents: incidentsRouter,
   errors: errorsRouter,
   security: securityRouter,
   reviews: reviewsRouter,

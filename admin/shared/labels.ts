@@ -2,6 +2,8 @@
 // sees goes through here, so no raw enum or dotted action name reaches the screen. Typed against the schema's
 // enums (client-safe `enums.ts`), so a new enum value fails the type check until it has a label.
 import type {
+  IncidentRisk,
+  IncidentStatus,
   PrivacyRequestStatus,
   PrivacyRequestType,
   Role,
@@ -72,6 +74,20 @@ export const PRIVACY_STATUS_LABEL: Record<PrivacyRequestStatus, string> = {
   REJECTED: "Rejected",
   CANCELLED: "Cancelled",
   COMPLETED: "Completed",
+};
+
+export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {
+  OPEN: "Opened, to assess",
+  ASSESSED: "Assessed",
+  AUTHORITY_NOTIFIED: "Authority notified",
+  PEOPLE_NOTIFIED: "People told",
+  CLOSED: "Closed",
+};
+
+export const INCIDENT_RISK_LABEL: Record<IncidentRisk, string> = {
+  UNLIKELY: "Unlikely to be a risk to people (recorded, not notified)",
+  RISK: "A risk to people (notify the authority)",
+  HIGH: "A high risk to people (notify the authority and tell the people)",
 };
 
 const DENIAL_LABEL: Record<DenialReason, string> & Record<string, string | undefined> = {

@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   "security:read",
   "reviews:moderate",
   "analytics:read",
+  "incidents:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -27,8 +28,8 @@ export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   // Tickets, and the requester's name, email and account status through the ticket. No bookings, sessions,
   // privacy requests or exports.
   SUPPORT: ["tickets:read", "tickets:write", "reviews:moderate"],
-  // Privacy requests and the audit log. No staff role changes.
-  DPO: ["privacy:read", "privacy:decide", "audit:read"],
+  // Privacy requests, breach incidents and the audit log. No staff role changes.
+  DPO: ["privacy:read", "privacy:decide", "incidents:manage", "audit:read"],
   // Staff, experts, categories, the audit log. No privacy decisions, no ticket contents.
   ADMIN: [
     "staff:manage",

@@ -13,6 +13,7 @@ import { AuditPage, CategoriesPage, ExpertsPage, StaffPage } from "./AdminPages.
 import { TicketPage, TicketQueue } from "./TicketPages.tsx";
 import { NewsletterPage } from "./NewsletterPage.tsx";
 import { PrivacyQueue, PrivacyRequestPage } from "./PrivacyPages.tsx";
+import { IncidentPage, IncidentsPage } from "./IncidentPages.tsx";
 import { AnalyticsPage, ReviewsPage } from "./FeedbackPages.tsx";
 import { ErrorsPage, SecurityPage } from "./SecurityPages.tsx";
 import { Dashboard } from "./Dashboard.tsx";
@@ -239,6 +240,7 @@ export const NAV: NavItem[] = [
   { to: "/admin/tickets", label: "Tickets", permission: "tickets:read", key: "t", group: "Work" },
   { to: "/admin/reviews", label: "Reviews", permission: "reviews:moderate", key: "r", group: "Work" },
   { to: "/admin/privacy", label: "Privacy requests", permission: "privacy:read", key: "p", group: "Work" },
+  { to: "/admin/incidents", label: "Breach incidents", permission: "incidents:manage", key: "i", group: "Work" },
   { to: "/admin/audit", label: "Audit log", permission: "audit:read", key: "a", group: "Oversight" },
   { to: "/admin/analytics", label: "Analytics", permission: "analytics:read", key: "n", group: "Oversight" },
   { to: "/admin/errors", label: "Errors", permission: "errors:read", key: "e", group: "Oversight" },
@@ -264,6 +266,8 @@ function pageFor(path: string, has: (p: Permission) => boolean, name: string, re
   if (parts[0] === "tickets" && has("tickets:read")) return <TicketQueue />;
   if (parts[0] === "privacy" && parts[1] && has("privacy:read")) return <PrivacyRequestPage requestId={parts[1]} />;
   if (parts[0] === "privacy" && has("privacy:read")) return <PrivacyQueue />;
+  if (parts[0] === "incidents" && parts[1] && has("incidents:manage")) return <IncidentPage incidentId={parts[1]} />;
+  if (parts[0] === "incidents" && has("incidents:manage")) return <IncidentsPage />;
   if (parts[0] === "audit" && has("audit:read")) return <AuditPage />;
   if (parts[0] === "staff" && has("staff:manage")) return <StaffPage />;
   if (parts[0] === "categories" && has("categories:manage")) return <CategoriesPage />;

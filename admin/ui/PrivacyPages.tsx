@@ -4,9 +4,17 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@remix-run/react";
 import { useState } from "react";
 import { ErrorNote, Loading } from "./Console.tsx";
-import { fmt, useTRPC } from "./trpc.ts";
-import { ConfirmDialog } from "./kit.tsx";
-import { PRIVACY_STATUS_LABEL, labelOf } from "../shared/labels.ts";
+import { errorInfo, fmt, useTRPC } from "./trpc.ts";
+import { ConfirmDialog, FieldError } from "./kit.tsx";
+import {
+  PRIVACY_STATUS_LABEL,
+  ROLE_LABEL,
+  TICKET_CATEGORY_LABEL,
+  TICKET_CHANNEL_LABEL,
+  TICKET_STATUS_LABEL,
+  USER_STATUS_LABEL,
+  labelOf,
+} from "../shared/labels.ts";
 
 const STATUS_FILTERS = ["OPEN", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
 type StatusFilter = (typeof STATUS_FILTERS)[number];
@@ -35,7 +43,7 @@ export function PrivacyQueue() {
           <option value="">All</option>
           {STATUS_FILTERS.map((s) => (
             <option key={s} value={s}>
-              {s === "OPEN" ? "Open (pending or approved)" : s}
+              {s === "OPEN" ? "Open (pending or approved)" : labelOf(PRIVACY_STATUS_LABEL, s)}
             </option>
           ))}
         </select>
@@ -76,7 +84,7 @@ export function PrivacyQueue() {
                       {r.extended ? " (extended)" : ""}
                     </td>
                     <td>{r.daysLeft === null ? "—" : r.overdue ? <strong>Overdue</strong> : `${r.daysLeft} day(s)`}</td>
-                    <td>{r.status}</td>
+                    <td>{labelOf(PRIVACY_STATUS_LABEL, r.status)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -94,7 +102,8 @@ export function PrivacyQueue() {
             <ul>
               {tickets.data.map((t) => (
                 <li key={t.id}>
-                  {t.subject} · {t.requester} · {t.channel} · {t.status} · {fmt(t.createdAt)}
+                  {t.subject} · {t.requester} · {labelOf(TICKET_CHANNEL_LABEL, t.channel)} ·{" "}
+                  {labelOf(TICKET_STATUS_LABEL, t.status)} · {fmt(t.createdAt)}
                 </li>
               ))}
             </ul>
@@ -126,6 +135,8 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
     }),
   );
   const releaseHold = useMutation(trpc.privacy.releaseHold.mutationOptions({ onSuccess: refresh }));
+  const [fix, setFix] = useState({ firstName: "", lastName: "", reason: "" });
+  const correct = useMutation(trpc.privacy.correctName.mutationOptions({ onSuccess: refresh }));
   const [ask, setAsk] = useState<
     | { kind: "decide"; decision: "APPROVED" | "REJECTED" }
     | { kind: "release"; holdId: string }
@@ -200,7 +211,9 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
       <dl className="card">
         <dt>Requester</dt>
         <dd data-testid="privacy-requester">
-          {r.user ? `${r.user.name} · ${r.user.email} · account ${r.user.status} · ${r.user.role}` : "Account erased"}
+          {r.user
+            ? `${r.user.name} · ${r.user.email} · account ${labelOf(USER_STATUS_LABEL, r.user.status).toLowerCase()} · ${labelOf(ROLE_LABEL, r.user.role)}`
+            : "Account erased"}
         </dd>
         <dt>Received · deadline</dt>
         <dd>
@@ -225,7 +238,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         <dt>Decision</dt>
         <dd>
           {r.decision
-            ? `${r.decision} by ${r.reviewer?.name ?? "—"} on ${fmt(r.decidedAt)}: ${r.decisionReason ?? ""}`
+            ? `${r.decision === "APPROVED" ? "Approved" : "Rejected"} by ${r.reviewer?.name ?? "—"} on ${fmt(r.decidedAt)}: ${r.decisionReason ?? ""}`
             : "—"}
         </dd>
         {r.completedAt ? (
@@ -255,9 +268,20 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
             </button>
           </form>
 
+          {r.type === "CORRECTION" && r.status === "PENDING" && r.user ? (
+            <CorrectionForm
+              currentName={r.user.name}
+              value={fix}
+              onChange={setFix}
+              busy={correct.isPending}
+              error={correct.error}
+              onSubmit={() => correct.mutate({ requestId, ...fix })}
+            />
+          ) : null}
+
           {r.status === "PENDING" ? (
             <div className="stack card">
-              <h2>Decide</h2>
+              <h2>{r.type === "CORRECTION" ? "Decide without changing the name" : "Decide"}</h2>
               <div className="field">
                 <label htmlFor="pr-reason">Reason (the user reads it)</label>
                 <textarea id="pr-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
@@ -317,6 +341,20 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         </>
       ) : null}
 
+      {correct.data ? (
+        <section className="stack card" aria-labelledby="corrected-title" data-testid="correction-applied">
+          <h2 id="corrected-title">Name corrected to {correct.data.name}</h2>
+          <p>The person was emailed. Experts with sessions see the corrected first name from now on. Processors:</p>
+          <ul>
+            {correct.data.processors.map((p) => (
+              <li key={p.processor}>
+                <strong>{p.processor}:</strong> {p.effect}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <section className="stack" aria-labelledby="holds-title">
         <h2 id="holds-title">Legal holds</h2>
         {r.holds.length === 0 ? (
@@ -325,7 +363,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
           <ul>
             {r.holds.map((h) => (
               <li key={h.id}>
-                {h.recordType} {h.recordId} · until {fmt(h.until)} · {h.basis}
+                Support ticket {h.recordId} · until {fmt(h.until)} · {h.basis}
                 {h.releasedAt ? ` · released ${fmt(h.releasedAt)}` : null}
                 {!h.releasedAt && !r.mine ? (
                   <button
@@ -359,7 +397,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                 <option value="">Choose a ticket</option>
                 {r.tickets.map((t) => (
                   <option key={t.id} value={t.id}>
-                    {t.subject} ({t.category}, {t.status})
+                    {t.subject} ({labelOf(TICKET_CATEGORY_LABEL, t.category)}, {labelOf(TICKET_STATUS_LABEL, t.status)})
                   </option>
                 ))}
               </select>
@@ -389,5 +427,83 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         ) : null}
       </section>
     </section>
+  );
+}
+
+/** The corrected name, typed by the DPO from what the person asked; the server validates it and names the field. */
+function CorrectionForm({
+  currentName,
+  value,
+  onChange,
+  busy,
+  error,
+  onSubmit,
+}: {
+  currentName: string;
+  value: { firstName: string; lastName: string; reason: string };
+  onChange: (v: { firstName: string; lastName: string; reason: string }) => void;
+  busy: boolean;
+  error: unknown;
+  onSubmit: () => void;
+}) {
+  const info = error ? errorInfo(error) : null;
+  const field = (key: "firstName" | "lastName" | "reason") => ({
+    value: value[key],
+    "aria-invalid": info?.fields[key] ? true : undefined,
+    "aria-describedby": info?.fields[key] ? `fix-${key}-err` : undefined,
+  });
+  return (
+    <form
+      className="stack card"
+      aria-labelledby="fix-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      <h2 id="fix-title">Apply the correction</h2>
+      <p>
+        The name on the account is now <strong>{currentName}</strong>. Type the name as the person asks for it; the
+        request is completed, the person is emailed your note, and experts see the corrected first name.
+      </p>
+      {info && Object.keys(info.fields).length === 0 ? (
+        <p className="c-alert" role="alert">
+          {info.message}
+        </p>
+      ) : null}
+      <div className="field">
+        <label htmlFor="fix-firstName">First name</label>
+        <input
+          id="fix-firstName"
+          autoComplete="off"
+          {...field("firstName")}
+          onChange={(e) => onChange({ ...value, firstName: e.target.value })}
+        />
+        <FieldError id="fix-firstName-err" message={info?.fields.firstName} />
+      </div>
+      <div className="field">
+        <label htmlFor="fix-lastName">Last name (leave empty for a single name)</label>
+        <input
+          id="fix-lastName"
+          autoComplete="off"
+          {...field("lastName")}
+          onChange={(e) => onChange({ ...value, lastName: e.target.value })}
+        />
+        <FieldError id="fix-lastName-err" message={info?.fields.lastName} />
+      </div>
+      <div className="field">
+        <label htmlFor="fix-reason">Note to the person (what you corrected)</label>
+        <textarea
+          id="fix-reason"
+          rows={2}
+          {...field("reason")}
+          onChange={(e) => onChange({ ...value, reason: e.target.value })}
+        />
+        <FieldError id="fix-reason-err" message={info?.fields.reason} />
+      </div>
+      <button className="button" type="submit" disabled={busy}>
+        Correct the name and complete the request
+      </button>
+    </form>
   );
 }

@@ -5,6 +5,7 @@
 // encryption fails at any point, the call ends and the page says why.
 
 export const E2EE_WORKER_URL = "/vendor/livekit-e2ee-worker.js";
+const WORKER_TIMEOUT_MS = 15_000;
 
 export interface CallHandlers {
   /** A remote track to show (video) or play (audio). */
@@ -39,6 +40,22 @@ export async function startCall(input: {
   }
   const keyProvider = new lk.ExternalE2EEKeyProvider();
   const worker = new Worker(E2EE_WORKER_URL, { type: "module" });
+  // The worker answers livekit-client's "init" (posted when the Room is made) with "initAck" once it runs. Until
+  // then encryption is only switched on in our page, not in the worker that encrypts frames: a worker that fails
+  // to load (blocked, a 404, a broken deploy) must stop the call before any connection, not after.
+  const workerReady = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("E2EE worker did not start")), WORKER_TIMEOUT_MS);
+    worker.addEventListener("message", (event: MessageEvent<{ kind?: string }>) => {
+      if (event.data?.kind !== "initAck") return;
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.addEventListener("error", () => {
+      clearTimeout(timer);
+      reject(new Error("E2EE worker failed"));
+    });
+  });
+  workerReady.catch(() => {});
   const room = new lk.Room({
     adaptiveStream: true,
     dynacast: true,
@@ -89,6 +106,8 @@ export async function startCall(input: {
   try {
     await keyProvider.setKey(input.mediaKey);
     await room.setE2EEEnabled(true);
+    await workerReady;
+    if (ended) throw new Error("encryption failed while switching it on");
   } catch {
     await end();
     throw new CallRefused("End-to-end encryption could not be switched on, so we did not start the call.");

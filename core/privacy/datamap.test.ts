@@ -103,9 +103,63 @@ describe("data map: generated files", () => {
       const md = Object.keys(rendered.files).find((f) => f.endsWith(".md"))!;
       await fs.appendFile(path.join(dir, md), "\n| HandEdited | kept forever |\n");
       expect(await driftedFiles(rendered, dir)).toEqual([md]);
-      const broken = await renderDataMap(schema.replace(/\n\s*\/\/\/ @pd contact\n(\s*email\s)/, "\n$1"));
+      const broken = await renderDataMap(
+        schema.replace(/\n\s*\/\/\/ @pd contact processors=email\n(\s*email\s)/, "\n$1"),
+      );
       expect(broken.problems).toEqual([`User.email: needs exactly one "/// @pd <kind>" line (found 0)`]);
       expect(broken.files).toEqual({});
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("data map: processors", () => {
+  const PROCESSOR =
+    '/// @processor key=email name="Mailer" role="Delivers email" purpose="Sending our emails." data="Your email address" location="EU" transfer="No transfer." source="core/platform/mail"\n';
+  const annotated = FIXTURE.replace("  body   String", "  /// @pd text\n  body   String");
+
+  it("the processors page's facts come from the schema: every processor, with the fields marked for it", async () => {
+    const { processors } = parseDataMap(schema);
+    expect(processors.map((p) => p.key)).toEqual(["hosting", "database", "email", "video"]);
+    expect(processors.find((p) => p.key === "email")?.fields).toEqual([
+      "User.email",
+      "User.name",
+      "SupportTicket.contactEmail",
+      "SupportTicket.contactName",
+    ]);
+    expect(processors.find((p) => p.key === "video")?.fields).toEqual(["User.name", "Booking.roomName"]);
+    expect(processors.find((p) => p.key === "hosting")).toMatchObject({ scope: "all", fields: [] });
+    // What /privacy/processors renders is the generated list, which --check keeps equal to the schema.
+    const { PROCESSORS } = await import("./processors.ts");
+    expect(PROCESSORS).toEqual(processors);
+  });
+
+  it("fixture: an unknown processor on a field, a processor receiving nothing, or a missing fact fail", () => {
+    const marked = annotated.replace("/// @pd contact", "/// @pd contact processors=email");
+    expect(parseDataMap(PROCESSOR + marked).problems).toEqual([]);
+    expect(parseDataMap(marked).problems).toEqual([
+      'User.email: unknown processor "email" (declare it with /// @processor)',
+    ]);
+    expect(parseDataMap(PROCESSOR + annotated).problems).toEqual([
+      "processor email: no field is marked processors=email, and it is not scope=all",
+    ]);
+    expect(parseDataMap(PROCESSOR.replace(' location="EU"', "") + marked).problems).toEqual([
+      "processor email: location missing",
+    ]);
+  });
+
+  it("fixture: a processor changed in the schema but not regenerated is a drifted file", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "datamap-processors-"));
+    try {
+      const rendered = await renderDataMap(schema);
+      for (const [rel, content] of Object.entries(rendered.files)) {
+        await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+        await fs.writeFile(path.join(dir, rel), content);
+      }
+      const moved = await renderDataMap(schema.replace('location="United States"', 'location="Canada"'));
+      expect(moved.problems).toEqual([]);
+      expect((await driftedFiles(moved, dir)).sort()).toEqual(Object.keys(rendered.files).sort());
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

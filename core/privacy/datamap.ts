@@ -6,7 +6,12 @@
 //   model line:  /// @datamap purpose=<purpose> retention=<period> erasure=delete|anonymize|keep export=<section>|no
 //                ///   category="…" holds="…" how="…" [excluded="why it is not exported"]
 //                /// @datamap personal=no reason="…" [retention=<period>]
-//   field line:  /// @pd <kind> [export=no] [retention=<period>]     (every scalar field of a personal model)
+//   field line:  /// @pd <kind> [export=no] [retention=<period>] [processors=<key>,<key>]
+//                (every scalar field of a personal model; processors= names who receives the field)
+//   processor:   /// @processor key=<key> name="…" role="…" purpose="…" data="item | item" location="…"
+//                ///   transfer="…" source="…" [scope=all]     (anywhere in the schema, one line each)
+//                A processor receives the fields marked processors=<key>, or everything (scope=all: hosting, the
+//                database). /privacy/processors is rendered from these lines.
 //
 // `npm run datamap` parses the schema with this vocabulary and writes core/privacy/datamap.generated.ts and
 // docs/records-of-processing.md; core/privacy/datamap.test.ts fails on a field without an annotation, an unknown
@@ -323,6 +328,28 @@ export interface MapField {
   kind: PdKind;
   exported: boolean;
   retention?: RetentionKey;
+  /** Processors that receive this field (keys of @processor lines). */
+  processors?: string[];
+}
+
+/** A processor that receives personal data (GDPR Art. 28, 30(1)(d)-(e); P28), declared by a @processor line. */
+export interface MapProcessor {
+  /** Stable key, used in tests, anchors and the fields' processors=. */
+  key: string;
+  name: string;
+  role: string;
+  purpose: string;
+  /** The personal data it receives, in plain words. */
+  data: string[];
+  location: string;
+  /** The basis for a transfer outside the EEA, or why there is none. */
+  transferBasis: string;
+  /** Where in the code the data leaves us. */
+  source: string;
+  /** "all": everything we hold (hosting, database); "fields": the fields listed. */
+  scope: "all" | "fields";
+  /** Model.field of every field marked processors=<key>. */
+  fields: string[];
 }
 
 export interface MapModel {
@@ -365,15 +392,21 @@ const MODEL_KEYS = new Set([
   "how",
   "basis",
 ]);
-const FIELD_KEYS = new Set(["export", "retention"]);
+const FIELD_KEYS = new Set(["export", "retention", "processors"]);
+const PROCESSOR_KEYS = ["key", "name", "role", "purpose", "data", "location", "transfer", "source"] as const;
 
 /**
  * Parses the annotations of prisma/schema.prisma. `problems` lists every missing or malformed annotation; a
  * schema with problems must not produce generated files.
  */
-export function parseDataMap(schema: string): { models: MapModel[]; problems: string[] } {
+export function parseDataMap(schema: string): {
+  models: MapModel[];
+  processors: MapProcessor[];
+  problems: string[];
+} {
   const problems: string[] = [];
   const models: MapModel[] = [];
+  const processors: MapProcessor[] = [];
   const lines = schema.split("\n");
   const modelNames = new Set([...schema.matchAll(/^model\s+(\w+)\s*\{/gm)].map((m) => m[1]!));
   const enumNames = new Set([...schema.matchAll(/^enum\s+(\w+)\s*\{/gm)].map((m) => m[1]!));
@@ -384,6 +417,32 @@ export function parseDataMap(schema: string): { models: MapModel[]; problems: st
 
   for (const raw of lines) {
     const line = raw.trim();
+    if (line.startsWith("/// @processor")) {
+      const pairs = parsePairs(line.slice("/// @processor".length));
+      const missing = PROCESSOR_KEYS.filter((k) => !pairs.get(k));
+      const key = pairs.get("key") ?? "?";
+      if (missing.length > 0) problems.push(`processor ${key}: ${missing.join(", ")} missing`);
+      for (const k of pairs.keys())
+        if (!(PROCESSOR_KEYS as readonly string[]).includes(k) && k !== "scope")
+          problems.push(`processor ${key}: unknown key "${k}"`);
+      if (processors.some((p) => p.key === key)) problems.push(`processor ${key}: declared twice`);
+      processors.push({
+        key,
+        name: pairs.get("name") ?? "",
+        role: pairs.get("role") ?? "",
+        purpose: pairs.get("purpose") ?? "",
+        data: (pairs.get("data") ?? "")
+          .split("|")
+          .map((d) => d.trim())
+          .filter(Boolean),
+        location: pairs.get("location") ?? "",
+        transferBasis: pairs.get("transfer") ?? "",
+        source: pairs.get("source") ?? "",
+        scope: pairs.get("scope") === "all" ? "all" : "fields",
+        fields: [],
+      });
+      continue;
+    }
     if (line.startsWith("///")) {
       pending.push(line.slice(3).trim());
       continue;
@@ -485,6 +544,8 @@ export function parseDataMap(schema: string): { models: MapModel[]; problems: st
       if (isKey(RETENTION_PERIODS, retention)) f.retention = retention;
       else problems.push(`${current.name}.${fname}: unknown retention "${retention}"`);
     }
+    const receivers = pairs.get("processors");
+    if (receivers !== undefined) f.processors = receivers.split(",").filter(Boolean);
     if (enumNames.has(ftype!) && (kind === "text" || kind === "contact" || kind === "name"))
       problems.push(`${current.name}.${fname}: an enum cannot hold ${kind}`);
     current.fields.push(f);
@@ -502,5 +563,17 @@ export function parseDataMap(schema: string): { models: MapModel[]; problems: st
         problems.push(`${m.name}.${f[1]}: looks like personal data, but the model is declared personal=no`);
     }
   }
-  return { models, problems };
+  // Each processor's fields, from the fields that name it; a name nobody declared is a problem, and so is a
+  // processor that receives nothing (it would be listed publicly without a reason).
+  for (const m of models)
+    for (const f of m.fields)
+      for (const key of f.processors ?? []) {
+        const p = processors.find((x) => x.key === key);
+        if (p) p.fields.push(`${m.name}.${f.name}`);
+        else problems.push(`${m.name}.${f.name}: unknown processor "${key}" (declare it with /// @processor)`);
+      }
+  for (const p of processors)
+    if (p.scope === "fields" && p.fields.length === 0)
+      problems.push(`processor ${p.key}: no field is marked processors=${p.key}, and it is not scope=all`);
+  return { models, processors, problems };
 }

@@ -95,6 +95,27 @@ export function requestDecidedEmail(
   });
 }
 
+/** A name correction was applied (P22): the person reads the name we now hold and who else sees it. */
+export function correctionAppliedEmail(
+  to: string,
+  opts: { name: string; reason: string; appUrl: string },
+): MailMessage {
+  return layout({
+    to,
+    subject: "We corrected your name",
+    template: "privacy-correction-applied",
+    footer,
+    paragraphs: [
+      `We completed your correction request. The name on your Mind Namo account is now: ${opts.name}`,
+      `The Data Protection Officer's note: ${opts.reason}`,
+      "Experts you have sessions with see your corrected first name from now on, and our video service receives " +
+        "it the next time you join a session. Emails we send from now on use it.",
+      `Details: ${opts.appUrl}/account/privacy`,
+      dpoLine,
+    ],
+  });
+}
+
 export interface ErasureReceipt {
   requestId: string;
   erasedAt: string;

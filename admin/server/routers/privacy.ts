@@ -3,6 +3,7 @@
 // tickets. Every read of a requester's data and every action is audited in core/privacy/requests.ts; a DPO never
 // decides their own request (checked there too).
 import { z } from "zod";
+import { applyNameCorrection } from "../../../core/privacy/corrections.ts";
 import {
   decideRequest,
   extendDeadline,
@@ -39,6 +40,17 @@ export const privacyRouter = router({
   decide: decide
     .input(z.object({ requestId: id, decision: z.enum(["APPROVED", "REJECTED"]), reason: text }))
     .mutation(({ ctx, input }) => decideRequest(deps(ctx), ctx.actor, input.requestId, input)),
+  /** Applies the name a CORRECTION request asks for; the domain validates the name and completes the request. */
+  correctName: decide
+    .input(
+      z.object({
+        requestId: id,
+        firstName: z.string().max(200),
+        lastName: z.string().max(200),
+        reason: text,
+      }),
+    )
+    .mutation(({ ctx, input }) => applyNameCorrection(deps(ctx), ctx.actor, input.requestId, input)),
   placeHold: decide
     .input(
       z.object({

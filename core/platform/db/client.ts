@@ -14,6 +14,8 @@ export type DatabaseTarget = { kind: "server"; url: string } | { kind: "embedded
 
 export interface Database {
   kind: DatabaseTarget["kind"];
+  /** The server's connection string (kind "server"): the outbound allow-list lets the process reach it. */
+  url?: string;
   prisma: PrismaClient;
   /** Raw SQL access for the migration runner and health checks. */
   sql: SqlExecutor;
@@ -90,6 +92,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
     return {
       kind: "server",
+      url: target.url,
       prisma,
       sql,
       executeSql: async (text, values) => {
