@@ -115,7 +115,7 @@ describe("expert profile", () => {
     const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#884422" } })
       .png()
       .toBuffer();
-    await setAvatar({ db: prisma, userId: expert.userId, bytes: new Uint8Array(png) });
+    await setAvatar(prisma, expert.userId, new Uint8Array(png));
     const profile = await page("/experts/ana-souza");
     expect(profile.html).toMatch(/src="\/experts\/ana-souza\/photo\?v=\d+&amp;s=256"/);
     expect(profile.html).toMatch(/srcSet="[^"]*s=256 1x, [^"]*s=512 2x"/i);

@@ -31,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const { db } = deps(context);
   const [avatar, preferences, settings] = await Promise.all([
-    getAvatar({ db, userId: session.userId }),
+    getAvatar(db, session.userId),
     listPreferences(db, session.userId),
     getEmailPreferences(db, session.userId),
   ]);
@@ -69,14 +69,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const file = form.get("avatar");
       if (!(file instanceof Blob))
         throw new DomainError("VALIDATION", "Choose a picture to upload.", { field: "avatar" });
-      await setAvatar({ db, userId: session.userId, bytes: new Uint8Array(await file.arrayBuffer()) });
+      await setAvatar(db, session.userId, new Uint8Array(await file.arrayBuffer()));
       return { saved: "Your picture was updated." };
     });
   }
   const form = await request.formData();
   const intent = field(form, "intent");
   if (intent === "remove-avatar") {
-    await removeAvatar({ db, userId: session.userId });
+    await removeAvatar(db, session.userId);
     return { saved: "Your picture was removed." };
   }
   if (intent === "clear-preferences") {

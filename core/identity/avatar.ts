@@ -48,15 +48,7 @@ export async function processAvatar(bytes: Uint8Array): Promise<Uint8Array<Array
   }
 }
 
-export async function setAvatar({
-  db,
-  userId,
-  bytes,
-}: {
-  db: PrismaClient;
-  userId: string;
-  bytes: Uint8Array;
-}): Promise<void> {
+export async function setAvatar(db: PrismaClient, userId: string, bytes: Uint8Array): Promise<void> {
   const data = await processAvatar(bytes);
   await db.userAvatar.upsert({
     where: { userId },
@@ -65,11 +57,11 @@ export async function setAvatar({
   });
 }
 
-export async function removeAvatar({ db, userId }: { db: PrismaClient; userId: string }): Promise<void> {
+export async function removeAvatar(db: PrismaClient, userId: string): Promise<void> {
   await db.userAvatar.deleteMany({ where: { userId } });
 }
 
-export function getAvatar({ db, userId }: { db: PrismaClient; userId: string }) {
+export function getAvatar(db: PrismaClient, userId: string) {
   return db.userAvatar.findUnique({ where: { userId }, select: { data: true, updatedAt: true } });
 }
 
