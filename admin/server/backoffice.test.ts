@@ -14,9 +14,9 @@ import { createSession, validateSessionToken, type ValidSession } from "../../co
 import { requesterFor } from "../../core/platform/testing/accounts.ts";
 import { openTicket, getMyTicket, replyAsRequester } from "../../core/support/tickets.ts";
 import { startTestServer, type TestServer } from "../../tests/helpers/server.ts";
+import { sessionPerson, staffWithTotp } from "../../tests/helpers/staff.ts";
 import { ROLE_PERMISSIONS, type Permission } from "../shared/permissions.ts";
 import { appRouter } from "./root.ts";
-import { encryptSecret, totpKeyFrom } from "../../core/identity/totp.ts";
 import { createCallerFactory, createInnerContext } from "./trpc.ts";
 
 let srv: TestServer;
@@ -39,32 +39,9 @@ const accountDeps = () => {
     appUrl: s.config.appUrl,
   };
 };
-let n = 0;
-async function person(role: Role, opts: { mfa?: boolean } = {}) {
-  const email = `p${++n}-${role.toLowerCase()}@example.com`;
-  const user = await prisma().user.create({
-    data: { email, name: `${role} Person${n}`, role, emailVerifiedAt: new Date() },
-    select: { id: true },
-  });
-  const { token, sessionId } = await createSession(prisma(), { userId: user.id, role, device: requesterFor().device });
-  if (opts.mfa) await prisma().session.update({ where: { id: sessionId }, data: { mfaVerifiedAt: new Date() } });
-  const session = (await validateSessionToken(prisma(), token)) as ValidSession;
-  return { id: user.id, email, token, sessionId, session };
-}
+const person = (role: Role, opts: { mfa?: boolean } = {}) => sessionPerson(srv, role, opts);
 /** A staff member with TOTP enrolled (a known secret) and passed in this session; codeAt(offset) gives codes. */
-async function enrolled(role: Role) {
-  const p = await person(role, { mfa: true });
-  const secret = new Uint8Array(20).map((_, i) => (i * 7 + n) % 256);
-  await prisma().staffTotp.create({
-    data: {
-      userId: p.id,
-      secretEncrypted: encryptSecret(totpKeyFrom(srv.running.services.secrets.codePepper), secret),
-      confirmedAt: new Date(),
-    },
-  });
-  const codeAt = (offsetSteps = 0) => generateHOTP(secret, BigInt(Math.floor(Date.now() / 30_000) + offsetSteps), 6);
-  return { ...p, codeAt };
-}
+const enrolled = (role: Role) => staffWithTotp(srv, role);
 /** The caller's address; a describe block may give each test its own, so per-IP secret limits do not add up. */
 let defaultIp = "203.0.113.77";
 const callerFor = (session: ValidSession | null, ip = defaultIp) =>

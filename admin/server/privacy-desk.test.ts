@@ -3,10 +3,9 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../core/generated/prisma/enums.ts";
-import { createSession, validateSessionToken, type ValidSession } from "../../core/identity/sessions.ts";
 import { requestCorrection, requestDeletion } from "../../core/privacy/requests.ts";
-import { requesterFor } from "../../core/platform/testing/accounts.ts";
 import { startTestServer, type TestServer } from "../../tests/helpers/server.ts";
+import { sessionPerson } from "../../tests/helpers/staff.ts";
 import { appRouter } from "./root.ts";
 import { createCallerFactory, createInnerContext } from "./trpc.ts";
 
@@ -20,21 +19,12 @@ afterAll(async () => {
 });
 
 const createCaller = createCallerFactory(appRouter);
-let n = 0;
 async function person(role: Role) {
-  const i = ++n;
-  const email = `desk${i}-${role.toLowerCase()}@example.com`;
-  const user = await prisma().user.create({
-    data: { email, name: `${role} Desk${i}`, role, emailVerifiedAt: new Date() },
-    select: { id: true },
-  });
-  const { token, sessionId } = await createSession(prisma(), { userId: user.id, role, device: requesterFor().device });
-  await prisma().session.update({ where: { id: sessionId }, data: { mfaVerifiedAt: new Date() } });
-  const session = (await validateSessionToken(prisma(), token)) as ValidSession;
+  const { id, email, name, session } = await sessionPerson(srv, role, { mfa: true, label: "Desk", prefix: "desk" });
   return {
-    id: user.id,
+    id,
     email,
-    name: `${role} Desk${i}`,
+    name,
     caller: createCaller(
       createInnerContext({ services: srv.running.services, requestId: "t", clientIp: "203.0.113.5", session }),
     ),
