@@ -2,6 +2,7 @@
 // sees goes through here, so no raw enum or dotted action name reaches the screen. Typed against the schema's
 // enums (client-safe `enums.ts`), so a new enum value fails the type check until it has a label.
 import type {
+  PrivacyRequestSource,
   PrivacyRequestStatus,
   PrivacyRequestType,
   Role,
@@ -63,14 +64,24 @@ export const PRIVACY_TYPE_LABEL: Record<PrivacyRequestType, string> = {
   CORRECTION: "Correction",
   DELETION: "Deletion",
   OPT_OUT: "Opt-out",
+  OTHER: "Other privacy request",
 };
 
 export const PRIVACY_STATUS_LABEL: Record<PrivacyRequestStatus, string> = {
+  AWAITING_IDENTITY: "Awaiting identity check",
   PENDING: "Pending",
   APPROVED: "Approved",
   REJECTED: "Rejected",
   CANCELLED: "Cancelled",
   COMPLETED: "Completed",
+};
+
+export const PRIVACY_SOURCE_LABEL: Record<PrivacyRequestSource, string> = {
+  ACCOUNT: "Privacy center",
+  TICKET: "Help ticket",
+  CONTACT_FORM: "Contact form",
+  EMAIL: "Email (logged by support)",
+  PHONE: "Phone call (logged by support)",
 };
 
 /** Fixed audit actions. Parameterised ones (role changes, statuses) are composed in auditActionLabel. */
@@ -94,6 +105,7 @@ export const AUDIT_ACTION_LABEL = {
   "privacy.request.extend": "Extended a privacy request",
   "privacy.request.identity_check": "Recorded an identity check",
   "privacy.request.view": "Viewed a privacy request",
+  "privacy.request.ticket.view": "Read a privacy request's messages",
   "privacy.request.approve": "Approved a privacy request",
   "privacy.request.reject": "Rejected a privacy request",
   "privacy.tickets.list": "Listed privacy tickets",

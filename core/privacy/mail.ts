@@ -15,6 +15,7 @@ export const typeLabels = {
   CORRECTION: "correction",
   DELETION: "deletion of your account",
   OPT_OUT: "opt-out",
+  OTHER: "privacy request",
 } as const;
 
 export function deletionRequestedEmail(to: string, opts: { graceEndsAt: Date; appUrl: string }): MailMessage {

@@ -38,6 +38,7 @@ export const QUEUES = [
   "newsletter.deliver",
   "privacy.retention",
   "privacy.erase",
+  "privacy.escalate",
   "privacy.policy-notice",
   "privacy.policy-notice.deliver",
   "usage.purge",
