@@ -37,16 +37,18 @@ import {
   type PolicyNoticeDeliveryJob,
   type PolicyNoticeFanOutJob,
 } from "../core/privacy/policy-notice.ts";
+import { escalateUntouchedRequests } from "../core/privacy/intake.ts";
 
 /**
  * Every recurring job and its cron (UTC), scheduled through pg-boss at every start (tests/boot-schedule.test.ts):
- * settling ended sessions every 5 minutes, retention hourly, the erasure sweep every 15 minutes, the usage purge
- * daily.
+ * settling ended sessions every 5 minutes, retention hourly, the erasure sweep every 15 minutes, the escalation of
+ * untouched privacy requests hourly, the usage purge daily.
  */
 export const RECURRING_JOBS = {
   "rooms.settle": "*/5 * * * *",
   "privacy.retention": "23 * * * *",
   "privacy.erase": "*/15 * * * *",
+  "privacy.escalate": "37 * * * *",
   "usage.purge": "41 3 * * *",
 } as const satisfies Partial<Record<QueueName, string>>;
 
@@ -140,6 +142,12 @@ export async function boot(opts: {
     const deps = { db: db.prisma, mail: services.mailQueue, keys: erasureKeysFrom(services) };
     if (job.requestId) logger.info({ msg: "erasure", outcome: await runErasure(deps, job.requestId) });
     else logger.info({ msg: "erasure sweep", ...(await runDueErasures(deps)) });
+  });
+  // A tracked privacy request nobody acted on, 7 days before its deadline, is flagged and mailed to the DPO and the
+  // admins, once (core/privacy/intake.ts).
+  await jobs.work("privacy.escalate", async () => {
+    const outcome = await escalateUntouchedRequests({ db: db.prisma, mail: services.mailQueue, appUrl: config.appUrl });
+    if (outcome.escalated > 0) logger.info({ msg: "privacy requests escalated", ...outcome });
   });
   // A new privacy-policy version is announced to every active account, once per version
   // (core/privacy/policy-notice.ts): one fan-out job, then one delivery job per account (ids only).

@@ -181,76 +181,89 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
           </select>
         </label>
       </div>
-      <ol className="stack" aria-label="Thread">
-        {t.messages.map((m) => (
-          <li
-            key={m.id}
-            className="card"
-            data-testid="staff-thread-message"
-            style={m.internal ? { background: "#fff7e6" } : undefined}
-          >
-            <p>
-              <strong>{m.internal ? "Internal note" : m.fromStaff ? "Reply" : "Requester"}</strong> ·{" "}
-              {m.author?.name ?? t.requester.name ?? "Visitor"} · {fmt(m.createdAt)}
-            </p>
-            <p style={{ whiteSpace: "pre-wrap" }}>{m.body}</p>
-          </li>
-        ))}
-      </ol>
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          sendReply.mutate({ ticketId, body: reply, status: after });
-        }}
-      >
-        <div className="field">
-          <label htmlFor="reply">Reply to the requester</label>
-          <textarea id="reply" rows={5} value={reply} onChange={(e) => setReply(e.target.value)} />
-        </div>
-        {canned.data && canned.data.length > 0 ? (
-          <label>
-            Canned reply{" "}
-            <select
-              value=""
-              onChange={(e) => setReply(canned.data.find((c) => c.id === e.target.value)?.body ?? reply)}
-            >
-              <option value="">Insert…</option>
-              {canned.data.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.title}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        <label>
-          Then set status{" "}
-          <select aria-label="Status after reply" value={after} onChange={(e) => setAfter(e.target.value as Status)}>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+      {t.withDpo ? (
+        <p className="alert" data-testid="ticket-with-dpo">
+          This ticket is a privacy request: it is with the Data Protection Officer, who reads and answers it. Its
+          messages are not shown to support.
+        </p>
+      ) : (
+        <>
+          <ol className="stack" aria-label="Thread">
+            {t.messages.map((m) => (
+              <li
+                key={m.id}
+                className="card"
+                data-testid="staff-thread-message"
+                style={m.internal ? { background: "#fff7e6" } : undefined}
+              >
+                <p>
+                  <strong>{m.internal ? "Internal note" : m.fromStaff ? "Reply" : "Requester"}</strong> ·{" "}
+                  {m.author?.name ?? t.requester.name ?? "Visitor"} · {fmt(m.createdAt)}
+                </p>
+                <p style={{ whiteSpace: "pre-wrap" }}>{m.body}</p>
+              </li>
             ))}
-          </select>
-        </label>
-        <button className="button" type="submit" disabled={sendReply.isPending}>
-          Send reply
-        </button>
-      </form>
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          addNote.mutate({ ticketId, body: note });
-        }}
-      >
-        <div className="field">
-          <label htmlFor="note">Internal note (staff only)</label>
-          <textarea id="note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
-        </div>
-        <button className="button secondary" type="submit" disabled={addNote.isPending}>
-          Add note
-        </button>
-      </form>
+          </ol>
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              sendReply.mutate({ ticketId, body: reply, status: after });
+            }}
+          >
+            <div className="field">
+              <label htmlFor="reply">Reply to the requester</label>
+              <textarea id="reply" rows={5} value={reply} onChange={(e) => setReply(e.target.value)} />
+            </div>
+            {canned.data && canned.data.length > 0 ? (
+              <label>
+                Canned reply{" "}
+                <select
+                  value=""
+                  onChange={(e) => setReply(canned.data.find((c) => c.id === e.target.value)?.body ?? reply)}
+                >
+                  <option value="">Insert…</option>
+                  {canned.data.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.title}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+            <label>
+              Then set status{" "}
+              <select
+                aria-label="Status after reply"
+                value={after}
+                onChange={(e) => setAfter(e.target.value as Status)}
+              >
+                {STATUSES.map((s) => (
+                  <option key={s}>{s}</option>
+                ))}
+              </select>
+            </label>
+            <button className="button" type="submit" disabled={sendReply.isPending}>
+              Send reply
+            </button>
+          </form>
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              addNote.mutate({ ticketId, body: note });
+            }}
+          >
+            <div className="field">
+              <label htmlFor="note">Internal note (staff only)</label>
+              <textarea id="note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
+            </div>
+            <button className="button secondary" type="submit" disabled={addNote.isPending}>
+              Add note
+            </button>
+          </form>
+        </>
+      )}
     </section>
   );
 }

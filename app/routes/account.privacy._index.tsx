@@ -23,8 +23,10 @@ const TYPE_LABELS: Record<string, string> = {
   CORRECTION: "Correction",
   DELETION: "Delete my account",
   OPT_OUT: "Opt-out",
+  OTHER: "Privacy request",
 };
 const STATUS_LABELS: Record<string, string> = {
+  AWAITING_IDENTITY: "Waiting for you to confirm the emailed code",
   PENDING: "Waiting for review",
   APPROVED: "Approved",
   REJECTED: "Declined",
@@ -47,6 +49,7 @@ function describeAction(action: string): string {
   if (action.startsWith("ticket.priority.")) return "Changed the priority of your support request";
   if (action.startsWith("ticket.log.")) return "Logged a request you made by email or phone";
   if (action === "privacy.request.view") return "Opened your privacy request";
+  if (action === "privacy.request.ticket.view") return "Read the messages of your privacy request";
   if (action === "privacy.request.extend") return "Extended the deadline of your privacy request";
   if (action === "privacy.request.identity_check") return "Recorded an identity check for your privacy request";
   if (action === "privacy.request.approve") return "Approved your privacy request";

@@ -16,6 +16,7 @@ import {
   TICKET_PRIORITIES,
   TICKET_STATUSES,
 } from "../../../core/support/tickets.ts";
+import { privacyRequestForTicket } from "../../../core/privacy/intake.ts";
 import { requirePermission, router, type InnerContext } from "../trpc.ts";
 
 const id = z.string().trim().min(1).max(64);
@@ -79,7 +80,20 @@ export const ticketsRouter = router({
         priority: z.enum(TICKET_PRIORITIES).default("NORMAL"),
       }),
     )
-    .mutation(({ ctx, input }) => logTicketOnBehalf(supportDeps(ctx), ctx.actor, input)),
+    .mutation(async ({ ctx, input }) => {
+      const ticket = await logTicketOnBehalf(supportDeps(ctx), ctx.actor, input);
+      // A privacy email or call is also a privacy request: the caller confirms it with a code sent to the address.
+      const request = await privacyRequestForTicket(
+        {
+          ...supportDeps(ctx),
+          jobs: ctx.services.jobs,
+          codeKey: ctx.services.secrets.codePepper,
+        },
+        ticket.id,
+        { ip: ctx.clientIp },
+      );
+      return { id: ticket.id, privacyRequest: request !== null };
+    }),
   cannedReplies: read.input(z.void()).query(({ ctx }) => listCannedReplies(ctx.services.db.prisma)),
   saveCannedReply: write
     .input(z.object({ title: z.string().max(100), body: z.string().max(10_000) }))
