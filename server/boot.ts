@@ -147,7 +147,7 @@ export async function boot(opts: {
   // admins, once (core/privacy/intake.ts).
   await jobs.work("privacy.escalate", async () => {
     const outcome = await escalateUntouchedRequests({ db: db.prisma, mail: services.mailQueue, appUrl: config.appUrl });
-    if (outcome.escalated > 0) logger.info({ msg: "privacy requests escalated", ...outcome });
+    if (outcome.escalated > 0) logger.info({ msg: "privacy requests escalated", escalated: outcome.escalated });
   });
   // A new privacy-policy version is announced to every active account, once per version
   // (core/privacy/policy-notice.ts): one fan-out job, then one delivery job per account (ids only).

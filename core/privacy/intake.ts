@@ -315,7 +315,7 @@ export async function escalateUntouchedRequests(deps: Pick<PrivacyDeps, "db" | "
     });
     for (const s of staff) deps.mail.enqueue(escalationEmail(s.email, escalated, deps.appUrl));
   }
-  return { escalated: escalated.length };
+  return { escalated: escalated.length, ids: escalated.map((r) => r.id) };
 }
 
 const SOURCE_OF_CHANNEL = {
