@@ -119,7 +119,11 @@ export async function openPrivacyRequest(
   return { id };
 }
 
-const requestIdSchema = z.string().trim().min(1, INVALID).max(64, INVALID);
+// Request ids are UUIDs: anything else (a NUL byte, a script, a novel) is refused before it reaches the database.
+const requestIdSchema = z
+  .string({ error: INVALID })
+  .trim()
+  .regex(/^[0-9a-fA-F-]{1,64}$/, INVALID);
 const codeSchema = z
   .string({ error: "Enter the code from the email." })
   .transform((s) => s.replace(/[\s-]/g, ""))
@@ -222,9 +226,10 @@ export async function confirmPrivacyRequest(
 
 /** A fresh code for a request still awaiting its identity check (the old one stops working). Mail-limited. */
 export async function resendIdentityCode(deps: IntakeDeps, input: { requestId: unknown }, ctx: { ip: string }) {
-  const requestId = parseInput(requestIdSchema, input.requestId, "code");
+  const parsed = requestIdSchema.safeParse(input.requestId);
+  if (!parsed.success) return { sent: false as const };
   const r = await deps.db.privacyRequest.findUnique({
-    where: { id: requestId },
+    where: { id: parsed.data },
     select: { id: true, status: true, requesterEmail: true },
   });
   // Nothing is said about requests that do not exist or are already confirmed.
