@@ -91,7 +91,7 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   await dpo.getByRole("button", { name: "I have saved my recovery codes" }).click();
   await dpo.getByRole("link", { name: "Privacy requests" }).click();
   const queueRow = dpo.getByTestId("privacy-row").filter({ hasText: name }).filter({ hasText: "Deletion" });
-  await expect(queueRow).toContainText("PENDING");
+  await expect(queueRow).toContainText("Pending");
   await expect(queueRow).toContainText(/\d+ day\(s\)/);
   await expectAccessible(dpo, "the DPO's queue");
   await queueRow.getByRole("link", { name: "Deletion" }).click();
