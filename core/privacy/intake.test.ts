@@ -375,7 +375,11 @@ describe("privacy tickets belong to the DPO", () => {
       status: "COMPLETED",
       reviewerId: dpo.id,
     });
-    expect(await mailsTo(email, "privacy-request-decided")).toHaveLength(1);
+    const decided = await mailsTo(email, "privacy-request-decided");
+    expect(decided).toHaveLength(1);
+    // No account, so no privacy center to point to: the email is the answer.
+    expect(decided[0]!.text).toContain("this email is our answer");
+    expect(decided[0]!.text).not.toContain("/account/privacy");
 
     const del = await db().privacyRequest.update({
       where: { id: (await contactPrivacy(`del-${crypto.randomBytes(3).toString("hex")}@example.com`)).requestId },

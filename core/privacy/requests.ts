@@ -569,6 +569,7 @@ export async function decideRequest(
       reason,
       graceEndsAt: r.graceEndsAt,
       appUrl: deps.appUrl,
+      noAccount: !r.user,
     }),
   );
   if (status === "APPROVED" && deps.jobs) {
