@@ -5,7 +5,7 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateTOTP } from "@oslojs/otp";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { PRIVACY_WORLD } from "./fixtures/privacy-world.ts";
 import { network, open } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
@@ -19,6 +19,23 @@ async function expectAccessible(page: Page, what: string) {
     blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
     what,
   ).toEqual([]);
+}
+
+/** Signs a staff member in with their password and enrols a TOTP app, as a person would. */
+async function staffSignIn(browser: Browser, email: string) {
+  const context = await browser.newContext(network(22));
+  const page = await context.newPage();
+  await open(page, `/login?next=${encodeURIComponent("/admin")}`);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PRIVACY_WORLD.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/admin");
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
+  await page.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  return { context, page };
 }
 
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;
@@ -65,18 +82,7 @@ test("a visitor's privacy request on the contact form is confirmed by an emailed
   await mailTo(email, "privacy-identity-confirmed", started);
 
   // The DPO signs in with a second factor and finds the request on the desk, with the visitor's message.
-  const dpoCtx = await browser.newContext(network(22));
-  const dpo = await dpoCtx.newPage();
-  await open(dpo, `/login?next=${encodeURIComponent("/admin")}`);
-  await dpo.getByLabel("Email", { exact: true }).fill(PRIVACY_WORLD.intakeDpo.email);
-  await dpo.getByLabel("Password", { exact: true }).fill(PRIVACY_WORLD.password);
-  await dpo.getByRole("button", { name: "Sign in" }).click();
-  await dpo.waitForURL("**/admin");
-  await dpo.getByRole("button", { name: "Set up an authenticator app" }).click();
-  const secret = (await dpo.getByTestId("totp-secret").textContent()) ?? "";
-  await dpo.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
-  await dpo.getByRole("button", { name: "Verify" }).click();
-  await dpo.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  const { context: dpoCtx, page: dpo } = await staffSignIn(browser, PRIVACY_WORLD.intakeDpo.email);
   await dpo.getByRole("link", { name: "Privacy requests" }).click();
   const row = dpo.getByTestId("privacy-row").filter({ hasText: "Contact form" });
   await expect(row).toHaveCount(1);
@@ -104,4 +110,31 @@ test("a visitor's privacy request on the contact form is confirmed by an emailed
 
   await visitorCtx.close();
   await dpoCtx.close();
+});
+
+test("support logs a privacy phone call: the caller gets a code, and support sees the ticket is with the DPO", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const started = Date.now();
+  const caller = "carl.caller@e2e.mindnamo.test";
+  const { context, page } = await staffSignIn(browser, PRIVACY_WORLD.intakeAgent.email);
+  await page.getByRole("link", { name: "Tickets" }).first().click();
+  await page.getByText("Log a phone call or an email").click();
+  await page.getByLabel("How they reached us").selectOption({ label: "Phone" });
+  await page.getByLabel("Their email").fill(caller);
+  await page.getByLabel("Subject", { exact: true }).fill("Caller asks what we hold");
+  await page.getByLabel("What is it about?").selectOption({ label: "Privacy" });
+  await page.getByLabel("What they said").fill("Carl wants to know which notes we keep about his sessions.");
+  await page.getByRole("button", { name: "Log it" }).click();
+  await expect(page.getByTestId("logged")).toContainText("It is a privacy request");
+  await expectAccessible(page, "the ticket queue with the log form open");
+  expect((await mailTo(caller, "privacy-identity-code", started)).text).toContain("/privacy/confirm?request=");
+
+  // Support opens the ticket: it is with the DPO, and its message is not shown.
+  await page.getByTestId("logged").getByRole("link", { name: "a new ticket" }).click();
+  await expect(page.getByTestId("ticket-with-dpo")).toBeVisible();
+  await expect(page.getByRole("main")).not.toContainText("which notes we keep");
+  await expect(page.getByLabel("Reply to the requester")).toHaveCount(0);
+  await context.close();
 });

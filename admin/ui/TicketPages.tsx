@@ -3,6 +3,13 @@ import { Link } from "@remix-run/react";
 import { useState } from "react";
 import { ErrorNote, Loading } from "./Console.tsx";
 import { fmt, useTRPC } from "./trpc.ts";
+import {
+  TICKET_CATEGORY_LABEL,
+  TICKET_CHANNEL_LABEL,
+  TICKET_PRIORITY_LABEL,
+  TICKET_STATUS_LABEL,
+  labelOf,
+} from "../shared/labels.ts";
 
 const STATUSES = ["NEW", "OPEN", "PENDING_USER", "ON_HOLD", "RESOLVED", "CLOSED"] as const;
 const PRIORITIES = ["LOW", "NORMAL", "HIGH", "URGENT"] as const;
@@ -32,7 +39,9 @@ export function TicketQueue() {
           <select value={status} onChange={(e) => setStatus(e.target.value as Status | "")}>
             <option value="">Not closed</option>
             {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {labelOf(TICKET_STATUS_LABEL, s)}
+              </option>
             ))}
           </select>
         </label>
@@ -41,7 +50,9 @@ export function TicketQueue() {
           <select value={priority} onChange={(e) => setPriority(e.target.value as Priority | "")}>
             <option value="">Any</option>
             {PRIORITIES.map((p) => (
-              <option key={p}>{p}</option>
+              <option key={p} value={p}>
+                {labelOf(TICKET_PRIORITY_LABEL, p)}
+              </option>
             ))}
           </select>
         </label>
@@ -81,9 +92,9 @@ export function TicketQueue() {
                       <Link to={`/admin/tickets/${t.id}`}>{t.subject}</Link>
                       {t.overdue ? <strong> (overdue)</strong> : null}
                     </td>
-                    <td>{t.status}</td>
-                    <td>{t.priority}</td>
-                    <td>{t.channel}</td>
+                    <td>{labelOf(TICKET_STATUS_LABEL, t.status)}</td>
+                    <td>{labelOf(TICKET_PRIORITY_LABEL, t.priority)}</td>
+                    <td>{labelOf(TICKET_CHANNEL_LABEL, t.channel)}</td>
                     <td>{t.assignee?.name ?? "—"}</td>
                     <td>{t.firstRespondedAt ? "answered" : fmt(t.firstResponseDueAt)}</td>
                   </tr>
@@ -93,7 +104,105 @@ export function TicketQueue() {
           </div>
         )
       ) : null}
+      <LogContact />
     </section>
+  );
+}
+
+const LOG_CATEGORIES = ["ACCOUNT", "BOOKING", "PRIVACY", "TECHNICAL", "OTHER"] as const;
+
+/**
+ * An email or a phone call, logged as a ticket on the person's behalf. Under "Privacy" it is also a privacy request:
+ * the server emails the person a code, and the request goes to the DPO once they confirm it.
+ */
+function LogContact() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const empty = { channel: "PHONE" as "PHONE" | "EMAIL", email: "", subject: "", category: "OTHER", message: "" };
+  const [form, setForm] = useState(empty);
+  const log = useMutation(
+    trpc.tickets.logOnBehalf.mutationOptions({
+      onSuccess: () => {
+        setForm(empty);
+        void qc.invalidateQueries({ queryKey: trpc.tickets.queue.queryKey() });
+      },
+    }),
+  );
+  return (
+    <details className="card stack">
+      <summary>Log a phone call or an email</summary>
+      <form
+        className="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          log.mutate({ ...form, category: form.category as (typeof LOG_CATEGORIES)[number] });
+        }}
+      >
+        {log.error ? <ErrorNote error={log.error} /> : null}
+        {log.data ? (
+          <p role="status" data-testid="logged">
+            Logged as <Link to={`/admin/tickets/${log.data.id}`}>a new ticket</Link>.
+            {log.data.privacyRequest
+              ? " It is a privacy request: we emailed the person a code to confirm it, and it goes to the Data Protection Officer once they do."
+              : null}
+          </p>
+        ) : null}
+        <div className="field">
+          <label htmlFor="log-channel">How they reached us</label>
+          <select
+            id="log-channel"
+            value={form.channel}
+            onChange={(e) => setForm({ ...form, channel: e.target.value as "PHONE" | "EMAIL" })}
+          >
+            <option value="PHONE">{TICKET_CHANNEL_LABEL.PHONE}</option>
+            <option value="EMAIL">{TICKET_CHANNEL_LABEL.EMAIL}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="log-email">Their email</label>
+          <input
+            id="log-email"
+            type="email"
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="log-subject">Subject</label>
+          <input
+            id="log-subject"
+            value={form.subject}
+            onChange={(e) => setForm({ ...form, subject: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="log-category">What is it about?</label>
+          <select
+            id="log-category"
+            value={form.category}
+            onChange={(e) => setForm({ ...form, category: e.target.value })}
+          >
+            {LOG_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {labelOf(TICKET_CATEGORY_LABEL, c)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="log-message">What they said</label>
+          <textarea
+            id="log-message"
+            rows={4}
+            value={form.message}
+            onChange={(e) => setForm({ ...form, message: e.target.value })}
+          />
+        </div>
+        <button className="button" type="submit" disabled={log.isPending}>
+          Log it
+        </button>
+      </form>
+    </details>
   );
 }
 
@@ -131,7 +240,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
         </dd>
         <dt>Channel · category</dt>
         <dd>
-          {t.channel} · {t.category}
+          {labelOf(TICKET_CHANNEL_LABEL, t.channel)} · {labelOf(TICKET_CATEGORY_LABEL, t.category)}
         </dd>
         <dt>Due</dt>
         <dd>
@@ -164,7 +273,9 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
             onChange={(e) => setStatus.mutate({ ticketId, status: e.target.value as Status })}
           >
             {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {labelOf(TICKET_STATUS_LABEL, s)}
+              </option>
             ))}
           </select>
         </label>
@@ -176,7 +287,9 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
             onChange={(e) => setPriority.mutate({ ticketId, priority: e.target.value as Priority })}
           >
             {PRIORITIES.map((p) => (
-              <option key={p}>{p}</option>
+              <option key={p} value={p}>
+                {labelOf(TICKET_PRIORITY_LABEL, p)}
+              </option>
             ))}
           </select>
         </label>
@@ -239,7 +352,9 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
                 onChange={(e) => setAfter(e.target.value as Status)}
               >
                 {STATUSES.map((s) => (
-                  <option key={s}>{s}</option>
+                  <option key={s} value={s}>
+                    {labelOf(TICKET_STATUS_LABEL, s)}
+                  </option>
                 ))}
               </select>
             </label>
