@@ -2,6 +2,7 @@
 // production build: the code email, clear errors for wrong, malformed and foreign codes, no crash on junk input,
 // and the one-month deadline from the confirmation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "../core/identity/password.ts";
 import { Browser, outbox, pageText } from "./helpers/http.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -95,5 +96,41 @@ describe("confirming a privacy request made on the contact form", () => {
     const resend = await b.post("/privacy/confirm", { request: "unknown", intent: "resend" });
     expect(resend.status).toBe(200);
     expect(await pageText(resend)).toContain("If this request still waits for its code");
+  });
+});
+
+describe("a privacy ticket from the help page", () => {
+  it("a signed-in person's help ticket under privacy mails a code to their address and says so on the ticket", async () => {
+    const email = "helped@example.com";
+    const password = "quiet lantern by the sea";
+    const prisma = srv.running.services.db.prisma;
+    const user = await prisma.user.create({
+      data: { email, name: "Helped Person", passwordHash: await hashPassword(password), emailVerifiedAt: new Date() },
+      select: { id: true },
+    });
+    const b = new Browser(srv, { ip: nextIp() });
+    expect((await b.post("/login", { email, password })).status).toBe(302);
+    const res = await b.post("/help?index", {
+      subject: "Please delete my notes",
+      category: "PRIVACY",
+      message: "I would like the notes about me deleted.",
+    });
+    expect(res.status).toBe(302);
+    const location = res.headers.get("location") ?? "";
+    expect(location).toMatch(/^\/help\/[0-9a-f-]{36}\?privacy=1$/);
+    const page = await b.get(location);
+    expect(page.status).toBe(200);
+    expect(await pageText(page)).toContain("This is also a privacy request");
+    const ticketId = location.slice("/help/".length, location.indexOf("?"));
+    expect(await prisma.privacyRequest.findFirstOrThrow({ where: { ticketId } })).toMatchObject({
+      source: "TICKET",
+      userId: user.id,
+      requesterEmail: email,
+      status: "AWAITING_IDENTITY",
+    });
+    expect((await outbox(srv)).some((m) => m.to === email && m.template === "privacy-identity-code")).toBe(true);
+    // Another category is only a ticket.
+    const other = await b.post("/help?index", { subject: "Booking", category: "BOOKING", message: "Moved?" });
+    expect(other.headers.get("location")).toMatch(/^\/help\/[0-9a-f-]{36}$/);
   });
 });
