@@ -129,6 +129,10 @@ describe("a privacy ticket from the help page", () => {
       status: "AWAITING_IDENTITY",
     });
     expect((await outbox(srv)).some((m) => m.to === email && m.template === "privacy-identity-code")).toBe(true);
+    // Their privacy center lists it as waiting for the code, with no deadline yet.
+    const center = await pageText(await b.get("/account/privacy"));
+    expect(center).toContain("Waiting for you to confirm the emailed code");
+    expect(center).toContain("Starts when you confirm the code");
     // Another category is only a ticket.
     const other = await b.post("/help?index", { subject: "Booking", category: "BOOKING", message: "Moved?" });
     expect(other.headers.get("location")).toMatch(/^\/help\/[0-9a-f-]{36}$/);

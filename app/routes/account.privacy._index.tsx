@@ -289,7 +289,8 @@ export default function PrivacyCenter() {
                     <td>{TYPE_LABELS[r.type] ?? r.type}</td>
                     <td>{day(r.receivedAt)}</td>
                     <td>
-                      {day(r.dueAt)}
+                      {/* The month starts once the emailed code is confirmed: no deadline to show before. */}
+                      {r.status === "AWAITING_IDENTITY" ? "Starts when you confirm the code" : day(r.dueAt)}
                       {r.extended ? <span className="hint"> (extended: {r.extensionReason})</span> : null}
                     </td>
                     <td>
