@@ -125,6 +125,7 @@ test("support logs a privacy phone call: the caller gets a code, and support see
   await page.getByLabel("Their email").fill(caller);
   await page.getByLabel("Subject", { exact: true }).fill("Caller asks what we hold");
   await page.getByLabel("What is it about?").selectOption({ label: "Privacy" });
+  await page.getByLabel("What they ask for").selectOption({ label: "Access (copy of data)" });
   await page.getByLabel("What they said").fill("Carl wants to know which notes we keep about his sessions.");
   await page.getByRole("button", { name: "Log it" }).click();
   await expect(page.getByTestId("logged")).toContainText("It is a privacy request");

@@ -146,11 +146,15 @@ describe("privacy tickets and the DPO's desk", () => {
       subject: "Wants a copy of their data",
       category: "PRIVACY",
       message: "Called to ask for a copy of everything we hold.",
+      privacyType: "ACCESS",
     });
     expect(out.privacyRequest).toBe(true);
     expect(
-      await prisma().privacyRequest.findFirstOrThrow({ where: { ticketId: out.id }, select: { source: true } }),
-    ).toEqual({ source: "PHONE" });
+      await prisma().privacyRequest.findFirstOrThrow({
+        where: { ticketId: out.id },
+        select: { source: true, type: true, status: true },
+      }),
+    ).toEqual({ source: "PHONE", type: "ACCESS", status: "AWAITING_IDENTITY" });
     const booking = await agent.caller.tickets.logOnBehalf({
       channel: "EMAIL",
       email: caller,

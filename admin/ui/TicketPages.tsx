@@ -8,6 +8,7 @@ import {
   TICKET_CHANNEL_LABEL,
   TICKET_PRIORITY_LABEL,
   TICKET_STATUS_LABEL,
+  PRIVACY_TYPE_LABEL,
   labelOf,
 } from "../shared/labels.ts";
 
@@ -110,6 +111,8 @@ export function TicketQueue() {
 }
 
 const LOG_CATEGORIES = ["ACCOUNT", "BOOKING", "PRIVACY", "TECHNICAL", "OTHER"] as const;
+const PRIVACY_TYPES = ["ACCESS", "CORRECTION", "DELETION", "OPT_OUT", "OTHER"] as const;
+type PrivacyType = (typeof PRIVACY_TYPES)[number];
 
 /**
  * An email or a phone call, logged as a ticket on the person's behalf. Under "Privacy" it is also a privacy request:
@@ -118,7 +121,14 @@ const LOG_CATEGORIES = ["ACCOUNT", "BOOKING", "PRIVACY", "TECHNICAL", "OTHER"] a
 function LogContact() {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const empty = { channel: "PHONE" as "PHONE" | "EMAIL", email: "", subject: "", category: "OTHER", message: "" };
+  const empty = {
+    channel: "PHONE" as "PHONE" | "EMAIL",
+    email: "",
+    subject: "",
+    category: "OTHER",
+    message: "",
+    privacyType: "OTHER" as PrivacyType,
+  };
   const [form, setForm] = useState(empty);
   const log = useMutation(
     trpc.tickets.logOnBehalf.mutationOptions({
@@ -189,6 +199,22 @@ function LogContact() {
             ))}
           </select>
         </div>
+        {form.category === "PRIVACY" ? (
+          <div className="field">
+            <label htmlFor="log-privacy-type">What they ask for</label>
+            <select
+              id="log-privacy-type"
+              value={form.privacyType}
+              onChange={(e) => setForm({ ...form, privacyType: e.target.value as PrivacyType })}
+            >
+              {PRIVACY_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {labelOf(PRIVACY_TYPE_LABEL, t)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <div className="field">
           <label htmlFor="log-message">What they said</label>
           <textarea

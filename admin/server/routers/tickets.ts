@@ -78,10 +78,13 @@ export const ticketsRouter = router({
         category: z.enum(TICKET_CATEGORIES),
         message: z.string().max(10_000),
         priority: z.enum(TICKET_PRIORITIES).default("NORMAL"),
+        /** What the caller asks for, when the category is privacy (the DPO may read it otherwise from the message). */
+        privacyType: z.enum(["ACCESS", "CORRECTION", "DELETION", "OPT_OUT", "OTHER"]).default("OTHER"),
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const ticket = await logTicketOnBehalf(supportDeps(ctx), ctx.actor, input);
+      const { privacyType, ...ticketInput } = input;
+      const ticket = await logTicketOnBehalf(supportDeps(ctx), ctx.actor, ticketInput);
       // A privacy email or call is also a privacy request: the caller confirms it with a code sent to the address.
       const request = await privacyRequestForTicket(
         {
@@ -90,7 +93,7 @@ export const ticketsRouter = router({
           codeKey: ctx.services.secrets.codePepper,
         },
         ticket.id,
-        { ip: ctx.clientIp },
+        { ip: ctx.clientIp, type: privacyType },
       );
       return { id: ticket.id, privacyRequest: request !== null };
     }),
