@@ -107,6 +107,8 @@ export { verifyUnsubscribe as verifyUnsubscribeLink } from "@core/notifications/
 // access, correction, deletion and the privacy center (P21-P23)
 export * as privacyRequests from "@core/privacy/requests.ts";
 export type { PrivacyDeps } from "@core/privacy/requests.ts";
+export * as privacyIntake from "@core/privacy/intake.ts";
+export type { IntakeDeps } from "@core/privacy/intake.ts";
 export { exportUserData } from "@core/privacy/export.ts";
 export { erasurePlan, deletionInventory } from "@core/privacy/inventory.ts";
 export { erasureKeysFrom, runDueErasures } from "@core/privacy/erase.ts";

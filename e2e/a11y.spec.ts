@@ -128,6 +128,7 @@ const publicPages: { url: string; heading: string }[] = [
   { url: "/experts/amara-okafor", heading: "Dr. Amara Okafor" },
   { url: "/privacy", heading: "Privacy policy" },
   { url: "/contact", heading: "Contact us" },
+  { url: "/privacy/confirm?request=00000000-0000-4000-8000-000000000000", heading: "Confirm your privacy request" },
   { url: "/login", heading: "Sign in" },
   { url: "/login/code", heading: "Sign in with a code" },
   { url: "/signup", heading: "Create your account" },

@@ -21,6 +21,7 @@ const pages: { who: Who; url: string; name: string }[] = [
   { who: "visitor", url: "/help-now", name: "help-now" },
   { who: "visitor", url: "/privacy", name: "privacy" },
   { who: "visitor", url: "/contact", name: "contact" },
+  { who: "visitor", url: "/privacy/confirm", name: "privacy-confirm" },
   { who: "visitor", url: "/login", name: "login" },
   { who: "visitor", url: "/signup", name: "signup" },
   { who: "visitor", url: "/forgot-password", name: "forgot-password" },

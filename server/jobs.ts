@@ -13,6 +13,7 @@ import type { MailMessage } from "../core/platform/mail/index.ts";
 import { openMail, sealedMailSchema, type SealedMail } from "../core/platform/mail/sealed.ts";
 import type { Services } from "../core/platform/services.ts";
 import { erasureKeysFrom, runDueErasures, runErasure } from "../core/privacy/erase.ts";
+import { escalateUntouchedRequests } from "../core/privacy/intake.ts";
 import {
   deliverNewsletter,
   fanOutNewsletter,
@@ -160,6 +161,16 @@ export const JOBS = {
       const deps = { db: s.db.prisma, mail: s.mailQueue, keys: erasureKeysFrom(s) };
       if (data.requestId) s.logger.info({ msg: "erasure", outcome: await runErasure(deps, data.requestId) });
       else s.logger.info({ msg: "erasure sweep", ...(await runDueErasures(deps)) });
+    },
+  }),
+  // A tracked privacy request nobody has acted on 7 days before its deadline is escalated, once: mail to the DPOs
+  // and admins and a flag in the console (core/privacy/intake.ts).
+  "privacy.escalate": job({
+    payload: nothing,
+    schedule: "37 * * * *",
+    run: async (_data, s) => {
+      const outcome = await escalateUntouchedRequests({ db: s.db.prisma, mail: s.mailQueue, appUrl: s.config.appUrl });
+      if (outcome.escalated > 0) s.logger.info({ msg: "privacy requests escalated", escalated: outcome.escalated });
     },
   }),
   // A new privacy-policy version is announced to every active account, once per version

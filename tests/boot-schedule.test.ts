@@ -21,6 +21,7 @@ describe("recurring jobs", () => {
     );
     expect(rows.map((r) => [r.name, r.cron])).toEqual([
       ["privacy.erase", "*/15 * * * *"],
+      ["privacy.escalate", "37 * * * *"],
       ["privacy.retention", "23 * * * *"],
       ["rooms.settle", "*/5 * * * *"],
       ["usage.purge", "41 3 * * *"],

@@ -4,6 +4,7 @@
 import type {
   IncidentRisk,
   IncidentStatus,
+  PrivacyRequestSource,
   PrivacyRequestStatus,
   PrivacyRequestType,
   Role,
@@ -66,9 +67,11 @@ export const PRIVACY_TYPE_LABEL: Record<PrivacyRequestType, string> = {
   CORRECTION: "Correction",
   DELETION: "Deletion",
   OPT_OUT: "Opt-out",
+  OTHER: "Other privacy request",
 };
 
 export const PRIVACY_STATUS_LABEL: Record<PrivacyRequestStatus, string> = {
+  AWAITING_IDENTITY: "Awaiting identity check",
   PENDING: "Pending",
   APPROVED: "Approved",
   REJECTED: "Rejected",
@@ -83,6 +86,15 @@ export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {
   PEOPLE_NOTIFIED: "People told",
   CLOSED: "Closed",
 };
+
+export const PRIVACY_SOURCE_LABEL: Record<PrivacyRequestSource, string> = {
+  ACCOUNT: "Privacy center",
+  TICKET: "Help ticket",
+  CONTACT_FORM: "Contact form",
+  EMAIL: "Email (logged by support)",
+  PHONE: "Phone call (logged by support)",
+};
+
 
 export const INCIDENT_RISK_LABEL: Record<IncidentRisk, string> = {
   UNLIKELY: "Unlikely to be a risk to people (recorded, not notified)",

@@ -7,6 +7,7 @@ import { ErrorNote, Loading } from "./Console.tsx";
 import { errorInfo, fmt, useTRPC } from "./trpc.ts";
 import { ConfirmDialog, FieldError } from "./kit.tsx";
 import {
+  PRIVACY_SOURCE_LABEL,
   PRIVACY_STATUS_LABEL,
   ROLE_LABEL,
   TICKET_CATEGORY_LABEL,
@@ -23,6 +24,7 @@ const TYPE_LABELS: Record<string, string> = {
   CORRECTION: "Correction",
   DELETION: "Deletion",
   OPT_OUT: "Opt-out",
+  OTHER: "Other privacy request",
 };
 
 export function PrivacyQueue() {
@@ -40,7 +42,7 @@ export function PrivacyQueue() {
       <label>
         Show{" "}
         <select value={status} onChange={(e) => setStatus(e.target.value as StatusFilter | "")}>
-          <option value="">All</option>
+          <option value="">All (including those awaiting the identity check)</option>
           {STATUS_FILTERS.map((s) => (
             <option key={s} value={s}>
               {s === "OPEN" ? "Open (pending or approved)" : labelOf(PRIVACY_STATUS_LABEL, s)}
@@ -71,20 +73,33 @@ export function PrivacyQueue() {
                     key={r.id}
                     data-testid="privacy-row"
                     data-overdue={r.overdue || undefined}
-                    style={r.overdue ? { background: "#fef3f2" } : undefined}
+                    data-escalated={r.escalated || undefined}
+                    style={r.overdue || r.escalated ? { background: "#fef3f2" } : undefined}
                   >
                     <td>
                       <Link to={`/admin/privacy/${r.id}`}>{TYPE_LABELS[r.type] ?? r.type}</Link>
                       {r.mine ? <em> (your own — another DPO decides)</em> : null}
+                      <br />
+                      <small>{labelOf(PRIVACY_SOURCE_LABEL, r.source)}</small>
                     </td>
-                    <td>{r.requester?.name ?? "Erased account"}</td>
+                    <td>{r.requester?.name ?? (r.source === "ACCOUNT" ? "Erased account" : "Visitor")}</td>
                     <td>{fmt(r.receivedAt)}</td>
                     <td>
                       {fmt(r.dueAt)}
                       {r.extended ? " (extended)" : ""}
                     </td>
                     <td>{r.daysLeft === null ? "—" : r.overdue ? <strong>Overdue</strong> : `${r.daysLeft} day(s)`}</td>
-                    <td>{labelOf(PRIVACY_STATUS_LABEL, r.status)}</td>
+                    <td>
+                      {labelOf(PRIVACY_STATUS_LABEL, r.status)}
+                      {r.escalated && (r.status === "PENDING" || r.status === "APPROVED") ? (
+                        <>
+                          {" "}
+                          <strong data-testid="privacy-escalated">
+                            · Escalated: no decision 7 days before the deadline
+                          </strong>
+                        </>
+                      ) : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -208,13 +223,29 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
       </h1>
       {error ? <ErrorNote error={error} /> : null}
       {r.mine ? <p className="alert">This is your own request: another DPO must handle it.</p> : null}
+      {r.status === "AWAITING_IDENTITY" ? (
+        <p className="alert" data-testid="privacy-awaiting">
+          Awaiting identity check: the requester has not yet confirmed the code we emailed them. It is not a tracked
+          request yet and its one-month deadline has not started; nothing can be decided until it is confirmed.
+        </p>
+      ) : null}
+      {r.escalated && open ? (
+        <p className="alert" data-testid="privacy-escalated">
+          Escalated: nobody acted on this request 7 days before its deadline. Decide it, or extend the deadline with a
+          reason.
+        </p>
+      ) : null}
       <dl className="card">
         <dt>Requester</dt>
         <dd data-testid="privacy-requester">
           {r.user
             ? `${r.user.name} · ${r.user.email} · account ${labelOf(USER_STATUS_LABEL, r.user.status).toLowerCase()} · ${labelOf(ROLE_LABEL, r.user.role)}`
-            : "Account erased"}
+            : r.requesterEmail
+              ? `No account linked · ${r.requesterEmail}`
+              : "Account erased"}
         </dd>
+        <dt>Made through</dt>
+        <dd data-testid="privacy-source">{labelOf(PRIVACY_SOURCE_LABEL, r.source)}</dd>
         <dt>Received · deadline</dt>
         <dd>
           {fmt(r.receivedAt)} · {fmt(r.effectiveDueAt)}
@@ -238,7 +269,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         <dt>Decision</dt>
         <dd>
           {r.decision
-            ? `${r.decision === "APPROVED" ? "Approved" : "Rejected"} by ${r.reviewer?.name ?? "—"} on ${fmt(r.decidedAt)}: ${r.decisionReason ?? ""}`
+            ? `${labelOf(PRIVACY_STATUS_LABEL, r.decision)} by ${r.reviewer?.name ?? "—"} on ${fmt(r.decidedAt)}: ${r.decisionReason ?? ""}`
             : "—"}
         </dd>
         {r.completedAt ? (
@@ -352,6 +383,27 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
               </li>
             ))}
           </ul>
+        </section>
+      ) : null}
+
+      {r.linkedTicket ? (
+        <section className="stack card" aria-labelledby="linked-ticket-title">
+          <h2 id="linked-ticket-title">The request's messages</h2>
+          <p>
+            Ticket “{r.linkedTicket.subject}” · {labelOf(TICKET_CHANNEL_LABEL, r.linkedTicket.channel)} ·{" "}
+            {labelOf(TICKET_STATUS_LABEL, r.linkedTicket.status)} · {fmt(r.linkedTicket.createdAt)}
+          </p>
+          <ol className="stack">
+            {r.linkedTicket.messages.map((m) => (
+              <li key={m.id} data-testid="linked-ticket-message">
+                <p>
+                  <strong>{m.fromStaff ? (m.internal ? "Staff note" : "Staff reply") : "Requester"}</strong> ·{" "}
+                  {fmt(m.createdAt)}
+                </p>
+                <p style={{ whiteSpace: "pre-wrap" }}>{m.body}</p>
+              </li>
+            ))}
+          </ol>
         </section>
       ) : null}
 

@@ -27,8 +27,10 @@ const TYPE_LABELS: Record<string, string> = {
   CORRECTION: "Correction",
   DELETION: "Delete my account",
   OPT_OUT: "Opt-out",
+  OTHER: "Privacy request",
 };
 const STATUS_LABELS: Record<string, string> = {
+  AWAITING_IDENTITY: "Waiting for you to confirm the emailed code",
   PENDING: "Waiting for review",
   APPROVED: "Approved",
   REJECTED: "Declined",
@@ -270,7 +272,8 @@ export default function PrivacyCenter() {
                     <td>{TYPE_LABELS[r.type] ?? r.type}</td>
                     <td>{day(r.receivedAt)}</td>
                     <td>
-                      {day(r.dueAt)}
+                      {/* The month starts once the emailed code is confirmed: no deadline to show before. */}
+                      {r.status === "AWAITING_IDENTITY" ? "Starts when you confirm the code" : day(r.dueAt)}
                       {r.extended ? <span className="hint"> (extended: {r.extensionReason})</span> : null}
                     </td>
                     <td>

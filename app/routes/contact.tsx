@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, fieldError, FormAlert, Notice, Submit } from "~/components/forms";
-import { support } from "~/core.server";
+import { privacyIntake, support } from "~/core.server";
+import { intakeDeps } from "~/utils/privacy.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
@@ -25,8 +26,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     message: field(form, "message", 10_000),
   };
   return formAction(async () => {
-    await support.submitContactForm(supportDeps(context), values, context.clientIp);
-    return { sent: true as const };
+    const ticket = await support.submitContactForm(supportDeps(context), values, context.clientIp);
+    // "Privacy and my data" is also a privacy request: a code goes to the address to confirm it is theirs.
+    const request = await privacyIntake.privacyRequestForTicket(intakeDeps(context), ticket.id, {
+      ip: context.clientIp,
+    });
+    return { sent: true as const, privacy: request !== null };
   }, values);
 }
 
@@ -39,7 +44,17 @@ export default function Contact() {
     return (
       <section className="stack">
         <h1>Thank you</h1>
-        <Notice>We received your message and sent a confirmation to your email. A person will answer by email.</Notice>
+        {actionData.privacy ? (
+          <Notice>
+            We received your privacy request. To make sure it comes from you, we emailed a code to the address you gave:
+            open the link in that email and enter the code. Our Data Protection Officer takes it up once it is
+            confirmed, and answers within one month of that.
+          </Notice>
+        ) : (
+          <Notice>
+            We received your message and sent a confirmation to your email. A person will answer by email.
+          </Notice>
+        )}
       </section>
     );
   }

@@ -22,6 +22,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
   const viewer = accountViewer(request, session.user.timezone);
   return {
+    // Just sent under "Privacy and my data": the page says that a code is on its way.
+    privacyCodeSent: new URL(request.url).searchParams.get("privacy") === "1",
     crisis: await crisisFor(request, context),
     ticket: {
       id: t.id,
@@ -70,7 +72,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Ticket() {
-  const { ticket, crisis } = useLoaderData<typeof loader>();
+  const { ticket, crisis, privacyCodeSent } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const done = ticket.status === "RESOLVED" || ticket.status === "CLOSED";
   return (
@@ -82,6 +84,12 @@ export default function Ticket() {
       <p>
         Status: <strong data-testid="ticket-status">{statusLabels[ticket.status] ?? ticket.status}</strong>
       </p>
+      {privacyCodeSent ? (
+        <Notice>
+          This is also a privacy request. To make sure it comes from you, we emailed a code to your address: open the
+          link in that email and enter the code. Our Data Protection Officer takes it up once it is confirmed.
+        </Notice>
+      ) : null}
       {actionData && "message" in actionData ? <Notice>{actionData.message}</Notice> : null}
       <FormAlert actionData={actionData && "error" in actionData ? actionData : undefined} />
       <ol className="stack" aria-label="Messages">

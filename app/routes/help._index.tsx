@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, fieldError, FormAlert, Submit } from "~/components/forms";
-import { support, deps } from "~/core.server";
+import { privacyIntake, support, deps } from "~/core.server";
+import { intakeDeps } from "~/utils/privacy.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 import { statusLabels } from "~/utils/support-labels";
@@ -38,7 +39,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   };
   return formAction(async () => {
     const { id } = await support.openTicket(supportDeps(context), session.userId, values);
-    throw redirect(`/help/${id}`);
+    // "Privacy and my data" is also a privacy request, confirmed by a code emailed to the account's address.
+    const request = await privacyIntake.privacyRequestForTicket(intakeDeps(context), id, { ip: context.clientIp });
+    throw redirect(request ? `/help/${id}?privacy=1` : `/help/${id}`);
   }, values);
 }
 

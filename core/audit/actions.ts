@@ -34,6 +34,10 @@ export const AUDIT_ACTIONS = {
     person: "Recorded an identity check for your privacy request",
   },
   "privacy.request.view": { staff: "Viewed a privacy request", person: "Opened your privacy request" },
+  "privacy.request.ticket.view": {
+    staff: "Read a privacy request's messages",
+    person: "Read the messages of your privacy request",
+  },
   "privacy.request.approve": { staff: "Approved a privacy request", person: "Approved your privacy request" },
   "privacy.request.reject": { staff: "Rejected a privacy request", person: "Declined your privacy request" },
   "privacy.request.correct": { staff: "Corrected a person's name", person: "Corrected your name as you asked" },

@@ -83,6 +83,7 @@ export async function dpoDashboard(db: PrismaClient, now = new Date()) {
     take: 50_000,
   });
   const byStatus: Record<PrivacyRequestStatus, number> = {
+    AWAITING_IDENTITY: 0,
     PENDING: 0,
     APPROVED: 0,
     REJECTED: 0,

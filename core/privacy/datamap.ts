@@ -167,7 +167,9 @@ export const RETENTION_PERIODS = {
     rule: "SupportTicket",
   },
   "privacy-request": {
-    words: "3 years after it was closed (completed, rejected or cancelled), as proof that the request was honoured.",
+    words:
+      "3 years after it was closed (completed, rejected or cancelled), as proof that the request was honoured; a " +
+      "request whose emailed identity code was never confirmed, 30 days after it was received.",
     enforcedBy: "privacy.retention (hourly)",
     rule: "PrivacyRequest",
   },

@@ -248,8 +248,9 @@ export async function eraseUser(
     }
 
     // Privacy requests are kept as proof, without free text that could name the person.
+    // Requests made from their address outside the account (contact form, email, call) are theirs too.
     const requests = await tx.privacyRequest.findMany({
-      where: { userId },
+      where: { OR: [{ userId }, { requesterEmail: emailMatch }] },
       select: { id: true, identityCheck: true, decisionReason: true, extensionReason: true },
     });
     for (const r of requests) {
@@ -257,6 +258,8 @@ export async function eraseUser(
         where: { id: r.id },
         data: {
           details: null,
+          requesterEmail: null,
+          verificationCodeHash: null,
           identityCheck: scrub(r.identityCheck, needles),
           decisionReason: scrub(r.decisionReason, needles),
           extensionReason: scrub(r.extensionReason, needles),

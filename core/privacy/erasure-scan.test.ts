@@ -29,6 +29,7 @@ import { openTicket, submitContactForm } from "../support/tickets.ts";
 import { ERASURE_EXCEPTIONS } from "./datamap.ts";
 import { giveHealthConsent } from "./health-consent.ts";
 import { runDueErasures, type ErasureKeys } from "./erase.ts";
+import { privacyRequestForTicket } from "./intake.ts";
 import { addMonths, decideRequest, placeLegalHold, requestDeletion, type PrivacyDeps } from "./requests.ts";
 import { purgeExpiredData } from "./retention.ts";
 
@@ -200,6 +201,14 @@ describe("erasure leaves nothing behind (P23)", () => {
       { email, name: `${first} ${last}`, subject: "Before I signed up", category: "OTHER", message: `From ${first}` },
       ip,
     );
+    // A privacy question by the contact form from their address, confirmed with the emailed code: a request that
+    // carries the address (requesterEmail) and, until the erasure, its ticket.
+    const privacyTicket = await submitContactForm(
+      supportDeps,
+      { email, name: first, subject: "My data", category: "PRIVACY", message: `What do you hold on ${first}?` },
+      ip,
+    );
+    await privacyRequestForTicket({ ...supportDeps, codeKey: a.deps.pepper }, privacyTicket.id, { ip });
     for (const channel of ["EMAIL", "PHONE"] as const)
       await db().supportTicket.create({
         data: {

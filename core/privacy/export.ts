@@ -279,6 +279,8 @@ export const exportSections = {
             decidedAt: true,
             cancelledAt: true,
             completedAt: true,
+            source: true,
+            requesterEmail: true,
           },
         }),
         db.legalHold.findMany({

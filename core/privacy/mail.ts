@@ -15,6 +15,7 @@ export const typeLabels = {
   CORRECTION: "correction",
   DELETION: "deletion of your account",
   OPT_OUT: "opt-out",
+  OTHER: "privacy request",
 } as const;
 
 export function deletionRequestedEmail(to: string, opts: { graceEndsAt: Date; appUrl: string }): MailMessage {
@@ -71,7 +72,15 @@ export function requestExtendedEmail(
 
 export function requestDecidedEmail(
   to: string,
-  opts: { type: keyof typeof typeLabels; approved: boolean; reason: string; graceEndsAt?: Date | null; appUrl: string },
+  opts: {
+    type: keyof typeof typeLabels;
+    approved: boolean;
+    reason: string;
+    graceEndsAt?: Date | null;
+    appUrl: string;
+    /** A request made without an account (contact form, email, call): there is no privacy center to point to. */
+    noAccount?: boolean;
+  },
 ): MailMessage {
   const what = typeLabels[opts.type];
   const outcome = opts.approved
@@ -89,7 +98,10 @@ export function requestDecidedEmail(
     paragraphs: [
       outcome,
       `The Data Protection Officer's reason: ${opts.reason}`,
-      `Details: ${opts.appUrl}/account/privacy`,
+      opts.noAccount
+        ? "You made this request without a Mind Namo account, so this email is our answer; reply to our Data " +
+          "Protection Officer at the address below with any question."
+        : `Details: ${opts.appUrl}/account/privacy`,
       dpoLine,
     ],
   });

@@ -137,9 +137,10 @@ async function richUser() {
     appUrl: "http://localhost",
     now: () => a.clock.now,
   };
+  // An account question: support answers it (privacy tickets are the DPO's, and support cannot write to them).
   const ticket = await openTicket(supportDeps, p.id, {
     subject: `Help for ${p.name}`,
-    category: "PRIVACY",
+    category: "ACCOUNT",
     message: `My email is ${p.email}, please help.`,
   });
   // A contact-form ticket from the same address, before they had an account.

@@ -258,6 +258,8 @@ export async function listQueue(
       extendedUntil: true,
       graceEndsAt: true,
       identityCheckedAt: true,
+      source: true,
+      escalatedAt: true,
       // Only the requester's name in the list: their email and data are shown (and audited) on the request itself.
       user: { select: { id: true, name: true } },
       reviewer: { select: { name: true } },
@@ -275,6 +277,9 @@ export async function listQueue(
       extended: r.extendedUntil !== null,
       graceEndsAt: r.graceEndsAt,
       identityChecked: r.identityCheckedAt !== null,
+      awaitingIdentity: r.status === "AWAITING_IDENTITY",
+      source: r.source,
+      escalated: r.escalatedAt !== null,
       requester: r.user ? { id: r.user.id, name: r.user.name } : null,
       reviewer: r.reviewer?.name ?? null,
       daysLeft: isOpen(r.status) ? daysLeft(r, now) : null,
@@ -307,6 +312,10 @@ async function loadForStaff(db: PrismaClient, id: string) {
       cancelledAt: true,
       completedAt: true,
       receipt: true,
+      source: true,
+      requesterEmail: true,
+      ticketId: true,
+      escalatedAt: true,
       user: requesterSelect,
       reviewer: { select: { name: true, role: true } },
     },
@@ -353,8 +362,25 @@ export async function getRequest(deps: PrivacyDeps, actor: AuditActor, id: strin
     },
     now,
   );
+  // The ticket the request came with: its whole thread is the request's content, for the DPO only (support sees
+  // that such a ticket is with the DPO, not its messages). Reading it is a read of personal data: audited.
+  const linked = r.ticketId ? await linkedTicket(deps.db, r.ticketId) : null;
+  if (linked)
+    await recordAudit(
+      deps.db,
+      actor,
+      {
+        action: "privacy.request.ticket.view",
+        target: `ticket:${linked.id}`,
+        subjectUserId: linked.requesterId ?? r.userId,
+        purpose: `privacy-request:${r.id}`,
+      },
+      now,
+    );
   return {
     ...r,
+    linkedTicket: linked,
+    escalated: r.escalatedAt !== null,
     effectiveDueAt: effectiveDue(r),
     daysLeft: isOpen(r.status) ? daysLeft(r, now) : null,
     overdue: isOverdue(r, now),
@@ -363,6 +389,37 @@ export async function getRequest(deps: PrivacyDeps, actor: AuditActor, id: strin
     tickets,
     mine: r.userId === actor.id,
   };
+}
+
+async function linkedTicket(db: PrismaClient, ticketId: string) {
+  const t = await db.supportTicket.findUnique({
+    where: { id: ticketId },
+    select: {
+      id: true,
+      subject: true,
+      category: true,
+      channel: true,
+      status: true,
+      createdAt: true,
+      requesterId: true,
+      contactName: true,
+      messages: {
+        orderBy: { createdAt: "asc" },
+        take: 200,
+        select: { id: true, body: true, fromStaff: true, internal: true, createdAt: true },
+      },
+    },
+  });
+  return t;
+}
+
+/** Staff may act only on a tracked request: one whose requester confirmed the emailed code. */
+function refuseUnconfirmed(r: { status: PrivacyRequestStatus }) {
+  if (r.status === "AWAITING_IDENTITY")
+    throw new DomainError(
+      "PRECONDITION",
+      "The requester has not confirmed the code we emailed them yet: this request is not tracked until then.",
+    );
 }
 
 function refuseOwn(actor: AuditActor, r: { userId: string | null }) {
@@ -376,6 +433,7 @@ export async function recordIdentityCheck(deps: PrivacyDeps, actor: AuditActor, 
   const now = clock(deps);
   const r = await loadForStaff(deps.db, id);
   refuseOwn(actor, r);
+  refuseUnconfirmed(r);
   if (!isOpen(r.status)) throw new DomainError("CONFLICT", "This request is closed.");
   const identityCheck =
     `${r.identityCheck ? r.identityCheck + "\n" : ""}${now.toISOString()} (${actor.role ?? "staff"}): ${note}`.slice(
@@ -412,6 +470,7 @@ export async function extendDeadline(
   const now = clock(deps);
   const r = await loadForStaff(deps.db, id);
   refuseOwn(actor, r);
+  refuseUnconfirmed(r);
   if (!isOpen(r.status)) throw new DomainError("CONFLICT", "This request is closed.");
   if (r.extendedUntil) throw new DomainError("CONFLICT", "The deadline was already extended once.");
   if (now.getTime() > r.dueAt.getTime()) {
@@ -467,9 +526,16 @@ export async function decideRequest(
   const now = clock(deps);
   const r = await loadForStaff(deps.db, id);
   refuseOwn(actor, r);
+  refuseUnconfirmed(r);
   if (r.status !== "PENDING")
     throw new DomainError("CONFLICT", "This request was already decided, cancelled or completed.");
-  if (!r.user || !actor.id) throw new DomainError("CONFLICT", "This request has no account to act on.");
+  const to = r.user && r.user.status !== "DELETED" ? r.user.email : r.requesterEmail;
+  if (!actor.id || !to) throw new DomainError("CONFLICT", "This request has no account or address to answer.");
+  if (!r.user && r.type === "DELETION" && decision === "APPROVED")
+    throw new DomainError(
+      "CONFLICT",
+      "No account holds this address, so there is no account to erase: answer the requester and close the request.",
+    );
   const status: PrivacyRequestStatus =
     decision === "REJECTED" ? "REJECTED" : r.type === "DELETION" ? "APPROVED" : "COMPLETED";
   const updated = await deps.db.privacyRequest.updateMany({
@@ -497,12 +563,13 @@ export async function decideRequest(
     now,
   );
   deps.mail.enqueue(
-    mail.requestDecidedEmail(r.user.email, {
+    mail.requestDecidedEmail(to, {
       type: r.type,
       approved: decision === "APPROVED",
       reason,
       graceEndsAt: r.graceEndsAt,
       appUrl: deps.appUrl,
+      noAccount: !r.user,
     }),
   );
   if (status === "APPROVED" && deps.jobs) {
@@ -532,6 +599,7 @@ export async function placeLegalHold(deps: PrivacyDeps, actor: AuditActor, reque
   const now = clock(deps);
   const r = await loadForStaff(deps.db, requestId);
   refuseOwn(actor, r);
+  refuseUnconfirmed(r);
   if (!r.userId || !isOpen(r.status))
     throw new DomainError("CONFLICT", "Holds can only be placed while the request is open.");
   if (h.until.getTime() <= now.getTime() || h.until.getTime() > addMonths(now, 72).getTime()) {

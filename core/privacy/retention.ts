@@ -39,6 +39,7 @@ export const RETENTION = {
   visitorTicketMs: 2 * 365 * DAY,
   /** A closed privacy request is proof for 3 years. */
   privacyRequestMs: 3 * 365 * DAY,
+  unconfirmedPrivacyRequestMs: 30 * DAY,
 } as const;
 
 const before = (now: Date, ms: number) => new Date(now.getTime() - ms);
@@ -181,8 +182,14 @@ retentionRules.push(
       (
         await db.privacyRequest.deleteMany({
           where: {
-            status: { in: ["COMPLETED", "REJECTED", "CANCELLED"] },
-            updatedAt: { lt: before(now, RETENTION.privacyRequestMs) },
+            OR: [
+              {
+                status: { in: ["COMPLETED", "REJECTED", "CANCELLED"] },
+                updatedAt: { lt: before(now, RETENTION.privacyRequestMs) },
+              },
+              // Never confirmed by the requester: not a tracked request; the address goes after 30 days.
+              { status: "AWAITING_IDENTITY", receivedAt: { lt: before(now, RETENTION.unconfirmedPrivacyRequestMs) } },
+            ],
           },
         })
       ).count,

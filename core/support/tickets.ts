@@ -332,12 +332,26 @@ export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueF
   return rows.map((r) => ({ ...r, overdue: isOverdue(r, at) }));
 }
 
-/** A ticket with its whole thread and the requester's name, email and account status. Audited. */
+/**
+ * A privacy ticket (filed under "Privacy and my data", or the ticket a privacy request came with) is the DPO's:
+ * its messages are the request's content, so support sees that it is with the DPO but not what it says.
+ */
+export function isPrivacyTicket(t: { category: string; _count?: { privacyRequests: number } }) {
+  return t.category === "PRIVACY" || (t._count?.privacyRequests ?? 0) > 0;
+}
+const sealedFor = (actor: StaffActor) => actor.role !== "DPO";
+const WITH_DPO = "This ticket is a privacy request: it is with the Data Protection Officer, who answers it.";
+
+/**
+ * A ticket with its whole thread and the requester's name, email and account status. Audited. For a privacy ticket
+ * a support agent gets the ticket without its messages (withDpo: true).
+ */
 export async function getTicketForStaff(db: PrismaClient, actor: StaffActor, ticketId: string, at = new Date()) {
   const t = await db.supportTicket.findUnique({
     where: { id: ticketId },
     select: {
       id: true,
+      _count: { select: { privacyRequests: true } },
       subject: true,
       category: true,
       channel: true,
@@ -376,9 +390,12 @@ export async function getTicketForStaff(db: PrismaClient, actor: StaffActor, tic
     { action: "ticket.view", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id },
     at,
   );
-  const { requester, contactEmail, contactName, ...rest } = t;
+  const { requester, contactEmail, contactName, _count, messages, ...rest } = t;
+  const withDpo = isPrivacyTicket(t) && sealedFor(actor);
   return {
     ...rest,
+    messages: withDpo ? [] : messages,
+    withDpo,
     overdue: isOverdue(t, at),
     requester: requester
       ? {
@@ -405,6 +422,8 @@ async function ticketForWrite(db: PrismaClient, ticketId: string) {
     where: { id: ticketId },
     select: {
       id: true,
+      category: true,
+      _count: { select: { privacyRequests: true } },
       status: true,
       priority: true,
       createdAt: true,
@@ -497,6 +516,7 @@ export async function replyAsStaff(
 ) {
   const body = parseInput(bodySchema, input.body, "body");
   const t = await ticketForWrite(deps.db, input.ticketId);
+  if (isPrivacyTicket(t) && sealedFor(actor)) throw new DomainError("FORBIDDEN", WITH_DPO);
   if (t.status === "CLOSED") throw new DomainError("PRECONDITION", "This ticket is closed.");
   const at = now(deps);
   const status = input.status ?? "PENDING_USER";
@@ -537,6 +557,7 @@ export async function replyAsStaff(
 export async function addInternalNote(db: PrismaClient, actor: StaffActor, input: { ticketId: string; body: string }) {
   const body = parseInput(bodySchema, input.body, "body");
   const t = await ticketForWrite(db, input.ticketId);
+  if (isPrivacyTicket(t) && sealedFor(actor)) throw new DomainError("FORBIDDEN", WITH_DPO);
   await db.ticketMessage.create({
     data: { ticketId: t.id, authorId: actor.id, fromStaff: true, internal: true, body },
     select: { id: true },

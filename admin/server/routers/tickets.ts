@@ -17,6 +17,7 @@ import {
   TICKET_PRIORITIES,
   TICKET_STATUSES,
 } from "../../../core/support/tickets.ts";
+import { privacyRequestForTicket } from "../../../core/privacy/intake.ts";
 import { deps, requirePermission, router } from "../trpc.ts";
 
 const id = z.string().trim().min(1).max(64);
@@ -64,9 +65,21 @@ export const ticketsRouter = router({
         category: z.enum(TICKET_CATEGORIES),
         message: z.string().max(10_000),
         priority: z.enum(TICKET_PRIORITIES).default("NORMAL"),
+        /** What the caller asks for, when the category is privacy (the DPO may read it otherwise from the message). */
+        privacyType: z.enum(["ACCESS", "CORRECTION", "DELETION", "OPT_OUT", "OTHER"]).default("OTHER"),
       }),
     )
-    .mutation(({ ctx, input }) => logTicketOnBehalf(deps(ctx), ctx.actor, input)),
+    .mutation(async ({ ctx, input }) => {
+      const { privacyType, ...ticketInput } = input;
+      const d = deps(ctx);
+      const ticket = await logTicketOnBehalf(d, ctx.actor, ticketInput);
+      // A privacy email or call is also a privacy request: the caller confirms it with a code sent to the address.
+      const request = await privacyRequestForTicket({ ...d, codeKey: d.pepper }, ticket.id, {
+        ip: ctx.clientIp,
+        type: privacyType,
+      });
+      return { id: ticket.id, privacyRequest: request !== null };
+    }),
   cannedReplies: read.input(z.void()).query(({ ctx }) => listCannedReplies(deps(ctx).db)),
   saveCannedReply: write
     .input(z.object({ title: z.string().max(100), body: z.string().max(10_000) }))

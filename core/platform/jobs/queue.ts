@@ -53,6 +53,7 @@ export const QUEUES = [
   "newsletter.deliver",
   "privacy.retention",
   "privacy.erase",
+  "privacy.escalate",
   "privacy.policy-notice",
   "privacy.policy-notice.deliver",
   "usage.purge",
