@@ -211,7 +211,7 @@ export function TicketQueue() {
             ? `${n} ${n === 1 ? "ticket" : "tickets"} closed.`
             : vars.assigneeId === null
               ? `${n} ${n === 1 ? "ticket" : "tickets"} unassigned.`
-              : `${n} ${n === 1 ? "ticket" : "tickets"} assigned to ${ASSIGNEE_WORD(vars.assigneeId ?? undefined, agents.data)}.`;
+              : `${n} ${n === 1 ? "ticket" : "tickets"} assigned to ${vars.assigneeId === me.data?.id ? "you" : ASSIGNEE_WORD(vars.assigneeId ?? undefined, agents.data)}.`;
         toast(what, () => restore.mutate({ states: r.before }));
       },
       onSettled: () => void refreshAll(),
