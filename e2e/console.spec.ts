@@ -310,6 +310,14 @@ test("support's ticket desk: search, filters in the URL, a saved view, bulk clos
   await editor.getByRole("button", { name: "Save" }).click();
   const canned = page.getByTestId("canned-row").filter({ hasText: `${tag} camera help` });
   await expect(canned).toContainText("Please allow the camera in your browser.");
+  // A second reply with the same title would replace the first: the form says so instead.
+  await page.getByRole("button", { name: "New canned reply" }).click();
+  await editor.getByLabel("Title").fill(`${tag} camera help`);
+  await editor.getByLabel("Text").fill("Something else.");
+  await editor.getByRole("button", { name: "Save" }).click();
+  await expect(editor.getByText("A canned reply with this title exists.")).toBeVisible();
+  await editor.getByRole("button", { name: "Cancel" }).click();
+  await expect(canned).toContainText("Please allow the camera in your browser.");
   await canned.getByRole("button", { name: `Edit ${tag} camera help` }).click();
   const edit = page.getByRole("dialog", { name: "Edit canned reply" });
   await edit.getByLabel("Text").fill("Please allow the camera in your browser settings, then join again.");

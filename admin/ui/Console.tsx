@@ -451,6 +451,10 @@ function ShortcutHelp({ open, onClose, items }: { open: boolean; onClose: () => 
         </dt>
         <dd>Next / previous row; Enter opens it</dd>
         <dt>
+          <kbd>x</kbd>
+        </dt>
+        <dd>Select the row (tickets), for bulk actions</dd>
+        <dt>
           <kbd>?</kbd>
         </dt>
         <dd>This list</dd>

@@ -937,12 +937,24 @@ export function CannedRepliesPage() {
       },
     }),
   );
+  const [clash, setClash] = useState(false);
   const saving = editing === "new" ? create : update;
-  const info = saving.error ? errorInfo(saving.error) : null;
+  const info = clash
+    ? {
+        message: "",
+        fields: { title: "A canned reply with this title exists. Edit that one or choose another title." } as Record<
+          string,
+          string
+        >,
+      }
+    : saving.error
+      ? errorInfo(saving.error)
+      : null;
   const open = (c: Canned | "new") => {
     create.reset();
     update.reset();
     setForm(c === "new" ? { title: "", body: "" } : { title: c.title, body: c.body });
+    setClash(false);
     setEditing(c);
   };
   const done = (title: string) => {
@@ -999,6 +1011,11 @@ export function CannedRepliesPage() {
           className="c-stack"
           onSubmit={(e) => {
             e.preventDefault();
+            // Saving under an existing title would replace that reply (titles are unique): ask for another one.
+            if (editing === "new" && list.data?.some((c) => c.title.trim() === form.title.trim())) {
+              setClash(true);
+              return;
+            }
             if (editing === "new") create.mutate(form, { onSuccess: () => done(form.title) });
             else if (editing) update.mutate({ id: editing.id, ...form }, { onSuccess: () => done(form.title) });
           }}
@@ -1012,7 +1029,10 @@ export function CannedRepliesPage() {
               value={form.title}
               aria-invalid={info?.fields.title ? true : undefined}
               aria-describedby={info?.fields.title ? "canned-title-err" : undefined}
-              onChange={(e) => setForm({ ...form, title: e.target.value })}
+              onChange={(e) => {
+                setClash(false);
+                setForm({ ...form, title: e.target.value });
+              }}
             />
             <FieldError id="canned-title-err" message={info?.fields.title} />
           </div>
