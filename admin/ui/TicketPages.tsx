@@ -849,7 +849,12 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
 /** Who asked: fetched on its own (and audited on the server as a read of the requester's data). */
 function RequesterPanel({ ticketId, email }: { ticketId: string; email: string | null }) {
   const trpc = useTRPC();
-  const panel = useQuery(trpc.tickets.requester.queryOptions({ ticketId }));
+  // Read once per visit: every fetch is an audited read of the person's data, so no refetch on focus or timer.
+  const panel = useQuery({
+    ...trpc.tickets.requester.queryOptions({ ticketId }),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
   return (
     <div className="c-card c-stack" aria-labelledby="requester-title">
       <h2 id="requester-title">Requester</h2>
