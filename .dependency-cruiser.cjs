@@ -43,6 +43,26 @@ module.exports = {
       to: { path: ["^core/generated/", "(^|/)node_modules/@prisma/"] },
     },
     {
+      name: "edges-never-open-the-database",
+      comment:
+        "Routes, their helpers and tRPC routers get the database handle from core's one deps builder " +
+        "(core/platform/deps.ts) and pass it to core functions; they never import the database module " +
+        "(core/platform/db) to reach the Prisma client and query it themselves. ESLint's no-restricted-syntax " +
+        "(eslint.config.js) forbids the property access (`.prisma`, `db.<model>.<query>`) this check cannot see.",
+      severity: "error",
+      from: { path: "^(app/routes|app/utils|admin/server/routers)/" },
+      to: { path: "^core/platform/db/" },
+    },
+    {
+      name: "server-holds-no-demo-data",
+      comment:
+        "The demo seed (prisma/seed.ts, accounts with a published password) is passed into boot() by the entry " +
+        "points (server.ts, e2e/server.ts, the tests); the server, the domain and the edges never import it.",
+      severity: "error",
+      from: { path: "^(server|core|app|admin)/" },
+      to: { path: "^prisma/seed\\.ts$" },
+    },
+    {
       name: "site-reaches-core-through-core-server",
       comment:
         "The site reaches core only through app/core.server.ts (never bundled for the browser); the room's " +

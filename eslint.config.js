@@ -77,6 +77,38 @@ export default tseslint.config(
     },
   },
   {
+    // The edges (routes, their helpers, tRPC routers) hand core its deps and never query: the Prisma client is
+    // reached only through deps(...).db and only passed on. dependency-cruiser checks the imports (no Prisma, no
+    // core/platform/db); these selectors check what an import check cannot see, property access.
+    files: ["app/routes/**/*.{ts,tsx}", "app/utils/**/*.{ts,tsx}", "admin/server/routers/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[property.name='prisma']",
+          message: "No Prisma at the edges: call a core function and pass it deps(...).db.",
+        },
+        {
+          selector: "MemberExpression[object.property.name='services'][property.name='db']",
+          message: "Take the database handle from deps(...) (core/platform/deps.ts), not from services.db.",
+        },
+        {
+          selector: "MemberExpression[object.type='MemberExpression'][object.object.name='db']",
+          message: "No queries at the edges (db.<model>.<query>): write a core function and call it.",
+        },
+        {
+          selector: "MemberExpression[object.type='MemberExpression'][object.object.property.name='db']",
+          message: "No queries at the edges (deps(...).db.<model>.<query>): write a core function and call it.",
+        },
+        {
+          selector: "MemberExpression[object.name='db'][property.name=/^\\$/]",
+          message: "No raw SQL or transactions at the edges: write a core function and call it.",
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.test.ts", "e2e/**/*.ts"],
     rules: {
       // vitest's and Playwright's asymmetric matchers (expect.any, expect.stringMatching) are typed `any`.

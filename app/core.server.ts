@@ -1,11 +1,14 @@
 // The one door from routes to core. Remix replaces *.server modules with empty ones in the browser build, so
 // nothing behind this file (Prisma, bcrypt, sharp, node:*) can reach a client bundle. Routes stay thin:
 // guard -> parse -> core -> render.
+import type { AppLoadContext } from "@remix-run/node";
+import { coreDeps, type CoreDeps } from "@core/platform/deps.ts";
 export {
   listCategories,
   listPublishedExperts,
   listExpertLanguages,
   getPublishedExpert,
+  expertIdBySlug,
   getExpertPhoto,
   publishedExpertIds,
   recommendedExperts,
@@ -53,6 +56,7 @@ export { isValidTimeZone } from "@core/scheduling/time-zone.ts";
 export {
   recordCategoryBrowsed,
   recordExpertEngaged,
+  recordPreferenceBySlug,
   listPreferences,
   clearPreferences,
 } from "@core/scheduling/preferences.ts";
@@ -106,3 +110,15 @@ export type { PrivacyDeps } from "@core/privacy/requests.ts";
 export { exportUserData } from "@core/privacy/export.ts";
 export { erasurePlan, deletionInventory } from "@core/privacy/inventory.ts";
 export { erasureKeysFrom, runDueErasures } from "@core/privacy/erase.ts";
+export { coreDeps, type CoreDeps } from "@core/platform/deps.ts";
+
+/**
+ * Core's deps for this request (core/platform/deps.ts): routes and helpers take the database handle and the other
+ * services from here, never from `context.services.db`, so no query is written outside core/. It lives in this
+ * file rather than its own .server module, which would cost every route that imports it an empty browser chunk.
+ */
+export function deps(context: AppLoadContext): CoreDeps {
+  return coreDeps(context.services);
+}
+export { setAccountTimeZone } from "@core/identity/users.ts";
+export { auditActionForPerson, type AuditAction } from "@core/audit/actions.ts";

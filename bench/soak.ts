@@ -17,6 +17,7 @@ import type { ServerBuild } from "@remix-run/node";
 import pino from "pino";
 import { parseConfig } from "../core/platform/env/index.ts";
 import { createSession } from "../core/identity/sessions.ts";
+import { seedEmptyDatabase } from "../prisma/seed.ts";
 import { boot } from "../server/boot.ts";
 
 const USERS = Number(process.env.SOAK_USERS ?? 50);
@@ -73,7 +74,14 @@ async function main() {
     LOG_LEVEL: "silent",
     TRUST_PROXY: "1",
   });
-  const running = await boot({ config, logger: pino({ level: "silent" }), build, port: 0, host: "127.0.0.1" });
+  const running = await boot({
+    config,
+    logger: pino({ level: "silent" }),
+    build,
+    port: 0,
+    host: "127.0.0.1",
+    seed: seedEmptyDatabase,
+  });
   const port = (running.server.address() as { port: number }).port;
   const origin = `http://127.0.0.1:${port}`;
   const prisma = running.services.db.prisma;

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { network, open } from "./helpers.ts";
 import { expect, test, type Page } from "@playwright/test";
-import { latestMailTo } from "./outbox.ts";
+import { latestMailTo, mailTo } from "./outbox.ts";
 
 test.use(network(11));
 
@@ -12,15 +12,6 @@ function codeFrom(text: string): string {
   const m = /(\d{4}) (\d{4})/.exec(text);
   if (!m) throw new Error("no code in mail");
   return `${m[1]}${m[2]}`;
-}
-
-async function mailAfter(to: string, template: string, after: number) {
-  for (let i = 0; i < 50; i++) {
-    const m = await latestMailTo(to);
-    if (m.template === template && new Date(m.createdAt).getTime() >= after) return m;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no ${template} mail to ${to}`);
 }
 
 async function signInWithPassword(page: Page, email: string, password: string) {
@@ -50,7 +41,7 @@ test("a person's account, from sign-up to password reset", async ({ page, browse
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  const verify = await mailAfter(email, "verify-email", t);
+  const verify = await mailTo(email, "verify-email", t, 5_000);
   await page.getByLabel("Code", { exact: true }).fill(codeFrom(verify.text));
   await page.getByRole("button", { name: "Confirm email" }).click();
   await expect(page.getByText("Your email is confirmed")).toBeVisible();
@@ -72,7 +63,7 @@ test("a person's account, from sign-up to password reset", async ({ page, browse
   await page.getByLabel("Email", { exact: true }).fill(email);
   t = Date.now();
   await page.getByRole("button", { name: "Email me a code" }).click();
-  const login = await mailAfter(email, "login-code", t);
+  const login = await mailTo(email, "login-code", t, 5_000);
   await page.getByLabel("Code", { exact: true }).fill(codeFrom(login.text));
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
@@ -116,7 +107,7 @@ test("a person's account, from sign-up to password reset", async ({ page, browse
   await page.getByLabel("New email", { exact: true }).fill(newEmail);
   t = Date.now();
   await page.getByRole("button", { name: "Send confirmation code" }).click();
-  const change = await mailAfter(newEmail, "change-email", t);
+  const change = await mailTo(newEmail, "change-email", t, 5_000);
   await page.getByLabel("Code", { exact: true }).fill(codeFrom(change.text));
   await page.getByRole("button", { name: "Confirm new email" }).click();
   await expect(page.getByTestId("account-email")).toHaveText(newEmail);
@@ -134,7 +125,7 @@ test("a person's account, from sign-up to password reset", async ({ page, browse
   t = Date.now();
   await page.getByRole("button", { name: "Send reset email" }).click();
   await expect(page.getByText("we sent it a link and a code")).toBeVisible();
-  const reset = await mailAfter(newEmail, "password-reset", t);
+  const reset = await mailTo(newEmail, "password-reset", t, 5_000);
   const link = /(http:\/\/\S+\/reset-password\?token=\S+)/.exec(reset.text)?.[1];
   expect(link).toBeTruthy();
   await open(page, new URL(link!).pathname + new URL(link!).search);

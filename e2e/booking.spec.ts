@@ -1,13 +1,13 @@
-import { expect, test, type Page } from "@playwright/test";
 import { network, open } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
+import { expect, test } from "./test.ts";
 
 test.use(network(12));
 
 // The person books from India; the expert works from Lagos.
 test.use({ timezoneId: "Asia/Kolkata" });
+test.use({ freshPersonName: "Bela Booker" });
 
-const PASSWORD = "a steady boat on calm water";
 const EXPERT = { email: "amara-okafor@experts.mindnamo.test", password: "calm-harbour-morning-42" };
 
 // Email has no browser to ask for a locale: outside the US zones it writes a 24-hour clock.
@@ -16,27 +16,13 @@ const kolkata24 = (iso: string) =>
     new Date(iso),
   );
 
-async function signUp(page: Page, name: string, email: string) {
-  await open(page, "/signup");
-  await page.getByLabel("Your name", { exact: true }).fill(name);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  const t = Date.now();
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  const mail = await mailTo(email, "verify-email", t);
-  await page.getByLabel("Code", { exact: true }).fill(/(\d{4}) (\d{4})/.exec(mail.text)!.slice(1).join(""));
-  await page.getByRole("button", { name: "Confirm email" }).click();
-  await expect(page.getByText("Your email is confirmed")).toBeVisible();
-}
-
 test("a person finds an expert by topic and language, books in their own time zone, reschedules; the expert sees only name and topic", async ({
   page,
   browser,
+  freshPerson,
 }) => {
   test.setTimeout(120_000);
-  const email = `booker-${Date.now()}@example.com`;
-  await signUp(page, "Bela Booker", email);
+  const { email } = freshPerson;
 
   // Find the expert by topic and language.
   await open(page, "/experts");

@@ -4,12 +4,9 @@
 // reader opts in, an admin sends one from the back-office, it arrives in the outbox with one-click unsubscribe
 // headers, and the reader unsubscribes from the mail while signed out.
 import { AxeBuilder } from "@axe-core/playwright";
-import { decodeBase32IgnorePadding } from "@oslojs/encoding";
-import { generateTOTP } from "@oslojs/otp";
 import { devices, expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { E2E_PASSWORD } from "./fixtures/world.ts";
 import { NEWSLETTER_WORLD } from "./fixtures/newsletter-world.ts";
-import { network, open } from "./helpers.ts";
+import { enrolTotp, network, open, signIn } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
 import { listOutbox } from "../core/platform/mail/index.ts";
 import { E2E_OUTBOX_DIR } from "./env.ts";
@@ -40,14 +37,6 @@ async function expectAccessible(page: Page, what: string) {
   ).toEqual([]);
 }
 
-async function signIn(page: Page, email: string, next: string) {
-  await open(page, `/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`**${next}`);
-}
-
 test("a first visit on a phone shows the banner without shifting the page; the keyboard choice is kept in this browser and can be changed from the footer and the privacy page", async ({
   browser,
 }) => {
@@ -65,7 +54,12 @@ test("a first visit on a phone shows the banner without shifting the page; the k
   await open(page, "/");
   await expect(banner(page)).toBeVisible();
   await expect(banner(page).getByRole("link", { name: "Details" })).toHaveAttribute("href", "/privacy#consent");
-  await page.waitForTimeout(300);
+  // Read the shifts once the page has settled: nothing left to load, fonts in, two frames painted.
+  await page.waitForLoadState("networkidle");
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  });
   const shift = await page.evaluate(() =>
     (window as unknown as { __shifts: number[] }).__shifts.reduce((a, b) => a + b, 0),
   );
@@ -148,11 +142,7 @@ test("a reader opts in, an admin sends a newsletter, and the reader unsubscribes
   const adminCtx = await browser.newContext(network(17));
   const adminPage = await adminCtx.newPage();
   await signIn(adminPage, admin.email, "/admin");
-  await adminPage.getByRole("button", { name: "Set up an authenticator app" }).click();
-  const secret = (await adminPage.getByTestId("totp-secret").textContent()) ?? "";
-  await adminPage.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
-  await adminPage.getByRole("button", { name: "Verify" }).click();
-  await adminPage.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  await enrolTotp(adminPage);
   await adminPage.getByRole("link", { name: "Newsletter" }).click();
   const subject = `Calmer evenings ${Date.now()}`;
   await adminPage.getByLabel("Subject").fill(subject);

@@ -2,13 +2,11 @@
 // session that took place and the expert's public profile shows the rating (from 3 reviews, without names); the
 // usage beacon posts to our own /metrics only when the visitor consented to analytics, and never otherwise.
 import AxeBuilder from "@axe-core/playwright";
-import { decodeBase32IgnorePadding } from "@oslojs/encoding";
-import { generateTOTP } from "@oslojs/otp";
-import { expect, test, type BrowserContext, type Page, type Request } from "@playwright/test";
-import { E2E_PASSWORD } from "./fixtures/world.ts";
+import type { BrowserContext, Page, Request } from "@playwright/test";
 import { FEEDBACK_WORLD } from "./fixtures/feedback-world.ts";
-import { network, open } from "./helpers.ts";
+import { network, open, signIn } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
+import { expect, test } from "./test.ts";
 
 test.use(network(18));
 
@@ -36,11 +34,7 @@ test("a person rates a completed session; the expert's profile then shows the ra
   const context = await browser.newContext(network(18));
   await withConsent(context, false);
   const page = await context.newPage();
-  await open(page, "/login?next=%2Fsessions");
-  await page.getByLabel("Email", { exact: true }).fill(FEEDBACK_WORLD.user.email);
-  await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/sessions");
+  await signIn(page, FEEDBACK_WORLD.user.email, "/sessions");
 
   await page.getByRole("link", { name: /Rate this session with Jonas Lindqvist/ }).click();
   await expect(page.getByRole("heading", { name: "Rate this session" })).toBeVisible();
@@ -158,7 +152,8 @@ test("without analytics consent (no choice yet, or 'Essential only') no request 
     await expect(page.getByRole("heading", { name: "Help us improve Mind Namo" })).toBeVisible();
     await open(page, "/experts");
     await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
-    await page.waitForTimeout(1_000);
+    // Nothing may be sent: wait until the page has no request left in flight, not for a fixed time.
+    await page.waitForLoadState("networkidle");
     expect(
       seen.map((r) => r.url()),
       `consent ${String(choice)}`,
@@ -177,7 +172,8 @@ test("choosing in the banner: 'Allow anonymous analytics' starts counting on tha
   const seen = metricsRequests(page);
   await open(page, "/experts");
   await expect(page.getByTestId("consent-banner")).toBeVisible();
-  await page.waitForTimeout(500);
+  // Nothing may be sent before the choice: wait until the page has no request left in flight.
+  await page.waitForLoadState("networkidle");
   expect(seen).toEqual([]);
   const first = page.waitForRequest((r) => new URL(r.url()).pathname === "/metrics");
   await page.getByRole("button", { name: "Allow anonymous analytics" }).click();
@@ -185,30 +181,14 @@ test("choosing in the banner: 'Allow anonymous analytics' starts counting on tha
   await context.close();
 });
 
-/** Signs a staff member in and passes the console's TOTP enrolment, like an authenticator app would. */
-async function staffConsole(page: Page, email: string) {
-  await open(page, "/login?next=%2Fadmin");
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/admin");
-  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
-  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
-  await page.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
-  await expect(page.getByText(/^Welcome, /)).toBeVisible();
-}
-
 test("support hides an abusive review in the console with a reason; the author is told; an admin reads only aggregates", async ({
   browser,
+  staffConsole,
 }) => {
   test.setTimeout(90_000);
   const { rude, agent, admin } = FEEDBACK_WORLD;
-  const agentCtx = await browser.newContext(network(18));
-  await withConsent(agentCtx, false);
-  const sup = await agentCtx.newPage();
-  await staffConsole(sup, agent.email);
+  const declined = (context: BrowserContext) => withConsent(context, false);
+  const sup = await staffConsole(agent.email, { octet: 18, prepare: declined });
   await sup.getByRole("link", { name: "Reviews", exact: true }).click();
   const row = sup.getByTestId("review-row").filter({ hasText: rude.comment });
   await expect(row).toBeVisible();
@@ -231,17 +211,12 @@ test("support hides an abusive review in the console with a reason; the author i
   await open(anon, `/experts/${rude.expertSlug}`);
   await expect(anon.locator("body")).not.toContainText(rude.comment);
 
-  const adminCtx = await browser.newContext(network(18));
-  await withConsent(adminCtx, false);
-  const adm = await adminCtx.newPage();
-  await staffConsole(adm, admin.email);
+  const adm = await staffConsole(admin.email, { octet: 18, prepare: declined });
   await expect(adm.getByRole("link", { name: "Reviews", exact: true })).toHaveCount(0); // not the admin's role
   await adm.getByRole("link", { name: "Analytics", exact: true }).click();
   await expect(adm.getByRole("heading", { name: "Top pages" })).toBeVisible();
   await expect(adm.getByRole("heading", { name: /Help us improve Mind Namo — \d+ responses/ })).toBeVisible();
   await expectNoSeriousA11yViolations(adm);
   await expect(adm.locator("main")).not.toContainText(FEEDBACK_WORLD.user.email);
-  await agentCtx.close();
   await visitor.close();
-  await adminCtx.close();
 });

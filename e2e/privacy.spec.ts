@@ -4,23 +4,13 @@
 // user can no longer sign in.
 import fs from "node:fs";
 import { AxeBuilder } from "@axe-core/playwright";
-import { decodeBase32IgnorePadding } from "@oslojs/encoding";
-import { generateTOTP } from "@oslojs/otp";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_PASSWORD } from "../prisma/seed.ts";
 import { PRIVACY_WORLD } from "./fixtures/privacy-world.ts";
-import { network, open } from "./helpers.ts";
+import { enrolTotp, network, open, signIn } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
 
 test.use(network(21));
-
-async function signIn(page: Page, email: string, password: string, next: string) {
-  await open(page, `/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`**${next}`);
-}
 
 /** axe-core: no serious or critical violation on the page. */
 async function expectAccessible(page: Page, what: string) {
@@ -42,7 +32,7 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   // The user finds the privacy center from their account page and downloads their data.
   const userCtx = await browser.newContext(network(21));
   const user = await userCtx.newPage();
-  await signIn(user, email, PRIVACY_WORLD.password, "/account");
+  await signIn(user, email, "/account", PRIVACY_WORLD.password);
   await user.getByRole("link", { name: "your privacy center" }).click();
   await expect(user.getByRole("heading", { name: "Your privacy center" })).toBeVisible();
   await expect(user.getByText("No one on our staff has accessed your data.")).toBeVisible();
@@ -83,12 +73,8 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   // The DPO signs in with a second factor, finds the request in the queue and approves it with a reason.
   const dpoCtx = await browser.newContext(network(21));
   const dpo = await dpoCtx.newPage();
-  await signIn(dpo, "dpo@mindnamo.test", DEMO_PASSWORD, "/admin");
-  await dpo.getByRole("button", { name: "Set up an authenticator app" }).click();
-  const secret = (await dpo.getByTestId("totp-secret").textContent()) ?? "";
-  await dpo.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
-  await dpo.getByRole("button", { name: "Verify" }).click();
-  await dpo.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  await signIn(dpo, "dpo@mindnamo.test", "/admin", DEMO_PASSWORD);
+  await enrolTotp(dpo);
   await dpo.getByRole("link", { name: "Privacy requests" }).click();
   const queueRow = dpo.getByTestId("privacy-row").filter({ hasText: name }).filter({ hasText: "Deletion" });
   await expect(queueRow).toContainText("PENDING");
@@ -153,7 +139,7 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
 test("the correction form: labelled, errors announced, sent to the DPO", async ({ browser }) => {
   const ctx = await browser.newContext(network(21));
   const page = await ctx.newPage();
-  await signIn(page, "demo@mindnamo.test", DEMO_PASSWORD, "/account/privacy/correction");
+  await signIn(page, "demo@mindnamo.test", "/account/privacy/correction", DEMO_PASSWORD);
   await expectAccessible(page, "/account/privacy/correction");
   await page.getByLabel("What is wrong, and what should it say?").fill("short");
   await page.getByRole("button", { name: "Send correction request" }).click();

@@ -41,6 +41,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 const { startServer } = await import("../server/main.ts");
+const { seedEmptyDatabase } = await import("../prisma/seed.ts");
 const { seedE2eWorld } = await import("./fixtures/world.ts");
 const { seedNewsletterWorld } = await import("./fixtures/newsletter-world.ts");
 const { seedFeedbackWorld } = await import("./fixtures/feedback-world.ts");
@@ -48,6 +49,7 @@ const { seedPrivacyWorld } = await import("./fixtures/privacy-world.ts");
 const { seedConsoleWorld } = await import("./fixtures/console-world.ts");
 // The journeys' own people and bookings (e2e/fixtures/world.ts, newsletter-world.ts), in place before the first request.
 await startServer({
+  seed: seedEmptyDatabase,
   beforeListen: async (services) => {
     await seedE2eWorld(services.db.prisma);
     await seedNewsletterWorld(services.db.prisma);

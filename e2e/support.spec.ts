@@ -1,19 +1,8 @@
-import { decodeBase32IgnorePadding } from "@oslojs/encoding";
-import { generateTOTP } from "@oslojs/otp";
-import { expect, test, type Page } from "@playwright/test";
-import { DEMO_PASSWORD } from "../prisma/seed.ts";
-import { network, open } from "./helpers.ts";
-import { latestMailTo } from "./outbox.ts";
+import { expect, test } from "@playwright/test";
+import { enrolTotp, network, open, signIn } from "./helpers.ts";
+import { mailTo } from "./outbox.ts";
 
 test.use(network(13));
-
-async function signIn(page: Page, email: string, next: string) {
-  await open(page, `/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`**${next}`);
-}
 
 test("a user asks for help; an agent with TOTP assigns, notes and replies; the user reads the reply and rates", async ({
   browser,
@@ -38,11 +27,7 @@ test("a user asks for help; an agent with TOTP assigns, notes and replies; the u
   await signIn(agent, "support@mindnamo.test", "/admin");
   await expect(agent.getByRole("heading", { name: "Two-factor sign-in" })).toBeVisible();
   await expect(agent.getByRole("link", { name: "Tickets" })).toHaveCount(0); // the console stays closed
-  await agent.getByRole("button", { name: "Set up an authenticator app" }).click();
-  const secret = (await agent.getByTestId("totp-secret").textContent()) ?? "";
-  await agent.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
-  await agent.getByRole("button", { name: "Verify" }).click();
-  await agent.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  await enrolTotp(agent);
   await agent.getByRole("link", { name: "Tickets" }).click();
   await agent.getByRole("link", { name: subject }).click();
   await expect(agent.getByTestId("requester")).toContainText("demo@mindnamo.test");
@@ -60,15 +45,7 @@ test("a user asks for help; an agent with TOTP assigns, notes and replies; the u
   await expect(agent.getByText("Please allow camera access")).toBeVisible();
 
   // The user is emailed (a link, not the content), reads the reply but never the note, and rates the help.
-  let mail = await latestMailTo("demo@mindnamo.test");
-  for (
-    let i = 0;
-    i < 50 && (mail.template !== "support-reply" || new Date(mail.createdAt).getTime() < before - 1000);
-    i++
-  ) {
-    await new Promise((r) => setTimeout(r, 100));
-    mail = await latestMailTo("demo@mindnamo.test");
-  }
+  const mail = await mailTo("demo@mindnamo.test", "support-reply", before - 1000, 5_000);
   expect(mail.template).toBe("support-reply");
   expect(mail.text).toContain(new URL(ticketUrl).pathname);
   await open(user, new URL(ticketUrl).pathname);

@@ -204,6 +204,16 @@ export async function seedDemoData(db: PrismaClient, log: (msg: string) => void 
   log(`Seeded demo data: ${categories.length} categories, ${experts.length} experts, ${demoLogins.length} accounts.`);
 }
 
+/**
+ * The seed the entry points pass to boot(): the demo data and its logins, only into an empty database (a database
+ * with anything in it is never touched).
+ */
+export async function seedEmptyDatabase(db: PrismaClient, log: (msg: string) => void = console.log): Promise<void> {
+  if (!(await isEmpty(db))) return;
+  await seedDemoData(db, log);
+  printDemoLogins((msg) => console.log(msg));
+}
+
 export function printDemoLogins(log: (msg: string) => void = console.log): void {
   log("Demo logins (password for all: " + DEMO_PASSWORD + "):");
   for (const l of demoLogins) log(`  ${l.role.padEnd(8)} ${l.email}`);

@@ -1,5 +1,5 @@
 // Request-body limits at the edge, before Remix (or anything else) reads a byte: forms and JSON 64 KB, the
-// profile-picture upload (multipart POST to /account) 5 MB plus room for the form's other fields. A body must
+// profile-picture upload (multipart POST to /account or /expert/profile) 5 MB plus room for the form's other fields. A body must
 // declare its length: a declared length over the limit is answered 413 at once, with `Connection: close`, without
 // reading the rest; a body without Content-Length (chunked) gets 411. Node's parser never delivers more than the
 // declared length as this request's body, so no route can be made to buffer more than the limit. Browsers always
@@ -13,7 +13,7 @@ export const bodyLimits = {
   avatarUpload: 5 * KB * KB + 64 * KB,
 } as const;
 
-const AVATAR_PATHS = new Set(["/account", "/account/"]);
+const AVATAR_PATHS = new Set(["/account", "/account/", "/expert/profile", "/expert/profile/"]);
 
 export function bodyLimitFor(req: Pick<Request, "path" | "headers">): number {
   const type = String(req.headers["content-type"] ?? "").toLowerCase();

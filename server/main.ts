@@ -5,12 +5,12 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { DataDirLockedError } from "../core/platform/db/lock.ts";
 import { ConfigError, config } from "../core/platform/env/index.ts";
-import { boot, type Running } from "./boot.ts";
+import { boot, type DatabaseSeed, type Running } from "./boot.ts";
 import type { Services } from "../core/platform/services.ts";
 import { createLogger } from "./logging.ts";
 
 export async function startServer(
-  opts: { beforeListen?: (services: Services) => Promise<void> } = {},
+  opts: { seed?: DatabaseSeed; beforeListen?: (services: Services) => Promise<void> } = {},
 ): Promise<Running> {
   let cfg;
   try {
@@ -28,7 +28,7 @@ export async function startServer(
 
   let running: Running;
   try {
-    running = await boot({ config: cfg, logger, build, beforeListen: opts.beforeListen });
+    running = await boot({ config: cfg, logger, build, seed: opts.seed, beforeListen: opts.beforeListen });
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       console.error(`Mind Namo cannot start. ${error.message}`);

@@ -6,54 +6,30 @@
 import crypto from "node:crypto";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../core/identity/password.ts";
 import { Browser, lastCode, normalisePage, outbox, pageText } from "./helpers/http.ts";
-import { startTestServer, type TestServer } from "./helpers/server.ts";
+import { nextIp, PASSWORD, person, signIn as signInWith } from "./helpers/people.ts";
+import { startDevAndProdServers, type TestServer } from "./helpers/server.ts";
 
-const PASSWORD = "quiet lantern by the sea";
 const TOKEN = "[a-z2-7]{32}\\.[a-z2-7]{52}";
 const THIRTY_DAYS = 30 * 24 * 60 * 60;
 
 let srv: TestServer; // development, behind one trusted proxy: X-Forwarded-For gives each test its own client IP
 let prod: TestServer; // production settings
-let passwordHash: string;
+let stopServers: () => Promise<void>;
 
 beforeAll(async () => {
-  [srv, prod, passwordHash] = await Promise.all([
-    startTestServer({ TRUST_PROXY: "1" }),
-    startTestServer({
-      NODE_ENV: "production",
-      APP_URL: "https://mindnamo.example",
-      SESSION_SECRET: "s".repeat(40),
-      MAIL_TRANSPORT: "outbox",
-    }),
-    hashPassword(PASSWORD),
-  ]);
+  ({ dev: srv, prod, stop: stopServers } = await startDevAndProdServers());
 });
 afterAll(async () => {
-  await Promise.all([srv?.stop(), prod?.stop()]);
+  await stopServers?.();
 });
 
-let ipCount = 0;
-/** A fresh client address per browser: the per-IP limits (mail, secrets, all POSTs) never add up across tests. */
-const nextIp = () => `198.51.100.${++ipCount}`;
-
 /** A verified account, straight in the database (sign-up over HTTP is tested once, below). */
-async function createUser(s: TestServer, email: string, name = "Test Person") {
-  return s.running.services.db.prisma.user.create({
-    data: { email, name, passwordHash, emailVerifiedAt: new Date() },
-    select: { id: true },
-  });
-}
+const createUser = (s: TestServer, email: string, name?: string) => person(s, email, { name });
 
-/** A browser signed in with the password form. */
-async function signIn(s: TestServer, email: string, opts: { origin?: string } = {}): Promise<Browser> {
-  const b = new Browser(s, { ip: s === srv ? nextIp() : undefined, ...opts });
-  const res = await b.post("/login", { email, password: PASSWORD });
-  expect(res.status).toBe(302);
-  expect(res.headers.get("location")).toBe("/account");
-  return b;
-}
+/** A browser signed in with the password form, landing on /account. */
+const signIn = (s: TestServer, email: string, opts: { origin?: string } = {}) =>
+  signInWith(s, email, { ...(s === srv ? {} : { ip: undefined }), ...opts, landing: "/account" });
 
 const sessionToken = (b: Browser) => b.cookies.get("mn_session") ?? b.cookies.get("__Host-mn_session") ?? "";
 const sessionId = (b: Browser) => sessionToken(b).split(".")[0] ?? "";

@@ -4,52 +4,30 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeDevice } from "../core/identity/device.ts";
-import { hashPassword } from "../core/identity/password.ts";
 import { createSession } from "../core/identity/sessions.ts";
 import { Browser, lastCode, outbox, pageText } from "./helpers/http.ts";
-import { startTestServer, type TestServer } from "./helpers/server.ts";
+import { nextIp, PASSWORD, passwordHash, person, signIn as signInWith } from "./helpers/people.ts";
+import { startDevAndProdServers, type TestServer } from "./helpers/server.ts";
 
-const PASSWORD = "quiet lantern by the sea";
 const ATTACKER_PASSWORD = "mallory owns this account";
 
 let srv: TestServer; // development, behind one trusted proxy: X-Forwarded-For gives each client its own IP
 let prod: TestServer; // production settings
-let passwordHash: string;
+let stopServers: () => Promise<void>;
 
 beforeAll(async () => {
-  [srv, prod, passwordHash] = await Promise.all([
-    startTestServer({ TRUST_PROXY: "1" }),
-    startTestServer({
-      NODE_ENV: "production",
-      APP_URL: "https://mindnamo.example",
-      SESSION_SECRET: "s".repeat(40),
-      MAIL_TRANSPORT: "outbox",
-    }),
-    hashPassword(PASSWORD),
-  ]);
+  ({ dev: srv, prod, stop: stopServers } = await startDevAndProdServers());
 });
 afterAll(async () => {
-  await Promise.all([srv?.stop(), prod?.stop()]);
+  await stopServers?.();
 });
 
 const prisma = () => srv.running.services.db.prisma;
-let ipCount = 0;
-const nextIp = () => `198.51.100.${++ipCount}`;
 
-async function createUser(email: string, name = "Test Person", role: "USER" | "SUPPORT" = "USER") {
-  return prisma().user.create({
-    data: { email, name, passwordHash, emailVerifiedAt: new Date(), role },
-    select: { id: true },
-  });
-}
+const createUser = (email: string, name?: string, role: "USER" | "SUPPORT" = "USER") =>
+  person(srv, email, { name, role });
 
-async function signIn(email: string, password = PASSWORD): Promise<Browser> {
-  const b = new Browser(srv, { ip: nextIp() });
-  const res = await b.post("/login", { email, password });
-  expect(res.status).toBe(302);
-  expect(res.headers.get("location")).toBe("/account");
-  return b;
-}
+const signIn = (email: string, password = PASSWORD) => signInWith(srv, email, { password, landing: "/account" });
 
 /** Whether a password signs in to the address (from a fresh browser and IP). */
 async function passwordWorks(email: string, password: string): Promise<boolean> {
@@ -381,7 +359,9 @@ describe("finding 8: code, sign-up, reset and resend requests answer before any 
       ["/verify", { intent: "resend", email: "timing.unverified@example.com" }],
     ];
     // An unverified account for the resend.
-    await prisma().user.create({ data: { email: "timing.unverified@example.com", name: "U", passwordHash } });
+    await prisma().user.create({
+      data: { email: "timing.unverified@example.com", name: "U", passwordHash: await passwordHash() },
+    });
 
     for (const [path, fields] of requests) {
       const release = queue.hold();

@@ -3,7 +3,7 @@
 // erasure sweep and the usage purge. The intervals are written out here, so a changed or dropped schedule fails.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RETENTION_PERIODS } from "../core/privacy/datamap.ts";
-import { RECURRING_JOBS } from "../server/boot.ts";
+import { RECURRING_JOBS } from "../server/jobs.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
 let srv: TestServer;

@@ -37,6 +37,7 @@ describe("boundary check", () => {
         "edges-never-import-prisma: app/routes/page.tsx -> core/generated/prisma/client.ts",
         expect.stringMatching(/^edges-never-import-prisma: app\/routes\/page\.tsx -> node_modules\/@prisma\/client\//),
         "edges-never-import-prisma: admin/server/routers/thing.ts -> core/generated/prisma/client.ts",
+        "edges-never-open-the-database: admin/server/routers/thing.ts -> core/platform/db/client.ts",
         "site-reaches-core-through-core-server: app/helper.ts -> core/domain.ts",
       ]),
     );

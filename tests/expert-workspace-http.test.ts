@@ -8,16 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../core/catalog/index.ts";
 import { createUser } from "../core/identity/users.ts";
 import { Browser, pageText } from "./helpers/http.ts";
+import { nextIp, PASSWORD, signIn as signInWith } from "./helpers/people.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
-const PASSWORD = "quiet lantern by the sea";
 const HOUR = 3_600_000;
 
 let srv: TestServer;
 const prisma = () => srv.running.services.db.prisma;
-
-let ipCount = 0;
-const nextIp = () => `198.51.100.${++ipCount}`;
 
 async function expert(slug: string, name: string, timezone: string) {
   return createExpert(prisma(), {
@@ -39,12 +36,7 @@ async function client(email: string, name: string, role: "USER" | "EXPERT" = "US
   return createUser(prisma(), { email, name, password: PASSWORD, emailVerified: true, role });
 }
 
-async function signIn(email: string): Promise<Browser> {
-  const b = new Browser(srv, { ip: nextIp() });
-  const res = await b.post("/login", { email, password: PASSWORD });
-  expect(res.status).toBe(302);
-  return b;
-}
+const signIn = (email: string) => signInWith(srv, email);
 
 /** A booking straight in the database (booking itself is tested with the booking routes). */
 async function book(

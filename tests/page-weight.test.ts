@@ -21,15 +21,17 @@ const PUBLIC_PATH = "/build/";
 const BUDGETS: Record<string, number> = {
   root: 92_160, // 87,548
   // Raised on 2026-12-02 for the site shell (phone menu, help link) and faces (Avatar): the 100 KB ceiling holds.
-  "routes/_index": 96_256, // 94,726
+  // 96,817 on 2026-12-02: the signed-in home leads with the next session and its Join button.
+  "routes/_index": 97_280,
   "routes/experts._index": 95_744, // 94,454
   "routes/experts.$slug": 96_768, // 95,437
   "routes/privacy": 95_232, // 94,077
-  "routes/login._index": 94_208, // 89,481
+  "routes/login._index": 94_720, // 94,215 on 2026-12-02 (the consent settings' own date in the shell)
   "routes/signup": 94_208, // 89,372
   // 98,687 on 2026-12-02: the booker (calendar, slot column, zone picker, summary) and the site shell.
   "routes/book.$slug": 99_328,
-  "routes/sessions._index": 96_768, // 95,628 on 2026-12-02; raised from 94_720 for the site shell (phone menu, help link) and faces (Avatar) — the 100 KB ceiling still holds
+  // 96,991 on 2026-12-02: the site shell (phone menu, help link, the consent settings' own date) and faces.
+  "routes/sessions._index": 97_280,
   "routes/help-now": 94_208, // new with the crisis page; the public-route ceiling below still applies
 };
 

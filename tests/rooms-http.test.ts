@@ -13,9 +13,9 @@ import { deriveSessionKeys, generateKeyPair } from "../core/rooms/e2ee.ts";
 import { roomIdentity } from "../core/rooms/service.ts";
 import { createUser } from "../core/identity/users.ts";
 import { Browser, pageText } from "./helpers/http.ts";
+import { PASSWORD, signIn } from "./helpers/people.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
-const PASSWORD = "quiet lantern by the sea";
 const MIN = 60_000;
 const LIVEKIT = {
   LIVEKIT_URL: "wss://livekit.example.test",
@@ -25,7 +25,6 @@ const LIVEKIT = {
 
 let srv: TestServer; // LiveKit configured
 let bare: TestServer; // no LiveKit settings
-let ipCount = 0;
 
 interface World {
   expert: { userId: string; id: string; email: string };
@@ -83,13 +82,6 @@ async function book(s: TestServer, w: World, userId: string, startsAt: Date, min
     },
     select: { id: true, roomName: true, startsAt: true, endsAt: true },
   });
-}
-
-async function signIn(s: TestServer, email: string): Promise<Browser> {
-  const b = new Browser(s, { ip: `198.51.100.${++ipCount}` });
-  const res = await b.post("/login", { email, password: PASSWORD });
-  expect(res.status).toBe(302);
-  return b;
 }
 
 /** A same-origin fetch from a page of the site, with the browser's cookies. */

@@ -1,36 +1,22 @@
 // Error reports (P7) and "this wasn't me" (P14) at the HTTP edge: the real server and production build.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../core/identity/password.ts";
 import { Browser, outbox, pageText } from "./helpers/http.ts";
+import { nextIp, person, signIn as signInWith } from "./helpers/people.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
-const PASSWORD = "quiet lantern by the sea";
 const FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
 let srv: TestServer;
-let passwordHash: string;
 
 beforeAll(async () => {
-  [srv, passwordHash] = await Promise.all([startTestServer({ TRUST_PROXY: "1" }), hashPassword(PASSWORD)]);
+  srv = await startTestServer({ TRUST_PROXY: "1" });
 });
 afterAll(async () => {
   await srv?.stop();
 });
 const prisma = () => srv.running.services.db.prisma;
-let ipCount = 0;
-const nextIp = () => `198.51.100.${++ipCount}`;
 
-async function createUser(email: string) {
-  return prisma().user.create({
-    data: { email, name: "Test Person", passwordHash, emailVerifiedAt: new Date() },
-    select: { id: true },
-  });
-}
-async function signIn(email: string, userAgent?: string, ip = nextIp()) {
-  const b = new Browser(srv, { ip, userAgent });
-  const res = await b.post("/login", { email, password: PASSWORD });
-  expect(res.status).toBe(302);
-  return b;
-}
+const createUser = (email: string) => person(srv, email);
+const signIn = (email: string, userAgent?: string, ip = nextIp()) => signInWith(srv, email, { ip, userAgent });
 
 /** A POST as the error reporter sends it: JSON, same origin. */
 function report(b: Browser, body: unknown, ip: string, extra: Record<string, string> = {}) {

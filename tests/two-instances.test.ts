@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../core/platform/db/client.ts";
 import { parseConfig } from "../core/platform/env/index.ts";
 import { createTestDatabase, serverTestUrl, type TestDatabase } from "../core/platform/testing/db.ts";
+import { seedEmptyDatabase } from "../prisma/seed.ts";
 import { boot, type Running } from "../server/boot.ts";
 
 const onServer = Boolean(serverTestUrl());
@@ -32,7 +33,9 @@ beforeAll(async () => {
   });
   const logger = pino({ level: "silent" });
   for (const db of [database.db, secondDb])
-    instances.push(await boot({ config, logger, build, port: 0, host: "127.0.0.1", database: db }));
+    instances.push(
+      await boot({ config, logger, build, port: 0, host: "127.0.0.1", database: db, seed: seedEmptyDatabase }),
+    );
 }, 180_000);
 
 afterAll(async () => {

@@ -12,8 +12,10 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { recordAudit } from "../../core/audit/index.ts";
 import { isDomainError, type DomainErrorCode } from "../../core/errors/index.ts";
+import type { DenialReason } from "../../core/audit/actions.ts";
 import type { ValidSession } from "../../core/identity/sessions.ts";
 import type { Services } from "../../core/platform/services.ts";
+import { coreDeps, type CoreDeps } from "../../core/platform/deps.ts";
 import { can, isStaffRole, type Permission } from "../shared/permissions.ts";
 
 export interface InnerContext {
@@ -29,7 +31,7 @@ export function createInnerContext(opts: InnerContext): InnerContext {
 }
 
 /** Why a staff procedure was refused, for the console (it shows the TOTP step on MFA_REQUIRED). */
-export type DenialReason = "MFA_REQUIRED" | "NOT_STAFF" | "MISSING_PERMISSION";
+export type { DenialReason };
 
 class Denied extends TRPCError {
   constructor(
@@ -81,6 +83,9 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Core's deps for this call (core/platform/deps.ts): routers pass these to core, never `services.db` itself. */
+export const deps = (ctx: Pick<InnerContext, "services">): CoreDeps => coreDeps(ctx.services);
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(domainErrors);
@@ -89,7 +94,7 @@ async function auditDenial(ctx: InnerContext, path: string, reason: DenialReason
   const s = ctx.session;
   if (!s) return;
   await recordAudit(
-    ctx.services.db.prisma,
+    deps(ctx).db,
     { id: s.userId, role: s.user.role, ip: ctx.clientIp },
     {
       action: `authz.denied.${reason}`,

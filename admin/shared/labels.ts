@@ -11,6 +11,7 @@ import type {
   TicketStatus,
   UserStatus,
 } from "../../core/generated/prisma/enums.ts";
+import { AUDIT_ACTIONS, auditActionWords, isFixedAuditAction, type DenialReason } from "../../core/audit/actions.ts";
 
 export const ROLE_LABEL: Record<Role, string> = {
   USER: "Client",
@@ -73,40 +74,7 @@ export const PRIVACY_STATUS_LABEL: Record<PrivacyRequestStatus, string> = {
   COMPLETED: "Completed",
 };
 
-/** Fixed audit actions. Parameterised ones (role changes, statuses) are composed in auditActionLabel. */
-export const AUDIT_ACTION_LABEL = {
-  "ticket.view": "Viewed a ticket",
-  "ticket.reply": "Replied to a ticket",
-  "ticket.note": "Added an internal note",
-  "ticket.assign": "Assigned a ticket",
-  "ticket.requester.view": "Viewed the requester panel",
-  "canned_reply.save": "Saved a canned reply",
-  "canned_reply.delete": "Deleted a canned reply",
-  "category.create": "Created a category",
-  "category.update": "Edited a category",
-  "category.delete": "Deleted a category",
-  "expert.onboard": "Onboarded an expert",
-  "newsletter.send": "Sent a newsletter",
-  "privacy.erasure.completed": "Erasure completed",
-  "privacy.hold.place": "Placed a legal hold",
-  "privacy.hold.release": "Released a legal hold",
-  "privacy.queue.list": "Listed privacy requests",
-  "privacy.request.extend": "Extended a privacy request",
-  "privacy.request.identity_check": "Recorded an identity check",
-  "privacy.request.view": "Viewed a privacy request",
-  "privacy.request.approve": "Approved a privacy request",
-  "privacy.request.reject": "Rejected a privacy request",
-  "privacy.tickets.list": "Listed privacy tickets",
-  "review.hide": "Hid a review",
-  "security.feed.view": "Read the security feed",
-  "staff.deactivate": "Deactivated an account",
-  "staff.reactivate": "Reactivated an account",
-  "mfa.enrol": "Set up two-factor sign-in",
-  "mfa.recovery_code.use": "Signed in with a recovery code",
-  "mfa.recovery_codes.regenerate": "Made new recovery codes",
-} as const satisfies Record<string, string>;
-
-const DENIAL_LABEL: Record<string, string> = {
+const DENIAL_LABEL: Record<DenialReason, string> & Record<string, string | undefined> = {
   MFA_REQUIRED: "Refused: second factor missing",
   NOT_STAFF: "Refused: not a staff account",
   MISSING_PERMISSION: "Refused: not part of the role",
@@ -114,9 +82,12 @@ const DENIAL_LABEL: Record<string, string> = {
 
 const isRole = (v: string): v is Role => v in ROLE_LABEL;
 
-/** A sentence for any stored audit action, including the parameterised ones; unknown actions stay readable. */
+/**
+ * A sentence for any stored audit action: the fixed ones in the staff's words from the trail's vocabulary
+ * (core/audit/actions.ts), the families composed with this file's enum labels; unknown actions stay readable.
+ */
 export function auditActionLabel(action: string): string {
-  if (action in AUDIT_ACTION_LABEL) return AUDIT_ACTION_LABEL[action as keyof typeof AUDIT_ACTION_LABEL];
+  if (isFixedAuditAction(action)) return AUDIT_ACTIONS[action].staff;
   const role = /^staff\.role\.(\w+)->(\w+)$/.exec(action);
   if (role && isRole(role[1]!) && isRole(role[2]!))
     return `Changed a role: ${ROLE_LABEL[role[1]]} → ${ROLE_LABEL[role[2]]}`;
@@ -134,8 +105,7 @@ export function auditActionLabel(action: string): string {
   const denied = /^authz\.denied\.(\w+)$/.exec(action);
   if (denied) return DENIAL_LABEL[denied[1]!] ?? "Refused";
   // Never show a dotted code: turn an action we do not know yet into words.
-  const words = action.replace(/[._>-]+/g, " ").trim();
-  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
+  return auditActionWords(action);
 }
 
 /** A label from a table, or the value turned into words if the server sends something newer than this console. */

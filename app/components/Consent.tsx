@@ -6,6 +6,12 @@ import { Form, Link } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { CONSENT_OPEN_EVENT, openConsentBanner, readConsent, saveConsent, type ConsentChoice } from "~/utils/consent";
 
+// Runs only after hydration (the choice lives in this browser), so the browser's own zone and language are the
+// viewer's. Intl directly rather than the formatting module: this component is on every page, and the module would
+// add its weight to all of them for one sentence.
+const browserTime = (iso: string) =>
+  new Intl.DateTimeFormat(navigator.language, { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
+
 export function ConsentBanner() {
   const [open, setOpen] = useState(false);
   const [focusOnOpen, setFocusOnOpen] = useState(false);
@@ -79,7 +85,7 @@ export function ConsentSettings() {
       : c === null
         ? "You have not chosen yet in this browser: nothing is measured until you allow it."
         : `${c.analytics ? "Anonymous analytics allowed" : "Essential only"} — chosen ` +
-          `${new Date(c.at).toLocaleString()}${c.source === "banner" ? " on the banner" : " in settings"}.`;
+          `${browserTime(c.at)}${c.source === "banner" ? " on the banner" : " in settings"}.`;
   return (
     <div className="stack" data-testid="consent-settings">
       <p role="status" data-testid="consent-current">

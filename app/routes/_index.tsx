@@ -1,29 +1,69 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listCategories, listPublishedExperts, recommendedExperts } from "~/core.server";
+import { listCategories, listPublishedExperts, listUserBookings, recommendedExperts, deps } from "~/core.server";
 import { CrisisLink } from "~/components/CrisisNotice";
 import { ExpertCard } from "~/components/ExpertCard";
 import { EmptyState } from "~/components/ui/EmptyState";
+import { JoinButton } from "~/components/JoinButton";
+import { joinButtonView } from "~/utils/rooms.server";
 import { getSession } from "~/utils/session.server";
+import { formatSession } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Mind Namo — talk to someone who understands" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Public page; for a signed-in person, "recommended for you" from their own wellness preferences.
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const session = await getSession(request, context);
-  const [categories, featured, recommended] = await Promise.all([
-    listCategories(prisma),
-    listPublishedExperts(prisma, { take: 6 }),
-    session ? recommendedExperts(prisma, session.userId, 3) : Promise.resolve([]),
+  const [categories, featured, recommended, upcoming] = await Promise.all([
+    listCategories(db),
+    listPublishedExperts(db, { take: 6 }),
+    session ? recommendedExperts(db, session.userId, 3) : Promise.resolve([]),
+    session ? listUserBookings(db, session.userId, { when: "upcoming", take: 5 }) : Promise.resolve([]),
   ]);
-  return { categories, experts: featured.experts, totalExperts: featured.total, recommended };
+  // A signed-in person's next confirmed session comes first, with Join once its room is open.
+  const next = upcoming.find((b) => b.status === "CONFIRMED");
+  const now = new Date();
+  const nextSession =
+    session && next
+      ? {
+          id: next.id,
+          when: formatSession(next.startsAt, next.endsAt, accountViewer(request, session.user.timezone)),
+          expert: next.expert.name,
+          topic: next.category.name,
+          room: joinButtonView(next, now),
+        }
+      : null;
+  return { categories, experts: featured.experts, totalExperts: featured.total, recommended, nextSession };
 }
 
 export default function Home() {
-  const { categories, experts, totalExperts, recommended } = useLoaderData<typeof loader>();
+  const { categories, experts, totalExperts, recommended, nextSession } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
+      {nextSession ? (
+        <section className="card next-session" aria-labelledby="next-title" data-testid="next-session">
+          <div className="stack">
+            <h2 id="next-title">Your next session</h2>
+            <p className="next-session-when">{nextSession.when}</p>
+            <p className="hint">
+              With {nextSession.expert} · {nextSession.topic}
+            </p>
+          </div>
+          <div className="row">
+            {nextSession.room ? (
+              <JoinButton
+                bookingId={nextSession.id}
+                opensAt={nextSession.room.opensAt}
+                closesAt={nextSession.room.closesAt}
+                initiallyOpen={nextSession.room.open}
+              />
+            ) : null}
+            <Link to="/sessions">All my sessions</Link>
+          </div>
+        </section>
+      ) : null}
       <section className="hero" aria-labelledby="hero-title">
         <div>
           <h1 id="hero-title">Talk to someone who understands</h1>

@@ -1,16 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  unstable_parseMultipartFormData as parseMultipart,
-  unstable_createMemoryUploadHandler as memoryUpload,
-} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
 import {
+  deps,
   accounts,
-  AVATAR_MAX_BYTES,
   clearPreferences,
-  DomainError,
   getAvatar,
   getEmailPreferences,
   listPreferences,
@@ -18,6 +13,7 @@ import {
   setAvatar,
   setEmailPreferences,
 } from "~/core.server";
+import { isMultipart, readAvatarUpload } from "~/utils/avatar-upload.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { accountDeps, requireSession } from "~/utils/session.server";
@@ -28,11 +24,11 @@ export const meta: MetaFunction = () => [{ title: "Your account — Mind Namo" }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const [avatar, preferences, settings] = await Promise.all([
-    getAvatar(prisma, session.userId),
-    listPreferences(prisma, session.userId),
-    getEmailPreferences(prisma, session.userId),
+    getAvatar(db, session.userId),
+    listPreferences(db, session.userId),
+    getEmailPreferences(db, session.userId),
   ]);
   return {
     user: {
@@ -53,37 +49,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
-  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+  const { db } = deps(context);
+  if (isMultipart(request)) {
     return formAction(async () => {
-      let form: FormData;
-      try {
-        // Reads at most the cap (plus a little); a larger file is refused without being kept in memory.
-        form = await parseMultipart(request, memoryUpload({ maxPartSize: AVATAR_MAX_BYTES + 1024 }));
-      } catch {
-        throw new DomainError("VALIDATION", "That picture is larger than 5 MB. Please choose a smaller one.", {
-          field: "avatar",
-        });
-      }
-      const file = form.get("avatar");
-      if (!(file instanceof Blob))
-        throw new DomainError("VALIDATION", "Choose a picture to upload.", { field: "avatar" });
-      await setAvatar(prisma, session.userId, new Uint8Array(await file.arrayBuffer()));
+      await setAvatar(db, session.userId, await readAvatarUpload(request));
       return { saved: "Your picture was updated." };
     });
   }
   const form = await request.formData();
   const intent = field(form, "intent");
   if (intent === "remove-avatar") {
-    await removeAvatar(prisma, session.userId);
+    await removeAvatar(db, session.userId);
     return { saved: "Your picture was removed." };
   }
   if (intent === "clear-preferences") {
-    const n = await clearPreferences(prisma, session.userId);
+    const n = await clearPreferences(db, session.userId);
     return { saved: n === 0 ? "There was nothing to clear." : "Your wellness preferences were cleared." };
   }
   if (intent === "email-preferences") {
-    const prefs = await setEmailPreferences(prisma, session.userId, parseEmailPreferences(form), "SETTINGS");
+    const prefs = await setEmailPreferences(db, session.userId, parseEmailPreferences(form), "SETTINGS");
     return { saved: preferencesSavedMessage(prefs) };
   }
   if (intent !== "name") throw unknownIntent();
@@ -129,7 +113,7 @@ export default function Account() {
         <h2 id="picture-title">Profile picture</h2>
         <div className="row">
           {avatarVersion ? (
-            <img className="avatar" src={`/account/avatar?v=${avatarVersion}`} alt="You" width={96} height={96} />
+            <img className="avatar" src={`/account/avatar?v=${avatarVersion}`} alt={user.name} width={96} height={96} />
           ) : (
             <p className="empty">No picture yet.</p>
           )}

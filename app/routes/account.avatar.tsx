@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getAvatar } from "~/core.server";
+import { getAvatar, deps } from "~/core.server";
 import { requireSession } from "~/utils/session.server";
 
 // The signed-in person's own picture, from our origin only. Nobody else's picture is reachable here.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const avatar = await getAvatar(context.services.db.prisma, session.userId);
+  const avatar = await getAvatar(deps(context).db, session.userId);
   if (!avatar) throw new Response("No picture", { status: 404 });
   return new Response(avatar.data, {
     headers: {

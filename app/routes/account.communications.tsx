@@ -3,9 +3,11 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ConsentSettings } from "~/components/Consent";
 import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
 import { Notice } from "~/components/forms";
-import { getEmailPreferences, listOwnConsents, setEmailPreferences } from "~/core.server";
+import { getEmailPreferences, listOwnConsents, setEmailPreferences, deps } from "~/core.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 import { unknownIntent } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Emails and privacy choices — Mind Namo" }];
@@ -24,12 +26,13 @@ const SOURCE_LABEL = {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const [prefs, consents] = await Promise.all([
-    getEmailPreferences(prisma, session.userId),
-    listOwnConsents(prisma, session.userId),
+    getEmailPreferences(db, session.userId),
+    listOwnConsents(db, session.userId),
   ]);
   return {
+    viewer: accountViewer(request, session.user.timezone),
     prefs,
     history: consents.map((c) => ({
       key: `${c.kind}:${c.at.toISOString()}:${c.source}:${c.given}`,
@@ -55,17 +58,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
   if (form.get("intent") !== "email-preferences") throw unknownIntent();
-  const prefs = await setEmailPreferences(
-    context.services.db.prisma,
-    session.userId,
-    parseEmailPreferences(form),
-    "SETTINGS",
-  );
+  const prefs = await setEmailPreferences(deps(context).db, session.userId, parseEmailPreferences(form), "SETTINGS");
   return { saved: preferencesSavedMessage(prefs) };
 }
 
 export default function Communications() {
-  const { prefs, history } = useLoaderData<typeof loader>();
+  const { prefs, history, viewer } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <section aria-labelledby="title" className="stack">
@@ -109,7 +107,7 @@ export default function Communications() {
                 {history.map((h) => (
                   <tr key={h.key}>
                     <td>
-                      <time dateTime={h.at}>{new Date(h.at).toUTCString()}</time>
+                      <time dateTime={h.at}>{formatDateTime(new Date(h.at), viewer)}</time>
                     </td>
                     <td>{h.what}</td>
                     <td>{h.choice}</td>

@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import {
+  deps,
+  auditActionForPerson,
   deletionInventory,
   DPO_CONTACT,
   giveHealthConsent,
@@ -13,6 +15,8 @@ import {
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDate, formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 
 export const headers = formHeaders;
 
@@ -37,30 +41,9 @@ const ROLE_LABELS: Record<string, string> = {
   ADMIN: "Administrator",
 };
 
-/** What a staff action means, in plain words. */
-function describeAction(action: string): string {
-  if (action === "ticket.view") return "Read your support request";
-  if (action === "ticket.reply") return "Replied to your support request";
-  if (action === "ticket.note") return "Added a staff note to your support request";
-  if (action === "ticket.assign") return "Assigned your support request";
-  if (action.startsWith("ticket.status.")) return "Changed the status of your support request";
-  if (action.startsWith("ticket.priority.")) return "Changed the priority of your support request";
-  if (action.startsWith("ticket.log.")) return "Logged a request you made by email or phone";
-  if (action === "privacy.request.view") return "Opened your privacy request";
-  if (action === "privacy.request.extend") return "Extended the deadline of your privacy request";
-  if (action === "privacy.request.identity_check") return "Recorded an identity check for your privacy request";
-  if (action === "privacy.request.approve") return "Approved your privacy request";
-  if (action === "privacy.request.reject") return "Declined your privacy request";
-  if (action === "privacy.hold.place") return "Placed a legal hold on one of your records";
-  if (action === "privacy.hold.release") return "Released a legal hold on one of your records";
-  if (action.startsWith("staff.")) return "Changed your staff role or account";
-  if (action === "review.hide") return "Hid one of your reviews";
-  return action;
-}
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const db = context.services.db.prisma;
+  const { db } = deps(context);
   const [requests, ledger, summary, health] = await Promise.all([
     privacyRequests.listOwnRequests(db, session.userId),
     privacyRequests.staffAccessLedger(db, session.userId),
@@ -77,6 +60,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     categories.set(e.category, list);
   }
   return {
+    // Dates are written in the person's own zone and locale, never UTC.
+    viewer: accountViewer(request, session.user.timezone),
     user: { name: session.user.name, email: session.user.email },
     summary,
     categories: [...categories].map(([category, holds]) => ({ category, holds })),
@@ -99,7 +84,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       id: l.id,
       at: l.at.toISOString(),
       role: l.role ?? "SYSTEM",
-      action: l.action,
+      // In words for the person (core/audit/actions.ts), never the stored code.
+      what: auditActionForPerson(l.action),
       purpose: l.purpose,
     })),
     dpo: DPO_CONTACT,
@@ -115,11 +101,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (field(form, "confirm", 8) !== "yes") {
       return { error: "Tick the box to give your explicit consent.", field: "healthConsent" };
     }
-    await giveHealthConsent(context.services.db.prisma, session.userId, "SETTINGS");
+    await giveHealthConsent(deps(context).db, session.userId, "SETTINGS");
     return { saved: "Thank you. Your consent is recorded; you can withdraw it here at any time." };
   }
   if (intent === "health-consent-withdraw") {
-    const { deletedPreferences } = await withdrawHealthConsent(context.services.db.prisma, session.userId);
+    const { deletedPreferences } = await withdrawHealthConsent(deps(context).db, session.userId);
     return {
       saved:
         `Your consent is withdrawn. We deleted your wellness preferences (${deletedPreferences}) and count no more. ` +
@@ -133,10 +119,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
-const day = (iso: string) =>
-  new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-const when = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
-
 const DONE_NOTICES: Record<string, string> = {
   deletion: "We received your deletion request. You can cancel it below during the next 7 days.",
   correction: "We received your correction request. Our Data Protection Officer will answer it.",
@@ -144,7 +126,9 @@ const DONE_NOTICES: Record<string, string> = {
 };
 
 export default function PrivacyCenter() {
-  const { summary, categories, requests, ledger, dpo, health } = useLoaderData<typeof loader>();
+  const { summary, categories, requests, ledger, dpo, health, viewer } = useLoaderData<typeof loader>();
+  const day = (iso: string) => formatDate(new Date(iso), viewer);
+  const when = (iso: string) => formatDateTime(new Date(iso), viewer);
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = actionData && "error" in actionData ? actionData : undefined;
@@ -355,7 +339,7 @@ export default function PrivacyCenter() {
                   <tr key={l.id} data-testid="ledger-row">
                     <td>{when(l.at)}</td>
                     <td>{ROLE_LABELS[l.role] ?? l.role}</td>
-                    <td>{describeAction(l.action)}</td>
+                    <td>{l.what}</td>
                     <td>
                       {l.purpose
                         ? l.purpose.startsWith("privacy-request:")

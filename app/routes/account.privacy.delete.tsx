@@ -2,10 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Submit } from "~/components/forms";
-import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests } from "~/core.server";
+import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests, deps } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { privacyDeps, requireFreshFor } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 
 export const headers = formHeaders;
 
@@ -13,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Delete your account — Mind 
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const open = (await privacyRequests.listOwnRequests(context.services.db.prisma, session.userId)).find(
+  const open = (await privacyRequests.listOwnRequests(deps(context).db, session.userId)).find(
     (r) => r.type === "DELETION" && privacyRequests.isOpen(r.status),
   );
   const plan = erasurePlan();
@@ -31,6 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return [...map].map(([category, how]) => ({ category, how: [...new Set(how)] }));
   };
   return {
+    viewer: accountViewer(request, session.user.timezone),
     deleted: group(plan.deleted),
     anonymized: group(plan.anonymized),
     kept: plan.kept.map((k) => ({
@@ -63,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function DeleteAccount() {
-  const { deleted, anonymized, kept, graceDays, fresh, openRequest } = useLoaderData<typeof loader>();
+  const { deleted, anonymized, kept, graceDays, fresh, openRequest, viewer } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData && "error" in actionData ? actionData : undefined;
   return (
@@ -135,7 +138,7 @@ export default function DeleteAccount() {
         <p className="notice notice-info" role="status">
           You already asked for your account to be deleted.{" "}
           {openRequest.graceEndsAt
-            ? `You can cancel until ${new Date(openRequest.graceEndsAt).toUTCString().replace(" GMT", " UTC")} `
+            ? `You can cancel until ${formatDateTime(new Date(openRequest.graceEndsAt), viewer)} `
             : ""}
           in <Link to="/account/privacy">your privacy center</Link>.
         </p>

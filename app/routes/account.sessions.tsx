@@ -1,20 +1,25 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice, Submit } from "~/components/forms";
-import { invalidateUserSessions, listUserSessions, revokeOwnSession } from "~/core.server";
+import { invalidateUserSessions, listUserSessions, revokeOwnSession, deps } from "~/core.server";
 import { field, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Devices and sessions — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const sessions = await listUserSessions(context.services.db.prisma, session.userId);
+  const sessions = await listUserSessions(deps(context).db, session.userId);
+  const viewer = accountViewer(request, session.user.timezone);
   return {
     sessions: sessions.map((s) => ({
       ...s,
       createdAt: s.createdAt.toISOString(),
       lastSeenAt: s.lastSeenAt.toISOString(),
+      createdLabel: formatDateTime(s.createdAt, viewer),
+      lastSeenLabel: formatDateTime(s.lastSeenAt, viewer),
       current: s.id === session.id,
     })),
   };
@@ -23,20 +28,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await requireSession(request, context);
   const form = await request.formData();
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   if (field(form, "intent") === "revoke-others") {
-    const n = await invalidateUserSessions(prisma, session.userId, session.id);
+    const n = await invalidateUserSessions(db, session.userId, session.id);
     return { message: n === 0 ? "No other sessions were open." : `Signed out ${n} other session(s).` };
   }
   if (field(form, "intent") !== "revoke") throw unknownIntent();
   const id = field(form, "sessionId", 64);
   if (id === session.id) return { message: "To end this session, use Sign out." };
   // Scoped by owner: another person's session id does nothing.
-  const ok = await revokeOwnSession(prisma, session.userId, id);
+  const ok = await revokeOwnSession(db, session.userId, id);
   return { message: ok ? "That session was signed out." : "That session had already ended." };
 }
-
-const fmt = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
 
 export default function Sessions() {
   const { sessions } = useLoaderData<typeof loader>();
@@ -72,8 +75,12 @@ export default function Sessions() {
                     {s.current ? <strong> (this device)</strong> : null}
                   </td>
                   <td>{s.ip ?? "—"}</td>
-                  <td>{fmt(s.createdAt)}</td>
-                  <td>{fmt(s.lastSeenAt)}</td>
+                  <td>
+                    <time dateTime={s.createdAt}>{s.createdLabel}</time>
+                  </td>
+                  <td>
+                    <time dateTime={s.lastSeenAt}>{s.lastSeenLabel}</time>
+                  </td>
                   <td>
                     {s.current ? null : (
                       <Form method="post">

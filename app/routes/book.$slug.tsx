@@ -13,16 +13,17 @@ import { FormAlert, Submit } from "~/components/forms";
 import { FieldAlert } from "~/components/SlotPicker";
 import { ZonePicker } from "~/components/ZonePicker";
 import {
+  deps,
   afterBooked,
   bookSlot,
   getPublishedExpert,
   giveHealthConsent,
   hasHealthConsent,
   HEALTH_CONSENT_TEXT,
-  isValidTimeZone,
   listPublishedExperts,
   nextSlotsForExperts,
-  recordExpertEngaged,
+  recordPreferenceBySlug,
+  setAccountTimeZone,
 } from "~/core.server";
 import bookingStyles from "~/styles/booking.css";
 import { isDaytime, notificationDeps, notifyAfter, slotsByDay, type DaySlots } from "~/utils/bookings.server";
@@ -102,12 +103,12 @@ async function daytimeAlternatives(
   expert: { id: string; categories: { slug: string }[] },
   viewer: Viewer,
 ) {
-  const prisma = context.services.db.prisma;
-  const { experts } = await listPublishedExperts(prisma, { categorySlug: expert.categories[0]?.slug, take: 24 });
+  const { db } = deps(context);
+  const { experts } = await listPublishedExperts(db, { categorySlug: expert.categories[0]?.slug, take: 24 });
   const others = experts.filter((e) => e.id !== expert.id);
   const now = new Date();
   const slots = await nextSlotsForExperts(
-    prisma,
+    db,
     others.map((e) => e.id),
     { from: now, to: new Date(now.getTime() + 14 * 86_400_000), now, limitPerExpert: 80 },
   );
@@ -128,13 +129,13 @@ async function daytimeAlternatives(
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Public: anyone may look at the times and choose one; confirming needs an account (the action).
   const session = await getSession(request, context);
-  const prisma = context.services.db.prisma;
-  const expert = await getPublishedExpert(prisma, params.slug ?? "");
+  const { db } = deps(context);
+  const expert = await getPublishedExpert(db, params.slug ?? "");
   if (!expert)
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const account = session?.user ?? null;
   const [healthConsent, crisis] = await Promise.all([
-    session ? hasHealthConsent(prisma, session.userId) : Promise.resolve(false),
+    session ? hasHealthConsent(db, session.userId) : Promise.resolve(false),
     crisisFor(request, context),
   ]);
   const url = new URL(request.url);
@@ -212,12 +213,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { categorySlug: field(form, "categorySlug", 80), startsAt: field(form, "startsAt", 40) };
   return formAction(async () => {
-    const prisma = context.services.db.prisma;
+    const { db } = deps(context);
     // The person ticked the separate health-data consent on this form: record it (with its text version) first;
     // without it bookSlot refuses. bookSlot checks everything else again: the expert, the topic, the time still
     // free, the person's account.
-    if (field(form, "healthConsent", 8) === "yes") await giveHealthConsent(prisma, session.userId, "BOOKING");
-    const booking = await bookSlot(prisma, session, {
+    if (field(form, "healthConsent", 8) === "yes") await giveHealthConsent(db, session.userId, "BOOKING");
+    const booking = await bookSlot(db, session, {
       expertSlug: params.slug ?? "",
       categorySlug: values.categorySlug,
       startsAt: values.startsAt,
@@ -225,14 +226,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     // The zone the person saw the times in becomes their account's zone: emails use it.
     const tz = field(form, "tz", 64);
-    if (tz && isValidTimeZone(tz)) await prisma.user.update({ where: { id: session.userId }, data: { timezone: tz } });
+    if (tz) await setAccountTimeZone({ db, userId: session.userId, timezone: tz });
     await notifyAfter(context, () => afterBooked(notificationDeps(context), booking.id));
-    const expert = await prisma.expertProfile.findUnique({ where: { slug: params.slug ?? "" }, select: { id: true } });
-    if (expert) {
-      await notifyAfter(context, async () => {
-        await recordExpertEngaged(prisma, session.userId, expert.id);
-      });
-    }
+    await notifyAfter(context, async () => {
+      await recordPreferenceBySlug({ db, userId: session.userId, kind: "expert", slug: params.slug ?? "" });
+    });
     return redirect(`/sessions/${booking.id}/booked`);
   }, values);
 }

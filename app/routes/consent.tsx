@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { recordAnalyticsConsent } from "~/core.server";
+import { recordAnalyticsConsent, deps } from "~/core.server";
 import { parseConsentRequest } from "~/utils/communications.server";
 import { getSession } from "~/utils/session.server";
 
@@ -11,7 +11,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const input = await parseConsentRequest(request);
   if (!input) return new Response('Send {"analytics": true|false, "source": "banner"|"settings"}.', { status: 400 });
   const session = await getSession(request, context);
-  await recordAnalyticsConsent(context.services.db.prisma, input, session?.userId ?? null);
+  await recordAnalyticsConsent(deps(context).db, input, session?.userId ?? null);
   return isJson ? new Response(null, { status: 204 }) : redirect("/privacy?consent=saved#consent");
 }
 

@@ -4,7 +4,7 @@
 // deletions a DPO has APPROVED; it never skips the approval or moves any stored date.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
-import { erasureKeysFrom, runDueErasures } from "~/core.server";
+import { erasureKeysFrom, runDueErasures, deps } from "~/core.server";
 import { field } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [
@@ -20,14 +20,15 @@ export function loader({ context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { config, db, mailQueue } = context.services;
+  const { config } = context.services;
+  const { db, mail } = deps(context);
   if (config.isProduction) throw new Response("Not found", { status: 404 });
   const form = await request.formData();
   const days = Number(field(form, "days", 4));
   if (!Number.isInteger(days) || days < 0 || days > 90) return { error: "Days must be a whole number from 0 to 90." };
   const now = new Date(Date.now() + days * DAY);
   const keys = erasureKeysFrom(context.services);
-  const result = await runDueErasures({ db: db.prisma, mail: mailQueue, now: () => now, keys });
+  const result = await runDueErasures({ db, mail, now: () => now, keys });
   return { erased: result.erased, asOf: now.toISOString() };
 }
 

@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
 import { JoinButton } from "~/components/JoinButton";
-import { afterCancelled, expertWorkspace } from "~/core.server";
+import { afterCancelled, expertWorkspace, deps } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { formatSessionTime, requireExpert, zoneLabel } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
@@ -37,7 +37,7 @@ function statusLabel(b: Pick<expertWorkspace.ExpertBooking, "status" | "cancelle
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { session, profile } = await requireExpert(request, context);
-  const db = context.services.db.prisma;
+  const { db } = deps(context);
   const now = new Date();
   const [upcoming, past] = await Promise.all([
     expertWorkspace.listExpertBookings(db, session.userId, { when: "upcoming", take: UPCOMING_SHOWN }, now),
@@ -86,7 +86,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await formAction(async () => {
     // cancelBooking authorizes: a booking of another expert (or an unknown id) is "not found" and stays as it is.
     const booking = await expertWorkspace.cancelBooking(
-      context.services.db.prisma,
+      deps(context).db,
       { userId: session.userId },
       bookingId,
       values.reason || undefined,

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { SelectField } from "~/components/workspace";
-import { expertWorkspace } from "~/core.server";
+import { expertWorkspace, deps } from "~/core.server";
 import { formatTimeOff, requireExpert, todayIn, zoneLabel } from "~/utils/expert.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 
@@ -16,7 +16,7 @@ const WEEK = [1, 2, 3, 4, 5, 6, 0];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { session, profile } = await requireExpert(request, context);
-  const db = context.services.db.prisma;
+  const { db } = deps(context);
   const now = new Date();
   const [rules, timeOff] = await Promise.all([
     expertWorkspace.listAvailability(db, session.userId),
@@ -45,7 +45,7 @@ type Intent = (typeof INTENTS)[number];
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { session } = await requireExpert(request, context);
-  const db = context.services.db.prisma;
+  const { db } = deps(context);
   const form = await request.formData();
   const raw = field(form, "intent");
   const intent: Intent | undefined = INTENTS.find((i) => i === raw);

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
-import { expertWorkspace } from "~/core.server";
+import { expertWorkspace, getAvatar, removeAvatar, setAvatar, deps } from "~/core.server";
+import { isMultipart, readAvatarUpload } from "~/utils/avatar-upload.server";
 import { requireExpert } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 
@@ -36,8 +37,10 @@ function formValues(p: expertWorkspace.ExpertWorkspaceProfile): Record<ProfileFi
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { profile } = await requireExpert(request, context);
+  const { profile, session } = await requireExpert(request, context);
+  const photo = await getAvatar(deps(context).db, session.userId);
   return {
+    photoVersion: photo ? photo.updatedAt.getTime() : null,
     slug: profile.slug,
     published: profile.published,
     values: formValues(profile),
@@ -47,19 +50,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { session } = await requireExpert(request, context);
+  const { db } = deps(context);
+  if (isMultipart(request)) {
+    return formAction(async () => {
+      await setAvatar(db, session.userId, await readAvatarUpload(request));
+      return { saved: "Your photo was updated. Clients see it on your profile and in the directory." };
+    });
+  }
   const form = await request.formData();
+  if (field(form, "intent") === "remove-photo") {
+    await removeAvatar(db, session.userId);
+    return { saved: "Your photo was removed. Clients see your initials instead." };
+  }
   // Everything typed comes back with an error, so nothing is lost.
   const values = Object.fromEntries(
     FIELDS.map((name) => [name, field(form, name, name === "bio" ? 5000 : 300)]),
   ) as Record<ProfileField, string>;
   return formAction(async () => {
-    await expertWorkspace.updateExpertProfile(context.services.db.prisma, session.userId, values);
+    await expertWorkspace.updateExpertProfile(db, session.userId, values);
     return { saved: "Your profile was saved." };
   }, values);
 }
 
 export default function ExpertProfile() {
-  const { slug, published, values, zones } = useLoaderData<typeof loader>();
+  const { slug, published, values, zones, photoVersion } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData && "error" in actionData ? actionData : undefined;
   const saved = actionData && "saved" in actionData ? actionData.saved : null;
@@ -83,6 +97,44 @@ export default function ExpertProfile() {
       </div>
       {saved ? <Notice>{saved}</Notice> : null}
       <FormAlert actionData={errors} />
+      <section aria-labelledby="photo-title" className="card stack">
+        <h2 id="photo-title">Your photo</h2>
+        <div className="row">
+          {photoVersion ? (
+            <img
+              className="avatar"
+              src={`/account/avatar?v=${photoVersion}`}
+              alt="You, as clients see you"
+              width={96}
+              height={96}
+            />
+          ) : (
+            <p className="hint">
+              No photo yet: clients see your initials. A friendly, recent face helps people choose.
+            </p>
+          )}
+        </div>
+        <Form method="post" encType="multipart/form-data" className="form">
+          <Field
+            label={photoVersion ? "Replace your photo" : "Upload a photo"}
+            name="avatar"
+            type="file"
+            accept="image/png,image/jpeg,image/webp"
+            hint="PNG, JPEG or WebP, up to 5 MB. We crop it square and remove location and camera details."
+            actionData={errors}
+          />
+          <div>
+            <Submit busy="Uploading…">Upload photo</Submit>
+          </div>
+        </Form>
+        {photoVersion ? (
+          <Form method="post">
+            <Submit className="button secondary" name="intent" value="remove-photo" busy="Removing…">
+              Remove photo
+            </Submit>
+          </Form>
+        ) : null}
+      </section>
       {/* Keyed by what is saved: after a save the form shows the values as stored (trimmed, languages tidied). */}
       <Form method="post" className="form form-wide" noValidate key={JSON.stringify(values)}>
         <fieldset>

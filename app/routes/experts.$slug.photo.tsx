@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { AVATAR_RENDITIONS, avatarRendition, getExpertPhoto } from "~/core.server";
+import { AVATAR_RENDITIONS, avatarRendition, getExpertPhoto, deps } from "~/core.server";
 
 // A published expert's photo: part of their public profile, served from our origin only. `?s=256` gives the
 // smaller rendition for lists and 1× screens; any other size gets the stored 512 px one.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const photo = await getExpertPhoto(context.services.db.prisma, params.slug ?? "");
+  const photo = await getExpertPhoto(deps(context).db, params.slug ?? "");
   if (!photo) throw new Response("No photo", { status: 404 });
   const asked = Number(new URL(request.url).searchParams.get("s"));
   const size = AVATAR_RENDITIONS.find((s) => s === asked) ?? AVATAR_RENDITIONS[AVATAR_RENDITIONS.length - 1]!;

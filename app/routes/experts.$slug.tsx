@@ -4,7 +4,7 @@ import { CrisisLink } from "~/components/CrisisNotice";
 import { photoUrl } from "~/components/ExpertCard";
 import { Avatar } from "~/components/ui/Avatar";
 import { RecordPreference } from "~/components/RecordPreference";
-import { getPublishedExpert, reviews } from "~/core.server";
+import { getPublishedExpert, reviews, deps } from "~/core.server";
 import { slotsByDay } from "~/utils/bookings.server";
 import { zoneLabel } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
@@ -17,7 +17,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Public page: the expert's public profile and free times; a session only picks the time zone.
-  const expert = await getPublishedExpert(context.services.db.prisma, params.slug ?? "");
+  const expert = await getPublishedExpert(deps(context).db, params.slug ?? "");
   if (!expert)
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const session = await getSession(request, context);
@@ -26,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [days, rating] = await Promise.all([
     viewer ? slotsByDay(context, expert.id, viewer, 14, 12) : Promise.resolve(null),
     // Average, count and comments without names, only from 3 visible reviews on (P4).
-    reviews.publicRating(context.services.db.prisma, expert.id),
+    reviews.publicRating(deps(context).db, expert.id),
   ]);
   return { expert, zone: viewer ? zoneLabel(viewer.tz) : null, nextDays: days?.slice(0, 3) ?? null, rating };
 }

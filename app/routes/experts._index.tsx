@@ -4,6 +4,7 @@ import { ExpertCard } from "~/components/ExpertCard";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { RecordPreference } from "~/components/RecordPreference";
 import {
+  deps,
   listCategories,
   listExpertLanguages,
   listPublishedExperts,
@@ -28,12 +29,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     available: url.searchParams.get("available") || undefined,
     page: url.searchParams.get("page") ?? 1,
   });
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   // "Available this week": experts with at least one free time in the next 7 days (one query for all schedules).
   let ids: string[] | undefined;
   if (query.available === "week") {
     const now = new Date();
-    const slots = await nextSlotsForExperts(prisma, await publishedExpertIds(prisma), {
+    const slots = await nextSlotsForExperts(db, await publishedExpertIds(db), {
       from: now,
       to: new Date(now.getTime() + 7 * 86_400_000),
       now,
@@ -42,9 +43,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ids = [...slots.entries()].filter(([, s]) => s.length > 0).map(([id]) => id);
   }
   const [categories, languages, result] = await Promise.all([
-    listCategories(prisma),
-    listExpertLanguages(prisma),
-    listPublishedExperts(prisma, {
+    listCategories(db),
+    listExpertLanguages(db),
+    listPublishedExperts(db, {
       q: query.q || undefined,
       categorySlug: query.category,
       language: query.language,
@@ -57,8 +58,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const pageIds = result.experts.map((e) => e.id);
   const asked = url.searchParams.get("tz");
   const [ratings, next] = await Promise.all([
-    reviews.publicRatings(prisma, pageIds),
-    nextFree(prisma, pageIds, asked && asked.length <= 64 && isValidTimeZone(asked) ? asked : null),
+    reviews.publicRatings(db, pageIds),
+    nextFree(db, pageIds, asked && asked.length <= 64 && isValidTimeZone(asked) ? asked : null),
   ]);
   return {
     categories,

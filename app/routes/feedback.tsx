@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { SurveyFields } from "~/components/SurveyFields";
-import { submitSurvey, SURVEYS } from "~/core.server";
+import { submitSurvey, SURVEYS, deps } from "~/core.server";
 import { surveyAnswers } from "~/utils/feedback.server";
 import { formAction, formHeaders } from "~/utils/forms.server";
 
@@ -18,7 +18,7 @@ export function loader() {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   return formAction(async () => {
-    const r = await submitSurvey(context.services.db.prisma, "GENERAL", surveyAnswers(form));
+    const r = await submitSurvey(deps(context).db, "GENERAL", surveyAnswers(form));
     return {
       message: r.stored
         ? "Thank you — your answers help us improve Mind Namo."

@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
-import { support } from "~/core.server";
+import { support, deps } from "~/core.server";
 import { field, formAction, formHeaders, notFoundAs404, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
@@ -16,8 +18,9 @@ export const meta: MetaFunction = () => [{ title: "Your request — Mind Namo" }
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const t = await notFoundAs404(() =>
-    support.getMyTicket(context.services.db.prisma, session.userId, String(params.ticketId ?? "").slice(0, 64)),
+    support.getMyTicket(deps(context).db, session.userId, String(params.ticketId ?? "").slice(0, 64)),
   );
+  const viewer = accountViewer(request, session.user.timezone);
   return {
     crisis: await crisisFor(request, context),
     ticket: {
@@ -31,6 +34,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         fromStaff: m.fromStaff,
         authorName: m.authorName,
         createdAt: m.createdAt.toISOString(),
+        createdLabel: formatDateTime(m.createdAt, viewer),
       })),
     },
   };
@@ -65,8 +69,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   );
 }
 
-const fmt = (iso: string) => new Date(iso).toUTCString().replace(" GMT", " UTC");
-
 export default function Ticket() {
   const { ticket, crisis } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -86,7 +88,7 @@ export default function Ticket() {
         {ticket.messages.map((m) => (
           <li key={m.id} className="card" data-testid="ticket-message">
             <p>
-              <strong>{m.authorName}</strong> · {fmt(m.createdAt)}
+              <strong>{m.authorName}</strong> · <time dateTime={m.createdAt}>{m.createdLabel}</time>
             </p>
             <p className="prewrap">{m.body}</p>
           </li>

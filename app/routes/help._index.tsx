@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, fieldError, FormAlert, Submit } from "~/components/forms";
-import { support } from "~/core.server";
+import { support, deps } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
 import { statusLabels } from "~/utils/support-labels";
@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Help — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const tickets = await support.listMyTickets(context.services.db.prisma, session.userId);
+  const tickets = await support.listMyTickets(deps(context).db, session.userId);
   return {
     crisis: await crisisFor(request, context),
     tickets: tickets.map((t) => ({

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { recordCategoryBrowsed, recordExpertEngaged } from "~/core.server";
+import { recordPreferenceBySlug, deps } from "~/core.server";
 import { field } from "~/utils/forms.server";
 import { getSession } from "~/utils/session.server";
 
@@ -12,13 +12,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const kind = field(form, "kind", 20);
   const slug = field(form, "slug", 80);
-  const prisma = context.services.db.prisma;
-  if (kind === "category") {
-    const category = await prisma.category.findUnique({ where: { slug }, select: { id: true } });
-    if (category) await recordCategoryBrowsed(prisma, session.userId, category.id);
-  } else if (kind === "expert") {
-    const expert = await prisma.expertProfile.findFirst({ where: { slug, published: true }, select: { id: true } });
-    if (expert) await recordExpertEngaged(prisma, session.userId, expert.id);
+  if (kind === "category" || kind === "expert") {
+    await recordPreferenceBySlug({ db: deps(context).db, userId: session.userId, kind, slug });
   }
   return new Response(null, { status: 204 });
 }

@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
-import { getUserBooking } from "~/core.server";
+import { getUserBooking, deps } from "~/core.server";
 import bookingStyles from "~/styles/booking.css";
 import { requireSession } from "~/utils/session.server";
 import { formatDate, formatTimeRange, localeFrom, zoneName } from "~/utils/time";
@@ -13,9 +13,9 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: bookingSty
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   // Only the person's own booking: another id is a 404, whether or not it exists.
-  const booking = await getUserBooking(prisma, session.userId, params.id ?? "");
+  const booking = await getUserBooking(db, session.userId, params.id ?? "");
   if (!booking || booking.status !== "CONFIRMED")
     throw new Response("We could not find this booking.", { status: 404 });
   const timezone = session.user.timezone;

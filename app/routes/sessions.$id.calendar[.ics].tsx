@@ -1,18 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { bookingIcs, getUserBooking } from "~/core.server";
+import { bookingIcs, getEmailPreferences, getUserBooking, deps } from "~/core.server";
 import { requireSession } from "~/utils/session.server";
 
 // The session as a calendar file, for the confirmation page's "Add to calendar". Discreet unless the person
 // chose details in their email settings, the same rule as the invitation in the confirmation email.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
-  const booking = await getUserBooking(prisma, session.userId, params.id ?? "");
+  const { db } = deps(context);
+  const booking = await getUserBooking(db, session.userId, params.id ?? "");
   if (!booking || booking.status !== "CONFIRMED") throw new Response("Not found", { status: 404 });
-  const { emailDetails } = await prisma.user.findUniqueOrThrow({
-    where: { id: session.userId },
-    select: { emailDetails: true },
-  });
+  const { details } = await getEmailPreferences(db, session.userId);
   const ics = bookingIcs({
     id: booking.id,
     startsAt: booking.startsAt,
@@ -21,7 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     categoryName: booking.category.name,
     url: `${context.services.config.appUrl}/sessions`,
     sequence: booking.rescheduleCount,
-    details: emailDetails,
+    details,
   });
   return new Response(ics, {
     headers: {

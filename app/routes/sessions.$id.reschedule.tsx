@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Submit } from "~/components/forms";
 import { FieldAlert, SlotPicker } from "~/components/SlotPicker";
-import { afterRescheduled, listUserBookings, rescheduleBooking } from "~/core.server";
+import { afterRescheduled, expertIdBySlug, listUserBookings, rescheduleBooking, deps } from "~/core.server";
 import { notificationDeps, notifyAfter, slotsByDay } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
@@ -15,7 +15,7 @@ export const headers = formHeaders;
 
 async function ownUpcoming(context: LoaderFunctionArgs["context"], userId: string, id: string) {
   // Only this person's own upcoming bookings: another id is simply not found.
-  const upcoming = await listUserBookings(context.services.db.prisma, userId, { when: "upcoming" });
+  const upcoming = await listUserBookings(deps(context).db, userId, { when: "upcoming" });
   const booking = upcoming.find((b) => b.id === id && b.status === "CONFIRMED");
   if (!booking) throw new Response("We could not find this booking.", { status: 404 });
   return booking;
@@ -24,17 +24,15 @@ async function ownUpcoming(context: LoaderFunctionArgs["context"], userId: strin
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const booking = await ownUpcoming(context, session.userId, params.id ?? "");
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const { timezone } = session.user;
-  const expert = await prisma.expertProfile.findUniqueOrThrow({
-    where: { slug: booking.expert.slug },
-    select: { id: true },
-  });
+  const expertId = await expertIdBySlug({ db, slug: booking.expert.slug });
+  if (!expertId) throw new Response("We could not find this booking.", { status: 404 });
   const viewer = resolveViewer(request, timezone) ?? {
     tz: timezone,
     locale: localeFrom(request.headers.get("accept-language")),
   };
-  const days = await slotsByDay(context, expert.id, viewer);
+  const days = await slotsByDay(context, expertId, viewer);
   return {
     booking: {
       id: booking.id,
@@ -53,7 +51,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = { startsAt: field(form, "startsAt", 40) };
   return formAction(async () => {
     const before = await ownUpcoming(context, session.userId, params.id ?? "");
-    const moved = await rescheduleBooking(context.services.db.prisma, session, before.id, values.startsAt);
+    const moved = await rescheduleBooking(deps(context).db, session, before.id, values.startsAt);
     await notifyAfter(context, () => afterRescheduled(notificationDeps(context), moved.id, before.startsAt));
     return redirect(`/sessions?booked=${moved.id}`);
   }, values);

@@ -9,22 +9,21 @@ import { reviews, submitSurvey, SURVEYS } from "~/core.server";
 import { reviewDeps, surveyAnswers } from "~/utils/feedback.server";
 import { field, formAction, formHeaders, notFoundAs404, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
+import { formatDate, formatDateTime } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Review your session — Mind Namo" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = reviewDeps(context);
   const page = await notFoundAs404(() =>
-    reviews.getReviewPage(prisma, session.userId, String(params.id ?? "").slice(0, 64)),
+    reviews.getReviewPage(db, session.userId, String(params.id ?? "").slice(0, 64)),
   );
   const { timezone } = session.user;
-  const when = page.booking.startsAt.toLocaleString("en-GB", {
-    dateStyle: "full",
-    timeStyle: "short",
-    timeZone: timezone,
-  });
+  const viewer = accountViewer(request, timezone);
+  const when = formatDateTime(page.booking.startsAt, viewer);
   return {
     booking: { id: page.booking.id, when, category: page.booking.category, expert: page.booking.expert },
     reviewable: page.reviewable,
@@ -32,10 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       ? {
           ...page.review,
           createdAt: page.review.createdAt.toISOString(),
-          editableUntil: page.review.editableUntil.toLocaleDateString("en-GB", {
-            dateStyle: "long",
-            timeZone: timezone,
-          }),
+          editableUntil: formatDate(page.review.editableUntil, viewer),
         }
       : null,
     survey: SURVEYS.POST_SESSION,

@@ -3,7 +3,7 @@ import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix
 import { useCallback, useEffect, useRef, useState } from "react";
 import { DeviceCheck, type DeviceChoice } from "~/components/DeviceCheck";
 import { Notice } from "~/components/forms";
-import { isDomainError, liveKitSettings, roomAccess } from "~/core.server";
+import { isDomainError, liveKitSettings, roomAccess, deps } from "~/core.server";
 import { formatDateTime, formatSession } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
 import { startCall, CallRefused, type Call } from "~/rooms/call.client";
@@ -21,10 +21,10 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-s
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   let access;
   try {
-    access = await roomAccess(prisma, session, String(params.id ?? "").slice(0, 64), new Date());
+    access = await roomAccess(db, session, String(params.id ?? "").slice(0, 64), new Date());
   } catch (error) {
     if (isDomainError(error) && (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")) {
       throw new Response(error.message, { status: error.code === "FORBIDDEN" ? 403 : 404 });

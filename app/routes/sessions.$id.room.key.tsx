@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { postPublicKey } from "~/core.server";
+import { postPublicKey, deps } from "~/core.server";
 import { jsonAction, readJson, requireJson, requireRoomSession } from "~/utils/rooms.server";
 
 const bodySchema = z.object({ publicKey: z.string().max(200) });
@@ -12,7 +12,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const body = bodySchema.safeParse(await readJson(request));
   return jsonAction(async () => {
     const publicKey = body.success ? body.data.publicKey : "";
-    const result = await postPublicKey(context.services.db.prisma, session, params.id, publicKey, new Date());
+    const result = await postPublicKey(deps(context).db, session, params.id, publicKey, new Date());
     return { publicKey: result.publicKey, replaced: result.replaced };
   });
 }

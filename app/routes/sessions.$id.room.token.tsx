@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { issueToken, liveKitSettings } from "~/core.server";
+import { issueToken, liveKitSettings, deps } from "~/core.server";
 import { jsonAction, requireJson, requireRoomSession } from "~/utils/rooms.server";
 
 // POST: a LiveKit token for this session's room, for the signed-in participant, only inside the join window.
@@ -8,7 +8,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   requireJson(request);
   const settings = liveKitSettings(context.services.config);
   return jsonAction(async () => {
-    const t = await issueToken(context.services.db.prisma, settings, session, params.id, new Date());
+    const t = await issueToken(deps(context).db, settings, session, params.id, new Date());
     return { token: t.token, url: t.url, roomName: t.roomName, expiresAt: t.expiresAt.toISOString() };
   });
 }

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { JoinButton } from "~/components/JoinButton";
-import { afterCancelled, cancelBooking, listUserBookings, reviews } from "~/core.server";
+import { afterCancelled, cancelBooking, listUserBookings, reviews, deps } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
@@ -17,11 +17,11 @@ export const headers = formHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const { timezone } = session.user;
   const [upcoming, past] = await Promise.all([
-    listUserBookings(prisma, session.userId, { when: "upcoming" }),
-    listUserBookings(prisma, session.userId, { when: "past", take: 50 }),
+    listUserBookings(db, session.userId, { when: "upcoming" }),
+    listUserBookings(db, session.userId, { when: "past", take: 50 }),
   ]);
   const viewer = resolveViewer(request, timezone) ?? {
     tz: timezone,
@@ -43,7 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
   // Completed sessions can be reviewed (once); the link says whether this person already did.
   const reviewed = await reviews.reviewedBookingIds(
-    prisma,
+    db,
     session.userId,
     past.filter((b) => b.status === "COMPLETED").map((b) => b.id),
   );
@@ -62,7 +62,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (field(form, "intent") !== "cancel") throw unknownIntent();
     // cancelBooking checks the booking is this person's (another id is "not found") and the window.
     const booking = await cancelBooking(
-      context.services.db.prisma,
+      deps(context).db,
       session,
       field(form, "bookingId", 64),
       field(form, "reason", 500) || undefined,

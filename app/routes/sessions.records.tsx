@@ -1,6 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listSessionMetadata } from "~/core.server";
+import { listSessionMetadata, deps } from "~/core.server";
 import { formatSession, zoneLabel } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
 import { requireSession } from "~/utils/session.server";
@@ -12,9 +12,9 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-s
 // topic. This page shows exactly that list — there is nothing else to show.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const prisma = context.services.db.prisma;
+  const { db } = deps(context);
   const { timezone } = session.user;
-  const rows = await listSessionMetadata(prisma, session.userId);
+  const rows = await listSessionMetadata(db, session.userId);
   const viewer = accountViewer(request, timezone);
   return {
     timezone: zoneLabel(viewer.tz),

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice, Submit } from "~/components/forms";
-import { INVALID_LINK, isDomainError, unsubscribeWithLink } from "~/core.server";
+import { INVALID_LINK, isDomainError, unsubscribeWithLink, deps } from "~/core.server";
 import { formHeaders } from "~/utils/forms.server";
 import { checkUnsubscribeLink, LIST_LABELS } from "~/utils/communications.server";
 
@@ -28,11 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const get = (k: string) =>
     url.searchParams.get(k) ?? (typeof form.get(k) === "string" ? (form.get(k) as string) : null);
   try {
-    const { list } = await unsubscribeWithLink(
-      context.services.db.prisma,
-      context.services.secrets.unsubscribeKey,
-      get,
-    );
+    const { list } = await unsubscribeWithLink(deps(context).db, context.services.secrets.unsubscribeKey, get);
     return { done: true as const, label: LIST_LABELS[list], error: null };
   } catch (error) {
     if (!isDomainError(error) || error.code !== "FORBIDDEN") throw error;

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { isDomainError, liveKitSettings, recordWebhook, verifyWebhook } from "~/core.server";
+import { isDomainError, liveKitSettings, recordWebhook, verifyWebhook, deps } from "~/core.server";
 
 const MAX_BODY = 64 * 1024;
 const answer = (body: unknown, status: number) =>
@@ -15,7 +15,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (body.length > MAX_BODY) return answer({ error: "Too large" }, 413);
   try {
     const event = await verifyWebhook(settings, body, request.headers.get("authorization"));
-    const outcome = await recordWebhook(context.services.db.prisma, event);
+    const outcome = await recordWebhook(deps(context).db, event);
     return answer({ ok: true, outcome }, 200);
   } catch (error) {
     if (isDomainError(error) && error.code === "UNAUTHENTICATED") {

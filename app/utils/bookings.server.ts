@@ -1,6 +1,6 @@
 // Helpers shared by the booking routes: the viewer's time zone, slot lists for display, notification deps.
 import type { AppLoadContext } from "@remix-run/node";
-import { nextSlotsForExperts, type NotificationDeps } from "~/core.server";
+import { nextSlotsForExperts, type NotificationDeps, deps } from "~/core.server";
 import { dayKey, formatDate, formatSession, formatTime, minuteOfDay, type Viewer } from "~/utils/time";
 
 export interface DaySlots {
@@ -29,7 +29,7 @@ export async function slotsByDay(
   const now = new Date();
   const slots =
     (
-      await nextSlotsForExperts(context.services.db.prisma, [expertId], {
+      await nextSlotsForExperts(deps(context).db, [expertId], {
         from: now,
         to: new Date(now.getTime() + days * 86_400_000),
         now,
@@ -52,8 +52,7 @@ export async function slotsByDay(
 }
 
 export function notificationDeps(context: AppLoadContext): NotificationDeps {
-  const s = context.services;
-  return { db: s.db.prisma, jobs: s.jobs, appUrl: s.config.appUrl, unsubscribeKey: s.secrets.unsubscribeKey };
+  return deps(context);
 }
 
 /** Runs a notification step after the change is committed; a failure is logged, never shown as a failed booking. */

@@ -23,12 +23,12 @@ export const directoryQuery = z.object({
  * the viewer did not choose. One query for all experts of the page.
  */
 export async function nextFree(
-  prisma: Parameters<typeof nextSlotsForExperts>[0],
+  db: Parameters<typeof nextSlotsForExperts>[0],
   expertIds: string[],
   tz: string | null,
 ): Promise<Map<string, { label: string } | null>> {
   const now = new Date();
-  const slots = await nextSlotsForExperts(prisma, expertIds, {
+  const slots = await nextSlotsForExperts(db, expertIds, {
     from: now,
     to: new Date(now.getTime() + 14 * 86_400_000),
     now,

@@ -1,7 +1,7 @@
 // The guard and the display helpers of the expert workspace (/expert). Every loader and action calls
 // requireExpert itself: no session → /login?next=…; signed in but not an expert → a 403 page that says why.
 import type { AppLoadContext } from "@remix-run/node";
-import { expertWorkspace, isDomainError, type ValidSession } from "~/core.server";
+import { expertWorkspace, isDomainError, type ValidSession, deps } from "~/core.server";
 import { requireSession } from "./session.server";
 
 export const NOT_AN_EXPERT =
@@ -15,7 +15,7 @@ export async function requireExpert(
   const session = await requireSession(request, context);
   if (session.user.role !== "EXPERT") throw new Response(NOT_AN_EXPERT, { status: 403, statusText: "Forbidden" });
   try {
-    const profile = await expertWorkspace.getExpertWorkspace(context.services.db.prisma, session.userId);
+    const profile = await expertWorkspace.getExpertWorkspace(deps(context).db, session.userId);
     return { session, profile };
   } catch (error) {
     // An expert account whose profile is missing (or was just changed): the same answer, with core's reason.

@@ -1,10 +1,10 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { reviews } from "~/core.server";
+import { deps } from "~/core.server";
 
 /** What review functions need from the request: the database, mail, and the public page cache to clear. */
 export function reviewDeps(context: AppLoadContext): reviews.ReviewDeps {
-  const s = context.services;
-  return { db: s.db.prisma, mail: s.mailQueue, onPublicChange: () => s.publicPages?.invalidate() };
+  return deps(context);
 }
 
 /** A survey's answers from a form: the fields named `q_<questionId>`. */

@@ -2,6 +2,7 @@
 // (the `next` they carried through, already checked by the route with safeNext), else their own area: experts their workspace, staff the
 // back-office, everyone else their account.
 import type { AppLoadContext } from "@remix-run/node";
+import { setAccountTimeZone, deps } from "~/core.server";
 import { cookieZone } from "./viewer.server";
 
 type Role = "USER" | "EXPERT" | "SUPPORT" | "DPO" | "ADMIN";
@@ -26,5 +27,5 @@ export function nextQuery(back: string, join: "?" | "&" = "?"): string {
 export async function adoptBrowserZone(request: Request, context: AppLoadContext, userId: string): Promise<void> {
   const tz = cookieZone(request);
   if (!tz) return;
-  await context.services.db.prisma.user.updateMany({ where: { id: userId, timezone: "UTC" }, data: { timezone: tz } });
+  await setAccountTimeZone({ db: deps(context).db, userId, timezone: tz, onlyIfDefault: true });
 }

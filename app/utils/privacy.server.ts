@@ -1,12 +1,11 @@
 // The privacy center's edge: deps for core/privacy, and the fresh re-authentication guard that sends the person
 // back to the privacy page (not to a POST-only URL) after confirming it's them.
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import { isFreshlyAuthenticated, type PrivacyDeps, type ValidSession } from "~/core.server";
+import { isFreshlyAuthenticated, type PrivacyDeps, type ValidSession, deps } from "~/core.server";
 import { requireSession } from "~/utils/session.server";
 
 export function privacyDeps(context: AppLoadContext): PrivacyDeps {
-  const s = context.services;
-  return { db: s.db.prisma, mail: s.mailQueue, limiter: s.rateLimiter, appUrl: s.config.appUrl, jobs: s.jobs };
+  return deps(context);
 }
 
 /** Signed in, and a password or code given in the last 10 minutes; otherwise to /reauth, then back to `next`. */

@@ -2,6 +2,7 @@
 // nothing: loaders run in parallel). Cookie: HttpOnly, SameSite=Lax, Path=/; in production `__Host-` + Secure.
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import {
+  deps,
   describeDevice,
   ownerDeviceToken,
   ownerDeviceUserId,
@@ -84,11 +85,11 @@ export async function getSession(request: Request, context: AppLoadContext): Pro
   if (!token) return null;
   if (request.method !== "GET" && request.method !== "HEAD") {
     lookups.delete(context);
-    return validateSessionToken(context.services.db.prisma, token);
+    return validateSessionToken(deps(context).db, token);
   }
   let lookup = lookups.get(context);
   if (!lookup) {
-    lookup = validateSessionToken(context.services.db.prisma, token);
+    lookup = validateSessionToken(deps(context).db, token);
     lookups.set(context, lookup);
   }
   return lookup;
@@ -143,14 +144,7 @@ export async function requireFreshSession(request: Request, context: AppLoadCont
 }
 
 export function accountDeps(context: AppLoadContext): AccountDeps {
-  const s = context.services;
-  return {
-    db: s.db.prisma,
-    mail: s.mailQueue,
-    limiter: s.rateLimiter,
-    pepper: s.secrets.codePepper,
-    appUrl: s.config.appUrl,
-  };
+  return deps(context);
 }
 
 export function requester(request: Request, context: AppLoadContext): Requester {

@@ -6,6 +6,9 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Role } from "../generated/prisma/enums.ts";
+import type { AuditAction } from "./actions.ts";
+
+export * from "./actions.ts";
 
 export interface AuditActor {
   id: string | null;
@@ -14,7 +17,8 @@ export interface AuditActor {
 }
 
 export interface AuditEntry {
-  action: string;
+  /** One of the trail's vocabulary (core/audit/actions.ts). */
+  action: AuditAction;
   target: string;
   subjectUserId?: string | null;
   /** Why: the ticket or privacy-request id the access served. */

@@ -285,3 +285,9 @@ export async function recommendedExperts(db: PrismaClient, userId: string, take 
     .slice(0, take)
     .map((e) => toPublicExpert({ ...e, categories: e.categories.map((c) => ({ category: c.category })) }));
 }
+
+/** An expert profile's id by its slug (published or not: a booking outlives publication), or null. */
+export async function expertIdBySlug({ db, slug }: { db: PrismaClient; slug: string }): Promise<string | null> {
+  const expert = await db.expertProfile.findUnique({ where: { slug }, select: { id: true } });
+  return expert?.id ?? null;
+}

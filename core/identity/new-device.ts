@@ -110,6 +110,8 @@ export async function noteSignIn(
     data: { tokenHash: tokenHash(deps.pepper, alert.id, secret) },
   });
   const description = describeFamily(family);
+  // The alert names the time in the person's own zone (read only on this rare path, not on every sign-in).
+  const zone = await db.user.findUnique({ where: { id: user.id }, select: { timezone: true } });
   await recordSecurityEvent(
     db,
     { kind: "NEW_DEVICE", userId: user.id, ip: requester.ip, detail: description },
@@ -120,6 +122,7 @@ export async function noteSignIn(
       user.email,
       description,
       opts.now,
+      zone?.timezone ?? "UTC",
       `${deps.appUrl}/security/not-me?token=${alert.id}.${secret}`,
     ),
   );

@@ -57,3 +57,50 @@ export async function createUser(db: PrismaClient, input: NewUser) {
     throw error;
   }
 }
+
+/**
+ * The account's zone becomes `timezone` (the zone the person saw the times in: emails use it). An invalid zone
+ * changes nothing. With `onlyIfDefault`, only an account still on the column's default, UTC, takes it (a new
+ * account adopting the browser's zone must not overwrite a zone the person chose).
+ */
+export async function setAccountTimeZone({
+  db,
+  userId,
+  timezone,
+  onlyIfDefault = false,
+}: {
+  db: PrismaClient;
+  userId: string;
+  timezone: string;
+  onlyIfDefault?: boolean;
+}): Promise<boolean> {
+  const zone = timeZoneSchema.safeParse(timezone);
+  if (!zone.success) return false;
+  const { count } = await db.user.updateMany({
+    where: { id: userId, ...(onlyIfDefault ? { timezone: "UTC" } : {}) },
+    data: { timezone: zone.data },
+  });
+  return count > 0;
+}
+
+/** Display names of accounts by id (for the audit trail's actors); unknown ids are left out. */
+export async function namesByUserId({ db, ids }: { db: PrismaClient; ids: string[] }): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const people = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+  return new Map(people.map((p) => [p.id, p.name]));
+}
+
+/** An account's role, or null when there is no such account. */
+export async function roleOf({ db, userId }: { db: PrismaClient; userId: string }) {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { role: true } });
+  return user?.role ?? null;
+}
+
+/** The account with this (normalized) email, as the staff screen shows it, or null. */
+export async function findAccountByEmail({ db, email }: { db: PrismaClient; email: string }) {
+  const user = await db.user.findUnique({
+    where: { email },
+    select: { id: true, name: true, email: true, role: true, status: true },
+  });
+  return user ?? null;
+}

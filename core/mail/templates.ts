@@ -1,6 +1,7 @@
 // Mail templates: each returns subject, text and HTML built from escaped values. The template name goes to the
 // outbox and the email log; the rendered body may hold codes and must never be logged.
 import type { MailMessage } from "../platform/mail/index.ts";
+import { formatDateTime, mailLocale } from "../time/format.ts";
 
 export function escapeHtml(value: string): string {
   return value
@@ -177,13 +178,14 @@ export function passwordChangedNotice(to: string): MailMessage {
 
 // ---------------------------------------------------------------- security alerts (P14)
 
-export function newDeviceAlert(to: string, device: string, at: Date, notMeLink: string): MailMessage {
+export function newDeviceAlert(to: string, device: string, at: Date, tz: string, notMeLink: string): MailMessage {
+  const when = formatDateTime(at, { tz, locale: mailLocale(tz) });
   return layout({
     to,
     subject: "New sign-in to your Mind Namo account",
     template: "new-device",
     paragraphs: [
-      `Your Mind Namo account was just signed in to from a device we have not seen before: ${device}, on ${at.toUTCString()}.`,
+      `Your Mind Namo account was just signed in to from a device we have not seen before: ${device}, on ${when}.`,
       "If this was you, there is nothing to do.",
       `If this wasn't you, open this link: ${notMeLink}`,
       "It signs your account out everywhere and lets you choose a new password. The link works once, for 7 days.",

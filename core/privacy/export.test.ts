@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAudit } from "../audit/index.ts";
+import { recordAudit, type AuditAction } from "../audit/index.ts";
 import { createCategory, createExpert } from "../catalog/index.ts";
 import { createUser } from "../identity/users.ts";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
@@ -261,7 +261,9 @@ describe("access export against the data map (P21)", () => {
         at: new Date(Date.now() - i * 1000),
       })),
     });
-    await recordAudit(db(), { id: u.id, role: "USER", ip: "198.51.100.64" }, { action: "authz.denied", target: "x" });
+    // A refusal as older versions wrote it (without the reason, outside today's vocabulary).
+    const legacyDenial = "authz.denied" as AuditAction;
+    await recordAudit(db(), { id: u.id, role: "USER", ip: "198.51.100.64" }, { action: legacyDenial, target: "x" });
 
     // The file as the person downloads it; its shape is checked by the JSON Schema below.
     const data = JSON.parse(

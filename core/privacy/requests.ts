@@ -622,3 +622,33 @@ export async function holdingsSummary(db: PrismaClient, userId: string) {
   ]);
   return { sessions, bookings, preferences, tickets, requests, staffAccess, avatar: avatar > 0 };
 }
+
+/**
+ * Support tickets filed under "Privacy and my data", for the DPO's desk: subject and status only (contents stay
+ * with support). The listing is audited.
+ */
+export async function listPrivacyTickets({ db, actor }: { db: PrismaClient; actor: AuditActor }) {
+  const rows = await db.supportTicket.findMany({
+    where: { category: "PRIVACY" },
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    select: {
+      id: true,
+      subject: true,
+      status: true,
+      channel: true,
+      createdAt: true,
+      requester: { select: { id: true, name: true } },
+      contactName: true,
+    },
+  });
+  await recordAudit(db, actor, { action: "privacy.tickets.list", target: "tickets:PRIVACY" });
+  return rows.map((r) => ({
+    id: r.id,
+    subject: r.subject,
+    status: r.status,
+    channel: r.channel,
+    createdAt: r.createdAt,
+    requester: r.requester?.name ?? r.contactName ?? "Visitor",
+  }));
+}

@@ -84,3 +84,28 @@ export async function clearPreferences(db: PrismaClient, userId: string): Promis
   const { count } = await db.wellnessPreference.deleteMany({ where: { userId } });
   return count;
 }
+
+/**
+ * Counts a topic browsed or a published expert engaged with, named by the slug the page knows (an unknown slug
+ * counts nothing). Same consent rule as recordPreference.
+ */
+export async function recordPreferenceBySlug({
+  db,
+  userId,
+  kind,
+  slug,
+  now,
+}: {
+  db: PrismaClient;
+  userId: string;
+  kind: "category" | "expert";
+  slug: string;
+  now?: Date;
+}): Promise<boolean> {
+  if (kind === "category") {
+    const category = await db.category.findUnique({ where: { slug }, select: { id: true } });
+    return category ? recordCategoryBrowsed(db, userId, category.id, now) : false;
+  }
+  const expert = await db.expertProfile.findFirst({ where: { slug, published: true }, select: { id: true } });
+  return expert ? recordExpertEngaged(db, userId, expert.id, now) : false;
+}

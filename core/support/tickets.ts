@@ -671,3 +671,12 @@ export async function deleteCannedReply(db: PrismaClient, actor: StaffActor, id:
   if (count === 0) throw new DomainError("NOT_FOUND", "No canned reply with that id.");
   await recordAudit(db, auditActor(actor), { action: "canned_reply.delete", target: `canned:${id}` });
 }
+
+/** Active support agents a ticket can be assigned to. */
+export function listSupportAgents({ db }: { db: PrismaClient }) {
+  return db.user.findMany({
+    where: { role: "SUPPORT", status: "ACTIVE" },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true },
+  });
+}

@@ -8,6 +8,7 @@ import type { ServerBuild } from "@remix-run/node";
 import pino from "pino";
 import { parseConfig, type Config } from "../../core/platform/env/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../core/platform/testing/db.ts";
+import { seedEmptyDatabase } from "../../prisma/seed.ts";
 import { boot, type Running } from "../../server/boot.ts";
 
 export interface TestServer {
@@ -53,6 +54,7 @@ export async function startTestServer(
     port: 0,
     host: "127.0.0.1",
     database: database.db,
+    seed: seedEmptyDatabase,
   });
   return {
     url: running.url.replace("localhost", "127.0.0.1"),
@@ -66,4 +68,25 @@ export async function startTestServer(
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The settings of the production server the HTTP tests run next to the development one. */
+export const PRODUCTION_ENV = {
+  NODE_ENV: "production",
+  APP_URL: "https://mindnamo.example",
+  SESSION_SECRET: "s".repeat(40),
+  MAIL_TRANSPORT: "outbox",
+} as const;
+
+/**
+ * Two servers started together: `dev`, development behind one trusted proxy (X-Forwarded-For gives each test its
+ * own client IP), and `prod`, production settings (secure cookie names, HSTS, no development routes).
+ */
+export async function startDevAndProdServers(): Promise<{
+  dev: TestServer;
+  prod: TestServer;
+  stop: () => Promise<void>;
+}> {
+  const [dev, prod] = await Promise.all([startTestServer({ TRUST_PROXY: "1" }), startTestServer(PRODUCTION_ENV)]);
+  return { dev, prod, stop: async () => void (await Promise.all([dev.stop(), prod.stop()])) };
 }

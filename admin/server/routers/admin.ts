@@ -22,7 +22,8 @@ import {
   listStaff,
 } from "../../../core/identity/staff.ts";
 import { checkFreshTotp, totpKeyFrom } from "../../../core/identity/totp.ts";
-import { requirePermission, router, type InnerContext } from "../trpc.ts";
+import { findAccountByEmail, namesByUserId, roleOf } from "../../../core/identity/users.ts";
+import { deps, requirePermission, router, type InnerContext } from "../trpc.ts";
 
 const id = z.string().trim().min(1).max(64);
 const ROLES = ["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"] as const;
@@ -31,14 +32,11 @@ export const auditRouter = router({
   search: requirePermission("audit:read")
     .input(auditSearchSchema)
     .query(async ({ ctx, input }) => {
-      const result = await searchAudit(ctx.services.db.prisma, input);
+      const { db } = deps(ctx);
+      const result = await searchAudit(db, input);
       // Actors are staff: their names replace ids for the people who may read the trail.
       const ids = [...new Set(result.events.map((e) => e.actorId).filter((v): v is string => Boolean(v)))];
-      const people = await ctx.services.db.prisma.user.findMany({
-        where: { id: { in: ids } },
-        select: { id: true, name: true },
-      });
-      const names = new Map(people.map((p) => [p.id, p.name]));
+      const names = await namesByUserId({ db, ids });
       return {
         ...result,
         events: result.events.map((e) => ({ ...e, actorName: e.actorId ? (names.get(e.actorId) ?? null) : null })),
@@ -51,18 +49,13 @@ const totpCode = z.string().trim().min(1, "Enter the code from your authenticato
 
 /** Role changes and deactivations need a fresh code from the admin's authenticator app, whatever the session. */
 async function freshCode(ctx: InnerContext & { session: NonNullable<InnerContext["session"]> }, code: string) {
-  const s = ctx.services;
-  await checkFreshTotp(
-    { db: s.db.prisma, limiter: s.rateLimiter, key: totpKeyFrom(s.secrets.codePepper) },
-    ctx.session.user,
-    code,
-    ctx.clientIp,
-  );
+  const { db, limiter, pepper } = deps(ctx);
+  await checkFreshTotp({ db, limiter, key: totpKeyFrom(pepper) }, ctx.session.user, code, ctx.clientIp);
 }
 const undoKey = (ctx: InnerContext) => totpKeyFrom(ctx.services.secrets.codePepper);
 export const staffRouter = router({
   list: staff.input(z.void()).query(async ({ ctx }) =>
-    (await listStaff(ctx.services.db.prisma)).map(({ staffTotp, ...s }) => ({
+    (await listStaff(deps(ctx).db)).map(({ staffTotp, ...s }) => ({
       ...s,
       totpEnrolled: Boolean(staffTotp?.confirmedAt),
     })),
@@ -71,26 +64,24 @@ export const staffRouter = router({
   changeRole: staff
     .input(z.object({ userId: id, role: z.enum(ROLES), code: totpCode }))
     .mutation(async ({ ctx, input }) => {
-      const before = await ctx.services.db.prisma.user.findUnique({
-        where: { id: input.userId },
-        select: { role: true },
-      });
+      const { db } = deps(ctx);
+      const before = await roleOf({ db, userId: input.userId });
       if (before && ctx.actor.id !== input.userId) await freshCode(ctx, input.code);
-      const updated = await changeUserRole(ctx.services.db.prisma, ctx.actor, input);
+      const updated = await changeUserRole(db, ctx.actor, input);
       const undo = signUndo(undoKey(ctx), {
         actorId: ctx.actor.id,
         userId: input.userId,
         kind: "role",
-        from: before!.role,
+        from: before!,
         to: updated.role,
       });
-      return { ...updated, previousRole: before!.role, undo };
+      return { ...updated, previousRole: before!, undo };
     }),
   /** Needs a fresh TOTP code; returns a two-minute undo. Ends the person's sessions; audited. */
   deactivate: staff.input(z.object({ userId: id, code: totpCode })).mutation(async ({ ctx, input }) => {
-    const exists = await ctx.services.db.prisma.user.findUnique({ where: { id: input.userId }, select: { id: true } });
+    const exists = await roleOf({ db: deps(ctx).db, userId: input.userId });
     if (exists && ctx.actor.id !== input.userId) await freshCode(ctx, input.code);
-    await deactivateUser(ctx.services.db.prisma, ctx.actor, input);
+    await deactivateUser(deps(ctx).db, ctx.actor, input);
     const undo = signUndo(undoKey(ctx), {
       actorId: ctx.actor.id,
       userId: input.userId,
@@ -103,58 +94,41 @@ export const staffRouter = router({
   /** Reverses the caller's own role change or deactivation of the last two minutes, if nothing changed since. */
   undo: staff.input(z.object({ undo: z.string().min(10).max(1000) })).mutation(async ({ ctx, input }) => {
     const statement = readUndo(undoKey(ctx), input.undo, ctx.actor.id);
-    await applyUndo(ctx.services.db.prisma, ctx.actor, statement);
+    await applyUndo(deps(ctx).db, ctx.actor, statement);
     return { ok: true as const, kind: statement.kind };
   }),
   /** Invites by email: a new account with the role and a set-password link, or the role for an existing account. */
-  invite: staff.input(inviteStaffSchema).mutation(({ ctx, input }) =>
-    inviteStaff(
-      {
-        db: ctx.services.db.prisma,
-        mail: ctx.services.mailQueue,
-        pepper: ctx.services.secrets.codePepper,
-        appUrl: ctx.services.config.appUrl,
-      },
-      ctx.actor,
-      input,
-    ),
-  ),
+  invite: staff.input(inviteStaffSchema).mutation(({ ctx, input }) => inviteStaff(deps(ctx), ctx.actor, input)),
   /** Finds an account by email to make it staff. */
   findByEmail: staff
     .input(z.object({ email: z.string().trim().toLowerCase().max(254) }))
-    .query(async ({ ctx, input }) => {
-      const user = await ctx.services.db.prisma.user.findUnique({
-        where: { email: input.email },
-        select: { id: true, name: true, email: true, role: true, status: true },
-      });
-      return user ?? null;
-    }),
+    .query(({ ctx, input }) => findAccountByEmail({ db: deps(ctx).db, email: input.email })),
 });
 
 const categories = requirePermission("categories:manage");
 export const categoriesRouter = router({
-  list: categories.input(z.void()).query(({ ctx }) => listCategoriesForAdmin(ctx.services.db.prisma)),
+  list: categories.input(z.void()).query(({ ctx }) => listCategoriesForAdmin(deps(ctx).db)),
   create: categories
     .input(categoryInputSchema)
-    .mutation(({ ctx, input }) => createCategory(ctx.services.db.prisma, ctx.actor, input)),
+    .mutation(({ ctx, input }) => createCategory(deps(ctx).db, ctx.actor, input)),
   update: categories.input(z.object({ id, data: categoryInputSchema })).mutation(async ({ ctx, input }) => {
-    await updateCategory(ctx.services.db.prisma, ctx.actor, input.id, input.data);
+    await updateCategory(deps(ctx).db, ctx.actor, input.id, input.data);
     return { ok: true as const };
   }),
   delete: categories.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    await deleteCategory(ctx.services.db.prisma, ctx.actor, input.id);
+    await deleteCategory(deps(ctx).db, ctx.actor, input.id);
     return { ok: true as const };
   }),
 });
 
 const experts = requirePermission("experts:manage");
 export const expertsRouter = router({
-  list: experts.input(z.void()).query(({ ctx }) => listExpertsForAdmin(ctx.services.db.prisma)),
+  list: experts.input(z.void()).query(({ ctx }) => listExpertsForAdmin(deps(ctx).db)),
   onboard: experts
     .input(onboardExpertSchema)
-    .mutation(({ ctx, input }) => onboardExpert(ctx.services.db.prisma, ctx.actor, input)),
+    .mutation(({ ctx, input }) => onboardExpert(deps(ctx).db, ctx.actor, input)),
   setPublished: experts.input(z.object({ expertId: id, published: z.boolean() })).mutation(async ({ ctx, input }) => {
-    await setExpertPublished(ctx.services.db.prisma, ctx.actor, input);
+    await setExpertPublished(deps(ctx).db, ctx.actor, input);
     return { ok: true as const };
   }),
 });

@@ -9,11 +9,11 @@ import {
   ticketCounts,
 } from "../../../core/console/stats.ts";
 import { can } from "../../shared/permissions.ts";
-import { requirePermission, router, staffProcedure } from "../trpc.ts";
+import { deps, requirePermission, router, staffProcedure } from "../trpc.ts";
 
 export const consoleRouter = router({
   counts: staffProcedure.input(z.void()).query(async ({ ctx }) => {
-    const db = ctx.services.db.prisma;
+    const { db } = deps(ctx);
     const role = ctx.session.user.role;
     const [tickets, privacy] = await Promise.all([
       can(role, "tickets:read") ? ticketCounts(db, ctx.session.userId) : null,
@@ -26,11 +26,11 @@ export const consoleRouter = router({
 export const dashboardRouter = router({
   support: requirePermission("tickets:read")
     .input(z.void())
-    .query(({ ctx }) => supportDashboard(ctx.services.db.prisma)),
+    .query(({ ctx }) => supportDashboard(deps(ctx).db)),
   privacy: requirePermission("privacy:read")
     .input(z.void())
-    .query(({ ctx }) => dpoDashboard(ctx.services.db.prisma)),
+    .query(({ ctx }) => dpoDashboard(deps(ctx).db)),
   operations: requirePermission("analytics:read")
     .input(z.void())
-    .query(({ ctx }) => adminDashboard(ctx.services.db.prisma)),
+    .query(({ ctx }) => adminDashboard(deps(ctx).db)),
 });

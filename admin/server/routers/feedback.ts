@@ -10,27 +10,20 @@ import {
   moderationListSchema,
 } from "../../../core/feedback/reviews.ts";
 import { surveyReport, surveyReportSchema } from "../../../core/feedback/surveys.ts";
-import { requirePermission, router } from "../trpc.ts";
+import { deps, requirePermission, router } from "../trpc.ts";
 
 const moderate = requirePermission("reviews:moderate");
 const analytics = requirePermission("analytics:read");
 
 export const reviewsRouter = router({
-  list: moderate
-    .input(moderationListSchema)
-    .query(({ ctx, input }) => listReviewsForModeration(ctx.services.db.prisma, input)),
+  list: moderate.input(moderationListSchema).query(({ ctx, input }) => listReviewsForModeration(deps(ctx).db, input)),
   hide: moderate.input(hideReviewSchema).mutation(async ({ ctx, input }) => {
-    const s = ctx.services;
-    await hideReview(
-      { db: s.db.prisma, mail: s.mailQueue, onPublicChange: () => s.publicPages?.invalidate() },
-      ctx.actor,
-      input,
-    );
+    await hideReview(deps(ctx), ctx.actor, input);
     return { ok: true as const };
   }),
 });
 
 export const analyticsRouter = router({
-  surveys: analytics.input(surveyReportSchema).query(({ ctx, input }) => surveyReport(ctx.services.db.prisma, input)),
-  usage: analytics.input(usageReportSchema).query(({ ctx, input }) => usageReport(ctx.services.db.prisma, input)),
+  surveys: analytics.input(surveyReportSchema).query(({ ctx, input }) => surveyReport(deps(ctx).db, input)),
+  usage: analytics.input(usageReportSchema).query(({ ctx, input }) => usageReport(deps(ctx).db, input)),
 });

@@ -10,13 +10,12 @@ import {
   verifyTotpForSession,
 } from "../../../core/identity/totp.ts";
 import { isStaffRole, permissionsOf } from "../../shared/permissions.ts";
-import { authedProcedure, router, staffPendingMfaProcedure, staffProcedure, type InnerContext } from "../trpc.ts";
+import { authedProcedure, deps, router, staffPendingMfaProcedure, staffProcedure, type InnerContext } from "../trpc.ts";
 
-const totpDeps = (ctx: InnerContext) => ({
-  db: ctx.services.db.prisma,
-  limiter: ctx.services.rateLimiter,
-  key: totpKeyFrom(ctx.services.secrets.codePepper),
-});
+const totpDeps = (ctx: InnerContext) => {
+  const { db, limiter, pepper } = deps(ctx);
+  return { db, limiter, key: totpKeyFrom(pepper) };
+};
 const codeInput = z.object({ code: z.string().trim().min(1).max(12) });
 
 export const meRouter = router({
@@ -24,22 +23,20 @@ export const meRouter = router({
   get: authedProcedure.input(z.void()).query(async ({ ctx }) => {
     const { user } = ctx.session;
     const staff = isStaffRole(user.role);
-    const account = await ctx.services.db.prisma.user.findUnique({
-      where: { id: user.id },
-      select: { timezone: true },
-    });
+    const { db } = deps(ctx);
     return {
       id: user.id,
       name: user.name,
-      timezone: account?.timezone ?? "UTC",
+      // The session carries the account's zone (read with the session in one statement).
+      timezone: user.timezone,
       role: user.role,
       isStaff: staff,
       permissions: staff && ctx.session.mfaVerifiedAt ? [...permissionsOf(user.role)] : [],
       mfa: staff
         ? {
-            enrolled: (await totpStatus(ctx.services.db.prisma, user.id)).enrolled,
+            enrolled: (await totpStatus(db, user.id)).enrolled,
             verified: Boolean(ctx.session.mfaVerifiedAt),
-            recoveryCodesLeft: await recoveryCodesLeft(ctx.services.db.prisma, user.id),
+            recoveryCodesLeft: await recoveryCodesLeft(db, user.id),
           }
         : null,
     };

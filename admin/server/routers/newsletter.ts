@@ -4,7 +4,7 @@ import {
   newsletterInputSchema,
   queueNewsletter,
 } from "../../../core/privacy/newsletter.ts";
-import { requirePermission, router } from "../trpc.ts";
+import { deps, requirePermission, router } from "../trpc.ts";
 import { z } from "zod";
 
 // The newsletter (ADMIN, `newsletter:send`): how many people opted in (a count, never who), what was sent, and
@@ -13,18 +13,9 @@ const newsletter = requirePermission("newsletter:send");
 export const newsletterRouter = router({
   audience: newsletter
     .input(z.void())
-    .query(async ({ ctx }) => ({ optedIn: await countNewsletterAudience(ctx.services.db.prisma) })),
-  list: newsletter.input(z.void()).query(({ ctx }) => listNewsletters(ctx.services.db.prisma)),
-  send: newsletter.input(newsletterInputSchema).mutation(({ ctx, input }) =>
-    queueNewsletter(
-      {
-        db: ctx.services.db.prisma,
-        jobs: ctx.services.jobs,
-        appUrl: ctx.services.config.appUrl,
-        unsubscribeKey: ctx.services.secrets.unsubscribeKey,
-      },
-      ctx.actor,
-      input,
-    ),
-  ),
+    .query(async ({ ctx }) => ({ optedIn: await countNewsletterAudience(deps(ctx).db) })),
+  list: newsletter.input(z.void()).query(({ ctx }) => listNewsletters(deps(ctx).db)),
+  send: newsletter
+    .input(newsletterInputSchema)
+    .mutation(({ ctx, input }) => queueNewsletter(deps(ctx), ctx.actor, input)),
 });

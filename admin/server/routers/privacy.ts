@@ -3,27 +3,20 @@
 // tickets. Every read of a requester's data and every action is audited in core/privacy/requests.ts; a DPO never
 // decides their own request (checked there too).
 import { z } from "zod";
-import { recordAudit } from "../../../core/audit/index.ts";
 import {
   decideRequest,
   extendDeadline,
   getRequest,
+  listPrivacyTickets,
   listQueue,
   placeLegalHold,
   recordIdentityCheck,
   releaseLegalHold,
-  type PrivacyDeps,
 } from "../../../core/privacy/requests.ts";
-import { requirePermission, router, type InnerContext } from "../trpc.ts";
+import { deps, requirePermission, router } from "../trpc.ts";
 
 const id = z.string().trim().min(1).max(64);
 const text = z.string().max(2000);
-const deps = (ctx: InnerContext): PrivacyDeps => ({
-  db: ctx.services.db.prisma,
-  mail: ctx.services.mailQueue,
-  appUrl: ctx.services.config.appUrl,
-  jobs: ctx.services.jobs,
-});
 const read = requirePermission("privacy:read");
 const decide = requirePermission("privacy:decide");
 
@@ -61,29 +54,5 @@ export const privacyRouter = router({
     .input(z.object({ holdId: id }))
     .mutation(({ ctx, input }) => releaseLegalHold(deps(ctx), ctx.actor, input.holdId)),
   /** Support tickets filed under "Privacy and my data": subject and status only (contents stay with support). */
-  tickets: read.input(z.void()).query(async ({ ctx }) => {
-    const rows = await ctx.services.db.prisma.supportTicket.findMany({
-      where: { category: "PRIVACY" },
-      orderBy: { createdAt: "desc" },
-      take: 100,
-      select: {
-        id: true,
-        subject: true,
-        status: true,
-        channel: true,
-        createdAt: true,
-        requester: { select: { id: true, name: true } },
-        contactName: true,
-      },
-    });
-    await recordAudit(ctx.services.db.prisma, ctx.actor, { action: "privacy.tickets.list", target: "tickets:PRIVACY" });
-    return rows.map((r) => ({
-      id: r.id,
-      subject: r.subject,
-      status: r.status,
-      channel: r.channel,
-      createdAt: r.createdAt,
-      requester: r.requester?.name ?? r.contactName ?? "Visitor",
-    }));
-  }),
+  tickets: read.input(z.void()).query(({ ctx }) => listPrivacyTickets({ db: deps(ctx).db, actor: ctx.actor })),
 });

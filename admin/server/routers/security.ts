@@ -3,24 +3,24 @@
 import { recordAudit } from "../../../core/audit/index.ts";
 import { errorGroupsSchema, listErrorGroups } from "../../../core/observability/errors.ts";
 import { listSecurityFeed, securityFeedSchema } from "../../../core/security/events.ts";
-import { requirePermission, router } from "../trpc.ts";
+import { deps, requirePermission, router } from "../trpc.ts";
 
 export const errorsRouter = router({
   /** Groups of the last 30 days: kind, sample message and place, count, first and last seen. */
   groups: requirePermission("errors:read")
     .input(errorGroupsSchema)
-    .query(({ ctx, input }) => listErrorGroups(ctx.services.db.prisma, input)),
+    .query(({ ctx, input }) => listErrorGroups(deps(ctx).db, input)),
 });
 
 export const securityRouter = router({
   feed: requirePermission("security:read")
     .input(securityFeedSchema)
     .query(async ({ ctx, input }) => {
-      await recordAudit(ctx.services.db.prisma, ctx.actor, {
+      await recordAudit(deps(ctx).db, ctx.actor, {
         action: "security.feed.view",
         target: input.ip ? `security-feed:ip:${input.ip}` : "security-feed",
         purpose: "fraud and unauthorized-access monitoring (P14)",
       });
-      return listSecurityFeed(ctx.services.db.prisma, input);
+      return listSecurityFeed(deps(ctx).db, input);
     }),
 });

@@ -6,6 +6,7 @@ import {
   deleteCannedReply,
   getTicketForStaff,
   listCannedReplies,
+  listSupportAgents,
   logTicketOnBehalf,
   queueFilterSchema,
   replyAsStaff,
@@ -28,56 +29,42 @@ import {
   updateCannedReply,
   viewFiltersSchema,
 } from "../../../core/support/desk.ts";
-import { requirePermission, router, type InnerContext } from "../trpc.ts";
+import { deps, requirePermission, router } from "../trpc.ts";
 
 const id = z.string().trim().min(1).max(64);
 const ticketId = z.object({ ticketId: id });
-const supportDeps = (ctx: InnerContext) => ({
-  db: ctx.services.db.prisma,
-  mail: ctx.services.mailQueue,
-  limiter: ctx.services.rateLimiter,
-  appUrl: ctx.services.config.appUrl,
-});
 const read = requirePermission("tickets:read");
 const write = requirePermission("tickets:write");
 
 export const ticketsRouter = router({
-  queue: read.input(queueFilterSchema).query(({ ctx, input }) => ticketQueue(ctx.services.db.prisma, ctx.actor, input)),
-  get: read
-    .input(ticketId)
-    .query(({ ctx, input }) => getTicketForStaff(ctx.services.db.prisma, ctx.actor, input.ticketId)),
+  queue: read.input(queueFilterSchema).query(({ ctx, input }) => ticketQueue(deps(ctx).db, ctx.actor, input)),
+  get: read.input(ticketId).query(({ ctx, input }) => getTicketForStaff(deps(ctx).db, ctx.actor, input.ticketId)),
   /** Active support agents a ticket can be assigned to. */
-  agents: read.input(z.void()).query(({ ctx }) =>
-    ctx.services.db.prisma.user.findMany({
-      where: { role: "SUPPORT", status: "ACTIVE" },
-      orderBy: { name: "asc" },
-      select: { id: true, name: true },
-    }),
-  ),
+  agents: read.input(z.void()).query(({ ctx }) => listSupportAgents({ db: deps(ctx).db })),
   assign: write.input(z.object({ ticketId: id, assigneeId: id.nullable() })).mutation(async ({ ctx, input }) => {
-    await assignTicket(ctx.services.db.prisma, ctx.actor, input);
+    await assignTicket(deps(ctx).db, ctx.actor, input);
     return { ok: true as const };
   }),
   setStatus: write
     .input(z.object({ ticketId: id, status: z.enum(TICKET_STATUSES) }))
     .mutation(async ({ ctx, input }) => {
-      await setTicketStatus(ctx.services.db.prisma, ctx.actor, input);
+      await setTicketStatus(deps(ctx).db, ctx.actor, input);
       return { ok: true as const };
     }),
   setPriority: write
     .input(z.object({ ticketId: id, priority: z.enum(TICKET_PRIORITIES) }))
     .mutation(async ({ ctx, input }) => {
-      await setTicketPriority(ctx.services.db.prisma, ctx.actor, input);
+      await setTicketPriority(deps(ctx).db, ctx.actor, input);
       return { ok: true as const };
     }),
   reply: write
     .input(z.object({ ticketId: id, body: z.string().max(10_000), status: z.enum(TICKET_STATUSES).optional() }))
     .mutation(async ({ ctx, input }) => {
-      await replyAsStaff(supportDeps(ctx), ctx.actor, input);
+      await replyAsStaff(deps(ctx), ctx.actor, input);
       return { ok: true as const };
     }),
   addNote: write.input(z.object({ ticketId: id, body: z.string().max(10_000) })).mutation(async ({ ctx, input }) => {
-    await addInternalNote(ctx.services.db.prisma, ctx.actor, input);
+    await addInternalNote(deps(ctx).db, ctx.actor, input);
     return { ok: true as const };
   }),
   logOnBehalf: write
@@ -91,19 +78,17 @@ export const ticketsRouter = router({
         priority: z.enum(TICKET_PRIORITIES).default("NORMAL"),
       }),
     )
-    .mutation(({ ctx, input }) => logTicketOnBehalf(supportDeps(ctx), ctx.actor, input)),
+    .mutation(({ ctx, input }) => logTicketOnBehalf(deps(ctx), ctx.actor, input)),
   /** Who asked: name, account state, other tickets; read through the ticket and audited. */
   requester: read
     .input(ticketId)
-    .query(({ ctx, input }) =>
-      requesterPanel({ db: ctx.services.db.prisma, actor: ctx.actor, ticketId: input.ticketId }),
-    ),
-  savedViews: read.input(z.void()).query(({ ctx }) => listSavedViews({ db: ctx.services.db.prisma, actor: ctx.actor })),
+    .query(({ ctx, input }) => requesterPanel({ db: deps(ctx).db, actor: ctx.actor, ticketId: input.ticketId })),
+  savedViews: read.input(z.void()).query(({ ctx }) => listSavedViews({ db: deps(ctx).db, actor: ctx.actor })),
   saveView: read
     .input(z.object({ name: z.string().max(60), filters: viewFiltersSchema }))
-    .mutation(({ ctx, input }) => saveView({ db: ctx.services.db.prisma, actor: ctx.actor, ...input })),
+    .mutation(({ ctx, input }) => saveView({ db: deps(ctx).db, actor: ctx.actor, ...input })),
   deleteView: read.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    await deleteView({ db: ctx.services.db.prisma, actor: ctx.actor, id: input.id });
+    await deleteView({ db: deps(ctx).db, actor: ctx.actor, id: input.id });
     return { ok: true as const };
   }),
   bulkUpdate: write
@@ -114,23 +99,23 @@ export const ticketsRouter = router({
         status: z.enum(TICKET_STATUSES).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => bulkUpdateTickets({ db: ctx.services.db.prisma, actor: ctx.actor, ...input })),
+    .mutation(({ ctx, input }) => bulkUpdateTickets({ db: deps(ctx).db, actor: ctx.actor, ...input })),
   /** The undo of a bulk change: the states it returned. */
   restore: write
     .input(z.object({ states: z.array(ticketStateSchema).min(1).max(MAX_BULK) }))
     .mutation(async ({ ctx, input }) => {
-      await restoreTickets({ db: ctx.services.db.prisma, actor: ctx.actor, states: input.states });
+      await restoreTickets({ db: deps(ctx).db, actor: ctx.actor, states: input.states });
       return { ok: true as const };
     }),
   updateCannedReply: write
     .input(z.object({ id, title: z.string().max(100), body: z.string().max(10_000) }))
-    .mutation(({ ctx, input }) => updateCannedReply({ db: ctx.services.db.prisma, actor: ctx.actor, ...input })),
-  cannedReplies: read.input(z.void()).query(({ ctx }) => listCannedReplies(ctx.services.db.prisma)),
+    .mutation(({ ctx, input }) => updateCannedReply({ db: deps(ctx).db, actor: ctx.actor, ...input })),
+  cannedReplies: read.input(z.void()).query(({ ctx }) => listCannedReplies(deps(ctx).db)),
   saveCannedReply: write
     .input(z.object({ title: z.string().max(100), body: z.string().max(10_000) }))
-    .mutation(({ ctx, input }) => createCannedReply(ctx.services.db.prisma, ctx.actor, input)),
+    .mutation(({ ctx, input }) => createCannedReply(deps(ctx).db, ctx.actor, input)),
   deleteCannedReply: write.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    await deleteCannedReply(ctx.services.db.prisma, ctx.actor, input.id);
+    await deleteCannedReply(deps(ctx).db, ctx.actor, input.id);
     return { ok: true as const };
   }),
 });

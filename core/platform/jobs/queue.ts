@@ -16,7 +16,11 @@ export interface JobQueue {
     data: T,
     opts?: { startAfter?: Date; singletonKey?: string; retryLimit?: number },
   ): Promise<string | null>;
-  work<T>(name: string, handler: JobHandler<T>): Promise<void>;
+  /**
+   * Runs `handler` for each job of `name`. `data` is whatever was sent, unchecked: the product's handlers are
+   * wired through the job registry (server/jobs.ts), which checks it against the job's schema first.
+   */
+  work<T = unknown>(name: string, handler: JobHandler<T>): Promise<void>;
   /**
    * Runs `name` periodically on a cron expression (UTC), through pg-boss's own scheduler: one job per tick for
    * the whole cluster, however many processes run. Only when the queue was started with `schedule: true`.
@@ -26,8 +30,8 @@ export interface JobQueue {
 }
 
 /**
- * Every queue the product uses. Periodic housekeeping queues (settling ended sessions, purges) get a cron entry
- * in server/boot.ts; add a queue here when you add one.
+ * Every queue the product uses. Each has one entry in the job registry (server/jobs.ts: payload schema, handler,
+ * optional cron); add the name here and the entry there, the type check insists on both.
  */
 export const QUEUES = [
   "mail.send",
@@ -70,9 +74,9 @@ export async function startJobQueue(
         retryBackoff: true,
       });
     },
-    async work(name, handler) {
-      await boss.work(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data as never, { id: job.id, name: job.name });
+    async work<T>(name: string, handler: JobHandler<T>) {
+      await boss.work<T>(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data, { id: job.id, name: job.name });
       });
     },
     async schedule(name, cron) {
