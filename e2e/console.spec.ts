@@ -260,3 +260,160 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   await p.screenshot({ path: `${SHOTS}/console-incident.png` });
   await dpo.context.close();
 });
+
+/** No sideways scrolling of the page itself (a wide table may scroll inside its own box). */
+async function noHorizontalOverflow(page: Page, what: string) {
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(over, `horizontal overflow on ${what}`).toBeLessThanOrEqual(0);
+}
+
+test("support's ticket desk: search, filters in the URL, a saved view, bulk close with undo, canned replies", async ({
+  browser,
+}) => {
+  test.setTimeout(150_000);
+  const { page, context } = await signIn(browser, CONSOLE_WORLD.desk.email);
+  await enrol(page);
+  // Tickets of our own, logged as calls and emails through the console's API (what an agent does by phone).
+  const tag = `Q${Date.now().toString(36)}`;
+  const log = async (subject: string, channel: "PHONE" | "EMAIL", category: string, priority: string) => {
+    const res = await page.request.post("/admin/api/trpc/tickets.logOnBehalf", {
+      headers: { [CONSOLE_HEADER]: "1", "content-type": "application/json" },
+      data: { email: "demo@mindnamo.test", subject, channel, category, priority, message: `About ${subject}` },
+    });
+    expect(res.status()).toBe(200);
+  };
+  await log(`${tag} session moved twice`, "PHONE", "BOOKING", "HIGH");
+  await log(`${tag} camera stays black`, "EMAIL", "TECHNICAL", "URGENT");
+  await log(`${tag} forgot password`, "PHONE", "ACCOUNT", "LOW");
+
+  await page
+    .getByRole("navigation", { name: "Back-office" })
+    .getByRole("link", { name: "Tickets", exact: true })
+    .click();
+  await expect(page.getByRole("heading", { name: "Tickets", exact: true })).toBeVisible();
+  // "/" jumps to the search; typing filters after a pause, and the address keeps it.
+  await page.keyboard.press("/");
+  await page.keyboard.type(tag);
+  await expect(page.getByTestId("queue-row")).toHaveCount(3);
+  await expect(page).toHaveURL(new RegExp(`q=${tag}`));
+  await page.getByLabel("Channel").selectOption({ label: "Phone" });
+  await expect(page.getByTestId("queue-row")).toHaveCount(2);
+  await expect(page).toHaveURL(/channel=PHONE/);
+  // Words, never stored values: statuses, priorities, channels and the SLA clock.
+  const queue = page.locator("main table");
+  await expect(queue).toContainText("High");
+  await expect(queue).toContainText("First response in");
+  await expect(queue).not.toContainText("PHONE");
+  await expect(queue).not.toContainText("NEW");
+  // A bookmark brings back the same view.
+  await open(page, page.url().replace(/^https?:\/\/[^/]+/, ""));
+  await expect(page.getByTestId("queue-row")).toHaveCount(2);
+  await expect(page.getByLabel("Channel")).toHaveValue("PHONE");
+  await expect(page.getByLabel("Search")).toHaveValue(tag);
+
+  // A saved view, with its count.
+  await page.getByRole("button", { name: "Save view…" }).click();
+  const naming = page.getByRole("dialog", { name: "Save this view" });
+  await naming.getByLabel("Name").fill("Phone today");
+  await naming.getByRole("button", { name: "Save view" }).click();
+  const view = page.getByTestId("saved-view").filter({ hasText: "Phone today" });
+  await expect(view).toContainText("2");
+  await expect(view).toHaveAttribute("aria-current", "page");
+  await expectAccessible(page, "/admin/tickets with filters and a saved view");
+  await page.screenshot({ path: `${SHOTS}/console-tickets-filtered.png`, fullPage: true });
+
+  // Bulk close: the dialog names how many, the rows go at once, undo brings them back.
+  await page.getByLabel("Select all tickets shown").check();
+  await expect(page.getByTestId("bulk-count")).toHaveText("2 tickets selected");
+  await page.getByRole("button", { name: "Close…" }).click();
+  const closing = page.getByRole("dialog", { name: "Close 2 tickets?" });
+  await expect(closing).toContainText("These 2 tickets are closed");
+  await expectAccessible(page, "/admin/tickets, bulk close dialog");
+  await closing.getByRole("button", { name: "Close 2 tickets" }).click();
+  await expect(page.getByText("2 tickets closed.")).toBeVisible();
+  await expect(page.getByText("No tickets match these filters.")).toBeVisible();
+  await expect(view).toContainText("0");
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(page.getByText("Undone: the tickets are as they were.")).toBeVisible();
+  await expect(page.getByTestId("queue-row")).toHaveCount(2);
+  // Bulk assign to me.
+  await page.getByLabel(`Select “${tag} forgot password”`).check();
+  await page.getByRole("region", { name: "Bulk actions" }).getByLabel("Assign to").selectOption({ label: "Me" });
+  await page.getByRole("button", { name: "Assign", exact: true }).click();
+  await expect(page.getByText("1 ticket assigned to you.")).toBeVisible();
+  await expect(page.getByTestId("queue-row").filter({ hasText: "forgot password" })).toContainText("Tess Triage");
+
+  // Canned replies: create, edit, then use one in a reply, then delete it.
+  await page.getByRole("navigation", { name: "Back-office" }).getByRole("link", { name: "Canned replies" }).click();
+  await expect(page.getByRole("heading", { name: "Canned replies" })).toBeVisible();
+  await page.getByRole("button", { name: "New canned reply" }).click();
+  const editor = page.getByRole("dialog", { name: "New canned reply" });
+  await editor.getByLabel("Title").fill(`${tag} camera help`);
+  await editor.getByLabel("Text").fill("Please allow the camera in your browser.");
+  await editor.getByRole("button", { name: "Save" }).click();
+  const canned = page.getByTestId("canned-row").filter({ hasText: `${tag} camera help` });
+  await expect(canned).toContainText("Please allow the camera in your browser.");
+  // A second reply with the same title would replace the first: the form says so instead.
+  await page.getByRole("button", { name: "New canned reply" }).click();
+  await editor.getByLabel("Title").fill(`${tag} camera help`);
+  await editor.getByLabel("Text").fill("Something else.");
+  await editor.getByRole("button", { name: "Save" }).click();
+  await expect(editor.getByText("A canned reply with this title exists.")).toBeVisible();
+  await editor.getByRole("button", { name: "Cancel" }).click();
+  await expect(canned).toContainText("Please allow the camera in your browser.");
+  await canned.getByRole("button", { name: `Edit ${tag} camera help` }).click();
+  const edit = page.getByRole("dialog", { name: "Edit canned reply" });
+  await edit.getByLabel("Text").fill("Please allow the camera in your browser settings, then join again.");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(canned).toContainText("then join again.");
+  await expectAccessible(page, "/admin/canned-replies");
+  await page.screenshot({ path: `${SHOTS}/console-canned.png`, fullPage: true });
+
+  await open(page, `/admin/tickets?q=${tag}&channel=EMAIL`);
+  await page.getByRole("link", { name: `${tag} camera stays black` }).click();
+  await expect(page.getByRole("heading", { name: `${tag} camera stays black` })).toBeVisible();
+  const requester = page.getByTestId("requester");
+  await expect(requester).toContainText("demo@mindnamo.test");
+  await expect(requester).toContainText("Active");
+  await expect(
+    page.getByTestId("requester-tickets").getByRole("link", { name: `${tag} forgot password` }),
+  ).toBeVisible();
+  await page.getByLabel("Canned reply").selectOption({ label: `${tag} camera help` });
+  await page.getByRole("button", { name: "Insert" }).click();
+  await expect(page.getByLabel("Reply to the requester")).toHaveValue(
+    "Please allow the camera in your browser settings, then join again.",
+  );
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await expect(page.getByText("Reply sent.")).toBeVisible();
+  await expect(page.getByTestId("staff-thread-message").last()).toContainText("then join again.");
+  await expect(page.locator("main")).not.toContainText("PENDING_USER");
+  await expectAccessible(page, "/admin/tickets/:id with the requester panel");
+  await page.screenshot({ path: `${SHOTS}/console-ticket.png`, fullPage: true });
+
+  await page.getByRole("link", { name: "Manage canned replies" }).click();
+  await canned.getByRole("button", { name: `Delete ${tag} camera help` }).click();
+  const confirm = page.getByRole("dialog", { name: `Delete “${tag} camera help”?` });
+  await confirm.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByText(`“${tag} camera help” deleted.`)).toBeVisible();
+  await expect(canned).toHaveCount(0);
+
+  // The same pages at tablet width: nothing runs off the side.
+  await page.setViewportSize({ width: 768, height: 1000 });
+  for (const [path, file] of [
+    [`/admin/tickets?q=${tag}`, "console-tickets-768.png"],
+    ["/admin/canned-replies", "console-canned-768.png"],
+  ] as const) {
+    await open(page, path);
+    await expect(page.locator("main h1")).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "Loading…" })).toHaveCount(0, { timeout: 15_000 });
+    await noHorizontalOverflow(page, path);
+    await page.screenshot({ path: `${SHOTS}/${file}`, fullPage: true });
+  }
+  await open(page, `/admin/tickets?q=${tag}`);
+  await page.getByRole("link", { name: `${tag} camera stays black` }).click();
+  await expect(page.getByTestId("requester")).toBeVisible();
+  await noHorizontalOverflow(page, "/admin/tickets/:id at 768 px");
+  await expectAccessible(page, "/admin/tickets/:id at 768 px");
+  await page.screenshot({ path: `${SHOTS}/console-ticket-768.png`, fullPage: true });
+  await context.close();
+});

@@ -138,6 +138,22 @@ const TABLE: Record<ProcedurePath, { access: Access; input: () => unknown }> = {
   "tickets.cannedReplies": { access: "tickets:read", input: () => undefined },
   "tickets.saveCannedReply": { access: "tickets:write", input: () => ({ title: "Greeting", body: "Hello there" }) },
   "tickets.deleteCannedReply": { access: "tickets:write", input: () => ({ id: NOPE }) },
+  "tickets.updateCannedReply": {
+    access: "tickets:write",
+    input: () => ({ id: NOPE, title: "Greeting", body: "Hello again" }),
+  },
+  "tickets.requester": { access: "tickets:read", input: () => ({ ticketId: NOPE }) },
+  "tickets.savedViews": { access: "tickets:read", input: () => undefined },
+  "tickets.saveView": {
+    access: "tickets:read",
+    input: () => ({ name: `View ${++slugCount}`, filters: { assignee: "me", priority: "HIGH" } }),
+  },
+  "tickets.deleteView": { access: "tickets:read", input: () => ({ id: NOPE }) },
+  "tickets.bulkUpdate": { access: "tickets:write", input: () => ({ ticketIds: [NOPE], status: "CLOSED" }) },
+  "tickets.restore": {
+    access: "tickets:write",
+    input: () => ({ states: [{ ticketId: NOPE, status: "OPEN", assigneeId: null }] }),
+  },
   "audit.search": { access: "audit:read", input: () => ({}) },
   "staff.list": { access: "staff:manage", input: () => undefined },
   "staff.changeRole": { access: "staff:manage", input: () => ({ userId: NOPE, role: "USER", code: "000000" }) },

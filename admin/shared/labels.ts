@@ -95,7 +95,6 @@ export const PRIVACY_SOURCE_LABEL: Record<PrivacyRequestSource, string> = {
   PHONE: "Phone call (logged by support)",
 };
 
-
 export const INCIDENT_RISK_LABEL: Record<IncidentRisk, string> = {
   UNLIKELY: "Unlikely to be a risk to people (recorded, not notified)",
   RISK: "A risk to people (notify the authority)",

@@ -10,7 +10,7 @@ import { ROLE_LABEL, labelOf } from "../shared/labels.ts";
 import { errorInfo, makeClient, setDisplayZone, TRPCProvider, useTRPC } from "./trpc.ts";
 import { ConfirmDialog, Dialog, ErrorNote, FieldError, Loading, ToastProvider, useToast } from "./kit.tsx";
 import { AuditPage, CategoriesPage, ExpertsPage, StaffPage } from "./AdminPages.tsx";
-import { TicketPage, TicketQueue } from "./TicketPages.tsx";
+import { CannedRepliesPage, TicketPage, TicketQueue } from "./TicketPages.tsx";
 import { NewsletterPage } from "./NewsletterPage.tsx";
 import { PrivacyQueue, PrivacyRequestPage } from "./PrivacyPages.tsx";
 import { IncidentPage, IncidentsPage } from "./IncidentPages.tsx";
@@ -245,6 +245,7 @@ export const NAV: NavItem[] = [
   { to: "/admin/analytics", label: "Analytics", permission: "analytics:read", key: "n", group: "Oversight" },
   { to: "/admin/errors", label: "Errors", permission: "errors:read", key: "e", group: "Oversight" },
   { to: "/admin/security", label: "Security", permission: "security:read", key: "y", group: "Oversight" },
+  { to: "/admin/canned-replies", label: "Canned replies", permission: "tickets:write", key: "w", group: "Settings" },
   { to: "/admin/staff", label: "Staff", permission: "staff:manage", key: "s", group: "Settings" },
   { to: "/admin/categories", label: "Categories", permission: "categories:manage", key: "c", group: "Settings" },
   { to: "/admin/experts", label: "Experts", permission: "experts:manage", key: "x", group: "Settings" },
@@ -264,6 +265,7 @@ function pageFor(path: string, has: (p: Permission) => boolean, name: string, re
   const parts = path.replace(/^\/admin\/?/, "").split("/");
   if (parts[0] === "tickets" && parts[1] && has("tickets:read")) return <TicketPage ticketId={parts[1]} />;
   if (parts[0] === "tickets" && has("tickets:read")) return <TicketQueue />;
+  if (parts[0] === "canned-replies" && has("tickets:write")) return <CannedRepliesPage />;
   if (parts[0] === "privacy" && parts[1] && has("privacy:read")) return <PrivacyRequestPage requestId={parts[1]} />;
   if (parts[0] === "privacy" && has("privacy:read")) return <PrivacyQueue />;
   if (parts[0] === "incidents" && parts[1] && has("incidents:manage")) return <IncidentPage incidentId={parts[1]} />;
@@ -452,6 +454,10 @@ function ShortcutHelp({ open, onClose, items }: { open: boolean; onClose: () => 
           <kbd>j</kbd> <kbd>k</kbd>
         </dt>
         <dd>Next / previous row; Enter opens it</dd>
+        <dt>
+          <kbd>x</kbd>
+        </dt>
+        <dd>Select the row (tickets), for bulk actions</dd>
         <dt>
           <kbd>?</kbd>
         </dt>

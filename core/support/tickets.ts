@@ -5,7 +5,7 @@
 // requester's data, with the ticket id as its purpose. Authorization of staff (role, second factor,
 // permission) is the back-office's job (admin/server); these functions assume it was done.
 import { z } from "zod";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { Role, TicketPriority, TicketStatus } from "../generated/prisma/enums.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
 import { DomainError, parseInput } from "../errors/index.ts";
@@ -30,7 +30,10 @@ export const categoryLabels: Record<(typeof TICKET_CATEGORIES)[number], string> 
 };
 
 const HOUR = 3_600_000;
-/** Service levels per priority: first response and resolution, from the ticket's creation. */
+/**
+ * Service levels per priority, the one place they are defined: hours from the ticket's creation to the first
+ * staff reply and to resolution. Changing the priority recomputes both due times (setTicketPriority).
+ */
 export const SLA_HOURS: Record<TicketPriority, { firstResponse: number; resolution: number }> = {
   URGENT: { firstResponse: 1, resolution: 24 },
   HIGH: { firstResponse: 4, resolution: 72 },
@@ -54,6 +57,22 @@ export function isOverdue(
 ): boolean {
   if (DONE.includes(t.status)) return false;
   return (!t.firstRespondedAt && t.firstResponseDueAt <= now) || t.resolutionDueAt <= now;
+}
+
+/**
+ * The clock a staff member watches on an open ticket: the first response until it is given, then the resolution.
+ * Done tickets have none. `msLeft` is negative once overdue.
+ */
+export function slaClock(
+  t: { status: TicketStatus; firstResponseDueAt: Date; resolutionDueAt: Date; firstRespondedAt: Date | null },
+  now = new Date(),
+): { target: "firstResponse" | "resolution"; dueAt: Date; msLeft: number; overdue: boolean } | null {
+  if (DONE.includes(t.status)) return null;
+  // A missed first response stays the headline even if resolution is due later: it is the promise already broken.
+  const target = t.firstRespondedAt ? "resolution" : "firstResponse";
+  const dueAt = target === "firstResponse" ? t.firstResponseDueAt : t.resolutionDueAt;
+  const msLeft = dueAt.getTime() - now.getTime();
+  return { target, dueAt, msLeft, overdue: isOverdue(t, now) };
 }
 
 export interface SupportDeps {
@@ -286,8 +305,12 @@ export interface StaffActor {
 const auditActor = (a: StaffActor): AuditActor => ({ id: a.id, role: a.role, ip: a.ip });
 
 export const queueFilterSchema = z.object({
+  /** Words in the subject or any message, or the requester's name (not for privacy tickets: those are the DPO's). */
+  q: z.string().trim().max(100).optional(),
   status: z.enum(TICKET_STATUSES).optional(),
   priority: z.enum(TICKET_PRIORITIES).optional(),
+  channel: z.enum(TICKET_CHANNELS).optional(),
+  category: z.enum(TICKET_CATEGORIES).optional(),
   /** a staff user id, "me", or "none" */
   assignee: z.string().max(64).optional(),
   overdue: z.boolean().optional(),
@@ -297,21 +320,47 @@ export const queueFilterSchema = z.object({
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
-/** The queue shows no personal data (no names or emails): opening a ticket does, and is audited. */
-export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueFilter, at = new Date()) {
+/** The database condition for a queue filter; shared by the queue and the saved views' counts. */
+export function queueWhere(actor: StaffActor, f: Omit<QueueFilter, "limit">, at = new Date()) {
   const assigneeId = f.assignee === "me" ? actor.id : f.assignee === "none" ? null : f.assignee;
-  const rows = await db.supportTicket.findMany({
-    where: {
-      ...(f.status ? { status: f.status } : f.includeClosed ? {} : { status: { not: "CLOSED" } }),
-      ...(f.priority ? { priority: f.priority } : {}),
-      ...(f.assignee !== undefined ? { assigneeId } : {}),
-      ...(f.overdue
+  const q = f.q?.trim();
+  const contains = (v: string) => ({ contains: v, mode: "insensitive" as const });
+  return {
+    AND: [
+      f.status ? { status: f.status } : f.includeClosed ? {} : { status: { not: "CLOSED" as const } },
+      f.priority ? { priority: f.priority } : {},
+      f.channel ? { channel: f.channel } : {},
+      f.category ? { category: f.category } : {},
+      f.assignee !== undefined ? { assigneeId } : {},
+      f.overdue
         ? {
-            status: f.status && !DONE.includes(f.status) ? f.status : { notIn: DONE },
+            status: { notIn: DONE },
             OR: [{ firstRespondedAt: null, firstResponseDueAt: { lte: at } }, { resolutionDueAt: { lte: at } }],
           }
-        : {}),
-    },
+        : {},
+      q
+        ? {
+            OR: [
+              { subject: contains(q) },
+              {
+                category: { not: "PRIVACY" as const },
+                OR: [
+                  { messages: { some: { body: contains(q) } } },
+                  { requester: { name: contains(q) } },
+                  { contactName: contains(q) },
+                ],
+              },
+            ],
+          }
+        : {},
+    ],
+  } satisfies Prisma.SupportTicketWhereInput;
+}
+
+/** The queue shows no personal data (no names or emails): opening a ticket does, and is audited. */
+export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueFilter, at = new Date()) {
+  const rows = await db.supportTicket.findMany({
+    where: queueWhere(actor, f, at),
     orderBy: [{ firstResponseDueAt: "asc" }],
     take: f.limit,
     select: {
@@ -329,7 +378,7 @@ export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueF
       assignee: { select: { id: true, name: true } },
     },
   });
-  return rows.map((r) => ({ ...r, overdue: isOverdue(r, at) }));
+  return rows.map((r) => ({ ...r, overdue: isOverdue(r, at), sla: slaClock(r, at) }));
 }
 
 /**
@@ -397,6 +446,7 @@ export async function getTicketForStaff(db: PrismaClient, actor: StaffActor, tic
     messages: withDpo ? [] : messages,
     withDpo,
     overdue: isOverdue(t, at),
+    sla: slaClock(t, at),
     requester: requester
       ? {
           kind: "account" as const,

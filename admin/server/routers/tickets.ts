@@ -18,6 +18,18 @@ import {
   TICKET_STATUSES,
 } from "../../../core/support/tickets.ts";
 import { privacyRequestForTicket } from "../../../core/privacy/intake.ts";
+import {
+  bulkUpdateTickets,
+  deleteView,
+  listSavedViews,
+  MAX_BULK,
+  requesterPanel,
+  restoreTickets,
+  saveView,
+  ticketStateSchema,
+  updateCannedReply,
+  viewFiltersSchema,
+} from "../../../core/support/desk.ts";
 import { deps, requirePermission, router } from "../trpc.ts";
 
 const id = z.string().trim().min(1).max(64);
@@ -80,6 +92,37 @@ export const ticketsRouter = router({
       });
       return { id: ticket.id, privacyRequest: request !== null };
     }),
+  /** Who asked: name, account state, other tickets; read through the ticket and audited. */
+  requester: read
+    .input(ticketId)
+    .query(({ ctx, input }) => requesterPanel({ db: deps(ctx).db, actor: ctx.actor, ticketId: input.ticketId })),
+  savedViews: read.input(z.void()).query(({ ctx }) => listSavedViews({ db: deps(ctx).db, actor: ctx.actor })),
+  saveView: read
+    .input(z.object({ name: z.string().max(60), filters: viewFiltersSchema }))
+    .mutation(({ ctx, input }) => saveView({ db: deps(ctx).db, actor: ctx.actor, ...input })),
+  deleteView: read.input(z.object({ id })).mutation(async ({ ctx, input }) => {
+    await deleteView({ db: deps(ctx).db, actor: ctx.actor, id: input.id });
+    return { ok: true as const };
+  }),
+  bulkUpdate: write
+    .input(
+      z.object({
+        ticketIds: z.array(id).min(1).max(MAX_BULK),
+        assigneeId: id.nullable().optional(),
+        status: z.enum(TICKET_STATUSES).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => bulkUpdateTickets({ db: deps(ctx).db, actor: ctx.actor, ...input })),
+  /** The undo of a bulk change: the states it returned. */
+  restore: write
+    .input(z.object({ states: z.array(ticketStateSchema).min(1).max(MAX_BULK) }))
+    .mutation(async ({ ctx, input }) => {
+      await restoreTickets({ db: deps(ctx).db, actor: ctx.actor, states: input.states });
+      return { ok: true as const };
+    }),
+  updateCannedReply: write
+    .input(z.object({ id, title: z.string().max(100), body: z.string().max(10_000) }))
+    .mutation(({ ctx, input }) => updateCannedReply({ db: deps(ctx).db, actor: ctx.actor, ...input })),
   cannedReplies: read.input(z.void()).query(({ ctx }) => listCannedReplies(deps(ctx).db)),
   saveCannedReply: write
     .input(z.object({ title: z.string().max(100), body: z.string().max(10_000) }))
