@@ -1,6 +1,7 @@
 import http from "node:http";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { guardOutbound } from "../core/platform/outbound.ts";
 import { dynamicCompression } from "../server/app.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -200,7 +201,11 @@ describe("an expired page", () => {
     });
     const server = app.listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/page`;
+    const port = (server.address() as { port: number }).port;
+    const url = `http://127.0.0.1:${port}/page`;
+    // A server booted earlier in this file holds the outbound allow-list: this test's own server is one more
+    // endpoint this process may reach, as a booted server registers its own address.
+    const guard = guardOutbound([{ host: "127.0.0.1", port, why: "this test's server" }], () => {});
     try {
       expect((await fetch(url)).headers.get("x-cache")).toBe("MISS");
       expect((await fetch(url)).headers.get("x-cache")).toBe("HIT");
@@ -221,6 +226,7 @@ describe("an expired page", () => {
       expect(await fresh.text()).toContain("render 2");
     } finally {
       vi.useRealTimers();
+      guard.release();
       await new Promise((r) => server.close(r));
     }
   });

@@ -633,7 +633,7 @@ function LogContact() {
               : null}
           </p>
         ) : null}
-        <div className="field">
+        <div className="c-field">
           <label htmlFor="log-channel">How they reached us</label>
           <select
             id="log-channel"
@@ -644,7 +644,7 @@ function LogContact() {
             <option value="EMAIL">{TICKET_CHANNEL_LABEL.EMAIL}</option>
           </select>
         </div>
-        <div className="field">
+        <div className="c-field">
           <label htmlFor="log-email">Their email</label>
           <input
             id="log-email"
@@ -653,7 +653,7 @@ function LogContact() {
             onChange={(e) => setForm({ ...form, email: e.target.value })}
           />
         </div>
-        <div className="field">
+        <div className="c-field">
           <label htmlFor="log-subject">Subject</label>
           <input
             id="log-subject"
@@ -661,7 +661,7 @@ function LogContact() {
             onChange={(e) => setForm({ ...form, subject: e.target.value })}
           />
         </div>
-        <div className="field">
+        <div className="c-field">
           <label htmlFor="log-category">What is it about?</label>
           <select
             id="log-category"
@@ -676,7 +676,7 @@ function LogContact() {
           </select>
         </div>
         {form.category === "PRIVACY" ? (
-          <div className="field">
+          <div className="c-field">
             <label htmlFor="log-privacy-type">What they ask for</label>
             <select
               id="log-privacy-type"
@@ -691,7 +691,7 @@ function LogContact() {
             </select>
           </div>
         ) : null}
-        <div className="field">
+        <div className="c-field">
           <label htmlFor="log-message">What they said</label>
           <textarea
             id="log-message"
@@ -700,7 +700,7 @@ function LogContact() {
             onChange={(e) => setForm({ ...form, message: e.target.value })}
           />
         </div>
-        <button className="button" type="submit" disabled={log.isPending}>
+        <button className="c-button" type="submit" disabled={log.isPending}>
           Log it
         </button>
       </form>

@@ -117,6 +117,7 @@ beforeAll(async () => {
   ).id;
 }, 60_000);
 afterAll(async () => {
+  await a?.deps.mail.drain(); // deferred work and mail finish before the outbox and the database go
   a?.cleanup();
   await t?.cleanup();
 });

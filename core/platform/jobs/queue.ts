@@ -95,6 +95,12 @@ export async function startJobQueue(
   }
   const polling = opts.pollingIntervalSeconds ?? 2;
   const workers = new Map<string, string[]>();
+  // pg-boss completes a job without awaiting it, and a worker's fetch may still be running when stop() returns: a
+  // job fetched then would be completed on a closed pool. So after stop begins no handler runs (the job fails back
+  // to the queue, for another instance or the next start), and stop() waits for running handlers and a short grace
+  // for a last fetch before the caller closes the database.
+  let stopping = false;
+  let running = 0;
   return {
     async send(name, data, o = {}) {
       return boss.send(name, data, {
@@ -109,14 +115,21 @@ export async function startJobQueue(
       const ids: string[] = workers.get(name) ?? [];
       for (let n = 0; n < (o.concurrency ?? 1); n++) {
         const id: string = await boss.work<T>(name, { pollingIntervalSeconds: polling, batchSize: 1 }, async (jobs) => {
-          for (const job of jobs) await handler(job.data, { id: job.id, name: job.name });
-          if (o.keepGoing) boss.notifyWorker(id);
+          if (stopping) throw new Error("the queue is stopping");
+          running++;
+          try {
+            for (const job of jobs) await handler(job.data, { id: job.id, name: job.name });
+          } finally {
+            running--;
+          }
+          if (o.keepGoing && !stopping) boss.notifyWorker(id);
         });
         ids.push(id);
       }
       workers.set(name, ids);
     },
     wake(name) {
+      if (stopping) return;
       // Every worker of the queue: the idle ones fetch at once, a busy one fetches again as soon as it is done.
       for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
     },
@@ -132,7 +145,11 @@ export async function startJobQueue(
       await boss.schedule(name, cron, {}, { tz: "UTC", retryLimit: 2 });
     },
     async stop() {
+      stopping = true;
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      const until = Date.now() + 10_000;
+      while (running > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
     },
   };
 }
