@@ -77,8 +77,10 @@ test("a person's account, from sign-up to password reset", async ({ page, browse
     .setInputFiles(path.join(import.meta.dirname, "fixtures/avatar.png"));
   await page.getByRole("button", { name: "Upload picture" }).click();
   await expect(page.getByText("Your picture was updated.")).toBeVisible();
-  // The alt is "You" (jsx-a11y forbids "picture" in an alt); the region names what it is.
-  const img = page.getByRole("region", { name: "Profile picture" }).getByRole("img", { name: "You", exact: true });
+  // The alt is the person's name (jsx-a11y forbids "picture" in an alt); the region names what it is.
+  const img = page
+    .getByRole("region", { name: "Profile picture" })
+    .getByRole("img", { name: "Jo J. Journey", exact: true });
   await expect(img).toBeVisible();
   expect(await img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(512);
 

@@ -5,6 +5,7 @@ import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
 import { Notice } from "~/components/forms";
 import { getEmailPreferences, listOwnConsents, setEmailPreferences, deps } from "~/core.server";
 import { parseEmailPreferences, preferencesSavedMessage } from "~/utils/communications.server";
+import { ScrollRegion } from "~/components/ui/ScrollRegion";
 import { requireSession } from "~/utils/session.server";
 import { formatDateTime } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
@@ -93,7 +94,7 @@ export default function Communications() {
         {history.length === 0 ? (
           <p className="empty">No choices recorded yet. Choices you make while signed in appear here.</p>
         ) : (
-          <div className="table-wrap">
+          <ScrollRegion label="Your consent history">
             <table data-testid="consent-history">
               <thead>
                 <tr>
@@ -116,7 +117,7 @@ export default function Communications() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
       <p>

@@ -14,6 +14,7 @@ import {
 } from "~/core.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
+import { ScrollRegion } from "~/components/ui/ScrollRegion";
 import { requireSession } from "~/utils/session.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
@@ -251,7 +252,7 @@ export default function PrivacyCenter() {
         {requests.length === 0 ? (
           <p className="empty">You have not made any privacy requests yet.</p>
         ) : (
-          <div className="table-wrap">
+          <ScrollRegion label="Your privacy requests">
             <table>
               <caption className="visually-hidden">Your privacy requests</caption>
               <thead>
@@ -297,7 +298,7 @@ export default function PrivacyCenter() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
 
@@ -326,7 +327,7 @@ export default function PrivacyCenter() {
         {ledger.length === 0 ? (
           <p className="empty">No one on our staff has accessed your data.</p>
         ) : (
-          <div className="table-wrap">
+          <ScrollRegion label="Staff access to your data">
             <table>
               <caption className="visually-hidden">Staff access to your data</caption>
               <thead>
@@ -354,7 +355,7 @@ export default function PrivacyCenter() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
 
