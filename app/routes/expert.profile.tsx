@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
-import { expertWorkspace, getAvatar, removeAvatar, setAvatar, deps } from "~/core.server";
+import { Avatar } from "~/components/ui/Avatar";
+import { expertWorkspace, getAvatar, initials, removeAvatar, setAvatar, deps } from "~/core.server";
 import { isMultipart, readAvatarUpload } from "~/utils/avatar-upload.server";
 import { requireExpert } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
@@ -41,6 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const photo = await getAvatar(deps(context).db, session.userId);
   return {
     photoVersion: photo ? photo.updatedAt.getTime() : null,
+    name: session.user.name,
+    initials: initials(session.user.name),
     slug: profile.slug,
     published: profile.published,
     values: formValues(profile),
@@ -73,7 +76,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ExpertProfile() {
-  const { slug, published, values, zones, photoVersion } = useLoaderData<typeof loader>();
+  const { slug, published, values, zones, photoVersion, name, initials: monogram } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData && "error" in actionData ? actionData : undefined;
   const saved = actionData && "saved" in actionData ? actionData.saved : null;
@@ -100,19 +103,13 @@ export default function ExpertProfile() {
       <section aria-labelledby="photo-title" className="card stack">
         <h2 id="photo-title">Your photo</h2>
         <div className="row">
-          {photoVersion ? (
-            <img
-              className="avatar"
-              src={`/account/avatar?v=${photoVersion}`}
-              alt="You, as clients see you"
-              width={96}
-              height={96}
-            />
-          ) : (
-            <p className="hint">
-              No photo yet: clients see your initials. A friendly, recent face helps people choose.
-            </p>
-          )}
+          {/* What clients see: the photo, or the monogram on the brand tone until there is one. */}
+          <Avatar name={name} initials={monogram} src={photoVersion ? `/account/avatar?v=${photoVersion}` : null} />
+          <p className="hint">
+            {photoVersion
+              ? "Clients see this photo on your profile, in the directory and when they book."
+              : "No photo yet: clients see your initials. A friendly, recent face helps people choose."}
+          </p>
         </div>
         <Form method="post" encType="multipart/form-data" className="form">
           <Field
