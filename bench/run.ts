@@ -107,12 +107,15 @@ async function measure(
   };
 }
 
-/** Signs in through the real form (same-origin POST) and returns the session cookie. */
-async function signIn(origin: string, email: string, password: string): Promise<string> {
+/**
+ * Signs in through the real form and returns the session cookie, on the configured APP_URL as a browser on the
+ * public origin would: production trusts no other Origin, and Remix checks that Host and Origin agree.
+ */
+async function signIn(origin: string, email: string, password: string, appUrl: string): Promise<string> {
   const res = await fetch(`${origin}/login`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(origin).origin },
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(appUrl).origin },
     body: new URLSearchParams({ email, password, next: "/account" }),
   });
   const setCookie = res.headers.get("set-cookie");
@@ -181,8 +184,9 @@ async function main() {
     }
     // Signed-in pages: rendered and queried per request, never cached. Warm up at full concurrency first.
     const origin = `http://127.0.0.1:${appPort}`;
-    const user = await signIn(origin, "demo@mindnamo.test", "calm-harbour-morning-42");
-    const expert = await signIn(origin, "amara-okafor@experts.mindnamo.test", "calm-harbour-morning-42");
+    const appUrl = `http://localhost:${appPort}`;
+    const user = await signIn(appUrl, "demo@mindnamo.test", "calm-harbour-morning-42", appUrl);
+    const expert = await signIn(appUrl, "amara-okafor@experts.mindnamo.test", "calm-harbour-morning-42", appUrl);
     for (const [name, p, cookie] of [
       ["signed in: /sessions", "/sessions", user],
       ["signed in: /book/:slug", `/book/${slug}`, user],
