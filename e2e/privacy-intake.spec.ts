@@ -54,7 +54,12 @@ test("a visitor's privacy request on the contact form is confirmed by an emailed
   await open(visitor, "/contact");
   await visitor.getByLabel("Your email").fill(email);
   await visitor.getByLabel("Subject").fill("What do you hold about me?");
+  // What a privacy request is for is asked only once "Privacy and my data" is chosen.
+  const asking = visitor.getByLabel("What are you asking for?");
+  await expect(asking).toBeHidden();
   await visitor.getByLabel("What is it about?").selectOption({ label: "Privacy and my data" });
+  await expect(asking).toBeVisible();
+  await asking.selectOption({ label: "A copy of my data" });
   await visitor.getByLabel("Message").fill(MESSAGE);
   await visitor.getByRole("button", { name: "Send message" }).click();
   await expect(visitor.getByRole("main")).toContainText("we emailed a code to the address you gave");
@@ -91,7 +96,7 @@ test("a visitor's privacy request on the contact form is confirmed by an emailed
   await expect(row).toContainText(/\d+ day\(s\)/);
   await expect(row).not.toContainText("PENDING");
   await expectAccessible(dpo, "the DPO's queue with a contact-form request");
-  await row.getByRole("link", { name: "Other privacy request" }).click();
+  await row.getByRole("link", { name: "Access (copy)" }).click();
   await expect(dpo.getByTestId("privacy-source")).toHaveText("Contact form");
   await expect(dpo.getByTestId("privacy-requester")).toContainText(email);
   await expect(dpo.getByTestId("linked-ticket-message")).toContainText(MESSAGE);

@@ -138,3 +138,118 @@ describe("a privacy ticket from the help page", () => {
     expect(other.headers.get("location")).toMatch(/^\/help\/[0-9a-f-]{36}$/);
   });
 });
+
+describe("what a privacy request is for, chosen on the form", () => {
+  it("the contact and help forms pass the chosen type to the request; other categories ignore the field", async () => {
+    const prisma = srv.running.services.db.prisma;
+    const visitor = new Browser(srv, { ip: nextIp() });
+    const form = await pageText(await visitor.get("/contact"));
+    expect(form).toContain("What are you asking for? (optional)");
+    expect(form).toContain("Deletion of my data");
+    expect(form).not.toContain("OPT_OUT</");
+    const sent = await visitor.post("/contact", {
+      email: "typed-visitor@example.com",
+      name: "",
+      subject: "Please erase me",
+      category: "PRIVACY",
+      privacyType: "DELETION",
+      message: "I would like everything about me deleted.",
+    });
+    expect(sent.status).toBe(200);
+    expect(await pageText(sent)).toContain("we emailed a code");
+    expect(
+      await prisma.privacyRequest.findFirstOrThrow({ where: { requesterEmail: "typed-visitor@example.com" } }),
+    ).toMatchObject({ type: "DELETION", source: "CONTACT_FORM" });
+
+    // Left empty it is "something else".
+    await visitor.post("/contact", {
+      email: "untyped-visitor@example.com",
+      subject: "A question",
+      category: "PRIVACY",
+      privacyType: "",
+      message: "Who sees my notes?",
+    });
+    expect(
+      (await prisma.privacyRequest.findFirstOrThrow({ where: { requesterEmail: "untyped-visitor@example.com" } })).type,
+    ).toBe("OTHER");
+
+    // Under another category the field is ignored, whatever it holds: a ticket, no privacy request.
+    const booking = await visitor.post("/contact", {
+      email: "booking-visitor@example.com",
+      subject: "Moving a session",
+      category: "BOOKING",
+      privacyType: "NONSENSE",
+      message: "Can I move it?",
+    });
+    expect(booking.status).toBe(200);
+    expect(await prisma.privacyRequest.count({ where: { requesterEmail: "booking-visitor@example.com" } })).toBe(0);
+
+    const email = "typed-helped@example.com";
+    await prisma.user.create({
+      data: {
+        email,
+        name: "Typed Person",
+        passwordHash: await hashPassword("quiet lantern by the sea"),
+        emailVerifiedAt: new Date(),
+      },
+    });
+    const b = new Browser(srv, { ip: nextIp() });
+    expect((await b.post("/login", { email, password: "quiet lantern by the sea" })).status).toBe(302);
+    const res = await b.post("/help?index", {
+      subject: "A copy, please",
+      category: "PRIVACY",
+      privacyType: "ACCESS",
+      message: "Send me what you hold.",
+    });
+    expect(res.status).toBe(302);
+    expect(await prisma.privacyRequest.findFirstOrThrow({ where: { requesterEmail: email } })).toMatchObject({
+      type: "ACCESS",
+      source: "TICKET",
+    });
+  });
+
+  it("a value not on the list is refused with a clear message, keeps what was typed and opens nothing", async () => {
+    const prisma = srv.running.services.db.prisma;
+    const tickets = await prisma.supportTicket.count();
+    const requests = await prisma.privacyRequest.count();
+    const b = new Browser(srv, { ip: nextIp() });
+    for (const privacyType of ["DESTROY", "access", "x".repeat(500)]) {
+      const res = await b.post("/contact", {
+        email: "odd-visitor@example.com",
+        subject: "My data",
+        category: "PRIVACY",
+        privacyType,
+        message: "Something I wrote myself.",
+      });
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      expect(html).toContain("Choose what you are asking for from the list.");
+      expect(html).toMatch(/id="f-privacyType"[^>]*aria-invalid="true"/);
+      // Everything typed is still in the form.
+      expect(html).toContain('value="odd-visitor@example.com"');
+      expect(html).toContain("Something I wrote myself.");
+    }
+    const help = new Browser(srv, { ip: nextIp() });
+    await prisma.user.create({
+      data: {
+        email: "odd-helped@example.com",
+        name: "Odd Person",
+        passwordHash: await hashPassword("quiet lantern by the sea"),
+        emailVerifiedAt: new Date(),
+      },
+    });
+    expect(
+      (await help.post("/login", { email: "odd-helped@example.com", password: "quiet lantern by the sea" })).status,
+    ).toBe(302);
+    const res = await help.post("/help?index", {
+      subject: "Delete it",
+      category: "PRIVACY",
+      privacyType: "ERASE_EVERYTHING",
+      message: "Please.",
+    });
+    expect(res.status).toBe(400);
+    expect(await pageText(res)).toContain("Choose what you are asking for from the list.");
+    expect(await prisma.supportTicket.count()).toBe(tickets);
+    expect(await prisma.privacyRequest.count()).toBe(requests);
+  });
+});

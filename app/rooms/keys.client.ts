@@ -30,23 +30,44 @@ function tx<T>(db: IDBDatabase, mode: IDBTransactionMode, run: (store: IDBObject
   });
 }
 
-/** This browser's key pair for one participant of one booking: the stored one, or a new one (then stored). */
-export async function loadOrCreateKeyPair(slot: string): Promise<StoredPair> {
+const readPair = (db: IDBDatabase, slot: string) =>
+  tx<StoredPair | undefined>(db, "readonly", (s) => s.get(slot) as IDBRequest<StoredPair | undefined>);
+
+async function loadOrCreate(slot: string): Promise<StoredPair> {
   const db = await openDb();
   try {
-    const existing = await tx<StoredPair | undefined>(
-      db,
-      "readonly",
-      (s) => s.get(slot) as IDBRequest<StoredPair | undefined>,
-    );
+    const existing = await readPair(db, slot);
     if (existing?.privateKey && existing.publicKey) return existing;
     const { keyPair, publicKey } = await generateKeyPair();
     const pair = { privateKey: keyPair.privateKey, publicKey };
-    await tx(db, "readwrite", (s) => s.put(pair, slot));
-    return pair;
+    try {
+      // `add`, not `put`: when another tab made a pair meanwhile, its pair wins and is the one used here too.
+      await tx(db, "readwrite", (s) => s.add(pair, slot));
+      return pair;
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === "ConstraintError")) throw error;
+      const winner = await readPair(db, slot);
+      if (!winner) throw error;
+      return winner;
+    }
   } finally {
     db.close();
   }
+}
+
+// One lookup per slot at a time in this page: the room's effect can start twice (React re-runs effects in
+// development, and on a change of its inputs) and two lookups racing would make two pairs, whose second public key
+// the server refuses once the session has started — "set from another browser", in the very same browser.
+const pending = new Map<string, Promise<StoredPair>>();
+
+/** This browser's key pair for one participant of one booking: the stored one, or a new one (then stored). */
+export function loadOrCreateKeyPair(slot: string): Promise<StoredPair> {
+  let found = pending.get(slot);
+  if (!found) {
+    found = loadOrCreate(slot).finally(() => pending.delete(slot));
+    pending.set(slot, found);
+  }
+  return found;
 }
 
 export type KeyExchange =

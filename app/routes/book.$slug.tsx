@@ -300,11 +300,22 @@ export default function Book() {
           <div className="booker-toolbar">
             <h2 className="booker-step">2. Choose a time</h2>
             <ZonePicker current={zone.tz} hidden={{ topic, start: booking.chosen?.startsAt ?? null, h: null }} />
+            {/* Same-page links like the zone picker: the page stays where the person is, never back to the top. */}
             <p className="hour-toggle" aria-label="Clock">
-              <Link to={href({ h: "12" })} aria-current={zone.hourCycle === "12" ? "true" : undefined} replace>
+              <Link
+                to={href({ h: "12" })}
+                aria-current={zone.hourCycle === "12" ? "true" : undefined}
+                preventScrollReset
+                replace
+              >
                 12h
               </Link>
-              <Link to={href({ h: "24" })} aria-current={zone.hourCycle === "24" ? "true" : undefined} replace>
+              <Link
+                to={href({ h: "24" })}
+                aria-current={zone.hourCycle === "24" ? "true" : undefined}
+                preventScrollReset
+                replace
+              >
                 24h
               </Link>
             </p>

@@ -6,13 +6,18 @@ import { intakeDeps } from "~/utils/privacy.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
+import { PrivacyTypeField } from "~/components/PrivacyTypeField";
 import { crisisFor } from "~/utils/crisis.server";
 
 export const headers = formHeaders;
 export const meta: MetaFunction = () => [{ title: "Contact us — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return { categories: support.requestCategoryOptions, crisis: await crisisFor(request, context) };
+  return {
+    categories: support.requestCategoryOptions,
+    privacyTypes: privacyIntake.PRIVACY_TYPE_CHOICES,
+    crisis: await crisisFor(request, context),
+  };
 }
 
 /** Open to everyone (no session needed); limited per IP and per address, since it sends an email. */
@@ -24,22 +29,32 @@ export async function action({ request, context }: ActionFunctionArgs) {
     subject: field(form, "subject", 200),
     category: field(form, "category", 20),
     message: field(form, "message", 10_000),
+    privacyType: field(form, "privacyType", 20),
   };
   return formAction(async () => {
+    // Checked first: a refused value must not leave a ticket behind that a corrected retry would duplicate.
+    const privacyType = privacyIntake.requestedPrivacyType(values.category, values.privacyType);
     const ticket = await support.submitContactForm(supportDeps(context), values, context.clientIp);
     // "Privacy and my data" is also a privacy request: a code goes to the address to confirm it is theirs.
     const request = await privacyIntake.privacyRequestForTicket(intakeDeps(context), ticket.id, {
       ip: context.clientIp,
+      type: privacyType,
     });
     return { sent: true as const, privacy: request !== null };
   }, values);
 }
 
-const FORM_LABELS = { email: "Your email", subject: "Subject", category: "What is it about?", message: "Message" };
+const FORM_LABELS = {
+  email: "Your email",
+  subject: "Subject",
+  category: "What is it about?",
+  privacyType: "What are you asking for?",
+  message: "Message",
+};
 
 export default function Contact() {
   const actionData = useActionData<typeof action>();
-  const { categories, crisis } = useLoaderData<typeof loader>();
+  const { categories, privacyTypes, crisis } = useLoaderData<typeof loader>();
   if (actionData && "sent" in actionData) {
     return (
       <section className="stack">
@@ -86,6 +101,7 @@ export default function Contact() {
             ))}
           </select>
         </div>
+        <PrivacyTypeField choices={privacyTypes} actionData={err} />
         <div className="field">
           <label htmlFor="f-message">Message</label>
           <textarea

@@ -9,6 +9,7 @@ import { requireSession } from "~/utils/session.server";
 import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
+import { PrivacyTypeField } from "~/components/PrivacyTypeField";
 import { crisisFor } from "~/utils/crisis.server";
 
 export const headers = formHeaders;
@@ -26,6 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       updatedAt: t.updatedAt.toISOString(),
     })),
     categories: support.requestCategoryOptions,
+    privacyTypes: privacyIntake.PRIVACY_TYPE_CHOICES,
   };
 }
 
@@ -36,19 +38,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
     subject: field(form, "subject", 200),
     category: field(form, "category", 20),
     message: field(form, "message", 10_000),
+    privacyType: field(form, "privacyType", 20),
   };
   return formAction(async () => {
+    // Checked first: a refused value must not leave a ticket behind that a corrected retry would duplicate.
+    const privacyType = privacyIntake.requestedPrivacyType(values.category, values.privacyType);
     const { id } = await support.openTicket(supportDeps(context), session.userId, values);
     // "Privacy and my data" is also a privacy request, confirmed by a code emailed to the account's address.
-    const request = await privacyIntake.privacyRequestForTicket(intakeDeps(context), id, { ip: context.clientIp });
+    const request = await privacyIntake.privacyRequestForTicket(intakeDeps(context), id, {
+      ip: context.clientIp,
+      type: privacyType,
+    });
     throw redirect(request ? `/help/${id}?privacy=1` : `/help/${id}`);
   }, values);
 }
 
-const FORM_LABELS = { email: "Your email", subject: "Subject", category: "What is it about?", message: "Message" };
+const FORM_LABELS = {
+  email: "Your email",
+  subject: "Subject",
+  category: "What is it about?",
+  privacyType: "What are you asking for?",
+  message: "Message",
+};
 
 export default function Help() {
-  const { tickets, categories, crisis } = useLoaderData<typeof loader>();
+  const { tickets, categories, privacyTypes, crisis } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <section aria-labelledby="title" className="stack">
@@ -95,6 +109,7 @@ export default function Help() {
             </p>
           ) : null}
         </div>
+        <PrivacyTypeField choices={privacyTypes} actionData={actionData} />
         <div className="field">
           <label htmlFor="f-message">Message</label>
           <textarea

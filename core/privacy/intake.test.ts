@@ -24,7 +24,9 @@ import {
   confirmPrivacyRequest,
   escalateUntouchedRequests,
   IDENTITY_CODE_LIFETIME_MS,
+  PRIVACY_TYPE_CHOICES,
   privacyRequestForTicket,
+  requestedPrivacyType,
   resendIdentityCode,
   type IntakeDeps,
 } from "./intake.ts";
@@ -323,6 +325,27 @@ describe("privacy requests from anywhere: the identity code", () => {
     expect(await db().privacyRequest.count({ where: { id: stale.requestId } })).toBe(0);
     // The confirmed one is a tracked request and stays.
     expect(await db().privacyRequest.count({ where: { id: requestId } })).toBe(1);
+  });
+});
+
+describe("what the help and contact forms say a privacy request is for", () => {
+  it("counts only under the privacy category, empty is something else, and a value off the list is refused", () => {
+    expect(PRIVACY_TYPE_CHOICES.map((c) => c.value)).toEqual(["ACCESS", "CORRECTION", "DELETION", "OPT_OUT", "OTHER"]);
+    expect(requestedPrivacyType("PRIVACY", "DELETION")).toBe("DELETION");
+    expect(requestedPrivacyType("PRIVACY", "")).toBe("OTHER");
+    expect(requestedPrivacyType("PRIVACY", undefined)).toBe("OTHER");
+    expect(requestedPrivacyType("BOOKING", "DELETION")).toBeUndefined();
+    expect(requestedPrivacyType("BOOKING", "junk")).toBeUndefined();
+    for (const bad of ["deletion", "ERASE", 42, {}]) {
+      let caught: unknown;
+      try {
+        requestedPrivacyType("PRIVACY", bad);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isDomainError(caught) && caught.code === "VALIDATION" && caught.details?.field).toBe("privacyType");
+      expect((caught as Error).message).toBe("Choose what you are asking for from the list.");
+    }
   });
 });
 

@@ -71,9 +71,31 @@ function confirmedEmail(to: string, opts: { dueAt: Date; appUrl: string }): Mail
   });
 }
 
-const typeSchema = z.enum(["ACCESS", "CORRECTION", "DELETION", "OPT_OUT", "OTHER"], {
-  error: "Choose what the request is about.",
-});
+const PRIVACY_TYPES = ["ACCESS", "CORRECTION", "DELETION", "OPT_OUT", "OTHER"] as const;
+const typeSchema = z.enum(PRIVACY_TYPES, { error: "Choose what the request is about." });
+
+/** What a person may say they ask for on the help and contact forms, in their words (the last is the default). */
+export const PRIVACY_TYPE_CHOICES = [
+  { value: "ACCESS", label: "A copy of my data" },
+  { value: "CORRECTION", label: "A correction to my data" },
+  { value: "DELETION", label: "Deletion of my data" },
+  { value: "OPT_OUT", label: "Opting out of a use of my data" },
+  { value: "OTHER", label: "Something else, or not sure" },
+] as const satisfies ReadonlyArray<{ value: PrivacyRequestType; label: string }>;
+
+const choiceSchema = z.enum(PRIVACY_TYPES, { error: "Choose what you are asking for from the list." });
+
+/**
+ * The type a help or contact form gives its privacy request. The field is always sent (without JavaScript or
+ * `:has()` it is always shown), so it counts only under the privacy category; left empty it is "something else".
+ * A value not on the list (only a hand-made request sends one) is refused under the field's name, before any
+ * ticket is opened.
+ */
+export function requestedPrivacyType(category: string, value: unknown): PrivacyRequestType | undefined {
+  if (category !== "PRIVACY") return undefined;
+  if (value === undefined || value === null || value === "") return "OTHER";
+  return parseInput(choiceSchema, value, "privacyType");
+}
 
 /**
  * Records a privacy request made outside the privacy center and emails the identity code to the address given.
