@@ -17,6 +17,7 @@ export default tseslint.config(
       ".cache/**",
       ".data/**",
       ".ci-results/**",
+      "bench/floor/.floor-build/**",
       "test-results/**",
       "playwright-report/**",
       "bench/results/**",
