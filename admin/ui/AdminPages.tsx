@@ -139,9 +139,34 @@ export function StaffPage() {
   const [email, setEmail] = useState("");
   const [lookup, setLookup] = useState("");
   const found = useQuery({ ...trpc.staff.findByEmail.queryOptions({ email: lookup }), enabled: lookup !== "" });
-  const invite = useMutation(trpc.staff.invite.mutationOptions({ onSuccess: refresh }));
   const [invitee, setInvitee] = useState({ email: "", name: "", role: "SUPPORT" as "SUPPORT" | "DPO" | "ADMIN" });
-  const inviteErr = invite.error ? errorInfo(invite.error) : null;
+  const [confirmingInvite, setConfirmingInvite] = useState(false);
+  const invite = useMutation(
+    trpc.staff.invite.mutationOptions({
+      onSuccess: (r) => {
+        setConfirmingInvite(false);
+        void refresh();
+        toast(
+          r.created
+            ? `Invitation sent to ${invitee.email}.`
+            : `That account is now ${labelOf(ROLE_LABEL, invitee.role)}, was signed out everywhere and told by email.`,
+        );
+        setInvitee({ email: "", name: "", role: "SUPPORT" });
+      },
+      onError: (e) => {
+        // A bad email or name is fixed in the form, under its field; a wrong code is retried in the dialog.
+        const { fields } = errorInfo(e);
+        if (fields.email || fields.name) setConfirmingInvite(false);
+      },
+    }),
+  );
+  // The dialog names what the invite does, which depends on whether the address already has an account.
+  const inviteTarget = useQuery({
+    ...trpc.staff.findByEmail.queryOptions({ email: invitee.email.trim().toLowerCase() }),
+    enabled: confirmingInvite,
+  });
+  // Field errors (a bad email or name) belong under the form's fields; a code error stays in the dialog.
+  const inviteErr = invite.error && !confirmingInvite ? errorInfo(invite.error) : null;
   const roleGoesStaffless = (r: RoleName) => r === "USER" || r === "EXPERT";
   return (
     <section className="c-stack" aria-labelledby="staff-title">
@@ -267,6 +292,33 @@ export function StaffPage() {
         }
         onCancel={close}
       />
+      <ConfirmDialog
+        open={confirmingInvite}
+        title={`Invite ${invitee.email.trim()} as ${labelOf(ROLE_LABEL, invitee.role)}?`}
+        consequence={
+          inviteTarget.isPending ? (
+            <p>Checking whether this address already has an account…</p>
+          ) : inviteTarget.data ? (
+            <p>
+              {inviteTarget.data.name} already has an account: it goes from{" "}
+              <strong>{labelOf(ROLE_LABEL, inviteTarget.data.role)}</strong> to{" "}
+              <strong>{labelOf(ROLE_LABEL, invitee.role)}</strong> at once, is signed out on every device and is told by
+              email.
+            </p>
+          ) : (
+            <p>
+              A new account with the <strong>{labelOf(ROLE_LABEL, invitee.role)}</strong> role is made; the person gets
+              an email to choose a password and sets up a second factor on first sign-in.
+            </p>
+          )
+        }
+        confirmLabel="Send invitation"
+        needsCode
+        busy={invite.isPending}
+        error={invite.error}
+        onConfirm={({ code }) => invite.mutate({ ...invitee, code })}
+        onCancel={() => setConfirmingInvite(false)}
+      />
       <div className="c-grid">
         <section className="c-card c-stack" aria-labelledby="invite-title">
           <h2 id="invite-title">Invite by email</h2>
@@ -279,7 +331,8 @@ export function StaffPage() {
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              invite.mutate(invitee);
+              invite.reset();
+              setConfirmingInvite(true);
             }}
           >
             <div className="c-field">
@@ -320,15 +373,10 @@ export function StaffPage() {
             {inviteErr && Object.keys(inviteErr.fields).length === 0 ? <ErrorNote error={invite.error} /> : null}
             <div>
               <button className="c-button" type="submit" disabled={invite.isPending}>
-                {invite.isPending ? "Inviting…" : "Send invitation"}
+                Send invitation…
               </button>
             </div>
           </form>
-          {invite.data ? (
-            <p role="status">
-              {invite.data.created ? "Invitation sent." : "That account now has the role; they were told by email."}
-            </p>
-          ) : null}
         </section>
         <section className="c-card c-stack" aria-labelledby="find-title">
           <h2 id="find-title">Give an existing account a staff role</h2>
