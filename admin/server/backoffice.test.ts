@@ -182,7 +182,7 @@ const TABLE: Record<ProcedurePath, { access: Access; input: () => unknown }> = {
   "experts.list": { access: "experts:manage", input: () => undefined },
   "experts.onboard": {
     access: "experts:manage",
-    input: () => ({ email: "nobody@example.com", slug: "new-expert", headline: "Listener" }),
+    input: () => ({ email: "nobody@example.com", slug: "new-expert", headline: "Listener", code: "000000" }),
   },
   "experts.setPublished": { access: "experts:manage", input: () => ({ expertId: NOPE, published: true }) },
   "newsletter.audience": { access: "newsletter:send", input: () => undefined },
@@ -683,6 +683,32 @@ describe("staff management", () => {
       await outcome(admin.session, "staff.invite", { email: newEmail, name: "Eve Intruder", role: "ADMIN", code }),
     ).toBe("BAD_REQUEST");
     expect(await prisma().user.count({ where: { email: newEmail } })).toBe(0);
+  });
+
+  it("turning an account into an expert is a role change: it needs a fresh TOTP code too", async () => {
+    const admin = await enrolled("ADMIN");
+    const user = await person("USER");
+    const slug = `stepup-expert-${Date.now()}`;
+    const input = { email: user.email, slug, headline: "A careful listener" };
+    const wrong = admin.codeAt() === "123456" ? "654321" : "123456";
+    expect(await outcome(admin.session, "experts.onboard", input)).toBe("BAD_REQUEST");
+    expect(await outcome(admin.session, "experts.onboard", { ...input, code: wrong })).toBe("BAD_REQUEST");
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id }, select: { role: true } })).role).toBe(
+      "USER",
+    );
+    expect(await prisma().expertProfile.count({ where: { slug } })).toBe(0);
+    expect(await validateSessionToken(prisma(), user.token)).not.toBeNull();
+
+    await callPath(admin.session, "experts.onboard", { ...input, code: admin.codeAt() });
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id }, select: { role: true } })).role).toBe(
+      "EXPERT",
+    );
+    expect(await validateSessionToken(prisma(), user.token)).toBeNull();
+    expect(
+      await prisma().auditEvent.count({
+        where: { actorId: admin.id, subjectUserId: user.id, action: "expert.onboard" },
+      }),
+    ).toBe(1);
   });
 
   it("a deactivated staff member is signed out everywhere", async () => {

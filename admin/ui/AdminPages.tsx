@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmDialog, ErrorNote, FieldError, Loading, QueryState, useToast } from "./kit.tsx";
+import { ConfirmDialog, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
 import { ROLE_LABEL, USER_STATUS_LABEL, auditActionLabel, labelOf } from "../shared/labels.ts";
 import { errorInfo, fmt, useTRPC } from "./trpc.ts";
 
@@ -552,46 +552,131 @@ export function CategoriesPage() {
 export function ExpertsPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const toast = useToast();
   const list = useQuery(trpc.experts.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.experts.list.queryKey() });
   const publish = useMutation(trpc.experts.setPublished.mutationOptions({ onSuccess: refresh }));
-  const onboard = useMutation(trpc.experts.onboard.mutationOptions({ onSuccess: refresh }));
-  const [draft, setDraft] = useState({ email: "", slug: "", headline: "" });
+  const empty = { email: "", slug: "", headline: "" };
+  const [draft, setDraft] = useState(empty);
+  const [confirming, setConfirming] = useState(false);
+  const onboard = useMutation(
+    trpc.experts.onboard.mutationOptions({
+      onSuccess: () => {
+        setConfirming(false);
+        void refresh();
+        toast(`${draft.email} is now an expert (not published yet) and was signed out everywhere.`);
+        setDraft(empty);
+      },
+      onError: (e) => {
+        // Field mistakes are fixed in the form; a wrong code is retried in the dialog.
+        const { fields } = errorInfo(e);
+        if (fields.email || fields.slug || fields.headline) setConfirming(false);
+      },
+    }),
+  );
+  const err = onboard.error && !confirming ? errorInfo(onboard.error) : null;
+  const fields = [
+    { key: "email", label: "Email of the account" },
+    { key: "slug", label: "Profile address", hint: "e.g. amara-okafor, for /experts/amara-okafor" },
+    { key: "headline", label: "Headline" },
+  ] as const;
   return (
-    <section className="stack" aria-labelledby="exp-title">
-      <h1 id="exp-title">Experts</h1>
-      {publish.error ? <ErrorNote error={publish.error} /> : onboard.error ? <ErrorNote error={onboard.error} /> : null}
-      {list.isPending ? <Loading /> : list.isError ? <ErrorNote error={list.error} /> : null}
-      <ul>
-        {list.data?.map((x) => (
-          <li key={x.id}>
-            {x.user.name} — {x.headline} ({x.published ? "published" : "not published"}){" "}
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}
-            >
-              {x.published ? "Unpublish" : "Publish"}
-            </button>
-          </li>
-        ))}
-      </ul>
-      <h2>Turn a user into an expert</h2>
+    <section className="c-stack" aria-labelledby="exp-title">
+      <header className="c-pagehead">
+        <h1 id="exp-title">Experts</h1>
+      </header>
+      {publish.error ? <ErrorNote error={publish.error} /> : null}
+      <QueryState query={list} empty="No experts yet.">
+        {(rows) => (
+          <table className="c-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Headline</th>
+                <th scope="col">Profile</th>
+                <th scope="col">
+                  <span className="c-visually-hidden">Publish</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((x) => (
+                <tr key={x.id}>
+                  <td>{x.user.name}</td>
+                  <td>{x.headline}</td>
+                  <td>
+                    <span className={x.published ? "c-tag c-tag-ok" : "c-tag"}>
+                      {x.published ? "Published" : "Not published"}
+                    </span>
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="c-button c-secondary"
+                      onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}
+                    >
+                      {x.published ? "Unpublish" : "Publish"}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
+      <ConfirmDialog
+        open={confirming}
+        title={`Make ${draft.email.trim()} an expert?`}
+        consequence={
+          <p>
+            The account becomes an <strong>{ROLE_LABEL.EXPERT}</strong> with an unpublished profile and is signed out on
+            every device. Once published, people can book it and it sees its clients&apos; names.
+          </p>
+        }
+        confirmLabel="Make expert"
+        danger={false}
+        needsCode
+        busy={onboard.isPending}
+        error={onboard.error}
+        onConfirm={({ code }) => onboard.mutate({ ...draft, bio: "", timezone: "UTC", languages: ["en"], code })}
+        onCancel={() => setConfirming(false)}
+      />
       <form
-        className="stack"
+        className="c-card c-stack"
+        aria-labelledby="onboard-title"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          onboard.mutate({ ...draft, bio: "", timezone: "UTC", languages: ["en"] });
+          onboard.reset();
+          setConfirming(true);
         }}
       >
-        {(Object.keys(draft) as (keyof typeof draft)[]).map((k) => (
-          <label key={k}>
-            {k} <input value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
-          </label>
+        <h2 id="onboard-title">Turn an account into an expert</h2>
+        {fields.map((f) => (
+          <div className="c-field" key={f.key}>
+            <label htmlFor={`exp-${f.key}`}>{f.label}</label>
+            {"hint" in f ? (
+              <p className="c-muted c-hint" id={`exp-${f.key}-hint`}>
+                {f.hint}
+              </p>
+            ) : null}
+            <input
+              id={`exp-${f.key}`}
+              type={f.key === "email" ? "email" : "text"}
+              value={draft[f.key]}
+              aria-invalid={err?.fields[f.key] ? true : undefined}
+              aria-describedby={["hint" in f ? `exp-${f.key}-hint` : "", `exp-${f.key}-err`].join(" ").trim()}
+              onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })}
+            />
+            <FieldError id={`exp-${f.key}-err`} message={err?.fields[f.key]} />
+          </div>
         ))}
-        <button className="button" type="submit">
-          Onboard
-        </button>
+        {err && Object.keys(err.fields).length === 0 ? <ErrorNote error={onboard.error} /> : null}
+        <div>
+          <button className="c-button" type="submit" disabled={onboard.isPending}>
+            Make expert…
+          </button>
+        </div>
       </form>
     </section>
   );

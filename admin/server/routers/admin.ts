@@ -132,9 +132,15 @@ export const categoriesRouter = router({
 const experts = requirePermission("experts:manage");
 export const expertsRouter = router({
   list: experts.input(z.void()).query(({ ctx }) => listExpertsForAdmin(deps(ctx).db)),
-  onboard: experts
-    .input(onboardExpertSchema)
-    .mutation(({ ctx, input }) => onboardExpert(deps(ctx).db, ctx.actor, input)),
+  /**
+   * Turns an account into an expert: a role change (its sessions end), so it needs a fresh TOTP code like
+   * `staff.changeRole` to EXPERT does; otherwise this door would skip the step-up that one keeps.
+   */
+  onboard: experts.input(onboardExpertSchema.extend({ code: totpCode })).mutation(async ({ ctx, input }) => {
+    const { code, ...expert } = input;
+    await freshCode(ctx, code);
+    return onboardExpert(deps(ctx).db, ctx.actor, expert);
+  }),
   setPublished: experts.input(z.object({ expertId: id, published: z.boolean() })).mutation(async ({ ctx, input }) => {
     await setExpertPublished(deps(ctx).db, ctx.actor, input);
     return { ok: true as const };
