@@ -51,38 +51,40 @@ export function AuditPage() {
       </form>
       <QueryState query={events} empty="No audit events match." isEmpty={(d) => d.events.length === 0}>
         {(d) => (
-          <table className="c-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Whose data</th>
-                <th scope="col">Purpose</th>
-                <th scope="col">Network address</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.events.map((e) => (
-                <tr key={e.id} data-testid="audit-row" data-row tabIndex={-1}>
-                  <td>{fmt(e.at)}</td>
-                  <td>
-                    {"actorName" in e && typeof e.actorName === "string"
-                      ? e.actorName
-                      : e.actorId
-                        ? "Staff member"
-                        : "System"}
-                    <br />
-                    <span className="c-muted">{e.actorRole ? labelOf(ROLE_LABEL, e.actorRole) : ""}</span>
-                  </td>
-                  <td title={e.action}>{auditActionLabel(e.action)}</td>
-                  <td>{e.subjectUserId ? <code className="c-id">{e.subjectUserId.slice(-8)}</code> : "—"}</td>
-                  <td>{e.purpose ? <code className="c-id">{e.purpose.slice(-8)}</code> : "—"}</td>
-                  <td>{e.ip ?? "—"}</td>
+          <div className="c-table-wrap">
+            <table className="c-table">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Whose data</th>
+                  <th scope="col">Purpose</th>
+                  <th scope="col">Network address</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {d.events.map((e) => (
+                  <tr key={e.id} data-testid="audit-row" data-row tabIndex={-1}>
+                    <td>{fmt(e.at)}</td>
+                    <td>
+                      {"actorName" in e && typeof e.actorName === "string"
+                        ? e.actorName
+                        : e.actorId
+                          ? "Staff member"
+                          : "System"}
+                      <br />
+                      <span className="c-muted">{e.actorRole ? labelOf(ROLE_LABEL, e.actorRole) : ""}</span>
+                    </td>
+                    <td title={e.action}>{auditActionLabel(e.action)}</td>
+                    <td>{e.subjectUserId ? <code className="c-id">{e.subjectUserId.slice(-8)}</code> : "—"}</td>
+                    <td>{e.purpose ? <code className="c-id">{e.purpose.slice(-8)}</code> : "—"}</td>
+                    <td>{e.ip ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
     </section>
@@ -179,74 +181,76 @@ export function StaffPage() {
       </header>
       <QueryState query={staff} empty="No staff accounts yet.">
         {(rows) => (
-          <table className="c-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Second factor</th>
-                <th scope="col">Change role</th>
-                <th scope="col">
-                  <span className="c-visually-hidden">Deactivate</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => {
-                const choice = picked[s.id] ?? s.role;
-                return (
-                  <tr key={s.id} data-testid="staff-row">
-                    <td>{s.name}</td>
-                    <td>{s.email}</td>
-                    <td>{labelOf(ROLE_LABEL, s.role)}</td>
-                    <td>
-                      <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
-                        {labelOf(USER_STATUS_LABEL, s.status)}
-                      </span>
-                    </td>
-                    <td>{s.totpEnrolled ? "Set up" : "Not yet"}</td>
-                    <td>
-                      <form
-                        className="c-inline"
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
-                        }}
-                      >
-                        <select
-                          aria-label={`New role for ${s.name}`}
-                          value={choice}
-                          onChange={(e) => setPicked({ ...picked, [s.id]: e.target.value as RoleName })}
+          <div className="c-table-wrap">
+            <table className="c-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Second factor</th>
+                  <th scope="col">Change role</th>
+                  <th scope="col">
+                    <span className="c-visually-hidden">Deactivate</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((s) => {
+                  const choice = picked[s.id] ?? s.role;
+                  return (
+                    <tr key={s.id} data-testid="staff-row">
+                      <td>{s.name}</td>
+                      <td>{s.email}</td>
+                      <td>{labelOf(ROLE_LABEL, s.role)}</td>
+                      <td>
+                        <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
+                          {labelOf(USER_STATUS_LABEL, s.status)}
+                        </span>
+                      </td>
+                      <td>{s.totpEnrolled ? "Set up" : "Not yet"}</td>
+                      <td>
+                        <form
+                          className="c-inline"
+                          onSubmit={(e) => {
+                            e.preventDefault();
+                            if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
+                          }}
                         >
-                          {ROLES.map((r) => (
-                            <option key={r} value={r}>
-                              {ROLE_LABEL[r]}
-                            </option>
-                          ))}
-                        </select>
-                        <button type="submit" className="c-button c-secondary" disabled={choice === s.role}>
-                          Change…
-                        </button>
-                      </form>
-                    </td>
-                    <td>
-                      {s.status === "ACTIVE" ? (
-                        <button
-                          type="button"
-                          className="c-button c-secondary"
-                          onClick={() => setPending({ kind: "deactivate", person: s })}
-                        >
-                          Deactivate…
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                          <select
+                            aria-label={`New role for ${s.name}`}
+                            value={choice}
+                            onChange={(e) => setPicked({ ...picked, [s.id]: e.target.value as RoleName })}
+                          >
+                            {ROLES.map((r) => (
+                              <option key={r} value={r}>
+                                {ROLE_LABEL[r]}
+                              </option>
+                            ))}
+                          </select>
+                          <button type="submit" className="c-button c-secondary" disabled={choice === s.role}>
+                            Change…
+                          </button>
+                        </form>
+                      </td>
+                      <td>
+                        {s.status === "ACTIVE" ? (
+                          <button
+                            type="button"
+                            className="c-button c-secondary"
+                            onClick={() => setPending({ kind: "deactivate", person: s })}
+                          >
+                            Deactivate…
+                          </button>
+                        ) : null}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
       <ConfirmDialog
@@ -465,36 +469,38 @@ export function CategoriesPage() {
       <h1 id="cat-title">Categories</h1>
       <QueryState query={list} empty="No categories yet. Add the first one below.">
         {(rows) => (
-          <table className="c-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Address name</th>
-                <th scope="col">
-                  <span className="c-visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.name}</td>
-                  <td>
-                    <code>{c.slug}</code>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="c-button c-secondary"
-                      onClick={() => setDeleting({ id: c.id, name: c.name })}
-                    >
-                      Delete…
-                    </button>
-                  </td>
+          <div className="c-table-wrap">
+            <table className="c-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Address name</th>
+                  <th scope="col">
+                    <span className="c-visually-hidden">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((c) => (
+                  <tr key={c.id}>
+                    <td>{c.name}</td>
+                    <td>
+                      <code>{c.slug}</code>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="c-button c-secondary"
+                        onClick={() => setDeleting({ id: c.id, name: c.name })}
+                      >
+                        Delete…
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
       <ConfirmDialog
@@ -588,40 +594,42 @@ export function ExpertsPage() {
       {publish.error ? <ErrorNote error={publish.error} /> : null}
       <QueryState query={list} empty="No experts yet.">
         {(rows) => (
-          <table className="c-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Headline</th>
-                <th scope="col">Profile</th>
-                <th scope="col">
-                  <span className="c-visually-hidden">Publish</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((x) => (
-                <tr key={x.id}>
-                  <td>{x.user.name}</td>
-                  <td>{x.headline}</td>
-                  <td>
-                    <span className={x.published ? "c-tag c-tag-ok" : "c-tag"}>
-                      {x.published ? "Published" : "Not published"}
-                    </span>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="c-button c-secondary"
-                      onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}
-                    >
-                      {x.published ? "Unpublish" : "Publish"}
-                    </button>
-                  </td>
+          <div className="c-table-wrap">
+            <table className="c-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Headline</th>
+                  <th scope="col">Profile</th>
+                  <th scope="col">
+                    <span className="c-visually-hidden">Publish</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((x) => (
+                  <tr key={x.id}>
+                    <td>{x.user.name}</td>
+                    <td>{x.headline}</td>
+                    <td>
+                      <span className={x.published ? "c-tag c-tag-ok" : "c-tag"}>
+                        {x.published ? "Published" : "Not published"}
+                      </span>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="c-button c-secondary"
+                        onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}
+                      >
+                        {x.published ? "Unpublish" : "Publish"}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
       <ConfirmDialog
