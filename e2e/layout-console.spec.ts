@@ -27,7 +27,7 @@ function listen(page: Page) {
 }
 
 /** Opens a console page at each width, waits until its data is in, and measures it; `shot` names its picture. */
-async function check(page: Page, url: string, shot?: string, prepare?: (page: Page) => Promise<void>) {
+async function check(page: Page, url: string, shot?: string, prepare?: (page: Page) => Promise<unknown>) {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 800 });
     await open(page, url);
