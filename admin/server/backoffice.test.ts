@@ -162,7 +162,12 @@ const TABLE: Record<ProcedurePath, { access: Access; input: () => unknown }> = {
   "staff.findByEmail": { access: "staff:manage", input: () => ({ email: "nobody@example.com" }) },
   "staff.invite": {
     access: "staff:manage",
-    input: () => ({ email: `invitee-${++slugCount}@example.com`, name: "Invited Person", role: "SUPPORT" }),
+    input: () => ({
+      email: `invitee-${++slugCount}@example.com`,
+      name: "Invited Person",
+      role: "SUPPORT",
+      code: "000000",
+    }),
   },
   "categories.list": { access: "categories:manage", input: () => undefined },
   "categories.create": {
@@ -177,7 +182,7 @@ const TABLE: Record<ProcedurePath, { access: Access; input: () => unknown }> = {
   "experts.list": { access: "experts:manage", input: () => undefined },
   "experts.onboard": {
     access: "experts:manage",
-    input: () => ({ email: "nobody@example.com", slug: "new-expert", headline: "Listener" }),
+    input: () => ({ email: "nobody@example.com", slug: "new-expert", headline: "Listener", code: "000000" }),
   },
   "experts.setPublished": { access: "experts:manage", input: () => ({ expertId: NOPE, published: true }) },
   "newsletter.audience": { access: "newsletter:send", input: () => undefined },
@@ -572,12 +577,13 @@ describe("staff management", () => {
   });
 
   it("an admin invites by email: a new account with the role and a set-password link, or the role for an existing one", async () => {
-    const admin = await person("ADMIN", { mfa: true });
+    const admin = await enrolled("ADMIN");
     const email = `new-agent-${Date.now()}@example.com`;
     const result = (await callPath(admin.session, "staff.invite", {
       email,
       name: "Nia Newagent",
       role: "SUPPORT",
+      code: admin.codeAt(),
     })) as { userId: string; created: boolean };
     expect(result.created).toBe(true);
     const user = await prisma().user.findUniqueOrThrow({
@@ -605,7 +611,12 @@ describe("staff management", () => {
 
     // An existing account gets the role, its sessions end, and it is told.
     const user2 = await person("USER");
-    await callPath(admin.session, "staff.invite", { email: user2.email, name: "Ignored", role: "DPO" });
+    await callPath(admin.session, "staff.invite", {
+      email: user2.email,
+      name: "Ignored",
+      role: "DPO",
+      code: admin.codeAt(1),
+    });
     expect((await prisma().user.findUniqueOrThrow({ where: { id: user2.id } })).role).toBe("DPO");
     expect(await validateSessionToken(prisma(), user2.token)).toBeNull();
     await srv.running.services.mailQueue.drain();
@@ -613,12 +624,91 @@ describe("staff management", () => {
       "staff-role-granted",
     );
     // Bad input is refused with a clear message.
-    expect(await outcome(admin.session, "staff.invite", { email: "not-an-email", name: "X", role: "SUPPORT" })).toBe(
-      "BAD_REQUEST",
+    expect(
+      await outcome(admin.session, "staff.invite", { email: "not-an-email", name: "X", role: "SUPPORT", code: "1" }),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await outcome(admin.session, "staff.invite", { email: "x@example.com", name: "X", role: "USER", code: "1" }),
+    ).toBe("BAD_REQUEST");
+  });
+
+  it("an invite needs a fresh TOTP code: without one or with a wrong one nothing changes", async () => {
+    const admin = await enrolled("ADMIN");
+    const existing = await person("USER");
+    const newEmail = `would-be-admin-${Date.now()}@example.com`;
+    const wrong = admin.codeAt() === "123456" ? "654321" : "123456";
+    const auditCount = () =>
+      prisma().auditEvent.count({
+        where: { actorId: admin.id, OR: [{ subjectUserId: existing.id }, { action: { startsWith: "staff.invite." } }] },
+      });
+    const auditBefore = await auditCount();
+    for (const code of [undefined, "", wrong]) {
+      for (const email of [existing.email, newEmail]) {
+        expect(await outcome(admin.session, "staff.invite", { email, name: "Eve Intruder", role: "ADMIN", code })).toBe(
+          "BAD_REQUEST",
+        );
+      }
+    }
+    // The existing account keeps its role and its session; no account was made; nothing was audited or mailed.
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: existing.id }, select: { role: true } })).role).toBe(
+      "USER",
     );
-    expect(await outcome(admin.session, "staff.invite", { email: "x@example.com", name: "X", role: "USER" })).toBe(
-      "BAD_REQUEST",
+    expect(await validateSessionToken(prisma(), existing.token)).not.toBeNull();
+    expect(await prisma().user.count({ where: { email: newEmail } })).toBe(0);
+    expect(await auditCount()).toBe(auditBefore);
+    await srv.running.services.mailQueue.drain();
+    const outbox = await listOutbox(srv.config.mailOutboxDir, 1000);
+    expect(outbox.filter((m) => m.to === existing.email || m.to === newEmail)).toEqual([]);
+
+    // With a valid code the existing account becomes staff, its sessions end, and the change is audited.
+    const code = admin.codeAt();
+    const result = (await callPath(admin.session, "staff.invite", {
+      email: existing.email,
+      name: "Ignored",
+      role: "ADMIN",
+      code,
+    })) as { userId: string; created: boolean };
+    expect(result).toEqual({ userId: existing.id, created: false });
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: existing.id }, select: { role: true } })).role).toBe(
+      "ADMIN",
     );
+    expect(await validateSessionToken(prisma(), existing.token)).toBeNull();
+    expect(
+      await prisma().auditEvent.count({
+        where: { actorId: admin.id, subjectUserId: existing.id, action: "staff.role.USER->ADMIN" },
+      }),
+    ).toBe(1);
+    // The code is spent: the same code cannot invite a second person.
+    expect(
+      await outcome(admin.session, "staff.invite", { email: newEmail, name: "Eve Intruder", role: "ADMIN", code }),
+    ).toBe("BAD_REQUEST");
+    expect(await prisma().user.count({ where: { email: newEmail } })).toBe(0);
+  });
+
+  it("turning an account into an expert is a role change: it needs a fresh TOTP code too", async () => {
+    const admin = await enrolled("ADMIN");
+    const user = await person("USER");
+    const slug = `stepup-expert-${Date.now()}`;
+    const input = { email: user.email, slug, headline: "A careful listener" };
+    const wrong = admin.codeAt() === "123456" ? "654321" : "123456";
+    expect(await outcome(admin.session, "experts.onboard", input)).toBe("BAD_REQUEST");
+    expect(await outcome(admin.session, "experts.onboard", { ...input, code: wrong })).toBe("BAD_REQUEST");
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id }, select: { role: true } })).role).toBe(
+      "USER",
+    );
+    expect(await prisma().expertProfile.count({ where: { slug } })).toBe(0);
+    expect(await validateSessionToken(prisma(), user.token)).not.toBeNull();
+
+    await callPath(admin.session, "experts.onboard", { ...input, code: admin.codeAt() });
+    expect((await prisma().user.findUniqueOrThrow({ where: { id: user.id }, select: { role: true } })).role).toBe(
+      "EXPERT",
+    );
+    expect(await validateSessionToken(prisma(), user.token)).toBeNull();
+    expect(
+      await prisma().auditEvent.count({
+        where: { actorId: admin.id, subjectUserId: user.id, action: "expert.onboard" },
+      }),
+    ).toBe(1);
   });
 
   it("a deactivated staff member is signed out everywhere", async () => {

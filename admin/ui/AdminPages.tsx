@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmDialog, ErrorNote, FieldError, Loading, QueryState, useToast } from "./kit.tsx";
+import { ConfirmDialog, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
 import { ROLE_LABEL, USER_STATUS_LABEL, auditActionLabel, labelOf } from "../shared/labels.ts";
 import { errorInfo, fmt, useTRPC } from "./trpc.ts";
 
@@ -51,38 +51,40 @@ export function AuditPage() {
       </form>
       <QueryState query={events} empty="No audit events match." isEmpty={(d) => d.events.length === 0}>
         {(d) => (
-          <table className="c-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Whose data</th>
-                <th scope="col">Purpose</th>
-                <th scope="col">Network address</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.events.map((e) => (
-                <tr key={e.id} data-testid="audit-row" data-row tabIndex={-1}>
-                  <td>{fmt(e.at)}</td>
-                  <td>
-                    {"actorName" in e && typeof e.actorName === "string"
-                      ? e.actorName
-                      : e.actorId
-                        ? "Staff member"
-                        : "System"}
-                    <br />
-                    <span className="c-muted">{e.actorRole ? labelOf(ROLE_LABEL, e.actorRole) : ""}</span>
-                  </td>
-                  <td title={e.action}>{auditActionLabel(e.action)}</td>
-                  <td>{e.subjectUserId ? <code className="c-id">{e.subjectUserId.slice(-8)}</code> : "—"}</td>
-                  <td>{e.purpose ? <code className="c-id">{e.purpose.slice(-8)}</code> : "—"}</td>
-                  <td>{e.ip ?? "—"}</td>
+          <div className="c-table-wrap">
+            <table className="c-table">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Whose data</th>
+                  <th scope="col">Purpose</th>
+                  <th scope="col">Network address</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {d.events.map((e) => (
+                  <tr key={e.id} data-testid="audit-row" data-row tabIndex={-1}>
+                    <td>{fmt(e.at)}</td>
+                    <td>
+                      {"actorName" in e && typeof e.actorName === "string"
+                        ? e.actorName
+                        : e.actorId
+                          ? "Staff member"
+                          : "System"}
+                      <br />
+                      <span className="c-muted">{e.actorRole ? labelOf(ROLE_LABEL, e.actorRole) : ""}</span>
+                    </td>
+                    <td title={e.action}>{auditActionLabel(e.action)}</td>
+                    <td>{e.subjectUserId ? <code className="c-id">{e.subjectUserId.slice(-8)}</code> : "—"}</td>
+                    <td>{e.purpose ? <code className="c-id">{e.purpose.slice(-8)}</code> : "—"}</td>
+                    <td>{e.ip ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
     </section>
@@ -139,9 +141,34 @@ export function StaffPage() {
   const [email, setEmail] = useState("");
   const [lookup, setLookup] = useState("");
   const found = useQuery({ ...trpc.staff.findByEmail.queryOptions({ email: lookup }), enabled: lookup !== "" });
-  const invite = useMutation(trpc.staff.invite.mutationOptions({ onSuccess: refresh }));
   const [invitee, setInvitee] = useState({ email: "", name: "", role: "SUPPORT" as "SUPPORT" | "DPO" | "ADMIN" });
-  const inviteErr = invite.error ? errorInfo(invite.error) : null;
+  const [confirmingInvite, setConfirmingInvite] = useState(false);
+  const invite = useMutation(
+    trpc.staff.invite.mutationOptions({
+      onSuccess: (r) => {
+        setConfirmingInvite(false);
+        void refresh();
+        toast(
+          r.created
+            ? `Invitation sent to ${invitee.email}.`
+            : `That account is now ${labelOf(ROLE_LABEL, invitee.role)}, was signed out everywhere and told by email.`,
+        );
+        setInvitee({ email: "", name: "", role: "SUPPORT" });
+      },
+      onError: (e) => {
+        // A bad email or name is fixed in the form, under its field; a wrong code is retried in the dialog.
+        const { fields } = errorInfo(e);
+        if (fields.email || fields.name) setConfirmingInvite(false);
+      },
+    }),
+  );
+  // The dialog names what the invite does, which depends on whether the address already has an account.
+  const inviteTarget = useQuery({
+    ...trpc.staff.findByEmail.queryOptions({ email: invitee.email.trim().toLowerCase() }),
+    enabled: confirmingInvite,
+  });
+  // Field errors (a bad email or name) belong under the form's fields; a code error stays in the dialog.
+  const inviteErr = invite.error && !confirmingInvite ? errorInfo(invite.error) : null;
   const roleGoesStaffless = (r: RoleName) => r === "USER" || r === "EXPERT";
   return (
     <section className="c-stack" aria-labelledby="staff-title">
@@ -154,74 +181,76 @@ export function StaffPage() {
       </header>
       <QueryState query={staff} empty="No staff accounts yet.">
         {(rows) => (
-          <table className="c-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Second factor</th>
-                <th scope="col">Change role</th>
-                <th scope="col">
-                  <span className="c-visually-hidden">Deactivate</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => {
-                const choice = picked[s.id] ?? s.role;
-                return (
-                  <tr key={s.id} data-testid="staff-row">
-                    <td>{s.name}</td>
-                    <td>{s.email}</td>
-                    <td>{labelOf(ROLE_LABEL, s.role)}</td>
-                    <td>
-                      <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
-                        {labelOf(USER_STATUS_LABEL, s.status)}
-                      </span>
-                    </td>
-                    <td>{s.totpEnrolled ? "Set up" : "Not yet"}</td>
-                    <td>
-                      <form
-                        className="c-inline"
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
-                        }}
-                      >
-                        <select
-                          aria-label={`New role for ${s.name}`}
-                          value={choice}
-                          onChange={(e) => setPicked({ ...picked, [s.id]: e.target.value as RoleName })}
+          <div className="c-table-wrap">
+            <table className="c-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Second factor</th>
+                  <th scope="col">Change role</th>
+                  <th scope="col">
+                    <span className="c-visually-hidden">Deactivate</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((s) => {
+                  const choice = picked[s.id] ?? s.role;
+                  return (
+                    <tr key={s.id} data-testid="staff-row">
+                      <td>{s.name}</td>
+                      <td>{s.email}</td>
+                      <td>{labelOf(ROLE_LABEL, s.role)}</td>
+                      <td>
+                        <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
+                          {labelOf(USER_STATUS_LABEL, s.status)}
+                        </span>
+                      </td>
+                      <td>{s.totpEnrolled ? "Set up" : "Not yet"}</td>
+                      <td>
+                        <form
+                          className="c-inline"
+                          onSubmit={(e) => {
+                            e.preventDefault();
+                            if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
+                          }}
                         >
-                          {ROLES.map((r) => (
-                            <option key={r} value={r}>
-                              {ROLE_LABEL[r]}
-                            </option>
-                          ))}
-                        </select>
-                        <button type="submit" className="c-button c-secondary" disabled={choice === s.role}>
-                          Change…
-                        </button>
-                      </form>
-                    </td>
-                    <td>
-                      {s.status === "ACTIVE" ? (
-                        <button
-                          type="button"
-                          className="c-button c-secondary"
-                          onClick={() => setPending({ kind: "deactivate", person: s })}
-                        >
-                          Deactivate…
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                          <select
+                            aria-label={`New role for ${s.name}`}
+                            value={choice}
+                            onChange={(e) => setPicked({ ...picked, [s.id]: e.target.value as RoleName })}
+                          >
+                            {ROLES.map((r) => (
+                              <option key={r} value={r}>
+                                {ROLE_LABEL[r]}
+                              </option>
+                            ))}
+                          </select>
+                          <button type="submit" className="c-button c-secondary" disabled={choice === s.role}>
+                            Change…
+                          </button>
+                        </form>
+                      </td>
+                      <td>
+                        {s.status === "ACTIVE" ? (
+                          <button
+                            type="button"
+                            className="c-button c-secondary"
+                            onClick={() => setPending({ kind: "deactivate", person: s })}
+                          >
+                            Deactivate…
+                          </button>
+                        ) : null}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
       <ConfirmDialog
@@ -267,6 +296,33 @@ export function StaffPage() {
         }
         onCancel={close}
       />
+      <ConfirmDialog
+        open={confirmingInvite}
+        title={`Invite ${invitee.email.trim()} as ${labelOf(ROLE_LABEL, invitee.role)}?`}
+        consequence={
+          inviteTarget.isPending ? (
+            <p>Checking whether this address already has an account…</p>
+          ) : inviteTarget.data ? (
+            <p>
+              {inviteTarget.data.name} already has an account: it goes from{" "}
+              <strong>{labelOf(ROLE_LABEL, inviteTarget.data.role)}</strong> to{" "}
+              <strong>{labelOf(ROLE_LABEL, invitee.role)}</strong> at once, is signed out on every device and is told by
+              email.
+            </p>
+          ) : (
+            <p>
+              A new account with the <strong>{labelOf(ROLE_LABEL, invitee.role)}</strong> role is made; the person gets
+              an email to choose a password and sets up a second factor on first sign-in.
+            </p>
+          )
+        }
+        confirmLabel="Send invitation"
+        needsCode
+        busy={invite.isPending}
+        error={invite.error}
+        onConfirm={({ code }) => invite.mutate({ ...invitee, code })}
+        onCancel={() => setConfirmingInvite(false)}
+      />
       <div className="c-grid">
         <section className="c-card c-stack" aria-labelledby="invite-title">
           <h2 id="invite-title">Invite by email</h2>
@@ -279,7 +335,8 @@ export function StaffPage() {
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              invite.mutate(invitee);
+              invite.reset();
+              setConfirmingInvite(true);
             }}
           >
             <div className="c-field">
@@ -320,15 +377,10 @@ export function StaffPage() {
             {inviteErr && Object.keys(inviteErr.fields).length === 0 ? <ErrorNote error={invite.error} /> : null}
             <div>
               <button className="c-button" type="submit" disabled={invite.isPending}>
-                {invite.isPending ? "Inviting…" : "Send invitation"}
+                Send invitation…
               </button>
             </div>
           </form>
-          {invite.data ? (
-            <p role="status">
-              {invite.data.created ? "Invitation sent." : "That account now has the role; they were told by email."}
-            </p>
-          ) : null}
         </section>
         <section className="c-card c-stack" aria-labelledby="find-title">
           <h2 id="find-title">Give an existing account a staff role</h2>
@@ -417,36 +469,38 @@ export function CategoriesPage() {
       <h1 id="cat-title">Categories</h1>
       <QueryState query={list} empty="No categories yet. Add the first one below.">
         {(rows) => (
-          <table className="c-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Address name</th>
-                <th scope="col">
-                  <span className="c-visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.name}</td>
-                  <td>
-                    <code>{c.slug}</code>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="c-button c-secondary"
-                      onClick={() => setDeleting({ id: c.id, name: c.name })}
-                    >
-                      Delete…
-                    </button>
-                  </td>
+          <div className="c-table-wrap">
+            <table className="c-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Address name</th>
+                  <th scope="col">
+                    <span className="c-visually-hidden">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((c) => (
+                  <tr key={c.id}>
+                    <td>{c.name}</td>
+                    <td>
+                      <code>{c.slug}</code>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="c-button c-secondary"
+                        onClick={() => setDeleting({ id: c.id, name: c.name })}
+                      >
+                        Delete…
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
       <ConfirmDialog
@@ -504,46 +558,133 @@ export function CategoriesPage() {
 export function ExpertsPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const toast = useToast();
   const list = useQuery(trpc.experts.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.experts.list.queryKey() });
   const publish = useMutation(trpc.experts.setPublished.mutationOptions({ onSuccess: refresh }));
-  const onboard = useMutation(trpc.experts.onboard.mutationOptions({ onSuccess: refresh }));
-  const [draft, setDraft] = useState({ email: "", slug: "", headline: "" });
+  const empty = { email: "", slug: "", headline: "" };
+  const [draft, setDraft] = useState(empty);
+  const [confirming, setConfirming] = useState(false);
+  const onboard = useMutation(
+    trpc.experts.onboard.mutationOptions({
+      onSuccess: () => {
+        setConfirming(false);
+        void refresh();
+        toast(`${draft.email} is now an expert (not published yet) and was signed out everywhere.`);
+        setDraft(empty);
+      },
+      onError: (e) => {
+        // Field mistakes are fixed in the form; a wrong code is retried in the dialog.
+        const { fields } = errorInfo(e);
+        if (fields.email || fields.slug || fields.headline) setConfirming(false);
+      },
+    }),
+  );
+  const err = onboard.error && !confirming ? errorInfo(onboard.error) : null;
+  const fields = [
+    { key: "email", label: "Email of the account" },
+    { key: "slug", label: "Profile address", hint: "e.g. amara-okafor, for /experts/amara-okafor" },
+    { key: "headline", label: "Headline" },
+  ] as const;
   return (
-    <section className="stack" aria-labelledby="exp-title">
-      <h1 id="exp-title">Experts</h1>
-      {publish.error ? <ErrorNote error={publish.error} /> : onboard.error ? <ErrorNote error={onboard.error} /> : null}
-      {list.isPending ? <Loading /> : list.isError ? <ErrorNote error={list.error} /> : null}
-      <ul>
-        {list.data?.map((x) => (
-          <li key={x.id}>
-            {x.user.name} — {x.headline} ({x.published ? "published" : "not published"}){" "}
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}
-            >
-              {x.published ? "Unpublish" : "Publish"}
-            </button>
-          </li>
-        ))}
-      </ul>
-      <h2>Turn a user into an expert</h2>
+    <section className="c-stack" aria-labelledby="exp-title">
+      <header className="c-pagehead">
+        <h1 id="exp-title">Experts</h1>
+      </header>
+      {publish.error ? <ErrorNote error={publish.error} /> : null}
+      <QueryState query={list} empty="No experts yet.">
+        {(rows) => (
+          <div className="c-table-wrap">
+            <table className="c-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Headline</th>
+                  <th scope="col">Profile</th>
+                  <th scope="col">
+                    <span className="c-visually-hidden">Publish</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((x) => (
+                  <tr key={x.id}>
+                    <td>{x.user.name}</td>
+                    <td>{x.headline}</td>
+                    <td>
+                      <span className={x.published ? "c-tag c-tag-ok" : "c-tag"}>
+                        {x.published ? "Published" : "Not published"}
+                      </span>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="c-button c-secondary"
+                        onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}
+                      >
+                        {x.published ? "Unpublish" : "Publish"}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+      <ConfirmDialog
+        open={confirming}
+        title={`Make ${draft.email.trim()} an expert?`}
+        consequence={
+          <p>
+            The account becomes an <strong>{ROLE_LABEL.EXPERT}</strong> with an unpublished profile and is signed out on
+            every device. Once published, people can book it and it sees its clients&apos; names.
+          </p>
+        }
+        confirmLabel="Make expert"
+        danger={false}
+        needsCode
+        busy={onboard.isPending}
+        error={onboard.error}
+        onConfirm={({ code }) => onboard.mutate({ ...draft, bio: "", timezone: "UTC", languages: ["en"], code })}
+        onCancel={() => setConfirming(false)}
+      />
       <form
-        className="stack"
+        className="c-card c-stack"
+        aria-labelledby="onboard-title"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          onboard.mutate({ ...draft, bio: "", timezone: "UTC", languages: ["en"] });
+          onboard.reset();
+          setConfirming(true);
         }}
       >
-        {(Object.keys(draft) as (keyof typeof draft)[]).map((k) => (
-          <label key={k}>
-            {k} <input value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
-          </label>
+        <h2 id="onboard-title">Turn an account into an expert</h2>
+        {fields.map((f) => (
+          <div className="c-field" key={f.key}>
+            <label htmlFor={`exp-${f.key}`}>{f.label}</label>
+            {"hint" in f ? (
+              <p className="c-muted c-hint" id={`exp-${f.key}-hint`}>
+                {f.hint}
+              </p>
+            ) : null}
+            <input
+              id={`exp-${f.key}`}
+              type={f.key === "email" ? "email" : "text"}
+              value={draft[f.key]}
+              aria-invalid={err?.fields[f.key] ? true : undefined}
+              aria-describedby={["hint" in f ? `exp-${f.key}-hint` : "", `exp-${f.key}-err`].join(" ").trim()}
+              onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })}
+            />
+            <FieldError id={`exp-${f.key}-err`} message={err?.fields[f.key]} />
+          </div>
         ))}
-        <button className="button" type="submit">
-          Onboard
-        </button>
+        {err && Object.keys(err.fields).length === 0 ? <ErrorNote error={onboard.error} /> : null}
+        <div>
+          <button className="c-button" type="submit" disabled={onboard.isPending}>
+            Make expert…
+          </button>
+        </div>
       </form>
     </section>
   );

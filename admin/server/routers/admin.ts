@@ -47,7 +47,7 @@ export const auditRouter = router({
 const staff = requirePermission("staff:manage");
 const totpCode = z.string().trim().min(1, "Enter the code from your authenticator app.").max(12);
 
-/** Role changes and deactivations need a fresh code from the admin's authenticator app, whatever the session. */
+/** Role changes, invites and deactivations need a fresh code from the admin's authenticator app, whatever the session. */
 async function freshCode(ctx: InnerContext & { session: NonNullable<InnerContext["session"]> }, code: string) {
   const { db, limiter, pepper } = deps(ctx);
   await checkFreshTotp({ db, limiter, key: totpKeyFrom(pepper) }, ctx.session.user, code, ctx.clientIp);
@@ -97,8 +97,16 @@ export const staffRouter = router({
     await applyUndo(deps(ctx).db, ctx.actor, statement);
     return { ok: true as const, kind: statement.kind };
   }),
-  /** Invites by email: a new account with the role and a set-password link, or the role for an existing account. */
-  invite: staff.input(inviteStaffSchema).mutation(({ ctx, input }) => inviteStaff(deps(ctx), ctx.actor, input)),
+  /**
+   * Invites by email: a new account with the role and a set-password link, or the role for an existing account.
+   * Needs a fresh TOTP code either way: an invite grants a staff role (to an existing account at once), so a
+   * stolen session could otherwise promote any account, or invite the thief's own address as an admin.
+   */
+  invite: staff.input(inviteStaffSchema.extend({ code: totpCode })).mutation(async ({ ctx, input }) => {
+    const { code, ...invitee } = input;
+    await freshCode(ctx, code);
+    return inviteStaff(deps(ctx), ctx.actor, invitee);
+  }),
   /** Finds an account by email to make it staff. */
   findByEmail: staff
     .input(z.object({ email: z.string().trim().toLowerCase().max(254) }))
@@ -124,9 +132,15 @@ export const categoriesRouter = router({
 const experts = requirePermission("experts:manage");
 export const expertsRouter = router({
   list: experts.input(z.void()).query(({ ctx }) => listExpertsForAdmin(deps(ctx).db)),
-  onboard: experts
-    .input(onboardExpertSchema)
-    .mutation(({ ctx, input }) => onboardExpert(deps(ctx).db, ctx.actor, input)),
+  /**
+   * Turns an account into an expert: a role change (its sessions end), so it needs a fresh TOTP code like
+   * `staff.changeRole` to EXPERT does; otherwise this door would skip the step-up that one keeps.
+   */
+  onboard: experts.input(onboardExpertSchema.extend({ code: totpCode })).mutation(async ({ ctx, input }) => {
+    const { code, ...expert } = input;
+    await freshCode(ctx, code);
+    return onboardExpert(deps(ctx).db, ctx.actor, expert);
+  }),
   setPublished: experts.input(z.object({ expertId: id, published: z.boolean() })).mutation(async ({ ctx, input }) => {
     await setExpertPublished(deps(ctx).db, ctx.actor, input);
     return { ok: true as const };
