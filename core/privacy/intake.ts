@@ -15,6 +15,7 @@ import { emailSchema } from "../identity/users.ts";
 import { layout } from "../mail/templates.ts";
 import type { MailMessage } from "../platform/mail/index.ts";
 import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
+import { DEFAULT_LOCALE, formatDate } from "../time/format.ts";
 import { dpoLine } from "./mail.ts";
 import { clock, dueDateFor, effectiveDue, GRACE_DAYS, type PrivacyDeps } from "./requests.ts";
 
@@ -294,7 +295,7 @@ function escalationEmail(to: string, refs: Array<{ id: string; dueAt: Date }>, a
       refs
         .map(
           (r) =>
-            `Request ${r.id.slice(0, 8)}, due ${r.dueAt.toISOString().slice(0, 10)}: ${appUrl}/admin/privacy/${r.id}`,
+            `Request ${r.id.slice(0, 8)}, due ${formatDate(r.dueAt, { tz: "UTC", locale: DEFAULT_LOCALE })} (UTC): ${appUrl}/admin/privacy/${r.id}`,
         )
         .join("\n"),
       "Please decide them, or extend the deadline with a reason, before they are overdue.",

@@ -1,6 +1,7 @@
 // Privacy emails (P21-P25): every one names the Data Protection Officer and how to reach them.
 import type { MailMessage } from "../platform/mail/index.ts";
 import { layout } from "../mail/templates.ts";
+import { DEFAULT_LOCALE, formatDate } from "../time/format.ts";
 import { DPO_CONTACT } from "./dpo.ts";
 
 export { DPO_CONTACT };
@@ -8,7 +9,8 @@ export { DPO_CONTACT };
 export const dpoLine = `Questions? Our Data Protection Officer: ${DPO_CONTACT.email}, ${DPO_CONTACT.address}.`;
 const footer = `Mind Namo — a message about your privacy request. ${dpoLine}`;
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+// A day in words ("Wednesday, 2 December 2026"); the sentences say "(UTC)" where the hour could move the day.
+const day = (d: Date) => formatDate(d, { tz: "UTC", locale: DEFAULT_LOCALE });
 
 export const typeLabels = {
   ACCESS: "copy of your data",
