@@ -13,6 +13,15 @@ import type { MailQueue } from "../platform/mail/queue.ts";
 import { issueCode } from "./codes.ts";
 import { nameSchema, newAccountEmailSchema } from "./users.ts";
 
+/** A role in the words of an email to the person who now holds it. */
+const ROLE_WORDS: Record<Role, string> = {
+  USER: "client",
+  EXPERT: "expert",
+  SUPPORT: "support agent",
+  DPO: "Data Protection Officer",
+  ADMIN: "administrator",
+};
+
 export function listStaff(db: PrismaClient) {
   return db.user.findMany({
     where: { role: { in: [...STAFF_ROLES] } },
@@ -168,7 +177,7 @@ export async function inviteStaff(
         subject: "You now have access to the Mind Namo back-office",
         template: "staff-role-granted",
         paragraphs: [
-          `Your Mind Namo account now has the ${data.role} role.`,
+          `Your Mind Namo account now has the ${ROLE_WORDS[data.role]} role.`,
           `Sign in at ${deps.appUrl}/login, then open ${deps.appUrl}/admin. You will set up a second ` +
             `factor (an authenticator app) on first use.`,
         ],
@@ -203,7 +212,7 @@ export async function inviteStaff(
       subject: "You're invited to the Mind Namo back-office",
       template: "staff-invite",
       paragraphs: [
-        `Hello ${data.name}, you have been invited to Mind Namo's back-office with the ${data.role} role.`,
+        `Hello ${data.name}, you have been invited to Mind Namo's back-office with the ${ROLE_WORDS[data.role]} role.`,
         `Choose your password here (the link works once, for 1 hour): ${deps.appUrl}/reset-password?token=${linkToken}`,
         `If the link has expired, use "Forgot your password?" at ${deps.appUrl}/login. You will set up a second factor on first sign-in.`,
       ],
