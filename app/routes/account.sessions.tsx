@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Notice, Submit } from "~/components/forms";
 import { invalidateUserSessions, listUserSessions, revokeOwnSession, deps } from "~/core.server";
 import { field, unknownIntent } from "~/utils/forms.server";
+import { ScrollRegion } from "~/components/ui/ScrollRegion";
 import { requireSession } from "~/utils/session.server";
 import { formatDateTime } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
@@ -49,9 +50,7 @@ export default function Sessions() {
       <h1 id="title">Devices and sessions</h1>
       <p className="lead">Where your account is signed in. We keep this device information to protect your account.</p>
       {actionData?.message ? <Notice>{actionData.message}</Notice> : null}
-      {/* A region that scrolls on a phone: focusable, so a keyboard can scroll it too (axe scrollable-region-focusable). */}
-      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrolling region must be focusable */}
-      <div className="table-wrap" role="region" aria-label="Your active sessions" tabIndex={0}>
+      <ScrollRegion label="Your active sessions">
         <div>
           <table>
             <caption className="visually-hidden">Your active sessions</caption>
@@ -96,7 +95,7 @@ export default function Sessions() {
             </tbody>
           </table>
         </div>
-      </div>
+      </ScrollRegion>
       {sessions.length > 1 ? (
         <Form method="post">
           <Submit className="button danger" name="intent" value="revoke-others" busy="Signing out…">
