@@ -65,35 +65,6 @@ export function Field({
  * Above the form, announced at once: an error not tied to one field (rate limits, expired links), or — when
  * fields are at fault — how many, with a link to each, so nobody has to hunt for them (GOV.UK's error summary).
  */
-/**
- * The emailed 8-digit code, the same on every page that asks for one (verification, sign-in, re-authentication,
- * reset, email change, privacy confirmation). `waiting`: the page's one task is typing the code just emailed, so the
- * cursor waits in the field.
- */
-export function CodeField({
-  label = "Code",
-  actionData,
-  waiting = false,
-}: {
-  label?: string;
-  actionData?: ActionError | undefined;
-  waiting?: boolean;
-}) {
-  return (
-    <Field
-      label={label}
-      name="code"
-      inputMode="numeric"
-      autoComplete="one-time-code"
-      required
-      maxLength={12}
-      actionData={actionData}
-      // eslint-disable-next-line jsx-a11y/no-autofocus -- only where typing the code is the page's one task
-      autoFocus={waiting}
-    />
-  );
-}
-
 export function FormAlert({
   actionData,
   labels = {},

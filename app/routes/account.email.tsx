@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CodeField, Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { accountDeps, requester, requireFreshSession } from "~/utils/session.server";
@@ -63,7 +63,18 @@ export default function ChangeEmail() {
           <Form method="post" className="form" noValidate>
             <FormAlert actionData={errors} />
             <input type="hidden" name="email" value={email} />
-            <CodeField actionData={errors} waiting />
+            <Field
+              label="Code"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              maxLength={12}
+              actionData={errors}
+              // The page's one task is typing the code just emailed: the cursor waits in the field.
+              // eslint-disable-next-line jsx-a11y/no-autofocus
+              autoFocus
+            />
             <Submit name="intent" value="confirm" busy="Checking…">
               Confirm new email
             </Submit>

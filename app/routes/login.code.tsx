@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { CodeField, Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { adoptBrowserZone, landingFor } from "~/utils/landing.server";
@@ -73,7 +73,18 @@ export default function LoginWithCode() {
             <FormAlert actionData={errors} />
             <input type="hidden" name="email" value={email} />
             <input type="hidden" name="next" value={next} />
-            <CodeField actionData={errors} waiting />
+            <Field
+              label="Code"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              maxLength={12}
+              actionData={errors}
+              // The page's one task is typing the code just emailed: the cursor waits in the field.
+              // eslint-disable-next-line jsx-a11y/no-autofocus
+              autoFocus
+            />
             <Submit busy="Checking…">Sign in</Submit>
           </Form>
           <Form method="post" className="form">

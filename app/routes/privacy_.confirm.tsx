@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CodeField, FormAlert, Notice, Submit } from "~/components/forms";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { privacyIntake } from "~/core.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { intakeDeps } from "~/utils/privacy.server";
@@ -79,7 +79,15 @@ export default function ConfirmPrivacyRequest() {
       <Form method="post" className="form stack" noValidate>
         <FormAlert actionData={errors} />
         <input type="hidden" name="request" value={requestId} />
-        <CodeField label="Code from the email" actionData={errors} />
+        <Field
+          label="Code from the email"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          required
+          maxLength={12}
+          actionData={errors}
+        />
         <Submit name="intent" value="confirm" busy="Checking…">
           Confirm my request
         </Submit>

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
-import { CodeField, Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { accountDeps, requester, requireSession, safeNext } from "~/utils/session.server";
@@ -65,7 +65,18 @@ export default function Reauth() {
           <Notice>We sent an 8-digit code to your email. It is valid for 10 minutes.</Notice>
           <Form method="post" className="form" noValidate>
             <input type="hidden" name="next" value={next} />
-            <CodeField actionData={errors} waiting />
+            <Field
+              label="Code"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              maxLength={12}
+              actionData={errors}
+              // The page's one task is typing the code just emailed: the cursor waits in the field.
+              // eslint-disable-next-line jsx-a11y/no-autofocus
+              autoFocus
+            />
             <Submit name="intent" value="code" busy="Checking…">
               Confirm
             </Submit>

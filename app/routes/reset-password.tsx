@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { CodeField, Field, FormAlert, NewPasswordField, Submit } from "~/components/forms";
+import { Field, FormAlert, Submit, NewPasswordField } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { nextQuery } from "~/utils/landing.server";
@@ -68,7 +68,15 @@ export default function ResetPassword() {
               defaultValue={email}
               actionData={actionData}
             />
-            <CodeField label="Code from the email" actionData={actionData} />
+            <Field
+              label="Code from the email"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              maxLength={12}
+              actionData={actionData}
+            />
           </>
         )}
         <NewPasswordField actionData={actionData} />

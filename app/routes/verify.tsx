@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { CodeField, Field, FormAlert, Notice, Submit } from "~/components/forms";
+import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { accounts } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { adoptBrowserZone, landingFor } from "~/utils/landing.server";
@@ -76,7 +76,15 @@ export default function Verify() {
           defaultValue={email}
           actionData={errors}
         />
-        <CodeField actionData={errors} />
+        <Field
+          label="Code"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          required
+          maxLength={12}
+          actionData={errors}
+        />
         <Submit busy="Checking…">Confirm email</Submit>
       </Form>
       <Form method="post" className="form">
