@@ -8,6 +8,7 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type Request, type Response } from "express";
+import Negotiator from "negotiator";
 import { isDomainError } from "../core/errors/index.ts";
 import type { Services } from "../core/platform/services.ts";
 import { requestLogger, startRequestLog } from "./logging.ts";
@@ -48,6 +49,22 @@ function zoneVariant(headers: IncomingHttpHeaders): string {
   }
   const al = headers["accept-language"];
   return `${isKnownTimeZone(tz) ? tz : ""}|${localeFrom(typeof al === "string" ? al : null)}`;
+}
+
+/**
+ * The encoding a document rendered for this request is compressed with in one piece (app/entry.server.tsx): the
+ * same choice the compression middleware would make (brotli preferred, then gzip). None for a page the page cache
+ * is storing: it keeps the page uncompressed and compresses it once itself.
+ */
+function documentEncoding(req: Request, res: Response): "br" | "gzip" | undefined {
+  if (req.method === "HEAD" || res.locals.pageCacheCapture === true) return undefined;
+  const accepted = req.headers["accept-encoding"];
+  if (!accepted) return undefined;
+  // negotiator 0.6.4 takes the server's preference as a second argument (compression calls it so); its published
+  // types only know the first.
+  const negotiator = new Negotiator(req) as unknown as { encoding(available: string[], preferred: string[]): unknown };
+  const chosen = negotiator.encoding(["br", "gzip", "identity"], ["br", "gzip"]);
+  return chosen === "br" || chosen === "gzip" ? chosen : undefined;
 }
 
 /** The database notification every instance's page cache listens to. */
@@ -204,6 +221,7 @@ export function createHttpApp({
         requestId: String(res.locals.requestId),
         cspNonce: String(res.locals.cspNonce),
         clientIp: req.ip ?? "unknown",
+        documentEncoding: documentEncoding(req, res),
       }),
     }),
   );

@@ -166,6 +166,8 @@ export function pageCache(opts: PageCacheOptions): PageCache {
     if (!cacheable(req.method, req.path, req.originalUrl, req.headers)) return next();
     const key = keyOf(req.originalUrl, req.headers);
     res.setHeader("X-Cache", "MISS");
+    // Rendered uncompressed: the cache compresses what it stores once (server/app.ts reads this).
+    res.locals.pageCacheCapture = true;
     res.setHeader("Cache-Control", PUBLIC_PAGE_CACHE_CONTROL);
     res.setHeader("Vary", "Accept-Encoding, Cookie");
     const chunks: Buffer[] = [];

@@ -40,4 +40,10 @@ export interface RequestContext {
   requestId: string;
   cspNonce: string;
   clientIp: string;
+  /**
+   * How the document for this request is to be compressed, in one piece, when it is rendered (app/entry.server):
+   * chosen by the HTTP edge from Accept-Encoding. Absent: the edge's compression middleware decides (data requests,
+   * pages the page cache stores uncompressed).
+   */
+  documentEncoding?: "br" | "gzip";
 }
