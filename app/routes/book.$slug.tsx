@@ -26,13 +26,14 @@ import {
   setAccountTimeZone,
 } from "~/core.server";
 import bookingStyles from "~/styles/booking.css";
-import { isDaytime, notificationDeps, notifyAfter, slotsByDay, type DaySlots } from "~/utils/bookings.server";
+import { describeDay, isDaytime, notificationDeps, notifyAfter, slotDays, type SlotDay } from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { getSession, requireSession } from "~/utils/session.server";
 import {
   dayKey,
   formatDate,
   formatMonth,
+  formatWeekday,
   formatSession,
   formatTime,
   hourCycleOf,
@@ -68,7 +69,7 @@ interface CalendarCell {
 }
 
 /** Weeks (Monday first) from this week on, every day marked free or not; dates are tz-free wall-calendar days. */
-function calendar(today: string, days: DaySlots[], locale: string) {
+function calendar(today: string, days: SlotDay[], locale: string) {
   const free = new Set(days.map((d) => d.day));
   const [y, m, d] = today.split("-").map(Number) as [number, number, number];
   const todayUtc = Date.UTC(y, m - 1, d, 12);
@@ -91,9 +92,7 @@ function calendar(today: string, days: DaySlots[], locale: string) {
   const first = new Date(start);
   const last = new Date(start + (WEEKS * 7 - 1) * 86_400_000);
   const months = [formatMonth(first, utc), formatMonth(last, utc)];
-  const weekdays = Array.from({ length: 7 }, (_, i) =>
-    new Intl.DateTimeFormat(locale, { weekday: "short", timeZone: "UTC" }).format(new Date(start + i * 86_400_000)),
-  );
+  const weekdays = Array.from({ length: 7 }, (_, i) => formatWeekday(new Date(start + i * 86_400_000), utc));
   return { cells, title: months[0] === months[1] ? months[0]! : `${months[0]} – ${months[1]}`, weekdays };
 }
 
@@ -164,26 +163,28 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
   if (!viewer) return { ...base, zone: null, booking: null };
 
-  const days = await slotsByDay(context, expert.id, viewer, BOOKING_DAYS, 400);
+  const days = await slotDays(context, expert.id, viewer, BOOKING_DAYS, 400);
   const today = dayKey(new Date(), viewer.tz);
   const askedDate = url.searchParams.get("date");
-  const selected = days.find((d) => d.day === askedDate) ?? days[0] ?? null;
+  const shown = days.find((d) => d.day === askedDate) ?? days[0];
+  // Only the day on screen is written out: formatting is most of what a slot costs.
+  const selected = shown ? describeDay(shown, viewer) : null;
   const start = url.searchParams.get("start");
   let chosen: { startsAt: string; when: string; date: string; time: string } | null = null;
   if (start) {
-    const slot = days.flatMap((d) => d.slots).find((s) => s.startsAt === start);
+    const slot = days.flatMap((d) => d.slots).find((s) => s.startsAt.toISOString() === start);
     if (slot) {
-      const at = new Date(slot.startsAt);
+      const at = slot.startsAt;
       const end = new Date(at.getTime() + expert.sessionMinutes * 60_000);
       chosen = {
-        startsAt: slot.startsAt,
+        startsAt: start,
         when: formatSession(at, end, viewer),
         date: formatDate(at, viewer),
         time: `${formatTime(at, viewer)} – ${formatTime(end, viewer)}`,
       };
     }
   }
-  const anyDaytime = days.some((d) => d.slots.some((s) => s.daytime));
+  const anyDaytime = days.some((d) => d.slots.some((s) => isDaytime(s.startsAt, viewer.tz)));
   const alternatives = anyDaytime ? [] : await daytimeAlternatives(context, expert, viewer);
   const body = {
     ...base,

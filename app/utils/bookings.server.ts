@@ -18,14 +18,21 @@ export const isDaytime = (d: Date, tz: string) => {
   return m >= DAYTIME.from && m < DAYTIME.to;
 };
 
-/** The expert's bookable slots for the next `days` days, grouped by day in the viewer's zone and locale. */
-export async function slotsByDay(
+/** One day of free slots in the viewer's zone, not yet written out. */
+export interface SlotDay {
+  /** The viewer's local day, YYYY-MM-DD. */
+  day: string;
+  slots: { startsAt: Date; endsAt: Date }[];
+}
+
+/** The expert's bookable slots for the next `days` days, grouped by the viewer's local day. */
+export async function slotDays(
   context: AppLoadContext,
   expertId: string,
   viewer: Viewer,
   days = 14,
   limit = 60,
-): Promise<DaySlots[]> {
+): Promise<SlotDay[]> {
   const now = new Date();
   const slots =
     (
@@ -36,19 +43,43 @@ export async function slotsByDay(
         limitPerExpert: limit,
       })
     ).get(expertId) ?? [];
-  const grouped = new Map<string, DaySlots>();
+  const grouped = new Map<string, SlotDay>();
   for (const slot of slots) {
     const key = dayKey(slot.startsAt, viewer.tz);
-    const day = grouped.get(key) ?? { day: key, date: formatDate(slot.startsAt, viewer), slots: [] };
-    day.slots.push({
+    let day = grouped.get(key);
+    if (!day) {
+      day = { day: key, slots: [] };
+      grouped.set(key, day);
+    }
+    day.slots.push({ startsAt: slot.startsAt, endsAt: slot.endsAt });
+  }
+  return [...grouped.values()];
+}
+
+/** A day's slots written for the viewer (only for the days a page shows: formatting is most of a slot's cost). */
+export function describeDay(day: SlotDay, viewer: Viewer): DaySlots {
+  const first = day.slots[0];
+  return {
+    day: day.day,
+    date: first ? formatDate(first.startsAt, viewer) : day.day,
+    slots: day.slots.map((slot) => ({
       startsAt: slot.startsAt.toISOString(),
       time: formatTime(slot.startsAt, viewer),
       label: formatSession(slot.startsAt, slot.endsAt, viewer),
       daytime: isDaytime(slot.startsAt, viewer.tz),
-    });
-    grouped.set(key, day);
-  }
-  return [...grouped.values()];
+    })),
+  };
+}
+
+/** The expert's bookable slots for the next `days` days, every day written for the viewer. */
+export async function slotsByDay(
+  context: AppLoadContext,
+  expertId: string,
+  viewer: Viewer,
+  days = 14,
+  limit = 60,
+): Promise<DaySlots[]> {
+  return (await slotDays(context, expertId, viewer, days, limit)).map((day) => describeDay(day, viewer));
 }
 
 export function notificationDeps(context: AppLoadContext): NotificationDeps {

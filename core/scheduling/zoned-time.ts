@@ -32,8 +32,23 @@ function partsFormatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// Slot generation asks for the same instants of the same zones on every page (every expert's hours sit on the same
+// grid): keep the answers, bounded. The reading of an instant in a zone never changes.
+const readings = new Map<string, number>();
+
 /** The wall-clock reading of `instant` in `timeZone`, expressed as if it were UTC (ms since epoch). */
 function wallClockAsUtc(instant: number, timeZone: string): number {
+  const key = `${timeZone}|${instant}`;
+  let reading = readings.get(key);
+  if (reading === undefined) {
+    reading = readWallClock(instant, timeZone);
+    if (readings.size >= 20_000) readings.clear();
+    readings.set(key, reading);
+  }
+  return reading;
+}
+
+function readWallClock(instant: number, timeZone: string): number {
   const fields: Record<string, number> = {};
   for (const part of partsFormatter(timeZone).formatToParts(new Date(instant))) {
     if (part.type !== "literal") fields[part.type] = Number(part.value);

@@ -44,9 +44,32 @@ export function localeFrom(acceptLanguage: string | null | undefined): string {
 
 /** Whether the locale reads clocks in 12 hours (en-US: true; en-GB, de, fr: false). */
 export function uses12Hours(locale: string): boolean {
-  const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hourCycle;
-  return cycle === "h12" || cycle === "h11";
+  // Building a formatter to ask costs ~0.3 ms: a booking page asks once per slot, so remember the answer.
+  let answer = hourHabit.get(locale);
+  if (answer === undefined) {
+    const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hourCycle;
+    answer = cycle === "h12" || cycle === "h11";
+    if (hourHabit.size >= 200) hourHabit.clear();
+    hourHabit.set(locale, answer);
+  }
+  return answer;
 }
+const hourHabit = new Map<string, boolean>();
+
+// Answers for instants that recur: slot times sit on the same grid for every expert and every visitor in a zone,
+// so a page of slots asks the same questions again and again. Only pure answers are kept, bounded.
+function remember<T>(store: Map<string, T>, key: string, compute: () => T): T {
+  let value = store.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (store.size >= 5000) store.clear();
+    store.set(key, value);
+  }
+  return value;
+}
+const ranges = new Map<string, string>();
+const dayKeys = new Map<string, string>();
+const minutes = new Map<string, number>();
 
 // Building an Intl.DateTimeFormat costs far more than using one: keep them, bounded (zones come from requests).
 const cache = new Map<string, Intl.DateTimeFormat>();
@@ -113,12 +136,19 @@ export function formatTime(d: Date, v: Viewer): string {
 
 /** "3:30 – 4:20 PM" style ranges, written by the locale. */
 export function formatTimeRange(start: Date, end: Date, v: Viewer): string {
-  return fmt(v, "time", clockOptions(v)).formatRange(start, end);
+  // formatRange is the costliest call here (~0.1 ms): the same slot is written the same way for everyone.
+  const key = `${v.locale}|${v.tz}|${v.hourCycle ?? ""}|${start.getTime()}|${end.getTime()}`;
+  return remember(ranges, key, () => fmt(v, "time", clockOptions(v)).formatRange(start, end));
 }
 
 /** "Wednesday, 2 December 2026" (en-GB) or "Wednesday, December 2, 2026" (en-US). */
 export function formatDate(d: Date, v: Viewer): string {
   return fmt(v, "date", { weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(d);
+}
+
+/** "Wed" (en-GB, en-US), "mer." (fr): calendar headings. */
+export function formatWeekday(d: Date, v: Viewer): string {
+  return fmt(v, "weekday", { weekday: "short" }).format(d);
 }
 
 /** "Wed 2 Dec" (en-GB) or "Wed, Dec 2" (en-US): lists and calendars. */
@@ -148,6 +178,9 @@ export function formatSession(start: Date, end: Date, v: Viewer): string {
 
 /** The viewer's local calendar day of `d`, "YYYY-MM-DD": a key for grouping, never shown. */
 export function dayKey(d: Date, tz: string): string {
+  return remember(dayKeys, `${tz}|${d.getTime()}`, () => computeDayKey(d, tz));
+}
+function computeDayKey(d: Date, tz: string): string {
   const parts = fmt({ tz, locale: "en-CA" }, "key", {
     year: "numeric",
     month: "2-digit",
@@ -159,6 +192,9 @@ export function dayKey(d: Date, tz: string): string {
 
 /** Minutes after local midnight of `d` in `tz` (0..1439). */
 export function minuteOfDay(d: Date, tz: string): number {
+  return remember(minutes, `${tz}|${d.getTime()}`, () => computeMinuteOfDay(d, tz));
+}
+function computeMinuteOfDay(d: Date, tz: string): number {
   const parts = fmt({ tz, locale: "en-GB" }, "hm", {
     hour: "2-digit",
     minute: "2-digit",
