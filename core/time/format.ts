@@ -18,13 +18,21 @@ export const DEFAULT_LOCALE = "en-GB";
 /** True when `timeZone` is an IANA zone this runtime knows. */
 export function isKnownTimeZone(timeZone: string): boolean {
   if (!timeZone || timeZone.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone });
-    return true;
-  } catch {
-    return false;
+  // Asked on every request (the session's zone, the zone cookie); building a formatter to find out costs ~0.1 ms.
+  let known = knownZones.get(timeZone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size >= 1000) knownZones.clear();
+    knownZones.set(timeZone, known);
   }
+  return known;
 }
+const knownZones = new Map<string, boolean>();
 
 /** The first usable locale of an Accept-Language header (or a single tag), else the default. */
 export function localeFrom(acceptLanguage: string | null | undefined): string {
