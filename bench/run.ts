@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { measureHeavyHistory, type HeavyHistoryResult } from "./heavy-history.ts";
+import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from "../scripts/production-runtime.mjs";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
@@ -144,10 +145,12 @@ async function main() {
   const appPort = 3300 + Math.floor(Math.random() * 300);
   const basePort = appPort + 400;
   const floorPort = appPort + 800;
-  const app = spawn(process.execPath, ["build/node/server/index.js"], {
+  // The server runs as production runs it: same node flags and C-library settings (scripts/production-runtime.mjs).
+  const app = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, "build/node/server/index.js"], {
     cwd: root,
     env: {
       ...process.env,
+      ...PRODUCTION_ENV,
       NODE_ENV: "production",
       PORT: String(appPort),
       DATA_DIR: dataDir,

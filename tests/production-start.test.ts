@@ -11,6 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from "../scripts/production-runtime.mjs";
 
 const COLD_START_TARGET_MS = 5_000;
 
@@ -18,9 +19,10 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-prodstart-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 function start(args: string[], port: number) {
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...args], {
     env: {
       ...process.env,
+      ...PRODUCTION_ENV,
       NODE_ENV: "production",
       APP_URL: `http://localhost:${port}`,
       SESSION_SECRET: "p".repeat(40),

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../core/platform/db/client.ts";
 import { createSession } from "../core/identity/sessions.ts";
 import { createServerDatabase, serverTestUrl } from "../core/platform/testing/db.ts";
+import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from "../scripts/production-runtime.mjs";
 
 const NGINX = "/usr/sbin/nginx";
 const base = serverTestUrl();
@@ -75,8 +76,9 @@ async function waitFor200(url: string, timeoutMs: number, name: string) {
 function startInstance(name: "a" | "b", resendPath: string) {
   const dataDir = path.join(tmp, name);
   fs.mkdirSync(dataDir);
-  return run(name, process.execPath, ["build/node/server/index.js"], {
+  return run(name, process.execPath, [...PRODUCTION_NODE_FLAGS, "build/node/server/index.js"], {
     ...process.env,
+    ...PRODUCTION_ENV,
     NODE_OPTIONS: "", // no --import tsx from the test runner: plain node on compiled output, as in production
     NODE_ENV: "production",
     HOST: "127.0.0.1",
