@@ -36,4 +36,4 @@ EXPOSE 3000
 VOLUME ["/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Plain node on the compiled entry (no TypeScript at run time); SIGTERM closes HTTP, then the database.
-CMD ["node", "--max-old-space-size=128", "build/node/server/index.js"]
+CMD ["node", "--max-old-space-size=192", "build/node/server/index.js"]
