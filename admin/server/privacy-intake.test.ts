@@ -103,6 +103,38 @@ describe("privacy tickets and the DPO's desk", () => {
     expect(await prisma().ticketMessage.count({ where: { ticketId } })).toBe(1);
   });
 
+  it("support sees neither a privacy ticket's subject nor its words: not in the queue, the ticket, a search or the requester panel", async () => {
+    const { ticketId } = await visitorPrivacyTicket();
+    // A ticket with a privacy request stays the DPO's even when its category is changed afterwards.
+    const other = await visitorPrivacyTicket();
+    const linked = await prisma().supportTicket.update({
+      where: { id: other.ticketId },
+      data: { category: "ACCOUNT", subject: "Divorce papers in my file" },
+    });
+    await prisma().supportTicket.update({ where: { id: ticketId }, data: { subject: "Divorce and my data" } });
+    const agent = await person("SUPPORT");
+    const dpo = await person("DPO");
+
+    const queue = await agent.caller.tickets.queue({});
+    for (const id of [ticketId, linked.id]) {
+      const row = queue.find((r) => r.id === id);
+      expect(row).toMatchObject({ withDpo: true, subject: "Privacy request (with the Data Protection Officer)" });
+    }
+    expect(JSON.stringify(queue)).not.toContain("Divorce");
+    // Searching word by word would tell support what the subject says: privacy tickets do not answer a search.
+    const found = await agent.caller.tickets.queue({ q: "divorce" });
+    expect(found.map((r) => r.id)).not.toContain(ticketId);
+    expect(found.map((r) => r.id)).not.toContain(linked.id);
+    const opened = await agent.caller.tickets.get({ ticketId: linked.id });
+    expect(opened).toMatchObject({ withDpo: true, messages: [] });
+    expect(JSON.stringify(opened)).not.toContain("ivorce");
+    expect(await agent.caller.tickets.requester({ ticketId: linked.id })).toEqual({ kind: "privacy" });
+
+    // The DPO reads it as written, on the privacy desk.
+    const desk = await dpo.caller.privacy.tickets();
+    expect(desk.find((r) => r.id === ticketId)?.subject).toBe("Divorce and my data");
+  });
+
   it("no session, a user, an expert or an admin is refused; a wrong id is NOT_FOUND and leaves no read", async () => {
     const { requestId, ticketId } = await visitorPrivacyTicket();
     expect(await codeOf(anonymous().privacy.get({ requestId }))).toBe("UNAUTHORIZED");

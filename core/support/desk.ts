@@ -8,6 +8,7 @@ import type { TicketStatus } from "../generated/prisma/enums.ts";
 import { recordAudit } from "../audit/index.ts";
 import { DomainError, parseInput } from "../errors/index.ts";
 import {
+  isPrivacyTicket,
   assignTicket,
   queueFilterSchema,
   queueWhere,
@@ -191,10 +192,16 @@ export async function requesterPanel({
 }) {
   const t = await db.supportTicket.findUnique({
     where: { id: ticketId },
-    select: { id: true, category: true, requesterId: true, contactEmail: true },
+    select: {
+      id: true,
+      category: true,
+      requesterId: true,
+      contactEmail: true,
+      _count: { select: { privacyRequests: true } },
+    },
   });
   if (!t) throw new DomainError("NOT_FOUND", "No ticket with that id.");
-  if (t.category === "PRIVACY" && actor.role !== "DPO") return { kind: "privacy" as const };
+  if (isPrivacyTicket(t) && actor.role !== "DPO") return { kind: "privacy" as const };
   const owner = t.requesterId
     ? { requesterId: t.requesterId }
     : t.contactEmail
@@ -212,7 +219,14 @@ export async function requesterPanel({
           where: { ...owner, id: { not: t.id } },
           orderBy: { createdAt: "desc" },
           take: 20,
-          select: { id: true, subject: true, category: true, status: true, createdAt: true },
+          select: {
+            id: true,
+            subject: true,
+            category: true,
+            status: true,
+            createdAt: true,
+            _count: { select: { privacyRequests: true } },
+          },
         })
       : Promise.resolve([]),
   ]);
@@ -222,8 +236,8 @@ export async function requesterPanel({
     { action: "ticket.requester.view", target: `ticket:${t.id}`, subjectUserId: t.requesterId, purpose: t.id },
     at,
   );
-  const otherTickets = others.map((o) =>
-    o.category === "PRIVACY" && actor.role !== "DPO"
+  const otherTickets = others.map(({ _count, ...o }) =>
+    isPrivacyTicket({ category: o.category, _count }) && actor.role !== "DPO"
       ? { id: null, subject: null, category: o.category, status: o.status, createdAt: o.createdAt }
       : o,
   );

@@ -341,9 +341,11 @@ export function queueWhere(actor: StaffActor, f: Omit<QueueFilter, "limit">, at 
       q
         ? {
             OR: [
-              { subject: contains(q) },
+              // A privacy ticket's subject is the DPO's to read (and so to search): support would otherwise learn
+              // it by searching word by word.
+              actor.role === "DPO" ? { subject: contains(q) } : { subject: contains(q), ...NOT_PRIVACY },
               {
-                category: { not: "PRIVACY" as const },
+                ...NOT_PRIVACY,
                 OR: [
                   { messages: { some: { body: contains(q) } } },
                   { requester: { name: contains(q) } },
@@ -357,7 +359,11 @@ export function queueWhere(actor: StaffActor, f: Omit<QueueFilter, "limit">, at 
   } satisfies Prisma.SupportTicketWhereInput;
 }
 
-/** The queue shows no personal data (no names or emails): opening a ticket does, and is audited. */
+/**
+ * The queue shows no personal data (no names or emails): opening a ticket does, and is audited. A privacy ticket's
+ * subject is written by the person about their own data: support sees that the ticket is with the DPO, not what it
+ * says.
+ */
 export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueFilter, at = new Date()) {
   const rows = await db.supportTicket.findMany({
     where: queueWhere(actor, f, at),
@@ -365,6 +371,7 @@ export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueF
     take: f.limit,
     select: {
       id: true,
+      _count: { select: { privacyRequests: true } },
       subject: true,
       category: true,
       channel: true,
@@ -378,7 +385,16 @@ export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueF
       assignee: { select: { id: true, name: true } },
     },
   });
-  return rows.map((r) => ({ ...r, overdue: isOverdue(r, at), sla: slaClock(r, at) }));
+  return rows.map(({ _count, ...r }) => {
+    const withDpo = isPrivacyTicket({ category: r.category, _count }) && sealedFor(actor);
+    return {
+      ...r,
+      subject: withDpo ? PRIVACY_SUBJECT : r.subject,
+      withDpo,
+      overdue: isOverdue(r, at),
+      sla: slaClock(r, at),
+    };
+  });
 }
 
 /**
@@ -389,6 +405,10 @@ export function isPrivacyTicket(t: { category: string; _count?: { privacyRequest
   return t.category === "PRIVACY" || (t._count?.privacyRequests ?? 0) > 0;
 }
 const sealedFor = (actor: StaffActor) => actor.role !== "DPO";
+/** What anyone but the DPO reads in place of a privacy ticket's subject. */
+export const PRIVACY_SUBJECT = "Privacy request (with the Data Protection Officer)";
+/** Neither filed under privacy nor carrying a privacy request. */
+const NOT_PRIVACY = { category: { not: "PRIVACY" as const }, privacyRequests: { none: {} } };
 const WITH_DPO = "This ticket is a privacy request: it is with the Data Protection Officer, who answers it.";
 
 /**
@@ -443,6 +463,8 @@ export async function getTicketForStaff(db: PrismaClient, actor: StaffActor, tic
   const withDpo = isPrivacyTicket(t) && sealedFor(actor);
   return {
     ...rest,
+    subject: withDpo ? PRIVACY_SUBJECT : rest.subject,
+    satisfactionComment: withDpo ? null : rest.satisfactionComment,
     messages: withDpo ? [] : messages,
     withDpo,
     overdue: isOverdue(t, at),
