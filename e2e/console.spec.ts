@@ -110,7 +110,8 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   // A role change needs the dialog and a fresh code, and can be undone from the toast.
   const row = page.getByTestId("staff-row").filter({ hasText: CONSOLE_WORLD.colleague.email });
   await row.getByLabel(`New role for ${CONSOLE_WORLD.colleague.name}`).selectOption({ label: "Client" });
-  await expect(row).toContainText("Support agent"); // choosing saves nothing
+  // Choosing saves nothing: the row says which role stays in force until the change is confirmed.
+  await expect(row.getByTestId("staff-current-role")).toHaveText("Still Support agent until you confirm");
   await row.getByRole("button", { name: "Change…" }).click();
   const dialog = page.getByRole("dialog", { name: `Change ${CONSOLE_WORLD.colleague.name}'s role?` });
   await expect(dialog).toContainText("lose all access to the back-office");
@@ -119,7 +120,7 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await dialog.getByLabel("Code from your authenticator app").fill(codeAt(secret) === "000000" ? "111111" : "000000");
   await dialog.getByRole("button", { name: "Change role" }).click();
   await expect(dialog.getByText("That code is not right")).toBeVisible();
-  await expect(row).toContainText("Support agent");
+  await expect(row.getByTestId("staff-current-role")).toHaveText("Still Support agent until you confirm");
   await dialog.getByLabel("Code from your authenticator app").fill(codeAt(secret, 1));
   await dialog.getByRole("button", { name: "Change role" }).click();
   await expect(page.getByText(`${CONSOLE_WORLD.colleague.name} is now Client`)).toBeVisible();

@@ -185,12 +185,10 @@ export function StaffPage() {
             <table className="c-table">
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
+                  <th scope="col">Person</th>
                   <th scope="col">Status</th>
-                  <th scope="col">Second factor</th>
-                  <th scope="col">Change role</th>
+                  {/* The select shows the current role; changing it asks for confirmation. */}
+                  <th scope="col">Role</th>
                   <th scope="col">
                     <span className="c-visually-hidden">Deactivate</span>
                   </th>
@@ -201,18 +199,21 @@ export function StaffPage() {
                   const choice = picked[s.id] ?? s.role;
                   return (
                     <tr key={s.id} data-testid="staff-row">
-                      <td>{s.name}</td>
-                      <td>{s.email}</td>
-                      <td>{labelOf(ROLE_LABEL, s.role)}</td>
+                      <td>
+                        <span className="c-person-name">{s.name}</span>
+                        <span className="c-muted c-small c-person-email">{s.email}</span>
+                      </td>
                       <td>
                         <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
                           {labelOf(USER_STATUS_LABEL, s.status)}
                         </span>
+                        <span className="c-muted c-small c-person-email c-nowrap">
+                          {s.totpEnrolled ? "Authenticator set up" : "No authenticator yet"}
+                        </span>
                       </td>
-                      <td>{s.totpEnrolled ? "Set up" : "Not yet"}</td>
                       <td>
                         <form
-                          className="c-inline"
+                          className="c-inline c-nowrap"
                           onSubmit={(e) => {
                             e.preventDefault();
                             if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
@@ -233,6 +234,12 @@ export function StaffPage() {
                             Change…
                           </button>
                         </form>
+                        {/* Picking a role saves nothing: say what stays in force until it is confirmed. */}
+                        {choice !== s.role ? (
+                          <span className="c-muted c-small c-person-email" data-testid="staff-current-role">
+                            Still {labelOf(ROLE_LABEL, s.role)} until you confirm
+                          </span>
+                        ) : null}
                       </td>
                       <td>
                         {s.status === "ACTIVE" ? (
