@@ -52,8 +52,13 @@ interface Entry {
   csp: [string, string] | null;
   /** The body split at each occurrence of the nonce (n occurrences → n + 1 pieces), UTF-8. */
   pieces: Buffer[];
-  /** Each piece raw-deflated on its own; all but the last sync-flushed (no final block), the last finished. */
+  /**
+   * Each piece raw-deflated, all but the last sync-flushed (no final block), the last finished. Each is compressed
+   * with everything before it as its window (the nonces masked), so it may refer back across a nonce: the stream
+   * is as small as one made in one go. Only valid for a nonce of the stored one's length (`nonceBytes`).
+   */
   deflated: Buffer[];
+  nonceBytes: number;
   /** CRC-32 of each piece, and x^(8·length) mod the CRC polynomial for each piece (to combine CRCs). */
   crcs: number[];
   shifts: number[];
@@ -231,12 +236,24 @@ function makeEntry(html: string, responseHeaders: OutgoingHttpHeaders, nonce: st
   }
   const pieces = html.split(nonce).map((s) => Buffer.from(s, "utf8"));
   const last = pieces.length - 1;
-  const deflated = pieces.map((piece, i) =>
-    zlib.deflateRawSync(piece, {
-      level: 9,
-      finishFlush: i === last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
-    }),
-  );
+  const nonceBytes = Buffer.byteLength(nonce, "latin1");
+  // Each piece is compressed with what precedes it as a preset window, each nonce replaced by 0xFF bytes. A
+  // back-reference can only copy bytes equal to the piece's own; UTF-8 never contains 0xFF, so no reference can
+  // reach into a nonce, and what it copies is the same whichever nonce a response carries (of the same length).
+  const mask = Buffer.alloc(nonceBytes, 0xff);
+  const deflated: Buffer[] = [];
+  let before = Buffer.alloc(0);
+  for (const [i, piece] of pieces.entries()) {
+    const window = before.subarray(Math.max(0, before.length - DEFLATE_WINDOW));
+    deflated.push(
+      zlib.deflateRawSync(piece, {
+        level: 9,
+        finishFlush: i === last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+        ...(window.length > 0 ? { dictionary: window } : {}),
+      }),
+    );
+    if (i < last) before = Buffer.concat([before.subarray(-DEFLATE_WINDOW), piece, mask]);
+  }
   const template = pieces.map((p) => p.toString("base64")).join(".");
   return {
     at: Date.now(),
@@ -245,13 +262,14 @@ function makeEntry(html: string, responseHeaders: OutgoingHttpHeaders, nonce: st
     csp,
     pieces,
     deflated,
+    nonceBytes,
     crcs: pieces.map((p) => zlib.crc32(p)),
     shifts: pieces.map((p) => x2nmodp(p.length)),
     bodyLength: pieces.reduce((n, p) => n + p.length, 0),
   };
 }
 
-function plainBody(entry: Entry, nonce: string): Buffer {
+function plainBody(entry: Pick<Entry, "pieces" | "bodyLength">, nonce: string): Buffer {
   const parts: Buffer[] = [entry.pieces[0]!];
   const n = Buffer.from(nonce, "latin1");
   for (let i = 1; i < entry.pieces.length; i++) parts.push(n, entry.pieces[i]!);
@@ -260,9 +278,17 @@ function plainBody(entry: Entry, nonce: string): Buffer {
 
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]);
 
+/** Deflate's window: how far back a piece's compression may refer. */
+const DEFLATE_WINDOW = 32 * 1024;
+
 /** One gzip member: the stored deflate pieces with the nonce spliced in as stored blocks, then CRC-32 and size. */
-export function gzipBody(entry: Pick<Entry, "deflated" | "crcs" | "shifts" | "bodyLength">, nonce: string): Buffer {
+export function gzipBody(
+  entry: Pick<Entry, "pieces" | "deflated" | "nonceBytes" | "crcs" | "shifts" | "bodyLength">,
+  nonce: string,
+): Buffer {
   const n = Buffer.from(nonce, "latin1");
+  // The pieces' back-references assume a nonce of the stored length; another length is compressed afresh.
+  if (n.length !== entry.nonceBytes) return zlib.gzipSync(plainBody(entry, nonce));
   // A stored block: BFINAL=0, BTYPE=00 (the stream is byte-aligned after a sync flush), LEN, NLEN, the bytes.
   const stored = Buffer.allocUnsafe(5 + n.length);
   stored[0] = 0;
