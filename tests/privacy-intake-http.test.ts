@@ -139,6 +139,36 @@ describe("a privacy ticket from the help page", () => {
   });
 });
 
+describe("a privacy message when the mail limit holds the code back", () => {
+  it("records the request, says the code could not be sent, and links to where it can be asked for later", async () => {
+    const email = "busy-mailbox@example.com";
+    const prisma = srv.running.services.db.prisma;
+    const send = (b: Browser) =>
+      b.post("/contact", { email, name: "", subject: "My data", category: "PRIVACY", message: "What do you hold?" });
+    // Each message mails twice (receipt and code); five mails an hour reach one address.
+    expect(await pageText(await send(new Browser(srv, { ip: nextIp() })))).toContain("we emailed a code");
+    expect(await pageText(await send(new Browser(srv, { ip: nextIp() })))).toContain("we emailed a code");
+    const b = new Browser(srv, { ip: nextIp() });
+    const res = await send(b);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("We received your privacy request and recorded it");
+    expect(html).not.toContain("we emailed a code");
+    const path = /href="(\/privacy\/confirm\?request=([0-9a-f-]{36}))"/.exec(html);
+    expect(path).not.toBeNull();
+    expect(await prisma.privacyRequest.findUniqueOrThrow({ where: { id: path![2]! } })).toMatchObject({
+      requesterEmail: email,
+      status: "AWAITING_IDENTITY",
+      source: "CONTACT_FORM",
+    });
+    expect((await outbox(srv)).filter((m) => m.to === email && m.template === "privacy-identity-code")).toHaveLength(2);
+    // The link opens the confirmation page, which offers a new code.
+    const confirm = await b.get(path![1]!);
+    expect(confirm.status).toBe(200);
+    expect(await pageText(confirm)).toContain("Send me a new code");
+  });
+});
+
 describe("what a privacy request is for, chosen on the form", () => {
   it("the contact and help forms pass the chosen type to the request; other categories ignore the field", async () => {
     const prisma = srv.running.services.db.prisma;

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, fieldError, FormAlert, Notice, Submit } from "~/components/forms";
 import { privacyIntake, support } from "~/core.server";
 import { intakeDeps } from "~/utils/privacy.server";
@@ -40,7 +40,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ip: context.clientIp,
       type: privacyType,
     });
-    return { sent: true as const, privacy: request !== null };
+    return {
+      sent: true as const,
+      privacy: request !== null,
+      // Held back by the mail limit: the request is recorded, and the page says where to ask for the code later.
+      codeLater: request && !request.codeSent ? request.id : null,
+    };
   }, values);
 }
 
@@ -59,7 +64,14 @@ export default function Contact() {
     return (
       <section className="stack">
         <h1>Thank you</h1>
-        {actionData.privacy ? (
+        {actionData.codeLater ? (
+          <Notice>
+            We received your privacy request and recorded it. We could not email you the code that confirms it just now,
+            because several emails went to that address or came from your network in a short time. In a little while,{" "}
+            <Link to={`/privacy/confirm?request=${actionData.codeLater}`}>ask for the code here</Link>; our Data
+            Protection Officer takes the request up once it is confirmed.
+          </Notice>
+        ) : actionData.privacy ? (
           <Notice>
             We received your privacy request. To make sure it comes from you, we emailed a code to the address you gave:
             open the link in that email and enter the code. Our Data Protection Officer takes it up once it is

@@ -22,8 +22,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
   const viewer = accountViewer(request, session.user.timezone);
   return {
-    // Just sent under "Privacy and my data": the page says that a code is on its way.
+    // Just sent under "Privacy and my data": the page says that a code is on its way, or, when the mail limit held
+    // it back, where to ask for it (the confirmation page says nothing about a request but whether it waits).
     privacyCodeSent: new URL(request.url).searchParams.get("privacy") === "1",
+    privacyCodeLater:
+      new URL(request.url).searchParams.get("privacy") === "later"
+        ? (/^[0-9a-f-]{36}$/i.exec(new URL(request.url).searchParams.get("request") ?? "")?.[0] ?? null)
+        : null,
     crisis: await crisisFor(request, context),
     ticket: {
       id: t.id,
@@ -72,7 +77,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Ticket() {
-  const { ticket, crisis, privacyCodeSent } = useLoaderData<typeof loader>();
+  const { ticket, crisis, privacyCodeSent, privacyCodeLater } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const done = ticket.status === "RESOLVED" || ticket.status === "CLOSED";
   return (
@@ -88,6 +93,14 @@ export default function Ticket() {
         <Notice>
           This is also a privacy request. To make sure it comes from you, we emailed a code to your address: open the
           link in that email and enter the code. Our Data Protection Officer takes it up once it is confirmed.
+        </Notice>
+      ) : null}
+      {privacyCodeLater ? (
+        <Notice>
+          This is also a privacy request, and it is recorded. We could not email you the code that confirms it just now,
+          because several emails went to your address in a short time. In a little while,{" "}
+          <Link to={`/privacy/confirm?request=${privacyCodeLater}`}>ask for the code here</Link>; our Data Protection
+          Officer takes the request up once it is confirmed.
         </Notice>
       ) : null}
       {actionData && "message" in actionData ? <Notice>{actionData.message}</Notice> : null}

@@ -49,7 +49,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ip: context.clientIp,
       type: privacyType,
     });
-    throw redirect(request ? `/help/${id}?privacy=1` : `/help/${id}`);
+    if (!request) throw redirect(`/help/${id}`);
+    throw redirect(
+      request.codeSent
+        ? `/help/${id}?privacy=1`
+        : `/help/${id}?privacy=later&request=${encodeURIComponent(request.id)}`,
+    );
   }, values);
 }
 

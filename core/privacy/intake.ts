@@ -9,7 +9,7 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { PrivacyRequestSource, PrivacyRequestType } from "../generated/prisma/enums.ts";
-import { DomainError, parseInput } from "../errors/index.ts";
+import { DomainError, isDomainError, parseInput } from "../errors/index.ts";
 import { hexEqual, hmacHex, randomDigits } from "../identity/crypto.ts";
 import { emailSchema } from "../identity/users.ts";
 import { layout } from "../mail/templates.ts";
@@ -116,7 +116,16 @@ export async function openPrivacyRequest(
 ) {
   const email = parseInput(emailSchema, input.email, "email");
   const type: PrivacyRequestType = parseInput(typeSchema, input.type ?? "OTHER", "type");
-  await consumeMailLimits(deps.limiter, ctx.ip, email);
+  // A request that comes with a ticket is recorded even when the mail limit refuses its code: the ticket exists
+  // already, and a request lost to a busy mailbox would be a request nobody answers. The code can be sent later
+  // from the confirmation page (resendIdentityCode, limited too). Without a ticket the limit refuses the request.
+  let codeSent = true;
+  try {
+    await consumeMailLimits(deps.limiter, ctx.ip, email);
+  } catch (error) {
+    if (!(input.ticketId && isDomainError(error) && error.code === "RATE_LIMITED")) throw error;
+    codeSent = false;
+  }
   const now = clock(deps);
   const id = crypto.randomUUID();
   const code = randomDigits(IDENTITY_CODE_DIGITS);
@@ -138,8 +147,8 @@ export async function openPrivacyRequest(
     },
     select: { id: true },
   });
-  deps.mail.enqueue(identityCodeEmail(email, { requestId: id, code, appUrl: deps.appUrl }));
-  return { id };
+  if (codeSent) deps.mail.enqueue(identityCodeEmail(email, { requestId: id, code, appUrl: deps.appUrl }));
+  return { id, codeSent };
 }
 
 // Request ids are UUIDs: anything else (a NUL byte, a script, a novel) is refused before it reaches the database.
