@@ -3,11 +3,9 @@
 // `prefers-reduced-motion: reduce` nothing animates or transitions.
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
-import { decodeBase32IgnorePadding } from "@oslojs/encoding";
-import { generateTOTP } from "@oslojs/otp";
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { E2E_PORT } from "./env.ts";
-import { open } from "./helpers.ts";
+import { enrolTotp, open, signedIn, type SignedInOptions } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
 import { DEMO_PASSWORD } from "../prisma/seed.ts";
 
@@ -497,28 +495,21 @@ test("with prefers-reduced-motion: reduce nothing animates or transitions", asyn
   }
 });
 
-/** A new browser context signed in with the password form (the keyboard path is covered above); lands on `next`. */
-async function signedIn(browser: Browser, email: string, next: string) {
-  const context = await browser.newContext({ baseURL: A11Y_URL, timezoneId: "Asia/Kolkata" });
-  const page = await context.newPage();
-  await open(page, `/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(new RegExp(`${next.replace(/[/]/g, "\\/")}(\\?|$)`));
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
-  return { context, page };
-}
+/** Signed in with the password form (the keyboard path is covered above), in this spec's own address and zone. */
+const SIGNED_IN: SignedInOptions = {
+  context: { baseURL: A11Y_URL, timezoneId: "Asia/Kolkata" },
+  password: DEMO_PASSWORD,
+};
 
 test("help (signed in) and the expert's workspace pass axe, and every tab stop shows focus", async ({ browser }) => {
   test.setTimeout(120_000);
-  const client = await signedIn(browser, "demo@mindnamo.test", "/help");
+  const client = await signedIn(browser, "demo@mindnamo.test", { ...SIGNED_IN, to: "/help" });
   await expect(client.page.getByRole("heading", { level: 1, name: "Help", exact: true })).toBeVisible();
   await expectAccessible(client.page, "/help");
   await everyTabStopShowsFocus(client.page);
   await client.context.close();
 
-  const expert = await signedIn(browser, "amara-okafor@experts.mindnamo.test", "/expert");
+  const expert = await signedIn(browser, "amara-okafor@experts.mindnamo.test", { ...SIGNED_IN, to: "/expert" });
   for (const [url, heading] of [
     ["/expert", "Your sessions"],
     ["/expert/profile", "Your profile"],
@@ -535,15 +526,10 @@ test("help (signed in) and the expert's workspace pass axe, and every tab stop s
 test("the back-office console: the two-factor step and every section an admin sees pass axe", async ({ browser }) => {
   test.setTimeout(180_000);
   // The admin demo account (no other spec uses it): the console stays closed until a TOTP code is verified.
-  const { context, page } = await signedIn(browser, "admin@mindnamo.test", "/admin");
+  const { context, page } = await signedIn(browser, "admin@mindnamo.test", { ...SIGNED_IN, to: "/admin" });
   await expect(page.getByRole("heading", { level: 1, name: "Two-factor sign-in" })).toBeVisible();
   await expectAccessible(page, "/admin, two-factor step");
-  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
-  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
-  await expectAccessible(page, "/admin, two-factor enrolment");
-  await page.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
+  await enrolTotp(page, { beforeCode: () => expectAccessible(page, "/admin, two-factor enrolment") });
   const nav = page.getByRole("navigation", { name: "Back-office" });
   await expect(nav).toBeVisible();
   await expectAccessible(page, "/admin");

@@ -5,10 +5,10 @@
 import AxeBuilder from "@axe-core/playwright";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP } from "@oslojs/otp";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { CONSOLE_HEADER } from "../admin/shared/console-header.ts";
 import { CONSOLE_WORLD } from "./fixtures/console-world.ts";
-import { network, open } from "./helpers.ts";
+import { enrolTotp, network, open, signedIn, type SignedInOptions } from "./helpers.ts";
 
 test.use({ ...network(31), viewport: { width: 1280, height: 900 } });
 const SHOTS = process.env.CONSOLE_SHOTS_DIR ?? "test-results/console-shots";
@@ -25,33 +25,12 @@ async function expectAccessible(page: Page, what: string) {
 const codeAt = (secret: string, offsetSteps = 0) =>
   generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(Date.now() / 30_000) + offsetSteps), 6);
 
-/** Signs in with no `next`, so the landing page is the role's own. */
-async function signIn(browser: Browser, email: string) {
-  const context = await browser.newContext({ ...network(31), viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await open(page, "/login");
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(CONSOLE_WORLD.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/admin");
-  return { context, page };
-}
-
-/** Enrols through the manual key beside the QR code; returns the key and the recovery codes shown once. */
-async function enrol(page: Page, shot?: string) {
-  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
-  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
-  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
-  if (shot) await page.screenshot({ path: `${SHOTS}/${shot}` });
-  await page.getByLabel("Code from your app").fill(codeAt(secret));
-  await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByTestId("recovery-codes").locator("code")).toHaveCount(10);
-  const codes = (await page.getByTestId("recovery-codes").locator("code").allTextContents()).map((c) => c.trim());
-  expect(codes).toHaveLength(10);
-  await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
-  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
-  return { secret, codes };
-}
+// Signs in with no `next`, so the landing page is the role's own.
+const STAFF: SignedInOptions = {
+  context: { ...network(31), viewport: { width: 1280, height: 900 } },
+  to: { lands: "/admin" },
+  password: CONSOLE_WORLD.password,
+};
 
 async function noConsumerChrome(page: Page) {
   await expect(page.locator("header.site-header")).toHaveCount(0);
@@ -62,7 +41,7 @@ async function noConsumerChrome(page: Page) {
 
 test("an admin lands on /admin, enrols through the QR's key, and a recovery code works once", async ({ browser }) => {
   test.setTimeout(120_000);
-  const { page, context } = await signIn(browser, CONSOLE_WORLD.admin.email);
+  const { page, context } = await signedIn(browser, CONSOLE_WORLD.admin.email, STAFF);
   await expect(page.getByRole("heading", { name: "Two-factor sign-in" })).toBeVisible();
   await noConsumerChrome(page);
   await page.getByRole("button", { name: "Set up an authenticator app" }).click();
@@ -71,7 +50,14 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await open(page, "/admin");
   await expect(page.getByRole("heading", { name: "Two-factor sign-in" })).toBeVisible();
   await expectAccessible(page, "/admin, two-factor step");
-  const { secret, codes } = await enrol(page, "console-enrol.png");
+  // Enrols through the manual key beside the QR code; the recovery codes are shown once.
+  const { secret, codes } = await enrolTotp(page, {
+    beforeCode: async () => {
+      await page.screenshot({ path: `${SHOTS}/console-enrol.png` });
+    },
+  });
+  expect(codes).toHaveLength(10);
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   expect(secret).toBe(first);
   await noConsumerChrome(page);
   await expect(page.getByTestId("console-person")).toHaveText("Ari Admin");
@@ -89,7 +75,7 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await expect(page.getByRole("heading", { name: "Staff", exact: true })).toBeVisible();
 
   // A second browser, phone lost: a recovery code opens the console once.
-  const second = await signIn(browser, CONSOLE_WORLD.admin.email);
+  const second = await signedIn(browser, CONSOLE_WORLD.admin.email, STAFF);
   await second.page.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
   await second.page.getByLabel("Recovery code").fill(codes[0]!);
   await second.page.getByRole("button", { name: "Verify" }).click();
@@ -99,7 +85,7 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await second.page.screenshot({ path: `${SHOTS}/console-signin-settings.png` });
   await second.context.close();
   // ...and then never again.
-  const third = await signIn(browser, CONSOLE_WORLD.admin.email);
+  const third = await signedIn(browser, CONSOLE_WORLD.admin.email, STAFF);
   await third.page.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
   await third.page.getByLabel("Recovery code").fill(codes[0]!);
   await third.page.getByRole("button", { name: "Verify" }).click();
@@ -169,8 +155,8 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   browser,
 }) => {
   test.setTimeout(90_000);
-  const { page, context } = await signIn(browser, CONSOLE_WORLD.agent.email);
-  await enrol(page);
+  const { page, context } = await signedIn(browser, CONSOLE_WORLD.agent.email, { ...STAFF, enrol: true });
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   // The test computes the figures itself from the tickets the queue returns. The API answers only our own pages:
   // the request context sends no Sec-Fetch-Site, so it sends the console's header, as the console's client does.
   const res = await page.request.get(
@@ -202,8 +188,8 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   await page.screenshot({ path: `${SHOTS}/console-reviews.png` });
   await context.close();
 
-  const dpo = await signIn(browser, CONSOLE_WORLD.dpo.email);
-  await enrol(dpo.page);
+  const dpo = await signedIn(browser, CONSOLE_WORLD.dpo.email, { ...STAFF, enrol: true });
+  await expect(dpo.page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(dpo.page.getByRole("heading", { name: "Privacy requests" })).toBeVisible();
   await expect(dpo.page.getByRole("heading", { name: "Support" })).toHaveCount(0);
   await expect(dpo.page.getByTestId("count-privacyDueSoon")).toBeVisible();
@@ -272,8 +258,8 @@ test("support's ticket desk: search, filters in the URL, a saved view, bulk clos
   browser,
 }) => {
   test.setTimeout(150_000);
-  const { page, context } = await signIn(browser, CONSOLE_WORLD.desk.email);
-  await enrol(page);
+  const { page, context } = await signedIn(browser, CONSOLE_WORLD.desk.email, { ...STAFF, enrol: true });
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   // Tickets of our own, logged as calls and emails through the console's API (what an agent does by phone).
   const tag = `Q${Date.now().toString(36)}`;
   const log = async (subject: string, channel: "PHONE" | "EMAIL", category: string, priority: string) => {

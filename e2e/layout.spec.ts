@@ -5,8 +5,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
-import { expect, test, type Browser } from "@playwright/test";
-import { open } from "./helpers.ts";
+import { expect, test } from "@playwright/test";
+import { open, signedIn } from "./helpers.ts";
 import { measure } from "./measure.ts";
 import { DEMO_PASSWORD } from "../prisma/seed.ts";
 
@@ -47,24 +47,16 @@ const logins: Record<Exclude<Who, "visitor">, string> = {
 };
 const states = new Map<Who, string>();
 
-async function signIn(browser: Browser, who: Exclude<Who, "visitor">): Promise<string> {
-  const file = test.info().outputPath(`${who}.json`);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await open(page, "/login");
-  await page.getByLabel("Email", { exact: true }).fill(logins[who]);
-  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/\/login/);
-  await context.storageState({ path: file });
-  await context.close();
-  return file;
-}
-
+// Each role signs in once; every page test starts from the stored session instead of the form.
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(60_000);
-  states.set("client", await signIn(browser, "client"));
-  states.set("expert", await signIn(browser, "expert"));
+  for (const who of ["client", "expert"] as const) {
+    const { context } = await signedIn(browser, logins[who], { to: {}, password: DEMO_PASSWORD });
+    const file = test.info().outputPath(`${who}.json`);
+    await context.storageState({ path: file });
+    await context.close();
+    states.set(who, file);
+  }
 });
 
 for (const p of pages) {

@@ -3,11 +3,9 @@
 // clear error), and the DPO — signed in with a second factor — finds the request on the desk with the visitor's
 // message and records a decision, which the visitor is emailed.
 import { AxeBuilder } from "@axe-core/playwright";
-import { decodeBase32IgnorePadding } from "@oslojs/encoding";
-import { generateTOTP } from "@oslojs/otp";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { PRIVACY_WORLD } from "./fixtures/privacy-world.ts";
-import { network, open } from "./helpers.ts";
+import { network, open, signedIn, type SignedInOptions } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
 
 test.use(network(22));
@@ -21,22 +19,8 @@ async function expectAccessible(page: Page, what: string) {
   ).toEqual([]);
 }
 
-/** Signs a staff member in with their password and enrols a TOTP app, as a person would. */
-async function staffSignIn(browser: Browser, email: string) {
-  const context = await browser.newContext(network(22));
-  const page = await context.newPage();
-  await open(page, `/login?next=${encodeURIComponent("/admin")}`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PRIVACY_WORLD.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/admin");
-  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
-  const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
-  await page.getByLabel("Code from your app").fill(generateTOTP(decodeBase32IgnorePadding(secret), 30, 6));
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByRole("button", { name: "I have saved my recovery codes" }).click();
-  return { context, page };
-}
+/** Staff sign in with their password and enrol a TOTP app, as a person would. */
+const STAFF: SignedInOptions = { context: network(22), to: "/admin", password: PRIVACY_WORLD.password, enrol: true };
 
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;
 const MESSAGE = "Please send me a copy of everything you hold about me, and tell me who you shared it with.";
@@ -87,7 +71,7 @@ test("a visitor's privacy request on the contact form is confirmed by an emailed
   await mailTo(email, "privacy-identity-confirmed", started);
 
   // The DPO signs in with a second factor and finds the request on the desk, with the visitor's message.
-  const { context: dpoCtx, page: dpo } = await staffSignIn(browser, PRIVACY_WORLD.intakeDpo.email);
+  const { context: dpoCtx, page: dpo } = await signedIn(browser, PRIVACY_WORLD.intakeDpo.email, STAFF);
   await dpo.getByRole("link", { name: "Privacy requests" }).click();
   const row = dpo.getByTestId("privacy-row").filter({ hasText: "Contact form" });
   await expect(row).toHaveCount(1);
@@ -123,7 +107,7 @@ test("support logs a privacy phone call: the caller gets a code, and support see
   test.setTimeout(90_000);
   const started = Date.now();
   const caller = "carl.caller@e2e.mindnamo.test";
-  const { context, page } = await staffSignIn(browser, PRIVACY_WORLD.intakeAgent.email);
+  const { context, page } = await signedIn(browser, PRIVACY_WORLD.intakeAgent.email, STAFF);
   await page.getByRole("link", { name: "Tickets" }).first().click();
   await page.getByText("Log a phone call or an email").click();
   await page.getByLabel("How they reached us").selectOption({ label: "Phone" });

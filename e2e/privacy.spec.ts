@@ -79,7 +79,7 @@ test("a user downloads their data and asks for deletion; the DPO approves; after
   const dpoCtx = await browser.newContext(network(21));
   const dpo = await dpoCtx.newPage();
   await signIn(dpo, "dpo@mindnamo.test", "/admin", DEMO_PASSWORD);
-  dpoSecret = await enrolTotp(dpo);
+  dpoSecret = (await enrolTotp(dpo)).secret;
   await dpo.getByRole("link", { name: "Privacy requests" }).click();
   const queueRow = dpo.getByTestId("privacy-row").filter({ hasText: name }).filter({ hasText: "Deletion" });
   await expect(queueRow).toContainText("Pending");

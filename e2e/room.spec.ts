@@ -8,8 +8,8 @@
 // a session two days away has a disabled Join and its token is refused.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { E2E_PASSWORD, ROOM_WORLD } from "./fixtures/world.ts";
-import { network, open } from "./helpers.ts";
+import { ROOM_WORLD } from "./fixtures/world.ts";
+import { network, open, signIn } from "./helpers.ts";
 
 test.use({
   ...network(60),
@@ -28,14 +28,6 @@ test.use({
     ],
   },
 });
-
-async function signIn(page: Page, email: string, next: string) {
-  await open(page, `/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(new RegExp(`${next.replace(/[/]/g, "\\/")}$`));
-}
 
 async function person(browser: Browser, octet: number) {
   const context = await browser.newContext({ ...network(octet), permissions: ["camera", "microphone"] });

@@ -5,7 +5,7 @@
 //   freshPerson: a person signed up through the real form and verified with the emailed code, in `page`; named
 //     by the `freshPersonName` option (test.use), with their own new address.
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
-import { enrolTotp, network, open, signIn } from "./helpers.ts";
+import { network, open, signedIn } from "./helpers.ts";
 import { mailTo } from "./outbox.ts";
 
 export { expect };
@@ -35,12 +35,12 @@ export const test = base.extend<{
   staffConsole: async ({ browser }, use) => {
     const contexts: BrowserContext[] = [];
     await use(async (email, opts = {}) => {
-      const context = await browser.newContext(opts.octet === undefined ? {} : network(opts.octet));
+      const { context, page } = await signedIn(browser, email, {
+        context: opts.octet === undefined ? {} : network(opts.octet),
+        prepare: opts.prepare,
+        enrol: true,
+      });
       contexts.push(context);
-      await opts.prepare?.(context);
-      const page = await context.newPage();
-      await signIn(page, email, "/admin");
-      await enrolTotp(page);
       await expect(page.getByText(/^Welcome, /)).toBeVisible();
       return page;
     });
