@@ -86,12 +86,23 @@ function useNow(everyMs = 30_000) {
   return now;
 }
 
-type Sla = { target: "firstResponse" | "resolution"; dueAt: string | Date } | null;
+type Sla = { target: "firstResponse" | "resolution"; dueAt: string | Date; paused: boolean; msLeft: number } | null;
 
-/** "First response in 2 h 10 min" / "Resolution 3 h overdue", red when overdue; done tickets say so. */
+/**
+ * "First response in 2 h 10 min" / "Resolution 3 h overdue", red when overdue; done tickets say so. While the
+ * ticket waits for the requester the clock stands still and says what will be left when they answer.
+ */
 function SlaClock({ sla, now, status }: { sla: Sla; now: number; status: string }) {
   if (!sla) return <span className="c-muted">{labelOf(TICKET_STATUS_LABEL, status)}</span>;
   const what = sla.target === "firstResponse" ? "First response" : "Resolution";
+  if (sla.paused) {
+    const left = relative(new Date(now + sla.msLeft), now);
+    return (
+      <span className="c-sla c-muted" title="Paused while we wait for the person's answer" data-testid="sla-clock">
+        {what} paused · {left.startsWith("in ") ? `${left.slice(3)} left` : left}
+      </span>
+    );
+  }
   const late = new Date(sla.dueAt).getTime() <= now;
   return (
     <span

@@ -3,17 +3,15 @@
 // Which of them a caller may see is the back-office's decision (admin/server/routers/console.ts).
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { PrivacyRequestStatus, TicketStatus } from "../generated/prisma/enums.ts";
+import { overdueWhere } from "../support/tickets.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const DONE: TicketStatus[] = ["RESOLVED", "CLOSED"];
 const PRIVACY_OPEN: PrivacyRequestStatus[] = ["PENDING", "APPROVED"];
 
-/** Tickets not done whose first response or resolution is due (the queue's "overdue" rule). */
-const overdueTickets = (now: Date) => ({
-  status: { notIn: DONE },
-  OR: [{ firstRespondedAt: null, firstResponseDueAt: { lte: now } }, { resolutionDueAt: { lte: now } }],
-});
+/** Tickets whose first response or resolution is due: the queue's own rule (paused clocks are never late). */
+const overdueTickets = overdueWhere;
 
 export async function ticketCounts(db: PrismaClient, agentId: string, now = new Date()) {
   const [mineOpen, unassigned, overdue] = await Promise.all([

@@ -346,6 +346,8 @@ export const DATA_MAP: readonly MapModel[] = [
       { name: "firstResponseDueAt", kind: "record", exported: false },
       { name: "resolutionDueAt", kind: "record", exported: false },
       { name: "firstRespondedAt", kind: "record", exported: false },
+      { name: "slaPausedAt", kind: "record", exported: false },
+      { name: "slaPausedMs", kind: "record", exported: false },
       { name: "resolvedAt", kind: "record", exported: true },
       { name: "closedAt", kind: "record", exported: true },
       { name: "satisfaction", kind: "record", exported: true },

@@ -21,7 +21,10 @@ import {
   dueTimes,
   logTicketOnBehalf,
   openTicket,
+  replyAsRequester,
   replyAsStaff,
+  setTicketPriority,
+  setTicketStatus,
   slaClock,
   SLA_HOURS,
   submitContactForm,
@@ -177,6 +180,51 @@ describe("the SLA clock", () => {
     // Urgent is the tightest promise, low the loosest.
     expect(SLA_HOURS.URGENT.firstResponse).toBeLessThan(SLA_HOURS.HIGH.firstResponse);
     expect(SLA_HOURS.LOW.resolution).toBeGreaterThan(SLA_HOURS.NORMAL.resolution);
+  });
+
+  it("stands still while the ticket waits for the requester, and their answer moves the due times on", async () => {
+    const t0 = new Date("2026-04-01T09:00:00Z");
+    let clock = t0;
+    const deps = { ...a.deps, now: () => clock };
+    const requester = await person("USER");
+    const { id } = await openTicket(deps, requester.id, {
+      subject: "Cannot join my session",
+      category: "TECHNICAL",
+      message: "The room stays grey.",
+    });
+    const row = async (at: Date) =>
+      (await ticketQueue(db(), agent.actor, { includeClosed: false, limit: 200 }, at)).find((r) => r.id === id)!;
+    // The reply answers within the first-response promise and waits for the person (the default).
+    clock = new Date(t0.getTime() + 2 * HOUR);
+    await replyAsStaff(deps, agent.actor, { ticketId: id, body: "Which browser do you use?" });
+    // 200 hours later the 120-hour resolution promise would be long broken, but we were waiting for them.
+    const later = new Date(t0.getTime() + 200 * HOUR);
+    const waiting = await row(later);
+    expect(waiting).toMatchObject({ status: "PENDING_USER", overdue: false });
+    expect(waiting.sla).toMatchObject({ target: "resolution", paused: true, msLeft: 118 * HOUR });
+    const overdueOnes = await ticketQueue(
+      db(),
+      agent.actor,
+      { includeClosed: false, limit: 200, overdue: true },
+      later,
+    );
+    expect(overdueOnes.map((r) => r.id)).not.toContain(id);
+    // Their answer, after 200 hours of waiting, starts the clock again with what was left.
+    clock = new Date(t0.getTime() + 202 * HOUR);
+    await replyAsRequester(deps, requester.id, id, { message: "Firefox, and it still fails." });
+    const stored = await db().supportTicket.findUniqueOrThrow({ where: { id } });
+    expect(stored).toMatchObject({ status: "OPEN", slaPausedAt: null, slaPausedMs: 200 * HOUR });
+    expect(stored.resolutionDueAt).toEqual(new Date(t0.getTime() + (120 + 200) * HOUR));
+    const running = await row(new Date(t0.getTime() + 203 * HOUR));
+    expect(running.sla).toMatchObject({ paused: false, msLeft: 117 * HOUR });
+    // A priority change keeps the credit for the time spent waiting.
+    await setTicketPriority(db(), agent.actor, { ticketId: id, priority: "HIGH" });
+    expect((await db().supportTicket.findUniqueOrThrow({ where: { id } })).resolutionDueAt).toEqual(
+      new Date(t0.getTime() + (72 + 200) * HOUR),
+    );
+    // On hold (waiting on someone else) does not stop it: the person is still waiting for us.
+    await setTicketStatus(db(), agent.actor, { ticketId: id, status: "ON_HOLD" }, clock);
+    expect((await row(new Date(t0.getTime() + 300 * HOUR))).overdue).toBe(true);
   });
 
   it("the queue carries the clock for each open ticket", async () => {

@@ -41,38 +41,84 @@ export const SLA_HOURS: Record<TicketPriority, { firstResponse: number; resoluti
   LOW: { firstResponse: 72, resolution: 240 },
 };
 
-export function dueTimes(createdAt: Date, priority: TicketPriority) {
+/** Due times from the creation, moved on by the time the clock has stood still (waiting for the requester). */
+export function dueTimes(createdAt: Date, priority: TicketPriority, pausedMs = 0) {
   const sla = SLA_HOURS[priority];
   return {
-    firstResponseDueAt: new Date(createdAt.getTime() + sla.firstResponse * HOUR),
-    resolutionDueAt: new Date(createdAt.getTime() + sla.resolution * HOUR),
+    firstResponseDueAt: new Date(createdAt.getTime() + sla.firstResponse * HOUR + pausedMs),
+    resolutionDueAt: new Date(createdAt.getTime() + sla.resolution * HOUR + pausedMs),
   };
 }
 
 const DONE: TicketStatus[] = ["RESOLVED", "CLOSED"];
+/**
+ * Statuses in which the service-level clock stands still: the ticket waits for the requester, and an agent cannot
+ * be late for an answer they are waiting for (as in Zammad's pending states). On hold (a third party, an internal
+ * question) keeps running: the person is still waiting for us.
+ */
+export const SLA_PAUSED: TicketStatus[] = ["PENDING_USER"];
 
-export function isOverdue(
-  t: { status: TicketStatus; firstResponseDueAt: Date; resolutionDueAt: Date; firstRespondedAt: Date | null },
-  now = new Date(),
-): boolean {
-  if (DONE.includes(t.status)) return false;
+interface SlaFields {
+  status: TicketStatus;
+  firstResponseDueAt: Date;
+  resolutionDueAt: Date;
+  firstRespondedAt: Date | null;
+  slaPausedAt?: Date | null;
+}
+
+/** The database condition of isOverdue: the queue's filter and the console's counts use it. */
+export function overdueWhere(at: Date) {
+  return {
+    status: { notIn: [...DONE, ...SLA_PAUSED] },
+    OR: [{ firstRespondedAt: null, firstResponseDueAt: { lte: at } }, { resolutionDueAt: { lte: at } }],
+  } satisfies Prisma.SupportTicketWhereInput;
+}
+
+export function isOverdue(t: SlaFields, now = new Date()): boolean {
+  if (DONE.includes(t.status) || SLA_PAUSED.includes(t.status)) return false;
   return (!t.firstRespondedAt && t.firstResponseDueAt <= now) || t.resolutionDueAt <= now;
 }
 
 /**
  * The clock a staff member watches on an open ticket: the first response until it is given, then the resolution.
- * Done tickets have none. `msLeft` is negative once overdue.
+ * Done tickets have none. `msLeft` is negative once overdue; while the ticket waits for the requester the clock is
+ * paused and `msLeft` is what was left when it stopped.
  */
 export function slaClock(
-  t: { status: TicketStatus; firstResponseDueAt: Date; resolutionDueAt: Date; firstRespondedAt: Date | null },
+  t: SlaFields,
   now = new Date(),
-): { target: "firstResponse" | "resolution"; dueAt: Date; msLeft: number; overdue: boolean } | null {
+): { target: "firstResponse" | "resolution"; dueAt: Date; msLeft: number; overdue: boolean; paused: boolean } | null {
   if (DONE.includes(t.status)) return null;
   // A missed first response stays the headline even if resolution is due later: it is the promise already broken.
   const target = t.firstRespondedAt ? "resolution" : "firstResponse";
   const dueAt = target === "firstResponse" ? t.firstResponseDueAt : t.resolutionDueAt;
-  const msLeft = dueAt.getTime() - now.getTime();
-  return { target, dueAt, msLeft, overdue: isOverdue(t, now) };
+  const paused = SLA_PAUSED.includes(t.status);
+  const stoppedAt = paused ? (t.slaPausedAt ?? now) : now;
+  const msLeft = dueAt.getTime() - stoppedAt.getTime();
+  return { target, dueAt, msLeft, overdue: isOverdue(t, now), paused };
+}
+
+/**
+ * The clock's fields for a status change at `at`: entering a paused status stops it; leaving one moves both due
+ * times on by the time it stood still (the first response only while not yet given) and adds that to the total,
+ * so a priority change later keeps the credit (dueTimes + slaPausedMs).
+ */
+export function slaOnStatus(
+  t: { status: TicketStatus; slaPausedAt: Date | null; slaPausedMs: number } & Omit<SlaFields, "status">,
+  next: TicketStatus,
+  at: Date,
+) {
+  const wasPaused = SLA_PAUSED.includes(t.status);
+  const willPause = SLA_PAUSED.includes(next);
+  if (!wasPaused && willPause) return { slaPausedAt: at };
+  if (!wasPaused || willPause) return {};
+  const stood = Math.max(0, at.getTime() - (t.slaPausedAt ?? at).getTime());
+  return {
+    slaPausedAt: null,
+    slaPausedMs: t.slaPausedMs + stood,
+    resolutionDueAt: new Date(t.resolutionDueAt.getTime() + stood),
+    ...(t.firstRespondedAt ? {} : { firstResponseDueAt: new Date(t.firstResponseDueAt.getTime() + stood) }),
+  };
 }
 
 export interface SupportDeps {
@@ -233,7 +279,17 @@ export async function getMyTicket(db: PrismaClient, userId: string, ticketId: st
 async function ownTicket(db: PrismaClient, userId: string, ticketId: string) {
   const t = await db.supportTicket.findFirst({
     where: { id: ticketId, requesterId: userId },
-    select: { id: true, status: true, resolvedAt: true, satisfaction: true },
+    select: {
+      id: true,
+      status: true,
+      resolvedAt: true,
+      satisfaction: true,
+      firstResponseDueAt: true,
+      resolutionDueAt: true,
+      firstRespondedAt: true,
+      slaPausedAt: true,
+      slaPausedMs: true,
+    },
   });
   if (!t) throw new DomainError("NOT_FOUND", "We could not find that request.");
   return t;
@@ -254,8 +310,13 @@ export async function replyAsRequester(
     deps.db.ticketMessage.create({ data: { ticketId, authorId: userId, body, createdAt: at }, select: { id: true } }),
     deps.db.supportTicket.update({
       where: { id: ticketId },
-      // A reply from the person puts the ticket back in the agents' hands (and reopens a resolved one).
-      data: { status: t.status === "NEW" ? "NEW" : "OPEN", resolvedAt: null },
+      // A reply from the person puts the ticket back in the agents' hands (and reopens a resolved one); a clock
+      // that stood still while we waited for it runs again.
+      data: {
+        status: t.status === "NEW" ? "NEW" : "OPEN",
+        resolvedAt: null,
+        ...slaOnStatus(t, t.status === "NEW" ? "NEW" : "OPEN", at),
+      },
       select: { id: true },
     }),
   ]);
@@ -267,7 +328,7 @@ export async function closeAsRequester(deps: SupportDeps, userId: string, ticket
   const at = now(deps);
   await deps.db.supportTicket.update({
     where: { id: ticketId },
-    data: { status: "CLOSED", closedAt: at, resolvedAt: t.resolvedAt ?? at },
+    data: { status: "CLOSED", closedAt: at, resolvedAt: t.resolvedAt ?? at, ...slaOnStatus(t, "CLOSED", at) },
     select: { id: true },
   });
 }
@@ -332,12 +393,7 @@ export function queueWhere(actor: StaffActor, f: Omit<QueueFilter, "limit">, at 
       f.channel ? { channel: f.channel } : {},
       f.category ? { category: f.category } : {},
       f.assignee !== undefined ? { assigneeId } : {},
-      f.overdue
-        ? {
-            status: { notIn: DONE },
-            OR: [{ firstRespondedAt: null, firstResponseDueAt: { lte: at } }, { resolutionDueAt: { lte: at } }],
-          }
-        : {},
+      f.overdue ? overdueWhere(at) : {},
       q
         ? {
             OR: [
@@ -380,6 +436,7 @@ export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueF
       createdAt: true,
       updatedAt: true,
       firstResponseDueAt: true,
+      slaPausedAt: true,
       resolutionDueAt: true,
       firstRespondedAt: true,
       assignee: { select: { id: true, name: true } },
@@ -428,6 +485,7 @@ export async function getTicketForStaff(db: PrismaClient, actor: StaffActor, tic
       priority: true,
       createdAt: true,
       firstResponseDueAt: true,
+      slaPausedAt: true,
       resolutionDueAt: true,
       firstRespondedAt: true,
       resolvedAt: true,
@@ -503,6 +561,10 @@ async function ticketForWrite(db: PrismaClient, ticketId: string) {
       requesterId: true,
       contactEmail: true,
       firstRespondedAt: true,
+      firstResponseDueAt: true,
+      resolutionDueAt: true,
+      slaPausedAt: true,
+      slaPausedMs: true,
       resolvedAt: true,
       requester: { select: { email: true, status: true } },
     },
@@ -550,6 +612,7 @@ export async function setTicketStatus(
       status: input.status,
       resolvedAt: DONE.includes(input.status) ? (t.resolvedAt ?? at) : null,
       closedAt: input.status === "CLOSED" ? at : null,
+      ...slaOnStatus(t, input.status, at),
     },
     select: { id: true },
   });
@@ -569,7 +632,7 @@ export async function setTicketPriority(
   const t = await ticketForWrite(db, input.ticketId);
   await db.supportTicket.update({
     where: { id: t.id },
-    data: { priority: input.priority, ...dueTimes(t.createdAt, input.priority) },
+    data: { priority: input.priority, ...dueTimes(t.createdAt, input.priority, t.slaPausedMs) },
     select: { id: true },
   });
   await recordAudit(db, auditActor(actor), {
@@ -604,6 +667,8 @@ export async function replyAsStaff(
         firstRespondedAt: t.firstRespondedAt ?? at,
         resolvedAt: DONE.includes(status) ? (t.resolvedAt ?? at) : null,
         closedAt: status === "CLOSED" ? at : null,
+        // The reply is the first response: only the resolution's due time can move when the clock runs again.
+        ...slaOnStatus({ ...t, firstRespondedAt: t.firstRespondedAt ?? at }, status, at),
       },
       select: { id: true },
     }),
