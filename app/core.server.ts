@@ -18,7 +18,7 @@ export { isDomainError, DomainError, httpStatusOf, type DomainErrorCode } from "
 export { describeDevice } from "@core/identity/device.ts";
 export { firstName, initials } from "@core/identity/names.ts";
 export { chooseRegion, helplinesFor, isRegion, REGIONS, regionNames, type Region } from "@core/crisis/helplines.ts";
-export { ownerDeviceToken, ownerDeviceUserId } from "@core/identity/owner-device.ts";
+export { ownerDeviceToken, readOwnerDevice } from "@core/identity/owner-device.ts";
 export { randomToken } from "@core/identity/crypto.ts";
 export {
   isFreshlyAuthenticated,

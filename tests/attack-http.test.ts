@@ -460,8 +460,32 @@ describe("finding 3: the owner always has a door", () => {
     // A forged owner-device cookie is ignored.
     const forged = new Browser(srv, { ip: nextIp() });
     const user = await prisma().user.findUniqueOrThrow({ where: { email }, select: { id: true } });
-    forged.cookies.set("mn_device", `${user.id}.${"a".repeat(26)}.${"0".repeat(43)}`);
+    forged.cookies.set("mn_device", `${user.id}.${Date.now().toString(36)}.${"a".repeat(26)}.${"0".repeat(43)}`);
     expect((await forged.post("/login", { email, password: PASSWORD })).status).toBe(429);
+  });
+
+  it("a password reset closes the door of every browser that had it: an old mark no longer lifts the lock", async () => {
+    const email = "owner.door.three@example.com";
+    await createUser(email);
+    const old = await signIn(email);
+    expect((await old.post("/logout", {})).status).toBe(302);
+    expect(old.cookies.has("mn_device")).toBe(true);
+    // A reset (by the owner, or by whoever reads the mailbox) ends every session and every owner-device mark.
+    expect((await new Browser(srv, { ip: nextIp() }).post("/forgot-password", { email })).status).toBe(200);
+    const mail = (await outbox(srv)).filter((m) => m.to === email && m.template === "password-reset").pop();
+    const token = /token=([a-z0-9.-]+)/.exec(mail?.text ?? "")?.[1];
+    expect(token).toBeDefined();
+    const fresh = "a new password after the reset";
+    expect(
+      (await new Browser(srv, { ip: nextIp() }).post("/reset-password", { token: token!, password: fresh })).status,
+    ).toBe(302);
+    for (let i = 0; i < 11; i++)
+      await new Browser(srv, { ip: nextIp() }).post("/login", { email, password: "not the password" });
+    // The browser that carried the mark before the reset is now like any other: the lock holds there too.
+    expect((await old.post("/login", { email, password: fresh })).status).toBe(429);
+    // What ended them: the account's revocation time, which every older mark is compared with.
+    const user = await prisma().user.findUniqueOrThrow({ where: { email }, select: { ownerDevicesRevokedAt: true } });
+    expect(user.ownerDevicesRevokedAt).not.toBeNull();
   });
 });
 

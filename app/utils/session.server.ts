@@ -5,7 +5,7 @@ import {
   deps,
   describeDevice,
   ownerDeviceToken,
-  ownerDeviceUserId,
+  readOwnerDevice,
   randomToken,
   isFreshlyAuthenticated,
   validateSessionToken,
@@ -148,12 +148,14 @@ export function accountDeps(context: AppLoadContext): AccountDeps {
 }
 
 export function requester(request: Request, context: AppLoadContext): Requester {
+  const mark = readOwnerDevice(
+    context.services.secrets.codePepper,
+    readCookie(request, prefixed(context, "mn_device")),
+  );
   return {
     ip: context.clientIp,
     device: describeDevice(request.headers.get("user-agent"), context.clientIp),
-    ownerDeviceUserId: ownerDeviceUserId(
-      context.services.secrets.codePepper,
-      readCookie(request, prefixed(context, "mn_device")),
-    ),
+    ownerDeviceUserId: mark?.userId ?? null,
+    ownerDeviceIssuedAt: mark?.issuedAt ?? null,
   };
 }

@@ -14,6 +14,7 @@ import { assertNotLocked, clearLock, engageLock } from "../security/lockout.ts";
 import { consumeMailLimits, type RateLimiter } from "../platform/rate-limit.ts";
 import { issueCode, verifyCode, verifyLinkToken } from "./codes.ts";
 import { hexEqual, sha256Hex } from "./crypto.ts";
+import { endEverywhere, ownerDeviceCurrent } from "./owner-device.ts";
 import type { DeviceInfo } from "./device.ts";
 import { noteSignIn } from "./new-device.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
@@ -42,6 +43,8 @@ export interface Requester {
   device: DeviceInfo;
   /** The account whose owner-device cookie this browser carries (verified), if any: see owner-device.ts. */
   ownerDeviceUserId?: string | null;
+  /** When that browser's owner-device mark was issued (a mark older than the account's last "end everywhere" is void). */
+  ownerDeviceIssuedAt?: Date | null;
 }
 
 export interface NewSession {
@@ -78,9 +81,14 @@ async function limitMail(deps: AccountDeps, ip: string, email: string) {
  * account is looked up (when there is a cookie), so the answer's timing does not depend on the typed address.
  */
 async function fromOwnerDevice(deps: AccountDeps, requester: Requester, email: string): Promise<boolean> {
-  if (!requester.ownerDeviceUserId) return false;
-  const owner = await deps.db.user.findUnique({ where: { id: requester.ownerDeviceUserId }, select: { email: true } });
-  return owner?.email === email;
+  if (!requester.ownerDeviceUserId || !requester.ownerDeviceIssuedAt) return false;
+  const owner = await deps.db.user.findUnique({
+    where: { id: requester.ownerDeviceUserId },
+    select: { email: true, ownerDevicesRevokedAt: true },
+  });
+  return (
+    owner?.email === email && ownerDeviceCurrent(requester.ownerDeviceIssuedAt, owner.ownerDevicesRevokedAt ?? null)
+  );
 }
 
 /** Mail limits, except the per-recipient budget for the owner's own browser (it cannot be used up by others). */
@@ -107,7 +115,7 @@ async function firstConfirmation(deps: AccountDeps, userId: string, email: strin
       },
       select: { id: true },
     }),
-    deps.db.session.deleteMany({ where: { userId } }),
+    ...endEverywhere(deps.db, userId, now(deps)),
   ]);
 }
 
@@ -474,7 +482,7 @@ async function setPasswordAndEndSessions(
         ...(before && !before.emailVerifiedAt ? { name: placeholderName(proof.email) } : {}),
       },
     }),
-    deps.db.session.deleteMany({ where: { userId: proof.userId } }),
+    ...endEverywhere(deps.db, proof.userId, now(deps)),
     // The other reset links of the account (each stays valid on its own until used) end with this reset.
     deps.db.emailCode.updateMany({
       where: { userId: proof.userId, purpose: "RESET_PASSWORD", consumedAt: null },
@@ -621,7 +629,7 @@ export async function changeRole(
   if (actor.id === input.userId) throw new DomainError("FORBIDDEN", "You cannot change your own role.");
   const [updated] = await deps.db.$transaction([
     deps.db.user.update({ where: { id: input.userId }, data: { role: input.role }, select: { id: true, role: true } }),
-    deps.db.session.deleteMany({ where: { userId: input.userId } }),
+    ...endEverywhere(deps.db, input.userId),
   ]);
   return updated;
 }

@@ -14,6 +14,7 @@ import type { RateLimiter } from "../platform/rate-limit.ts";
 import { issueCode } from "./codes.ts";
 import { hexEqual, hmacHex, randomToken, sha256Hex } from "./crypto.ts";
 import type { DeviceInfo } from "./device.ts";
+import { endEverywhere } from "./owner-device.ts";
 
 const DAY = 24 * 60 * 60_000;
 export const NOT_ME_LINK_LIFETIME_MS = 7 * DAY;
@@ -174,7 +175,8 @@ export async function reportNotMe(
   });
   if (claimed.count !== 1) throw new DomainError("VALIDATION", INVALID_LINK);
   const [ended] = await deps.db.$transaction([
-    deps.db.session.deleteMany({ where: { userId: alert.userId } }),
+    // Every session, and every browser's owner-device mark (the intruder's included), ends here.
+    ...endEverywhere(deps.db, alert.userId, now),
     deps.db.knownDevice.deleteMany({ where: { userId: alert.userId, familyHash: alert.familyHash } }),
     deps.db.user.update({ where: { id: alert.userId }, data: { passwordHash: null }, select: { id: true } }),
   ]);

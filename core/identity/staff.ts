@@ -12,6 +12,7 @@ import { layout } from "../mail/templates.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
 import { issueCode } from "./codes.ts";
 import { nameSchema, newAccountEmailSchema } from "./users.ts";
+import { endEverywhere } from "./owner-device.ts";
 
 /** A role in the words of an email to the person who now holds it. */
 const ROLE_WORDS: Record<Role, string> = {
@@ -55,7 +56,7 @@ export async function changeUserRole(
   if (!user) throw new DomainError("NOT_FOUND", "No account with that id.");
   const [updated, ended] = await db.$transaction([
     db.user.update({ where: { id: input.userId }, data: { role: input.role }, select: { id: true, role: true } }),
-    db.session.deleteMany({ where: { userId: input.userId } }),
+    ...endEverywhere(db, input.userId),
   ]);
   await recordAudit(db, actor, {
     action: `staff.role.${user.role}->${input.role}`,
@@ -71,7 +72,7 @@ export async function deactivateUser(db: PrismaClient, actor: AuditActor & { id:
   if (!user) throw new DomainError("NOT_FOUND", "No account with that id.");
   await db.$transaction([
     db.user.update({ where: { id: user.id }, data: { status: "SUSPENDED" }, select: { id: true } }),
-    db.session.deleteMany({ where: { userId: user.id } }),
+    ...endEverywhere(db, user.id),
   ]);
   await recordAudit(db, actor, { action: "staff.deactivate", target: `user:${user.id}`, subjectUserId: user.id });
 }

@@ -18,6 +18,7 @@ export const DATA_MAP: readonly MapModel[] = [
       { name: "remindersEnabled", kind: "record", exported: true },
       { name: "newsletterEnabled", kind: "record", exported: true },
       { name: "emailDetails", kind: "record", exported: true },
+      { name: "ownerDevicesRevokedAt", kind: "record", exported: false },
       { name: "createdAt", kind: "record", exported: true },
       { name: "updatedAt", kind: "record", exported: true },
       { name: "deletedAt", kind: "record", exported: true },
