@@ -61,12 +61,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return formAction(async () => {
     if (field(form, "intent") !== "cancel") throw unknownIntent();
     // cancelBooking checks the booking is this person's (another id is "not found") and the window.
-    const booking = await cancelBooking(
-      deps(context).db,
-      session,
-      field(form, "bookingId", 64),
-      field(form, "reason", 500) || undefined,
-    );
+    const booking = await cancelBooking(deps(context).db, session, {
+      bookingId: field(form, "bookingId", 64),
+      reason: field(form, "reason", 500) || undefined,
+    });
     await notifyAfter(context, () => afterCancelled(notificationDeps(context), booking.id));
     return { message: `Your session with ${booking.expert.name} was cancelled. We let them know.` };
   });
