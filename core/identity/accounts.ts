@@ -604,7 +604,7 @@ export async function changePassword(deps: AccountDeps, session: ValidSession, i
   const password = await requirePasswordOk(input.password, session.user.email);
   const passwordHash = await hashPassword(password);
   await deps.db.user.update({ where: { id: session.userId }, data: { passwordHash } });
-  const ended = await invalidateUserSessions(deps.db, session.userId, session.id);
+  const ended = await invalidateUserSessions(deps.db, { userId: session.userId, exceptSessionId: session.id });
   deps.mail.enqueue(mail.passwordChangedNotice(session.user.email));
   return { endedSessions: ended };
 }
