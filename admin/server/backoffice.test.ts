@@ -918,7 +918,10 @@ describe("reviews moderation and aggregate analytics (P4, P6)", () => {
       },
       select: { id: true },
     });
-    await submitReview({ db: prisma(), mail: srv.running.services.mailQueue }, author.id, b.id, { rating: 1, comment });
+    await submitReview(
+      { db: prisma(), mail: srv.running.services.mailQueue },
+      { userId: author.id, bookingId: b.id, rating: 1, comment },
+    );
     return prisma().review.findUniqueOrThrow({ where: { bookingId: b.id }, select: { id: true } });
   }
 

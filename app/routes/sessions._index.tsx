@@ -42,11 +42,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     room: joinButtonView(b, at),
   });
   // Completed sessions can be reviewed (once); the link says whether this person already did.
-  const reviewed = await reviews.reviewedBookingIds(
-    db,
-    session.userId,
-    past.filter((b) => b.status === "COMPLETED").map((b) => b.id),
-  );
+  const reviewed = await reviews.reviewedBookingIds(db, {
+    userId: session.userId,
+    bookingIds: past.filter((b) => b.status === "COMPLETED").map((b) => b.id),
+  });
   return {
     crisis: await crisisFor(request, context),
     timezone: zoneLabel(viewer.tz),
