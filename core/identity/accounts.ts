@@ -70,7 +70,7 @@ async function requirePasswordOk(password: unknown, email?: string): Promise<str
 
 /** Counts a mail for the requesting IP and the recipient: nobody can flood an address with codes. */
 async function limitMail(deps: AccountDeps, ip: string, email: string) {
-  await consumeMailLimits(deps.limiter, ip, email);
+  await consumeMailLimits(deps.limiter, { ip, recipient: email });
 }
 
 /**

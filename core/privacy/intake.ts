@@ -116,7 +116,7 @@ export async function openPrivacyRequest(
 ) {
   const email = parseInput(emailSchema, input.email, "email");
   const type: PrivacyRequestType = parseInput(typeSchema, input.type ?? "OTHER", "type");
-  await consumeMailLimits(deps.limiter, ctx.ip, email);
+  await consumeMailLimits(deps.limiter, { ip: ctx.ip, recipient: email });
   const now = clock(deps);
   const id = crypto.randomUUID();
   const code = randomDigits(IDENTITY_CODE_DIGITS);
@@ -257,7 +257,7 @@ export async function resendIdentityCode(deps: IntakeDeps, input: { requestId: u
   });
   // Nothing is said about requests that do not exist or are already confirmed.
   if (!r || r.status !== "AWAITING_IDENTITY" || !r.requesterEmail) return { sent: false as const };
-  await consumeMailLimits(deps.limiter, ctx.ip, r.requesterEmail);
+  await consumeMailLimits(deps.limiter, { ip: ctx.ip, recipient: r.requesterEmail });
   const now = clock(deps);
   const code = randomDigits(IDENTITY_CODE_DIGITS);
   await deps.db.privacyRequest.updateMany({

@@ -169,7 +169,7 @@ export async function submitContactForm(
     },
     { ...input, name: input.name ?? "" },
   );
-  await consumeMailLimits(deps.limiter, ip, email);
+  await consumeMailLimits(deps.limiter, { ip, recipient: email });
   const createdAt = now(deps);
   const ticket = await deps.db.supportTicket.create({
     data: {
