@@ -514,7 +514,7 @@ describe("tickets through the back-office", () => {
       })),
     );
 
-    const mine = await getMyTicket(prisma(), user.id, id);
+    const mine = await getMyTicket(prisma(), { userId: user.id, ticketId: id });
     expect(mine.messages.map((m) => m.body)).toEqual(["The room does not open.", "Please try again now."]);
     expect(JSON.stringify(mine)).not.toContain("INTERNAL");
     await srv.running.services.mailQueue.drain();
@@ -532,8 +532,10 @@ describe("tickets through the back-office", () => {
       category: "OTHER",
       message: "Something personal",
     });
-    await expect(getMyTicket(prisma(), other.id, id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(replyAsRequester(deps(), other.id, id, { message: "hi" })).rejects.toMatchObject({
+    await expect(getMyTicket(prisma(), { userId: other.id, ticketId: id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(replyAsRequester(deps(), { userId: other.id, ticketId: id, message: "hi" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     expect(await outcome(other.session, "tickets.get", { ticketId: id })).toBe("FORBIDDEN");

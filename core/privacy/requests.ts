@@ -212,7 +212,10 @@ export async function requestDeletion(
 }
 
 /** The user cancels their own open request; a deletion only during its grace period. */
-export async function cancelOwnRequest(deps: PrivacyDeps, userId: string, requestId: string) {
+export async function cancelOwnRequest(
+  deps: PrivacyDeps,
+  { userId, requestId }: { userId: string; requestId: string },
+) {
   const now = clock(deps);
   const r = await deps.db.privacyRequest.findFirst({
     where: { id: requestId, userId },
