@@ -194,8 +194,15 @@ describe("reminders", () => {
     expect(sent[0]!.template).toBe("booking-reminder-24h");
     expect(sent[0]!.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const link = new URL(/<(.+)>/.exec(sent[0]!.headers["List-Unsubscribe"]!)![1]!);
-    expect(verifyUnsubscribe(deps.unsubscribeKey, link.searchParams.get("u")!, link.searchParams.get("t")!)).toBe(true);
-    expect(verifyUnsubscribe(deps.unsubscribeKey, "someone-else", link.searchParams.get("t")!)).toBe(false);
+    expect(
+      verifyUnsubscribe(deps.unsubscribeKey, {
+        userId: link.searchParams.get("u")!,
+        token: link.searchParams.get("t")!,
+      }),
+    ).toBe(true);
+    expect(verifyUnsubscribe(deps.unsubscribeKey, { userId: "someone-else", token: link.searchParams.get("t")! })).toBe(
+      false,
+    );
   });
 
   it("are not sent for a cancelled booking", async () => {
