@@ -514,7 +514,7 @@ describe("tickets through the back-office", () => {
       })),
     );
 
-    const mine = await getMyTicket(prisma(), user.id, id);
+    const mine = await getMyTicket(prisma(), { userId: user.id, ticketId: id });
     expect(mine.messages.map((m) => m.body)).toEqual(["The room does not open.", "Please try again now."]);
     expect(JSON.stringify(mine)).not.toContain("INTERNAL");
     await srv.running.services.mailQueue.drain();
@@ -532,8 +532,10 @@ describe("tickets through the back-office", () => {
       category: "OTHER",
       message: "Something personal",
     });
-    await expect(getMyTicket(prisma(), other.id, id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(replyAsRequester(deps(), other.id, id, { message: "hi" })).rejects.toMatchObject({
+    await expect(getMyTicket(prisma(), { userId: other.id, ticketId: id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(replyAsRequester(deps(), { userId: other.id, ticketId: id, message: "hi" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     expect(await outcome(other.session, "tickets.get", { ticketId: id })).toBe("FORBIDDEN");
@@ -918,7 +920,10 @@ describe("reviews moderation and aggregate analytics (P4, P6)", () => {
       },
       select: { id: true },
     });
-    await submitReview({ db: prisma(), mail: srv.running.services.mailQueue }, author.id, b.id, { rating: 1, comment });
+    await submitReview(
+      { db: prisma(), mail: srv.running.services.mailQueue },
+      { userId: author.id, bookingId: b.id, rating: 1, comment },
+    );
     return prisma().review.findUniqueOrThrow({ where: { bookingId: b.id }, select: { id: true } });
   }
 

@@ -117,7 +117,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (intent !== "cancel") throw unknownIntent();
   return formAction(async () => {
-    await privacyRequests.cancelOwnRequest(privacyDeps(context), session.userId, field(form, "requestId", 64));
+    await privacyRequests.cancelOwnRequest(privacyDeps(context), {
+      userId: session.userId,
+      requestId: field(form, "requestId", 64),
+    });
     return { saved: "Your request was cancelled." };
   });
 }

@@ -31,14 +31,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const { db } = deps(context);
   if (field(form, "intent") === "revoke-others") {
-    const n = await invalidateUserSessions(db, session.userId, session.id);
+    const n = await invalidateUserSessions(db, { userId: session.userId, exceptSessionId: session.id });
     return { message: n === 0 ? "No other sessions were open." : `Signed out ${n} other session(s).` };
   }
   if (field(form, "intent") !== "revoke") throw unknownIntent();
   const id = field(form, "sessionId", 64);
   if (id === session.id) return { message: "To end this session, use Sign out." };
   // Scoped by owner: another person's session id does nothing.
-  const ok = await revokeOwnSession(db, session.userId, id);
+  const ok = await revokeOwnSession(db, { userId: session.userId, sessionId: id });
   return { message: ok ? "That session was signed out." : "That session had already ended." };
 }
 

@@ -88,8 +88,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const booking = await expertWorkspace.cancelBooking(
       deps(context).db,
       { userId: session.userId },
-      bookingId,
-      values.reason || undefined,
+      { bookingId, reason: values.reason || undefined },
     );
     await notifyAfter(context, () => afterCancelled(notificationDeps(context), booking.id));
     return null;

@@ -69,7 +69,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "remove-window":
       return formAction(
         async () => {
-          await expertWorkspace.removeAvailabilityRule(db, session.userId, field(form, "ruleId", 64));
+          await expertWorkspace.removeAvailabilityRule(db, {
+            expertUserId: session.userId,
+            ruleId: field(form, "ruleId", 64),
+          });
           return { intent, saved: "The window was removed." };
         },
         { intent },
@@ -91,7 +94,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "remove-time-off":
       return formAction(
         async () => {
-          await expertWorkspace.removeTimeOff(db, session.userId, field(form, "timeOffId", 64));
+          await expertWorkspace.removeTimeOff(db, {
+            expertUserId: session.userId,
+            timeOffId: field(form, "timeOffId", 64),
+          });
           return { intent, saved: "The time off was removed." };
         },
         { intent },

@@ -18,7 +18,10 @@ export const meta: MetaFunction = () => [{ title: "Your request — Mind Namo" }
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const t = await notFoundAs404(() =>
-    support.getMyTicket(deps(context).db, session.userId, String(params.ticketId ?? "").slice(0, 64)),
+    support.getMyTicket(deps(context).db, {
+      userId: session.userId,
+      ticketId: String(params.ticketId ?? "").slice(0, 64),
+    }),
   );
   const viewer = accountViewer(request, session.user.timezone);
   return {
@@ -57,15 +60,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return notFoundAs404(() =>
     formAction(async () => {
       if (intent === "reply") {
-        await support.replyAsRequester(deps, session.userId, ticketId, values);
+        await support.replyAsRequester(deps, { userId: session.userId, ticketId, ...values });
         return { message: "Your reply was sent." };
       }
       if (intent === "close") {
-        await support.closeAsRequester(deps, session.userId, ticketId);
+        await support.closeAsRequester(deps, { userId: session.userId, ticketId });
         return { message: "Your request is closed." };
       }
       if (intent === "rate") {
-        await support.rateTicket(deps, session.userId, ticketId, {
+        await support.rateTicket(deps, {
+          userId: session.userId,
+          ticketId,
           rating: field(form, "rating", 2),
           comment: field(form, "comment", 1000),
         });

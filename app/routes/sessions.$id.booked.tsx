@@ -15,7 +15,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const { db } = deps(context);
   // Only the person's own booking: another id is a 404, whether or not it exists.
-  const booking = await getUserBooking(db, session.userId, params.id ?? "");
+  const booking = await getUserBooking(db, { userId: session.userId, bookingId: params.id ?? "" });
   if (!booking || booking.status !== "CONFIRMED")
     throw new Response("We could not find this booking.", { status: 404 });
   const timezone = session.user.timezone;

@@ -7,7 +7,7 @@ import { requireSession } from "~/utils/session.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const { db } = deps(context);
-  const booking = await getUserBooking(db, session.userId, params.id ?? "");
+  const booking = await getUserBooking(db, { userId: session.userId, bookingId: params.id ?? "" });
   if (!booking || booking.status !== "CONFIRMED") throw new Response("Not found", { status: 404 });
   const { details } = await getEmailPreferences(db, session.userId);
   const ics = bookingIcs({

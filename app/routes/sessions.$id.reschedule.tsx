@@ -51,7 +51,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = { startsAt: field(form, "startsAt", 40) };
   return formAction(async () => {
     const before = await ownUpcoming(context, session.userId, params.id ?? "");
-    const moved = await rescheduleBooking(deps(context).db, session, before.id, values.startsAt);
+    const moved = await rescheduleBooking(deps(context).db, session, {
+      bookingId: before.id,
+      newStartsAt: values.startsAt,
+    });
     await notifyAfter(context, () => afterRescheduled(notificationDeps(context), moved.id, before.startsAt));
     return redirect(`/sessions?booked=${moved.id}`);
   }, values);

@@ -19,7 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const { db } = reviewDeps(context);
   const page = await notFoundAs404(() =>
-    reviews.getReviewPage(db, session.userId, String(params.id ?? "").slice(0, 64)),
+    reviews.getReviewPage(db, { userId: session.userId, bookingId: String(params.id ?? "").slice(0, 64) }),
   );
   const { timezone } = session.user;
   const viewer = accountViewer(request, timezone);
@@ -49,7 +49,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return notFoundAs404(() =>
     formAction(async () => {
       if (intent === "create") {
-        await reviews.submitReview(deps, session.userId, bookingId, input);
+        await reviews.submitReview(deps, { userId: session.userId, bookingId, ...input });
         // Stored with no link to the person or the booking.
         const survey = await submitSurvey(deps.db, "POST_SESSION", surveyAnswers(form));
         return {
@@ -57,11 +57,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         };
       }
       if (intent === "update") {
-        await reviews.updateReview(deps, session.userId, bookingId, input);
+        await reviews.updateReview(deps, { userId: session.userId, bookingId, ...input });
         return { message: "Your review was updated." };
       }
       if (intent === "delete") {
-        await reviews.deleteReview(deps, session.userId, bookingId);
+        await reviews.deleteReview(deps, { userId: session.userId, bookingId });
         return { message: "Your review was deleted." };
       }
       throw unknownIntent();

@@ -12,7 +12,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const body = bodySchema.safeParse(await readJson(request));
   return jsonAction(async () => {
     const publicKey = body.success ? body.data.publicKey : "";
-    const result = await postPublicKey(deps(context).db, session, params.id, publicKey, new Date());
+    const result = await postPublicKey(deps(context).db, session, { bookingId: params.id, publicKey }, new Date());
     return { publicKey: result.publicKey, replaced: result.replaced };
   });
 }

@@ -42,11 +42,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     room: joinButtonView(b, at),
   });
   // Completed sessions can be reviewed (once); the link says whether this person already did.
-  const reviewed = await reviews.reviewedBookingIds(
-    db,
-    session.userId,
-    past.filter((b) => b.status === "COMPLETED").map((b) => b.id),
-  );
+  const reviewed = await reviews.reviewedBookingIds(db, {
+    userId: session.userId,
+    bookingIds: past.filter((b) => b.status === "COMPLETED").map((b) => b.id),
+  });
   return {
     crisis: await crisisFor(request, context),
     timezone: zoneLabel(viewer.tz),
@@ -61,12 +60,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return formAction(async () => {
     if (field(form, "intent") !== "cancel") throw unknownIntent();
     // cancelBooking checks the booking is this person's (another id is "not found") and the window.
-    const booking = await cancelBooking(
-      deps(context).db,
-      session,
-      field(form, "bookingId", 64),
-      field(form, "reason", 500) || undefined,
-    );
+    const booking = await cancelBooking(deps(context).db, session, {
+      bookingId: field(form, "bookingId", 64),
+      reason: field(form, "reason", 500) || undefined,
+    });
     await notifyAfter(context, () => afterCancelled(notificationDeps(context), booking.id));
     return { message: `Your session with ${booking.expert.name} was cancelled. We let them know.` };
   });

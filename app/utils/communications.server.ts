@@ -24,7 +24,7 @@ export function checkUnsubscribeLink(
 }
 
 function verify(context: AppLoadContext, userId: string, token: string, list: ListName) {
-  return verifyUnsubscribeLink(context.services.secrets.unsubscribeKey, userId, token, list);
+  return verifyUnsubscribeLink(context.services.secrets.unsubscribeKey, { userId, token, list });
 }
 
 /** The checkboxes of the email settings form: a box that is not sent is off. */

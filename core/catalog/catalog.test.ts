@@ -83,14 +83,14 @@ describe("recommended for you", () => {
     await giveHealthConsent(db(), user.id, "SETTINGS");
     expect(await recommendedExperts(db(), user.id)).toEqual([]);
     const sleep = await db().category.findUniqueOrThrow({ where: { slug: "sleep" } });
-    for (let i = 0; i < 3; i++) await recordCategoryBrowsed(db(), user.id, sleep.id);
+    for (let i = 0; i < 3; i++) await recordCategoryBrowsed(db(), { userId: user.id, categoryId: sleep.id });
     const recs = await recommendedExperts(db(), user.id, 3);
     expect(recs.length).toBe(3);
     expect(recs.every((e) => e.categories.some((c) => c.slug === "sleep"))).toBe(true);
     const other = await createUser(db(), { email: "other-rec@example.com", name: "Other", emailVerified: true });
     await giveHealthConsent(db(), other.id, "SETTINGS");
     const someone = await db().expertProfile.findUniqueOrThrow({ where: { slug: "expert-4" } });
-    await recordExpertEngaged(db(), other.id, someone.id);
+    await recordExpertEngaged(db(), { userId: other.id, expertId: someone.id });
     expect((await recommendedExperts(db(), other.id)).length).toBeGreaterThan(0);
     await clearPreferences(db(), user.id);
     expect(await recommendedExperts(db(), user.id)).toEqual([]);

@@ -328,13 +328,21 @@ describe("weekly availability", () => {
     const mine = await addAvailabilityRule(db(), hal.userId, { weekday: 6, start: "09:00", end: "10:00" });
     const bens = await listAvailability(db(), ben.userId);
     const theirs = bens[0]!;
-    expect(await refusal(removeAvailabilityRule(db(), hal.userId, theirs.id))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await refusal(removeAvailabilityRule(db(), ben.userId, mine.id))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await refusal(removeAvailabilityRule(db(), hal.userId, ""))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(removeAvailabilityRule(db(), { expertUserId: hal.userId, ruleId: theirs.id }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await refusal(removeAvailabilityRule(db(), { expertUserId: ben.userId, ruleId: mine.id }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await refusal(removeAvailabilityRule(db(), { expertUserId: hal.userId, ruleId: "" }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await listAvailability(db(), ben.userId)).toEqual(bens);
-    await removeAvailabilityRule(db(), hal.userId, mine.id);
+    await removeAvailabilityRule(db(), { expertUserId: hal.userId, ruleId: mine.id });
     expect((await listAvailability(db(), hal.userId)).some((r) => r.id === mine.id)).toBe(false);
-    expect(await refusal(removeAvailabilityRule(db(), hal.userId, mine.id))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(removeAvailabilityRule(db(), { expertUserId: hal.userId, ruleId: mine.id }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 
@@ -409,7 +417,9 @@ describe("time off in the expert's own time zone", () => {
     ).toMatchObject({ code: "FORBIDDEN" });
     const lea = await expert("lea");
     const off = await addLocalTimeOff(db(), lea.userId, { startDate: "2027-06-10", endDate: "2027-06-10" }, now);
-    expect(await refusal(removeTimeOff(db(), ben.userId, off.id))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(removeTimeOff(db(), { expertUserId: ben.userId, timeOffId: off.id }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await listTimeOff(db(), lea.userId, now)).toHaveLength(1);
   });
 });

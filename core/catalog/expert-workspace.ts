@@ -310,7 +310,10 @@ export async function replaceAvailability(
 }
 
 /** Removes one of the expert's own windows; another expert's id (or an unknown one) is NOT_FOUND. */
-export async function removeAvailabilityRule(db: PrismaClient, expertUserId: string, ruleId: string): Promise<void> {
+export async function removeAvailabilityRule(
+  db: PrismaClient,
+  { expertUserId, ruleId }: { expertUserId: string; ruleId: string },
+): Promise<void> {
   const id = typeof ruleId === "string" ? ruleId.trim().slice(0, 64) : "";
   const { count } = id
     ? await db.availabilityRule.deleteMany({ where: { id, expert: ownProfile(expertUserId) } })

@@ -101,19 +101,21 @@ describe("reviews", () => {
     const noShow = await booking(me.id, e.id, "NO_SHOW");
     const theirs = await booking(other.id, e.id);
 
-    expect(await refusal(submitReview(deps(), me.id, theirs.id, { rating: 5 }))).toBe("NOT_FOUND");
-    expect(await refusal(submitReview(deps(), me.id, "no-such-booking", { rating: 5 }))).toBe("NOT_FOUND");
+    expect(await refusal(submitReview(deps(), { userId: me.id, bookingId: theirs.id, rating: 5 }))).toBe("NOT_FOUND");
+    expect(await refusal(submitReview(deps(), { userId: me.id, bookingId: "no-such-booking", rating: 5 }))).toBe(
+      "NOT_FOUND",
+    );
     for (const b of [upcoming, cancelled, noShow])
-      expect(await refusal(submitReview(deps(), me.id, b.id, { rating: 5 }))).toBe("PRECONDITION");
-    expect(await refusal(submitReview(deps(), me.id, done.id, { rating: 6 }))).toBe("VALIDATION");
-    expect(await refusal(submitReview(deps(), me.id, done.id, { rating: 0 }))).toBe("VALIDATION");
+      expect(await refusal(submitReview(deps(), { userId: me.id, bookingId: b.id, rating: 5 }))).toBe("PRECONDITION");
+    expect(await refusal(submitReview(deps(), { userId: me.id, bookingId: done.id, rating: 6 }))).toBe("VALIDATION");
+    expect(await refusal(submitReview(deps(), { userId: me.id, bookingId: done.id, rating: 0 }))).toBe("VALIDATION");
 
-    await submitReview(deps(), me.id, done.id, { rating: 4, comment: "  Kind and patient.  " });
-    expect(await refusal(submitReview(deps(), me.id, done.id, { rating: 2 }))).toBe("CONFLICT");
+    await submitReview(deps(), { userId: me.id, bookingId: done.id, rating: 4, comment: "  Kind and patient.  " });
+    expect(await refusal(submitReview(deps(), { userId: me.id, bookingId: done.id, rating: 2 }))).toBe("CONFLICT");
     // Two at once: exactly one row.
     const again = await booking(me.id, e.id);
     const results = await Promise.all(
-      [1, 2, 3].map(() => refusal(submitReview(deps(), me.id, again.id, { rating: 3 }))),
+      [1, 2, 3].map(() => refusal(submitReview(deps(), { userId: me.id, bookingId: again.id, rating: 3 }))),
     );
     expect(results.filter((r) => r === "OK")).toHaveLength(1);
 
@@ -128,8 +130,11 @@ describe("reviews", () => {
     ]);
     expect(await db().review.count({ where: { bookingId: theirs.id } })).toBe(0);
     // The author's page shows it; another person's id stays not found there too.
-    expect((await getReviewPage(db(), me.id, done.id, NOW)).review).toMatchObject({ rating: 4, editable: true });
-    expect(await refusal(getReviewPage(db(), other.id, done.id, NOW))).toBe("NOT_FOUND");
+    expect((await getReviewPage(db(), { userId: me.id, bookingId: done.id }, NOW)).review).toMatchObject({
+      rating: 4,
+      editable: true,
+    });
+    expect(await refusal(getReviewPage(db(), { userId: other.id, bookingId: done.id }, NOW))).toBe("NOT_FOUND");
   });
 
   it("the author may edit or delete for 14 days, never after; nobody else may", async () => {
@@ -138,26 +143,33 @@ describe("reviews", () => {
     const other = await client();
     const b1 = await booking(me.id, e.id);
     const b2 = await booking(me.id, e.id);
-    await submitReview(deps(), me.id, b1.id, { rating: 2, comment: "Too short." });
-    await submitReview(deps(), me.id, b2.id, { rating: 3 });
+    await submitReview(deps(), { userId: me.id, bookingId: b1.id, rating: 2, comment: "Too short." });
+    await submitReview(deps(), { userId: me.id, bookingId: b2.id, rating: 3 });
 
-    expect(await refusal(updateReview(deps(), other.id, b1.id, { rating: 1 }))).toBe("NOT_FOUND");
-    expect(await refusal(deleteReview(deps(), other.id, b1.id))).toBe("NOT_FOUND");
+    expect(await refusal(updateReview(deps(), { userId: other.id, bookingId: b1.id, rating: 1 }))).toBe("NOT_FOUND");
+    expect(await refusal(deleteReview(deps(), { userId: other.id, bookingId: b1.id }))).toBe("NOT_FOUND");
 
     const day13 = new Date(NOW.getTime() + 13 * DAY);
-    await updateReview(deps(day13), me.id, b1.id, { rating: 5, comment: "Actually it helped a lot." });
+    await updateReview(deps(day13), {
+      userId: me.id,
+      bookingId: b1.id,
+      rating: 5,
+      comment: "Actually it helped a lot.",
+    });
     expect(
       await db().review.findUniqueOrThrow({ where: { bookingId: b1.id }, select: { rating: true, comment: true } }),
     ).toEqual({ rating: 5, comment: "Actually it helped a lot." });
 
     const day14 = new Date(NOW.getTime() + 14 * DAY);
-    expect(await refusal(updateReview(deps(day14), me.id, b1.id, { rating: 1 }))).toBe("PRECONDITION");
-    expect(await refusal(deleteReview(deps(day14), me.id, b2.id))).toBe("PRECONDITION");
-    expect((await getReviewPage(db(), me.id, b1.id, day14)).review?.editable).toBe(false);
-    await deleteReview(deps(day13), me.id, b2.id);
+    expect(await refusal(updateReview(deps(day14), { userId: me.id, bookingId: b1.id, rating: 1 }))).toBe(
+      "PRECONDITION",
+    );
+    expect(await refusal(deleteReview(deps(day14), { userId: me.id, bookingId: b2.id }))).toBe("PRECONDITION");
+    expect((await getReviewPage(db(), { userId: me.id, bookingId: b1.id }, day14)).review?.editable).toBe(false);
+    await deleteReview(deps(day13), { userId: me.id, bookingId: b2.id });
     expect(await db().review.count({ where: { bookingId: b2.id } })).toBe(0);
     // Deleting frees the booking for a new review.
-    await submitReview(deps(day13), me.id, b2.id, { rating: 4 });
+    await submitReview(deps(day13), { userId: me.id, bookingId: b2.id, rating: 4 });
   });
 
   it("the public rating stays hidden below 3 visible reviews; hidden reviews do not count; comments carry no name", async () => {
@@ -165,10 +177,15 @@ describe("reviews", () => {
     const people = [await client(), await client(), await client(), await client()];
     const bookings = await Promise.all(people.map((p) => booking(p.id, e.id)));
     const before = publicChanges;
-    await submitReview(deps(), people[0]!.id, bookings[0]!.id, { rating: 5, comment: "Wonderful listener." });
-    await submitReview(deps(), people[1]!.id, bookings[1]!.id, { rating: 4 });
+    await submitReview(deps(), {
+      userId: people[0]!.id,
+      bookingId: bookings[0]!.id,
+      rating: 5,
+      comment: "Wonderful listener.",
+    });
+    await submitReview(deps(), { userId: people[1]!.id, bookingId: bookings[1]!.id, rating: 4 });
     expect(await publicRating(db(), e.id)).toBeNull();
-    await submitReview(deps(), people[2]!.id, bookings[2]!.id, { rating: 3, comment: "Fine." });
+    await submitReview(deps(), { userId: people[2]!.id, bookingId: bookings[2]!.id, rating: 3, comment: "Fine." });
     expect(publicChanges - before).toBe(3); // every change clears the public page cache
 
     const shown = await publicRating(db(), e.id);
@@ -198,12 +215,12 @@ describe("reviews", () => {
     );
     expect(await publicRating(db(), e.id)).toBeNull();
     // A fourth review brings it back, computed without the hidden one.
-    await submitReview(deps(), people[3]!.id, bookings[3]!.id, { rating: 1 });
+    await submitReview(deps(), { userId: people[3]!.id, bookingId: bookings[3]!.id, rating: 1 });
     expect(await publicRating(db(), e.id)).toMatchObject({ average: 3.3, count: 3 });
     // Directory cards: the same rule for many experts in one query; an expert below 3 is absent.
     const quiet = await expert();
     const q = await client();
-    await submitReview(deps(), q.id, (await booking(q.id, quiet.id)).id, { rating: 5 });
+    await submitReview(deps(), { userId: q.id, bookingId: (await booking(q.id, quiet.id)).id, rating: 5 });
     const many = await publicRatings(db(), [e.id, quiet.id]);
     expect([...many.entries()]).toEqual([[e.id, { average: 3.3, count: 3 }]]);
     expect(JSON.stringify(await publicRating(db(), e.id))).not.toContain("Fine.");
@@ -213,7 +230,7 @@ describe("reviews", () => {
     const e = await expert();
     const me = await client();
     const b = await booking(me.id, e.id);
-    await submitReview(deps(), me.id, b.id, { rating: 1, comment: "ABUSIVE WORDS" });
+    await submitReview(deps(), { userId: me.id, bookingId: b.id, rating: 1, comment: "ABUSIVE WORDS" });
     const list = await listReviewsForModeration(db(), { status: "visible", limit: 200 });
     const row = list.find((r) => r.comment === "ABUSIVE WORDS")!;
     expect(row).toBeDefined();
@@ -247,13 +264,13 @@ describe("reviews", () => {
     expect(mail?.text).toContain("Abusive language");
     expect(mail?.text).not.toContain("Agent Jones");
     // The author sees it hidden with the reason, cannot edit it, may delete it.
-    expect((await getReviewPage(db(), me.id, b.id, NOW)).review).toMatchObject({
+    expect((await getReviewPage(db(), { userId: me.id, bookingId: b.id }, NOW)).review).toMatchObject({
       hidden: true,
       hiddenReason: "Abusive language",
     });
-    expect(await refusal(updateReview(deps(), me.id, b.id, { rating: 5 }))).toBe("PRECONDITION");
+    expect(await refusal(updateReview(deps(), { userId: me.id, bookingId: b.id, rating: 5 }))).toBe("PRECONDITION");
     expect((await listReviewsForModeration(db(), { status: "hidden", limit: 200 })).map((r) => r.id)).toContain(row.id);
-    await deleteReview(deps(), me.id, b.id);
+    await deleteReview(deps(), { userId: me.id, bookingId: b.id });
   });
 });
 

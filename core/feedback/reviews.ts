@@ -65,7 +65,11 @@ async function ownBooking(db: PrismaClient, userId: string, bookingId: string) {
 }
 
 /** What the review page of one of the user's sessions shows. */
-export async function getReviewPage(db: PrismaClient, userId: string, bookingId: string, now = new Date()) {
+export async function getReviewPage(
+  db: PrismaClient,
+  { userId, bookingId }: { userId: string; bookingId: string },
+  now = new Date(),
+) {
   const b = await ownBooking(db, userId, bookingId);
   const r = b.review;
   return {
@@ -92,7 +96,10 @@ export async function getReviewPage(db: PrismaClient, userId: string, bookingId:
 }
 
 /** Which of these bookings of the user already have a review (for the list of past sessions). */
-export async function reviewedBookingIds(db: PrismaClient, userId: string, bookingIds: string[]): Promise<Set<string>> {
+export async function reviewedBookingIds(
+  db: PrismaClient,
+  { userId, bookingIds }: { userId: string; bookingIds: string[] },
+): Promise<Set<string>> {
   if (bookingIds.length === 0) return new Set();
   const rows = await db.review.findMany({
     where: { authorId: userId, bookingId: { in: bookingIds.slice(0, 500) } },
@@ -104,10 +111,9 @@ export async function reviewedBookingIds(db: PrismaClient, userId: string, booki
 /** Rates a COMPLETED booking of the user's own, once. */
 export async function submitReview(
   deps: ReviewDeps,
-  userId: string,
-  bookingId: string,
-  input: { rating: unknown; comment?: unknown },
+  input: { userId: string; bookingId: string; rating: unknown; comment?: unknown },
 ) {
+  const { userId, bookingId } = input;
   const rating = parseInput(ratingSchema, input.rating, "rating");
   const comment = parseInput(commentSchema, input.comment ?? "", "comment");
   const b = await ownBooking(deps.db, userId, bookingId);
@@ -153,10 +159,9 @@ async function ownEditableReview(deps: ReviewDeps, userId: string, bookingId: st
 
 export async function updateReview(
   deps: ReviewDeps,
-  userId: string,
-  bookingId: string,
-  input: { rating: unknown; comment?: unknown },
+  input: { userId: string; bookingId: string; rating: unknown; comment?: unknown },
 ) {
+  const { userId, bookingId } = input;
   const rating = parseInput(ratingSchema, input.rating, "rating");
   const comment = parseInput(commentSchema, input.comment ?? "", "comment");
   const r = await ownEditableReview(deps, userId, bookingId);
@@ -174,7 +179,7 @@ export async function updateReview(
   deps.onPublicChange?.();
 }
 
-export async function deleteReview(deps: ReviewDeps, userId: string, bookingId: string) {
+export async function deleteReview(deps: ReviewDeps, { userId, bookingId }: { userId: string; bookingId: string }) {
   const r = await ownEditableReview(deps, userId, bookingId);
   await deps.db.review.delete({ where: { id: r.id }, select: { id: true } });
   deps.onPublicChange?.();

@@ -73,7 +73,7 @@ async function requirePasswordOk(password: unknown, email?: string): Promise<str
 
 /** Counts a mail for the requesting IP and the recipient: nobody can flood an address with codes. */
 async function limitMail(deps: AccountDeps, ip: string, email: string) {
-  await consumeMailLimits(deps.limiter, ip, email);
+  await consumeMailLimits(deps.limiter, { ip, recipient: email });
 }
 
 /**
@@ -612,7 +612,7 @@ export async function changePassword(deps: AccountDeps, session: ValidSession, i
   const password = await requirePasswordOk(input.password, session.user.email);
   const passwordHash = await hashPassword(password);
   await deps.db.user.update({ where: { id: session.userId }, data: { passwordHash } });
-  const ended = await invalidateUserSessions(deps.db, session.userId, session.id);
+  const ended = await invalidateUserSessions(deps.db, { userId: session.userId, exceptSessionId: session.id });
   deps.mail.enqueue(mail.passwordChangedNotice(session.user.email));
   return { endedSessions: ended };
 }

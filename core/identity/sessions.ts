@@ -169,8 +169,7 @@ export async function invalidateSession(db: PrismaClient, sessionId: string): Pr
 /** Ends every session of a user, or every one but `exceptSessionId`. Returns how many ended. */
 export async function invalidateUserSessions(
   db: PrismaClient,
-  userId: string,
-  exceptSessionId?: string,
+  { userId, exceptSessionId }: { userId: string; exceptSessionId?: string },
 ): Promise<number> {
   const { count } = await db.session.deleteMany({
     where: { userId, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
@@ -187,7 +186,10 @@ export function listUserSessions(db: PrismaClient, userId: string, now = new Dat
 }
 
 /** Revokes one of the user's own sessions; another user's session id does nothing. */
-export async function revokeOwnSession(db: PrismaClient, userId: string, sessionId: string): Promise<boolean> {
+export async function revokeOwnSession(
+  db: PrismaClient,
+  { userId, sessionId }: { userId: string; sessionId: string },
+): Promise<boolean> {
   const { count } = await db.session.deleteMany({ where: { id: sessionId, userId } });
   return count === 1;
 }

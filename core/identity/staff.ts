@@ -120,7 +120,11 @@ export function signUndo(key: Uint8Array, statement: Omit<UndoStatement, "exp">,
   return `${body}.${undoMac(key, body)}`;
 }
 
-export function readUndo(key: Uint8Array, token: string, actorId: string, now = new Date()): UndoStatement {
+export function readUndo(
+  key: Uint8Array,
+  { token, actorId }: { token: string; actorId: string },
+  now = new Date(),
+): UndoStatement {
   const [body, mac] = token.split(".");
   const expected = body ? undoMac(key, body) : "";
   const invalid = () =>

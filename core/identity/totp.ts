@@ -161,9 +161,7 @@ async function checkCode(
 export async function confirmTotpEnrolment(
   deps: TotpDeps,
   user: StaffUser,
-  sessionId: string,
-  code: string,
-  ip: string,
+  { sessionId, code, ip }: { sessionId: string; code: string; ip: string },
 ): Promise<{ recoveryCodes: string[] }> {
   await checkCode(deps, user, code, ip, false);
   await deps.db.session.updateMany({
@@ -179,7 +177,11 @@ export async function confirmTotpEnrolment(
  * A fresh second-factor check for one privileged action (role change, deactivation, new recovery codes): the code
  * must be valid and not used before, whatever this session already passed.
  */
-export async function checkFreshTotp(deps: TotpDeps, user: StaffUser, code: string, ip: string): Promise<void> {
+export async function checkFreshTotp(
+  deps: TotpDeps,
+  user: StaffUser,
+  { code, ip }: { code: string; ip: string },
+): Promise<void> {
   await checkCode(deps, user, code, ip, true);
 }
 
@@ -227,9 +229,7 @@ export async function recoveryCodesLeft(db: PrismaClient, userId: string): Promi
 export async function useRecoveryCode(
   deps: TotpDeps,
   user: StaffUser,
-  sessionId: string,
-  code: string,
-  ip: string,
+  { sessionId, code, ip }: { sessionId: string; code: string; ip: string },
 ): Promise<{ left: number }> {
   requireStaff(user);
   await deps.limiter.consume("secret:ip", ip);
@@ -257,8 +257,7 @@ export async function useRecoveryCode(
 export async function regenerateRecoveryCodes(
   deps: TotpDeps,
   user: StaffUser,
-  code: string,
-  ip: string,
+  { code, ip }: { code: string; ip: string },
 ): Promise<{ recoveryCodes: string[] }> {
   await checkCode(deps, user, code, ip, true);
   const recoveryCodes = await issueRecoveryCodes(deps, user.id);
@@ -274,9 +273,7 @@ export async function regenerateRecoveryCodes(
 export async function verifyTotpForSession(
   deps: TotpDeps,
   user: StaffUser,
-  sessionId: string,
-  code: string,
-  ip: string,
+  { sessionId, code, ip }: { sessionId: string; code: string; ip: string },
 ): Promise<void> {
   await checkCode(deps, user, code, ip, true);
   await deps.db.session.updateMany({

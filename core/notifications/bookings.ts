@@ -226,7 +226,7 @@ export async function runReminder(
           mailData(b),
           reminder.label,
           deps.appUrl,
-          unsubscribeUrl(deps.appUrl, deps.unsubscribeKey, b.user.id),
+          unsubscribeUrl(deps.appUrl, deps.unsubscribeKey, { userId: b.user.id }),
         ),
       );
     });

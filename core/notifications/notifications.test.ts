@@ -194,13 +194,20 @@ describe("reminders", () => {
     expect(sent[0]!.template).toBe("booking-reminder-24h");
     expect(sent[0]!.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const link = new URL(/<(.+)>/.exec(sent[0]!.headers["List-Unsubscribe"]!)![1]!);
-    expect(verifyUnsubscribe(deps.unsubscribeKey, link.searchParams.get("u")!, link.searchParams.get("t")!)).toBe(true);
-    expect(verifyUnsubscribe(deps.unsubscribeKey, "someone-else", link.searchParams.get("t")!)).toBe(false);
+    expect(
+      verifyUnsubscribe(deps.unsubscribeKey, {
+        userId: link.searchParams.get("u")!,
+        token: link.searchParams.get("t")!,
+      }),
+    ).toBe(true);
+    expect(verifyUnsubscribe(deps.unsubscribeKey, { userId: "someone-else", token: link.searchParams.get("t")! })).toBe(
+      false,
+    );
   });
 
   it("are not sent for a cancelled booking", async () => {
     const { user, booking } = await bookedClient(new Date("2027-06-03T11:00:00Z"));
-    await cancelBooking(t.db.prisma, { userId: user.id }, booking.id, undefined, NOW);
+    await cancelBooking(t.db.prisma, { userId: user.id }, { bookingId: booking.id }, NOW);
     await afterCancelled(deps, booking.id);
     expect(await runReminder(deps, mailer, job(booking.id, "reminder-24h", booking.startsAt))).toBe("stale");
     expect((await listOutbox(outbox)).filter((m) => m.to === user.email)).toHaveLength(0);
@@ -215,8 +222,7 @@ describe("reminders", () => {
     const moved = await rescheduleBooking(
       t.db.prisma,
       { userId: user.id },
-      booking.id,
-      new Date("2027-06-04T12:00:00Z"),
+      { bookingId: booking.id, newStartsAt: new Date("2027-06-04T12:00:00Z") },
       NOW,
     );
     await afterRescheduled(deps, booking.id, booking.startsAt);

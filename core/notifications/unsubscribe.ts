@@ -17,17 +17,14 @@ export function unsubscribeToken(key: Uint8Array, userId: string, list: Unsubscr
 export function unsubscribeUrl(
   appUrl: string,
   key: Uint8Array,
-  userId: string,
-  list: UnsubscribeList = "reminders",
+  { userId, list = "reminders" }: { userId: string; list?: UnsubscribeList },
 ): string {
   return `${appUrl}/unsubscribe?u=${encodeURIComponent(userId)}&l=${list}&t=${unsubscribeToken(key, userId, list)}`;
 }
 
 export function verifyUnsubscribe(
   key: Uint8Array,
-  userId: string,
-  token: string,
-  list: UnsubscribeList = "reminders",
+  { userId, token, list = "reminders" }: { userId: string; token: string; list?: UnsubscribeList },
 ): boolean {
   return (
     /^[0-9a-f]{64}$/.test(token) &&
@@ -51,5 +48,5 @@ export function parseUnsubscribeLink(
   const token = get("t");
   const rawList = get("l") ?? "reminders";
   if (!userId || !token || !isUnsubscribeList(rawList)) return null;
-  return verifyUnsubscribe(key, userId, token, rawList) ? { userId, list: rawList, token } : null;
+  return verifyUnsubscribe(key, { userId, token, list: rawList }) ? { userId, list: rawList, token } : null;
 }

@@ -145,7 +145,9 @@ describe("error groups", () => {
     expect(groups).toHaveLength(2);
     // Newest group first.
     expect(groups[0]!.location).toBe("/help");
-    expect(fingerprintOf("LOAD_FAILURE", "x", "/help")).not.toBe(fingerprintOf("API_FAILURE", "x", "/help"));
+    expect(fingerprintOf({ kind: "LOAD_FAILURE", message: "x", location: "/help" })).not.toBe(
+      fingerprintOf({ kind: "API_FAILURE", message: "x", location: "/help" }),
+    );
     expect((await listErrorGroups(prisma(), { kind: "LOAD_FAILURE" })).map((g) => g.count)).toEqual([1]);
   });
 });

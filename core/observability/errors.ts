@@ -87,7 +87,15 @@ function normalizeLocation(location: string | null): string {
     .toLowerCase();
 }
 
-export function fingerprintOf(kind: ErrorReportKind, message: string, location: string | null): string {
+export function fingerprintOf({
+  kind,
+  message,
+  location,
+}: {
+  kind: ErrorReportKind;
+  message: string;
+  location: string | null;
+}): string {
   return sha256Hex(`${kind}\n${normalizeMessage(message)}\n${normalizeLocation(location)}`).slice(0, 32);
 }
 
@@ -125,7 +133,7 @@ export async function recordError(
         .join("\n")
         .slice(0, MAX_STACK)
     : null;
-  const fingerprint = fingerprintOf(input.kind, message, location);
+  const fingerprint = fingerprintOf({ kind: input.kind, message, location });
   await db.errorReport.create({
     data: { kind: input.kind, fingerprint, message, location, stack, status: input.status ?? null, createdAt: now },
     select: { id: true },

@@ -145,7 +145,10 @@ export function createRateLimiter(
 }
 
 /** Counts one email for the requesting IP and for its recipient: nobody can flood an address with mail. */
-export async function consumeMailLimits(limiter: RateLimiter, ip: string, recipient: string): Promise<void> {
+export async function consumeMailLimits(
+  limiter: RateLimiter,
+  { ip, recipient }: { ip: string; recipient: string },
+): Promise<void> {
   await limiter.consume("mail:ip", ip);
   await limiter.consume("mail:recipient", recipient);
 }

@@ -88,7 +88,7 @@ describe("unsubscribe links", () => {
   it("a forged, altered or cross-list token is refused and changes nothing; the real link turns the list off", async () => {
     const user = await person();
     await setEmailPreferences(t.db.prisma, user.id, { reminders: true, newsletter: true });
-    const good = new URL(unsubscribeUrl(deps.appUrl, key, user.id, "newsletter"));
+    const good = new URL(unsubscribeUrl(deps.appUrl, key, { userId: user.id, list: "newsletter" }));
     const other = await person();
     const forgeries: Record<string, string>[] = [
       { u: user.id, l: "newsletter", t: "0".repeat(64) },
@@ -131,7 +131,7 @@ describe("unsubscribe links", () => {
     // Reminder links sent before lists existed (no "l") still mean reminders.
     const old = `${deps.appUrl}/unsubscribe?u=${user.id}&t=${unsubscribeToken(key, user.id)}`;
     const oldUrl = new URL(old);
-    expect(verifyUnsubscribe(key, user.id, oldUrl.searchParams.get("t")!)).toBe(true);
+    expect(verifyUnsubscribe(key, { userId: user.id, token: oldUrl.searchParams.get("t")! })).toBe(true);
     expect(await unsubscribeWithLink(t.db.prisma, key, (k) => oldUrl.searchParams.get(k))).toEqual({
       list: "reminders",
     });
@@ -199,7 +199,9 @@ describe("the newsletter", () => {
     expect(mine.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const link = new URL(/^<(https:\/\/[^>]+)>$/.exec(mine.headers["List-Unsubscribe"]!)![1]!);
     expect(link.searchParams.get("l")).toBe("newsletter");
-    expect(verifyUnsubscribe(key, optedIn.id, link.searchParams.get("t")!, "newsletter")).toBe(true);
+    expect(verifyUnsubscribe(key, { userId: optedIn.id, token: link.searchParams.get("t")!, list: "newsletter" })).toBe(
+      true,
+    );
     expect(mine.text).toContain(link.toString());
     expect(mine.text).toContain(DPO_CONTACT.email);
     expect(mine.html).toContain(DPO_CONTACT.email);

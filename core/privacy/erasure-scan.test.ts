@@ -175,10 +175,10 @@ describe("erasure leaves nothing behind (P23)", () => {
     });
     await db().roomParticipantKey.create({ data: { bookingId: past.id, userId: user.id, publicKey: `pk-${tag}` } });
     await db().sessionMetadata.create({ data: { bookingId: past.id, durationSeconds: 2900 } });
-    await submitReview({ db: db(), mail: a.deps.mail, now }, user.id, past.id, {
-      rating: 5,
-      comment: `Thank you, from ${first}`,
-    });
+    await submitReview(
+      { db: db(), mail: a.deps.mail, now },
+      { userId: user.id, bookingId: past.id, rating: 5, comment: `Thank you, from ${first}` },
+    );
     await submitSurvey(db(), "POST_SESSION", { helped: 4 }, now());
     await db().consent.create({ data: { userId: user.id, kind: "NEWSLETTER", given: true, source: "SETTINGS" } });
     await db().wellnessPreference.create({

@@ -121,7 +121,7 @@ export async function openPrivacyRequest(
   // from the confirmation page (resendIdentityCode, limited too). Without a ticket the limit refuses the request.
   let codeSent = true;
   try {
-    await consumeMailLimits(deps.limiter, ctx.ip, email);
+    await consumeMailLimits(deps.limiter, { ip: ctx.ip, recipient: email });
   } catch (error) {
     if (!(input.ticketId && isDomainError(error) && error.code === "RATE_LIMITED")) throw error;
     codeSent = false;
@@ -266,7 +266,7 @@ export async function resendIdentityCode(deps: IntakeDeps, input: { requestId: u
   });
   // Nothing is said about requests that do not exist or are already confirmed.
   if (!r || r.status !== "AWAITING_IDENTITY" || !r.requesterEmail) return { sent: false as const };
-  await consumeMailLimits(deps.limiter, ctx.ip, r.requesterEmail);
+  await consumeMailLimits(deps.limiter, { ip: ctx.ip, recipient: r.requesterEmail });
   const now = clock(deps);
   const code = randomDigits(IDENTITY_CODE_DIGITS);
   await deps.db.privacyRequest.updateMany({

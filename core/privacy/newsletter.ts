@@ -186,7 +186,7 @@ export async function deliverNewsletter(
           user.name,
           newsletter.subject,
           newsletter.body,
-          unsubscribeUrl(deps.appUrl, deps.unsubscribeKey, user.id, "newsletter"),
+          unsubscribeUrl(deps.appUrl, deps.unsubscribeKey, { userId: user.id, list: "newsletter" }),
         ),
       );
     });

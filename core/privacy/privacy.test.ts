@@ -381,7 +381,9 @@ describe("the DPO's desk", () => {
       }),
     ).toBe(1);
     expect(await listOwnRequests(db(), other.id)).toEqual([]);
-    expect(await refusal(cancelOwnRequest(deps, other.id, r.id))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(cancelOwnRequest(deps, { userId: other.id, requestId: r.id }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 
@@ -525,7 +527,7 @@ describe("deletion (P23)", () => {
     expect(await runErasure({ ...deps, now: () => new Date(a.clock.now.getTime() + 30 * DAY) }, r.id)).toBe(
       "not-approved",
     );
-    await cancelOwnRequest(deps, u.id, r.id);
+    await cancelOwnRequest(deps, { userId: u.id, requestId: r.id });
     expect((await listOwnRequests(db(), u.id))[0]).toMatchObject({ status: "CANCELLED" });
 
     const dpo = await person("DPO");
@@ -543,7 +545,7 @@ describe("deletion (P23)", () => {
     );
     expect(await db().user.count({ where: { id: u.id } })).toBe(1);
     // Still cancellable during the grace period, even approved.
-    await cancelOwnRequest(deps, u.id, r2.id);
+    await cancelOwnRequest(deps, { userId: u.id, requestId: r2.id });
     expect(await runErasure({ ...deps, now: () => new Date(r2.graceEndsAt!.getTime() + DAY) }, r2.id)).toBe(
       "not-approved",
     );

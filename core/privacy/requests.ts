@@ -160,7 +160,7 @@ export async function requestCorrection(
       "CONFLICT",
       "You have 5 open correction requests. Please wait for an answer before sending more.",
     );
-  if (deps.limiter) await consumeMailLimits(deps.limiter, ctx.ip ?? "unknown", email);
+  if (deps.limiter) await consumeMailLimits(deps.limiter, { ip: ctx.ip ?? "unknown", recipient: email });
   const now = clock(deps);
   const created = await deps.db.privacyRequest.create({
     data: {
@@ -193,7 +193,7 @@ export async function requestDeletion(
       "CONFLICT",
       "You already asked for your account to be deleted. You can follow or cancel that request below.",
     );
-  if (deps.limiter) await consumeMailLimits(deps.limiter, ctx.ip ?? "unknown", email);
+  if (deps.limiter) await consumeMailLimits(deps.limiter, { ip: ctx.ip ?? "unknown", recipient: email });
   const now = clock(deps);
   const created = await deps.db.privacyRequest.create({
     data: {
@@ -212,7 +212,10 @@ export async function requestDeletion(
 }
 
 /** The user cancels their own open request; a deletion only during its grace period. */
-export async function cancelOwnRequest(deps: PrivacyDeps, userId: string, requestId: string) {
+export async function cancelOwnRequest(
+  deps: PrivacyDeps,
+  { userId, requestId }: { userId: string; requestId: string },
+) {
   const now = clock(deps);
   const r = await deps.db.privacyRequest.findFirst({
     where: { id: requestId, userId },

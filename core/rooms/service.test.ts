@@ -141,11 +141,13 @@ describe("public keys", () => {
     const now = new Date(b.startsAt.getTime() - 60 * MIN);
     const [ka, ke, kx] = await Promise.all([generateKeyPair(), generateKeyPair(), generateKeyPair()]);
     expect(await getKeys(db(), ada, b.id)).toEqual({ own: null, peer: null });
-    await postPublicKey(db(), ada, b.id, ka.publicKey, now);
-    await postPublicKey(db(), expert, b.id, ke.publicKey, now);
+    await postPublicKey(db(), ada, { bookingId: b.id, publicKey: ka.publicKey }, now);
+    await postPublicKey(db(), expert, { bookingId: b.id, publicKey: ke.publicKey }, now);
     expect(await getKeys(db(), ada, b.id)).toEqual({ own: ka.publicKey, peer: ke.publicKey });
     expect(await getKeys(db(), expert, b.id)).toEqual({ own: ke.publicKey, peer: ka.publicKey });
-    expect(await refusal(postPublicKey(db(), eve, b.id, kx.publicKey, now))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusal(postPublicKey(db(), eve, { bookingId: b.id, publicKey: kx.publicKey }, now))).toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect(await refusal(getKeys(db(), eve, b.id))).toMatchObject({ code: "FORBIDDEN" });
     // Only public keys exist in the database for the booking.
     const rows = await db().roomParticipantKey.findMany({
@@ -160,7 +162,9 @@ describe("public keys", () => {
     const b = await booking(ada.userId, nextStart());
     const now = new Date(b.startsAt.getTime() - 60 * MIN);
     for (const bad of ["", "not-a-key", "A".repeat(87), 42, null, "x".repeat(500)]) {
-      expect(await refusal(postPublicKey(db(), ada, b.id, bad, now))).toMatchObject({ code: "VALIDATION" });
+      expect(await refusal(postPublicKey(db(), ada, { bookingId: b.id, publicKey: bad }, now))).toMatchObject({
+        code: "VALIDATION",
+      });
     }
   });
 
@@ -168,20 +172,36 @@ describe("public keys", () => {
     const ada = await person("Ada");
     const b = await booking(ada.userId, nextStart());
     const [k1, k2, k3] = await Promise.all([generateKeyPair(), generateKeyPair(), generateKeyPair()]);
-    expect(await postPublicKey(db(), ada, b.id, k1.publicKey, new Date(b.startsAt.getTime() - 30 * MIN))).toEqual({
+    expect(
+      await postPublicKey(
+        db(),
+        ada,
+        { bookingId: b.id, publicKey: k1.publicKey },
+        new Date(b.startsAt.getTime() - 30 * MIN),
+      ),
+    ).toEqual({
       publicKey: k1.publicKey,
       replaced: false,
     });
-    expect(await postPublicKey(db(), ada, b.id, k2.publicKey, new Date(b.startsAt.getTime() - MIN))).toEqual({
+    expect(
+      await postPublicKey(
+        db(),
+        ada,
+        { bookingId: b.id, publicKey: k2.publicKey },
+        new Date(b.startsAt.getTime() - MIN),
+      ),
+    ).toEqual({
       publicKey: k2.publicKey,
       replaced: true,
     });
     const during = new Date(b.startsAt.getTime() + MIN);
-    expect(await postPublicKey(db(), ada, b.id, k2.publicKey, during)).toEqual({
+    expect(await postPublicKey(db(), ada, { bookingId: b.id, publicKey: k2.publicKey }, during)).toEqual({
       publicKey: k2.publicKey,
       replaced: false,
     });
-    expect(await refusal(postPublicKey(db(), ada, b.id, k3.publicKey, during))).toMatchObject({ code: "CONFLICT" });
+    expect(await refusal(postPublicKey(db(), ada, { bookingId: b.id, publicKey: k3.publicKey }, during))).toMatchObject(
+      { code: "CONFLICT" },
+    );
     expect((await getKeys(db(), ada, b.id)).own).toBe(k2.publicKey);
   });
 
@@ -190,10 +210,19 @@ describe("public keys", () => {
     const k = await generateKeyPair();
     const cancelled = await booking(ada.userId, nextStart(), "CANCELLED");
     expect(
-      await refusal(postPublicKey(db(), ada, cancelled.id, k.publicKey, new Date(cancelled.startsAt.getTime() - MIN))),
+      await refusal(
+        postPublicKey(
+          db(),
+          ada,
+          { bookingId: cancelled.id, publicKey: k.publicKey },
+          new Date(cancelled.startsAt.getTime() - MIN),
+        ),
+      ),
     ).toMatchObject({ code: "PRECONDITION" });
     const b = await booking(ada.userId, nextStart());
-    expect(await refusal(postPublicKey(db(), ada, b.id, k.publicKey, b.endsAt))).toMatchObject({
+    expect(
+      await refusal(postPublicKey(db(), ada, { bookingId: b.id, publicKey: k.publicKey }, b.endsAt)),
+    ).toMatchObject({
       code: "PRECONDITION",
       message: "This session has ended.",
     });
@@ -210,7 +239,7 @@ describe("tokens", () => {
       message: "Live video is not configured",
     });
     const k = await generateKeyPair();
-    await postPublicKey(db(), ada, b.id, k.publicKey, now);
+    await postPublicKey(db(), ada, { bookingId: b.id, publicKey: k.publicKey }, now);
     expect((await getKeys(db(), ada, b.id)).own).toBe(k.publicKey);
   });
 

@@ -128,8 +128,7 @@ export async function roomAccess(
 export async function postPublicKey(
   db: PrismaClient,
   actor: Actor,
-  bookingId: unknown,
-  publicKey: unknown,
+  { bookingId, publicKey }: { bookingId: unknown; publicKey: unknown },
   now = new Date(),
 ): Promise<{ publicKey: string; replaced: boolean }> {
   const { booking, you } = await requireParty(db, actor, bookingId);

@@ -284,13 +284,17 @@ describe("cancelling and rescheduling", () => {
     const stranger = await client();
     const b = await bookSlot(db(), owner, { expertSlug: "ana", categorySlug: "anxiety", startsAt: tomorrow9 }, NOW);
     const notFound = { code: "NOT_FOUND", message: "We could not find this booking." };
-    expect(await refusal(cancelBooking(db(), stranger, b.id, undefined, NOW))).toMatchObject(notFound);
-    expect(await refusal(rescheduleBooking(db(), stranger, b.id, at("2027-06-02T14:00:00Z"), NOW))).toMatchObject(
+    expect(await refusal(cancelBooking(db(), stranger, { bookingId: b.id }, NOW))).toMatchObject(notFound);
+    expect(
+      await refusal(
+        rescheduleBooking(db(), stranger, { bookingId: b.id, newStartsAt: at("2027-06-02T14:00:00Z") }, NOW),
+      ),
+    ).toMatchObject(notFound);
+    // Another expert is a stranger too; an unknown id looks the same.
+    expect(await refusal(cancelBooking(db(), ben.actor, { bookingId: b.id }, NOW))).toMatchObject(notFound);
+    expect(await refusal(cancelBooking(db(), stranger, { bookingId: crypto.randomUUID() }, NOW))).toMatchObject(
       notFound,
     );
-    // Another expert is a stranger too; an unknown id looks the same.
-    expect(await refusal(cancelBooking(db(), ben.actor, b.id, undefined, NOW))).toMatchObject(notFound);
-    expect(await refusal(cancelBooking(db(), stranger, crypto.randomUUID(), undefined, NOW))).toMatchObject(notFound);
     expect(await listUserBookings(db(), stranger.userId, {}, NOW)).toEqual([]);
     expect((await db().booking.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("CONFIRMED");
   });
@@ -299,20 +303,20 @@ describe("cancelling and rescheduling", () => {
     const me = await client();
     const b = await bookSlot(db(), me, { expertSlug: "ben", categorySlug: "sleep", startsAt: tomorrow9 }, NOW);
     const late = hoursAfter(NOW, 7); // 23 hours before the session
-    expect(await refusal(cancelBooking(db(), me, b.id, undefined, late))).toMatchObject({
+    expect(await refusal(cancelBooking(db(), me, { bookingId: b.id }, late))).toMatchObject({
       code: "PRECONDITION",
       message: /can be cancelled up to 24 hours before they start/,
     });
-    const byExpert = await cancelBooking(db(), ben.actor, b.id, "Unwell today", late);
+    const byExpert = await cancelBooking(db(), ben.actor, { bookingId: b.id, reason: "Unwell today" }, late);
     expect(byExpert).toMatchObject({ status: "CANCELLED", cancelledBy: "EXPERT", cancelledAt: late });
-    expect(await refusal(cancelBooking(db(), me, b.id, undefined, NOW))).toMatchObject({
+    expect(await refusal(cancelBooking(db(), me, { bookingId: b.id }, NOW))).toMatchObject({
       code: "PRECONDITION",
       message: /cancelled and can no longer/,
     });
 
     // Inside the window the user may; the slot is free again afterwards.
     const again = await bookSlot(db(), me, { expertSlug: "ben", categorySlug: "sleep", startsAt: tomorrow9 }, NOW);
-    expect(await cancelBooking(db(), me, again.id, undefined, NOW)).toMatchObject({
+    expect(await cancelBooking(db(), me, { bookingId: again.id }, NOW)).toMatchObject({
       status: "CANCELLED",
       cancelledBy: "USER",
     });
@@ -321,7 +325,9 @@ describe("cancelling and rescheduling", () => {
       bookSlot(db(), other, { expertSlug: "ben", categorySlug: "sleep", startsAt: tomorrow9 }, NOW),
     ).resolves.toMatchObject({ status: "CONFIRMED" });
     // After the session started nobody cancels (no-show and completion are separate).
-    expect(await refusal(cancelBooking(db(), ben.actor, again.id, undefined, hoursAfter(tomorrow9, 1)))).toMatchObject({
+    expect(
+      await refusal(cancelBooking(db(), ben.actor, { bookingId: again.id }, hoursAfter(tomorrow9, 1))),
+    ).toMatchObject({
       code: "PRECONDITION",
     });
   });
@@ -335,7 +341,7 @@ describe("cancelling and rescheduling", () => {
       NOW,
     );
     // Moving onto itself or a neighbouring slot does not collide with itself.
-    const moved = await rescheduleBooking(db(), me, b.id, at("2027-06-04T09:00:00Z"), NOW);
+    const moved = await rescheduleBooking(db(), me, { bookingId: b.id, newStartsAt: at("2027-06-04T09:00:00Z") }, NOW);
     expect(moved).toMatchObject({
       id: b.id,
       startsAt: at("2027-06-04T09:00:00Z"),
@@ -351,22 +357,34 @@ describe("cancelling and rescheduling", () => {
       { expertSlug: "ben", categorySlug: "anxiety", startsAt: at("2027-06-04T11:00:00Z") },
       NOW,
     );
-    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-04T11:00:00Z"), NOW))).toMatchObject({
+    expect(
+      await refusal(rescheduleBooking(db(), me, { bookingId: b.id, newStartsAt: at("2027-06-04T11:00:00Z") }, NOW)),
+    ).toMatchObject({
       code: "CONFLICT",
     });
-    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-04T09:30:00Z"), NOW))).toMatchObject({
+    expect(
+      await refusal(rescheduleBooking(db(), me, { bookingId: b.id, newStartsAt: at("2027-06-04T09:30:00Z") }, NOW)),
+    ).toMatchObject({
       code: "VALIDATION",
       message: /not available/,
     });
-    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-01T10:00:00Z"), NOW))).toMatchObject({
+    expect(
+      await refusal(rescheduleBooking(db(), me, { bookingId: b.id, newStartsAt: at("2027-06-01T10:00:00Z") }, NOW)),
+    ).toMatchObject({
       message: /notice/,
     });
-    expect(await refusal(rescheduleBooking(db(), ben.actor, b.id, at("2027-06-04T12:00:00Z"), NOW))).toMatchObject({
+    expect(
+      await refusal(
+        rescheduleBooking(db(), ben.actor, { bookingId: b.id, newStartsAt: at("2027-06-04T12:00:00Z") }, NOW),
+      ),
+    ).toMatchObject({
       code: "FORBIDDEN",
     });
     // Outside the window the user can no longer move it.
     const late = at("2027-06-03T10:00:00Z"); // 23 hours before 09:00 UTC on the 4th
-    expect(await refusal(rescheduleBooking(db(), me, b.id, at("2027-06-05T09:00:00Z"), late))).toMatchObject({
+    expect(
+      await refusal(rescheduleBooking(db(), me, { bookingId: b.id, newStartsAt: at("2027-06-05T09:00:00Z") }, late)),
+    ).toMatchObject({
       code: "PRECONDITION",
       message: /can be rescheduled up to 24 hours/,
     });
@@ -396,7 +414,7 @@ describe("listings", () => {
       NOW,
     );
     await bookSlot(db(), bob, { expertSlug: "dan", categorySlug: "grief", startsAt: at("2027-06-07T08:00:00Z") }, NOW);
-    await cancelBooking(db(), bob, bobs.id, undefined, NOW);
+    await cancelBooking(db(), bob, { bookingId: bobs.id }, NOW);
 
     const list = await listExpertBookings(db(), cleo.userId, { when: "upcoming" }, NOW);
     expect(list).toEqual([
@@ -480,7 +498,9 @@ describe("time off", () => {
     });
     expect((await listTimeOff(db(), ben.userId, NOW)).map((x) => x.id)).toContain(off.id);
     expect(await listTimeOff(db(), ana.userId, NOW)).not.toContainEqual(expect.objectContaining({ id: off.id }));
-    expect(await refusal(removeTimeOff(db(), ana.userId, off.id))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(removeTimeOff(db(), { expertUserId: ana.userId, timeOffId: off.id }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(
       await refusal(addTimeOff(db(), (await client()).userId, { startsAt: NOW, endsAt: hoursAfter(NOW, 1) })),
     ).toMatchObject({ code: "FORBIDDEN" });
@@ -489,7 +509,7 @@ describe("time off", () => {
       field: "endsAt",
       message: "Time off must end after it starts.",
     });
-    await removeTimeOff(db(), ben.userId, off.id);
+    await removeTimeOff(db(), { expertUserId: ben.userId, timeOffId: off.id });
     expect(await listTimeOff(db(), ben.userId, NOW)).toEqual([]);
   });
 });

@@ -368,8 +368,7 @@ function requireInsideWindow(
 export async function cancelBooking(
   db: PrismaClient,
   actor: Actor,
-  bookingId: string,
-  reason?: string,
+  { bookingId, reason }: { bookingId: string; reason?: string },
   now: Date = new Date(),
 ): Promise<UserBooking> {
   const cancelReason = parseInput(reasonSchema, reason) || null;
@@ -389,8 +388,7 @@ export async function cancelBooking(
 export async function rescheduleBooking(
   db: PrismaClient,
   actor: Actor,
-  bookingId: string,
-  newStartsAt: Date | string,
+  { bookingId, newStartsAt }: { bookingId: string; newStartsAt: Date | string },
   now: Date = new Date(),
 ): Promise<UserBooking> {
   const startsAt = parseInput(startsAtSchema, newStartsAt);
@@ -460,7 +458,10 @@ export async function listUserBookings(
 }
 
 /** One of the user's own bookings; another person's id is simply not found (null). */
-export async function getUserBooking(db: PrismaClient, userId: string, bookingId: string): Promise<UserBooking | null> {
+export async function getUserBooking(
+  db: PrismaClient,
+  { userId, bookingId }: { userId: string; bookingId: string },
+): Promise<UserBooking | null> {
   if (!z.uuid().safeParse(bookingId).success) return null;
   const row = await db.booking.findFirst({ where: { id: bookingId, userId }, select: userBookingSelect });
   return row ? toUserBooking(row) : null;

@@ -48,11 +48,15 @@ describe("wellness preferences", () => {
   it("count topics browsed and experts engaged with, one row per target, even when recorded at once", async () => {
     const me = await user("pref1@example.com");
     const first = new Date("2027-01-01T10:00:00Z");
-    await Promise.all(Array.from({ length: 5 }, () => recordCategoryBrowsed(t.db.prisma, me.id, calm.id, first)));
-    await recordCategoryBrowsed(t.db.prisma, me.id, sleep.id, first);
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        recordCategoryBrowsed(t.db.prisma, { userId: me.id, categoryId: calm.id }, first),
+      ),
+    );
+    await recordCategoryBrowsed(t.db.prisma, { userId: me.id, categoryId: sleep.id }, first);
     const later = new Date("2027-01-02T10:00:00Z");
-    await recordExpertEngaged(t.db.prisma, me.id, expertId, later);
-    await recordExpertEngaged(t.db.prisma, me.id, expertId, later);
+    await recordExpertEngaged(t.db.prisma, { userId: me.id, expertId }, later);
+    await recordExpertEngaged(t.db.prisma, { userId: me.id, expertId }, later);
     expect(await listPreferences(t.db.prisma, me.id)).toEqual([
       { kind: "CATEGORY_BROWSED", count: 5, lastAt: first, category: { slug: "calm", name: "Calm" }, expert: null },
       { kind: "EXPERT_ENGAGED", count: 2, lastAt: later, category: null, expert: { slug: "eve", name: "Eve Expert" } },
@@ -63,9 +67,9 @@ describe("wellness preferences", () => {
   it("are each user's own, and clearing removes all of them and nobody else's", async () => {
     const a = await user("pref2@example.com");
     const b = await user("pref3@example.com");
-    await recordCategoryBrowsed(t.db.prisma, a.id, calm.id);
-    await recordCategoryBrowsed(t.db.prisma, b.id, calm.id);
-    await recordExpertEngaged(t.db.prisma, a.id, expertId);
+    await recordCategoryBrowsed(t.db.prisma, { userId: a.id, categoryId: calm.id });
+    await recordCategoryBrowsed(t.db.prisma, { userId: b.id, categoryId: calm.id });
+    await recordExpertEngaged(t.db.prisma, { userId: a.id, expertId });
     expect(await listPreferences(t.db.prisma, b.id)).toHaveLength(1);
     expect(await clearPreferences(t.db.prisma, a.id)).toBe(2);
     expect(await listPreferences(t.db.prisma, a.id)).toEqual([]);
@@ -83,8 +87,8 @@ describe("wellness preferences", () => {
 describe("health-data consent and wellness preferences (Art. 9)", () => {
   it("nothing is counted without the explicit consent; giving it records the text version", async () => {
     const me = await createUser(t.db.prisma, { email: "hc1@example.com", name: "No Consent", emailVerified: true });
-    expect(await recordCategoryBrowsed(t.db.prisma, me.id, calm.id)).toBe(false);
-    expect(await recordExpertEngaged(t.db.prisma, me.id, expertId)).toBe(false);
+    expect(await recordCategoryBrowsed(t.db.prisma, { userId: me.id, categoryId: calm.id })).toBe(false);
+    expect(await recordExpertEngaged(t.db.prisma, { userId: me.id, expertId })).toBe(false);
     expect(await t.db.prisma.wellnessPreference.count({ where: { userId: me.id } })).toBe(0);
     expect(await healthConsentState(t.db.prisma, me.id)).toEqual({ given: false, at: null, textVersion: null });
 
@@ -100,16 +104,16 @@ describe("health-data consent and wellness preferences (Art. 9)", () => {
     // Giving it again records nothing new.
     await giveHealthConsent(t.db.prisma, me.id, "BOOKING");
     expect(await t.db.prisma.consent.count({ where: { userId: me.id } })).toBe(1);
-    expect(await recordCategoryBrowsed(t.db.prisma, me.id, calm.id)).toBe(true);
+    expect(await recordCategoryBrowsed(t.db.prisma, { userId: me.id, categoryId: calm.id })).toBe(true);
     expect(await t.db.prisma.wellnessPreference.count({ where: { userId: me.id } })).toBe(1);
   });
 
   it("withdrawal deletes the preferences at once, stops the counting, keeps bookings and nobody else's data", async () => {
     const me = await user("hc2@example.com");
     const other = await user("hc3@example.com");
-    await recordCategoryBrowsed(t.db.prisma, me.id, calm.id);
-    await recordExpertEngaged(t.db.prisma, me.id, expertId);
-    await recordCategoryBrowsed(t.db.prisma, other.id, sleep.id);
+    await recordCategoryBrowsed(t.db.prisma, { userId: me.id, categoryId: calm.id });
+    await recordExpertEngaged(t.db.prisma, { userId: me.id, expertId });
+    await recordCategoryBrowsed(t.db.prisma, { userId: other.id, categoryId: sleep.id });
     const booking = await t.db.prisma.booking.create({
       data: {
         userId: me.id,
@@ -127,7 +131,7 @@ describe("health-data consent and wellness preferences (Art. 9)", () => {
     expect(await listPreferences(t.db.prisma, me.id)).toEqual([]);
     expect((await healthConsentState(t.db.prisma, me.id)).given).toBe(false);
     // Counting has stopped.
-    expect(await recordCategoryBrowsed(t.db.prisma, me.id, sleep.id)).toBe(false);
+    expect(await recordCategoryBrowsed(t.db.prisma, { userId: me.id, categoryId: sleep.id })).toBe(false);
     expect(await t.db.prisma.wellnessPreference.count({ where: { userId: me.id } })).toBe(0);
     // The booking stays; the other person's preferences too.
     expect(await t.db.prisma.booking.count({ where: { id: booking.id } })).toBe(1);

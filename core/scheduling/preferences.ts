@@ -42,11 +42,17 @@ export async function recordPreference(
   return true;
 }
 
-export const recordCategoryBrowsed = (db: PrismaClient, userId: string, categoryId: string, now?: Date) =>
-  recordPreference(db, userId, { kind: "CATEGORY_BROWSED", categoryId }, now);
+export const recordCategoryBrowsed = (
+  db: PrismaClient,
+  { userId, categoryId }: { userId: string; categoryId: string },
+  now?: Date,
+) => recordPreference(db, userId, { kind: "CATEGORY_BROWSED", categoryId }, now);
 
-export const recordExpertEngaged = (db: PrismaClient, userId: string, expertId: string, now?: Date) =>
-  recordPreference(db, userId, { kind: "EXPERT_ENGAGED", expertId }, now);
+export const recordExpertEngaged = (
+  db: PrismaClient,
+  { userId, expertId }: { userId: string; expertId: string },
+  now?: Date,
+) => recordPreference(db, userId, { kind: "EXPERT_ENGAGED", expertId }, now);
 
 export interface WellnessPreferenceView {
   kind: WellnessPreferenceKind;
@@ -104,8 +110,8 @@ export async function recordPreferenceBySlug({
 }): Promise<boolean> {
   if (kind === "category") {
     const category = await db.category.findUnique({ where: { slug }, select: { id: true } });
-    return category ? recordCategoryBrowsed(db, userId, category.id, now) : false;
+    return category ? recordCategoryBrowsed(db, { userId, categoryId: category.id }, now) : false;
   }
   const expert = await db.expertProfile.findFirst({ where: { slug, published: true }, select: { id: true } });
-  return expert ? recordExpertEngaged(db, userId, expert.id, now) : false;
+  return expert ? recordExpertEngaged(db, { userId, expertId: expert.id }, now) : false;
 }

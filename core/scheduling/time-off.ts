@@ -48,7 +48,10 @@ export async function listTimeOff(db: PrismaClient, expertUserId: string, now: D
 }
 
 /** Removes one of the expert's own time-off entries (another expert's id is NOT_FOUND). */
-export async function removeTimeOff(db: PrismaClient, expertUserId: string, timeOffId: string): Promise<void> {
+export async function removeTimeOff(
+  db: PrismaClient,
+  { expertUserId, timeOffId }: { expertUserId: string; timeOffId: string },
+): Promise<void> {
   const { count } = await db.timeOff.deleteMany({ where: { id: timeOffId, expert: { userId: expertUserId } } });
   if (count === 0) throw new DomainError("NOT_FOUND", "We could not find this time off.");
 }

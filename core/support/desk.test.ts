@@ -211,7 +211,7 @@ describe("the SLA clock", () => {
     expect(overdueOnes.map((r) => r.id)).not.toContain(id);
     // Their answer, after 200 hours of waiting, starts the clock again with what was left.
     clock = new Date(t0.getTime() + 202 * HOUR);
-    await replyAsRequester(deps, requester.id, id, { message: "Firefox, and it still fails." });
+    await replyAsRequester(deps, { userId: requester.id, ticketId: id, message: "Firefox, and it still fails." });
     const stored = await db().supportTicket.findUniqueOrThrow({ where: { id } });
     expect(stored).toMatchObject({ status: "OPEN", slaPausedAt: null, slaPausedMs: 200 * HOUR });
     expect(stored.resolutionDueAt).toEqual(new Date(t0.getTime() + (120 + 200) * HOUR));

@@ -215,7 +215,7 @@ export async function submitContactForm(
     },
     { ...input, name: input.name ?? "" },
   );
-  await consumeMailLimits(deps.limiter, ip, email);
+  await consumeMailLimits(deps.limiter, { ip, recipient: email });
   const createdAt = now(deps);
   const ticket = await deps.db.supportTicket.create({
     data: {
@@ -244,7 +244,7 @@ export function listMyTickets(db: PrismaClient, userId: string) {
 }
 
 /** The requester's own ticket, without internal notes; another person's id is NOT_FOUND. */
-export async function getMyTicket(db: PrismaClient, userId: string, ticketId: string) {
+export async function getMyTicket(db: PrismaClient, { userId, ticketId }: { userId: string; ticketId: string }) {
   const ticket = await db.supportTicket.findFirst({
     where: { id: ticketId, requesterId: userId },
     select: {
@@ -297,10 +297,9 @@ async function ownTicket(db: PrismaClient, userId: string, ticketId: string) {
 
 export async function replyAsRequester(
   deps: SupportDeps,
-  userId: string,
-  ticketId: string,
-  input: { message: unknown },
+  input: { userId: string; ticketId: string; message: unknown },
 ) {
+  const { userId, ticketId } = input;
   const body = parseInput(bodySchema, input.message, "message");
   const t = await ownTicket(deps.db, userId, ticketId);
   if (t.status === "CLOSED")
@@ -322,7 +321,7 @@ export async function replyAsRequester(
   ]);
 }
 
-export async function closeAsRequester(deps: SupportDeps, userId: string, ticketId: string) {
+export async function closeAsRequester(deps: SupportDeps, { userId, ticketId }: { userId: string; ticketId: string }) {
   const t = await ownTicket(deps.db, userId, ticketId);
   if (t.status === "CLOSED") return;
   const at = now(deps);
@@ -335,10 +334,9 @@ export async function closeAsRequester(deps: SupportDeps, userId: string, ticket
 
 export async function rateTicket(
   deps: SupportDeps,
-  userId: string,
-  ticketId: string,
-  input: { rating: unknown; comment?: unknown },
+  input: { userId: string; ticketId: string; rating: unknown; comment?: unknown },
 ) {
+  const { userId, ticketId } = input;
   const rating = parseInput(
     z.coerce.number().int().min(1, "Choose 1 to 5.").max(5, "Choose 1 to 5."),
     input.rating,

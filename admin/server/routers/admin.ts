@@ -50,7 +50,7 @@ const totpCode = z.string().trim().min(1, "Enter the code from your authenticato
 /** Role changes, invites and deactivations need a fresh code from the admin's authenticator app, whatever the session. */
 async function freshCode(ctx: InnerContext & { session: NonNullable<InnerContext["session"]> }, code: string) {
   const { db, limiter, pepper } = deps(ctx);
-  await checkFreshTotp({ db, limiter, key: totpKeyFrom(pepper) }, ctx.session.user, code, ctx.clientIp);
+  await checkFreshTotp({ db, limiter, key: totpKeyFrom(pepper) }, ctx.session.user, { code, ip: ctx.clientIp });
 }
 const undoKey = (ctx: InnerContext) => totpKeyFrom(ctx.services.secrets.codePepper);
 export const staffRouter = router({
@@ -93,7 +93,7 @@ export const staffRouter = router({
   }),
   /** Reverses the caller's own role change or deactivation of the last two minutes, if nothing changed since. */
   undo: staff.input(z.object({ undo: z.string().min(10).max(1000) })).mutation(async ({ ctx, input }) => {
-    const statement = readUndo(undoKey(ctx), input.undo, ctx.actor.id);
+    const statement = readUndo(undoKey(ctx), { token: input.undo, actorId: ctx.actor.id });
     await applyUndo(deps(ctx).db, ctx.actor, statement);
     return { ok: true as const, kind: statement.kind };
   }),

@@ -53,23 +53,35 @@ export const mfaRouter = router({
     }),
   ),
   /** Confirms with a first code; returns the ten recovery codes, the only time they are shown. */
-  confirmEnrolment: staffPendingMfaProcedure
-    .input(codeInput)
-    .mutation(({ ctx, input }) =>
-      confirmTotpEnrolment(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp),
-    ),
+  confirmEnrolment: staffPendingMfaProcedure.input(codeInput).mutation(({ ctx, input }) =>
+    confirmTotpEnrolment(totpDeps(ctx), ctx.session.user, {
+      sessionId: ctx.session.id,
+      code: input.code,
+      ip: ctx.clientIp,
+    }),
+  ),
   /** Passes the second factor with a recovery code (each accepted once). */
   useRecoveryCode: staffPendingMfaProcedure
     .input(z.object({ code: z.string().trim().min(1).max(32) }))
     .mutation(({ ctx, input }) =>
-      useRecoveryCode(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp),
+      useRecoveryCode(totpDeps(ctx), ctx.session.user, {
+        sessionId: ctx.session.id,
+        code: input.code,
+        ip: ctx.clientIp,
+      }),
     ),
   /** Ten new recovery codes behind a fresh TOTP code; the old ones stop working. Audited. */
   regenerateRecoveryCodes: staffProcedure
     .input(codeInput)
-    .mutation(({ ctx, input }) => regenerateRecoveryCodes(totpDeps(ctx), ctx.session.user, input.code, ctx.clientIp)),
+    .mutation(({ ctx, input }) =>
+      regenerateRecoveryCodes(totpDeps(ctx), ctx.session.user, { code: input.code, ip: ctx.clientIp }),
+    ),
   verify: staffPendingMfaProcedure.input(codeInput).mutation(async ({ ctx, input }) => {
-    await verifyTotpForSession(totpDeps(ctx), ctx.session.user, ctx.session.id, input.code, ctx.clientIp);
+    await verifyTotpForSession(totpDeps(ctx), ctx.session.user, {
+      sessionId: ctx.session.id,
+      code: input.code,
+      ip: ctx.clientIp,
+    });
     return { ok: true as const };
   }),
 });
