@@ -1,8 +1,8 @@
 // Form controls the expert workspace needs besides <Field>: a labelled text area and a labelled select, with the
 // same hint and error wiring (the action's error is announced and tied to the control it concerns).
-import { NavLink } from "@remix-run/react";
 import type { ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import type { ActionError } from "./forms";
+import { Tabs } from "~/components/ui/Tabs";
 
 function describedBy(id: string, hint: ReactNode, invalid: boolean) {
   return [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
@@ -94,23 +94,16 @@ export function SelectField({
   );
 }
 
-/** The workspace's own navigation, under the site header. */
+/** The workspace's own navigation, under the site header: its pages as tabs. */
 export function WorkspaceNav() {
   return (
-    <nav aria-label="Expert workspace" className="workspace-nav">
-      <ul>
-        <li>
-          <NavLink to="/expert" end>
-            Sessions
-          </NavLink>
-        </li>
-        <li>
-          <NavLink to="/expert/profile">Profile</NavLink>
-        </li>
-        <li>
-          <NavLink to="/expert/availability">Availability and time off</NavLink>
-        </li>
-      </ul>
-    </nav>
+    <Tabs
+      label="Expert workspace"
+      tabs={[
+        { to: "/expert", label: "Sessions" },
+        { to: "/expert/profile", label: "Profile" },
+        { to: "/expert/availability", label: "Availability" },
+      ]}
+    />
   );
 }
