@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { allTimeZones, zoneLabel, zoneName } from "~/utils/time";
 
 /**
@@ -8,9 +8,13 @@ import { allTimeZones, zoneLabel, zoneName } from "~/utils/time";
  * applies at once. The server accepts a zone's id or its name in words.
  */
 export function ZonePicker({ current, hidden }: { current: string | null; hidden: Record<string, string | null> }) {
-  // The suggestions are built in the browser after hydration: the browser's zone list need not match the server's.
+  // The suggestions are built in the browser (its zone list need not match the server's), and only when the field
+  // is first used: labelling ~400 zones builds ~400 formatters, which blocked the page for a few hundred ms right
+  // after it loaded on a slow phone (Lighthouse's total blocking time), for a field most people never touch.
   const [zones, setZones] = useState<{ id: string; label: string }[]>([]);
-  useEffect(() => setZones(allTimeZones().map((z) => ({ id: z, label: zoneLabel(z) }))), []);
+  const loadZones = () => {
+    if (zones.length === 0) setZones(allTimeZones().map((z) => ({ id: z, label: zoneLabel(z) })));
+  };
   return (
     <Form method="get" className="zone-picker" preventScrollReset replace>
       {Object.entries(hidden).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
@@ -28,7 +32,11 @@ export function ZonePicker({ current, hidden }: { current: string | null; hidden
             const form = e.currentTarget.form;
             if (form && zones.some((z) => z.label === e.currentTarget.value)) form.requestSubmit();
           }}
-          onFocus={(e) => e.currentTarget.select()}
+          onFocus={(e) => {
+            loadZones();
+            e.currentTarget.select();
+          }}
+          onPointerDown={loadZones}
         />
         <button type="submit" className="button secondary">
           Show times
