@@ -1,5 +1,8 @@
 // Crisis lines by region: one entry per line, each with the page it was taken from and the day it was last checked
 // against that page. Keep a line's `checked` honest: change it only after reading the source again.
+// The 2026-12-02 checks were made where the team had no live web access, against stored copies of the sources and
+// of reports quoting them (the numbers, the hours and that the lines are free agree across them); read the live
+// pages again before relying on a line in a new region.
 // docs/design.md ("Crisis help") says how to add a region.
 
 export const REGIONS = ["IN", "US", "UK", "EU", "INTL"] as const;
