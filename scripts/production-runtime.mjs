@@ -1,5 +1,7 @@
 // How production runs the server process: the same settings in the Dockerfile, `npm start`, `npm run serve`, the
-// bench and the two-instance test (tests/production-runtime.test.ts keeps them in step).
+// bench and the two-instance test (tests/production-runtime.test.ts keeps them in step). The npm scripts carry the
+// node flags only, so they run in any shell (Windows' included); the C-library setting is the Dockerfile's, and a
+// Linux host that runs `npm run serve` itself should export it too.
 //
 // Memory, measured with `npm run bench` on the PostgreSQL server (docs/performance.md): under load V8 lets the old
 // generation fill with garbage before a full collection (the live heap after one is ~60 MB), and glibc keeps one
@@ -11,5 +13,5 @@
 /** Flags for `node` itself (V8 reads them before the heap exists, so they cannot be set from inside the process). */
 export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=192"];
 
-/** Environment read by the C library before the process starts. */
+/** Environment read by the C library (glibc) before the process starts: Linux only, set by the Dockerfile. */
 export const PRODUCTION_ENV = { MALLOC_ARENA_MAX: "2" };

@@ -14,19 +14,15 @@ describe("production process settings", () => {
     expect(Number(PRODUCTION_ENV.MALLOC_ARENA_MAX)).toBeGreaterThan(0);
   });
 
-  it.each(["start", "serve"])("`npm %s` runs node with them", (name) => {
-    const script = pkg.scripts[name] ?? "";
-    const [envPart, rest] = script.split(/\s*node\s+/, 2) as [string, string | undefined];
-    const env = Object.fromEntries(
-      envPart
-        .split(/\s+/)
-        .filter(Boolean)
-        .map((kv) => kv.split("=") as [string, string]),
-    );
-    expect(env).toEqual(PRODUCTION_ENV);
-    const args = (rest ?? "").split(/\s+/);
-    expect(args.slice(0, PRODUCTION_NODE_FLAGS.length)).toEqual(PRODUCTION_NODE_FLAGS);
-  });
+  it.each(["start", "serve"])(
+    "`npm %s` runs node with the flags (and no shell syntax, so it runs anywhere)",
+    (name) => {
+      const script = pkg.scripts[name] ?? "";
+      const args = script.split(/\s+/);
+      expect(args[0]).toBe("node");
+      expect(args.slice(1, 1 + PRODUCTION_NODE_FLAGS.length)).toEqual(PRODUCTION_NODE_FLAGS);
+    },
+  );
 
   it("the Docker image runs node with them", () => {
     for (const [key, value] of Object.entries(PRODUCTION_ENV))
