@@ -35,6 +35,7 @@ export {
   setAvatar,
   removeAvatar,
   getAvatar,
+  avatarVersion,
   avatarRendition,
   AVATAR_MAX_BYTES,
   AVATAR_RENDITIONS,

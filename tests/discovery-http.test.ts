@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExpert } from "../core/catalog/index.ts";
-import { setAvatar } from "../core/identity/avatar.ts";
+import { avatarVersion, setAvatar } from "../core/identity/avatar.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
 let srv: TestServer;
@@ -115,7 +115,14 @@ describe("expert profile", () => {
     const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#884422" } })
       .png()
       .toBuffer();
+    expect(await avatarVersion(prisma, expert.userId)).toBeNull();
     await setAvatar(prisma, expert.userId, new Uint8Array(png));
+    // The version pages put in the photo's URL is the stored photo's last change, read without the image.
+    const stored = await prisma.userAvatar.findUniqueOrThrow({
+      where: { userId: expert.userId },
+      select: { updatedAt: true },
+    });
+    expect(await avatarVersion(prisma, expert.userId)).toBe(stored.updatedAt.getTime());
     const profile = await page("/experts/ana-souza");
     expect(profile.html).toMatch(/src="\/experts\/ana-souza\/photo\?v=\d+&amp;s=256"/);
     expect(profile.html).toMatch(/srcSet="[^"]*s=256 1x, [^"]*s=512 2x"/i);

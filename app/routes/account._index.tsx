@@ -6,7 +6,7 @@ import {
   deps,
   accounts,
   clearPreferences,
-  getAvatar,
+  avatarVersion,
   getEmailPreferences,
   listPreferences,
   removeAvatar,
@@ -25,8 +25,8 @@ export const meta: MetaFunction = () => [{ title: "Your account — Mind Namo" }
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const { db } = deps(context);
-  const [avatar, preferences, settings] = await Promise.all([
-    getAvatar(db, session.userId),
+  const [photoVersion, preferences, settings] = await Promise.all([
+    avatarVersion(db, session.userId),
     listPreferences(db, session.userId),
     getEmailPreferences(db, session.userId),
   ]);
@@ -37,7 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       role: session.user.role,
       verified: Boolean(session.user.emailVerifiedAt),
     },
-    avatarVersion: avatar ? avatar.updatedAt.getTime() : null,
+    avatarVersion: photoVersion,
     preferences: preferences.map((p) => ({
       key: `${p.kind}:${p.category?.slug ?? p.expert?.slug}`,
       text: p.category ? `Topic browsed: ${p.category.name}` : `Expert: ${p.expert?.name ?? "unknown"}`,

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
 import { Avatar } from "~/components/ui/Avatar";
-import { expertWorkspace, getAvatar, initials, removeAvatar, setAvatar, deps } from "~/core.server";
+import { avatarVersion, expertWorkspace, initials, removeAvatar, setAvatar, deps } from "~/core.server";
 import { isMultipart, readAvatarUpload } from "~/utils/avatar-upload.server";
 import { requireExpert } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
@@ -39,9 +39,9 @@ function formValues(p: expertWorkspace.ExpertWorkspaceProfile): Record<ProfileFi
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { profile, session } = await requireExpert(request, context);
-  const photo = await getAvatar(deps(context).db, session.userId);
+  const photoVersion = await avatarVersion(deps(context).db, session.userId);
   return {
-    photoVersion: photo ? photo.updatedAt.getTime() : null,
+    photoVersion,
     name: session.user.name,
     initials: initials(session.user.name),
     slug: profile.slug,

@@ -67,6 +67,15 @@ export function getAvatar(db: PrismaClient, userId: string) {
   return db.userAvatar.findUnique({ where: { userId }, select: { data: true, updatedAt: true } });
 }
 
+/**
+ * When the person's photo last changed (for its URL's cache-busting version), or null without one: pages that
+ * show the photo by URL need this, not the image itself (up to a few hundred KB read on every render).
+ */
+export async function avatarVersion(db: PrismaClient, userId: string): Promise<number | null> {
+  const row = await db.userAvatar.findUnique({ where: { userId }, select: { updatedAt: true } });
+  return row ? row.updatedAt.getTime() : null;
+}
+
 /** The sizes a photo is served at (`srcset`): 256 px for 1× screens and lists, the stored 512 px for 2×. */
 export const AVATAR_RENDITIONS = [256, AVATAR_SIZE] as const;
 
