@@ -35,7 +35,8 @@ describe("rate limiter (counters in PostgreSQL)", () => {
         rateLimitKeyOf(key, "mail:recipient", "bob@example.com"),
       ].sort(),
     );
-    expect(rows.map((r) => r.key).join(" ")).not.toMatch(/ada|bob|example/);
+    // Only the hash after the policy's name: hex digits can spell "ada" by chance, so the shape is checked instead.
+    for (const row of rows) expect(row.key).toMatch(/^mail:recipient:[0-9a-f]{40}$/);
   });
 
   it("counts parallel attempts exactly", async () => {
