@@ -24,14 +24,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     }),
   );
   const viewer = accountViewer(request, session.user.timezone);
+  const search = new URL(request.url).searchParams;
   return {
     // Just sent under "Privacy and my data": the page says that a code is on its way, or, when the mail limit held
     // it back, where to ask for it (the confirmation page says nothing about a request but whether it waits).
-    privacyCodeSent: new URL(request.url).searchParams.get("privacy") === "1",
+    privacyCodeSent: search.get("privacy") === "1",
     privacyCodeLater:
-      new URL(request.url).searchParams.get("privacy") === "later"
-        ? (/^[0-9a-f-]{36}$/i.exec(new URL(request.url).searchParams.get("request") ?? "")?.[0] ?? null)
-        : null,
+      search.get("privacy") === "later" ? (/^[0-9a-f-]{36}$/i.exec(search.get("request") ?? "")?.[0] ?? null) : null,
     crisis: await crisisFor(request, context),
     ticket: {
       id: t.id,

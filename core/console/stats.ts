@@ -10,14 +10,11 @@ const DAY = 24 * HOUR;
 const DONE: TicketStatus[] = ["RESOLVED", "CLOSED"];
 const PRIVACY_OPEN: PrivacyRequestStatus[] = ["PENDING", "APPROVED"];
 
-/** Tickets whose first response or resolution is due: the queue's own rule (paused clocks are never late). */
-const overdueTickets = overdueWhere;
-
 export async function ticketCounts(db: PrismaClient, agentId: string, now = new Date()) {
   const [mineOpen, unassigned, overdue] = await Promise.all([
     db.supportTicket.count({ where: { assigneeId: agentId, status: { notIn: DONE } } }),
     db.supportTicket.count({ where: { assigneeId: null, status: { notIn: DONE } } }),
-    db.supportTicket.count({ where: overdueTickets(now) }),
+    db.supportTicket.count({ where: overdueWhere(now) }),
   ]);
   return { mineOpen, unassigned, overdue };
 }
@@ -56,7 +53,7 @@ export async function supportDashboard(db: PrismaClient, now = new Date()) {
   const [newCount, open, overdue, week, month, rated] = await Promise.all([
     db.supportTicket.count({ where: { status: "NEW" } }),
     db.supportTicket.count({ where: { status: { notIn: DONE } } }),
-    db.supportTicket.count({ where: overdueTickets(now) }),
+    db.supportTicket.count({ where: overdueWhere(now) }),
     firstResponseHours(db, since(7)),
     firstResponseHours(db, since(30)),
     db.supportTicket.aggregate({

@@ -1,6 +1,8 @@
 // Wall-clock arithmetic in IANA time zones with nothing but Intl (no date library): what UTC instant is
 // "Monday 09:00 in Europe/London", and what local date and weekday an instant falls on. Pure functions.
 
+import { remember } from "../time/memo.ts";
+
 /** A calendar date as written on a wall calendar (month 1-12). */
 export interface LocalDate {
   year: number;
@@ -38,14 +40,7 @@ const readings = new Map<string, number>();
 
 /** The wall-clock reading of `instant` in `timeZone`, expressed as if it were UTC (ms since epoch). */
 function wallClockAsUtc(instant: number, timeZone: string): number {
-  const key = `${timeZone}|${instant}`;
-  let reading = readings.get(key);
-  if (reading === undefined) {
-    reading = readWallClock(instant, timeZone);
-    if (readings.size >= 20_000) readings.clear();
-    readings.set(key, reading);
-  }
-  return reading;
+  return remember(readings, `${timeZone}|${instant}`, () => readWallClock(instant, timeZone), 20_000);
 }
 
 function readWallClock(instant: number, timeZone: string): number {

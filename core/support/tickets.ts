@@ -305,17 +305,14 @@ export async function replyAsRequester(
   if (t.status === "CLOSED")
     throw new DomainError("PRECONDITION", "This request is closed. Open a new one if you need more help.");
   const at = now(deps);
+  const next = t.status === "NEW" ? "NEW" : "OPEN";
   await deps.db.$transaction([
     deps.db.ticketMessage.create({ data: { ticketId, authorId: userId, body, createdAt: at }, select: { id: true } }),
     deps.db.supportTicket.update({
       where: { id: ticketId },
       // A reply from the person puts the ticket back in the agents' hands (and reopens a resolved one); a clock
       // that stood still while we waited for it runs again.
-      data: {
-        status: t.status === "NEW" ? "NEW" : "OPEN",
-        resolvedAt: null,
-        ...slaOnStatus(t, t.status === "NEW" ? "NEW" : "OPEN", at),
-      },
+      data: { status: next, resolvedAt: null, ...slaOnStatus(t, next, at) },
       select: { id: true },
     }),
   ]);

@@ -2,6 +2,7 @@
 // 24 hours as their locale reads them (or as they chose), the zone named in words ("New York time"). Pages, the
 // console and every email use these functions, so a time never appears in a zone the reader did not choose and
 // never as an ISO string. Pure and Intl-only: it runs on the server and in the browser.
+import { remember } from "./memo.ts";
 
 /** Whose eyes a time is written for. */
 export interface Viewer {
@@ -19,18 +20,19 @@ export const DEFAULT_LOCALE = "en-GB";
 export function isKnownTimeZone(timeZone: string): boolean {
   if (!timeZone || timeZone.length > 64) return false;
   // Asked on every request (the session's zone, the zone cookie); building a formatter to find out costs ~0.1 ms.
-  let known = knownZones.get(timeZone);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone });
-      known = true;
-    } catch {
-      known = false;
-    }
-    if (knownZones.size >= 1000) knownZones.clear();
-    knownZones.set(timeZone, known);
-  }
-  return known;
+  return remember(
+    knownZones,
+    timeZone,
+    () => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    1000,
+  );
 }
 const knownZones = new Map<string, boolean>();
 
@@ -53,28 +55,19 @@ export function localeFrom(acceptLanguage: string | null | undefined): string {
 /** Whether the locale reads clocks in 12 hours (en-US: true; en-GB, de, fr: false). */
 export function uses12Hours(locale: string): boolean {
   // Building a formatter to ask costs ~0.3 ms: a booking page asks once per slot, so remember the answer.
-  let answer = hourHabit.get(locale);
-  if (answer === undefined) {
-    const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hourCycle;
-    answer = cycle === "h12" || cycle === "h11";
-    if (hourHabit.size >= 200) hourHabit.clear();
-    hourHabit.set(locale, answer);
-  }
-  return answer;
+  return remember(
+    hourHabit,
+    locale,
+    () => {
+      const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hourCycle;
+      return cycle === "h12" || cycle === "h11";
+    },
+    200,
+  );
 }
 const hourHabit = new Map<string, boolean>();
 
-// Answers for instants that recur: slot times sit on the same grid for every expert and every visitor in a zone,
-// so a page of slots asks the same questions again and again. Only pure answers are kept, bounded.
-function remember<T>(store: Map<string, T>, key: string, compute: () => T): T {
-  let value = store.get(key);
-  if (value === undefined) {
-    value = compute();
-    if (store.size >= 5000) store.clear();
-    store.set(key, value);
-  }
-  return value;
-}
+// Answers for instants that recur: slot times sit on the same grid for every expert and every visitor in a zone.
 const ranges = new Map<string, string>();
 const dayKeys = new Map<string, string>();
 const minutes = new Map<string, number>();
