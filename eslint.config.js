@@ -7,6 +7,15 @@ import reactHooks from "eslint-plugin-react-hooks";
 import jsxA11y from "eslint-plugin-jsx-a11y";
 import globals from "globals";
 
+// Buttons and cards come from the component set (app/components/ui), so their look changes in one place: a page
+// writing the class by hand drifts from it. buttonClass()/cardClass() serve the elements the components cannot be.
+const noHandWrittenSurfaces = [
+  {
+    selector: "JSXAttribute[name.name='className'] > Literal[value=/(^|\\s)(button|card)(\\s|$)/]",
+    message: "Use <Button>/<Card> (or buttonClass()/cardClass()) from ~/components/ui, not the class by hand.",
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -106,8 +115,14 @@ export default tseslint.config(
           selector: "MemberExpression[object.name='db'][property.name=/^\\$/]",
           message: "No raw SQL or transactions at the edges: write a core function and call it.",
         },
+        ...noHandWrittenSurfaces,
       ],
     },
+  },
+  {
+    files: ["app/components/**/*.tsx"],
+    ignores: ["app/components/ui/**"],
+    rules: { "no-restricted-syntax": ["error", ...noHandWrittenSurfaces] },
   },
   {
     files: ["**/*.test.ts", "e2e/**/*.ts"],

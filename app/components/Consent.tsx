@@ -5,6 +5,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { CONSENT_OPEN_EVENT, openConsentBanner, readConsent, saveConsent, type ConsentChoice } from "~/utils/consent";
+import { Button, buttonClass } from "./ui/Button";
 
 // Runs only after hydration (the choice lives in this browser), so the browser's own zone and language are the
 // viewer's. Intl directly rather than the formatting module: this component is on every page, and the module would
@@ -48,12 +49,12 @@ export function ConsentBanner() {
           </p>
         </div>
         <div className="consent-actions">
-          <button ref={firstButton} type="button" className="button secondary" onClick={() => choose(false)}>
+          <button ref={firstButton} type="button" className={buttonClass("secondary")} onClick={() => choose(false)}>
             Essential only
           </button>
-          <button type="button" className="button" onClick={() => choose(true)}>
+          <Button type="button" onClick={() => choose(true)}>
             Allow anonymous analytics
-          </button>
+          </Button>
         </div>
       </div>
     </section>
@@ -103,12 +104,12 @@ export function ConsentSettings() {
         }}
       >
         <input type="hidden" name="source" value="settings" />
-        <button type="submit" name="analytics" value="false" className="button secondary">
+        <Button variant="secondary" type="submit" name="analytics" value="false">
           Essential only
-        </button>
-        <button type="submit" name="analytics" value="true" className="button">
+        </Button>
+        <Button type="submit" name="analytics" value="true">
           Allow anonymous analytics
-        </button>
+        </Button>
       </Form>
     </div>
   );

@@ -2,6 +2,8 @@
 // preview and a live microphone level, and lets them join muted or with the camera off. Nothing leaves the
 // browser here: the preview is local.
 import { useEffect, useRef, useState } from "react";
+import { Button } from "./ui/Button";
+import { Card } from "./ui/Card";
 
 export interface DeviceChoice {
   audioDeviceId?: string;
@@ -109,7 +111,7 @@ export function DeviceCheck(props: {
   };
 
   return (
-    <section aria-labelledby="devices-title" className="card stack device-check">
+    <Card as="section" className="stack device-check" aria-labelledby="devices-title">
       <h2 id="devices-title">Camera and microphone</h2>
       {status.state === "idle" ? (
         <>
@@ -117,9 +119,9 @@ export function DeviceCheck(props: {
             Check them before you join. Your browser will ask for permission; the preview stays on this device.
           </p>
           <p>
-            <button type="button" className="button secondary" onClick={() => void start({})}>
+            <Button variant="secondary" type="button" onClick={() => void start({})}>
               Check camera and microphone
-            </button>
+            </Button>
           </p>
         </>
       ) : null}
@@ -130,9 +132,9 @@ export function DeviceCheck(props: {
             {status.message}
           </p>
           <p>
-            <button type="button" className="button secondary" onClick={() => void start({})}>
+            <Button variant="secondary" type="button" onClick={() => void start({})}>
               Try again
-            </button>
+            </Button>
           </p>
         </div>
       ) : null}
@@ -204,6 +206,6 @@ export function DeviceCheck(props: {
           ) : null}
         </div>
       ) : null}
-    </section>
+    </Card>
   );
 }

@@ -42,7 +42,7 @@ export function EmailPreferencesForm({
         Booking confirmations and changes, security notices and sign-in codes are always sent. Every optional email has
         a one-click unsubscribe link.
       </p>
-      <Submit className="button secondary" busy="Saving…">
+      <Submit variant="secondary" busy="Saving…">
         Save email settings
       </Submit>
     </Form>

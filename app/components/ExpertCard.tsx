@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { Avatar } from "~/components/ui/Avatar";
+import { Card } from "./ui/Card";
 
 export interface ExpertSummary {
   id: string;
@@ -24,7 +25,7 @@ export function photoUrl(e: { slug: string; photoVersion: number | null }): stri
 /** One expert in a list: face, name, credentials, rating, languages, topics and when they are free next. */
 export function ExpertCard({ expert }: { expert: ExpertSummary }) {
   return (
-    <article className="card expert-card" aria-labelledby={`expert-${expert.id}`}>
+    <Card as="article" className="expert-card" aria-labelledby={`expert-${expert.id}`}>
       <div className="expert-card-head">
         <Avatar name={expert.name} initials={expert.initials} src={photoUrl(expert)} size="sm" />
         <div>
@@ -67,6 +68,6 @@ export function ExpertCard({ expert }: { expert: ExpertSummary }) {
           )}
         </p>
       ) : null}
-    </article>
+    </Card>
   );
 }

@@ -1,8 +1,8 @@
 // "Join" for a confirmed session: a link to its live room from 10 minutes before the start until the end, a
 // disabled button (with the reason) otherwise. It re-checks the clock every 15 seconds, so a page left open
 // enables itself when the room opens. The server decides again on the room page and for every token.
-import { Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { Button } from "./ui/Button";
 
 export function JoinButton({
   bookingId,
@@ -27,24 +27,17 @@ export function JoinButton({
   }, [opensAt, closesAt]);
   if (open) {
     return (
-      <Link className="button" to={`/sessions/${bookingId}/room`} data-testid="join">
+      <Button to={`/sessions/${bookingId}/room`} data-testid="join">
         Join the session
-      </Link>
+      </Button>
     );
   }
   const hintId = `join-hint-${bookingId}`;
   return (
     <span className="stack">
-      <button
-        type="button"
-        className="button"
-        disabled
-        aria-describedby={hintId}
-        data-testid="join"
-        data-booking={bookingId}
-      >
+      <Button type="button" disabled aria-describedby={hintId} data-testid="join" data-booking={bookingId}>
         Join the session
-      </button>
+      </Button>
       <span id={hintId} className="hint">
         The room opens 10 minutes before the start.
       </span>

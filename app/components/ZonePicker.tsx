@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { allTimeZones, zoneLabel, zoneName } from "~/utils/time";
+import { Button } from "./ui/Button";
 
 /**
  * A searchable time-zone picker: a text field with the zones as suggestions ("New York time (GMT-5)"), the
@@ -38,9 +39,9 @@ export function ZonePicker({ current, hidden }: { current: string | null; hidden
           }}
           onPointerDown={loadZones}
         />
-        <button type="submit" className="button secondary">
+        <Button variant="secondary" type="submit">
           Show times
-        </button>
+        </Button>
       </div>
       <datalist id="tz-options">
         {zones.map((z) => (

@@ -1,5 +1,6 @@
 import { useNavigation } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
+import { buttonClass, type ButtonVariant } from "./ui/Button";
 import { Notice as UiNotice, type NoticeTone } from "./ui/Notice";
 
 export interface ActionError {
@@ -107,20 +108,23 @@ export function Submit({
   busy,
   name,
   value,
-  className,
+  variant = "primary",
+  small,
 }: {
   children: ReactNode;
   busy?: string;
   name?: string;
   value?: string;
-  className?: string;
+  /** The Button's look; "link" for a secondary action written as a link in running text. */
+  variant?: ButtonVariant | "link";
+  small?: boolean;
 }) {
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" && (!name || navigation.formData?.get(name) === value);
   return (
     <button
       type="submit"
-      className={className ?? "button"}
+      className={variant === "link" ? "link-button" : buttonClass(variant, { small })}
       name={name}
       value={value}
       disabled={submitting}

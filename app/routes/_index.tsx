@@ -9,6 +9,8 @@ import { joinButtonView } from "~/utils/rooms.server";
 import { getSession } from "~/utils/session.server";
 import { formatSession } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
+import { Button } from "~/components/ui/Button";
+import { Card, cardClass } from "~/components/ui/Card";
 
 export const meta: MetaFunction = () => [{ title: "Mind Namo — talk to someone who understands" }];
 
@@ -43,7 +45,7 @@ export default function Home() {
   return (
     <div className="stack">
       {nextSession ? (
-        <section className="card next-session" aria-labelledby="next-title" data-testid="next-session">
+        <Card as="section" className="next-session" aria-labelledby="next-title" data-testid="next-session">
           <div className="stack">
             <h2 id="next-title">Your next session</h2>
             <p className="next-session-when">{nextSession.when}</p>
@@ -62,7 +64,7 @@ export default function Home() {
             ) : null}
             <Link to="/sessions">All my sessions</Link>
           </div>
-        </section>
+        </Card>
       ) : null}
       <section className="hero" aria-labelledby="hero-title">
         <div>
@@ -71,12 +73,12 @@ export default function Home() {
             Book a private 1:1 video session with a vetted wellness expert, at a time that suits you.
           </p>
           <div className="row">
-            <Link className="button" to="/experts" data-track="hero-find">
+            <Button to="/experts" data-track="hero-find">
               Find an expert
-            </Link>
-            <Link className="button secondary" to="/help-now">
+            </Button>
+            <Button variant="secondary" to="/help-now">
               I need help right now
-            </Link>
+            </Button>
           </div>
           <ul className="hero-points">
             <li>End-to-end encrypted, never recorded</li>
@@ -116,7 +118,7 @@ export default function Home() {
           <ul className="grid" data-testid="categories">
             {categories.map((c) => (
               <li key={c.id}>
-                <Link to={`/experts?category=${c.slug}`} className="card topic-card">
+                <Link to={`/experts?category=${c.slug}`} className={cardClass("topic-card")}>
                   <h3>{c.name}</h3>
                   <p>{c.description}</p>
                 </Link>

@@ -131,7 +131,7 @@ export default function Account() {
         </Form>
         {avatarVersion ? (
           <Form method="post">
-            <Submit className="button secondary" name="intent" value="remove-avatar" busy="Removing…">
+            <Submit variant="secondary" name="intent" value="remove-avatar" busy="Removing…">
               Remove picture
             </Submit>
           </Form>
@@ -156,7 +156,7 @@ export default function Account() {
               ))}
             </ul>
             <Form method="post">
-              <Submit className="button secondary" name="intent" value="clear-preferences" busy="Clearing…">
+              <Submit variant="secondary" name="intent" value="clear-preferences" busy="Clearing…">
                 Clear my preferences
               </Submit>
             </Form>
@@ -193,7 +193,7 @@ export default function Account() {
           </li>
         </ul>
         <Form method="post" action="/logout">
-          <Submit className="button secondary" busy="Signing out…">
+          <Submit variant="secondary" busy="Signing out…">
             Sign out
           </Submit>
         </Form>

@@ -18,6 +18,8 @@ import { ScrollRegion } from "~/components/ui/ScrollRegion";
 import { requireSession } from "~/utils/session.server";
 import { formatDate, formatDateTime } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
+import { Button } from "~/components/ui/Button";
+import { Card } from "~/components/ui/Card";
 
 export const headers = formHeaders;
 
@@ -164,7 +166,7 @@ export default function PrivacyCenter() {
       {saved ? <Notice>{saved}</Notice> : null}
       {errors?.field === "healthConsent" ? null : <FormAlert actionData={errors} />}
 
-      <section aria-labelledby="rights-title" className="card stack">
+      <Card as="section" className="stack" aria-labelledby="rights-title">
         <h2 id="rights-title">Your rights</h2>
         <div className="stack">
           <div>
@@ -175,9 +177,7 @@ export default function PrivacyCenter() {
             </p>
             {/* A normal form post (not fetch), so the browser saves the file. */}
             <Form method="post" action="/account/privacy/export" reloadDocument>
-              <button type="submit" className="button">
-                Download my data
-              </button>
+              <Button type="submit">Download my data</Button>
             </Form>
           </div>
           <div>
@@ -202,9 +202,9 @@ export default function PrivacyCenter() {
             </p>
           </div>
         </div>
-      </section>
+      </Card>
 
-      <section aria-labelledby="health-title" className="card stack" data-testid="health-consent">
+      <Card as="section" className="stack" aria-labelledby="health-title" data-testid="health-consent">
         <h2 id="health-title">Your health information</h2>
         <p>
           The topics of your sessions, and the topics and experts you look at, are health information. We use them only
@@ -222,7 +222,7 @@ export default function PrivacyCenter() {
               them; you will be asked again before your next booking.
             </p>
             <Form method="post">
-              <Submit className="button secondary" name="intent" value="health-consent-withdraw" busy="Withdrawing…">
+              <Submit variant="secondary" name="intent" value="health-consent-withdraw" busy="Withdrawing…">
                 Withdraw my consent
               </Submit>
             </Form>
@@ -248,7 +248,7 @@ export default function PrivacyCenter() {
             </Form>
           </>
         )}
-      </section>
+      </Card>
 
       <section aria-labelledby="requests-title">
         <h2 id="requests-title">Your requests</h2>
@@ -291,7 +291,7 @@ export default function PrivacyCenter() {
                       {r.cancellable ? (
                         <Form method="post">
                           <input type="hidden" name="requestId" value={r.id} />
-                          <Submit className="button secondary" name="intent" value="cancel" busy="Cancelling…">
+                          <Submit variant="secondary" name="intent" value="cancel" busy="Cancelling…">
                             Cancel request
                           </Submit>
                         </Form>

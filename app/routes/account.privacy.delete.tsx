@@ -8,6 +8,7 @@ import { privacyDeps, requireFreshFor } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
 import { formatDateTime } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
+import { Card, cardClass } from "~/components/ui/Card";
 
 export const headers = formHeaders;
 
@@ -77,7 +78,7 @@ export default function DeleteAccount() {
         erase your data, and we email you a receipt.
       </p>
       <div className="two-lists">
-        <section className="card" aria-labelledby="erased-title">
+        <Card as="section" aria-labelledby="erased-title">
           <h2 id="erased-title">What we erase</h2>
           <ul>
             <li>Your name, email address, password and photo</li>
@@ -85,8 +86,8 @@ export default function DeleteAccount() {
             <li>Your reviews, support requests and messages</li>
             <li>What you browsed, your email choices and your signed-in devices</li>
           </ul>
-        </section>
-        <section className="card" aria-labelledby="kept-title">
+        </Card>
+        <Card as="section" aria-labelledby="kept-title">
           <h2 id="kept-title">What we keep, and why</h2>
           <ul>
             <li>Past sessions, as “Former client”: the expert keeps a count of sessions held, never your name</li>
@@ -95,7 +96,7 @@ export default function DeleteAccount() {
             </li>
             <li>Anything under a legal hold, such as a complaint in dispute, until the hold ends</li>
           </ul>
-        </section>
+        </Card>
       </div>
       <details className="disclosure">
         <summary>The full list, record by record</summary>
@@ -143,7 +144,7 @@ export default function DeleteAccount() {
           in <Link to="/account/privacy">your privacy center</Link>.
         </p>
       ) : (
-        <Form method="post" className="form card" noValidate>
+        <Form method="post" className={cardClass("form")} noValidate>
           <FormAlert actionData={errors} />
           {!fresh ? (
             <p className="hint">We will ask for your password (or a code by email) to confirm it's you.</p>
@@ -167,7 +168,7 @@ export default function DeleteAccount() {
               </p>
             ) : null}
           </div>
-          <Submit className="button danger" busy="Sending…">
+          <Submit variant="danger" busy="Sending…">
             Request deletion
           </Submit>
         </Form>

@@ -84,7 +84,7 @@ export default function Sessions() {
                     {s.current ? null : (
                       <Form method="post">
                         <input type="hidden" name="sessionId" value={s.id} />
-                        <Submit className="button secondary" name="intent" value="revoke" busy="Signing out…">
+                        <Submit variant="secondary" name="intent" value="revoke" busy="Signing out…">
                           Sign out
                         </Submit>
                       </Form>
@@ -98,7 +98,7 @@ export default function Sessions() {
       </ScrollRegion>
       {sessions.length > 1 ? (
         <Form method="post">
-          <Submit className="button danger" name="intent" value="revoke-others" busy="Signing out…">
+          <Submit variant="danger" name="intent" value="revoke-others" busy="Signing out…">
             Sign out all other sessions
           </Submit>
         </Form>

@@ -42,6 +42,7 @@ import {
   type Viewer,
 } from "~/utils/time";
 import { cookieZone, resolveViewer, zoneCookie } from "~/utils/viewer.server";
+import { Button } from "~/components/ui/Button";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Book ${data.expert.name} — Mind Namo` : "Book — Mind Namo" },
@@ -454,9 +455,7 @@ export default function Book() {
             <div className="stack">
               <p>Create a free account to confirm. Your topic and time stay chosen while you do.</p>
               <p className="row">
-                <Link className="button" to={`/signup?next=${encodeURIComponent(here)}`}>
-                  Create an account to confirm
-                </Link>
+                <Button to={`/signup?next=${encodeURIComponent(here)}`}>Create an account to confirm</Button>
                 <Link to={`/login?next=${encodeURIComponent(here)}`}>I already have an account</Link>
               </p>
             </div>

@@ -6,6 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData } from "@remix-run/react";
 import { erasureKeysFrom, runDueErasures, deps } from "~/core.server";
 import { field } from "~/utils/forms.server";
+import { Button } from "~/components/ui/Button";
 
 export const meta: MetaFunction = () => [
   { title: "Erasure test clock (development) — Mind Namo" },
@@ -46,9 +47,7 @@ export default function DevErasures() {
           <label htmlFor="f-days">Days ahead</label>
           <input id="f-days" name="days" type="number" min={0} max={90} defaultValue={8} required />
         </div>
-        <button type="submit" className="button">
-          Run due erasures
-        </button>
+        <Button type="submit">Run due erasures</Button>
       </Form>
       {result && "error" in result ? (
         <p className="alert" role="alert">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { listOutbox } from "~/core.server";
+import { Card } from "~/components/ui/Card";
 
 export const meta: MetaFunction = () => [
   { title: "Mail outbox (development) — Mind Namo" },
@@ -29,7 +30,7 @@ export default function Outbox() {
       ) : (
         <ol className="outbox" data-testid="outbox" reversed>
           {messages.map((m) => (
-            <li key={m.id} className="card" data-template={m.template}>
+            <Card as="li" key={m.id} data-template={m.template}>
               <h2 className="outbox-subject">{m.subject}</h2>
               <p>
                 To <strong>{m.to}</strong> · template <code>{m.template}</code> ·{" "}
@@ -39,7 +40,7 @@ export default function Outbox() {
                 <summary>Show message</summary>
                 <pre>{m.text}</pre>
               </details>
-            </li>
+            </Card>
           ))}
         </ol>
       )}

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
@@ -10,6 +10,7 @@ import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { formatSessionTime, requireExpert, zoneLabel } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
+import { Button } from "~/components/ui/Button";
 
 export const headers = formHeaders;
 
@@ -120,14 +121,14 @@ function SessionItem({ s, testId }: { s: SessionView; testId: string }) {
           />
         ) : null}
         {s.cancellable ? (
-          <Link to={`?cancel=${encodeURIComponent(s.id)}`} className="button secondary small">
+          <Button variant="secondary" small to={`?cancel=${encodeURIComponent(s.id)}`}>
             Cancel
             <span className="visually-hidden">
               {" "}
               the session with {s.clientName} on {s.when}
             </span>
             …
-          </Link>
+          </Button>
         ) : null}
       </div>
     </li>
@@ -190,12 +191,12 @@ export default function ExpertSessions() {
               actionData={errors}
             />
             <div className="row">
-              <Submit className="button danger" name="intent" value="cancel" busy="Cancelling…">
+              <Submit variant="danger" name="intent" value="cancel" busy="Cancelling…">
                 Yes, cancel this session
               </Submit>
-              <Link to="/expert" className="button secondary">
+              <Button variant="secondary" to="/expert">
                 No, keep it
-              </Link>
+              </Button>
             </div>
           </Form>
         </section>

@@ -161,7 +161,7 @@ export default function ExpertAvailability() {
                       <span>{w.label}</span>
                       <Form method="post" className="inline-form">
                         <input type="hidden" name="ruleId" value={w.id} />
-                        <Submit className="link-button" name="intent" value="remove-window" busy="Removing…">
+                        <Submit variant="link" name="intent" value="remove-window" busy="Removing…">
                           Remove
                           <span className="visually-hidden">
                             {" "}
@@ -216,7 +216,7 @@ export default function ExpertAvailability() {
                 </span>
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="timeOffId" value={t.id} />
-                  <Submit className="link-button" name="intent" value="remove-time-off" busy="Removing…">
+                  <Submit variant="link" name="intent" value="remove-time-off" busy="Removing…">
                     Remove<span className="visually-hidden"> time off {t.label}</span>
                   </Submit>
                 </Form>

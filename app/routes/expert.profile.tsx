@@ -7,6 +7,7 @@ import { avatarVersion, expertWorkspace, initials, removeAvatar, setAvatar, deps
 import { isMultipart, readAvatarUpload } from "~/utils/avatar-upload.server";
 import { requireExpert } from "~/utils/expert.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
+import { Card } from "~/components/ui/Card";
 
 export const headers = formHeaders;
 
@@ -100,7 +101,7 @@ export default function ExpertProfile() {
       </div>
       {saved ? <Notice>{saved}</Notice> : null}
       <FormAlert actionData={errors} />
-      <section aria-labelledby="photo-title" className="card stack">
+      <Card as="section" className="stack" aria-labelledby="photo-title">
         <h2 id="photo-title">Your photo</h2>
         <div className="row">
           {/* What clients see: the photo, or the monogram on the brand tone until there is one. */}
@@ -126,12 +127,12 @@ export default function ExpertProfile() {
         </Form>
         {photoVersion ? (
           <Form method="post">
-            <Submit className="button secondary" name="intent" value="remove-photo" busy="Removing…">
+            <Submit variant="secondary" name="intent" value="remove-photo" busy="Removing…">
               Remove photo
             </Submit>
           </Form>
         ) : null}
-      </section>
+      </Card>
       {/* Keyed by what is saved: after a save the form shows the values as stored (trimmed, languages tidied). */}
       <Form method="post" className="form form-wide" noValidate key={JSON.stringify(values)}>
         <fieldset>

@@ -9,6 +9,8 @@ import { slotsByDay } from "~/utils/bookings.server";
 import { zoneLabel } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
 import { getSession } from "~/utils/session.server";
+import { Button } from "~/components/ui/Button";
+import { Card } from "~/components/ui/Card";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.expert.name} — Mind Namo` : "Expert not found — Mind Namo" },
@@ -45,9 +47,9 @@ export default function ExpertProfile() {
       </div>
       {/* On a phone this stays at the bottom of the screen while the profile scrolls. */}
       <div className="sticky-action">
-        <Link className="button block" to={`/book/${expert.slug}`} data-track="book-from-profile">
+        <Button block to={`/book/${expert.slug}`} data-track="book-from-profile">
           Book a session with {expert.firstName}
-        </Link>
+        </Button>
       </div>
       <section aria-labelledby="about-title">
         <h2 id="about-title">About</h2>
@@ -90,12 +92,12 @@ export default function ExpertProfile() {
           <p className="hint">Comments from clients after completed sessions, shown without names.</p>
           <ul className="stack" data-testid="review-comments">
             {rating.comments.map((c) => (
-              <li key={c.id} className="card">
+              <Card as="li" key={c.id}>
                 <p>
                   <strong>{c.rating} out of 5</strong> · {c.month}
                 </p>
                 <p className="prewrap">{c.comment}</p>
-              </li>
+              </Card>
             ))}
           </ul>
         </section>

@@ -14,6 +14,7 @@ import {
   reviews,
 } from "~/core.server";
 import { directoryQuery, nextFree } from "~/utils/directory.server";
+import { Button } from "~/components/ui/Button";
 
 export const meta: MetaFunction = () => [{ title: "Experts — Mind Namo" }];
 
@@ -143,9 +144,7 @@ export default function Experts() {
               week
             </label>
           </div>
-          <button type="submit" className="button">
-            Show experts
-          </button>
+          <Button type="submit">Show experts</Button>
         </Form>
       </details>
       <p aria-live="polite" className={loading ? "loading" : undefined}>
@@ -155,9 +154,9 @@ export default function Experts() {
         <EmptyState
           title="No experts match these filters"
           action={
-            <Link className="button secondary" to="/experts">
+            <Button variant="secondary" to="/experts">
               Show all experts
-            </Link>
+            </Button>
           }
         >
           Try fewer filters, or another word for what you are going through.

@@ -4,6 +4,8 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CrisisLines } from "~/components/CrisisNotice";
 import { helplinesFor, isRegion, REGIONS, regionNames } from "~/core.server";
 import { crisisFor, regionCookie } from "~/utils/crisis.server";
+import { Button } from "~/components/ui/Button";
+import { Card } from "~/components/ui/Card";
 
 export const meta: MetaFunction = () => [
   { title: "Get help now — Mind Namo" },
@@ -53,10 +55,10 @@ export default function HelpNow() {
           confidential and answered by trained people.
         </p>
       </header>
-      <section className="card card-urgent" aria-labelledby="lines-title" data-region={crisis.region}>
+      <Card as="section" className="card-urgent" aria-labelledby="lines-title" data-region={crisis.region}>
         <h2 id="lines-title">Lines for {crisis.regionName}</h2>
         <CrisisLines lines={crisis.lines} />
-      </section>
+      </Card>
       <section aria-labelledby="country-title">
         <h2 id="country-title">Somewhere else?</h2>
         <Form method="post" className="row">
@@ -70,9 +72,9 @@ export default function HelpNow() {
               ))}
             </select>
           </div>
-          <button type="submit" className="button secondary">
+          <Button variant="secondary" type="submit">
             Show these lines
-          </button>
+          </Button>
         </Form>
         <p className="hint">
           {crisis.guessed

@@ -10,6 +10,7 @@ import { statusLabels } from "~/utils/support-labels";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
+import { Card } from "~/components/ui/Card";
 
 export const headers = formHeaders;
 // Scoped by owner: another person's ticket id is a 404, exactly like an id that does not exist (notFoundAs404).
@@ -111,12 +112,12 @@ export default function Ticket() {
       <FormAlert actionData={actionData && "error" in actionData ? actionData : undefined} />
       <ol className="stack" aria-label="Messages">
         {ticket.messages.map((m) => (
-          <li key={m.id} className="card" data-testid="ticket-message">
+          <Card as="li" key={m.id} data-testid="ticket-message">
             <p>
               <strong>{m.authorName}</strong> · <time dateTime={m.createdAt}>{m.createdLabel}</time>
             </p>
             <p className="prewrap">{m.body}</p>
-          </li>
+          </Card>
         ))}
       </ol>
       {done && ticket.satisfaction === null ? (
@@ -157,7 +158,7 @@ export default function Ticket() {
             </Submit>
           </Form>
           <Form method="post">
-            <Submit name="intent" value="close" className="button secondary" busy="Closing…">
+            <Submit name="intent" value="close" variant="secondary" busy="Closing…">
               Close this request
             </Submit>
           </Form>

@@ -89,7 +89,7 @@ export default function LoginWithCode() {
           </Form>
           <Form method="post" className="form">
             <input type="hidden" name="email" value={email} />
-            <Submit className="link-button" name="intent" value="send" busy="Sending…">
+            <Submit variant="link" name="intent" value="send" busy="Sending…">
               Send me a new code
             </Submit>
           </Form>

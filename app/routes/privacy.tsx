@@ -4,6 +4,7 @@ import { ConsentSettings } from "~/components/Consent";
 import { Notice } from "~/components/forms";
 import { privacyPolicyText, privacyPromisesInOurWords } from "~/content/privacy-policy";
 import { DPO_CONTACT, POLICY_CHANGES, policyDate, PRIVACY_POLICY_VERSION } from "~/core.server";
+import { Card } from "~/components/ui/Card";
 
 export const meta: MetaFunction = () => [{ title: "Privacy policy — Mind Namo" }];
 
@@ -45,7 +46,7 @@ export default function Privacy() {
       <h1 id="policy-title">Privacy policy</h1>
       <p className="lead">Last updated {updated}.</p>
 
-      <section aria-labelledby="changes-title" className="card stack" data-testid="policy-changes">
+      <Card as="section" className="stack" aria-labelledby="changes-title" data-testid="policy-changes">
         <h2 id="changes-title">What changed</h2>
         {changes.map((c) => (
           <div key={c.date}>
@@ -61,7 +62,7 @@ export default function Privacy() {
           We email every account when this policy changes. The providers who receive personal data are listed on{" "}
           <Link to="/privacy/processors">our service providers page</Link>.
         </p>
-      </section>
+      </Card>
 
       <section aria-labelledby="short-title">
         <h2 id="short-title">In short: our promises</h2>

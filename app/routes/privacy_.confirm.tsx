@@ -94,7 +94,7 @@ export default function ConfirmPrivacyRequest() {
       </Form>
       <Form method="post" className="form">
         <input type="hidden" name="request" value={requestId} />
-        <Submit className="link-button" name="intent" value="resend" busy="Sending…">
+        <Submit variant="link" name="intent" value="resend" busy="Sending…">
           Send me a new code
         </Submit>
       </Form>

@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PROCESSORS } from "~/core.server";
+import { Card } from "~/components/ui/Card";
 
 export const meta: MetaFunction = () => [{ title: "Who receives your data — Mind Namo" }];
 
@@ -31,7 +32,7 @@ export default function Processors() {
         anything.
       </p>
       {processors.map((p) => (
-        <section key={p.key} aria-labelledby={`processor-${p.key}`} className="card stack" data-testid="processor">
+        <Card as="section" className="stack" key={p.key} aria-labelledby={`processor-${p.key}`} data-testid="processor">
           <h2 id={`processor-${p.key}`}>{p.name}</h2>
           <dl>
             <dt>What they do for us</dt>
@@ -51,7 +52,7 @@ export default function Processors() {
             <dt>Basis for any transfer</dt>
             <dd>{p.transferBasis}</dd>
           </dl>
-        </section>
+        </Card>
       ))}
       <p>
         Experts are not service providers: they see your first name, the topic you chose and the session&apos;s time.{" "}

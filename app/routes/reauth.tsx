@@ -100,7 +100,7 @@ export default function Reauth() {
       )}
       <Form method="post">
         <input type="hidden" name="next" value={next} />
-        <Submit className="link-button" name="intent" value="send-code" busy="Sending…">
+        <Submit variant="link" name="intent" value="send-code" busy="Sending…">
           Email me a code instead
         </Submit>
       </Form>

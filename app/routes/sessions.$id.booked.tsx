@@ -7,6 +7,7 @@ import bookingStyles from "~/styles/booking.css";
 import { requireSession } from "~/utils/session.server";
 import { formatDate, formatTimeRange, localeFrom, zoneName } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
+import { Button } from "~/components/ui/Button";
 
 export const meta: MetaFunction = () => [{ title: "Your session is booked — Mind Namo" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: bookingStyles }];
@@ -69,12 +70,10 @@ export default function Booked() {
           </div>
         </dl>
         <p className="row">
-          <a className="button secondary" href={`/sessions/${b.id}/calendar.ics`} download="mindnamo-session.ics">
+          <Button variant="secondary" href={`/sessions/${b.id}/calendar.ics`} download="mindnamo-session.ics">
             Add to calendar
-          </a>
-          <Link className="button" to="/sessions">
-            See my sessions
-          </Link>
+          </Button>
+          <Button to="/sessions">See my sessions</Button>
         </p>
         <p className="hint">
           The calendar entry only says &ldquo;Mind Namo session&rdquo; unless you choose more detail in your{" "}

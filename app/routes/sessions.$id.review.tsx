@@ -178,7 +178,7 @@ export default function ReviewSession() {
                 <Form method="post" className="stack">
                   <p>Delete your review? This cannot be undone.</p>
                   <div className="row">
-                    <Submit className="button danger" name="intent" value="delete" busy="Deleting…">
+                    <Submit variant="danger" name="intent" value="delete" busy="Deleting…">
                       Yes, delete my review
                     </Submit>
                     <Link to={`/sessions/${booking.id}/review`}>Keep it</Link>

@@ -12,6 +12,8 @@ import { reportBoundaryError } from "~/utils/error-reporter";
 import { requireSession } from "~/utils/session.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
+import { Button } from "~/components/ui/Button";
+import { Card } from "~/components/ui/Card";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Session with ${data.peerName} — Mind Namo` : "Live session — Mind Namo" },
@@ -214,7 +216,7 @@ export default function Room() {
       ) : null}
 
       {live ? (
-        <section aria-labelledby="e2ee-title" className="card stack">
+        <Card as="section" className="stack" aria-labelledby="e2ee-title">
           <h2 id="e2ee-title">End-to-end encryption</h2>
           <p className="hint">
             Your browser made its own key for this session. Only the two of you can decrypt the call: not Mind Namo, not
@@ -247,7 +249,7 @@ export default function Room() {
               </div>
             ) : null}
           </div>
-        </section>
+        </Card>
       ) : null}
 
       {live && phase !== "in-call" ? (
@@ -270,15 +272,14 @@ export default function Room() {
 
       {live && phase !== "in-call" ? (
         <div className="stack">
-          <button
+          <Button
             type="button"
-            className="button"
             disabled={!ready}
             aria-describedby={whyNot ? "join-why" : undefined}
             onClick={() => void join()}
           >
             {phase === "joining" ? "Joining…" : "Join the session"}
-          </button>
+          </Button>
           {whyNot ? (
             <p id="join-why" className="hint">
               {whyNot}
@@ -293,25 +294,25 @@ export default function Room() {
           <p aria-live="polite">{peerHere ? `${data.peerName} is here.` : `Waiting for ${data.peerName} to join…`}</p>
           <div ref={remote} className="remote-media" />
           <div className="row">
-            <button
+            <Button
+              variant="secondary"
               type="button"
-              className="button secondary"
               aria-pressed={!micOn}
               onClick={() => void call.current?.setMicrophone(!micOn).then(() => setMicOn(!micOn))}
             >
               {micOn ? "Mute microphone" : "Unmute microphone"}
-            </button>
-            <button
+            </Button>
+            <Button
+              variant="secondary"
               type="button"
-              className="button secondary"
               aria-pressed={!camOn}
               onClick={() => void call.current?.setCamera(!camOn).then(() => setCamOn(!camOn))}
             >
               {camOn ? "Turn camera off" : "Turn camera on"}
-            </button>
-            <button type="button" className="button danger" onClick={() => void call.current?.leave()}>
+            </Button>
+            <Button variant="danger" type="button" onClick={() => void call.current?.leave()}>
               Leave
-            </button>
+            </Button>
           </div>
         </section>
       ) : null}

@@ -11,6 +11,8 @@ import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
 import { formatSession, localeFrom, zoneLabel } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
+import { Button } from "~/components/ui/Button";
+import { Card } from "~/components/ui/Card";
 
 export const meta: MetaFunction = () => [{ title: "My sessions — Mind Namo" }];
 export const headers = formHeaders;
@@ -103,7 +105,7 @@ export default function Sessions() {
         ) : (
           <ul className="grid">
             {upcoming.map((b) => (
-              <li key={b.id} className="card booking" data-testid="upcoming-booking">
+              <Card as="li" className="booking" key={b.id} data-testid="upcoming-booking">
                 <h3>
                   <Link to={`/experts/${b.expert.slug}`}>{b.expert.name}</Link>
                 </h3>
@@ -128,7 +130,7 @@ export default function Sessions() {
                       <input type="hidden" name="bookingId" value={b.id} />
                       <p>Cancel this session? This cannot be undone; the time becomes free for others.</p>
                       <div className="row">
-                        <Submit className="button danger" name="intent" value="cancel" busy="Cancelling…">
+                        <Submit variant="danger" name="intent" value="cancel" busy="Cancelling…">
                           Yes, cancel the session
                         </Submit>
                         <Link to="/sessions">Keep it</Link>
@@ -136,16 +138,16 @@ export default function Sessions() {
                     </Form>
                   ) : (
                     <div className="row">
-                      <Link className="button secondary" to={`/sessions/${b.id}/reschedule`}>
+                      <Button variant="secondary" to={`/sessions/${b.id}/reschedule`}>
                         Reschedule
-                      </Link>
+                      </Button>
                       <Link to={`/sessions?cancel=${b.id}`}>Cancel</Link>
                     </div>
                   )
                 ) : b.status === "CONFIRMED" ? (
                   <p className="hint">Changes closed {b.cancelWindowHours} hours before the start.</p>
                 ) : null}
-              </li>
+              </Card>
             ))}
           </ul>
         )}
@@ -161,7 +163,7 @@ export default function Sessions() {
         ) : (
           <ul className="grid">
             {past.map((b) => (
-              <li key={b.id} className="card booking">
+              <Card as="li" className="booking" key={b.id}>
                 <h3>{b.expert.name}</h3>
                 <p>{b.when}</p>
                 <p>
@@ -175,7 +177,7 @@ export default function Sessions() {
                     </Link>
                   </p>
                 ) : null}
-              </li>
+              </Card>
             ))}
           </ul>
         )}

@@ -9,12 +9,25 @@ export function buttonClass(variant: ButtonVariant = "primary", opts: { small?: 
     .join(" ");
 }
 
-/** A button; `to` makes it a link that looks like one (navigation stays a link for assistive technology). */
+type LinkOnly = {
+  /** An app route: the button is a client-side link (navigation stays a link for assistive technology). */
+  to?: string;
+  /** A file or resource answered by a resource route (a full request, not a client-side navigation). */
+  href?: string;
+  /** With `href`: the name the browser saves the file under. */
+  download?: string;
+  "data-track"?: string;
+  "data-testid"?: string;
+};
+
+/** A button, or a link that looks like one when `to` or `href` is given. */
 export function Button({
   variant = "primary",
   small,
   block,
   to,
+  href,
+  download,
   children,
   className,
   ...rest
@@ -22,15 +35,23 @@ export function Button({
   variant?: ButtonVariant;
   small?: boolean;
   block?: boolean;
-  to?: string;
   children: ReactNode;
-} & ButtonHTMLAttributes<HTMLButtonElement> & { "data-track"?: string }) {
+} & LinkOnly &
+  ButtonHTMLAttributes<HTMLButtonElement>) {
   const cls = [buttonClass(variant, { small, block }), className].filter(Boolean).join(" ");
+  const data = { "data-track": rest["data-track"], "data-testid": rest["data-testid"] };
   if (to) {
     return (
-      <Link to={to} className={cls} data-track={rest["data-track"]}>
+      <Link to={to} className={cls} {...data}>
         {children}
       </Link>
+    );
+  }
+  if (href) {
+    return (
+      <a href={href} className={cls} download={download} {...data}>
+        {children}
+      </a>
     );
   }
   return (

@@ -3,7 +3,7 @@
 export { Avatar, toneOf } from "./Avatar";
 export { Badge, type BadgeTone } from "./Badge";
 export { Button, buttonClass, type ButtonVariant } from "./Button";
-export { Card } from "./Card";
+export { Card, cardClass } from "./Card";
 export { Dialog } from "./Dialog";
 export { EmptyState } from "./EmptyState";
 export { Notice, type NoticeTone } from "./Notice";
