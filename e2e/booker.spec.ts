@@ -109,6 +109,37 @@ test("a visitor chooses a topic and time, signs up with a code, comes back to th
   await context.close();
 });
 
+test("while another day's times load, the slot column shows placeholders, not the previous day's times", async ({
+  browser,
+}) => {
+  const { context, page } = await visitor(browser, "America/New_York");
+  await open(page, `/book/${EXPERT}`);
+  await expect(page.getByTestId("slot-list")).toBeVisible();
+  // Hold the next day's data so the in-between state can be seen (a slow phone network sees it for real).
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(
+    // Remix's single fetch asks for a page's data at <path>.data.
+    (url) => url.pathname === `/book/${EXPERT}.data`,
+    async (route) => {
+      await held;
+      await route.continue();
+    },
+  );
+  const day = page.locator("a.cal-day.free").nth(1);
+  const date = new URL((await day.getAttribute("href"))!, E2E_URL).searchParams.get("date");
+  await day.click();
+  await expect(page.getByTestId("slots-loading")).toBeVisible();
+  await expect(page.getByTestId("slot-list")).toHaveCount(0);
+  await expect(page.locator(".booker-slots")).toHaveAttribute("aria-busy", "true");
+  await expect(page.getByText("Loading the free times of the day you chose…")).toBeAttached();
+  release();
+  await expect(page.getByTestId("slot-list")).toBeVisible();
+  await expect(page.getByTestId("slots-loading")).toHaveCount(0);
+  await expect(page).toHaveURL((url) => url.searchParams.get("date") === date);
+  await context.close();
+});
+
 test("the zone picker changes every shown time, and the chosen zone follows the visitor to the profile", async ({
   browser,
 }) => {

@@ -6,12 +6,13 @@ import type {
   MetaFunction,
 } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
 import { FormAlert, Submit } from "~/components/forms";
 import { FieldAlert } from "~/components/SlotPicker";
 import { ZonePicker } from "~/components/ZonePicker";
+import { Skeleton } from "~/components/ui/Skeleton";
 import {
   deps,
   afterBooked,
@@ -259,6 +260,14 @@ export default function Book() {
   const location = useLocation();
   const here = `${location.pathname}${location.search}`;
   const topicName = expert.categories.find((c) => c.slug === topic)?.name ?? null;
+  // A day picked in the calendar is a navigation to this page with another date: until its times arrive, the
+  // column shows placeholders instead of the previous day's times under the new day's highlight.
+  const navigation = useNavigation();
+  const nextDate =
+    navigation.state === "loading" && navigation.location.pathname === location.pathname
+      ? new URLSearchParams(navigation.location.search).get("date")
+      : null;
+  const loadingDay = nextDate && booking?.selected && nextDate !== booking.selected.day ? nextDate : null;
 
   return (
     <section aria-labelledby="title" className="booker stack">
@@ -383,23 +392,33 @@ export default function Book() {
                 </p>
               </section>
               {booking.selected ? (
-                <section className="booker-slots" aria-labelledby="slots-title">
-                  <h3 id="slots-title">{booking.selected.date}</h3>
-                  <ul className="slot-list" data-testid="slot-list">
-                    {booking.selected.slots.map((s) => (
-                      <li key={s.startsAt}>
-                        <Link
-                          className="slot-button"
-                          to={`${href({ start: s.startsAt, date: booking.selected!.day })}#summary`}
-                          aria-label={`${s.time}, ${s.label}`}
-                          aria-current={booking.chosen?.startsAt === s.startsAt ? "true" : undefined}
-                          data-starts-at={s.startsAt}
-                        >
-                          {s.time}
-                        </Link>
-                      </li>
-                    ))}
-                  </ul>
+                <section
+                  className="booker-slots"
+                  aria-labelledby="slots-title"
+                  aria-busy={loadingDay ? true : undefined}
+                >
+                  <h3 id="slots-title">{loadingDay ? "Free times" : booking.selected.date}</h3>
+                  {loadingDay ? (
+                    <div data-testid="slots-loading">
+                      <Skeleton lines={6} label="Loading the free times of the day you chose…" />
+                    </div>
+                  ) : (
+                    <ul className="slot-list" data-testid="slot-list">
+                      {booking.selected.slots.map((s) => (
+                        <li key={s.startsAt}>
+                          <Link
+                            className="slot-button"
+                            to={`${href({ start: s.startsAt, date: booking.selected!.day })}#summary`}
+                            aria-label={`${s.time}, ${s.label}`}
+                            aria-current={booking.chosen?.startsAt === s.startsAt ? "true" : undefined}
+                            data-starts-at={s.startsAt}
+                          >
+                            {s.time}
+                          </Link>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
                 </section>
               ) : null}
             </div>
