@@ -434,9 +434,20 @@ test("booking pages pass axe, and booking, rescheduling and cancelling work with
   await expect(page.getByRole("heading", { name: "My sessions" })).toBeVisible();
   await expect(page.getByTestId("upcoming-booking")).toHaveCount(1);
 
-  // Cancel by keyboard: the link opens the confirmation, the button cancels.
+  // Cancel by keyboard: the link opens the confirmation as a modal dialog whose first focus is the safe way out;
+  // Escape closes it and keeps the session; the button in it cancels.
   await fromTop(page);
   await press(page, page.getByTestId("upcoming-booking").getByRole("link", { name: "Cancel" }));
+  const dialog = page.getByRole("dialog", { name: "Cancel this session?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("link", { name: "No, keep it" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(page).toHaveURL((url) => !url.searchParams.has("cancel"));
+  await expect(page.getByTestId("upcoming-booking")).toHaveCount(1);
+  await fromTop(page);
+  await press(page, page.getByTestId("upcoming-booking").getByRole("link", { name: "Cancel" }));
+  await expect(dialog).toBeVisible();
   await expect(page.getByRole("button", { name: "Yes, cancel the session" })).toBeVisible();
   await expectAccessible(page, "/sessions, cancel confirmation");
   await fromTop(page);

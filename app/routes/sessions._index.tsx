@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { JoinButton } from "~/components/JoinButton";
 import { afterCancelled, cancelBooking, listUserBookings, reviews, deps } from "~/core.server";
@@ -13,6 +13,7 @@ import { formatSession, localeFrom, zoneLabel } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
 import { Button } from "~/components/ui/Button";
 import { Card } from "~/components/ui/Card";
+import { Dialog } from "~/components/ui/Dialog";
 
 export const meta: MetaFunction = () => [{ title: "My sessions — Mind Namo" }];
 export const headers = formHeaders;
@@ -83,6 +84,8 @@ export default function Sessions() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const confirmCancel = params.get("cancel");
+  const cancelling = upcoming.find((b) => b.id === confirmCancel && b.changeable) ?? null;
+  const navigate = useNavigate();
   const booked = params.get("booked");
   return (
     <section aria-labelledby="title" className="stack">
@@ -93,6 +96,26 @@ export default function Sessions() {
       {actionData && "message" in actionData ? <Notice>{actionData.message}</Notice> : null}
       <FormAlert actionData={actionData && "error" in actionData ? actionData : undefined} />
       <p className="hint">Times in {timezone}.</p>
+      <Dialog
+        open={cancelling !== null}
+        title="Cancel this session?"
+        closeLabel="No, keep it"
+        closeTo="/sessions"
+        onClose={() => navigate("/sessions", { replace: true, preventScrollReset: true })}
+      >
+        {cancelling ? (
+          <Form method="post" className="stack" data-testid="cancel-confirmation">
+            <input type="hidden" name="bookingId" value={cancelling.id} />
+            <p>
+              <strong>{cancelling.expert.name}</strong> · {cancelling.when}
+            </p>
+            <p>Cancelling cannot be undone: the time becomes free for others, and we tell {cancelling.expert.name}.</p>
+            <Submit variant="danger" name="intent" value="cancel" busy="Cancelling…">
+              Yes, cancel the session
+            </Submit>
+          </Form>
+        ) : null}
+      </Dialog>
       <section aria-labelledby="upcoming-title">
         <h2 id="upcoming-title">Upcoming</h2>
         {upcoming.length === 0 ? (
@@ -125,25 +148,14 @@ export default function Sessions() {
                     : ""}
                 </p>
                 {b.changeable ? (
-                  confirmCancel === b.id ? (
-                    <Form method="post" className="stack">
-                      <input type="hidden" name="bookingId" value={b.id} />
-                      <p>Cancel this session? This cannot be undone; the time becomes free for others.</p>
-                      <div className="row">
-                        <Submit variant="danger" name="intent" value="cancel" busy="Cancelling…">
-                          Yes, cancel the session
-                        </Submit>
-                        <Link to="/sessions">Keep it</Link>
-                      </div>
-                    </Form>
-                  ) : (
-                    <div className="row">
-                      <Button variant="secondary" to={`/sessions/${b.id}/reschedule`}>
-                        Reschedule
-                      </Button>
-                      <Link to={`/sessions?cancel=${b.id}`}>Cancel</Link>
-                    </div>
-                  )
+                  <div className="row">
+                    <Button variant="secondary" to={`/sessions/${b.id}/reschedule`}>
+                      Reschedule
+                    </Button>
+                    <Link to={`/sessions?cancel=${b.id}`} preventScrollReset>
+                      Cancel
+                    </Link>
+                  </div>
                 ) : b.status === "CONFIRMED" ? (
                   <p className="hint">Changes closed {b.cancelWindowHours} hours before the start.</p>
                 ) : null}
