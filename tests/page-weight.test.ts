@@ -32,7 +32,7 @@ const BUDGETS: Record<string, number> = {
   // 98,687 on 2026-12-02: the booker (calendar, slot column, zone picker, summary) and the site shell.
   "routes/book.$slug": 99_840, // 99,508 with the shared Button and Card
   // 96,991 on 2026-12-02: the site shell (phone menu, help link, the consent settings' own date) and faces.
-  "routes/sessions._index": 98_304, // 97,787 with the shared Button and Card
+  "routes/sessions._index": 98_816, // 98,495 with the shared Button and Card and the cancel Dialog
   "routes/help-now": 95_232, // 94,514 with the shared Button and Card; // new with the crisis page; the public-route ceiling below still applies
 };
 

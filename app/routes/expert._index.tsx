@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { Form, useActionData, useLoaderData, useNavigate } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
 import { JoinButton } from "~/components/JoinButton";
@@ -11,6 +10,7 @@ import { formatSessionTime, requireExpert, zoneLabel } from "~/utils/expert.serv
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
 import { Button } from "~/components/ui/Button";
+import { Dialog } from "~/components/ui/Dialog";
 
 export const headers = formHeaders;
 
@@ -140,11 +140,7 @@ export default function ExpertSessions() {
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData && "error" in actionData ? actionData : undefined;
-  const confirmHeading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    // Keyboard and screen-reader users land on the question they have to answer.
-    if (confirming) confirmHeading.current?.focus();
-  }, [confirming]);
+  const navigate = useNavigate();
 
   return (
     <section aria-labelledby="title" className="stack">
@@ -166,41 +162,42 @@ export default function ExpertSessions() {
       ) : null}
       <FormAlert actionData={errors} />
 
-      {confirming ? (
-        <section aria-labelledby="confirm-title" className="confirm-panel">
-          <h2 id="confirm-title" tabIndex={-1} ref={confirmHeading}>
-            Cancel this session?
-          </h2>
-          <p>
-            <strong>{confirming.clientName}</strong> · {confirming.categoryName} ·{" "}
-            <time dateTime={confirming.startsAt}>{confirming.when}</time>
-          </p>
-          <p>
-            Cancelling cannot be undone. We will tell {confirming.clientName} by email, and the time becomes free for
-            other bookings.
-          </p>
-          <Form method="post" className="form" noValidate>
-            <input type="hidden" name="bookingId" value={confirming.id} />
-            <input type="hidden" name="confirm" value="yes" />
-            <TextAreaField
-              label="Reason (optional)"
-              name="reason"
-              rows={3}
-              maxLength={500}
-              hint="Saved with the booking."
-              actionData={errors}
-            />
-            <div className="row">
+      <Dialog
+        open={confirming !== null}
+        title="Cancel this session?"
+        closeLabel="No, keep it"
+        closeTo="/expert"
+        onClose={() => navigate("/expert", { replace: true, preventScrollReset: true })}
+      >
+        {confirming ? (
+          <>
+            <p>
+              <strong>{confirming.clientName}</strong> · {confirming.categoryName} ·{" "}
+              <time dateTime={confirming.startsAt}>{confirming.when}</time>
+            </p>
+            <p>
+              Cancelling cannot be undone. We will tell {confirming.clientName} by email, and the time becomes free for
+              other bookings.
+            </p>
+            <Form method="post" className="form" noValidate>
+              <input type="hidden" name="bookingId" value={confirming.id} />
+              <input type="hidden" name="confirm" value="yes" />
+              <TextAreaField
+                label="Reason (optional)"
+                name="reason"
+                rows={3}
+                maxLength={500}
+                hint="Saved with the booking."
+                actionData={errors}
+              />
               <Submit variant="danger" name="intent" value="cancel" busy="Cancelling…">
                 Yes, cancel this session
               </Submit>
-              <Button variant="secondary" to="/expert">
-                No, keep it
-              </Button>
-            </div>
-          </Form>
-        </section>
-      ) : cancelNotFound && !cancelled ? (
+            </Form>
+          </>
+        ) : null}
+      </Dialog>
+      {!confirming && cancelNotFound && !cancelled ? (
         <p className="alert" role="alert">
           This session cannot be cancelled: it may have started already or been cancelled. The lists below are up to
           date.

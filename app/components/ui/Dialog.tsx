@@ -48,21 +48,26 @@ export function Dialog({
         if (wanted.current) onClose();
       }}
     >
-      <h2 id={titleId}>{title}</h2>
-      {children}
-      {closeTo ? (
-        <p className="dialog-close">
-          <Link to={closeTo} replace preventScrollReset data-dialog-close>
-            {closeLabel}
-          </Link>
-        </p>
-      ) : (
-        <form method="dialog" className="row">
-          <button type="submit" className="button secondary" data-dialog-close>
-            {closeLabel}
-          </button>
-        </form>
-      )}
+      {/* Closed, it holds nothing: its words are not part of the page until it asks its question. */}
+      {open ? (
+        <>
+          <h2 id={titleId}>{title}</h2>
+          {children}
+          {closeTo ? (
+            <p className="dialog-close">
+              <Link to={closeTo} replace preventScrollReset data-dialog-close>
+                {closeLabel}
+              </Link>
+            </p>
+          ) : (
+            <form method="dialog" className="row">
+              <button type="submit" className="button secondary" data-dialog-close>
+                {closeLabel}
+              </button>
+            </form>
+          )}
+        </>
+      ) : null}
     </dialog>
   );
 }
