@@ -123,8 +123,15 @@ export function originCheck(opts: { appUrl: string; isProduction: boolean }): Re
       const ownOrigins = new Set(opts.isProduction ? [appOrigin] : [appOrigin, `${req.protocol}://${host}`]);
       if (origin === "null" || !ownOrigins.has(origin)) allowed = false;
     }
-    if (allowed) return next();
-    res.status(403).type("text/plain").send("Cross-origin request refused.");
+    if (!allowed) {
+      res.status(403).type("text/plain").send("Cross-origin request refused.");
+      return;
+    }
+    // This check is the authority on where a write may come from. Remix repeats a narrower one (Origin against
+    // X-Forwarded-Host or Host) and answers a mismatch with an empty 500, which is what a person behind a proxy
+    // that rewrites Host would get for every form. Once the origin is proven to be ours, say so in its terms.
+    if (origin === appOrigin) req.headers["x-forwarded-host"] = new URL(appOrigin).host;
+    next();
   };
 }
 

@@ -40,4 +40,20 @@ describe("in production", () => {
     });
     expect(good.status).toBe(415);
   });
+
+  it("a form posted from APP_URL through a proxy that rewrote Host is answered, not a 500", async () => {
+    // The proxy forwards to the server's own address (the Host the test's fetch sends), not mindnamo.example.
+    const res = await fetch(`${srv.url}/forgot-password`, {
+      method: "POST",
+      headers: {
+        origin: "https://mindnamo.example",
+        "sec-fetch-site": "same-origin",
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ email: "not-an-email" }).toString(),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("email");
+  });
 });
