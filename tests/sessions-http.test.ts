@@ -4,17 +4,15 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExpert } from "../core/catalog/index.ts";
-import { hashPassword } from "../core/identity/password.ts";
 import { Browser, pageText } from "./helpers/http.ts";
+import { person, signIn } from "./helpers/people.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
-const PASSWORD = "quiet lantern by the sea";
 let srv: TestServer;
-let passwordHash: string;
 let expertId: string;
 const prisma = () => srv.running.services.db.prisma;
 beforeAll(async () => {
-  [srv, passwordHash] = await Promise.all([startTestServer({ TRUST_PROXY: "1" }), hashPassword(PASSWORD)]);
+  srv = await startTestServer({ TRUST_PROXY: "1" });
   await prisma().category.create({ data: { slug: "sleep", name: "Sleep", description: "Support for sleep." } });
   ({ id: expertId } = await createExpert(prisma(), {
     email: "cancel-expert@example.com",
@@ -36,13 +34,8 @@ afterAll(async () => {
 let n = 0;
 async function signedIn() {
   const email = `canceller${++n}@example.com`;
-  const user = await prisma().user.create({
-    data: { email, name: `Person Number${n}`, passwordHash, emailVerifiedAt: new Date() },
-    select: { id: true },
-  });
-  const b = new Browser(srv, { ip: `198.51.100.${n}` });
-  expect((await b.post("/login", { email, password: PASSWORD })).status).toBe(302);
-  return { b, id: user.id };
+  const { id } = await person(srv, email, { name: `Person Number${n}` });
+  return { b: await signIn(srv, email), id };
 }
 async function upcoming(userId: string, inDays = 5) {
   const category = await prisma().category.findUniqueOrThrow({ where: { slug: "sleep" }, select: { id: true } });
