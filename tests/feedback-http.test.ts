@@ -3,10 +3,9 @@
 // a session that has not taken place is refused); the public profile shows the rating at once from 3 reviews (the
 // anonymous page cache is cleared); POST /metrics stores nothing identifying, even with a session cookie and an
 // X-Forwarded-For address, and is rate-limited per IP without storing the IP.
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createExpert } from "../core/catalog/index.ts";
 import { hashPassword } from "../core/identity/password.ts";
+import { bookingAt, publishedExpert } from "./helpers/bookings.ts";
 import { Browser, pageText } from "./helpers/http.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -35,38 +34,17 @@ async function signedIn() {
   expect(res.status).toBe(302);
   return { b, id: user.id, email, name: `Person Number${n}` };
 }
-async function expert(slug: string) {
-  return createExpert(prisma(), {
-    email: `${slug}@example.com`,
-    name: `Expert ${slug}`,
-    slug,
-    headline: "Listens well",
-    bio: "A calm and experienced practitioner who helps people.",
-    languages: ["English"],
-    timezone: "UTC",
-    categorySlugs: ["sleep"],
-    availability: [],
-    published: true,
-  });
-}
+const expert = (slug: string) => publishedExpert(srv, { slug, category: "sleep" });
 let slot = 0;
-async function booking(userId: string, expertId: string, status: "COMPLETED" | "CONFIRMED" = "COMPLETED") {
-  const category = await prisma().category.findUniqueOrThrow({ where: { slug: "sleep" }, select: { id: true } });
-  const startsAt = new Date(Date.now() - 20 * 86_400_000 + ++slot * 2 * 3_600_000);
-  return prisma().booking.create({
-    data: {
-      userId,
-      expertId,
-      categoryId: category.id,
-      startsAt,
-      status,
-      endsAt: new Date(startsAt.getTime() + 50 * 60_000),
-      blockedUntil: new Date(startsAt.getTime() + 60 * 60_000),
-      roomName: `mn-${crypto.randomBytes(12).toString("hex")}`,
-    },
-    select: { id: true },
+/** A booking 20 days ago (a past session to review) unless the test says otherwise. */
+const booking = (userId: string, expertId: string, status: "COMPLETED" | "CONFIRMED" = "COMPLETED") =>
+  bookingAt(srv, {
+    userId,
+    expertId,
+    category: "sleep",
+    status,
+    startsAt: new Date(Date.now() - 20 * 86_400_000 + ++slot * 2 * 3_600_000),
   });
-}
 
 describe("review routes", () => {
   it("need a session: anonymous GET and POST redirect to sign in", async () => {

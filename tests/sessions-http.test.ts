@@ -1,9 +1,8 @@
 // /sessions at the HTTP edge, as a browser without JavaScript meets it: the cancel confirmation is server-rendered
 // (an open <dialog>, a panel in the page) and only for the person's own changeable session; the cancel action
 // checks the owner. With JavaScript the same dialog becomes modal (e2e/a11y.spec.ts).
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createExpert } from "../core/catalog/index.ts";
+import { bookingAt, publishedExpert } from "./helpers/bookings.ts";
 import { Browser, pageText } from "./helpers/http.ts";
 import { person, signIn } from "./helpers/people.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
@@ -14,18 +13,7 @@ const prisma = () => srv.running.services.db.prisma;
 beforeAll(async () => {
   srv = await startTestServer({ TRUST_PROXY: "1" });
   await prisma().category.create({ data: { slug: "sleep", name: "Sleep", description: "Support for sleep." } });
-  ({ id: expertId } = await createExpert(prisma(), {
-    email: "cancel-expert@example.com",
-    name: "Dr. Ines Calder",
-    slug: "ines-calder",
-    headline: "Listens well",
-    bio: "A calm and experienced practitioner who helps people.",
-    languages: ["English"],
-    timezone: "UTC",
-    categorySlugs: ["sleep"],
-    availability: [],
-    published: true,
-  }));
+  ({ id: expertId } = await publishedExpert(srv, { slug: "ines-calder", name: "Dr. Ines Calder", category: "sleep" }));
 });
 afterAll(async () => {
   await srv?.stop();
@@ -38,21 +26,8 @@ async function signedIn() {
   return { b: await signIn(srv, email), id };
 }
 async function upcoming(userId: string, inDays = 5) {
-  const category = await prisma().category.findUniqueOrThrow({ where: { slug: "sleep" }, select: { id: true } });
   const startsAt = new Date(Date.now() + inDays * 86_400_000 + ++n * 3_600_000);
-  return prisma().booking.create({
-    data: {
-      userId,
-      expertId,
-      categoryId: category.id,
-      startsAt,
-      status: "CONFIRMED",
-      endsAt: new Date(startsAt.getTime() + 50 * 60_000),
-      blockedUntil: new Date(startsAt.getTime() + 60 * 60_000),
-      roomName: `mn-${crypto.randomBytes(12).toString("hex")}`,
-    },
-    select: { id: true },
-  });
+  return bookingAt(srv, { userId, expertId, category: "sleep", startsAt });
 }
 const openDialog = /<dialog[^>]*\sopen=""/;
 
