@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, fieldError, FormAlert, Notice, Submit } from "~/components/forms";
+import { PrivacyCodeNotice } from "~/components/PrivacyCodeNotice";
 import { privacyIntake, support } from "~/core.server";
 import { intakeDeps } from "~/utils/privacy.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
@@ -64,19 +65,8 @@ export default function Contact() {
     return (
       <section className="stack">
         <h1>Thank you</h1>
-        {actionData.codeLater ? (
-          <Notice>
-            We received your privacy request and recorded it. We could not email you the code that confirms it just now,
-            because several emails went to that address or came from your network in a short time. In a little while,{" "}
-            <Link to={`/privacy/confirm?request=${actionData.codeLater}`}>ask for the code here</Link>; our Data
-            Protection Officer takes the request up once it is confirmed.
-          </Notice>
-        ) : actionData.privacy ? (
-          <Notice>
-            We received your privacy request. To make sure it comes from you, we emailed a code to the address you gave:
-            open the link in that email and enter the code. Our Data Protection Officer takes it up once it is
-            confirmed, and answers within one month of that.
-          </Notice>
+        {actionData.privacy ? (
+          <PrivacyCodeNotice by="visitor" codeSent={!actionData.codeLater} requestId={actionData.codeLater} />
         ) : (
           <Notice>
             We received your message and sent a confirmation to your email. A person will answer by email.

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
+import { PrivacyCodeNotice } from "~/components/PrivacyCodeNotice";
 import { support, deps } from "~/core.server";
 import { field, formAction, formHeaders, notFoundAs404, unknownIntent } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
@@ -94,19 +95,8 @@ export default function Ticket() {
       <p>
         Status: <strong data-testid="ticket-status">{statusLabels[ticket.status] ?? ticket.status}</strong>
       </p>
-      {privacyCodeSent ? (
-        <Notice>
-          This is also a privacy request. To make sure it comes from you, we emailed a code to your address: open the
-          link in that email and enter the code. Our Data Protection Officer takes it up once it is confirmed.
-        </Notice>
-      ) : null}
-      {privacyCodeLater ? (
-        <Notice>
-          This is also a privacy request, and it is recorded. We could not email you the code that confirms it just now,
-          because several emails went to your address in a short time. In a little while,{" "}
-          <Link to={`/privacy/confirm?request=${privacyCodeLater}`}>ask for the code here</Link>; our Data Protection
-          Officer takes the request up once it is confirmed.
-        </Notice>
+      {privacyCodeSent || privacyCodeLater ? (
+        <PrivacyCodeNotice by="account" codeSent={privacyCodeSent} requestId={privacyCodeLater} />
       ) : null}
       {actionData && "message" in actionData ? <Notice>{actionData.message}</Notice> : null}
       <FormAlert actionData={actionData && "error" in actionData ? actionData : undefined} />
