@@ -83,7 +83,9 @@ We sell or rent data to no one and run no third-party advertising, analytics or 
 
 ## Processors (Art. 28) and the fields they receive
 
-Declared by the \`/// @processor\` lines of the schema; published on \`/privacy/processors\`.
+Declared by the \`/// @processor\` lines of the schema; published on \`/privacy/processors\`. An installation that
+sends mail through its own SMTP relay (\`MAIL_TRANSPORT=smtp\`) names that relay in Resend's place, receiving the
+same fields (\`processorsFor\` in \`core/privacy/processors.ts\`).
 
 | Processor | Location | Transfer basis | Fields |
 |---|---|---|---|
