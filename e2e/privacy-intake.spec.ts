@@ -79,7 +79,17 @@ test("a visitor's privacy request on the contact form is confirmed by an emailed
   await expect(row).toContainText("Visitor");
   await expect(row).toContainText(/\d+ day\(s\)/);
   await expect(row).not.toContainText("PENDING");
+  await expect(row.getByTestId("privacy-escalated")).toHaveCount(0);
+  // A request nobody acted on 7 days before its deadline carries the escalation badge, in the queue and on its page.
+  const escalated = dpo.getByTestId("privacy-row").filter({ has: dpo.getByTestId("privacy-escalated") });
+  await expect(escalated).toHaveCount(1);
+  await expect(escalated).toHaveAttribute("data-escalated", "true");
+  await expect(escalated.getByTestId("privacy-escalated")).toContainText("Escalated");
   await expectAccessible(dpo, "the DPO's queue with a contact-form request");
+  await escalated.getByRole("link", { name: "Access (copy)" }).click();
+  await expect(dpo.getByTestId("privacy-requester")).toContainText(PRIVACY_WORLD.escalated.email);
+  await expect(dpo.getByTestId("privacy-escalated")).toContainText("nobody acted on this request");
+  await dpo.goBack();
   await row.getByRole("link", { name: "Access (copy)" }).click();
   await expect(dpo.getByTestId("privacy-source")).toHaveText("Contact form");
   await expect(dpo.getByTestId("privacy-requester")).toContainText(email);

@@ -5,10 +5,21 @@
 // It says plainly what was and was not checked. Exit code: 1 when the suite fails or the audit reports high or
 // critical advisories; 0 otherwise — including when the advisory service cannot be reached, which is printed as
 // "advisories unavailable: <reason>" and never reported as a pass.
+// Every run records its result (date, commit, tests passed/failed/skipped, the audit's outcome, the verdict) in
+// docs/security-last-result.json (SECURITY_RESULT_FILE overrides; scripts/security-record.ts). `--if-due` runs only
+// when that record is missing, failed or older than 7 days: the daily schedule in docs/security.md uses it.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import {
+  isDue,
+  readSecurityRecord,
+  resultFile,
+  verdictOf,
+  writeSecurityRecord,
+  type SecurityRecord,
+} from "./security-record.ts";
 
 /** The security suite: each file with what it proves. Keep docs/security.md in step. */
 const SUITE: { file: string; checks: string }[] = [
@@ -78,9 +89,21 @@ interface VitestJson {
   testResults: { name: string; status: string; assertionResults: { fullName: string; status: string }[] }[];
 }
 
-function runSuite(): { ok: boolean; summary: string } {
+interface SuiteResult {
+  ok: boolean;
+  summary: string;
+  counts: Omit<SecurityRecord["suite"], "ok">;
+}
+
+function runSuite(): SuiteResult {
+  const none = { files: SUITE.length, total: 0, passed: 0, failed: 0, skipped: 0 };
   const missing = SUITE.filter((s) => !fs.existsSync(s.file)).map((s) => s.file);
-  if (missing.length > 0) return { ok: false, summary: `suite files missing: ${missing.join(", ")}` };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      summary: `suite files missing: ${missing.join(", ")}`,
+      counts: { ...none, failures: missing.map((f) => `missing ${f}`) },
+    };
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mn-security-")), "vitest.json");
   const run = spawnSync(
     bin("vitest"),
@@ -90,7 +113,10 @@ function runSuite(): { ok: boolean; summary: string } {
       env: process.env,
     },
   );
-  if (!fs.existsSync(out)) return { ok: false, summary: `vitest did not finish (exit ${run.status ?? run.signal})` };
+  if (!fs.existsSync(out)) {
+    const summary = `vitest did not finish (exit ${run.status ?? run.signal})`;
+    return { ok: false, summary, counts: { ...none, failures: [summary] } };
+  }
   const result = JSON.parse(fs.readFileSync(out, "utf8")) as VitestJson;
   const failed = result.testResults.flatMap((f) =>
     f.assertionResults
@@ -116,7 +142,26 @@ function runSuite(): { ok: boolean; summary: string } {
   lines.push(...skippedNames.map((n) => `  skipped ${n}`));
   if (skipped > 0 && !process.env.TEST_DATABASE_URL)
     lines.push("  (TEST_DATABASE_URL is not set: tests that need a PostgreSQL server are skipped; CI sets it)");
-  return { ok, summary: lines.join("\n") };
+  return {
+    ok,
+    summary: lines.join("\n"),
+    counts: {
+      files: SUITE.length,
+      total: result.numTotalTests,
+      passed: result.numPassedTests,
+      failed: result.numFailedTests,
+      skipped,
+      failures: [
+        ...failed,
+        ...failedFiles.map((f) => `failed to run ${f}`),
+        // Vitest fails a run on an unhandled error even when every test passed: say so, or the record reads as a
+        // failure without a reason.
+        ...(!ok && failed.length === 0 && failedFiles.length === 0
+          ? [`vitest exited with ${run.status ?? run.signal}: an error outside the tests (see the run's output)`]
+          : []),
+      ],
+    },
+  };
 }
 
 type Severity = "info" | "low" | "moderate" | "high" | "critical";
@@ -170,14 +215,51 @@ function runAudit(): { status: "ok" | "advisories" | "unavailable"; summary: str
   return { status: n("high") + n("critical") > 0 ? "advisories" : "ok", summary };
 }
 
+function gitCommit(): string | null {
+  const git = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" });
+  return git.status === 0 ? git.stdout.trim() : null;
+}
+
 function main() {
   const started = new Date();
+  const file = resultFile();
+  if (process.argv.includes("--if-due")) {
+    const due = isDue(readSecurityRecord(file), started);
+    if (!due.due) {
+      console.log(`Mind Namo security check — not due: ${due.why} (${path.relative(process.cwd(), file)}).`);
+      process.exit(0);
+    }
+    console.log(`Mind Namo security check is due: ${due.why}.`);
+  }
   const build = !process.argv.includes("--no-build");
   console.log(`Mind Namo security check — ${started.toISOString()}\n`);
+  const record = (suite: SuiteResult, audit: SecurityRecord["audit"]) => {
+    const rec: SecurityRecord = {
+      ranAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      commit: gitCommit(),
+      node: process.version,
+      database: process.env.TEST_DATABASE_URL ? "postgresql-server" : "embedded-pglite",
+      suite: { ok: suite.ok, ...suite.counts },
+      audit,
+      ...verdictOf(suite.ok, audit.status),
+    };
+    writeSecurityRecord(file, rec);
+    console.log(`recorded in ${path.relative(process.cwd(), file)}`);
+  };
   if (build) {
     console.log("▶ building the site (the HTTP tests run the production build)");
     const b = spawnSync(bin("remix"), ["build"], { stdio: "inherit", env: process.env });
     if (b.status !== 0) {
+      const summary = "the site does not build, so the security suite could not run";
+      record(
+        {
+          ok: false,
+          summary,
+          counts: { files: SUITE.length, total: 0, passed: 0, failed: 0, skipped: 0, failures: [summary] },
+        },
+        { status: "unavailable", summary: "not run: the build failed" },
+      );
       console.log("\nRESULT: FAILED — the site does not build, so the security suite could not run.");
       process.exit(1);
     }
@@ -199,6 +281,7 @@ function main() {
           ? "HIGH OR CRITICAL ADVISORIES"
           : "NOT DONE — " + audit.summary),
   );
+  record(suite, { status: audit.status, summary: audit.summary });
   const failed = !suite.ok || audit.status === "advisories";
   const verdict = failed
     ? "FAILED"

@@ -48,6 +48,8 @@ describe("configuration", () => {
       "postgres://u:p@db.example.com:5432/mn?sslmode=disable",
       "postgres://u:p@db.example.com:5432/mn?sslmode=prefer",
       "postgres://u:p@10.0.0.5/mn?sslmode=allow",
+      // node-postgres reads the host parameter over the URL's host: this one crosses the network.
+      "postgres://u:p@127.0.0.1:5432/mn?host=db.example.com",
     ]) {
       expect(() => parseConfig({ ...prod, DATABASE_URL: url }), url).toThrow(
         /DATABASE_URL: must use TLS in production/,
@@ -63,6 +65,17 @@ describe("configuration", () => {
     ]) {
       expect(parseConfig({ ...prod, DATABASE_URL: url }).database, url).toEqual({ kind: "server", url });
     }
+    // A repeated parameter: node-postgres takes the last one, so `require` then `disable` would run without TLS.
+    for (const url of [
+      "postgres://u:p@db.example.com:5432/mn?sslmode=require&sslmode=disable",
+      "postgres://u:p@db.example.com:5432/mn?sslmode=disable&sslmode=require",
+      "postgresql://u@/mn?host=/var/run/postgresql&host=db.example.com",
+    ]) {
+      expect(() => parseConfig({ ...prod, DATABASE_URL: url }), url).toThrow(/DATABASE_URL: repeats (sslmode|host)/);
+    }
+    expect(
+      parseConfig({ ...prod, DATABASE_URL: "postgres://u:p@db.example.com/mn?host=127.0.0.1" }).database.kind,
+    ).toBe("server");
     // Development is not held to it (a local test server without certificates).
     expect(parseConfig({ DATABASE_URL: "postgres://u@db.example.com/mn" }).database.kind).toBe("server");
   });

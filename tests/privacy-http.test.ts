@@ -2,7 +2,9 @@
 // and correction refuse without a session and without a fresh re-authentication; a request id of another user is
 // "not found"; the export holds only the signed-in person's data; the dev-only erasure clock is refused in production.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createExpert } from "../core/catalog/index.ts";
 import { hashPassword } from "../core/identity/password.ts";
+import { HEALTH_CONSENT_NEEDED, HEALTH_CONSENT_VERSION } from "../core/privacy/health-consent.ts";
 import { Browser, pageText } from "./helpers/http.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -162,6 +164,113 @@ describe("privacy center", () => {
     expect(page).toContain("Read your support request");
     expect(page).not.toContain("Agnes");
     expect(page).not.toContain("agent-ledger@example.com");
+  });
+});
+
+describe("health-data consent in the privacy center", () => {
+  /** A published expert free every day, so the booking page always offers slots. */
+  async function expertWithSlots(slug: string) {
+    await prisma().category.upsert({
+      where: { slug: "low-mood" },
+      create: { slug: "low-mood", name: "Low Mood & Depression", description: "Support when mood is low." },
+      update: {},
+      select: { id: true },
+    });
+    await createExpert(prisma(), {
+      email: `${slug}@experts.example.com`,
+      name: "Hana Expert",
+      password: PASSWORD,
+      slug,
+      headline: "Steady support",
+      bio: "Helps people through low mood with small, practical steps.",
+      languages: ["English"],
+      timezone: "UTC",
+      categorySlugs: ["low-mood"],
+      availability: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 24 * 60 - 60 })),
+      published: true,
+    });
+  }
+  async function firstSlot(b: Browser, slug: string) {
+    const html = await (await b.get(`/book/${slug}?tz=UTC&topic=low-mood`)).text();
+    const starts = [...html.matchAll(/data-starts-at="([^"]+)"/g)].map((m) => m[1]!);
+    expect(starts.length, "the booking page offers slots").toBeGreaterThan(0);
+    return starts;
+  }
+  const bookingsOf = (userId: string) => prisma().booking.count({ where: { userId } });
+  const consentsOf = (userId: string) =>
+    prisma().consent.findMany({
+      where: { userId, kind: "HEALTH_DATA" },
+      orderBy: [{ at: "asc" }, { id: "asc" }],
+      select: { given: true, source: true, textVersion: true },
+    });
+
+  it("withdrawal is recorded, deletes the preferences, keeps the bookings, says so, and stops booking until given again", async () => {
+    await expertWithSlots("hana-consent");
+    const u = await signedIn("health-consent@example.com");
+    const starts = await firstSlot(u.b, "hana-consent");
+
+    // Booked with the consent ticked on the booking form: the consent is recorded first, then the booking.
+    const booked = await u.b.post("/book/hana-consent", {
+      startsAt: starts[0]!,
+      categorySlug: "low-mood",
+      healthConsent: "yes",
+      tz: "UTC",
+    });
+    expect(booked.status, await booked.clone().text()).toBe(302);
+    expect(booked.headers.get("location")).toMatch(/^\/sessions\/[\w-]+\/booked$/);
+    expect(await bookingsOf(u.id)).toBe(1);
+    const category = await prisma().category.findUniqueOrThrow({ where: { slug: "low-mood" }, select: { id: true } });
+    await prisma().wellnessPreference.create({
+      data: { userId: u.id, kind: "CATEGORY_BROWSED", categoryId: category.id },
+      select: { id: true },
+    });
+    expect(await prisma().wellnessPreference.count({ where: { userId: u.id } })).toBeGreaterThan(0);
+    expect(await pageText(await u.b.get("/account/privacy"))).toContain("Withdraw my consent");
+
+    const withdrawn = await u.b.post("/account/privacy?index", { intent: "health-consent-withdraw" });
+    expect(withdrawn.status).toBe(200);
+    const said = await pageText(withdrawn);
+    expect(said).toContain("Your consent is withdrawn");
+    expect(said).toContain("Your bookings stay");
+    expect((await consentsOf(u.id)).map((c) => c.given)).toEqual([true, false]);
+    expect(await prisma().wellnessPreference.count({ where: { userId: u.id } })).toBe(0);
+    expect(await bookingsOf(u.id)).toBe(1);
+    const page = await pageText(await u.b.get("/account/privacy"));
+    expect(page).toContain("You have not given this consent.");
+    expect(page).toContain("Give my consent");
+
+    // Without the consent, the next booking is refused and nothing is booked.
+    const refused = await u.b.post("/book/hana-consent", { startsAt: starts[1]!, categorySlug: "low-mood", tz: "UTC" });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(await pageText(refused)).toContain(HEALTH_CONSENT_NEEDED);
+    expect(await bookingsOf(u.id)).toBe(1);
+
+    // An unticked box gives nothing; the ticked one records the consent (from the settings), and booking works again.
+    const unticked = await u.b.post("/account/privacy?index", { intent: "health-consent-give" });
+    expect(await pageText(unticked)).toContain("Tick the box to give your explicit consent.");
+    expect((await consentsOf(u.id)).length).toBe(2);
+    const given = await u.b.post("/account/privacy?index", { intent: "health-consent-give", confirm: "yes" });
+    expect(given.status).toBe(200);
+    expect(await pageText(given)).toContain("Your consent is recorded");
+    expect((await consentsOf(u.id)).at(-1)).toEqual({
+      given: true,
+      source: "SETTINGS",
+      textVersion: HEALTH_CONSENT_VERSION,
+    });
+    const again = await u.b.post("/book/hana-consent", { startsAt: starts[1]!, categorySlug: "low-mood", tz: "UTC" });
+    expect(again.status, await again.clone().text()).toBe(302);
+    expect(await bookingsOf(u.id)).toBe(2);
+  });
+
+  it("needs a session: giving or withdrawing without one redirects to sign in and records nothing", async () => {
+    const before = await prisma().consent.count({ where: { kind: "HEALTH_DATA" } });
+    const b = new Browser(srv, { ip: nextIp() });
+    for (const intent of ["health-consent-withdraw", "health-consent-give"]) {
+      const res = await b.post("/account/privacy?index", { intent, confirm: "yes" });
+      expect(res.status, intent).toBe(302);
+      expect(res.headers.get("location"), intent).toMatch(/^\/login\?next=/);
+    }
+    expect(await prisma().consent.count({ where: { kind: "HEALTH_DATA" } })).toBe(before);
   });
 });
 

@@ -19,18 +19,51 @@ afterAll(async () => {
 
 describe("processors and the policy", () => {
   it("/privacy/processors lists hosting, database, Resend and LiveKit with purpose, data, location and transfer basis", async () => {
-    const res = await new Browser(srv).get("/privacy/processors");
-    expect(res.status).toBe(200);
-    const text = await pageText(res);
-    expect(PROCESSORS.map((p) => p.key)).toEqual(["hosting", "database", "email", "video"]);
-    for (const p of PROCESSORS) {
-      expect(text).toContain(p.name);
-      expect(text).toContain(p.location);
-      expect(text).toContain(p.transferBasis);
-      for (const d of p.data) expect(text).toContain(d);
+    const resend = await startTestServer({ MAIL_TRANSPORT: "resend", RESEND_API_KEY: "re_processors_page_test" });
+    try {
+      const res = await new Browser(resend).get("/privacy/processors");
+      expect(res.status).toBe(200);
+      const text = await pageText(res);
+      expect(PROCESSORS.map((p) => p.key)).toEqual(["hosting", "database", "email", "video"]);
+      for (const p of PROCESSORS) {
+        expect(text).toContain(p.name);
+        expect(text).toContain(p.location);
+        expect(text).toContain(p.transferBasis);
+        for (const d of p.data) expect(text).toContain(d);
+      }
+      expect(text).toContain("Resend");
+      expect(text).toContain("LiveKit");
+      expect(text).not.toContain("SMTP relay");
+    } finally {
+      await resend.stop();
     }
-    expect(text).toContain("Resend");
-    expect(text).toContain("LiveKit");
+  });
+
+  it("with MAIL_TRANSPORT=smtp the operator's SMTP relay is the named email processor, not Resend", async () => {
+    const smtp = await startTestServer({ MAIL_TRANSPORT: "smtp", SMTP_HOST: "relay.mail.example", SMTP_PORT: "587" });
+    try {
+      const text = await pageText(await new Browser(smtp).get("/privacy/processors"));
+      const html = text.slice(0, text.indexOf("window.__remixContext"));
+      expect(html).toContain("SMTP relay relay.mail.example (configured by the operator)");
+      expect(html).not.toContain("Resend");
+      const email = PROCESSORS.find((p) => p.key === "email")!;
+      for (const d of email.data) expect(html).toContain(d);
+      expect(html).toContain("A data-processing agreement under Art. 28 with the relay");
+      for (const name of ["Our hosting provider", "Our managed PostgreSQL database", "LiveKit"])
+        expect(html).toContain(name);
+    } finally {
+      await smtp.stop();
+    }
+  });
+
+  it("with the local outbox no email processor is listed, and the page says mail stays on the server", async () => {
+    expect(srv.config.mailTransport).toBe("outbox");
+    const text = await pageText(await new Browser(srv).get("/privacy/processors"));
+    const html = text.slice(0, text.indexOf("window.__remixContext"));
+    expect(html).not.toContain("Resend");
+    expect(html).not.toContain("SMTP relay");
+    expect(html).toContain("messages are written to a local folder");
+    expect(html).toContain("LiveKit");
   });
 
   it("the policy names Resend and LiveKit, no longer Nodemailer/SMTP, under a dated note of what changed", async () => {

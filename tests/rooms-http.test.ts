@@ -480,13 +480,18 @@ describe("the room page and the session records page", () => {
     const ada = await person(srv, "Ada Minimal-Surname");
     const w = { ...world, expert: await newExpert(srv, "payloads") };
     const b = await book(srv, w, ada.userId, farStart());
+    // A second booking inside the join window, so the expert's own room token is minted and can be read too.
+    const near = await book(srv, w, ada.userId, new Date(Date.now() + 5 * MIN), 50);
     const asExpert = await signIn(srv, w.expert.email);
     const forbidden = [ada.userId, ada.email, "Minimal-Surname"];
     const pages: [string, string][] = [
       ["/expert", "/expert.data?index"],
+      // The cancel confirmation names the client: by first name only.
+      [`/expert?cancel=${b.id}`, `/expert.data?index&cancel=${b.id}`],
       ["/expert/availability", "/expert/availability.data"],
       ["/expert/profile", "/expert/profile.data"],
       [`/sessions/${b.id}/room`, `/sessions/${b.id}/room.data?index`],
+      [`/sessions/${near.id}/room`, `/sessions/${near.id}/room.data?index`],
     ];
     for (const [path, dataPath] of pages) {
       const doc = await asExpert.get(path);
@@ -500,11 +505,30 @@ describe("the room page and the session records page", () => {
       expect(body.length).toBeGreaterThan(20);
       for (const f of forbidden) expect(body, `${dataPath} holds ${f}`).not.toContain(f);
     }
-    // The client is there, by first name, on the list and in the room.
+    // The client is there, by first name, on the list, in the cancel confirmation and in the room.
     expect(await pageText(await asExpert.get("/expert"))).toContain("Ada");
+    const confirm = await pageText(await asExpert.get(`/expert?cancel=${b.id}`));
+    expect(confirm).toContain("Cancelling cannot be undone");
+    expect(confirm).toContain("We will tell Ada by email");
     // The room's JSON answers to the expert: public keys and a token for the expert's own pseudonym.
-    const keys = await call(asExpert, srv, "GET", `/sessions/${b.id}/room/keys`);
-    for (const f of forbidden) expect(JSON.stringify(keys.json)).not.toContain(f);
+    for (const booking of [b, near]) {
+      const keys = await call(asExpert, srv, "GET", `/sessions/${booking.id}/room/keys`);
+      expect(keys.status).toBe(200);
+      for (const f of forbidden) expect(JSON.stringify(keys.json)).not.toContain(f);
+    }
+    const token = await call(asExpert, srv, "POST", `/sessions/${near.id}/room/token`);
+    expect(token.status).toBe(200);
+    for (const f of forbidden) expect(JSON.stringify(token.json), `the token answer holds ${f}`).not.toContain(f);
+    const claims = await new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(
+      String(token.json?.token),
+    );
+    // The expert's own pseudonym and first name; nothing of the client, nor the expert's account id, email or surname.
+    expect(claims.sub).toBe(roomIdentity(near.id, "EXPERT"));
+    expect(claims.name).toBe("Amara");
+    const all = JSON.stringify(claims);
+    for (const f of [...forbidden, w.expert.userId, w.expert.email, "Amara Expert"])
+      expect(all, `the expert's token holds ${f}`).not.toContain(f);
+    expect(all).not.toContain("Ada");
   });
 
   it("the room page's first download has no livekit-client; the E2EE worker is served from our origin; the CSP admits the configured LiveKit server only", async () => {

@@ -3,6 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../core/generated/prisma/enums.ts";
+import { escalateUntouchedRequests } from "../../core/privacy/intake.ts";
 import { requestCorrection, requestDeletion } from "../../core/privacy/requests.ts";
 import { startTestServer, type TestServer } from "../../tests/helpers/server.ts";
 import { sessionPerson } from "../../tests/helpers/staff.ts";
@@ -31,6 +32,7 @@ async function person(role: Role) {
   };
 }
 const deps = () => ({ db: prisma(), mail: srv.running.services.mailQueue, appUrl: srv.config.appUrl });
+const DAY = 86_400_000;
 
 describe("the DPO's desk", () => {
   it("lists requests with days left; a DPO's own deletion is FORBIDDEN to them and decided by another DPO, which queues the erasure", async () => {
@@ -68,6 +70,35 @@ describe("the DPO's desk", () => {
         where: { actorId: dpo2.id, subjectUserId: dpo1.id, purpose: `privacy-request:${own.id}` },
       }),
     ).toBe(2);
+  });
+
+  it("the queue and the request carry the escalated flag after the escalation job; an extension answers it", async () => {
+    const dpo = await person("DPO");
+    const user = await prisma().user.create({
+      data: { email: "escalated-desk@example.com", name: "Esme Late", emailVerifiedAt: new Date() },
+      select: { id: true },
+    });
+    const r = await requestDeletion(deps(), user.id, { ip: null, reauthenticatedAt: new Date() });
+    // Received 25 days ago, untouched: its deadline is within the 7 days that trigger the escalation.
+    const now = Date.now();
+    await prisma().privacyRequest.update({
+      where: { id: r.id },
+      data: { receivedAt: new Date(now - 25 * DAY), dueAt: new Date(now + 5 * DAY) },
+      select: { id: true },
+    });
+    const row = async () => (await dpo.caller.privacy.queue({ status: "OPEN" })).find((x) => x.id === r.id);
+    expect(await row()).toMatchObject({ escalated: false });
+    expect((await escalateUntouchedRequests(deps())).ids).toContain(r.id);
+    expect(await row()).toMatchObject({ escalated: true, status: "PENDING" });
+    expect(await dpo.caller.privacy.get({ requestId: r.id })).toMatchObject({ escalated: true });
+
+    await dpo.caller.privacy.extend({
+      requestId: r.id,
+      until: new Date(now + 35 * DAY).toISOString(),
+      reason: "Several systems still to search.",
+    });
+    expect(await row()).toMatchObject({ escalated: false, extended: true });
+    expect(await dpo.caller.privacy.get({ requestId: r.id })).toMatchObject({ escalated: false });
   });
 
   it("privacy tickets: subject and status for the DPO, audited; support cannot use the desk", async () => {

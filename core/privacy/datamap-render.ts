@@ -10,9 +10,9 @@ import {
   OUTSIDE_STORES,
   PD_KINDS,
   PURPOSES,
-  RECIPIENTS,
   RETENTION_PERIODS,
   parseDataMap,
+  recipientsOf,
   type MapModel,
   type MapProcessor,
   type PurposeKey,
@@ -63,20 +63,29 @@ sections (\`core/privacy/export.ts\`) and the retention rules (\`core/privacy/re
     out.push(`| ${cell(p.title)} | ${cell(p.basis)} | ${cell(p.people)} | ${[...ms, ...extra].join(", ") || "—"} |`);
   }
   out.push(`
-No special-category health data is collected: we never record, store or access the audio or video of sessions
-(end-to-end encrypted, docs/decisions/0007), and keep only who, when, how long and the chosen topic.
+Special-category data (Art. 9): a booking's wellness topic (for example "Low Mood & Depression") and the
+wellness preferences (topics and experts a person looks at) are health data. They are processed only on the
+person's separate, explicit consent (Art. 9(2)(a)), recorded with the version of its text before the first booking
+and before any preference is counted, and withdrawable in the privacy center (withdrawal deletes the preferences;
+bookings stay, as the service needs them). The data-protection impact assessment is docs/dpia.md. We never record,
+store or access the audio or video of sessions (end-to-end encrypted, docs/decisions/0007), and keep only who,
+when, how long and the chosen topic.
 
 ## Categories of recipients
 
 | Recipient | Role | What they receive |
 |---|---|---|
-${RECIPIENTS.map((r) => `| ${cell(r.recipient)} | ${cell(r.role)} | ${cell(r.receives)} |`).join("\n")}
+${recipientsOf(processors)
+  .map((r) => `| ${cell(r.recipient)} | ${cell(r.role)} | ${cell(r.receives)} |`)
+  .join("\n")}
 
 We sell or rent data to no one and run no third-party advertising, analytics or tracking code (P15).
 
 ## Processors (Art. 28) and the fields they receive
 
-Declared by the \`/// @processor\` lines of the schema; published on \`/privacy/processors\`.
+Declared by the \`/// @processor\` lines of the schema; published on \`/privacy/processors\`. An installation that
+sends mail through its own SMTP relay (\`MAIL_TRANSPORT=smtp\`) names that relay in Resend's place, receiving the
+same fields (\`processorsFor\` in \`core/privacy/processors.ts\`).
 
 | Processor | Location | Transfer basis | Fields |
 |---|---|---|---|

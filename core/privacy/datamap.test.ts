@@ -6,7 +6,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDataMap, retentionPeriod, type RetentionKey } from "./datamap.ts";
+import { parseDataMap, PURPOSES, RECIPIENTS, retentionPeriod, type RetentionKey } from "./datamap.ts";
 import { driftedFiles, renderDataMap, ROOT, SCHEMA_PATH } from "./datamap-render.ts";
 import { exportSections } from "./export.ts";
 import { retentionRules } from "./retention.ts";
@@ -163,6 +163,27 @@ describe("data map: processors", () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("data map: health data and recipients in the records of processing", () => {
+  it("names booking topics and wellness preferences as health data on explicit consent, with the DPIA", async () => {
+    const md = (await renderDataMap(schema)).files["docs/records-of-processing.md"]!;
+    expect(md).not.toMatch(/No special-category/i);
+    expect(md).toMatch(/wellness topic[\s\S]*health data[\s\S]*explicit consent \(Art\. 9\(2\)\(a\)\)/);
+    expect(md).toContain("docs/dpia.md");
+    expect(PURPOSES.recommendations.basis).toContain("9(2)(a)");
+    expect(PURPOSES.recommendations.basis).not.toMatch(/legitimate interest/i);
+    expect(PURPOSES.sessions.basis).toContain("9(2)(a)");
+  });
+
+  it("the recipients are the declared processors, then experts (first name only) and authorities", () => {
+    const { processors } = parseDataMap(schema);
+    expect(RECIPIENTS.map((r) => r.recipient)).toEqual([...processors.map((p) => p.name), "Experts", "Authorities"]);
+    const text = RECIPIENTS.map((r) => r.receives).join(" ");
+    expect(text).not.toMatch(/participant id|the client's name/);
+    expect(RECIPIENTS.find((r) => r.recipient === "LiveKit")?.receives).toMatch(/pseudonym made for that one booking/);
+    expect(RECIPIENTS.find((r) => r.recipient === "Experts")?.receives).toMatch(/first name only/);
   });
 });
 

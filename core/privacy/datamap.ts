@@ -17,6 +17,8 @@
 // docs/records-of-processing.md; core/privacy/datamap.test.ts fails on a field without an annotation, an unknown
 // key, and a generated file that no longer matches (`npm run datamap -- --check` does the same in CI).
 
+import { PROCESSOR_MAP } from "./datamap.generated.ts";
+
 /** What kind of personal data a field holds. */
 export const PD_KINDS = {
   identifier: "An id that points at a person (their account, a booking of theirs, a record about them).",
@@ -45,12 +47,14 @@ export const PURPOSES = {
   },
   sessions: {
     title: "Booking and holding 1:1 sessions; confirmations, changes and reminders",
-    basis: "Contract (6(1)(b))",
+    basis:
+      "Contract (6(1)(b)); the booking's wellness topic is health data, processed on explicit consent (Art. 9(2)(a))",
     people: "users, experts",
   },
   recommendations: {
     title: "Recommendations from wellness preferences",
-    basis: "Legitimate interest, with a clear-all control (6(1)(f))",
+    basis:
+      "Explicit consent to health data (Art. 9(2)(a), 6(1)(a)), withdrawable in the privacy center (withdrawal deletes the preferences)",
     people: "signed-in users",
   },
   support: {
@@ -197,27 +201,13 @@ export interface RetentionPeriod {
 }
 export const retentionPeriod = (key: RetentionKey): RetentionPeriod => RETENTION_PERIODS[key];
 
-/** Categories of recipients (Art. 30(1)(d), 15(1)(c)). */
-export const RECIPIENTS = [
-  {
-    recipient: "Resend",
-    role: "processor: email delivery",
-    receives: "recipient address, subject and body of each email (codes, confirmations, reminders, newsletters)",
-  },
-  {
-    recipient: "LiveKit (LiveKit Cloud or our own LiveKit server)",
-    role: "processor: media relay",
-    receives: "room name (random), participant id and display name, encrypted media it cannot decrypt",
-  },
-  {
-    recipient: "Hosting provider (application servers, managed PostgreSQL, backups, logs)",
-    role: "processor: hosting",
-    receives: "everything stored in the database, encrypted at rest; TLS in transit",
-  },
+/** Recipients within the service or by law; the processors come from the data map's @processor lines. */
+const OTHER_RECIPIENTS = [
   {
     recipient: "Experts",
     role: "recipients within the service",
-    receives: "the client's name, chosen topic and session details — never the email address",
+    receives:
+      "the client's first name only, chosen topic and session details — never the surname, email address or account id",
   },
   {
     recipient: "Authorities",
@@ -225,6 +215,20 @@ export const RECIPIENTS = [
     receives: "what the request lawfully covers",
   },
 ] as const;
+
+export interface Recipient {
+  recipient: string;
+  role: string;
+  receives: string;
+}
+
+/** Categories of recipients (Art. 30(1)(d), 15(1)(c)): each declared processor, then experts and authorities. */
+export const recipientsOf = (processors: readonly MapProcessor[]): Recipient[] => [
+  ...processors.map((p) => ({ recipient: p.name, role: `processor: ${p.role}`, receives: p.data.join("; ") })),
+  ...OTHER_RECIPIENTS,
+];
+
+export const RECIPIENTS: readonly Recipient[] = recipientsOf(PROCESSOR_MAP);
 
 /** Stores that are not tables of our schema. Each says what personal data can be there and how it ends. */
 export interface OutsideStore {
@@ -278,7 +282,7 @@ export const OUTSIDE_STORES: readonly OutsideStore[] = [
   {
     name: "LiveKit (processor: media relay)",
     holds:
-      "A random room name, the participant's account id and display name while the session runs; encrypted media it cannot decrypt.",
+      "A random room name, a pseudonym made for that one booking and the participant's first name while the session runs; encrypted media it cannot decrypt.",
     retention: "Only while the room is open; LiveKit keeps no recording (none is ever started).",
     erasure: "Nothing stays at LiveKit after the room closes.",
     exported: "No: the presence rows we keep from its webhooks are in the export.",

@@ -31,7 +31,7 @@ import {
   resendIdentityCode,
   type IntakeDeps,
 } from "./intake.ts";
-import { decideRequest, dueDateFor, extendDeadline, getRequest, listQueue } from "./requests.ts";
+import { decideRequest, dueDateFor, extendDeadline, getRequest, listQueue, recordIdentityCheck } from "./requests.ts";
 import { purgeExpiredData } from "./retention.ts";
 
 let t: TestDatabase;
@@ -474,6 +474,52 @@ describe("escalation 7 days before the deadline", () => {
     }
     const q = await listQueue(deps, dpo.actor, { status: "OPEN" });
     expect(q.find((x) => x.id === r.id)).toMatchObject({ escalated: true });
+  });
+
+  it("after an extension: escalated again at 7 days before the extended deadline if untouched since the extension", async () => {
+    const dpo = await person("DPO");
+    const extend = (r: { id: string; dueAt: Date }, atMs: number, until: Date) =>
+      extendDeadline(at(r.dueAt, atMs), dpo.actor, r.id, {
+        until: until.toISOString(),
+        reason: "Many systems to search for this request.",
+      });
+    const flagged = async (id: string) =>
+      (await listQueue(deps, dpo.actor, { status: "OPEN" })).find((x) => x.id === id)?.escalated;
+    const escalationsOf = async (id: string) =>
+      (await mailsTo(dpo.email, "privacy-escalation")).filter((m) => m.text.includes(id)).length;
+
+    // Escalated before its first deadline, then extended: the flag is answered; the extended deadline, left alone,
+    // is escalated once more when it in turn is 7 days away.
+    const first = await tracked();
+    expect((await escalateUntouchedRequests(at(first.dueAt, -7 * DAY))).ids).toContain(first.id);
+    const firstUntil = new Date(first.dueAt.getTime() + 30 * DAY);
+    await extend(first, -5 * DAY, firstUntil);
+    expect(await flagged(first.id)).toBe(false);
+    expect((await escalateUntouchedRequests(at(firstUntil, -7 * DAY - 60_000))).ids).not.toContain(first.id);
+    expect((await escalateUntouchedRequests(at(firstUntil, -7 * DAY))).ids).toContain(first.id);
+    expect((await db().privacyRequest.findUniqueOrThrow({ where: { id: first.id } })).escalatedAt).toEqual(
+      new Date(firstUntil.getTime() - 7 * DAY),
+    );
+    expect(await flagged(first.id)).toBe(true);
+    expect((await escalateUntouchedRequests(at(firstUntil, -DAY))).ids).not.toContain(first.id);
+    expect(await escalationsOf(first.id)).toBe(2);
+
+    // Extended early (never escalated); an identity check before the extension does not count for the new period.
+    const early = await tracked();
+    await recordIdentityCheck(at(early.dueAt, -25 * DAY), dpo.actor, early.id, { note: "Checked the address." });
+    const earlyUntil = new Date(early.dueAt.getTime() + 40 * DAY);
+    await extend(early, -20 * DAY, earlyUntil);
+    expect((await escalateUntouchedRequests(at(early.dueAt, -DAY))).ids).not.toContain(early.id);
+    expect((await escalateUntouchedRequests(at(earlyUntil, -7 * DAY))).ids).toContain(early.id);
+
+    // Someone acted after the extension: not escalated.
+    const worked = await tracked();
+    const workedUntil = new Date(worked.dueAt.getTime() + 30 * DAY);
+    await extend(worked, -10 * DAY, workedUntil);
+    await recordIdentityCheck(at(worked.dueAt, -9 * DAY), dpo.actor, worked.id, { note: "Asked for a document." });
+    expect((await escalateUntouchedRequests(at(workedUntil, -7 * DAY))).ids).not.toContain(worked.id);
+    expect((await escalateUntouchedRequests(at(workedUntil, -DAY))).ids).not.toContain(worked.id);
+    expect((await db().privacyRequest.findUniqueOrThrow({ where: { id: worked.id } })).escalatedAt).toBeNull();
   });
 
   it("does not escalate a request someone acted on (decision or extension), nor one awaiting its code", async () => {

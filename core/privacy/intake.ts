@@ -4,8 +4,9 @@
 // address they gave: we email a code to it (stored only as a keyed hash, short-lived, a few attempts, mail limited
 // per recipient and per IP), and they type it on /privacy/confirm. Until then the request is AWAITING_IDENTITY.
 //
-// The escalation job lives here too: a tracked request nobody has acted on when its deadline is 7 days away is
-// flagged once and mailed to the DPO and the admins (a reference and a link, nothing personal).
+// The escalation job lives here too: a tracked request nobody has acted on when its deadline (the extended one after
+// an extension) is 7 days away is flagged once per deadline and mailed to the DPO and the admins (a reference and a
+// link, nothing personal).
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { PrivacyRequestSource, PrivacyRequestType } from "../generated/prisma/enums.ts";
@@ -313,9 +314,14 @@ function escalationEmail(to: string, refs: Array<{ id: string; dueAt: Date }>, a
 }
 
 /**
- * The recurring escalation: every tracked request still PENDING with no decision, extension, identity check or hold
- * by staff, whose deadline is at most 7 days away, is flagged (escalatedAt) once, and the active DPOs and admins
- * get one mail listing the references and links. Returns how many were escalated.
+ * The recurring escalation. A tracked request still PENDING and undecided is flagged (escalatedAt) and mailed to
+ * the active DPOs and admins once its current deadline — the extended one after an extension — is at most 7 days
+ * away and nobody has acted on it for that deadline:
+ *   - never extended: no identity check, extension, decision or hold by staff, ever;
+ *   - extended: none of those since the extension (the extension itself started the new period, it does not count
+ *     for it). An escalation before the extension was about the first deadline: the extended one is escalated
+ *     again, once, when it in turn is 7 days away.
+ * Each deadline is escalated at most once; one mail lists the references and links. Returns how many were escalated.
  */
 export async function escalateUntouchedRequests(deps: Pick<PrivacyDeps, "db" | "mail" | "appUrl" | "now">) {
   const now = clock(deps);
@@ -323,24 +329,34 @@ export async function escalateUntouchedRequests(deps: Pick<PrivacyDeps, "db" | "
   const candidates = await deps.db.privacyRequest.findMany({
     where: {
       status: "PENDING",
-      escalatedAt: null,
       decidedAt: null,
-      extendedAt: null,
-      dueAt: { lte: horizon },
+      OR: [
+        { extendedUntil: null, escalatedAt: null, dueAt: { lte: horizon } },
+        {
+          extendedUntil: { lte: horizon },
+          OR: [{ escalatedAt: null }, { escalatedAt: { lt: deps.db.privacyRequest.fields.extendedAt } }],
+        },
+      ],
     },
     orderBy: { dueAt: "asc" },
     take: 500,
-    select: { id: true, dueAt: true, extendedUntil: true },
+    select: { id: true, dueAt: true, extendedUntil: true, extendedAt: true, escalatedAt: true },
   });
   const escalated: Array<{ id: string; dueAt: Date }> = [];
   for (const r of candidates) {
+    const since = r.extendedUntil ? r.extendedAt : null;
     const acted = await deps.db.auditEvent.count({
-      where: { purpose: `privacy-request:${r.id}`, action: { in: ACTIONS_THAT_COUNT } },
+      where: {
+        purpose: `privacy-request:${r.id}`,
+        ...(since
+          ? { action: { in: ACTIONS_THAT_COUNT.filter((a) => a !== "privacy.request.extend") }, at: { gte: since } }
+          : { action: { in: ACTIONS_THAT_COUNT } }),
+      },
     });
     if (acted > 0) continue;
-    // Once only, even with two workers: only one update can flip escalatedAt from null.
+    // Once per deadline, even with two workers: only one update can move escalatedAt from the value read.
     const { count } = await deps.db.privacyRequest.updateMany({
-      where: { id: r.id, escalatedAt: null },
+      where: { id: r.id, escalatedAt: r.escalatedAt },
       data: { escalatedAt: now },
     });
     if (count === 1) escalated.push({ id: r.id, dueAt: effectiveDue(r) });

@@ -55,6 +55,14 @@ export function effectiveDue(r: { dueAt: Date; extendedUntil: Date | null }): Da
   return r.extendedUntil ?? r.dueAt;
 }
 
+/**
+ * Escalated for the current deadline: an escalation of the first deadline that the DPO answered by extending no
+ * longer shows (the extended deadline is escalated on its own when it is left alone; core/privacy/intake.ts).
+ */
+export function isEscalated(r: { escalatedAt: Date | null; extendedAt: Date | null }): boolean {
+  return r.escalatedAt !== null && (r.extendedAt === null || r.escalatedAt >= r.extendedAt);
+}
+
 /** Whole days left until the (extended) deadline; negative when overdue. */
 export function daysLeft(r: { dueAt: Date; extendedUntil: Date | null }, now: Date): number {
   return Math.floor((effectiveDue(r).getTime() - now.getTime()) / DAY);
@@ -263,6 +271,7 @@ export async function listQueue(
       identityCheckedAt: true,
       source: true,
       escalatedAt: true,
+      extendedAt: true,
       // Only the requester's name in the list: their email and data are shown (and audited) on the request itself.
       user: { select: { id: true, name: true } },
       reviewer: { select: { name: true } },
@@ -282,7 +291,7 @@ export async function listQueue(
       identityChecked: r.identityCheckedAt !== null,
       awaitingIdentity: r.status === "AWAITING_IDENTITY",
       source: r.source,
-      escalated: r.escalatedAt !== null,
+      escalated: isEscalated(r),
       requester: r.user ? { id: r.user.id, name: r.user.name } : null,
       reviewer: r.reviewer?.name ?? null,
       daysLeft: isOpen(r.status) ? daysLeft(r, now) : null,
@@ -383,7 +392,7 @@ export async function getRequest(deps: PrivacyDeps, actor: AuditActor, id: strin
   return {
     ...r,
     linkedTicket: linked,
-    escalated: r.escalatedAt !== null,
+    escalated: isEscalated(r),
     effectiveDueAt: effectiveDue(r),
     daysLeft: isOpen(r.status) ? daysLeft(r, now) : null,
     overdue: isOverdue(r, now),

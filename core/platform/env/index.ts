@@ -101,18 +101,31 @@ function isLoopback(host: string): boolean {
  * In production, personal data travels to the database only over TLS ("SSL/TLS for all transmitted data", P18):
  * the URL must ask for it (sslmode=require, verify-ca or verify-full), unless the database is on this machine (a
  * loopback address or a Unix socket, where nothing crosses a network). Returns the problem, or null.
+ *
+ * It judges the URL the way node-postgres (pg-connection-string) reads it: a `host` query parameter replaces the
+ * URL's host, and when a parameter is repeated the last one wins. A repeated parameter that decides where or how we
+ * connect is refused outright, so no reading of the URL can differ from the one checked here.
  */
 export function databaseTlsProblem(url: string): string | null {
-  // A Unix socket (…?host=/var/run/postgresql), whatever the rest of the URL looks like.
-  if (/[?&]host=(\/|%2F)/i.test(url)) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "is not a valid URL";
+  const query = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
+  for (const key of ["sslmode", "host", "ssl", "port"]) {
+    if (query.getAll(key).length > 1) return `repeats ${key}: give each connection parameter once`;
   }
-  if (!parsed.hostname || parsed.hostname.startsWith("%2F") || isLoopback(parsed.hostname)) return null;
-  const sslmode = parsed.searchParams.get("sslmode")?.toLowerCase();
+  const hostParam = query.get("host");
+  // A Unix socket (…?host=/var/run/postgresql), whatever the rest of the URL looks like.
+  if (hostParam !== null && /^(\/|%2F)/i.test(hostParam)) return null;
+  let host: string;
+  if (hostParam !== null) host = hostParam;
+  else {
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return "is not a valid URL";
+    }
+    if (host.startsWith("%2F")) return null;
+  }
+  if (!host || isLoopback(host)) return null;
+  const sslmode = query.get("sslmode")?.toLowerCase();
   if (sslmode && TLS_SSLMODES.has(sslmode)) return null;
   return "must use TLS in production: add ?sslmode=verify-full (or require) unless the database is on loopback or a Unix socket";
 }
