@@ -160,6 +160,9 @@ describe("health", () => {
     const ok = await fetch(`${srv.url}/healthz`);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ status: "ok", database: "ok" });
+    // The job queue polls through the same pool: stopped first, as shutdown does, so its next poll cannot land on
+    // the ended pool as an unhandled rejection after this test (the health check is what is under test here).
+    await srv.running.services.jobs.stop();
     await srv.running.services.db.close();
     const down = await fetch(`${srv.url}/healthz`);
     expect(down.status).toBe(503);
