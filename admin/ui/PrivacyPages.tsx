@@ -231,8 +231,10 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
       ) : null}
       {r.escalated && open ? (
         <p className="alert" data-testid="privacy-escalated">
-          Escalated: nobody acted on this request 7 days before its deadline. Decide it, or extend the deadline with a
-          reason.
+          Escalated: nobody acted on this request 7 days before its deadline.{" "}
+          {r.extendedUntil
+            ? "Its deadline was already extended once: decide it."
+            : "Decide it, or extend the deadline once, with a reason."}
         </p>
       ) : null}
       <dl className="card">

@@ -503,6 +503,11 @@ describe("escalation 7 days before the deadline", () => {
     expect(await flagged(first.id)).toBe(true);
     expect((await escalateUntouchedRequests(at(firstUntil, -DAY))).ids).not.toContain(first.id);
     expect(await escalationsOf(first.id)).toBe(2);
+    // The second mail does not offer what can no longer be done: a deadline is extended once.
+    const [before, after] = (await mailsTo(dpo.email, "privacy-escalation")).filter((m) => m.text.includes(first.id));
+    expect(before!.text).toContain("may be extended once");
+    expect(after!.text).toContain("already extended once");
+    expect(after!.text).not.toContain("may be extended once");
 
     // Extended early (never escalated); an identity check before the extension does not count for the new period.
     const early = await tracked();

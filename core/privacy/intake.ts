@@ -293,7 +293,11 @@ const ACTIONS_THAT_COUNT = [
   "privacy.hold.place",
 ];
 
-function escalationEmail(to: string, refs: Array<{ id: string; dueAt: Date }>, appUrl: string): MailMessage {
+function escalationEmail(
+  to: string,
+  refs: Array<{ id: string; dueAt: Date; extended: boolean }>,
+  appUrl: string,
+): MailMessage {
   return layout({
     to,
     subject: `Privacy requests due within ${ESCALATE_DAYS_BEFORE_DUE} days have no decision yet`,
@@ -305,10 +309,13 @@ function escalationEmail(to: string, refs: Array<{ id: string; dueAt: Date }>, a
       refs
         .map(
           (r) =>
-            `Request ${r.id.slice(0, 8)}, due ${formatDate(r.dueAt, { tz: "UTC", locale: DEFAULT_LOCALE })} (UTC): ${appUrl}/admin/privacy/${r.id}`,
+            `Request ${r.id.slice(0, 8)}, due ${formatDate(r.dueAt, { tz: "UTC", locale: DEFAULT_LOCALE })} (UTC)` +
+            `${r.extended ? ", already extended once" : ""}: ${appUrl}/admin/privacy/${r.id}`,
         )
         .join("\n"),
-      "Please decide them, or extend the deadline with a reason, before they are overdue.",
+      refs.every((r) => r.extended)
+        ? "Their deadlines were already extended once and cannot be extended again: please decide them before they are overdue."
+        : "Please decide them before they are overdue. A deadline not yet extended may be extended once, with a reason.",
     ],
   });
 }
@@ -342,7 +349,7 @@ export async function escalateUntouchedRequests(deps: Pick<PrivacyDeps, "db" | "
     take: 500,
     select: { id: true, dueAt: true, extendedUntil: true, extendedAt: true, escalatedAt: true },
   });
-  const escalated: Array<{ id: string; dueAt: Date }> = [];
+  const escalated: Array<{ id: string; dueAt: Date; extended: boolean }> = [];
   for (const r of candidates) {
     const since = r.extendedUntil ? r.extendedAt : null;
     const acted = await deps.db.auditEvent.count({
@@ -359,7 +366,7 @@ export async function escalateUntouchedRequests(deps: Pick<PrivacyDeps, "db" | "
       where: { id: r.id, escalatedAt: r.escalatedAt },
       data: { escalatedAt: now },
     });
-    if (count === 1) escalated.push({ id: r.id, dueAt: effectiveDue(r) });
+    if (count === 1) escalated.push({ id: r.id, dueAt: effectiveDue(r), extended: r.extendedUntil !== null });
   }
   if (escalated.length > 0) {
     const staff = await deps.db.user.findMany({
