@@ -2,7 +2,7 @@
 // attack"). Each describe block replays one finding over real HTTP against the production Remix build; every test
 // here failed on the code before its fix.
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { describeDevice } from "../core/identity/device.ts";
 import { createSession } from "../core/identity/sessions.ts";
 import { Browser, lastCode, outbox, pageText } from "./helpers/http.ts";
@@ -348,6 +348,53 @@ describe("finding 6: the placeholder accounts of erased people cannot be squatte
 // ----------------------------------------------------------------------------------------------------------
 
 describe("finding 8: code, sign-up, reset and resend requests answer before any account-dependent work", () => {
+  it("the account-dependent work starts only once the response has been sent, for each of the four", async () => {
+    await createUser("timing.after@example.com");
+    await prisma().user.create({
+      data: { email: "timing.after.unverified@example.com", name: "U", passwordHash: await passwordHash() },
+    });
+    const queue = srv.running.services.mailQueue;
+    // Responses the server has begun and not yet sent, counted by the server itself.
+    let unsent = 0;
+    const onRequest = (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      unsent++;
+      let done = false;
+      const sent = () => {
+        if (!done) unsent--;
+        done = true;
+      };
+      res.once("finish", sent);
+      res.once("close", sent);
+    };
+    const starts: { label: string; unsent: number }[] = [];
+    const defer = queue.defer.bind(queue);
+    const spy = vi.spyOn(queue, "defer").mockImplementation((label, answered, work) =>
+      defer(label, answered, async () => {
+        starts.push({ label, unsent });
+        await work();
+      }),
+    );
+    srv.running.server.on("request", onRequest);
+    try {
+      for (const [path, fields] of [
+        ["/login/code", { intent: "send", email: "timing.after@example.com" }],
+        ["/forgot-password", { email: "timing.after@example.com" }],
+        ["/signup", { name: "Someone", email: "timing.after@example.com", password: PASSWORD }],
+        ["/verify", { intent: "resend", email: "timing.after.unverified@example.com" }],
+      ] as const) {
+        const res = await new Browser(srv, { ip: nextIp() }).post(path, fields);
+        expect([200, 302], path).toContain(res.status);
+        await res.arrayBuffer();
+        await queue.drain();
+      }
+    } finally {
+      srv.running.server.off("request", onRequest);
+      spy.mockRestore();
+    }
+    expect(starts.map((s) => s.label)).toEqual(["login-code", "password-reset", "signup", "resend-verification"]);
+    expect(starts.filter((s) => s.unsent > 0)).toEqual([]);
+  });
+
   it("the answer comes before the account is looked up or its code written, for each of the four", async () => {
     await createUser("timing.known@example.com");
     const queue = srv.running.services.mailQueue;

@@ -36,6 +36,8 @@ export interface AccountDeps {
   pepper: Uint8Array;
   appUrl: string;
   now?: () => Date;
+  /** Resolves once the current HTTP response has been sent: account-dependent work waits for it (`deps.mail.defer`). */
+  answered?: Promise<void>;
 }
 
 export interface Requester {
@@ -172,7 +174,7 @@ export async function signUp(
   const passwordHash = await hashPassword(password);
   const bindingHash = input.binding ? sha256Hex(input.binding) : null;
   const t = now(deps);
-  deps.mail.defer("signup", async () => {
+  deps.mail.defer("signup", deps.answered, async () => {
     const existing = await deps.db.user.findUnique({
       where: { email },
       select: { id: true, emailVerifiedAt: true, status: true },
@@ -223,7 +225,7 @@ export async function resendVerification(
   );
   await limitMail(deps, requester.ip, email);
   const t = now(deps);
-  deps.mail.defer("resend-verification", async () => {
+  deps.mail.defer("resend-verification", deps.answered, async () => {
     const user = await deps.db.user.findUnique({
       where: { email },
       select: { id: true, emailVerifiedAt: true, status: true },
@@ -347,7 +349,7 @@ export async function requestLoginCode(
   );
   await limitMailFor(deps, requester, email);
   const t = now(deps);
-  deps.mail.defer("login-code", async () => {
+  deps.mail.defer("login-code", deps.answered, async () => {
     const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
     if (!user || user.status !== "ACTIVE") return;
     const { code } = await issueCode(deps.db, deps.pepper, { purpose: "LOGIN", email, userId: user.id, now: t });
@@ -422,7 +424,7 @@ export async function requestPasswordReset(
   await deps.limiter.consume("mail:ip", requester.ip);
   if (!(await fromOwnerDevice(deps, requester, email))) await deps.limiter.consume("mail:reset", email);
   const t = now(deps);
-  deps.mail.defer("password-reset", async () => {
+  deps.mail.defer("password-reset", deps.answered, async () => {
     const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
     if (!user || user.status !== "ACTIVE") return;
     const { code, linkToken } = await issueCode(deps.db, deps.pepper, {
