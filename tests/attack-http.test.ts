@@ -523,6 +523,47 @@ describe("finding 3: the owner always has a door", () => {
     expect(other.status).toBe(400);
   });
 
+  it("the signed-in owner can still confirm it's them, by password and by code, after the attack", async () => {
+    const email = "owner.door.reauth@example.com";
+    await createUser(email);
+    const owner = await signIn(email);
+    // The attack, each request from a new address: ten wrong passwords (the per-account budget, used up without
+    // reaching the lock, which would start a fresh count) and code requests until refused.
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await new Browser(srv, { ip: nextIp() }).post("/login", { email, password: "not the password" })).status,
+      ).toBe(400);
+    for (let i = 0; i < 20; i++) {
+      const r = await new Browser(srv, { ip: nextIp() }).post("/login/code", { intent: "send", email });
+      if (r.status === 429) break;
+    }
+    expect((await new Browser(srv, { ip: nextIp() }).post("/login/code", { intent: "send", email })).status).toBe(429);
+
+    // The owner's session: re-authentication by password works, then by an emailed code.
+    const byPassword = await owner.post("/reauth", {
+      intent: "password",
+      password: PASSWORD,
+      next: "/account/password",
+    });
+    expect(byPassword.status).toBe(302);
+    expect(byPassword.headers.get("location")).toBe("/account/password");
+    expect((await owner.post("/reauth", { intent: "send-code" })).status).toBe(200);
+    expect((await outbox(srv)).find((m) => m.to === email)?.template).toBe("reauth-code");
+    const byCode = await owner.post("/reauth", {
+      intent: "code",
+      code: await lastCode(srv, email),
+      next: "/account/password",
+    });
+    expect(byCode.status).toBe(302);
+    expect(byCode.headers.get("location")).toBe("/account/password");
+
+    // The session's own budget still limits guessing from it.
+    let refused = false;
+    for (let i = 0; i < 11 && !refused; i++)
+      refused = (await owner.post("/reauth", { intent: "password", password: "not the password" })).status === 429;
+    expect(refused).toBe(true);
+  });
+
   it("another browser gets no such exemption: the lock holds there", async () => {
     const email = "owner.door.two@example.com";
     await createUser(email);

@@ -64,6 +64,21 @@ export const ratePolicies = {
     duration: 15 * 60,
     message: "Too many attempts. Please wait 15 minutes and try again.",
   },
+  /**
+   * Passwords and codes given to confirm it's you (re-authentication), per account id. Only a signed-in session of
+   * the account can use it up, so failures sent from elsewhere (which use up `secret:account`) never block the owner.
+   */
+  "secret:reauth": {
+    points: 10,
+    duration: 15 * 60,
+    message: "Too many attempts. Please wait 15 minutes and try again.",
+  },
+  /** Re-authentication codes mailed, per account id: like `secret:reauth`, out of reach of code requests by others. */
+  "mail:reauth": {
+    points: 5,
+    duration: 60 * 60,
+    message: "We have sent several codes recently. Please check your inbox or try again later.",
+  },
   /** Full data exports (P21) per account and day. */
   "export:account": {
     points: 5,
