@@ -100,6 +100,8 @@ export interface RateLimiter {
   consume(policy: RatePolicyName, subject: string, points?: number): Promise<void>;
   /** Clears a key, e.g. after a successful sign-in. */
   reset(policy: RatePolicyName, subject: string): Promise<void>;
+  /** Seconds until one more event would be allowed for the key (0: allowed now), without counting one. */
+  waitSeconds(policy: RatePolicyName, subject: string): Promise<number>;
 }
 
 /** The keyed hash that stands for a subject (an IP, an email, an account id) in the counters' keys. */
@@ -155,6 +157,12 @@ export function createRateLimiter(
     },
     async reset(name, subject) {
       await limiterFor(name).delete(rateLimitSubject(subjectKey, subject));
+    },
+    async waitSeconds(name, subject) {
+      const res = await limiterFor(name).get(rateLimitSubject(subjectKey, subject));
+      const policy = overrides[name] ?? ratePolicies[name];
+      if (!res || res.consumedPoints < policy.points) return 0;
+      return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
     },
   };
 }
