@@ -297,6 +297,15 @@ describe("finding 9: production trusts only APP_URL; security.txt; CSP reports t
     // The console's error view (errors:read) lists them as their own kind, counted.
     const groups = await listErrorGroups(prisma(), { kind: "CSP_VIOLATION" });
     expect(groups.reduce((n, g) => n + g.count, 0)).toBe(2);
+    // ...through the console's own back-office call too (`errors.groups`, over HTTP, as an admin).
+    const admin = await staffWithTotp(srv, "ADMIN");
+    const view = await consoleCall(admin.token, "errors.groups", { kind: "CSP_VIOLATION" }, "GET");
+    expect(view.status).toBe(200);
+    const listed = ((await view.json()) as { result: { data: { kind: string; count: number; location: string }[] } })
+      .result.data;
+    expect(listed.every((g) => g.kind === "CSP_VIOLATION")).toBe(true);
+    expect(listed.reduce((n, g) => n + g.count, 0)).toBe(2);
+    expect(listed.map((g) => g.location).sort()).toEqual(["/account", "/sessions"]);
 
     const big = await fetch(`${srv.url}/csp-reports`, {
       method: "POST",
