@@ -67,6 +67,15 @@ function documentEncoding(req: Request, res: Response): "br" | "gzip" | undefine
   return chosen === "br" || chosen === "gzip" ? chosen : undefined;
 }
 
+/** Resolves when the response has been handed to the network, or the connection ended before that. */
+function responseSent(res: Response): Promise<void> {
+  if (res.writableFinished || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    res.once("finish", () => resolve());
+    res.once("close", () => resolve());
+  });
+}
+
 /** The database notification every instance's page cache listens to. */
 export const PUBLIC_PAGES_CHANNEL = "mn_public_pages";
 
@@ -222,6 +231,7 @@ export function createHttpApp({
         cspNonce: String(res.locals.cspNonce),
         clientIp: req.ip ?? "unknown",
         documentEncoding: documentEncoding(req, res),
+        answered: responseSent(res),
       }),
     }),
   );

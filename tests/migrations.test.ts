@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../core/platform/db/client.ts";
+import { applyMigrations } from "../core/platform/db/migrate.ts";
 import { createServerDatabase, serverTestUrl } from "../core/platform/testing/db.ts";
 
 const migrationNames = fs
@@ -43,6 +44,46 @@ describe("migrations", () => {
       await expectMigratesFromEmpty(db);
     } finally {
       await db.close();
+    }
+  }, 120_000);
+
+  it("the migration that creates the Former client account takes back a row someone registered under its address", async () => {
+    const creating = migrationNames.find((name) => name.endsWith("_attack_fixes"))!;
+    expect(creating).toBeDefined();
+    // The migrations before it, alone in a folder of their own.
+    const earlier = fs.mkdtempSync(path.join(os.tmpdir(), "mn-mig-before-"));
+    for (const name of migrationNames.filter((n) => n < creating))
+      fs.cpSync(path.resolve("prisma/migrations", name), path.join(earlier, name), { recursive: true });
+    const db = await openDatabase({ kind: "memory" });
+    try {
+      await applyMigrations(db.sql, { migrationsDir: earlier });
+      // A squatter signed up with the address, confirmed it somehow, and is signed in.
+      await db.sql.exec(`
+        INSERT INTO "User" ("id", "email", "name", "passwordHash", "emailVerifiedAt", "role", "updatedAt")
+        VALUES ('squatter', 'former-client@erased.invalid', 'Mallory', 'a-password-hash', now(), 'USER', now());
+        INSERT INTO "Session" ("id", "secretHash", "userId", "expiresAt", "absoluteExpiresAt", "reauthenticatedAt")
+        VALUES ('squatter-session', 'x', 'squatter', now() + interval '1 day', now() + interval '30 days', now());
+      `);
+      const rest = await db.migrate();
+      expect(rest.applied[0]).toBe(creating);
+      const rows = await db.sql.query<Record<string, unknown>>(
+        `SELECT "id", "name", "passwordHash", "emailVerifiedAt", "status", "deletedAt" FROM "User"
+         WHERE "email" = 'former-client@erased.invalid'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        id: "squatter",
+        name: "Former client",
+        passwordHash: null,
+        emailVerifiedAt: null,
+      });
+      expect(rows[0]!.status).toBe("DELETED");
+      expect(rows[0]!.deletedAt).not.toBeNull();
+      const sessions = await db.sql.query(`SELECT "id" FROM "Session" WHERE "userId" = 'squatter'`);
+      expect(sessions).toEqual([]);
+    } finally {
+      await db.close();
+      fs.rmSync(earlier, { recursive: true, force: true });
     }
   }, 120_000);
 

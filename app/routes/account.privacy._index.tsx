@@ -13,7 +13,7 @@ import {
   withdrawHealthConsent,
 } from "~/core.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
-import { isoOrNull, privacyDeps } from "~/utils/privacy.server";
+import { exportWaitHours, isoOrNull, privacyDeps } from "~/utils/privacy.server";
 import { ScrollRegion } from "~/components/ui/ScrollRegion";
 import { requireSession } from "~/utils/session.server";
 import { formatDate, formatDateTime } from "~/utils/time";
@@ -48,12 +48,14 @@ const ROLE_LABELS: Record<string, string> = {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const { db } = deps(context);
-  const [requests, ledger, summary, health] = await Promise.all([
+  const { db, limiter } = deps(context);
+  const [requests, ledger, summary, health, exportWaitSeconds] = await Promise.all([
     privacyRequests.listOwnRequests(db, session.userId),
     privacyRequests.staffAccessLedger(db, session.userId),
     privacyRequests.holdingsSummary(db, session.userId),
     healthConsentState(db, session.userId),
+    // The day's exports are used up: the page says when the next one is possible (before anyone tries).
+    limiter.waitSeconds("export:account", session.userId),
   ]);
   const now = new Date();
   const categories = new Map<string, string[]>();
@@ -95,6 +97,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     })),
     dpo: DPO_CONTACT,
     health: { given: health.given, at: isoOrNull(health.at), text: HEALTH_CONSENT_TEXT },
+    exportWait: exportWaitSeconds > 0 ? exportWaitHours(exportWaitSeconds) : null,
   };
 }
 
@@ -134,7 +137,7 @@ const DONE_NOTICES: Record<string, string> = {
 };
 
 export default function PrivacyCenter() {
-  const { summary, categories, requests, ledger, dpo, health, viewer } = useLoaderData<typeof loader>();
+  const { summary, categories, requests, ledger, dpo, health, viewer, exportWait } = useLoaderData<typeof loader>();
   const day = (iso: string) => formatDate(new Date(iso), viewer);
   const when = (iso: string) => formatDateTime(new Date(iso), viewer);
   const actionData = useActionData<typeof action>();
@@ -142,10 +145,12 @@ export default function PrivacyCenter() {
   const errors = actionData && "error" in actionData ? actionData : undefined;
   const saved = actionData && "saved" in actionData ? actionData.saved : null;
   const done = DONE_NOTICES[params.get("done") ?? ""];
-  const exportWait = Number(params.get("export-wait"));
+  // The loader's own count, or (just after a refused download) the wait the refusal gave.
+  const asked = Number(params.get("export-wait"));
+  const wait = exportWait ?? (Number.isInteger(asked) && asked >= 1 && asked <= 24 ? asked : null);
   const exportNotice =
-    Number.isInteger(exportWait) && exportWait >= 1 && exportWait <= 24
-      ? `You have downloaded your data 5 times today, the most we allow in a day. You can download it again in about ${exportWait === 1 ? "an hour" : `${exportWait} hours`}.`
+    wait !== null
+      ? `You have downloaded your data 5 times today, the most we allow in a day. You can download it again in about ${wait === 1 ? "an hour" : `${wait} hours`}.`
       : null;
   const counts: Record<string, string> = {
     "Devices and sign-ins": `${summary.sessions} signed-in device(s)`,

@@ -2,7 +2,7 @@
 // file as a download and records a completed ACCESS request. GET never exports (it only leads back to the page).
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { exportUserData, isDomainError, privacyRequests } from "~/core.server";
-import { privacyDeps, requireFreshFor } from "~/utils/privacy.server";
+import { exportWaitHours, privacyDeps, requireFreshFor } from "~/utils/privacy.server";
 import { requireSession } from "~/utils/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -18,7 +18,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await context.services.rateLimiter.consume("export:account", session.userId);
   } catch (error) {
     if (isDomainError(error) && error.code === "RATE_LIMITED") {
-      const hours = Math.min(24, Math.max(1, Math.ceil(Number(error.details?.retryAfterSeconds ?? 3600) / 3600)));
+      const hours = exportWaitHours(Number(error.details?.retryAfterSeconds ?? 3600));
       return redirect(`/account/privacy?export-wait=${hours}`, 303);
     }
     throw error;

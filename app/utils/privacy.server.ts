@@ -21,4 +21,7 @@ export async function requireFreshFor(request: Request, context: AppLoadContext,
   return session;
 }
 
+/** The wait before the next data export, in whole hours as the privacy center says it (1 to 24). */
+export const exportWaitHours = (seconds: number) => Math.min(24, Math.max(1, Math.ceil(seconds / 3600)));
+
 export const isoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() : null);

@@ -144,7 +144,7 @@ export async function requireFreshSession(request: Request, context: AppLoadCont
 }
 
 export function accountDeps(context: AppLoadContext): AccountDeps {
-  return deps(context);
+  return { ...deps(context), answered: context.answered };
 }
 
 export function requester(request: Request, context: AppLoadContext): Requester {

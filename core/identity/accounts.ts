@@ -36,6 +36,8 @@ export interface AccountDeps {
   pepper: Uint8Array;
   appUrl: string;
   now?: () => Date;
+  /** Resolves once the current HTTP response has been sent: account-dependent work waits for it (`deps.mail.defer`). */
+  answered?: Promise<void>;
 }
 
 export interface Requester {
@@ -172,7 +174,7 @@ export async function signUp(
   const passwordHash = await hashPassword(password);
   const bindingHash = input.binding ? sha256Hex(input.binding) : null;
   const t = now(deps);
-  deps.mail.defer("signup", async () => {
+  deps.mail.defer("signup", deps.answered, async () => {
     const existing = await deps.db.user.findUnique({
       where: { email },
       select: { id: true, emailVerifiedAt: true, status: true },
@@ -223,7 +225,7 @@ export async function resendVerification(
   );
   await limitMail(deps, requester.ip, email);
   const t = now(deps);
-  deps.mail.defer("resend-verification", async () => {
+  deps.mail.defer("resend-verification", deps.answered, async () => {
     const user = await deps.db.user.findUnique({
       where: { email },
       select: { id: true, emailVerifiedAt: true, status: true },
@@ -347,7 +349,7 @@ export async function requestLoginCode(
   );
   await limitMailFor(deps, requester, email);
   const t = now(deps);
-  deps.mail.defer("login-code", async () => {
+  deps.mail.defer("login-code", deps.answered, async () => {
     const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
     if (!user || user.status !== "ACTIVE") return;
     const { code } = await issueCode(deps.db, deps.pepper, { purpose: "LOGIN", email, userId: user.id, now: t });
@@ -422,7 +424,7 @@ export async function requestPasswordReset(
   await deps.limiter.consume("mail:ip", requester.ip);
   if (!(await fromOwnerDevice(deps, requester, email))) await deps.limiter.consume("mail:reset", email);
   const t = now(deps);
-  deps.mail.defer("password-reset", async () => {
+  deps.mail.defer("password-reset", deps.answered, async () => {
     const user = await deps.db.user.findUnique({ where: { email }, select: { id: true, status: true } });
     if (!user || user.status !== "ACTIVE") return;
     const { code, linkToken } = await issueCode(deps.db, deps.pepper, {
@@ -502,13 +504,23 @@ function requireFresh(deps: AccountDeps, session: ValidSession) {
   }
 }
 
+/**
+ * Counts a re-authentication attempt for the IP and the signed-in account. Not the per-address `secret:account`
+ * budget: anyone can use that up from anywhere, and the owner, already signed in, must still be able to confirm
+ * it's them (the owner's door, docs/security.md).
+ */
+async function limitReauth(deps: AccountDeps, ip: string, session: ValidSession) {
+  await deps.limiter.consume("secret:ip", ip);
+  await deps.limiter.consume("secret:reauth", session.userId);
+}
+
 export async function reauthenticateWithPassword(
   deps: AccountDeps,
   session: ValidSession,
   input: { password: unknown },
   requester: Requester,
 ) {
-  await limitSecret(deps, requester.ip, session.user.email);
+  await limitReauth(deps, requester.ip, session);
   const user = await deps.db.user.findUnique({ where: { id: session.userId }, select: { passwordHash: true } });
   const ok = await verifyPassword(
     typeof input.password === "string" ? input.password.slice(0, 128) : "",
@@ -516,12 +528,14 @@ export async function reauthenticateWithPassword(
   );
   if (!user?.passwordHash || !ok)
     throw new DomainError("VALIDATION", "That password is not right.", { field: "password" });
-  await deps.limiter.reset("secret:account", session.user.email);
+  await deps.limiter.reset("secret:reauth", session.userId);
   await markReauthenticated(deps.db, session.id, now(deps));
 }
 
 export async function requestReauthCode(deps: AccountDeps, session: ValidSession, requester: Requester) {
-  await limitMail(deps, requester.ip, session.user.email);
+  // Per IP and per signed-in account, not per address: code requests by others cannot use this budget up.
+  await deps.limiter.consume("mail:ip", requester.ip);
+  await deps.limiter.consume("mail:reauth", session.userId);
   const { code } = await issueCode(deps.db, deps.pepper, {
     purpose: "REAUTH",
     email: session.user.email,
@@ -537,7 +551,7 @@ export async function reauthenticateWithCode(
   input: { code: unknown },
   requester: Requester,
 ) {
-  await limitSecret(deps, requester.ip, session.user.email);
+  await limitReauth(deps, requester.ip, session);
   const { userId } = await verifyCode(deps.db, deps.pepper, {
     purpose: "REAUTH",
     email: session.user.email,
@@ -546,6 +560,7 @@ export async function reauthenticateWithCode(
   });
   if (userId !== session.userId)
     throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
+  await deps.limiter.reset("secret:reauth", session.userId);
   await markReauthenticated(deps.db, session.id, now(deps));
 }
 

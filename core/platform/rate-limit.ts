@@ -64,6 +64,21 @@ export const ratePolicies = {
     duration: 15 * 60,
     message: "Too many attempts. Please wait 15 minutes and try again.",
   },
+  /**
+   * Passwords and codes given to confirm it's you (re-authentication), per account id. Only a signed-in session of
+   * the account can use it up, so failures sent from elsewhere (which use up `secret:account`) never block the owner.
+   */
+  "secret:reauth": {
+    points: 10,
+    duration: 15 * 60,
+    message: "Too many attempts. Please wait 15 minutes and try again.",
+  },
+  /** Re-authentication codes mailed, per account id: like `secret:reauth`, out of reach of code requests by others. */
+  "mail:reauth": {
+    points: 5,
+    duration: 60 * 60,
+    message: "We have sent several codes recently. Please check your inbox or try again later.",
+  },
   /** Full data exports (P21) per account and day. */
   "export:account": {
     points: 5,
@@ -85,6 +100,8 @@ export interface RateLimiter {
   consume(policy: RatePolicyName, subject: string, points?: number): Promise<void>;
   /** Clears a key, e.g. after a successful sign-in. */
   reset(policy: RatePolicyName, subject: string): Promise<void>;
+  /** Seconds until one more event would be allowed for the key (0: allowed now), without counting one. */
+  waitSeconds(policy: RatePolicyName, subject: string): Promise<number>;
 }
 
 /** The keyed hash that stands for a subject (an IP, an email, an account id) in the counters' keys. */
@@ -140,6 +157,12 @@ export function createRateLimiter(
     },
     async reset(name, subject) {
       await limiterFor(name).delete(rateLimitSubject(subjectKey, subject));
+    },
+    async waitSeconds(name, subject) {
+      const res = await limiterFor(name).get(rateLimitSubject(subjectKey, subject));
+      const policy = overrides[name] ?? ratePolicies[name];
+      if (!res || res.consumedPoints < policy.points) return 0;
+      return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
     },
   };
 }

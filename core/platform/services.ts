@@ -46,4 +46,9 @@ export interface RequestContext {
    * pages the page cache stores uncompressed).
    */
   documentEncoding?: "br" | "gzip";
+  /**
+   * Resolves once this request's response has been sent (or its connection closed): work that must not delay the
+   * answer waits for it (MailQueue.defer).
+   */
+  answered: Promise<void>;
 }

@@ -422,6 +422,17 @@ describe("correction (P22)", () => {
 });
 
 describe("access export (P21)", () => {
+  it("downloads of the same day started together are one ACCESS request", async () => {
+    const u = await person();
+    // On the PostgreSQL server: open the pool's connections first, so the five really run side by side.
+    await Promise.all(Array.from({ length: 10 }, () => db().$queryRaw`SELECT 1`));
+    const ids = await Promise.all(
+      Array.from({ length: 5 }, () => recordAccessRequest(deps, u.id, { reauthenticatedAt: a.clock.now })),
+    );
+    expect(new Set(ids.map((r) => r.id)).size).toBe(1);
+    expect(await db().privacyRequest.count({ where: { userId: u.id, type: "ACCESS" } })).toBe(1);
+  });
+
   it("contains the user's data from every area and nothing of another user; recorded as a completed ACCESS request", async () => {
     const u = await richUser();
     const other = await richUser();

@@ -123,28 +123,33 @@ export const reauthIdentityCheck = (reauthenticatedAt: Date) =>
 /** An export was handed over: a completed ACCESS request (P21) for the record. */
 export async function recordAccessRequest(deps: PrivacyDeps, userId: string, opts: { reauthenticatedAt: Date }) {
   const now = clock(deps);
-  // Downloads repeated within a day are one request (and the download count per day is limited by the route).
-  const recent = await deps.db.privacyRequest.findFirst({
-    where: { userId, type: "ACCESS", receivedAt: { gt: new Date(now.getTime() - 24 * 60 * 60_000) } },
-    orderBy: { receivedAt: "desc" },
-    select: { id: true },
-  });
-  if (recent) return recent;
-  return deps.db.privacyRequest.create({
-    data: {
-      userId,
-      type: "ACCESS",
-      status: "COMPLETED",
-      receivedAt: now,
-      dueAt: dueDateFor(now),
-      identityCheck: reauthIdentityCheck(opts.reauthenticatedAt),
-      identityCheckedAt: now,
-      decision: "APPROVED",
-      decisionReason: "Handed over immediately as a download.",
-      decidedAt: now,
-      completedAt: now,
-    },
-    select: { id: true },
+  // Downloads repeated within a day are one request (and the download count per day is limited by the route). The
+  // account's row is locked first, so parallel downloads wait for each other and find the first one's request
+  // instead of each adding its own.
+  return deps.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+    const recent = await tx.privacyRequest.findFirst({
+      where: { userId, type: "ACCESS", receivedAt: { gt: new Date(now.getTime() - 24 * 60 * 60_000) } },
+      orderBy: { receivedAt: "desc" },
+      select: { id: true },
+    });
+    if (recent) return recent;
+    return tx.privacyRequest.create({
+      data: {
+        userId,
+        type: "ACCESS",
+        status: "COMPLETED",
+        receivedAt: now,
+        dueAt: dueDateFor(now),
+        identityCheck: reauthIdentityCheck(opts.reauthenticatedAt),
+        identityCheckedAt: now,
+        decision: "APPROVED",
+        decisionReason: "Handed over immediately as a download.",
+        decidedAt: now,
+        completedAt: now,
+      },
+      select: { id: true },
+    });
   });
 }
 

@@ -2,7 +2,9 @@
 // (account enumeration). Failures are logged with the template name, never dropped silently; shutdown and tests
 // wait for pending work with drain(). `defer` runs other work the same way: whatever would make an answer slower
 // for an existing account (looking it up, writing its code) happens after the answer, so every address is
-// answered in the same time.
+// answered in the same time. "After the answer" means after the response has been sent (the request's `answered`
+// signal, server/app.ts): waiting only for the next turn of the event loop is not enough, since rendering the
+// answer itself takes several turns and deferred database work on the embedded database would delay it.
 //
 // Where the mail goes depends on the database (docs/scaling.md):
 // - on the PostgreSQL server a `DurableMail` is given: each message becomes a pg-boss job (sealed, see sealed.ts)
@@ -46,9 +48,12 @@ export class MailQueue {
     );
   }
 
-  /** Runs `work` after the current response is decided (its failures are logged under `label`, never thrown). */
-  defer(label: string, work: () => Promise<void>): void {
-    this.track(work, (error) => this.onError(error, { template: `deferred:${label}` }));
+  /**
+   * Runs `work` once `answered` resolves (the current response has been sent), or on the next turn of the event loop
+   * for a caller outside an HTTP request. Its failures are logged under `label`, never thrown.
+   */
+  defer(label: string, answered: Promise<void> | undefined, work: () => Promise<void>): void {
+    this.track(work, (error) => this.onError(error, { template: `deferred:${label}` }), answered);
   }
 
   /**
@@ -63,9 +68,10 @@ export class MailQueue {
     return release;
   }
 
-  private track(work: () => Promise<unknown>, onError: (error: unknown) => void): void {
+  private track(work: () => Promise<unknown>, onError: (error: unknown) => void, answered?: Promise<void>): void {
     const gate = this.gate;
-    const p = new Promise<void>((resolve) => setImmediate(resolve))
+    const p = (answered ?? Promise.resolve())
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(() => gate)
       .then(work)
       .then(
