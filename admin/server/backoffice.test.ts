@@ -401,6 +401,21 @@ describe("staff second factor", () => {
     expect(first.uri).toContain(`secret=${first.secret}`);
   });
 
+  it("wrong passwords sent from elsewhere do not keep a signed-in staff member from their second factor", async () => {
+    const dpo = await person("DPO");
+    // What ten wrong passwords for the address, from rotating addresses, leave behind: the per-address budget used up.
+    for (let i = 0; i < 10; i++) await srv.running.services.rateLimiter.consume("secret:account", dpo.email);
+    await expect(srv.running.services.rateLimiter.consume("secret:account", dpo.email)).rejects.toThrow();
+    const enrol = (await callPath(dpo.session, "mfa.beginEnrolment", undefined)) as { secret: string };
+    const { recoveryCodes } = (await callPath(dpo.session, "mfa.confirmEnrolment", {
+      code: codeAt(enrol.secret),
+    })) as { recoveryCodes: string[] };
+    expect(recoveryCodes).toHaveLength(10);
+    const { token } = await createSession(prisma(), { userId: dpo.id, role: "DPO", device: requesterFor().device });
+    const next = (await validateSessionToken(prisma(), token))!;
+    expect(await callPath(next, "mfa.useRecoveryCode", { code: recoveryCodes[0]! })).toEqual({ left: 9 });
+  });
+
   it("ten recovery codes, shown once, stored hashed; each opens one session once; regenerating is audited", async () => {
     const dpo = await person("DPO");
     const enrol = (await callPath(dpo.session, "mfa.beginEnrolment", undefined)) as { secret: string };

@@ -1,7 +1,9 @@
 // Staff second factor: TOTP (RFC 6238, 30-second steps, 6 digits) with @oslojs/otp. The shared secret is stored
 // encrypted with AES-256-GCM under a key derived from the server secret for "totp" (server/secrets.ts), is shown
 // once at enrolment and is never logged. A code is accepted once (its time step must be newer than the last one
-// used), within one step of clock drift, and every attempt counts against the `secret:account` rate limit.
+// used), within one step of clock drift, and every attempt counts against the `secret:reauth` rate limit:
+// keyed by the account id, which only a signed-in session of the account reaches, so wrong passwords sent from
+// elsewhere (`secret:account`) cannot keep a staff member from their second factor.
 // Until enrolment is confirmed the pending secret stays the same (a reload must not invalidate the key a person has
 // just scanned). Confirmation issues ten single-use recovery codes, shown once and stored as keyed hashes only.
 import crypto from "node:crypto";
@@ -120,7 +122,7 @@ async function checkCode(
 ): Promise<void> {
   requireStaff(user);
   await deps.limiter.consume("secret:ip", ip);
-  await deps.limiter.consume("secret:account", user.email);
+  await deps.limiter.consume("secret:reauth", user.id);
   const row = await deps.db.staffTotp.findUnique({
     where: { userId: user.id },
     select: { secretEncrypted: true, confirmedAt: true, lastUsedStep: true },
@@ -151,7 +153,7 @@ async function checkCode(
   });
   if (count !== 1)
     throw new DomainError("VALIDATION", "That code was already used. Wait for the next one.", { field: "code" });
-  await deps.limiter.reset("secret:account", user.email);
+  await deps.limiter.reset("secret:reauth", user.id);
 }
 
 /**
@@ -233,7 +235,7 @@ export async function useRecoveryCode(
 ): Promise<{ left: number }> {
   requireStaff(user);
   await deps.limiter.consume("secret:ip", ip);
-  await deps.limiter.consume("secret:account", user.email);
+  await deps.limiter.consume("secret:reauth", user.id);
   if (!(await totpStatus(deps.db, user.id)).enrolled)
     throw new DomainError("PRECONDITION", "Set up two-factor sign-in first.");
   const now = deps.now?.() ?? new Date();
@@ -243,7 +245,7 @@ export async function useRecoveryCode(
   });
   if (count !== 1)
     throw new DomainError("VALIDATION", "That recovery code is not right, or it was already used.", { field: "code" });
-  await deps.limiter.reset("secret:account", user.email);
+  await deps.limiter.reset("secret:reauth", user.id);
   await deps.db.session.updateMany({ where: { id: sessionId, userId: user.id }, data: { mfaVerifiedAt: now } });
   await recordAudit(
     deps.db,
