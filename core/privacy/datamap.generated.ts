@@ -278,7 +278,7 @@ export const DATA_MAP: readonly MapModel[] = [
       { name: "subjectUserId", kind: "identifier", exported: false },
       { name: "target", kind: "identifier", exported: true },
       { name: "purpose", kind: "record", exported: true },
-      { name: "ip", kind: "network", exported: false, retention: "audit-ip" },
+      { name: "ip", kind: "network", exported: true, ownRowsOnly: true, retention: "audit-ip" },
     ],
     retention: "audit",
     purpose: "accountability",

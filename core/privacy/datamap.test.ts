@@ -50,9 +50,27 @@ describe("data map: annotations", () => {
     const user = models.find((m) => m.name === "User");
     expect(user?.fields.find((f) => f.name === "email")).toMatchObject({ kind: "contact", exported: true });
     expect(user?.fields.find((f) => f.name === "passwordHash")).toMatchObject({ kind: "credential", exported: false });
-    expect(models.find((m) => m.name === "AuditEvent")?.fields.find((f) => f.name === "ip")?.retention).toBe(
-      "audit-ip",
-    );
+    // The export carries the IP of the person's own calls, so the map says so (export=own), not export=no.
+    expect(models.find((m) => m.name === "AuditEvent")?.fields.find((f) => f.name === "ip")).toMatchObject({
+      retention: "audit-ip",
+      exported: true,
+      ownRowsOnly: true,
+    });
+  });
+
+  it("fixture: a field's export is no or own, nothing else", () => {
+    const body = (v: string) => FIXTURE.replace("  body   String", `  /// @pd text export=${v}\n  body   String`);
+    expect(parseDataMap(body("own")).problems).toEqual([]);
+    expect(
+      parseDataMap(body("own"))
+        .models.find((m) => m.name === "Note")
+        ?.fields.at(-1),
+    ).toMatchObject({
+      name: "body",
+      exported: true,
+      ownRowsOnly: true,
+    });
+    expect(parseDataMap(body("maybe")).problems).toEqual([`Note.body: export must be no or own (found "maybe")`]);
   });
 
   it("fixture: a field without an annotation fails, naming the model and field", () => {

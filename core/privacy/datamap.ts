@@ -6,7 +6,9 @@
 //   model line:  /// @datamap purpose=<purpose> retention=<period> erasure=delete|anonymize|keep export=<section>|no
 //                ///   category="…" holds="…" how="…" [excluded="why it is not exported"]
 //                /// @datamap personal=no reason="…" [retention=<period>]
-//   field line:  /// @pd <kind> [export=no] [retention=<period>] [processors=<key>,<key>]
+//   field line:  /// @pd <kind> [export=no|own] [retention=<period>] [processors=<key>,<key>]
+//                (export=own: exported only on the rows where the person is the actor, e.g. the IP of their own
+//                calls, never another person's)
 //                (every scalar field of a personal model; processors= names who receives the field)
 //   processor:   /// @processor key=<key> name="…" role="…" purpose="…" data="item | item" location="…"
 //                ///   transfer="…" source="…" [scope=all]     (anywhere in the schema, one line each)
@@ -329,6 +331,8 @@ export interface MapField {
   name: string;
   kind: PdKind;
   exported: boolean;
+  /** Exported only on the rows where the person is the actor (export=own); on other rows it is someone else's. */
+  ownRowsOnly?: boolean;
   retention?: RetentionKey;
   /** Processors that receive this field (keys of @processor lines). */
   processors?: string[];
@@ -541,6 +545,10 @@ export function parseDataMap(schema: string): {
       kind,
       exported: current.exportSection !== null && pairs.get("export") !== "no" && kind !== "credential",
     };
+    const exp = pairs.get("export");
+    if (exp !== undefined && exp !== "no" && exp !== "own")
+      problems.push(`${current.name}.${fname}: export must be no or own (found "${exp}")`);
+    if (exp === "own" && f.exported) f.ownRowsOnly = true;
     const retention = pairs.get("retention");
     if (retention !== undefined) {
       if (isKey(RETENTION_PERIODS, retention)) f.retention = retention;

@@ -59,6 +59,7 @@ export const exportSections = {
           emailDetails: true,
           createdAt: true,
           updatedAt: true,
+          deletedAt: true,
           avatar: { select: { data: true, updatedAt: true } },
           staffTotp: { select: { confirmedAt: true, createdAt: true } },
         },
@@ -129,6 +130,7 @@ export const exportSections = {
           cancelReason: true,
           rescheduleCount: true,
           createdAt: true,
+          updatedAt: true,
           category: { select: { slug: true, name: true } },
           expert: publicExpert,
           notifications: { select: { kind: true, startsAt: true, sentAt: true }, orderBy: { sentAt: "asc" } },
@@ -197,6 +199,7 @@ export const exportSections = {
           satisfaction: true,
           satisfactionComment: true,
           createdAt: true,
+          updatedAt: true,
           resolvedAt: true,
           closedAt: true,
           messages: {
@@ -243,14 +246,39 @@ export const exportSections = {
           orderBy: { id: "asc" },
           take,
           ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-          select: { id: true, at: true, actorId: true, actorRole: true, action: true, purpose: true, ip: true },
+          select: {
+            id: true,
+            at: true,
+            actorId: true,
+            actorRole: true,
+            action: true,
+            target: true,
+            purpose: true,
+            ip: true,
+          },
         }),
       );
-      // Staff by role only; the IP only on the person's own calls (a staff member's IP is theirs).
+      // Staff by role only; the IP only on the person's own calls (a staff member's IP is theirs: the map's
+      // export=own on AuditEvent.ip).
       return rows.map((r) =>
         r.actorId === userId
-          ? { at: r.at, by: "you", action: r.action, purpose: r.purpose, ip: r.ip }
-          : { at: r.at, by: "staff", byRole: r.actorRole ?? "system", action: r.action, purpose: r.purpose },
+          ? {
+              at: r.at,
+              by: "you",
+              byRole: r.actorRole,
+              action: r.action,
+              target: r.target,
+              purpose: r.purpose,
+              ip: r.ip,
+            }
+          : {
+              at: r.at,
+              by: "staff",
+              byRole: r.actorRole ?? "system",
+              action: r.action,
+              target: r.target,
+              purpose: r.purpose,
+            },
       );
     },
   },
