@@ -395,6 +395,17 @@ describe("access export against the data map (P21)", () => {
 
     // A schema that would refuse a malformed file (the validation is not a rubber stamp).
     expect(validate({ ...data, sections: { ...data.sections, aboutProcessing: undefined } })).toBe(false);
+    // Fixed shapes: a section item with an unknown key, or without a required one, is refused.
+    const withSessions = (items: unknown[]) => ({
+      ...data,
+      sections: { ...data.sections, sessions: { title: "Devices", data: items } },
+    });
+    const session = (data.sections as unknown as Record<string, { data: Array<Record<string, unknown>> }>).sessions!
+      .data[0]!;
+    expect(validate(withSessions([session]))).toBe(true);
+    expect(validate(withSessions([{ ...session, secretHash: "h" }]))).toBe(false);
+    const { ip: _ip, ...withoutIp } = session;
+    expect(validate(withSessions([withoutIp]))).toBe(false);
     expect(request.id).toBeTruthy();
   }, 120_000);
 
