@@ -303,27 +303,66 @@ export const OUTSIDE_STORES: readonly OutsideStore[] = [
 ];
 
 /**
- * What may still hold a trace of an erased person, and why. The erasure scan (core/privacy/erasure-scan.test.ts)
- * allows exactly these and nothing else.
+ * Where the erasure scan may find a trace, and which: `store` is a table ("public.AuditEvent"), a schema with every
+ * table in it ("pgboss"), "outbox.to" (the recipient of an outbox file) or "outbox" (the rest of the file);
+ * `traces` are the scan's needle labels ("*": any of them); `template` narrows it to one email's files or jobs.
  */
-export const ERASURE_EXCEPTIONS = [
+export interface ScanAllowance {
+  store: string;
+  traces: readonly string[];
+  template?: string;
+}
+
+export interface ErasureException {
+  where: string;
+  what: string;
+  reason: string;
+  /** What core/privacy/erasure-scan.test.ts may find because of this exception (empty: nothing it searches for). */
+  scan: readonly ScanAllowance[];
+  /** Gone when the legal hold ends: the scan after the hold allows it no more. */
+  untilHoldEnds?: true;
+}
+
+/**
+ * What may still hold a trace of an erased person, and why. The erasure scan (core/privacy/erasure-scan.test.ts)
+ * reads its allowances from here and allows exactly these and nothing else.
+ */
+export const ERASURE_EXCEPTIONS: readonly ErasureException[] = [
   {
     where: "AuditEvent.subjectUserId, AuditEvent.actorId, AuditEvent.target",
     what: "the random account id",
     reason:
       "The append-only staff-access trail proves who accessed personal data and that the erasure was done (Art. 5(2), 32); 6 years, never a name or email.",
+    scan: [{ store: "public.AuditEvent", traces: ["id"] }],
   },
   {
     where: "PrivacyRequest.receipt, PrivacyRequest.id",
     what: "the request's own id on the receipt of the erasure (no account id, name or email)",
     reason: "Proof that the request was honoured (Art. 12, 17); 3 years after it was closed.",
+    scan: [],
   },
   {
     where: "SupportTicket and TicketMessage under an active legal hold; LegalHold",
     what: "the name and email the held ticket needs",
     reason: "Establishment, exercise or defence of legal claims (Art. 17(3)(e)); deleted when the hold ends.",
+    scan: [
+      { store: "public.SupportTicket", traces: ["*"] },
+      { store: "public.TicketMessage", traces: ["*"] },
+    ],
+    untilHoldEnds: true,
   },
-] as const;
+  {
+    where:
+      "The erasure receipt email: its recipient (an outbox file, with MAIL_TRANSPORT=outbox only) and, on the PostgreSQL server, its sealed mail.account job",
+    what: "the address the receipt is sent to (the job carries only the keyed hash of it); the receipt's text names nobody",
+    reason:
+      "The person is told that their request was carried out (Art. 12(3), 17), at the address the account had. The job goes with pg-boss's finished jobs (archived after 1 hour, deleted 7 days later); outbox files exist only where no mail leaves the machine.",
+    scan: [
+      { store: "outbox.to", traces: ["email"], template: "privacy-erasure-receipt" },
+      { store: "pgboss", traces: ["mail recipient key"], template: "privacy-erasure-receipt" },
+    ],
+  },
+];
 
 // ------------------------------------------------------------------------------------------------ parser
 
