@@ -6,7 +6,8 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDataMap, retentionPeriod, type RetentionKey } from "./datamap.ts";
+import { ratePolicies } from "../platform/rate-limit.ts";
+import { OUTSIDE_STORES, parseDataMap, RETENTION_PERIODS, retentionPeriod, type RetentionKey } from "./datamap.ts";
 import { driftedFiles, renderDataMap, ROOT, SCHEMA_PATH } from "./datamap-render.ts";
 import { exportSections } from "./export.ts";
 import { retentionRules } from "./retention.ts";
@@ -56,6 +57,14 @@ describe("data map: annotations", () => {
       exported: true,
       ownRowsOnly: true,
     });
+  });
+
+  it("the rate-limit period's words cover the longest counter window", () => {
+    const longest = Math.max(...Object.values(ratePolicies).map((p) => p.duration));
+    const words = RETENTION_PERIODS["rate-limit"].words;
+    expect(words).toMatch(longest > 3600 ? /a day/ : /an hour/);
+    expect(longest).toBeLessThanOrEqual(24 * 3600);
+    expect(OUTSIDE_STORES.find((s) => s.name.startsWith("Rate-limit keys"))?.retention).toBe(words);
   });
 
   it("fixture: a field's export is no or own, nothing else", () => {

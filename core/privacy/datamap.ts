@@ -109,7 +109,7 @@ export const RETENTION_PERIODS = {
     rule: "EmailCode",
   },
   "rate-limit": {
-    words: "Until the counter's window ends (minutes to an hour).",
+    words: "Until the counter's window ends: a minute to an hour, and a day for the count of data downloads.",
     enforcedBy: "privacy.retention (hourly)",
     rule: "RateLimiterFlexible",
   },
@@ -251,7 +251,7 @@ export const OUTSIDE_STORES: readonly OutsideStore[] = [
     name: "Rate-limit keys (RateLimiterFlexible.key)",
     holds:
       "A keyed hash (HMAC-SHA-256 under a server key) of the IP address, email address or account id a counter is about, never the value itself.",
-    retention: "Until the counter's window ends (minutes to an hour).",
+    retention: "Until the counter's window ends: a minute to an hour, and a day for the count of data downloads.",
     erasure: "Counters keyed by the person's email or account id are deleted by the erasure.",
     exported: "No: short-lived counters under a keyed hash.",
   },

@@ -60,6 +60,19 @@ export const QUEUES = [
 ] as const;
 export type QueueName = (typeof QUEUES)[number];
 
+/**
+ * How long pg-boss keeps finished jobs (the data map's job-queue entry, core/privacy/datamap.ts, says the same): a
+ * completed or failed job moves to pgboss.archive an hour after it finished (pg-boss's default is 12 hours), and
+ * the archive is emptied of jobs archived more than 7 days ago. An erasure deletes the person's jobs sooner.
+ */
+export const FINISHED_JOBS = { archiveCompletedAfterSeconds: 3600, deleteAfterDays: 7 } as const;
+
+/** The started queue, with pg-boss's maintenance callable on demand (tests; the supervisor runs it otherwise). */
+export interface StartedJobQueue extends JobQueue {
+  /** Expires, archives and deletes finished jobs now, by the periods of FINISHED_JOBS. */
+  maintain(): Promise<void>;
+}
+
 export async function startJobQueue(
   runner: SqlRunner,
   opts: {
@@ -70,7 +83,7 @@ export async function startJobQueue(
     /** How often the cron ticks are checked (pg-boss's default 30 s; tests make it shorter). */
     cronIntervalSeconds?: number;
   },
-): Promise<JobQueue> {
+): Promise<StartedJobQueue> {
   // Imported here, not at the top: pg-boss and its cron parser take a few hundred ms to load, and the server
   // starts the queue after it listens (server/boot.ts).
   const { default: PgBoss } = await import("pg-boss");
@@ -82,6 +95,7 @@ export async function startJobQueue(
     // mid-send back to the queue once the job's expiry passes; every 10 s instead of 2 minutes bounds how late a
     // crashed instance's mail goes out (docs/scaling.md).
     maintenanceIntervalSeconds: 10,
+    ...FINISHED_JOBS,
     // Cron schedules only where asked (the server); tests drive periodic work by calling it directly.
     schedule: opts.schedule ?? false,
     ...(opts.cronIntervalSeconds
@@ -143,6 +157,9 @@ export async function startJobQueue(
     },
     async schedule(name, cron) {
       await boss.schedule(name, cron, {}, { tz: "UTC", retryLimit: 2 });
+    },
+    async maintain() {
+      await boss.maintain();
     },
     async stop() {
       stopping = true;
