@@ -44,7 +44,6 @@ export interface JobQueue {
  * optional cron); add the name here and the entry there, the type check insists on both.
  */
 export const QUEUES = [
-  "mail.send",
   "mail.account",
   "booking.notice",
   "booking.reminder",
@@ -59,6 +58,13 @@ export const QUEUES = [
   "usage.purge",
 ] as const;
 export type QueueName = (typeof QUEUES)[number];
+
+/**
+ * Queues nothing sends to any more, removed at start with every job they still hold. `mail.send` carried whole
+ * rendered messages (address, text, codes) in clear; account mail is sealed now (mail.account) and other mail is
+ * rendered from ids when its job runs.
+ */
+export const RETIRED_QUEUES = ["mail.send"] as const;
 
 /**
  * How long pg-boss keeps finished jobs (the data map's job-queue entry, core/privacy/datamap.ts, says the same): a
@@ -106,6 +112,14 @@ export async function startJobQueue(
   await boss.start();
   for (const name of QUEUES) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name);
+  }
+  for (const name of RETIRED_QUEUES) {
+    if (!(await boss.getQueue(name))) continue;
+    // Its jobs in every state first (pg-boss cannot drop a queue whose partition still has rows), then the queue
+    // and its partition; archived jobs are in the shared archive table.
+    await runner.executeSql("DELETE FROM pgboss.job WHERE name = $1", [name]);
+    await runner.executeSql("DELETE FROM pgboss.archive WHERE name = $1", [name]);
+    await boss.deleteQueue(name);
   }
   const polling = opts.pollingIntervalSeconds ?? 2;
   const workers = new Map<string, string[]>();
