@@ -297,7 +297,7 @@ export const OUTSIDE_STORES: readonly OutsideStore[] = [
     holds: "A full copy of the database at the time of the backup.",
     retention: "35 days of daily backups, encrypted at rest, then overwritten.",
     erasure:
-      "Erased data leaves the backups when the last backup taken before the erasure expires (at most 35 days); a restore re-runs pending erasures before the service opens.",
+      "Erased data leaves the backups when the last backup taken before the erasure expires (at most 35 days). Nothing re-applies erasures after a restore (no erasure ledger is kept outside the database): a restored backup holds again the people erased after it was taken, so a restore is handled as an incident (docs/privacy.md, Restoring a backup); deletions approved but not yet run when it was taken are run by the 15-minute erasure sweep.",
     exported: "No.",
   },
 ];
