@@ -13,7 +13,7 @@ import { createCategory, createExpert } from "../catalog/index.ts";
 import { createUser } from "../identity/users.ts";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import { accountKeyOf } from "../security/events.ts";
-import { exportUserData } from "./export.ts";
+import { exportSections, exportUserData, exportUserDataJson } from "./export.ts";
 import { dataMap } from "./inventory.ts";
 
 /** The downloaded file as the assertions read it (the JSON Schema checks the whole shape). */
@@ -425,5 +425,44 @@ describe("access export against the data map (P21)", () => {
     });
     const data = await exportUserData(db(), u.id);
     expect(JSON.stringify(data)).not.toContain(`Someone else's ${tag}`);
+  });
+
+  it("is streamed section by section: the text parses to the same export, recorded before its last brace", async () => {
+    const tag = crypto.randomBytes(3).toString("hex");
+    const u = await createUser(db(), { email: `stream-${tag}@example.com`, name: "Sten Ream", emailVerified: true });
+    await recordAudit(
+      db(),
+      { id: u.id, role: "USER", ip: "198.51.100.70" },
+      { action: "authz.denied" as AuditAction, target: "y" },
+    );
+    await db().securityEvent.create({
+      data: { kind: "NEW_DEVICE", userId: u.id, ip: "198.51.100.71", detail: "x\ny" },
+    });
+    const at = new Date("2026-11-20T10:00:00Z");
+    const chunks: string[] = [];
+    let recordedAfter = -1;
+    for await (const chunk of exportUserDataJson(
+      db(),
+      u.id,
+      at,
+      { accountKeyPepper: pepper },
+      {
+        beforeEnd: async () => {
+          recordedAfter = chunks.length;
+          await Promise.resolve();
+        },
+      },
+    ))
+      chunks.push(chunk);
+    const sections = Object.keys(exportSections).length;
+    // The head, one chunk per section, the closing braces; the record is made before the last one.
+    expect(chunks).toHaveLength(sections + 2);
+    expect(recordedAfter).toBe(sections + 1);
+    const text = chunks.join("");
+    const built = await exportUserData(db(), u.id, at, { accountKeyPepper: pepper });
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(built)));
+    // The same indented text the download always had.
+    expect(text).toBe(`${JSON.stringify(built, null, 2)}\n`);
+    expect(validate(JSON.parse(text))).toBe(true);
   });
 });

@@ -436,6 +436,37 @@ export interface UserDataExport {
   sections: Record<string, { title: string; data: unknown }>;
 }
 
+/**
+ * The export as JSON text (indented, as the download has always been), one section at a time: each section is read,
+ * written out and let go before the next is read, so the whole file is never held at once. `beforeEnd` runs after
+ * the last section and before the closing brace: a file that arrives whole was recorded (the ACCESS request).
+ */
+export async function* exportUserDataJson(
+  db: PrismaClient,
+  userId: string,
+  now = new Date(),
+  ctx: ExportContext = {},
+  opts: { beforeEnd?: () => Promise<void> } = {},
+): AsyncGenerator<string, void, undefined> {
+  const head: Omit<UserDataExport, "sections"> = {
+    format: "mindnamo-export/1",
+    generatedAt: now.toISOString(),
+    userId,
+  };
+  // The head object without its closing "\n}", then the sections object opened.
+  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "sections": {`;
+  let first = true;
+  for (const [key, section] of Object.entries(exportSections) as Array<[string, ExportSection]>) {
+    const data = await section.collect(db, userId, ctx);
+    // JSON.stringify escapes newlines inside strings, so every newline here is indentation, nested two levels.
+    const body = JSON.stringify({ title: section.title, data }, null, 2).replaceAll("\n", "\n    ");
+    yield `${first ? "" : ","}\n    ${JSON.stringify(key)}: ${body}`;
+    first = false;
+  }
+  await opts.beforeEnd?.();
+  yield "\n  }\n}\n";
+}
+
 /** Everything we hold about one user, section by section. */
 export async function exportUserData(
   db: PrismaClient,
