@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-const [dir, setupFailures, unitRc, e2eRc, node22Rc] = process.argv.slice(2);
+const [dir, setupFailures, unitRc, e2eRc, node22Rc, pgliteRc] = process.argv.slice(2);
 let passed = 0;
 let failed = Number(setupFailures) || 0;
 let skipped = 0;
@@ -17,7 +17,7 @@ const read = (name) => {
   }
 };
 
-/** One vitest run's JSON results (Node 20: vitest.json; Node 22: node22/vitest.json). */
+/** One vitest run's JSON results (Node 20: vitest.json; Node 22: node22/vitest.json; PGlite: pglite/vitest.json). */
 function addVitest(file, rc, label) {
   const vitest = read(file);
   if (!vitest) {
@@ -38,6 +38,8 @@ function addVitest(file, rc, label) {
 addVitest("vitest.json", unitRc, "");
 // CI also runs `npm test` on Node 22 (production's Node); its tests count too, as tests of their own.
 if (node22Rc !== undefined) addVitest("node22/vitest.json", node22Rc, " on Node 22");
+// The privacy proofs again on embedded PGlite (TEST_DATABASE_URL unset): their tests count too.
+if (pgliteRc !== undefined) addVitest("pglite/vitest.json", pgliteRc, " on PGlite");
 
 const pw = read("playwright.json");
 if (pw) {

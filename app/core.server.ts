@@ -110,7 +110,7 @@ export * as privacyRequests from "@core/privacy/requests.ts";
 export type { PrivacyDeps } from "@core/privacy/requests.ts";
 export * as privacyIntake from "@core/privacy/intake.ts";
 export type { IntakeDeps } from "@core/privacy/intake.ts";
-export { exportUserData } from "@core/privacy/export.ts";
+export { exportUserData, exportUserDataJson } from "@core/privacy/export.ts";
 export { erasurePlan, deletionInventory } from "@core/privacy/inventory.ts";
 export { erasureKeysFrom, runDueErasures } from "@core/privacy/erase.ts";
 export { coreDeps, type CoreDeps } from "@core/platform/deps.ts";

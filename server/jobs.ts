@@ -3,13 +3,12 @@
 // (QUEUES in core/platform/jobs/queue.ts is the list of names). A payload is checked against its schema before
 // its handler runs, so a handler gets exactly the type it declares: a job queued by older code with another
 // shape is logged and dropped, never run on a guess. Payloads carry ids (the handlers load what they need when
-// they run); only the old mail.send carries a whole message.
+// they run); account mail is sealed (mail.account).
 import { z } from "zod";
 import { purgeUsage } from "../core/analytics/usage.ts";
 import { runBookingNotice, runReminder, REMINDERS } from "../core/notifications/bookings.ts";
 import type { BookingNoticeJob, ReminderJob } from "../core/notifications/bookings.ts";
 import { QUEUES, type JobQueue, type QueueName } from "../core/platform/jobs/queue.ts";
-import type { MailMessage } from "../core/platform/mail/index.ts";
 import { openMail, sealedMailSchema, type SealedMail } from "../core/platform/mail/sealed.ts";
 import type { Services } from "../core/platform/services.ts";
 import { erasureKeysFrom, runDueErasures, runErasure } from "../core/privacy/erase.ts";
@@ -48,16 +47,6 @@ const id = z.string().min(1).max(64);
 /** Recurring jobs carry nothing: whatever a cron tick holds is ignored. */
 const nothing = z.unknown();
 
-const mailMessage = z.object({
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string(),
-  template: z.string(),
-  headers: z.record(z.string(), z.string()).optional(),
-  attachments: z.array(z.object({ filename: z.string(), content: z.string(), contentType: z.string() })).optional(),
-}) satisfies z.ZodType<MailMessage>;
-
 const bookingNotice = z.object({
   bookingId: id,
   notice: z.enum(["confirmed", "cancelled", "rescheduled"]),
@@ -72,13 +61,6 @@ const reminder = z.object({
 }) satisfies z.ZodType<ReminderJob>;
 
 export const JOBS = {
-  // Jobs queued by an earlier version carried the whole message; new ones are booking.notice (ids only).
-  "mail.send": job({
-    payload: mailMessage,
-    run: async (message, s) => {
-      await s.mailer.send(message);
-    },
-  }),
   // Account mail on the PostgreSQL server: one sealed message per job, sent by whichever instance fetches it,
   // retried on failure, handed to another instance if this one dies mid-send (docs/scaling.md).
   "mail.account": job({

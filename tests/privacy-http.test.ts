@@ -1,6 +1,10 @@
 // The privacy center at the HTTP edge (P21-P23): the real server and the production Remix build. Export, deletion
 // and correction refuse without a session and without a fresh re-authentication; a request id of another user is
-// "not found"; the export holds only the signed-in person's data; the dev-only erasure clock is refused in production.
+// "not found"; the export holds only the signed-in person's data and validates against docs/export-schema.json; the
+// dev-only erasure clock is refused in production.
+import fs from "node:fs";
+import path from "node:path";
+import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExpert } from "../core/catalog/index.ts";
 import { hashPassword } from "../core/identity/password.ts";
@@ -19,6 +23,10 @@ afterAll(async () => {
 });
 
 const prisma = () => srv.running.services.db.prisma;
+/** The published format of the export (docs/export-schema.json): the file served over HTTP must validate. */
+const validateExport = new Ajv({ allErrors: true, strict: false }).compile(
+  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../docs/export-schema.json"), "utf8")) as object,
+);
 let ip = 0;
 const nextIp = () => `198.51.100.${++ip}`;
 async function signedIn(email: string, name = "Privacy Person") {
@@ -88,6 +96,8 @@ describe("privacy center", () => {
     );
     expect(ok.headers.get("cache-control")).toBe("no-store");
     const json = (await ok.json()) as { userId: string; sections: { account: { data: { email: string } } } };
+    validateExport(json);
+    expect(validateExport.errors ?? [], "docs/export-schema.json").toEqual([]);
     expect(json.userId).toBe(u.id);
     expect(json.sections.account.data.email).toBe(u.email);
     expect(

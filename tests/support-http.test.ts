@@ -1,5 +1,6 @@
 // Help and contact at the HTTP edge: the real server and the production Remix build. Every loader and action
-// checks the session itself and scopes by owner: another person's ticket id is a 404 for reading and replying.
+// checks the session itself and scopes by owner (their tickets, and those from their verified address): another
+// person's ticket id is a 404 for reading and replying.
 // Internal notes never reach the requester's page. The contact form needs no account, is rate-limited and
 // confirms by email.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,6 +63,36 @@ describe("help pages", () => {
     });
     expect(ticket).toEqual({ status: "NEW", satisfaction: null, messages: [{ body: "My first message" }] });
     expect(await pageText(await other.b.get("/help"))).not.toContain("Private matter");
+  });
+
+  it("/help lists tickets from the account's verified address (contact form, email, phone); another address's or another account's are 404", async () => {
+    const prisma = srv.running.services.db.prisma;
+    const me = await signedIn("by-address@example.com");
+    const them = await signedIn("not-me@example.com");
+    const ticket = (subject: string, contactEmail: string, requesterId?: string) =>
+      prisma.supportTicket.create({
+        data: {
+          subject,
+          contactEmail,
+          requesterId,
+          category: "OTHER",
+          channel: "PHONE",
+          firstResponseDueAt: new Date(),
+          resolutionDueAt: new Date(),
+          messages: { create: { body: `Notes on ${subject}`, fromStaff: true } },
+        },
+        select: { id: true },
+      });
+    const phoned = await ticket("Phoned about my session", "BY-ADDRESS@example.com");
+    const theirs = await ticket("Their phone call", "not-me@example.com");
+    const theirAccount = await ticket("Their account with my address", "by-address@example.com", them.id);
+    const list = await pageText(await me.b.get("/help"));
+    expect(list).toContain("Phoned about my session");
+    expect(list).not.toContain("Their phone call");
+    expect(list).not.toContain("Their account with my address");
+    expect(await pageText(await me.b.get(`/help/${phoned.id}`))).toContain("Notes on Phoned about my session");
+    for (const id of [theirs.id, theirAccount.id]) expect((await me.b.get(`/help/${id}`)).status).toBe(404);
+    expect((await them.b.get(`/help/${phoned.id}`)).status).toBe(404);
   });
 
   it("internal notes never reach the requester; replies do; rating once resolved", async () => {

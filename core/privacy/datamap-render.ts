@@ -98,7 +98,10 @@ ${processors.map((p) => `| ${cell(p.name)} | ${cell(p.location)} | ${cell(p.tran
   for (const m of personal) {
     const fields = m.fields
       .filter((f) => f.kind !== "none" && f.kind !== "record")
-      .map((f) => `${f.name} (${f.kind}${f.exported ? "" : ", not exported"})`)
+      .map(
+        (f) =>
+          `${f.name} (${f.kind}${f.exported ? (f.ownRowsOnly ? ", exported on your own rows only" : "") : ", not exported"})`,
+      )
       .join(", ");
     out.push(
       `| ${m.name} | ${cell(m.category ?? "")} | ${m.purpose ? PURPOSES[m.purpose].title : ""} | ${fields || "dates and settings only"} | ${m.erasure}: ${cell(m.how ?? "")} | ${m.exportSection ? `section \`${m.exportSection}\`` : `no: ${cell(m.excluded ?? "")}`} | ${m.retention ? cell(RETENTION_PERIODS[m.retention].words) : ""} |`,

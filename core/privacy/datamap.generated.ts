@@ -242,7 +242,7 @@ export const DATA_MAP: readonly MapModel[] = [
     erasure: "delete",
     exportSection: null,
     excluded:
-      "Counters under a keyed hash that expire within an hour; they hold no content and cannot be read back to you.",
+      "Counters under a keyed hash that expire within a day at most; they hold no content and cannot be read back to you.",
     category: "Devices and sign-ins",
     holds:
       "Short-lived counters of requests, emails and attempts, keyed by a keyed hash (HMAC) of your IP address, email address or account id.",
@@ -278,7 +278,7 @@ export const DATA_MAP: readonly MapModel[] = [
       { name: "subjectUserId", kind: "identifier", exported: false },
       { name: "target", kind: "identifier", exported: true },
       { name: "purpose", kind: "record", exported: true },
-      { name: "ip", kind: "network", exported: false, retention: "audit-ip" },
+      { name: "ip", kind: "network", exported: true, ownRowsOnly: true, retention: "audit-ip" },
     ],
     retention: "audit",
     purpose: "accountability",

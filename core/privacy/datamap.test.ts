@@ -6,7 +6,16 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDataMap, PURPOSES, RECIPIENTS, retentionPeriod, type RetentionKey } from "./datamap.ts";
+import { ratePolicies } from "../platform/rate-limit.ts";
+import {
+  OUTSIDE_STORES,
+  parseDataMap,
+  PURPOSES,
+  RECIPIENTS,
+  RETENTION_PERIODS,
+  retentionPeriod,
+  type RetentionKey,
+} from "./datamap.ts";
 import { driftedFiles, renderDataMap, ROOT, SCHEMA_PATH } from "./datamap-render.ts";
 import { exportSections } from "./export.ts";
 import { retentionRules } from "./retention.ts";
@@ -50,9 +59,35 @@ describe("data map: annotations", () => {
     const user = models.find((m) => m.name === "User");
     expect(user?.fields.find((f) => f.name === "email")).toMatchObject({ kind: "contact", exported: true });
     expect(user?.fields.find((f) => f.name === "passwordHash")).toMatchObject({ kind: "credential", exported: false });
-    expect(models.find((m) => m.name === "AuditEvent")?.fields.find((f) => f.name === "ip")?.retention).toBe(
-      "audit-ip",
-    );
+    // The export carries the IP of the person's own calls, so the map says so (export=own), not export=no.
+    expect(models.find((m) => m.name === "AuditEvent")?.fields.find((f) => f.name === "ip")).toMatchObject({
+      retention: "audit-ip",
+      exported: true,
+      ownRowsOnly: true,
+    });
+  });
+
+  it("the rate-limit period's words cover the longest counter window", () => {
+    const longest = Math.max(...Object.values(ratePolicies).map((p) => p.duration));
+    const words = RETENTION_PERIODS["rate-limit"].words;
+    expect(words).toMatch(longest > 3600 ? /a day/ : /an hour/);
+    expect(longest).toBeLessThanOrEqual(24 * 3600);
+    expect(OUTSIDE_STORES.find((s) => s.name.startsWith("Rate-limit keys"))?.retention).toBe(words);
+  });
+
+  it("fixture: a field's export is no or own, nothing else", () => {
+    const body = (v: string) => FIXTURE.replace("  body   String", `  /// @pd text export=${v}\n  body   String`);
+    expect(parseDataMap(body("own")).problems).toEqual([]);
+    expect(
+      parseDataMap(body("own"))
+        .models.find((m) => m.name === "Note")
+        ?.fields.at(-1),
+    ).toMatchObject({
+      name: "body",
+      exported: true,
+      ownRowsOnly: true,
+    });
+    expect(parseDataMap(body("maybe")).problems).toEqual([`Note.body: export must be no or own (found "maybe")`]);
   });
 
   it("fixture: a field without an annotation fails, naming the model and field", () => {

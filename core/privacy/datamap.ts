@@ -6,7 +6,9 @@
 //   model line:  /// @datamap purpose=<purpose> retention=<period> erasure=delete|anonymize|keep export=<section>|no
 //                ///   category="…" holds="…" how="…" [excluded="why it is not exported"]
 //                /// @datamap personal=no reason="…" [retention=<period>]
-//   field line:  /// @pd <kind> [export=no] [retention=<period>] [processors=<key>,<key>]
+//   field line:  /// @pd <kind> [export=no|own] [retention=<period>] [processors=<key>,<key>]
+//                (export=own: exported only on the rows where the person is the actor, e.g. the IP of their own
+//                calls, never another person's)
 //                (every scalar field of a personal model; processors= names who receives the field)
 //   processor:   /// @processor key=<key> name="…" role="…" purpose="…" data="item | item" location="…"
 //                ///   transfer="…" source="…" [scope=all]     (anywhere in the schema, one line each)
@@ -111,7 +113,7 @@ export const RETENTION_PERIODS = {
     rule: "EmailCode",
   },
   "rate-limit": {
-    words: "Until the counter's window ends (minutes to an hour).",
+    words: "Until the counter's window ends: a minute to an hour, and a day for the count of data downloads.",
     enforcedBy: "privacy.retention (hourly)",
     rule: "RateLimiterFlexible",
   },
@@ -253,7 +255,7 @@ export const OUTSIDE_STORES: readonly OutsideStore[] = [
     name: "Rate-limit keys (RateLimiterFlexible.key)",
     holds:
       "A keyed hash (HMAC-SHA-256 under a server key) of the IP address, email address or account id a counter is about, never the value itself.",
-    retention: "Until the counter's window ends (minutes to an hour).",
+    retention: "Until the counter's window ends: a minute to an hour, and a day for the count of data downloads.",
     erasure: "Counters keyed by the person's email or account id are deleted by the erasure.",
     exported: "No: short-lived counters under a keyed hash.",
   },
@@ -299,33 +301,72 @@ export const OUTSIDE_STORES: readonly OutsideStore[] = [
     holds: "A full copy of the database at the time of the backup.",
     retention: "35 days of daily backups, encrypted at rest, then overwritten.",
     erasure:
-      "Erased data leaves the backups when the last backup taken before the erasure expires (at most 35 days); a restore re-runs pending erasures before the service opens.",
+      "Erased data leaves the backups when the last backup taken before the erasure expires (at most 35 days). Nothing re-applies erasures after a restore (no erasure ledger is kept outside the database): a restored backup holds again the people erased after it was taken, so a restore is handled as an incident (docs/privacy.md, Restoring a backup); deletions approved but not yet run when it was taken are run by the 15-minute erasure sweep.",
     exported: "No.",
   },
 ];
 
 /**
- * What may still hold a trace of an erased person, and why. The erasure scan (core/privacy/erasure-scan.test.ts)
- * allows exactly these and nothing else.
+ * Where the erasure scan may find a trace, and which: `store` is a table ("public.AuditEvent"), a schema with every
+ * table in it ("pgboss"), "outbox.to" (the recipient of an outbox file) or "outbox" (the rest of the file);
+ * `traces` are the scan's needle labels ("*": any of them); `template` narrows it to one email's files or jobs.
  */
-export const ERASURE_EXCEPTIONS = [
+export interface ScanAllowance {
+  store: string;
+  traces: readonly string[];
+  template?: string;
+}
+
+export interface ErasureException {
+  where: string;
+  what: string;
+  reason: string;
+  /** What core/privacy/erasure-scan.test.ts may find because of this exception (empty: nothing it searches for). */
+  scan: readonly ScanAllowance[];
+  /** Gone when the legal hold ends: the scan after the hold allows it no more. */
+  untilHoldEnds?: true;
+}
+
+/**
+ * What may still hold a trace of an erased person, and why. The erasure scan (core/privacy/erasure-scan.test.ts)
+ * reads its allowances from here and allows exactly these and nothing else.
+ */
+export const ERASURE_EXCEPTIONS: readonly ErasureException[] = [
   {
     where: "AuditEvent.subjectUserId, AuditEvent.actorId, AuditEvent.target",
     what: "the random account id",
     reason:
       "The append-only staff-access trail proves who accessed personal data and that the erasure was done (Art. 5(2), 32); 6 years, never a name or email.",
+    scan: [{ store: "public.AuditEvent", traces: ["id"] }],
   },
   {
     where: "PrivacyRequest.receipt, PrivacyRequest.id",
     what: "the request's own id on the receipt of the erasure (no account id, name or email)",
     reason: "Proof that the request was honoured (Art. 12, 17); 3 years after it was closed.",
+    scan: [],
   },
   {
     where: "SupportTicket and TicketMessage under an active legal hold; LegalHold",
     what: "the name and email the held ticket needs",
     reason: "Establishment, exercise or defence of legal claims (Art. 17(3)(e)); deleted when the hold ends.",
+    scan: [
+      { store: "public.SupportTicket", traces: ["*"] },
+      { store: "public.TicketMessage", traces: ["*"] },
+    ],
+    untilHoldEnds: true,
   },
-] as const;
+  {
+    where:
+      "The erasure receipt email: its recipient (an outbox file, with MAIL_TRANSPORT=outbox only) and, on the PostgreSQL server, its sealed mail.account job",
+    what: "the address the receipt is sent to (the job carries only the keyed hash of it); the receipt's text names nobody",
+    reason:
+      "The person is told that their request was carried out (Art. 12(3), 17), at the address the account had. The job goes with pg-boss's finished jobs (archived after 1 hour, deleted 7 days later); outbox files exist only where no mail leaves the machine.",
+    scan: [
+      { store: "outbox.to", traces: ["email"], template: "privacy-erasure-receipt" },
+      { store: "pgboss", traces: ["mail recipient key"], template: "privacy-erasure-receipt" },
+    ],
+  },
+];
 
 // ------------------------------------------------------------------------------------------------ parser
 
@@ -333,6 +374,8 @@ export interface MapField {
   name: string;
   kind: PdKind;
   exported: boolean;
+  /** Exported only on the rows where the person is the actor (export=own); on other rows it is someone else's. */
+  ownRowsOnly?: boolean;
   retention?: RetentionKey;
   /** Processors that receive this field (keys of @processor lines). */
   processors?: string[];
@@ -545,6 +588,10 @@ export function parseDataMap(schema: string): {
       kind,
       exported: current.exportSection !== null && pairs.get("export") !== "no" && kind !== "credential",
     };
+    const exp = pairs.get("export");
+    if (exp !== undefined && exp !== "no" && exp !== "own")
+      problems.push(`${current.name}.${fname}: export must be no or own (found "${exp}")`);
+    if (exp === "own" && f.exported) f.ownRowsOnly = true;
     const retention = pairs.get("retention");
     if (retention !== undefined) {
       if (isKey(RETENTION_PERIODS, retention)) f.retention = retention;

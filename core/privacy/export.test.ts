@@ -13,7 +13,7 @@ import { createCategory, createExpert } from "../catalog/index.ts";
 import { createUser } from "../identity/users.ts";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import { accountKeyOf } from "../security/events.ts";
-import { exportUserData } from "./export.ts";
+import { exportSections, exportUserData, exportUserDataJson } from "./export.ts";
 import { dataMap } from "./inventory.ts";
 
 /** The downloaded file as the assertions read it (the JSON Schema checks the whole shape). */
@@ -78,19 +78,60 @@ function rowsOf(userId: string, bookingIds: string[], expertId: string | null, t
   } as Record<string, () => Promise<Array<Record<string, unknown>>>>;
 }
 
-/** How a stored value appears in the JSON file. Booleans, nulls and tiny values prove nothing and are skipped. */
-function asInFile(v: unknown): string | null {
-  if (v === null || v === undefined || typeof v === "boolean") return null;
-  if (v instanceof Date) return v.toISOString();
-  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
-  if (Array.isArray(v)) return v.length ? asInFile(v[0]) : null;
-  const s =
-    typeof v === "string"
-      ? v
-      : typeof v === "number" || typeof v === "bigint" || typeof v === "boolean"
-        ? v.toString()
-        : JSON.stringify(v);
-  return s.length >= 3 ? s : null;
+/**
+ * Where each exported model's rows sit inside its section (dots descend, arrays are walked), and the key a field
+ * has in the file when it is not the column's name (with how its value is written there). The fields themselves
+ * come from the data map: a field the map marks exported must be a KEY of every such object, holding the row's
+ * value, so a value that happens to appear elsewhere in the file proves nothing.
+ */
+const PLACES: Record<string, string> = {
+  User: "",
+  UserAvatar: "avatar",
+  Session: "",
+  WellnessPreference: "",
+  Booking: "",
+  BookingNotification: "notifications",
+  RoomParticipantKey: "roomKeys",
+  SessionPresence: "presences",
+  SessionMetadata: "metadata",
+  ExpertProfile: "",
+  ExpertCategory: "categories",
+  AvailabilityRule: "availability",
+  TimeOff: "timeOff",
+  SupportTicket: "",
+  TicketMessage: "messages",
+  Review: "",
+  AuditEvent: "",
+  PrivacyRequest: "requests",
+  LegalHold: "legalHolds",
+  Consent: "consents",
+  NewsletterDelivery: "newslettersReceived",
+  KnownDevice: "knownDevices",
+  DeviceAlert: "newDeviceAlerts",
+  AccountLock: "passwordLocks",
+  SecurityEvent: "securityEvents",
+};
+const RENAMED: Record<string, { key: string; value?: (v: unknown) => unknown }> = {
+  "UserAvatar.data": { key: "base64", value: (v) => Buffer.from(v as Uint8Array).toString("base64") },
+  "TicketMessage.fromStaff": { key: "from", value: (v) => (v ? "staff" : "you") },
+  "TicketMessage.createdAt": { key: "at" },
+  "AuditEvent.actorRole": { key: "byRole" },
+};
+
+/** The objects at a place in a section's data (arrays walked at every step). */
+function objectsAt(data: unknown, place: string): Record<string, unknown>[] {
+  const walk = (xs: unknown[]): unknown[] => xs.flatMap((x): unknown[] => (Array.isArray(x) ? (x as unknown[]) : [x]));
+  let here: unknown[] = [data];
+  for (const step of place ? place.split(".") : [])
+    here = walk(here).map((x) => (x as Record<string, unknown> | null)?.[step]);
+  return walk(here).filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null);
+}
+
+/** A value as the JSON file writes it, for comparing a column with a key of the file. */
+function asInFile(v: unknown): string {
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
+  if (v instanceof Uint8Array) return JSON.stringify(Buffer.from(v).toString("base64"));
+  return JSON.stringify(typeof v === "bigint" ? Number(v) : (v ?? null));
 }
 
 describe("access export against the data map (P21)", () => {
@@ -147,6 +188,9 @@ describe("access export against the data map (P21)", () => {
         status: "COMPLETED",
         cancelReason: "Had to travel",
         roomName: `room-${tag}`,
+        // Distinct times, so a field that is missing cannot be stood in for by another one that is there.
+        createdAt: new Date("2026-10-01T08:00:00Z"),
+        updatedAt: new Date("2026-10-03T09:30:00Z"),
       },
     });
     await db().bookingNotification.create({ data: { bookingId: b.id, kind: "reminder-24h", startsAt: b.startsAt } });
@@ -175,6 +219,8 @@ describe("access export against the data map (P21)", () => {
         resolutionDueAt: new Date(),
         satisfaction: 5,
         satisfactionComment: "Quick answer",
+        createdAt: new Date("2026-10-05T08:00:00Z"),
+        updatedAt: new Date("2026-10-06T11:15:00Z"),
         messages: { create: [{ body: `Message body ${tag}`, authorId: u.id }] },
       },
     });
@@ -256,7 +302,7 @@ describe("access export against the data map (P21)", () => {
         actorId: staffId,
         actorRole: "SUPPORT" as const,
         subjectUserId: u.id,
-        purpose: `ticket:${own.id}`,
+        purpose: `ticket:${phoned.id}`,
         ip: "192.0.2.77",
         at: new Date(Date.now() - i * 1000),
       })),
@@ -275,36 +321,65 @@ describe("access export against the data map (P21)", () => {
     const json = JSON.stringify(data);
 
     // Field-level completeness, generated from the map: the client's export, and the expert's for expert models.
-    const expertData = JSON.stringify(await exportUserData(db(), e.userId, new Date(), { accountKeyPepper: pepper }));
+    const expertFile = JSON.parse(
+      JSON.stringify(await exportUserData(db(), e.userId, new Date(), { accountKeyPepper: pepper })),
+    ) as { sections: Record<string, { data: unknown }> };
     const people = [
-      { json, rows: rowsOf(u.id, [b.id], null, [own.id, phoned.id]) },
-      { json: expertData, rows: rowsOf(e.userId, [], e.id, []) },
+      {
+        userId: u.id,
+        sections: data.sections as Record<string, { data: unknown }>,
+        rows: rowsOf(u.id, [b.id], null, [own.id, phoned.id]),
+      },
+      { userId: e.userId, sections: expertFile.sections, rows: rowsOf(e.userId, [], e.id, []) },
     ];
     const missing: string[] = [];
     for (const m of dataMap.filter((x) => x.personal && x.exportSection)) {
-      if (!people.some((p) => p.rows[m.name])) {
-        missing.push(`${m.name}: no row finder in this test (add one)`);
+      const place = PLACES[m.name];
+      if (place === undefined || !people.some((p) => p.rows[m.name])) {
+        missing.push(`${m.name}: no place or row finder in this test (add one)`);
         continue;
       }
       let rowsSeen = 0;
       for (const p of people) {
         const found = await p.rows[m.name]!();
         rowsSeen += found.length;
-        for (const row of found)
-          for (const f of m.fields.filter((x) => x.exported)) {
-            const v = asInFile(row[f.name]);
-            if (v !== null && !p.json.includes(v)) missing.push(`${m.name}.${f.name} (${v.slice(0, 40)})`);
+        if (found.length === 0) continue;
+        const objects = objectsAt(p.sections[m.exportSection!]?.data, place);
+        for (const f of m.fields.filter((x) => x.exported)) {
+          const renamed = RENAMED[`${m.name}.${f.name}`];
+          const key = renamed?.key ?? f.name;
+          const values = new Set(objects.filter((o) => key in o).map((o) => JSON.stringify(o[key] ?? null)));
+          // A field exported on the person's own rows only (export=own) is checked on those rows.
+          const rows = f.ownRowsOnly ? found.filter((r) => r.actorId === p.userId) : found;
+          if (!f.ownRowsOnly && objects.some((o) => !(key in o))) missing.push(`${m.name}.${f.name}: no key "${key}"`);
+          for (const row of rows) {
+            const v = asInFile(renamed?.value ? renamed.value(row[f.name]) : row[f.name]);
+            if (!values.has(v)) missing.push(`${m.name}.${f.name}: "${key}" never holds ${v.slice(0, 40)}`);
           }
+        }
       }
       if (rowsSeen === 0) missing.push(`${m.name}: the fixture made no row`);
     }
-    expect(missing).toEqual([]);
+    expect([...new Set(missing)]).toEqual([]);
+    for (const stale of [...Object.keys(PLACES), ...Object.keys(RENAMED).map((k) => k.split(".")[0]!)])
+      expect(
+        dataMap.find((x) => x.name === stale)?.exportSection,
+        `${stale} is in this test but not exported`,
+      ).toBeTruthy();
 
     const s = data.sections;
     expect((s.staffAccess.data as unknown[]).length).toBe(5_051);
     expect(s.staffAccess.data).toEqual(
       expect.arrayContaining([
-        { at: expect.any(String), by: "you", action: "authz.denied", purpose: null, ip: "198.51.100.64" },
+        {
+          at: expect.any(String),
+          by: "you",
+          byRole: "USER",
+          action: "authz.denied",
+          target: "x",
+          purpose: null,
+          ip: "198.51.100.64",
+        },
       ]),
     );
     // Staff by role only: never their id or IP.
@@ -320,6 +395,17 @@ describe("access export against the data map (P21)", () => {
 
     // A schema that would refuse a malformed file (the validation is not a rubber stamp).
     expect(validate({ ...data, sections: { ...data.sections, aboutProcessing: undefined } })).toBe(false);
+    // Fixed shapes: a section item with an unknown key, or without a required one, is refused.
+    const withSessions = (items: unknown[]) => ({
+      ...data,
+      sections: { ...data.sections, sessions: { title: "Devices", data: items } },
+    });
+    const session = (data.sections as unknown as Record<string, { data: Array<Record<string, unknown>> }>).sessions!
+      .data[0]!;
+    expect(validate(withSessions([session]))).toBe(true);
+    expect(validate(withSessions([{ ...session, secretHash: "h" }]))).toBe(false);
+    const { ip: _ip, ...withoutIp } = session;
+    expect(validate(withSessions([withoutIp]))).toBe(false);
     expect(request.id).toBeTruthy();
   }, 120_000);
 
@@ -339,5 +425,44 @@ describe("access export against the data map (P21)", () => {
     });
     const data = await exportUserData(db(), u.id);
     expect(JSON.stringify(data)).not.toContain(`Someone else's ${tag}`);
+  });
+
+  it("is streamed section by section: the text parses to the same export, recorded before its last brace", async () => {
+    const tag = crypto.randomBytes(3).toString("hex");
+    const u = await createUser(db(), { email: `stream-${tag}@example.com`, name: "Sten Ream", emailVerified: true });
+    await recordAudit(
+      db(),
+      { id: u.id, role: "USER", ip: "198.51.100.70" },
+      { action: "authz.denied" as AuditAction, target: "y" },
+    );
+    await db().securityEvent.create({
+      data: { kind: "NEW_DEVICE", userId: u.id, ip: "198.51.100.71", detail: "x\ny" },
+    });
+    const at = new Date("2026-11-20T10:00:00Z");
+    const chunks: string[] = [];
+    let recordedAfter = -1;
+    for await (const chunk of exportUserDataJson(
+      db(),
+      u.id,
+      at,
+      { accountKeyPepper: pepper },
+      {
+        beforeEnd: async () => {
+          recordedAfter = chunks.length;
+          await Promise.resolve();
+        },
+      },
+    ))
+      chunks.push(chunk);
+    const sections = Object.keys(exportSections).length;
+    // The head, one chunk per section, the closing braces; the record is made before the last one.
+    expect(chunks).toHaveLength(sections + 2);
+    expect(recordedAfter).toBe(sections + 1);
+    const text = chunks.join("");
+    const built = await exportUserData(db(), u.id, at, { accountKeyPepper: pepper });
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(built)));
+    // The same indented text the download always had.
+    expect(text).toBe(`${JSON.stringify(built, null, 2)}\n`);
+    expect(validate(JSON.parse(text))).toBe(true);
   });
 });

@@ -59,6 +59,7 @@ export const exportSections = {
           emailDetails: true,
           createdAt: true,
           updatedAt: true,
+          deletedAt: true,
           avatar: { select: { data: true, updatedAt: true } },
           staffTotp: { select: { confirmedAt: true, createdAt: true } },
         },
@@ -129,6 +130,7 @@ export const exportSections = {
           cancelReason: true,
           rescheduleCount: true,
           createdAt: true,
+          updatedAt: true,
           category: { select: { slug: true, name: true } },
           expert: publicExpert,
           notifications: { select: { kind: true, startsAt: true, sentAt: true }, orderBy: { sentAt: "asc" } },
@@ -197,6 +199,7 @@ export const exportSections = {
           satisfaction: true,
           satisfactionComment: true,
           createdAt: true,
+          updatedAt: true,
           resolvedAt: true,
           closedAt: true,
           messages: {
@@ -243,14 +246,39 @@ export const exportSections = {
           orderBy: { id: "asc" },
           take,
           ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-          select: { id: true, at: true, actorId: true, actorRole: true, action: true, purpose: true, ip: true },
+          select: {
+            id: true,
+            at: true,
+            actorId: true,
+            actorRole: true,
+            action: true,
+            target: true,
+            purpose: true,
+            ip: true,
+          },
         }),
       );
-      // Staff by role only; the IP only on the person's own calls (a staff member's IP is theirs).
+      // Staff by role only; the IP only on the person's own calls (a staff member's IP is theirs: the map's
+      // export=own on AuditEvent.ip).
       return rows.map((r) =>
         r.actorId === userId
-          ? { at: r.at, by: "you", action: r.action, purpose: r.purpose, ip: r.ip }
-          : { at: r.at, by: "staff", byRole: r.actorRole ?? "system", action: r.action, purpose: r.purpose },
+          ? {
+              at: r.at,
+              by: "you",
+              byRole: r.actorRole,
+              action: r.action,
+              target: r.target,
+              purpose: r.purpose,
+              ip: r.ip,
+            }
+          : {
+              at: r.at,
+              by: "staff",
+              byRole: r.actorRole ?? "system",
+              action: r.action,
+              target: r.target,
+              purpose: r.purpose,
+            },
       );
     },
   },
@@ -406,6 +434,37 @@ export interface UserDataExport {
   generatedAt: string;
   userId: string;
   sections: Record<string, { title: string; data: unknown }>;
+}
+
+/**
+ * The export as JSON text (indented, as the download has always been), one section at a time: each section is read,
+ * written out and let go before the next is read, so the whole file is never held at once. `beforeEnd` runs after
+ * the last section and before the closing brace: a file that arrives whole was recorded (the ACCESS request).
+ */
+export async function* exportUserDataJson(
+  db: PrismaClient,
+  userId: string,
+  now = new Date(),
+  ctx: ExportContext = {},
+  opts: { beforeEnd?: () => Promise<void> } = {},
+): AsyncGenerator<string, void, undefined> {
+  const head: Omit<UserDataExport, "sections"> = {
+    format: "mindnamo-export/1",
+    generatedAt: now.toISOString(),
+    userId,
+  };
+  // The head object without its closing "\n}", then the sections object opened.
+  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "sections": {`;
+  let first = true;
+  for (const [key, section] of Object.entries(exportSections) as Array<[string, ExportSection]>) {
+    const data = await section.collect(db, userId, ctx);
+    // JSON.stringify escapes newlines inside strings, so every newline here is indentation, nested two levels.
+    const body = JSON.stringify({ title: section.title, data }, null, 2).replaceAll("\n", "\n    ");
+    yield `${first ? "" : ","}\n    ${JSON.stringify(key)}: ${body}`;
+    first = false;
+  }
+  await opts.beforeEnd?.();
+  yield "\n  }\n}\n";
 }
 
 /** Everything we hold about one user, section by section. */

@@ -2,6 +2,8 @@
 // data past its period and keeps what is still inside it, on a real database (PGlite, or the server with
 // TEST_DATABASE_URL). The audit trail stays append-only: only the retention job's narrow exceptions pass.
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../identity/users.ts";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
@@ -31,27 +33,78 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-/** The rules other test files age data for (file › test). */
-const AGED_ELSEWHERE: Record<string, string> = {
-  Session: "core/privacy/communications.test.ts › retention",
-  EmailCode: "core/privacy/communications.test.ts › retention",
-  LiveKitWebhookEvent: "core/privacy/communications.test.ts › retention",
-  RateLimiterFlexible: "core/privacy/communications.test.ts › retention",
-  Consent: "core/privacy/communications.test.ts › retention",
-  NewsletterDelivery: "core/privacy/communications.test.ts › retention",
-  ErrorReport: "core/observability/errors.test.ts",
-  SecurityEvent: "core/security/security.test.ts",
-  AccountLock: "core/security/security.test.ts",
-  DeviceAlert: "core/security/security.test.ts",
-  KnownDevice: "core/security/security.test.ts",
-  UsageEvent: "core/analytics/usage.test.ts",
+/**
+ * For every retention rule, the test that ages its data past the period: "file › test name". The meta-test below
+ * finds each named test in its file and checks its body touches the rule's table (or calls its purge), so a
+ * renamed, moved or deleted test cannot leave a rule unproven behind a stale entry.
+ */
+const COMMS = "core/privacy/communications.test.ts";
+const COMMS_TEST =
+  "purges expired sessions, used and expired codes, old webhook ids, spent rate-limit rows, old consents and deliveries — by a test clock, keeping what is still in its period";
+const HERE = "core/privacy/retention.test.ts";
+const AGED_BY: Record<string, [file: string, test: string]> = {
+  Session: [COMMS, COMMS_TEST],
+  EmailCode: [COMMS, COMMS_TEST],
+  LiveKitWebhookEvent: [COMMS, COMMS_TEST],
+  RateLimiterFlexible: [COMMS, COMMS_TEST],
+  Consent: [COMMS, COMMS_TEST],
+  NewsletterDelivery: [COMMS, COMMS_TEST],
+  ErrorReport: ["core/observability/errors.test.ts", "reports older than 30 days are purged; younger ones stay"],
+  SecurityEvent: ["core/security/security.test.ts", "keeps raw signals 7 days and events 90 days"],
+  AccountLock: [
+    HERE,
+    "security state: a lock a day after it ended, an alert link a day after it expired, a device a year after its last sign-in",
+  ],
+  DeviceAlert: [
+    HERE,
+    "security state: a lock a day after it ended, an alert link a day after it expired, a device a year after its last sign-in",
+  ],
+  KnownDevice: [
+    HERE,
+    "security state: a lock a day after it ended, an alert link a day after it expired, a device a year after its last sign-in",
+  ],
+  UsageEvent: ["core/analytics/usage.test.ts", "purges events older than ${USAGE_RETENTION_DAYS} days, keeps the rest"],
+  AuditEvent: [
+    HERE,
+    "the audit trail: rows past 6 years are deleted and IPs past 30 days removed; younger rows stay whole",
+  ],
+  "AuditEvent.ip": [
+    HERE,
+    "the audit trail: rows past 6 years are deleted and IPs past 30 days removed; younger rows stay whole",
+  ],
+  Booking: [HERE, "an erased client's anonymized sessions go 3 years after they ended; a living client's stay"],
+  SupportTicket: [
+    HERE,
+    "tickets without an account go 2 years after closing; a held ticket of an erased person goes when the hold ends",
+  ],
+  LegalHold: [HERE, "a legal hold released before its end date: the held ticket and the hold go at the next run"],
+  PrivacyRequest: [HERE, "closed privacy requests go 3 years after they closed; open ones and younger ones stay"],
 };
-const AGED_HERE = ["AuditEvent", "AuditEvent.ip", "Booking", "SupportTicket", "LegalHold", "PrivacyRequest"];
+
+/** The source of the test named `name` in `file` (from its `it(` to the next one), or undefined. */
+function testBody(file: string, name: string): string | undefined {
+  const source = fs.readFileSync(path.resolve(import.meta.dirname, "../..", file), "utf8");
+  const at = ['"', "`"].map((q) => source.indexOf(`it(${q}${name}${q}`)).find((i) => i >= 0);
+  if (at === undefined) return undefined;
+  const next = source.indexOf("\n  it(", at + 1);
+  return source.slice(at, next < 0 ? undefined : next);
+}
 
 describe("retention rules", () => {
   it("every rule has a test that ages data past its period, and every period in the data map has a rule", () => {
     const rules = retentionRules.map((r) => r.model);
-    expect(rules.filter((r) => !(r in AGED_ELSEWHERE) && !AGED_HERE.includes(r))).toEqual([]);
+    expect(rules.filter((r) => !(r in AGED_BY))).toEqual([]);
+    const problems: string[] = [];
+    for (const rule of retentionRules) {
+      const [file, name] = AGED_BY[rule.model]!;
+      const body = testBody(file, name);
+      const table = rule.model.split(".")[0]!;
+      const accessor = table[0]!.toLowerCase() + table.slice(1);
+      if (!body) problems.push(`${rule.model}: no test "${name}" in ${file}`);
+      else if (![accessor, rule.purge.name, "purgeExpiredData"].some((w) => w && body.includes(w)))
+        problems.push(`${rule.model}: "${name}" neither touches ${accessor} nor runs a purge`);
+    }
+    expect(problems).toEqual([]);
     const periods = new Set(
       dataMap.flatMap((m) => [...(m.retention ? [m.retention] : []), ...m.fields.flatMap((f) => f.retention ?? [])]),
     );
@@ -216,5 +269,75 @@ describe("retention rules", () => {
       })
     ).map((r) => r.id);
     expect(left.sort()).toEqual([open.id, young.id].sort());
+  });
+
+  it("a legal hold released before its end date: the held ticket and the hold go at the next run", async () => {
+    const holder = await person();
+    const ticket = await db().supportTicket.create({
+      data: {
+        subject: "a disputed charge",
+        category: "OTHER",
+        channel: "WEB",
+        requesterId: holder.id,
+        firstResponseDueAt: now,
+        resolutionDueAt: now,
+      },
+      select: { id: true },
+    });
+    const hold = await db().legalHold.create({
+      data: {
+        userId: holder.id,
+        recordType: "SUPPORT_TICKET",
+        recordId: ticket.id,
+        basis: "dispute",
+        until: ago(-90 * D),
+      },
+      select: { id: true },
+    });
+    await eraseUser(db(), holder.id, { now });
+    await purgeExpiredData(db(), now);
+    const exists = async () => (await db().supportTicket.count({ where: { id: ticket.id } })) === 1;
+    expect(await exists()).toBe(true);
+    // The DPO releases the hold early (the claim was settled): its end date is still months away.
+    await db().legalHold.update({ where: { id: hold.id }, data: { releasedAt: now } });
+    const counts = await purgeExpiredData(db(), new Date(now.getTime() + 60_000));
+    expect(counts["SupportTicket"]).toBeGreaterThanOrEqual(1);
+    expect(await exists()).toBe(false);
+    expect(await db().legalHold.count({ where: { id: hold.id } })).toBe(0);
+  });
+
+  it("security state: a lock a day after it ended, an alert link a day after it expired, a device a year after its last sign-in", async () => {
+    const u = await person();
+    const key = (k: string) => `${k}-${crypto.randomBytes(4).toString("hex")}`;
+    const oldLock = key("old");
+    const youngLock = key("young");
+    await db().accountLock.createMany({
+      data: [
+        {
+          accountKey: oldLock,
+          userId: u.id,
+          lockCount: 1,
+          lockedUntil: ago(D + 60_000),
+          lastLockedAt: ago(D + 20 * 60_000),
+        },
+        { accountKey: youngLock, userId: u.id, lockCount: 1, lockedUntil: ago(60_000), lastLockedAt: ago(20 * 60_000) },
+      ],
+    });
+    const alert = (tokenHash: string, expiresAt: Date) =>
+      db().deviceAlert.create({ data: { userId: u.id, familyHash: "fh", tokenHash, expiresAt }, select: { id: true } });
+    await alert(key("t"), ago(D + 60_000));
+    const youngAlert = await alert(key("t"), ago(60_000));
+    const device = (familyHash: string, lastSeenAt: Date) =>
+      db().knownDevice.create({ data: { userId: u.id, familyHash, lastSeenAt }, select: { id: true } });
+    await device(key("f"), ago(366 * D));
+    const youngDevice = await device(key("f"), ago(364 * D));
+    const counts = await purgeExpiredData(db(), now);
+    expect([counts["AccountLock"], counts["DeviceAlert"], counts["KnownDevice"]]).toEqual([1, 1, 1]);
+    const locks = await db().accountLock.findMany({ where: { userId: u.id }, select: { accountKey: true } });
+    expect(locks.map((l) => l.accountKey)).toEqual([youngLock]);
+    const alerts = await db().deviceAlert.findMany({ where: { userId: u.id }, select: { id: true } });
+    expect(alerts.map((x) => x.id)).toEqual([youngAlert.id]);
+    const devices = await db().knownDevice.findMany({ where: { userId: u.id }, select: { id: true } });
+    expect(devices.map((x) => x.id)).toEqual([youngDevice.id]);
   });
 });

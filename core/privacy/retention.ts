@@ -77,7 +77,7 @@ export const retentionRules: RetentionRule[] = [
   },
   {
     model: "RateLimiterFlexible",
-    period: "Until the counter's window ends (minutes to an hour).",
+    period: "Until the counter's window ends: a minute to an hour, and a day for the count of data downloads.",
     purge: async (db, now) => (await db.rateLimiterFlexible.deleteMany({ where: { expire: { lt: now } } })).count,
   },
   {

@@ -19,6 +19,8 @@ import {
   addInternalNote,
   createCannedReply,
   dueTimes,
+  getMyTicket,
+  listMyTickets,
   logTicketOnBehalf,
   openTicket,
   replyAsRequester,
@@ -381,5 +383,54 @@ describe("canned replies", () => {
     await replyAsStaff(a.deps, agent.actor, { ticketId: login, body: "Try the code again now." });
     const row = (await queue(agent.actor, { q: "sign in" }))[0]!;
     expect(row.sla?.target).toBe("resolution");
+  });
+});
+
+describe("a person's own tickets (/help)", () => {
+  it("include tickets from their verified address by contact form, email or phone; never another account's, never by an unverified address", async () => {
+    const me = await person("USER", "Maren Oakes");
+    const someone = await person("USER", "Sam Else");
+    const mk = (data: { contactEmail?: string; requesterId?: string; subject: string; channel: "EMAIL" | "PHONE" }) =>
+      db().supportTicket.create({
+        data: {
+          ...data,
+          category: "OTHER",
+          firstResponseDueAt: new Date(),
+          resolutionDueAt: new Date(),
+          messages: { create: { body: `About ${data.subject}`, fromStaff: true } },
+        },
+        select: { id: true },
+      });
+    const form = await submitContactForm(
+      a.deps,
+      { email: me.email, name: "Maren", subject: "Before my account", category: "OTHER", message: "Hello there" },
+      "203.0.113.40",
+    );
+    const emailed = await mk({ contactEmail: me.email.toUpperCase(), subject: "Emailed in", channel: "EMAIL" });
+    const phoned = await mk({ contactEmail: me.email, subject: "Phoned in", channel: "PHONE" });
+    // The same address on a ticket of another account is that account's ticket, not mine.
+    const theirs = await mk({
+      contactEmail: me.email,
+      requesterId: someone.id,
+      subject: "Theirs with my address",
+      channel: "PHONE",
+    });
+    const elsewhere = await mk({ contactEmail: someone.email, subject: "Someone else's", channel: "EMAIL" });
+
+    const subjects = (await listMyTickets(db(), me.id)).map((x) => x.subject).sort();
+    expect(subjects).toEqual(["Before my account", "Emailed in", "Phoned in"]);
+    for (const id of [form.id, emailed.id, phoned.id])
+      expect((await getMyTicket(db(), { userId: me.id, ticketId: id })).id).toBe(id);
+    for (const id of [theirs.id, elsewhere.id])
+      expect(await refusal(getMyTicket(db(), { userId: me.id, ticketId: id }))).toBe("NOT_FOUND");
+    expect((await listMyTickets(db(), someone.id)).map((x) => x.subject).sort()).toEqual([
+      "Someone else's",
+      "Theirs with my address",
+    ]);
+
+    // Until the address is verified, it matches nothing (anyone can type an address into a sign-up form).
+    await db().user.update({ where: { id: me.id }, data: { emailVerifiedAt: null } });
+    expect(await listMyTickets(db(), me.id)).toEqual([]);
+    expect(await refusal(getMyTicket(db(), { userId: me.id, ticketId: phoned.id }))).toBe("NOT_FOUND");
   });
 });

@@ -234,9 +234,23 @@ export async function submitContactForm(
   return ticket;
 }
 
-export function listMyTickets(db: PrismaClient, userId: string) {
+/**
+ * The tickets that are a person's: the ones they opened signed in, and the ones from their address through the
+ * contact form, email or phone (no account attached) once that address is verified on their account. An
+ * unverified address matches nothing, so nobody reads another person's tickets by signing up with their address;
+ * a ticket attached to another account never matches.
+ */
+async function mine(db: PrismaClient, userId: string): Promise<Prisma.SupportTicketWhereInput> {
+  const owner = await db.user.findUnique({ where: { id: userId }, select: { email: true, emailVerifiedAt: true } });
+  if (!owner?.emailVerifiedAt) return { requesterId: userId };
+  return {
+    OR: [{ requesterId: userId }, { requesterId: null, contactEmail: { equals: owner.email, mode: "insensitive" } }],
+  };
+}
+
+export async function listMyTickets(db: PrismaClient, userId: string) {
   return db.supportTicket.findMany({
-    where: { requesterId: userId },
+    where: await mine(db, userId),
     orderBy: { updatedAt: "desc" },
     take: 200,
     select: { id: true, subject: true, category: true, status: true, createdAt: true, updatedAt: true },
@@ -246,7 +260,7 @@ export function listMyTickets(db: PrismaClient, userId: string) {
 /** The requester's own ticket, without internal notes; another person's id is NOT_FOUND. */
 export async function getMyTicket(db: PrismaClient, { userId, ticketId }: { userId: string; ticketId: string }) {
   const ticket = await db.supportTicket.findFirst({
-    where: { id: ticketId, requesterId: userId },
+    where: { AND: [{ id: ticketId }, await mine(db, userId)] },
     select: {
       id: true,
       subject: true,
@@ -278,7 +292,7 @@ export async function getMyTicket(db: PrismaClient, { userId, ticketId }: { user
 
 async function ownTicket(db: PrismaClient, userId: string, ticketId: string) {
   const t = await db.supportTicket.findFirst({
-    where: { id: ticketId, requesterId: userId },
+    where: { AND: [{ id: ticketId }, await mine(db, userId)] },
     select: {
       id: true,
       status: true,

@@ -44,7 +44,6 @@ export interface JobQueue {
  * optional cron); add the name here and the entry there, the type check insists on both.
  */
 export const QUEUES = [
-  "mail.send",
   "mail.account",
   "booking.notice",
   "booking.reminder",
@@ -60,6 +59,26 @@ export const QUEUES = [
 ] as const;
 export type QueueName = (typeof QUEUES)[number];
 
+/**
+ * Queues nothing sends to any more, removed at start with every job they still hold. `mail.send` carried whole
+ * rendered messages (address, text, codes) in clear; account mail is sealed now (mail.account) and other mail is
+ * rendered from ids when its job runs.
+ */
+export const RETIRED_QUEUES = ["mail.send"] as const;
+
+/**
+ * How long pg-boss keeps finished jobs (the data map's job-queue entry, core/privacy/datamap.ts, says the same): a
+ * completed or failed job moves to pgboss.archive an hour after it finished (pg-boss's default is 12 hours), and
+ * the archive is emptied of jobs archived more than 7 days ago. An erasure deletes the person's jobs sooner.
+ */
+export const FINISHED_JOBS = { archiveCompletedAfterSeconds: 3600, deleteAfterDays: 7 } as const;
+
+/** The started queue, with pg-boss's maintenance callable on demand (tests; the supervisor runs it otherwise). */
+export interface StartedJobQueue extends JobQueue {
+  /** Expires, archives and deletes finished jobs now, by the periods of FINISHED_JOBS. */
+  maintain(): Promise<void>;
+}
+
 export async function startJobQueue(
   runner: SqlRunner,
   opts: {
@@ -70,7 +89,7 @@ export async function startJobQueue(
     /** How often the cron ticks are checked (pg-boss's default 30 s; tests make it shorter). */
     cronIntervalSeconds?: number;
   },
-): Promise<JobQueue> {
+): Promise<StartedJobQueue> {
   // Imported here, not at the top: pg-boss and its cron parser take a few hundred ms to load, and the server
   // starts the queue after it listens (server/boot.ts).
   const { default: PgBoss } = await import("pg-boss");
@@ -82,6 +101,7 @@ export async function startJobQueue(
     // mid-send back to the queue once the job's expiry passes; every 10 s instead of 2 minutes bounds how late a
     // crashed instance's mail goes out (docs/scaling.md).
     maintenanceIntervalSeconds: 10,
+    ...FINISHED_JOBS,
     // Cron schedules only where asked (the server); tests drive periodic work by calling it directly.
     schedule: opts.schedule ?? false,
     ...(opts.cronIntervalSeconds
@@ -92,6 +112,14 @@ export async function startJobQueue(
   await boss.start();
   for (const name of QUEUES) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name);
+  }
+  for (const name of RETIRED_QUEUES) {
+    if (!(await boss.getQueue(name))) continue;
+    // Its jobs in every state first (pg-boss cannot drop a queue whose partition still has rows), then the queue
+    // and its partition; archived jobs are in the shared archive table.
+    await runner.executeSql("DELETE FROM pgboss.job WHERE name = $1", [name]);
+    await runner.executeSql("DELETE FROM pgboss.archive WHERE name = $1", [name]);
+    await boss.deleteQueue(name);
   }
   const polling = opts.pollingIntervalSeconds ?? 2;
   const workers = new Map<string, string[]>();
@@ -143,6 +171,9 @@ export async function startJobQueue(
     },
     async schedule(name, cron) {
       await boss.schedule(name, cron, {}, { tz: "UTC", retryLimit: 2 });
+    },
+    async maintain() {
+      await boss.maintain();
     },
     async stop() {
       stopping = true;
