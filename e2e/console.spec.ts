@@ -1,13 +1,14 @@
 // The staff console as staff use it: sign-in lands on /admin in the console's own shell (no consumer header or
 // footer), enrolment through the QR code's key, recovery codes (one works once, then is refused), a role change
-// behind the dialog and a fresh TOTP code, undone from the toast; the support dashboard's figures against the
-// queue; the empty category form's field messages; axe on every page; a 1280 px screenshot of each page.
+// behind the dialog and a fresh TOTP code, undone from the toast; each role's dashboard and the sidebar's counts
+// against figures computed here from the seeded data; the empty category form's field messages; axe on every page; a 1280 px screenshot of each page.
 import AxeBuilder from "@axe-core/playwright";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP } from "@oslojs/otp";
 import { expect, test, type Page } from "@playwright/test";
 import { CONSOLE_HEADER } from "../admin/shared/console-header.ts";
-import { CONSOLE_WORLD } from "./fixtures/console-world.ts";
+import { PRIVACY_STATUS_LABEL } from "../admin/shared/labels.ts";
+import { CONSOLE_FIGURES, CONSOLE_WORLD, utcWeekStart } from "./fixtures/console-world.ts";
 import { enrolTotp, network, open, signedIn, type SignedInOptions } from "./helpers.ts";
 
 test.use({ ...network(31), viewport: { width: 1280, height: 900 } });
@@ -24,6 +25,33 @@ async function expectAccessible(page: Page, what: string) {
 
 const codeAt = (secret: string, offsetSteps = 0) =>
   generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(Date.now() / 30_000) + offsetSteps), 6);
+
+// What each dashboard must show, computed here from the seeded values (e2e/fixtures/console-world.ts), not read
+// back from the server. Nothing else in the run answers tickets, rates them, files privacy requests or books
+// sessions in those weeks before this spec, so the seeded values are the whole picture.
+const F = CONSOLE_FIGURES;
+const nearestRank = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]! : null;
+};
+const asHours = (h: number | null) => (h === null ? "—" : h < 1 ? `${Math.round(h * 60)} min` : `${h} h`);
+function firstResponse(days: number) {
+  const hours = F.answered.filter((t) => t.daysAgo < days).map((t) => t.responseHours);
+  return { count: String(hours.length), p50: asHours(nearestRank(hours, 50)), p90: asHours(nearestRank(hours, 90)) };
+}
+const rated = F.answered.filter((t) => t.daysAgo < 30 && t.rating !== null).map((t) => t.rating!);
+const satisfaction = `${Math.round((rated.reduce((a, b) => a + b, 0) / rated.length) * 10) / 10} / 5 (${rated.length})`;
+const openPrivacy = F.privacy
+  .filter((r) => r.status === "PENDING" || r.status === "APPROVED")
+  .map((r) => ({ days: "extendedToDays" in r ? r.extendedToDays : r.dueInDays, extended: "extendedToDays" in r }));
+const PRIVACY = {
+  open: openPrivacy.length,
+  overdue: openPrivacy.filter((r) => r.days < 0).length,
+  due7: openPrivacy.filter((r) => r.days >= 0 && r.days < 7).length,
+  dueSoonOrOverdue: openPrivacy.filter((r) => r.days < 7).length,
+  extended: openPrivacy.filter((r) => r.extended).length,
+  soonest: Math.min(...openPrivacy.map((r) => r.days)),
+};
 
 // Signs in with no `next`, so the landing page is the role's own.
 const STAFF: SignedInOptions = {
@@ -62,6 +90,24 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await noConsumerChrome(page);
   await expect(page.getByTestId("console-person")).toHaveText("Ari Admin");
   await expect(page.getByTestId("console-role")).toHaveText("Administrator");
+  // Sessions per week, in the weeks only the fixture books.
+  for (const w of F.bookings) {
+    const week = new Date(utcWeekStart(new Date()).getTime() - w.weeksAgo * 7 * 86_400_000);
+    const cells = page.locator(`[data-week="${week.toISOString().slice(0, 10)}"] td`);
+    await expect(cells).toHaveText([
+      String(w.statuses.length),
+      String(w.statuses.filter((s) => s === "CANCELLED").length),
+      String(w.statuses.filter((s) => s === "NO_SHOW").length),
+    ]);
+  }
+  const experts = await page.request.get("/admin/api/trpc/experts.list", { headers: { [CONSOLE_HEADER]: "1" } });
+  type ExpertRow = { published: boolean };
+  const published = ((await experts.json()) as { result: { data: ExpertRow[] } }).result.data.filter(
+    (e) => e.published,
+  );
+  await expect(page.getByTestId("dash-experts")).toHaveText(String(published.length));
+  // Aggregates only for the admin's role: no privacy panel (privacy:read is the DPO's).
+  await expect(page.getByTestId("dash-privacy-open")).toHaveCount(0);
   await expectAccessible(page, "/admin dashboard (admin)");
   await page.screenshot({ path: `${SHOTS}/console-dashboard-admin.png` });
 
@@ -174,6 +220,21 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   await expect(page.getByTestId("count-unassigned")).toContainText(
     String(rows.filter((r) => !done.includes(r.status) && r.assignee === null).length),
   );
+  // Figures the seeded tickets alone decide: first-response times, satisfaction, the agent's own and overdue.
+  for (const days of [7, 30]) {
+    const want = firstResponse(days);
+    await expect(page.getByTestId(`dash-frt-count-${days}`)).toHaveText(want.count);
+    await expect(page.getByTestId(`dash-frt-p50-${days}`)).toHaveText(want.p50);
+    await expect(page.getByTestId(`dash-frt-p90-${days}`)).toHaveText(want.p90);
+  }
+  await expect(page.getByTestId("dash-satisfaction")).toHaveText(satisfaction);
+  await expect(page.getByTestId("dash-overdue")).toHaveText(String(F.open.filter((t) => t.overdue).length));
+  await expect(page.getByTestId("count-mineOpen").locator(".c-badge")).toHaveText(
+    String(F.open.filter((t) => t.mine).length),
+  );
+  await expect(page.getByTestId("count-overdue").locator(".c-badge")).toHaveText(
+    String(F.open.filter((t) => t.overdue).length),
+  );
   await expect(page.getByTestId("count-privacyDueSoon")).toHaveCount(0); // not part of the support role
   await expect(page.getByRole("heading", { name: "Operations" })).toHaveCount(0);
   await noConsumerChrome(page);
@@ -192,10 +253,26 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   await expect(dpo.page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(dpo.page.getByRole("heading", { name: "Privacy requests" })).toBeVisible();
   await expect(dpo.page.getByRole("heading", { name: "Support" })).toHaveCount(0);
-  await expect(dpo.page.getByTestId("count-privacyDueSoon")).toBeVisible();
+  await expect(dpo.page.getByTestId("count-privacyDueSoon").locator(".c-badge")).toHaveText(
+    String(PRIVACY.dueSoonOrOverdue),
+  );
+  await expect(dpo.page.getByTestId("dash-privacy-open")).toHaveText(String(PRIVACY.open));
+  await expect(dpo.page.getByTestId("dash-privacy-overdue")).toHaveText(String(PRIVACY.overdue));
+  await expect(dpo.page.getByTestId("dash-privacy-due7")).toHaveText(String(PRIVACY.due7));
+  await expect(dpo.page.getByTestId("dash-privacy-extended")).toHaveText(String(PRIVACY.extended));
+  await expect(dpo.page.getByTestId("dash-privacy-soonest")).toHaveText(String(PRIVACY.soonest));
+  for (const status of Object.keys(PRIVACY_STATUS_LABEL))
+    await expect(dpo.page.getByTestId(`dash-privacy-state-${status}`)).toHaveText(
+      String(F.privacy.filter((r) => r.status === status).length),
+    );
   await expect(dpo.page.getByTestId("count-unassigned")).toHaveCount(0);
   await expectAccessible(dpo.page, "/admin dashboard (DPO)");
   await dpo.page.screenshot({ path: `${SHOTS}/console-dashboard-dpo.png` });
+  // The sidebar's count opens the queue filtered to the very requests it counts.
+  await dpo.page.getByTestId("count-privacyDueSoon").click();
+  await expect(dpo.page).toHaveURL(/\/admin\/privacy\?status=DUE_SOON$/);
+  await expect(dpo.page.getByLabel("Show")).toHaveValue("DUE_SOON");
+  await expect(dpo.page.getByTestId("privacy-row")).toHaveCount(PRIVACY.dueSoonOrOverdue);
   await dpo.page
     .getByRole("navigation", { name: "Back-office" })
     .getByRole("link", { name: "Privacy requests" })

@@ -258,7 +258,13 @@ const SUBCOUNTS: { under: string; key: CountKey; label: string; to: string; urge
   { under: "/admin/tickets", key: "mineOpen", label: "Mine, open", to: "/admin/tickets?view=mine" },
   { under: "/admin/tickets", key: "unassigned", label: "Unassigned", to: "/admin/tickets?view=unassigned" },
   { under: "/admin/tickets", key: "overdue", label: "Overdue", to: "/admin/tickets?view=overdue", urgent: true },
-  { under: "/admin/privacy", key: "privacyDueSoon", label: "Due within 7 days", to: "/admin/privacy", urgent: true },
+  {
+    under: "/admin/privacy",
+    key: "privacyDueSoon",
+    label: "Due within 7 days",
+    to: "/admin/privacy?status=DUE_SOON",
+    urgent: true,
+  },
 ];
 
 function pageFor(path: string, has: (p: Permission) => boolean, name: string, recoveryCodesLeft: number): ReactNode {

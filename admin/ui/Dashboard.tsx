@@ -113,7 +113,7 @@ function PrivacyPanel() {
                 {(Object.keys(d.byStatus) as (keyof typeof d.byStatus)[]).map((s) => (
                   <tr key={s}>
                     <th scope="row">{PRIVACY_STATUS_LABEL[s]}</th>
-                    <td>{d.byStatus[s]}</td>
+                    <td data-testid={`dash-privacy-state-${s}`}>{d.byStatus[s]}</td>
                   </tr>
                 ))}
               </tbody>
@@ -154,7 +154,7 @@ function OperationsPanel() {
               </thead>
               <tbody>
                 {d.perWeek.map((w) => (
-                  <tr key={w.weekStart} data-testid="dash-week">
+                  <tr key={w.weekStart} data-testid="dash-week" data-week={w.weekStart}>
                     <th scope="row">{weekLabel(w.weekStart)}</th>
                     <td>{w.bookings}</td>
                     <td>{w.cancellations}</td>

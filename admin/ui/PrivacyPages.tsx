@@ -1,7 +1,7 @@
 // The DPO's desk in the console: the queue of privacy requests (days left to the legal deadline, overdue first
 // highlighted), one request with identity check, extension, decision and legal holds, and privacy tickets.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link } from "@remix-run/react";
+import { Link, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { ErrorNote, Loading } from "./Console.tsx";
 import { errorInfo, fmt, useTRPC } from "./trpc.ts";
@@ -17,7 +17,7 @@ import {
   labelOf,
 } from "../shared/labels.ts";
 
-const STATUS_FILTERS = ["OPEN", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
+const STATUS_FILTERS = ["OPEN", "DUE_SOON", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
 type StatusFilter = (typeof STATUS_FILTERS)[number];
 const TYPE_LABELS: Record<string, string> = {
   ACCESS: "Access (copy)",
@@ -29,7 +29,11 @@ const TYPE_LABELS: Record<string, string> = {
 
 export function PrivacyQueue() {
   const trpc = useTRPC();
-  const [status, setStatus] = useState<StatusFilter | "">("OPEN");
+  // The filter lives in the URL, so the sidebar's "Due within 7 days" count links straight to those requests.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get("status");
+  const status: StatusFilter | "" = asked === "" ? "" : (STATUS_FILTERS.find((s) => s === asked) ?? "OPEN");
+  const setStatus = (s: StatusFilter | "") => setParams({ status: s }, { replace: true });
   const queue = useQuery(trpc.privacy.queue.queryOptions(status ? { status } : {}));
   const tickets = useQuery(trpc.privacy.tickets.queryOptions());
   return (
@@ -45,7 +49,11 @@ export function PrivacyQueue() {
           <option value="">All (including those awaiting the identity check)</option>
           {STATUS_FILTERS.map((s) => (
             <option key={s} value={s}>
-              {s === "OPEN" ? "Open (pending or approved)" : labelOf(PRIVACY_STATUS_LABEL, s)}
+              {s === "OPEN"
+                ? "Open (pending or approved)"
+                : s === "DUE_SOON"
+                  ? "Due within 7 days or overdue"
+                  : labelOf(PRIVACY_STATUS_LABEL, s)}
             </option>
           ))}
         </select>
