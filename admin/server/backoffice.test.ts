@@ -578,6 +578,25 @@ describe("staff management", () => {
     );
   });
 
+  it("finding an account by email to make it staff is a read of its data: audited with its purpose", async () => {
+    const admin = await person("ADMIN", { mfa: true });
+    const target = await person("USER");
+    const found = await callPath(admin.session, "staff.findByEmail", { email: target.email.toUpperCase() });
+    expect(found).toMatchObject({ id: target.id, role: "USER", status: "ACTIVE" });
+    const audited = await prisma().auditEvent.findMany({
+      where: { actorId: admin.id, action: "staff.account.lookup" },
+    });
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({
+      subjectUserId: target.id,
+      target: `user:${target.id}`,
+      purpose: "staff invite",
+    });
+    // A miss shows no one's data and writes nothing.
+    expect(await callPath(admin.session, "staff.findByEmail", { email: "no-such-person@example.com" })).toBeNull();
+    expect(await prisma().auditEvent.count({ where: { actorId: admin.id, action: "staff.account.lookup" } })).toBe(1);
+  });
+
   it("an admin invites by email: a new account with the role and a set-password link, or the role for an existing one", async () => {
     const admin = await enrolled("ADMIN");
     const email = `new-agent-${Date.now()}@example.com`;

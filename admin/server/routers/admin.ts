@@ -20,9 +20,10 @@ import {
   inviteStaff,
   inviteStaffSchema,
   listStaff,
+  lookUpAccountForInvite,
 } from "../../../core/identity/staff.ts";
 import { checkFreshTotp, totpKeyFrom } from "../../../core/identity/totp.ts";
-import { findAccountByEmail, namesByUserId, roleOf } from "../../../core/identity/users.ts";
+import { namesByUserId, roleOf } from "../../../core/identity/users.ts";
 import { deps, requirePermission, router, type InnerContext } from "../trpc.ts";
 
 const id = z.string().trim().min(1).max(64);
@@ -107,10 +108,10 @@ export const staffRouter = router({
     await freshCode(ctx, code);
     return inviteStaff(deps(ctx), ctx.actor, invitee);
   }),
-  /** Finds an account by email to make it staff. */
+  /** Finds an account by email to make it staff; a match is audited with its purpose. */
   findByEmail: staff
     .input(z.object({ email: z.string().trim().toLowerCase().max(254) }))
-    .query(({ ctx, input }) => findAccountByEmail({ db: deps(ctx).db, email: input.email })),
+    .query(({ ctx, input }) => lookUpAccountForInvite(deps(ctx).db, ctx.actor, input.email)),
 });
 
 const categories = requirePermission("categories:manage");
