@@ -1,7 +1,8 @@
 // The staff console as staff use it: sign-in lands on /admin in the console's own shell (no consumer header or
 // footer), enrolment through the QR code's key, recovery codes (one works once, then is refused), a role change
 // behind the dialog and a fresh TOTP code, undone from the toast; each role's dashboard and the sidebar's counts
-// against figures computed here from the seeded data; the empty category form's field messages; axe on every page; a 1280 px screenshot of each page.
+// against figures computed here from the seeded data; a ticket's changes shown at once with a toast and an undo;
+// the empty category form's field messages; axe on every page; a 1280 px screenshot of each page.
 import AxeBuilder from "@axe-core/playwright";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP } from "@oslojs/otp";
@@ -323,6 +324,63 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   await expectAccessible(p, "/admin/incidents/:id");
   await p.screenshot({ path: `${SHOTS}/console-incident.png` });
   await dpo.context.close();
+});
+
+test("a ticket's status, priority and assignee change at once, each with a toast and an undo", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const subject = "Please move my Thursday session";
+  const { page, context } = await signedIn(browser, CONSOLE_WORLD.ticketAgent.email, { ...STAFF, enrol: true });
+  await open(page, "/admin/tickets?view=unassigned");
+  await page.getByRole("link", { name: subject }).click();
+  await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
+  const status = page.getByLabel("Status", { exact: true });
+  const priority = page.getByLabel("Priority", { exact: true });
+  await expect(status).toHaveValue("NEW");
+  await expect(priority).toHaveValue("NORMAL");
+
+  // Optimistic: the page shows the new value while the server has not answered yet.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/admin/api/trpc/tickets.setStatus*", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await status.selectOption({ label: "Waiting for requester" });
+  await expect(status).toHaveValue("PENDING_USER");
+  await expect(page.getByText("Status set to")).toHaveCount(0);
+  release();
+  const toast = page.locator(".c-toast").filter({ hasText: "Status set to Waiting for requester." });
+  await expect(toast).toBeVisible();
+  await page.unroute("**/admin/api/trpc/tickets.setStatus*");
+  await toast.getByRole("button", { name: "Undo" }).click();
+  await expect(page.locator(".c-toast").filter({ hasText: "Undone. Status set to New." })).toBeVisible();
+  await expect(status).toHaveValue("NEW");
+
+  await priority.selectOption("HIGH");
+  const pToast = page.locator(".c-toast").filter({ hasText: "Priority set to High." });
+  await expect(pToast).toBeVisible();
+  await pToast.getByRole("button", { name: "Undo" }).click();
+  await expect(priority).toHaveValue("NORMAL");
+
+  // "Assign to me" says so, and can be undone; reassigning says to whom.
+  await page.getByRole("button", { name: "Assign to me" }).click();
+  await expect(page.getByTestId("assignee")).toHaveText(CONSOLE_WORLD.ticketAgent.name);
+  const aToast = page.locator(".c-toast").filter({ hasText: "Assigned to you." });
+  await expect(aToast).toBeVisible();
+  await expect(status).toHaveValue("OPEN"); // taking a new ticket opens it
+  await aToast.getByRole("button", { name: "Undo" }).click();
+  await expect(page.locator(".c-toast").filter({ hasText: "Undone. Unassigned, status New." })).toBeVisible();
+  await expect(page.getByTestId("assignee")).toHaveText("Unassigned");
+  await expect(status).toHaveValue("NEW");
+  await page.getByLabel("Reassign").selectOption({ label: CONSOLE_WORLD.agent.name });
+  await expect(page.locator(".c-toast").filter({ hasText: `Assigned to ${CONSOLE_WORLD.agent.name}.` })).toBeVisible();
+
+  // What the server kept: the undone priority, and the last assignment (which opened the ticket).
+  await page.reload();
+  await expect(status).toHaveValue("OPEN");
+  await expect(priority).toHaveValue("NORMAL");
+  await expect(page.getByTestId("assignee")).toHaveText(CONSOLE_WORLD.agent.name);
+  await context.close();
 });
 
 /** No sideways scrolling of the page itself (a wide table may scroll inside its own box). */
