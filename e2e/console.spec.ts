@@ -177,9 +177,15 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await page.keyboard.press("g");
   await page.keyboard.press("a");
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
-  await expect(page.getByTestId("audit-row").filter({ hasText: "Changed a role: Support agent → Client" })).toHaveCount(
-    1,
-  );
+  const roleRow = page.getByTestId("audit-row").filter({ hasText: "Changed a role: Support agent → Client" });
+  await expect(roleRow).toHaveCount(1);
+  // Whose data, by name; the purpose in words; filters by what happened and by a person's email, not codes or ids.
+  await expect(roleRow).toContainText(CONSOLE_WORLD.colleague.name);
+  await page.getByLabel("What").selectOption({ label: "Changed a role (any)" });
+  await page.getByLabel("Whose data (email)").fill(CONSOLE_WORLD.colleague.email);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByTestId("audit-row")).toHaveCount(2); // the change and its undo
+  await expect(page.locator("main")).not.toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   await expect(page.locator("main")).not.toContainText("staff.role.");
   await expectAccessible(page, "/admin/audit");
   await page.screenshot({ path: `${SHOTS}/console-audit.png` });

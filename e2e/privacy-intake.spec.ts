@@ -80,7 +80,7 @@ test("a visitor's privacy request on the contact form is confirmed by an emailed
   await expect(row).toContainText(/\d+ day\(s\)/);
   await expect(row).not.toContainText("PENDING");
   await expectAccessible(dpo, "the DPO's queue with a contact-form request");
-  await row.getByRole("link", { name: "Access (copy)" }).click();
+  await row.getByRole("link", { name: "Access (copy of data)" }).click();
   await expect(dpo.getByTestId("privacy-source")).toHaveText("Contact form");
   await expect(dpo.getByTestId("privacy-requester")).toContainText(email);
   await expect(dpo.getByTestId("linked-ticket-message")).toContainText(MESSAGE);

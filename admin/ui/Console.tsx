@@ -433,6 +433,15 @@ function useShortcuts(items: NavItem[], openHelp: () => void) {
         }
         return;
       }
+      // Enter on a row j/k reached opens it: the row's first link.
+      if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.hasAttribute("data-row")) {
+        const link = e.target.querySelector<HTMLAnchorElement>("a[href]");
+        if (link) {
+          e.preventDefault();
+          link.click();
+        }
+        return;
+      }
       if (e.key === "j" || e.key === "k") {
         const rows = [...document.querySelectorAll<HTMLElement>("[data-row]")];
         if (rows.length === 0) return;

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { Permission } from "../shared/permissions.ts";
 import { PRIVACY_STATUS_LABEL } from "../shared/labels.ts";
 import { QueryState } from "./kit.tsx";
-import { useTRPC } from "./trpc.ts";
+import { fmtDay, useTRPC } from "./trpc.ts";
 
 const hours = (h: number | null) => (h === null ? "—" : h < 1 ? `${Math.round(h * 60)} min` : `${h} h`);
 
@@ -125,9 +125,6 @@ function PrivacyPanel() {
   );
 }
 
-const weekLabel = (isoDay: string) =>
-  new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(isoDay));
-
 function OperationsPanel() {
   const trpc = useTRPC();
   const q = useQuery(trpc.dashboard.operations.queryOptions());
@@ -155,7 +152,7 @@ function OperationsPanel() {
               <tbody>
                 {d.perWeek.map((w) => (
                   <tr key={w.weekStart} data-testid="dash-week" data-week={w.weekStart}>
-                    <th scope="row">{weekLabel(w.weekStart)}</th>
+                    <th scope="row">{fmtDay(w.weekStart)}</th>
                     <td>{w.bookings}</td>
                     <td>{w.cancellations}</td>
                     <td>{w.noShows}</td>

@@ -9,6 +9,7 @@ import { ConfirmDialog, FieldError } from "./kit.tsx";
 import {
   PRIVACY_SOURCE_LABEL,
   PRIVACY_STATUS_LABEL,
+  PRIVACY_TYPE_LABEL,
   ROLE_LABEL,
   TICKET_CATEGORY_LABEL,
   TICKET_CHANNEL_LABEL,
@@ -19,13 +20,6 @@ import {
 
 const STATUS_FILTERS = ["OPEN", "DUE_SOON", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
 type StatusFilter = (typeof STATUS_FILTERS)[number];
-const TYPE_LABELS: Record<string, string> = {
-  ACCESS: "Access (copy)",
-  CORRECTION: "Correction",
-  DELETION: "Deletion",
-  OPT_OUT: "Opt-out",
-  OTHER: "Other privacy request",
-};
 
 export function PrivacyQueue() {
   const trpc = useTRPC();
@@ -85,7 +79,7 @@ export function PrivacyQueue() {
                     style={r.overdue || r.escalated ? { background: "#fef3f2" } : undefined}
                   >
                     <td>
-                      <Link to={`/admin/privacy/${r.id}`}>{TYPE_LABELS[r.type] ?? r.type}</Link>
+                      <Link to={`/admin/privacy/${r.id}`}>{labelOf(PRIVACY_TYPE_LABEL, r.type)}</Link>
                       {r.mine ? <em> (your own — another DPO decides)</em> : null}
                       <br />
                       <small>{labelOf(PRIVACY_SOURCE_LABEL, r.source)}</small>
@@ -226,7 +220,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         <Link to="/admin/privacy">← Privacy requests</Link>
       </p>
       <h1 id="privacy-request-title">
-        {TYPE_LABELS[r.type] ?? r.type} request ·{" "}
+        {labelOf(PRIVACY_TYPE_LABEL, r.type)} request ·{" "}
         <span data-testid="privacy-status">{labelOf(PRIVACY_STATUS_LABEL, r.status)}</span>
       </h1>
       {error ? <ErrorNote error={error} /> : null}

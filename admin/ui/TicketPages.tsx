@@ -471,8 +471,7 @@ export function TicketQueue() {
                     tabIndex={-1}
                     className={t.overdue ? "c-overdue" : undefined}
                     onKeyDown={(e) => {
-                      if (e.key === "Enter" && e.target === e.currentTarget)
-                        e.currentTarget.querySelector<HTMLAnchorElement>("a")?.click();
+                      // Enter opens the row (useShortcuts in Console.tsx, for every table); x selects it.
                       if (e.key === "x" && e.target === e.currentTarget) toggle(t.id);
                     }}
                   >

@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = {
   "incident.close": { staff: "Closed a breach incident", person: null },
   "review.hide": { staff: "Hid a review", person: "Hid one of your reviews" },
   "security.feed.view": { staff: "Read the security feed", person: null },
+  "audit.search": { staff: "Searched the audit log", person: "Looked up what staff did with your data" },
   "staff.deactivate": { staff: "Deactivated an account", person: "Changed your staff role or account" },
   "staff.reactivate": { staff: "Reactivated an account", person: "Changed your staff role or account" },
   "staff.account.lookup": {
