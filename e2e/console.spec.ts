@@ -201,6 +201,31 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
     await noConsumerChrome(page);
     await page.screenshot({ path: `${SHOTS}/console-${file}.png` });
   }
+
+  // Unpublishing an expert asks first and says what happened; publishing again says so too.
+  await page.getByRole("navigation", { name: "Back-office" }).getByRole("link", { name: "Experts" }).click();
+  const lukas = page.getByTestId("expert-row").filter({ hasText: "Lukas Brenner" });
+  await lukas.getByRole("button", { name: "Unpublish" }).click();
+  const unpublish = page.getByRole("dialog", { name: "Unpublish Lukas Brenner?" });
+  await expect(unpublish).toContainText("can no longer be booked");
+  await unpublish.getByRole("button", { name: "Cancel" }).click();
+  await expect(lukas.locator(".c-tag")).toHaveText("Published");
+  await lukas.getByRole("button", { name: "Unpublish" }).click();
+  await unpublish.getByRole("button", { name: "Unpublish" }).click();
+  await expect(page.getByText("Lukas Brenner is no longer published")).toBeVisible();
+  await expect(lukas.locator(".c-tag")).toHaveText("Not published");
+  await lukas.getByRole("button", { name: "Publish", exact: true }).click();
+  await expect(page.getByText("Lukas Brenner is published")).toBeVisible();
+  await expect(lukas.locator(".c-tag")).toHaveText("Published");
+  // j and k move through the experts' rows (focus is on a button, not in a field).
+  const expertRows = page.getByTestId("expert-row");
+  await page.keyboard.press("j");
+  await expect(expertRows.nth(0)).toBeFocused();
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await expect(expertRows.nth(2)).toBeFocused();
+  await page.keyboard.press("k");
+  await expect(expertRows.nth(1)).toBeFocused();
   await context.close();
 });
 
@@ -280,6 +305,27 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   await expect(dpo.page).toHaveURL(/\/admin\/privacy\?status=DUE_SOON$/);
   await expect(dpo.page.getByLabel("Show")).toHaveValue("DUE_SOON");
   await expect(dpo.page.getByTestId("privacy-row")).toHaveCount(PRIVACY.dueSoonOrOverdue);
+  // j/k move the selection through the queue, Enter opens the selected request (the most overdue comes first).
+  const privacyRows = dpo.page.getByTestId("privacy-row");
+  await dpo.page.keyboard.press("j");
+  await expect(privacyRows.nth(0)).toBeFocused();
+  await dpo.page.keyboard.press("j");
+  await expect(privacyRows.nth(1)).toBeFocused();
+  await dpo.page.keyboard.press("k");
+  await expect(privacyRows.nth(0)).toBeFocused();
+  await expect(privacyRows.nth(0)).toContainText("Correction");
+  await dpo.page.keyboard.press("Enter");
+  await expect(dpo.page).toHaveURL(/\/admin\/privacy\/[0-9a-f-]{36}$/);
+  await expect(dpo.page.getByTestId("privacy-status")).toHaveText("Pending");
+  // A refused decision is explained inside its dialog, which stays open until the decision succeeds.
+  await dpo.page.getByRole("button", { name: "Reject" }).click();
+  const reject = dpo.page.getByRole("dialog", { name: "Reject this request?" });
+  await reject.getByRole("button", { name: "Yes, reject" }).click();
+  await expect(reject.getByRole("alert")).toContainText("at least 10 characters");
+  await expect(reject).toBeVisible();
+  await reject.getByRole("button", { name: "Cancel" }).click();
+  await expect(reject).toBeHidden();
+  await expect(dpo.page.getByTestId("privacy-status")).toHaveText("Pending");
   await dpo.page
     .getByRole("navigation", { name: "Back-office" })
     .getByRole("link", { name: "Privacy requests" })

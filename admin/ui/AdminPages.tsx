@@ -214,7 +214,7 @@ export function StaffPage() {
                 {rows.map((s) => {
                   const choice = picked[s.id] ?? s.role;
                   return (
-                    <tr key={s.id} data-testid="staff-row">
+                    <tr key={s.id} data-testid="staff-row" data-row tabIndex={-1}>
                       <td>
                         <span className="c-person-name">{s.name}</span>
                         <span className="c-muted c-small c-person-email">{s.email}</span>
@@ -505,7 +505,7 @@ export function CategoriesPage() {
               </thead>
               <tbody>
                 {rows.map((c) => (
-                  <tr key={c.id}>
+                  <tr key={c.id} data-testid="category-row" data-row tabIndex={-1}>
                     <td>{c.name}</td>
                     <td>
                       <code>{c.slug}</code>
@@ -584,7 +584,22 @@ export function ExpertsPage() {
   const toast = useToast();
   const list = useQuery(trpc.experts.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.experts.list.queryKey() });
-  const publish = useMutation(trpc.experts.setPublished.mutationOptions({ onSuccess: refresh }));
+  // Unpublishing takes a bookable profile off the site, so it is confirmed first; both directions say what happened.
+  const [unpublishing, setUnpublishing] = useState<{ id: string; name: string } | null>(null);
+  const publish = useMutation(
+    trpc.experts.setPublished.mutationOptions({
+      onSuccess: (_r, v) => {
+        const name = list.data?.find((x) => x.id === v.expertId)?.user.name ?? "The expert";
+        setUnpublishing(null);
+        toast(
+          v.published
+            ? `${name} is published: people can find and book them.`
+            : `${name} is no longer published: the profile is off the site and cannot be booked.`,
+        );
+        return refresh();
+      },
+    }),
+  );
   const empty = { email: "", slug: "", headline: "" };
   const [draft, setDraft] = useState(empty);
   const [confirming, setConfirming] = useState(false);
@@ -614,7 +629,27 @@ export function ExpertsPage() {
       <header className="c-pagehead">
         <h1 id="exp-title">Experts</h1>
       </header>
-      {publish.error ? <ErrorNote error={publish.error} /> : null}
+      {publish.error && !unpublishing ? <ErrorNote error={publish.error} /> : null}
+      <ConfirmDialog
+        open={unpublishing !== null}
+        title={`Unpublish ${unpublishing?.name ?? "this expert"}?`}
+        consequence={
+          <p>
+            The profile leaves the directory and can no longer be booked. Sessions already booked stay booked. You can
+            publish it again at any time.
+          </p>
+        }
+        confirmLabel="Unpublish"
+        busy={publish.isPending}
+        error={publish.error}
+        onConfirm={() => {
+          if (unpublishing) publish.mutate({ expertId: unpublishing.id, published: false });
+        }}
+        onCancel={() => {
+          setUnpublishing(null);
+          publish.reset();
+        }}
+      />
       <QueryState query={list} empty="No experts yet.">
         {(rows) => (
           <div className="c-table-wrap">
@@ -631,7 +666,7 @@ export function ExpertsPage() {
               </thead>
               <tbody>
                 {rows.map((x) => (
-                  <tr key={x.id}>
+                  <tr key={x.id} data-testid="expert-row" data-row tabIndex={-1}>
                     <td>{x.user.name}</td>
                     <td>{x.headline}</td>
                     <td>
@@ -643,7 +678,12 @@ export function ExpertsPage() {
                       <button
                         type="button"
                         className="c-button c-secondary"
-                        onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}
+                        disabled={publish.isPending}
+                        onClick={() =>
+                          x.published
+                            ? (publish.reset(), setUnpublishing({ id: x.id, name: x.user.name }))
+                            : publish.mutate({ expertId: x.id, published: true })
+                        }
                       >
                         {x.published ? "Unpublish" : "Publish"}
                       </button>

@@ -13,7 +13,7 @@ import {
   PRIVACY_TYPE_LABEL,
   labelOf,
 } from "../shared/labels.ts";
-import { ConfirmDialog, Dialog, ErrorNote, FieldError, Loading, QueryState, useToast } from "./kit.tsx";
+import { ConfirmDialog, Dialog, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
 import { errorInfo, fmt, relative, useTRPC } from "./trpc.ts";
 
 const STATUSES = ["NEW", "OPEN", "PENDING_USER", "ON_HOLD", "RESOLVED", "CLOSED"] as const;
@@ -831,8 +831,7 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
     trpc.tickets.reply.mutationOptions({ onSuccess: () => (setReply(""), toast("Reply sent."), refresh()) }),
   );
   const addNote = useMutation(trpc.tickets.addNote.mutationOptions({ onSuccess: () => (setNote(""), refresh()) }));
-  if (ticket.isPending) return <Loading />;
-  if (ticket.isError) return <ErrorNote error={ticket.error} />;
+  if (!ticket.data) return <QueryState query={ticket}>{() => null}</QueryState>;
   const t = ticket.data;
   const error = assign.error ?? restore.error ?? setStatus.error ?? setPriority.error;
   const replyError = sendReply.error ? errorInfo(sendReply.error) : null;

@@ -199,6 +199,11 @@ export function ConfirmDialog({
     }
   }, [open]);
   const info = error ? errorInfo(error) : null;
+  // Messages for fields this dialog does not show (e.g. a reason typed on the page) are said here, not lost.
+  const shown = new Set([needsCode ? "code" : "", reasonLabel ? "reason" : ""]);
+  const others = Object.entries(info?.fields ?? {})
+    .filter(([field]) => !shown.has(field))
+    .map(([, message]) => message);
   return (
     <Dialog open={open} title={title} onClose={onCancel}>
       <form
@@ -239,9 +244,9 @@ export function ConfirmDialog({
             <FieldError id={`${codeId}-err`} message={info?.fields.code} />
           </div>
         ) : null}
-        {info && !info.fields.code && !info.fields.reason ? (
+        {info && (others.length > 0 || Object.keys(info.fields).length === 0) ? (
           <p className="c-alert" role="alert">
-            {info.message}
+            {others.length > 0 ? others.join(" ") : info.message}
           </p>
         ) : null}
         <div className="c-actions">
