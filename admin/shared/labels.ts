@@ -195,13 +195,16 @@ const TARGET_KIND: Record<string, string> = {
 export const shortRef = (id: string) => id.replace(/-/g, "").slice(-6).toUpperCase();
 
 /**
- * Why an access happened, readable: a purpose that is the id of the record the action touched becomes that
- * record's kind and short reference ("Ticket 3F9A2C"); a written purpose ("staff invite") stays as written.
+ * Why an access happened, readable: a purpose that is (or names) the id of a record becomes that record's kind
+ * and short reference ("Ticket 3F9A2C"); a written purpose ("staff invite") stays as written.
  */
 export function auditPurposeLabel(purpose: string | null | undefined, target: string): string {
   if (!purpose) return "—";
   const [kind, id] = target.split(":", 2);
   if (id && purpose === id) return `${TARGET_KIND[kind!] ?? "Record"} ${shortRef(id)}`;
+  // Some purposes name their record themselves ("privacy-request:<id>").
+  const named = /^([a-z-]+):([0-9a-f-]{32,36})$/i.exec(purpose);
+  if (named) return `${TARGET_KIND[named[1]!] ?? "Record"} ${shortRef(named[2]!)}`;
   if (/^[0-9a-f-]{32,36}$/i.test(purpose)) return `Record ${shortRef(purpose)}`;
   return purpose;
 }

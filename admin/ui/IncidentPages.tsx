@@ -238,7 +238,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
         </p>
       </header>
       {err && Object.keys(err.fields).length === 0 ? <ErrorNote error={failed} /> : null}
-      <dl className="c-card">
+      <dl className="c-card c-facts">
         <dt>What happened</dt>
         <dd className="c-prewrap">{i.description}</dd>
         <dt>Aware since · deadline for the authority</dt>

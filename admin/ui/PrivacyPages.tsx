@@ -271,7 +271,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
           reason.
         </p>
       ) : null}
-      <dl className="c-card">
+      <dl className="c-card c-facts">
         <dt>Requester</dt>
         <dd data-testid="privacy-requester">
           {r.user

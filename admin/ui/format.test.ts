@@ -94,6 +94,7 @@ describe("audit words", () => {
     expect(auditPurposeLabel(id, `ticket:${id}`)).toBe("Ticket 5D8E10");
     expect(auditPurposeLabel(id, `privacy-request:${id}`)).toBe("Privacy request 5D8E10");
     expect(auditPurposeLabel(id, "audit-log")).toBe("Record 5D8E10");
+    expect(auditPurposeLabel(`privacy-request:${id}`, `privacy-request:${id}`)).toBe("Privacy request 5D8E10");
     expect(auditPurposeLabel("staff invite", "user:x")).toBe("staff invite");
     expect(auditPurposeLabel(null, "ticket:x")).toBe("—");
   });
