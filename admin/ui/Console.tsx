@@ -261,7 +261,8 @@ const SUBCOUNTS: { under: string; key: CountKey; label: string; to: string; urge
   {
     under: "/admin/privacy",
     key: "privacyDueSoon",
-    label: "Due within 7 days",
+    // It counts the overdue ones too (they are the most urgent), unlike the dashboard's "Due within 7 days".
+    label: "Due soon or overdue",
     to: "/admin/privacy?status=DUE_SOON",
     urgent: true,
   },

@@ -22,7 +22,7 @@ type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export function PrivacyQueue() {
   const trpc = useTRPC();
-  // The filter lives in the URL, so the sidebar's "Due within 7 days" count links straight to those requests.
+  // The filter lives in the URL, so the sidebar's "Due soon or overdue" count links straight to those requests.
   const [params, setParams] = useSearchParams();
   const asked = params.get("status");
   const status: StatusFilter | "" = asked === "" ? "" : (STATUS_FILTERS.find((s) => s === asked) ?? "OPEN");
