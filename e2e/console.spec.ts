@@ -1,13 +1,15 @@
 // The staff console as staff use it: sign-in lands on /admin in the console's own shell (no consumer header or
 // footer), enrolment through the QR code's key, recovery codes (one works once, then is refused), a role change
-// behind the dialog and a fresh TOTP code, undone from the toast; the support dashboard's figures against the
-// queue; the empty category form's field messages; axe on every page; a 1280 px screenshot of each page.
+// behind the dialog and a fresh TOTP code, undone from the toast; each role's dashboard and the sidebar's counts
+// against figures computed here from the seeded data; a ticket's changes shown at once with a toast and an undo;
+// the empty category form's field messages; axe on every page; a 1280 px screenshot of each page.
 import AxeBuilder from "@axe-core/playwright";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP } from "@oslojs/otp";
 import { expect, test, type Page } from "@playwright/test";
 import { CONSOLE_HEADER } from "../admin/shared/console-header.ts";
-import { CONSOLE_WORLD } from "./fixtures/console-world.ts";
+import { PRIVACY_STATUS_LABEL } from "../admin/shared/labels.ts";
+import { CONSOLE_FIGURES, CONSOLE_WORLD, utcWeekStart } from "./fixtures/console-world.ts";
 import { enrolTotp, network, open, signedIn, type SignedInOptions } from "./helpers.ts";
 
 test.use({ ...network(31), viewport: { width: 1280, height: 900 } });
@@ -24,6 +26,33 @@ async function expectAccessible(page: Page, what: string) {
 
 const codeAt = (secret: string, offsetSteps = 0) =>
   generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(Date.now() / 30_000) + offsetSteps), 6);
+
+// What each dashboard must show, computed here from the seeded values (e2e/fixtures/console-world.ts), not read
+// back from the server. Nothing else in the run answers tickets, rates them, files privacy requests or books
+// sessions in those weeks before this spec, so the seeded values are the whole picture.
+const F = CONSOLE_FIGURES;
+const nearestRank = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]! : null;
+};
+const asHours = (h: number | null) => (h === null ? "—" : h < 1 ? `${Math.round(h * 60)} min` : `${h} h`);
+function firstResponse(days: number) {
+  const hours = F.answered.filter((t) => t.daysAgo < days).map((t) => t.responseHours);
+  return { count: String(hours.length), p50: asHours(nearestRank(hours, 50)), p90: asHours(nearestRank(hours, 90)) };
+}
+const rated = F.answered.filter((t) => t.daysAgo < 30 && t.rating !== null).map((t) => t.rating!);
+const satisfaction = `${Math.round((rated.reduce((a, b) => a + b, 0) / rated.length) * 10) / 10} / 5 (${rated.length})`;
+const openPrivacy = F.privacy
+  .filter((r) => r.status === "PENDING" || r.status === "APPROVED")
+  .map((r) => ({ days: "extendedToDays" in r ? r.extendedToDays : r.dueInDays, extended: "extendedToDays" in r }));
+const PRIVACY = {
+  open: openPrivacy.length,
+  overdue: openPrivacy.filter((r) => r.days < 0).length,
+  due7: openPrivacy.filter((r) => r.days >= 0 && r.days < 7).length,
+  dueSoonOrOverdue: openPrivacy.filter((r) => r.days < 7).length,
+  extended: openPrivacy.filter((r) => r.extended).length,
+  soonest: Math.min(...openPrivacy.map((r) => r.days)),
+};
 
 // Signs in with no `next`, so the landing page is the role's own.
 const STAFF: SignedInOptions = {
@@ -62,6 +91,24 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await noConsumerChrome(page);
   await expect(page.getByTestId("console-person")).toHaveText("Ari Admin");
   await expect(page.getByTestId("console-role")).toHaveText("Administrator");
+  // Sessions per week, in the weeks only the fixture books.
+  for (const w of F.bookings) {
+    const week = new Date(utcWeekStart(new Date()).getTime() - w.weeksAgo * 7 * 86_400_000);
+    const cells = page.locator(`[data-week="${week.toISOString().slice(0, 10)}"] td`);
+    await expect(cells).toHaveText([
+      String(w.statuses.length),
+      String(w.statuses.filter((s) => s === "CANCELLED").length),
+      String(w.statuses.filter((s) => s === "NO_SHOW").length),
+    ]);
+  }
+  const experts = await page.request.get("/admin/api/trpc/experts.list", { headers: { [CONSOLE_HEADER]: "1" } });
+  type ExpertRow = { published: boolean };
+  const published = ((await experts.json()) as { result: { data: ExpertRow[] } }).result.data.filter(
+    (e) => e.published,
+  );
+  await expect(page.getByTestId("dash-experts")).toHaveText(String(published.length));
+  // Aggregates only for the admin's role: no privacy panel (privacy:read is the DPO's).
+  await expect(page.getByTestId("dash-privacy-open")).toHaveCount(0);
   await expectAccessible(page, "/admin dashboard (admin)");
   await page.screenshot({ path: `${SHOTS}/console-dashboard-admin.png` });
 
@@ -130,9 +177,15 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await page.keyboard.press("g");
   await page.keyboard.press("a");
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
-  await expect(page.getByTestId("audit-row").filter({ hasText: "Changed a role: Support agent → Client" })).toHaveCount(
-    1,
-  );
+  const roleRow = page.getByTestId("audit-row").filter({ hasText: "Changed a role: Support agent → Client" });
+  await expect(roleRow).toHaveCount(1);
+  // Whose data, by name; the purpose in words; filters by what happened and by a person's email, not codes or ids.
+  await expect(roleRow).toContainText(CONSOLE_WORLD.colleague.name);
+  await page.getByLabel("What").selectOption({ label: "Changed a role (any)" });
+  await page.getByLabel("Whose data (email)").fill(CONSOLE_WORLD.colleague.email);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByTestId("audit-row")).toHaveCount(2); // the change and its undo
+  await expect(page.locator("main")).not.toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   await expect(page.locator("main")).not.toContainText("staff.role.");
   await expectAccessible(page, "/admin/audit");
   await page.screenshot({ path: `${SHOTS}/console-audit.png` });
@@ -148,6 +201,31 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
     await noConsumerChrome(page);
     await page.screenshot({ path: `${SHOTS}/console-${file}.png` });
   }
+
+  // Unpublishing an expert asks first and says what happened; publishing again says so too.
+  await page.getByRole("navigation", { name: "Back-office" }).getByRole("link", { name: "Experts" }).click();
+  const lukas = page.getByTestId("expert-row").filter({ hasText: "Lukas Brenner" });
+  await lukas.getByRole("button", { name: "Unpublish" }).click();
+  const unpublish = page.getByRole("dialog", { name: "Unpublish Lukas Brenner?" });
+  await expect(unpublish).toContainText("can no longer be booked");
+  await unpublish.getByRole("button", { name: "Cancel" }).click();
+  await expect(lukas.locator(".c-tag")).toHaveText("Published");
+  await lukas.getByRole("button", { name: "Unpublish" }).click();
+  await unpublish.getByRole("button", { name: "Unpublish" }).click();
+  await expect(page.getByText("Lukas Brenner is no longer published")).toBeVisible();
+  await expect(lukas.locator(".c-tag")).toHaveText("Not published");
+  await lukas.getByRole("button", { name: "Publish", exact: true }).click();
+  await expect(page.getByText("Lukas Brenner is published")).toBeVisible();
+  await expect(lukas.locator(".c-tag")).toHaveText("Published");
+  // j and k move through the experts' rows (focus is on a button, not in a field).
+  const expertRows = page.getByTestId("expert-row");
+  await page.keyboard.press("j");
+  await expect(expertRows.nth(0)).toBeFocused();
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await expect(expertRows.nth(2)).toBeFocused();
+  await page.keyboard.press("k");
+  await expect(expertRows.nth(1)).toBeFocused();
   await context.close();
 });
 
@@ -174,6 +252,21 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   await expect(page.getByTestId("count-unassigned")).toContainText(
     String(rows.filter((r) => !done.includes(r.status) && r.assignee === null).length),
   );
+  // Figures the seeded tickets alone decide: first-response times, satisfaction, the agent's own and overdue.
+  for (const days of [7, 30]) {
+    const want = firstResponse(days);
+    await expect(page.getByTestId(`dash-frt-count-${days}`)).toHaveText(want.count);
+    await expect(page.getByTestId(`dash-frt-p50-${days}`)).toHaveText(want.p50);
+    await expect(page.getByTestId(`dash-frt-p90-${days}`)).toHaveText(want.p90);
+  }
+  await expect(page.getByTestId("dash-satisfaction")).toHaveText(satisfaction);
+  await expect(page.getByTestId("dash-overdue")).toHaveText(String(F.open.filter((t) => t.overdue).length));
+  await expect(page.getByTestId("count-mineOpen").locator(".c-badge")).toHaveText(
+    String(F.open.filter((t) => t.mine).length),
+  );
+  await expect(page.getByTestId("count-overdue").locator(".c-badge")).toHaveText(
+    String(F.open.filter((t) => t.overdue).length),
+  );
   await expect(page.getByTestId("count-privacyDueSoon")).toHaveCount(0); // not part of the support role
   await expect(page.getByRole("heading", { name: "Operations" })).toHaveCount(0);
   await noConsumerChrome(page);
@@ -192,10 +285,47 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   await expect(dpo.page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(dpo.page.getByRole("heading", { name: "Privacy requests" })).toBeVisible();
   await expect(dpo.page.getByRole("heading", { name: "Support" })).toHaveCount(0);
-  await expect(dpo.page.getByTestId("count-privacyDueSoon")).toBeVisible();
+  await expect(dpo.page.getByTestId("count-privacyDueSoon").locator(".c-badge")).toHaveText(
+    String(PRIVACY.dueSoonOrOverdue),
+  );
+  await expect(dpo.page.getByTestId("dash-privacy-open")).toHaveText(String(PRIVACY.open));
+  await expect(dpo.page.getByTestId("dash-privacy-overdue")).toHaveText(String(PRIVACY.overdue));
+  await expect(dpo.page.getByTestId("dash-privacy-due7")).toHaveText(String(PRIVACY.due7));
+  await expect(dpo.page.getByTestId("dash-privacy-extended")).toHaveText(String(PRIVACY.extended));
+  await expect(dpo.page.getByTestId("dash-privacy-soonest")).toHaveText(String(PRIVACY.soonest));
+  for (const status of Object.keys(PRIVACY_STATUS_LABEL))
+    await expect(dpo.page.getByTestId(`dash-privacy-state-${status}`)).toHaveText(
+      String(F.privacy.filter((r) => r.status === status).length),
+    );
   await expect(dpo.page.getByTestId("count-unassigned")).toHaveCount(0);
   await expectAccessible(dpo.page, "/admin dashboard (DPO)");
   await dpo.page.screenshot({ path: `${SHOTS}/console-dashboard-dpo.png` });
+  // The sidebar's count opens the queue filtered to the very requests it counts.
+  await dpo.page.getByTestId("count-privacyDueSoon").click();
+  await expect(dpo.page).toHaveURL(/\/admin\/privacy\?status=DUE_SOON$/);
+  await expect(dpo.page.getByLabel("Show")).toHaveValue("DUE_SOON");
+  await expect(dpo.page.getByTestId("privacy-row")).toHaveCount(PRIVACY.dueSoonOrOverdue);
+  // j/k move the selection through the queue, Enter opens the selected request (the most overdue comes first).
+  const privacyRows = dpo.page.getByTestId("privacy-row");
+  await dpo.page.keyboard.press("j");
+  await expect(privacyRows.nth(0)).toBeFocused();
+  await dpo.page.keyboard.press("j");
+  await expect(privacyRows.nth(1)).toBeFocused();
+  await dpo.page.keyboard.press("k");
+  await expect(privacyRows.nth(0)).toBeFocused();
+  await expect(privacyRows.nth(0)).toContainText("Correction");
+  await dpo.page.keyboard.press("Enter");
+  await expect(dpo.page).toHaveURL(/\/admin\/privacy\/[0-9a-f-]{36}$/);
+  await expect(dpo.page.getByTestId("privacy-status")).toHaveText("Pending");
+  // A refused decision is explained inside its dialog, which stays open until the decision succeeds.
+  await dpo.page.getByRole("button", { name: "Reject" }).click();
+  const reject = dpo.page.getByRole("dialog", { name: "Reject this request?" });
+  await reject.getByRole("button", { name: "Yes, reject" }).click();
+  await expect(reject.getByRole("alert")).toContainText("at least 10 characters");
+  await expect(reject).toBeVisible();
+  await reject.getByRole("button", { name: "Cancel" }).click();
+  await expect(reject).toBeHidden();
+  await expect(dpo.page.getByTestId("privacy-status")).toHaveText("Pending");
   await dpo.page
     .getByRole("navigation", { name: "Back-office" })
     .getByRole("link", { name: "Privacy requests" })
@@ -208,7 +338,8 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   const p = dpo.page;
   await p.getByRole("navigation", { name: "Back-office" }).getByRole("link", { name: "Breach incidents" }).click();
   await expect(p.getByRole("heading", { level: 1, name: "Breach incidents" })).toBeVisible();
-  await expect(p.getByText("No breach incidents recorded.")).toBeVisible();
+  // The fixture's assessed incident is on the record already; the form's messages come first.
+  await expect(p.getByTestId("incident-row").filter({ hasText: F.incident.title })).toBeVisible();
   await p.getByRole("button", { name: "Open incident and start the clock" }).click();
   await expect(p.getByText("Write the title (at least 5 characters).")).toBeVisible();
   await expect(p.getByLabel("Title")).toHaveAttribute("aria-invalid", "true");
@@ -246,6 +377,63 @@ test("support: counts and dashboard figures equal the queue; the DPO sees only p
   await expectAccessible(p, "/admin/incidents/:id");
   await p.screenshot({ path: `${SHOTS}/console-incident.png` });
   await dpo.context.close();
+});
+
+test("a ticket's status, priority and assignee change at once, each with a toast and an undo", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const subject = "Please move my Thursday session";
+  const { page, context } = await signedIn(browser, CONSOLE_WORLD.ticketAgent.email, { ...STAFF, enrol: true });
+  await open(page, "/admin/tickets?view=unassigned");
+  await page.getByRole("link", { name: subject }).click();
+  await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
+  const status = page.getByLabel("Status", { exact: true });
+  const priority = page.getByLabel("Priority", { exact: true });
+  await expect(status).toHaveValue("NEW");
+  await expect(priority).toHaveValue("NORMAL");
+
+  // Optimistic: the page shows the new value while the server has not answered yet.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/admin/api/trpc/tickets.setStatus*", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await status.selectOption({ label: "Waiting for requester" });
+  await expect(status).toHaveValue("PENDING_USER");
+  await expect(page.getByText("Status set to")).toHaveCount(0);
+  release();
+  const toast = page.locator(".c-toast").filter({ hasText: "Status set to Waiting for requester." });
+  await expect(toast).toBeVisible();
+  await page.unroute("**/admin/api/trpc/tickets.setStatus*");
+  await toast.getByRole("button", { name: "Undo" }).click();
+  await expect(page.locator(".c-toast").filter({ hasText: "Undone. Status set to New." })).toBeVisible();
+  await expect(status).toHaveValue("NEW");
+
+  await priority.selectOption("HIGH");
+  const pToast = page.locator(".c-toast").filter({ hasText: "Priority set to High." });
+  await expect(pToast).toBeVisible();
+  await pToast.getByRole("button", { name: "Undo" }).click();
+  await expect(priority).toHaveValue("NORMAL");
+
+  // "Assign to me" says so, and can be undone; reassigning says to whom.
+  await page.getByRole("button", { name: "Assign to me" }).click();
+  await expect(page.getByTestId("assignee")).toHaveText(CONSOLE_WORLD.ticketAgent.name);
+  const aToast = page.locator(".c-toast").filter({ hasText: "Assigned to you." });
+  await expect(aToast).toBeVisible();
+  await expect(status).toHaveValue("OPEN"); // taking a new ticket opens it
+  await aToast.getByRole("button", { name: "Undo" }).click();
+  await expect(page.locator(".c-toast").filter({ hasText: "Undone. Unassigned, status New." })).toBeVisible();
+  await expect(page.getByTestId("assignee")).toHaveText("Unassigned");
+  await expect(status).toHaveValue("NEW");
+  await page.getByLabel("Reassign").selectOption({ label: CONSOLE_WORLD.agent.name });
+  await expect(page.locator(".c-toast").filter({ hasText: `Assigned to ${CONSOLE_WORLD.agent.name}.` })).toBeVisible();
+
+  // What the server kept: the undone priority, and the last assignment (which opened the ticket).
+  await page.reload();
+  await expect(status).toHaveValue("OPEN");
+  await expect(priority).toHaveValue("NORMAL");
+  await expect(page.getByTestId("assignee")).toHaveText(CONSOLE_WORLD.agent.name);
+  await context.close();
 });
 
 /** No sideways scrolling of the page itself (a wide table may scroll inside its own box). */

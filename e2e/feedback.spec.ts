@@ -195,10 +195,18 @@ test("support hides an abusive review in the console with a reason; the author i
   await expect(sup.locator("main")).not.toContainText(rude.name); // authors are never shown
   await expectNoSeriousA11yViolations(sup);
   await row.getByRole("button", { name: "Hide…" }).click();
-  await row.getByLabel("Reason (sent to the author)").fill("Insults are not allowed in reviews");
+  const dialog = sup.getByRole("dialog", { name: "Hide this review?" });
+  // A refused reason is shown inside the dialog, which stays open with what was typed.
+  await dialog.getByLabel("Reason (sent to the author)").fill("Rude");
+  await dialog.getByRole("button", { name: "Hide review" }).click();
+  await expect(dialog.getByText("at least 5 characters")).toBeVisible();
+  await expect(dialog.getByLabel("Reason (sent to the author)")).toHaveValue("Rude");
+  await expect(row).toBeVisible();
+  await dialog.getByLabel("Reason (sent to the author)").fill("Insults are not allowed in reviews");
   const before = Date.now();
-  await row.getByRole("button", { name: "Hide this review" }).click();
-  await sup.getByRole("dialog", { name: "Hide this review?" }).getByRole("button", { name: "Hide review" }).click();
+  await dialog.getByRole("button", { name: "Hide review" }).click();
+  await expect(sup.getByText("Review hidden. The author was emailed your reason.")).toBeVisible();
+  await expect(dialog).toBeHidden();
   await expect(sup.getByTestId("review-row").filter({ hasText: rude.comment })).toHaveCount(0);
   const mail = await mailTo(rude.email, "review-hidden", before - 1000);
   expect(mail.subject).toBe("Your review was hidden");

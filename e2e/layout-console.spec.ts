@@ -7,8 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { CONSOLE_HEADER } from "../admin/shared/console-header.ts";
-import { CONSOLE_WORLD } from "./fixtures/console-world.ts";
-import { open } from "./helpers.ts";
+import { CONSOLE_FIGURES, CONSOLE_WORLD } from "./fixtures/console-world.ts";
+import { network, open, signedIn } from "./helpers.ts";
 import { measure } from "./measure.ts";
 import { expect, test } from "./test.ts";
 
@@ -95,7 +95,7 @@ test("support's console pages fit 1280 and 768 px", async ({ staffConsole }) => 
   await check(page, `/admin/tickets?q=${tag}`, "tickets");
   await check(page, await firstItem(page, `/admin/tickets?q=${tag}`, "/admin/tickets/"), "ticket");
   await check(page, "/admin/canned-replies", "canned-replies");
-  await check(page, "/admin/reviews");
+  await check(page, "/admin/reviews", "reviews");
   await check(page, "/admin/account");
   expect(noise).toEqual([]);
 });
@@ -104,21 +104,7 @@ test("the DPO's console pages fit 1280 and 768 px", async ({ staffConsole }) => 
   test.setTimeout(120_000);
   const page = await staffConsole(CONSOLE_WORLD.layoutDpo.email, { octet: OCTET });
   const noise = listen(page);
-  if (SHOTS) {
-    // For the picture only: an incident on the record, so the page shows its 72-hour clock (the journey in
-    // console.spec.ts starts from an empty record, so the checks themselves add none).
-    await open(page, "/admin/incidents");
-    const aware = new Date(Date.now() - 5 * 3_600_000);
-    const local = new Date(aware.getTime() - aware.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-    await page.getByLabel("Title").fill("Session reminder sent to the wrong address");
-    await page
-      .getByLabel("What happened, and how we learned of it")
-      .fill("A reminder with a first name and a session time reached another client, who told support.");
-    await page.getByLabel("When we became aware").fill(local);
-    await page.getByRole("button", { name: "Open incident and start the clock" }).click();
-    await expect(page.getByTestId("incident-row").first()).toBeVisible();
-  }
-  await check(page, "/admin");
+  await check(page, "/admin", "dashboard-dpo");
   // Every request, including the one logged by phone above that still waits for its identity check.
   const all = (p: Page) =>
     p.getByLabel("Show").selectOption({ label: "All (including those awaiting the identity check)" });
@@ -130,8 +116,11 @@ test("the DPO's console pages fit 1280 and 768 px", async ({ staffConsole }) => 
   const request = (await first.getAttribute("href"))!;
   await check(page, request, "privacy-request");
   await check(page, "/admin/incidents", "incidents");
-  const incident = page.locator('main a[href^="/admin/incidents/"]').first();
-  if (await incident.count()) await check(page, (await incident.getAttribute("href"))!);
+  // The fixture's assessed incident (e2e/fixtures/console-world.ts), its clock running.
+  await open(page, "/admin/incidents");
+  const incident = page.getByRole("link", { name: CONSOLE_FIGURES.incident.title });
+  await expect(incident).toBeVisible();
+  await check(page, (await incident.getAttribute("href"))!, "incident");
   await check(page, "/admin/audit");
   expect(noise).toEqual([]);
 });
@@ -140,15 +129,15 @@ test("the admin's console pages fit 1280 and 768 px", async ({ staffConsole }) =
   test.setTimeout(150_000);
   const page = await staffConsole(CONSOLE_WORLD.layoutAdmin.email, { octet: OCTET });
   const noise = listen(page);
-  await check(page, "/admin");
+  await check(page, "/admin", "dashboard-admin");
   await check(page, "/admin/staff", "staff");
   await check(page, "/admin/audit", "audit");
-  await check(page, "/admin/analytics");
-  await check(page, "/admin/errors");
-  await check(page, "/admin/security");
-  await check(page, "/admin/categories");
-  await check(page, "/admin/experts");
-  await check(page, "/admin/newsletter");
+  await check(page, "/admin/analytics", "analytics");
+  await check(page, "/admin/errors", "errors");
+  await check(page, "/admin/security", "security");
+  await check(page, "/admin/categories", "categories");
+  await check(page, "/admin/experts", "experts");
+  await check(page, "/admin/newsletter", "newsletter");
 
   // An invite is a privilege change: it goes through the dialog that names what happens to that address and asks
   // for a fresh code (the tRPC tests prove the server refuses it without one).
@@ -165,4 +154,21 @@ test("the admin's console pages fit 1280 and 768 px", async ({ staffConsole }) =
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
   expect(noise).toEqual([]);
+});
+
+test("two-factor enrolment fits 1280 and 768 px", async ({ browser }) => {
+  test.setTimeout(90_000);
+  // Signed in, not enrolled: the console shows only its two-factor step (the key stays the same across reloads).
+  const { page, context } = await signedIn(browser, CONSOLE_WORLD.layoutEnrol.email, {
+    context: network(OCTET),
+    to: { lands: "/admin" },
+    password: CONSOLE_WORLD.password,
+  });
+  const noise = listen(page);
+  await check(page, "/admin", "enrol", async (p) => {
+    await p.getByRole("button", { name: "Set up an authenticator app" }).click();
+    await expect(p.getByTestId("totp-secret")).toBeVisible();
+  });
+  expect(noise).toEqual([]);
+  await context.close();
 });

@@ -86,11 +86,11 @@ test("a visitor's privacy request on the contact form is confirmed by an emailed
   await expect(escalated).toHaveAttribute("data-escalated", "true");
   await expect(escalated.getByTestId("privacy-escalated")).toContainText("Escalated");
   await expectAccessible(dpo, "the DPO's queue with a contact-form request");
-  await escalated.getByRole("link", { name: "Access (copy)" }).click();
+  await escalated.getByRole("link", { name: "Access (copy of data)" }).click();
   await expect(dpo.getByTestId("privacy-requester")).toContainText(PRIVACY_WORLD.escalated.email);
   await expect(dpo.getByTestId("privacy-escalated")).toContainText("nobody acted on this request");
   await dpo.goBack();
-  await row.getByRole("link", { name: "Access (copy)" }).click();
+  await row.getByRole("link", { name: "Access (copy of data)" }).click();
   await expect(dpo.getByTestId("privacy-source")).toHaveText("Contact form");
   await expect(dpo.getByTestId("privacy-requester")).toContainText(email);
   await expect(dpo.getByTestId("linked-ticket-message")).toContainText(MESSAGE);

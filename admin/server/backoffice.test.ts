@@ -593,6 +593,47 @@ describe("staff management", () => {
     );
   });
 
+  it("finding an account by email to make it staff is a read of its data: audited with its purpose", async () => {
+    const admin = await person("ADMIN", { mfa: true });
+    const target = await person("USER");
+    const found = await callPath(admin.session, "staff.findByEmail", { email: target.email.toUpperCase() });
+    expect(found).toMatchObject({ id: target.id, role: "USER", status: "ACTIVE" });
+    const audited = await prisma().auditEvent.findMany({
+      where: { actorId: admin.id, action: "staff.account.lookup" },
+    });
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({
+      subjectUserId: target.id,
+      target: `user:${target.id}`,
+      purpose: "staff invite",
+    });
+    // A miss shows no one's data and writes nothing.
+    expect(await callPath(admin.session, "staff.findByEmail", { email: "no-such-person@example.com" })).toBeNull();
+    expect(await prisma().auditEvent.count({ where: { actorId: admin.id, action: "staff.account.lookup" } })).toBe(1);
+  });
+
+  it("the audit log names whose data it was and filters by email; each search is itself recorded", async () => {
+    const admin = await person("ADMIN", { mfa: true });
+    const target = await person("USER");
+    await callPath(admin.session, "staff.findByEmail", { email: target.email });
+    const found = (await callPath(admin.session, "audit.search", {
+      subjectEmail: target.email,
+      action: "staff.account.",
+    })) as { events: { actorName: string | null; subjectName: string | null; purpose: string | null }[] };
+    expect(found.events).toEqual([
+      expect.objectContaining({ actorName: admin.name, subjectName: target.name, purpose: "staff invite" }),
+    ]);
+    expect(
+      await prisma().auditEvent.count({
+        where: { actorId: admin.id, action: "audit.search", subjectUserId: target.id },
+      }),
+    ).toBe(1);
+    expect(await callPath(admin.session, "audit.search", { subjectEmail: "nobody-here@example.com" })).toEqual({
+      events: [],
+      nextCursor: null,
+    });
+  });
+
   it("an admin invites by email: a new account with the role and a set-password link, or the role for an existing one", async () => {
     const admin = await enrolled("ADMIN");
     const email = `new-agent-${Date.now()}@example.com`;

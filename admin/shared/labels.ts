@@ -2,12 +2,14 @@
 // sees goes through here, so no raw enum or dotted action name reaches the screen. Typed against the schema's
 // enums (client-safe `enums.ts`), so a new enum value fails the type check until it has a label.
 import type {
+  ErrorReportKind,
   IncidentRisk,
   IncidentStatus,
   PrivacyRequestSource,
   PrivacyRequestStatus,
   PrivacyRequestType,
   Role,
+  SecurityEventKind,
   TicketCategory,
   TicketChannel,
   TicketPriority,
@@ -68,6 +70,25 @@ export const PRIVACY_TYPE_LABEL: Record<PrivacyRequestType, string> = {
   DELETION: "Deletion",
   OPT_OUT: "Opt-out",
   OTHER: "Other privacy request",
+};
+
+export const ERROR_KIND_LABEL: Record<ErrorReportKind, string> = {
+  CLIENT_CRASH: "Crash in the browser",
+  API_FAILURE: "Failed API call",
+  LOAD_FAILURE: "Loading failure",
+  SERVER_ERROR: "Server error",
+  CSP_VIOLATION: "Blocked by the content security policy",
+};
+
+export const SECURITY_KIND_LABEL: Record<SecurityEventKind, string> = {
+  SIGN_IN_FAILED: "Failed sign-in",
+  CODE_REQUESTED: "Sign-in code requested",
+  FAILURE_BURST: "Burst of failed sign-ins",
+  MANY_ACCOUNTS_FROM_IP: "Many accounts from one IP",
+  CODES_IN_BULK: "Codes requested in bulk",
+  ACCOUNT_LOCKED: "Account locked",
+  NEW_DEVICE: "New-device alert sent",
+  NOT_ME_REPORTED: "\u201cThis wasn't me\u201d",
 };
 
 export const PRIVACY_STATUS_LABEL: Record<PrivacyRequestStatus, string> = {
@@ -141,4 +162,49 @@ export function labelOf<K extends string>(table: Record<K, string>, value: strin
   if (value in table) return table[value as K];
   const words = value.replace(/_/g, " ").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * The audit log's action filter: every fixed action and each family (any value), in the staff's words. The
+ * search matches by prefix, so a family's value is its prefix.
+ */
+export const AUDIT_ACTION_CHOICES: { value: string; label: string }[] = [
+  ...Object.entries(AUDIT_ACTIONS).map(([value, words]) => ({ value, label: words.staff })),
+  { value: "staff.role.", label: "Changed a role (any)" },
+  { value: "staff.invite.", label: "Invited staff (any role)" },
+  { value: "ticket.status.", label: "Set a ticket's status (any)" },
+  { value: "ticket.priority.", label: "Set a ticket's priority (any)" },
+  { value: "ticket.log.", label: "Logged a ticket (any channel)" },
+  { value: "authz.denied.", label: "Refused access (any reason)" },
+].sort((a, b) => a.label.localeCompare(b.label));
+
+const TARGET_KIND: Record<string, string> = {
+  ticket: "Ticket",
+  "privacy-request": "Privacy request",
+  incident: "Breach incident",
+  user: "Account",
+  review: "Review",
+  expert: "Expert",
+  category: "Category",
+  canned: "Canned reply",
+  "legal-hold": "Legal hold",
+  newsletter: "Newsletter",
+};
+
+/** A short reference people can read out and compare: the last 6 characters of an id, in capitals. */
+export const shortRef = (id: string) => id.replace(/-/g, "").slice(-6).toUpperCase();
+
+/**
+ * Why an access happened, readable: a purpose that is (or names) the id of a record becomes that record's kind
+ * and short reference ("Ticket 3F9A2C"); a written purpose ("staff invite") stays as written.
+ */
+export function auditPurposeLabel(purpose: string | null | undefined, target: string): string {
+  if (!purpose) return "—";
+  const [kind, id] = target.split(":", 2);
+  if (id && purpose === id) return `${TARGET_KIND[kind!] ?? "Record"} ${shortRef(id)}`;
+  // Some purposes name their record themselves ("privacy-request:<id>").
+  const named = /^([a-z-]+):([0-9a-f-]{32,36})$/i.exec(purpose);
+  if (named) return `${TARGET_KIND[named[1]!] ?? "Record"} ${shortRef(named[2]!)}`;
+  if (/^[0-9a-f-]{32,36}$/i.test(purpose)) return `Record ${shortRef(purpose)}`;
+  return purpose;
 }

@@ -1,22 +1,29 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmDialog, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
-import { ROLE_LABEL, USER_STATUS_LABEL, auditActionLabel, labelOf } from "../shared/labels.ts";
+import { ConfirmDialog, DataTable, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
+import {
+  AUDIT_ACTION_CHOICES,
+  ROLE_LABEL,
+  USER_STATUS_LABEL,
+  auditActionLabel,
+  auditPurposeLabel,
+  labelOf,
+  shortRef,
+} from "../shared/labels.ts";
 import { errorInfo, fmt, useTRPC } from "./trpc.ts";
 
 const ROLES = ["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"] as const;
 type RoleName = (typeof ROLES)[number];
 
 const AUDIT_FILTERS = [
-  { key: "action", label: "Action code", hint: "e.g. ticket.view" },
-  { key: "purpose", label: "Purpose (ticket or request id)" },
-  { key: "actorId", label: "Staff member's id" },
-  { key: "subjectUserId", label: "Whose data (account id)" },
+  { key: "actorEmail", label: "Staff member (email)", type: "email" },
+  { key: "subjectEmail", label: "Whose data (email)", type: "email" },
+  { key: "purpose", label: "Purpose (ticket or request id)", type: "text" },
 ] as const;
 
 export function AuditPage() {
   const trpc = useTRPC();
-  const [form, setForm] = useState({ actorId: "", subjectUserId: "", action: "", purpose: "" });
+  const [form, setForm] = useState({ action: "", actorEmail: "", subjectEmail: "", purpose: "" });
   const [query, setQuery] = useState(form);
   const clean = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== "")) as Partial<typeof query>;
   const events = useQuery(trpc.audit.search.queryOptions({ ...clean, limit: 100 }));
@@ -24,7 +31,10 @@ export function AuditPage() {
     <section className="c-stack" aria-labelledby="audit-title">
       <header className="c-pagehead">
         <h1 id="audit-title">Audit log</h1>
-        <p className="c-muted">Every staff read or change of personal data, and every refused access. Append-only.</p>
+        <p className="c-muted">
+          Every staff read or change of personal data, and every refused access. Append-only; your searches are recorded
+          too.
+        </p>
       </header>
       <form
         className="c-filters"
@@ -33,13 +43,28 @@ export function AuditPage() {
           setQuery(form);
         }}
       >
-        {AUDIT_FILTERS.map((f, i) => (
+        <div className="c-field">
+          <label htmlFor="audit-action">What</label>
+          <select
+            id="audit-action"
+            data-search
+            value={form.action}
+            onChange={(e) => setForm({ ...form, action: e.target.value })}
+          >
+            <option value="">Any action</option>
+            {AUDIT_ACTION_CHOICES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {AUDIT_FILTERS.map((f) => (
           <div className="c-field" key={f.key}>
             <label htmlFor={`audit-${f.key}`}>{f.label}</label>
             <input
               id={`audit-${f.key}`}
-              data-search={i === 0 ? true : undefined}
-              placeholder={"hint" in f ? f.hint : undefined}
+              type={f.type}
               value={form[f.key]}
               onChange={(e) => setForm({ ...form, [f.key]: e.target.value })}
             />
@@ -51,40 +76,31 @@ export function AuditPage() {
       </form>
       <QueryState query={events} empty="No audit events match." isEmpty={(d) => d.events.length === 0}>
         {(d) => (
-          <div className="c-table-wrap">
-            <table className="c-table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Whose data</th>
-                  <th scope="col">Purpose</th>
-                  <th scope="col">Network address</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.events.map((e) => (
-                  <tr key={e.id} data-testid="audit-row" data-row tabIndex={-1}>
-                    <td>{fmt(e.at)}</td>
-                    <td>
-                      {"actorName" in e && typeof e.actorName === "string"
-                        ? e.actorName
-                        : e.actorId
-                          ? "Staff member"
-                          : "System"}
-                      <br />
-                      <span className="c-muted">{e.actorRole ? labelOf(ROLE_LABEL, e.actorRole) : ""}</span>
-                    </td>
-                    <td title={e.action}>{auditActionLabel(e.action)}</td>
-                    <td>{e.subjectUserId ? <code className="c-id">{e.subjectUserId.slice(-8)}</code> : "—"}</td>
-                    <td>{e.purpose ? <code className="c-id">{e.purpose.slice(-8)}</code> : "—"}</td>
-                    <td>{e.ip ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={d.events}
+            rowKey={(e) => e.id}
+            rowTestId="audit-row"
+            columns={[
+              { header: "When", cell: (e) => fmt(e.at) },
+              {
+                header: "Who",
+                cell: (e) => (
+                  <>
+                    {e.actorName ?? (e.actorId ? `Account ${shortRef(e.actorId)}` : "System")}
+                    <br />
+                    <span className="c-muted">{e.actorRole ? labelOf(ROLE_LABEL, e.actorRole) : ""}</span>
+                  </>
+                ),
+              },
+              { header: "What", cell: (e) => auditActionLabel(e.action) },
+              {
+                header: "Whose data",
+                cell: (e) => e.subjectName ?? (e.subjectUserId ? `Account ${shortRef(e.subjectUserId)}` : "—"),
+              },
+              { header: "Purpose", cell: (e) => auditPurposeLabel(e.purpose, e.target) },
+              { header: "Network address", cell: (e) => e.ip ?? "—" },
+            ]}
+          />
         )}
       </QueryState>
     </section>
@@ -198,7 +214,7 @@ export function StaffPage() {
                 {rows.map((s) => {
                   const choice = picked[s.id] ?? s.role;
                   return (
-                    <tr key={s.id} data-testid="staff-row">
+                    <tr key={s.id} data-testid="staff-row" data-row tabIndex={-1}>
                       <td>
                         <span className="c-person-name">{s.name}</span>
                         <span className="c-muted c-small c-person-email">{s.email}</span>
@@ -489,7 +505,7 @@ export function CategoriesPage() {
               </thead>
               <tbody>
                 {rows.map((c) => (
-                  <tr key={c.id}>
+                  <tr key={c.id} data-testid="category-row" data-row tabIndex={-1}>
                     <td>{c.name}</td>
                     <td>
                       <code>{c.slug}</code>
@@ -568,7 +584,22 @@ export function ExpertsPage() {
   const toast = useToast();
   const list = useQuery(trpc.experts.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.experts.list.queryKey() });
-  const publish = useMutation(trpc.experts.setPublished.mutationOptions({ onSuccess: refresh }));
+  // Unpublishing takes a bookable profile off the site, so it is confirmed first; both directions say what happened.
+  const [unpublishing, setUnpublishing] = useState<{ id: string; name: string } | null>(null);
+  const publish = useMutation(
+    trpc.experts.setPublished.mutationOptions({
+      onSuccess: (_r, v) => {
+        const name = list.data?.find((x) => x.id === v.expertId)?.user.name ?? "The expert";
+        setUnpublishing(null);
+        toast(
+          v.published
+            ? `${name} is published: people can find and book them.`
+            : `${name} is no longer published: the profile is off the site and cannot be booked.`,
+        );
+        return refresh();
+      },
+    }),
+  );
   const empty = { email: "", slug: "", headline: "" };
   const [draft, setDraft] = useState(empty);
   const [confirming, setConfirming] = useState(false);
@@ -598,7 +629,27 @@ export function ExpertsPage() {
       <header className="c-pagehead">
         <h1 id="exp-title">Experts</h1>
       </header>
-      {publish.error ? <ErrorNote error={publish.error} /> : null}
+      {publish.error && !unpublishing ? <ErrorNote error={publish.error} /> : null}
+      <ConfirmDialog
+        open={unpublishing !== null}
+        title={`Unpublish ${unpublishing?.name ?? "this expert"}?`}
+        consequence={
+          <p>
+            The profile leaves the directory and can no longer be booked. Sessions already booked stay booked. You can
+            publish it again at any time.
+          </p>
+        }
+        confirmLabel="Unpublish"
+        busy={publish.isPending}
+        error={publish.error}
+        onConfirm={() => {
+          if (unpublishing) publish.mutate({ expertId: unpublishing.id, published: false });
+        }}
+        onCancel={() => {
+          setUnpublishing(null);
+          publish.reset();
+        }}
+      />
       <QueryState query={list} empty="No experts yet.">
         {(rows) => (
           <div className="c-table-wrap">
@@ -615,7 +666,7 @@ export function ExpertsPage() {
               </thead>
               <tbody>
                 {rows.map((x) => (
-                  <tr key={x.id}>
+                  <tr key={x.id} data-testid="expert-row" data-row tabIndex={-1}>
                     <td>{x.user.name}</td>
                     <td>{x.headline}</td>
                     <td>
@@ -627,7 +678,12 @@ export function ExpertsPage() {
                       <button
                         type="button"
                         className="c-button c-secondary"
-                        onClick={() => publish.mutate({ expertId: x.id, published: !x.published })}
+                        disabled={publish.isPending}
+                        onClick={() =>
+                          x.published
+                            ? (publish.reset(), setUnpublishing({ id: x.id, name: x.user.name }))
+                            : publish.mutate({ expertId: x.id, published: true })
+                        }
                       >
                         {x.published ? "Unpublish" : "Publish"}
                       </button>

@@ -258,7 +258,14 @@ const SUBCOUNTS: { under: string; key: CountKey; label: string; to: string; urge
   { under: "/admin/tickets", key: "mineOpen", label: "Mine, open", to: "/admin/tickets?view=mine" },
   { under: "/admin/tickets", key: "unassigned", label: "Unassigned", to: "/admin/tickets?view=unassigned" },
   { under: "/admin/tickets", key: "overdue", label: "Overdue", to: "/admin/tickets?view=overdue", urgent: true },
-  { under: "/admin/privacy", key: "privacyDueSoon", label: "Due within 7 days", to: "/admin/privacy", urgent: true },
+  {
+    under: "/admin/privacy",
+    key: "privacyDueSoon",
+    // It counts the overdue ones too (they are the most urgent), unlike the dashboard's "Due within 7 days".
+    label: "Due soon or overdue",
+    to: "/admin/privacy?status=DUE_SOON",
+    urgent: true,
+  },
 ];
 
 function pageFor(path: string, has: (p: Permission) => boolean, name: string, recoveryCodesLeft: number): ReactNode {
@@ -424,6 +431,15 @@ function useShortcuts(items: NavItem[], openHelp: () => void) {
         if (search) {
           e.preventDefault();
           search.focus();
+        }
+        return;
+      }
+      // Enter on a row j/k reached opens it: the row's first link.
+      if (e.key === "Enter" && e.target instanceof HTMLElement && e.target.hasAttribute("data-row")) {
+        const link = e.target.querySelector<HTMLAnchorElement>("a[href]");
+        if (link) {
+          e.preventDefault();
+          link.click();
         }
         return;
       }

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { Permission } from "../shared/permissions.ts";
 import { PRIVACY_STATUS_LABEL } from "../shared/labels.ts";
 import { QueryState } from "./kit.tsx";
-import { useTRPC } from "./trpc.ts";
+import { fmtDay, useTRPC } from "./trpc.ts";
 
 const hours = (h: number | null) => (h === null ? "—" : h < 1 ? `${Math.round(h * 60)} min` : `${h} h`);
 
@@ -113,7 +113,7 @@ function PrivacyPanel() {
                 {(Object.keys(d.byStatus) as (keyof typeof d.byStatus)[]).map((s) => (
                   <tr key={s}>
                     <th scope="row">{PRIVACY_STATUS_LABEL[s]}</th>
-                    <td>{d.byStatus[s]}</td>
+                    <td data-testid={`dash-privacy-state-${s}`}>{d.byStatus[s]}</td>
                   </tr>
                 ))}
               </tbody>
@@ -124,9 +124,6 @@ function PrivacyPanel() {
     </section>
   );
 }
-
-const weekLabel = (isoDay: string) =>
-  new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(isoDay));
 
 function OperationsPanel() {
   const trpc = useTRPC();
@@ -154,8 +151,8 @@ function OperationsPanel() {
               </thead>
               <tbody>
                 {d.perWeek.map((w) => (
-                  <tr key={w.weekStart} data-testid="dash-week">
-                    <th scope="row">{weekLabel(w.weekStart)}</th>
+                  <tr key={w.weekStart} data-testid="dash-week" data-week={w.weekStart}>
+                    <th scope="row">{fmtDay(w.weekStart)}</th>
                     <td>{w.bookings}</td>
                     <td>{w.cancellations}</td>
                     <td>{w.noShows}</td>

@@ -213,8 +213,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
   const notifyAuthority = useMutation(trpc.incidents.notifyAuthority.mutationOptions({ onSuccess: refresh }));
   const notifyPeople = useMutation(trpc.incidents.notifyPeople.mutationOptions({ onSuccess: refresh }));
   const close = useMutation(trpc.incidents.close.mutationOptions({ onSuccess: refresh }));
-  if (incident.isPending) return <QueryState query={incident}>{() => null}</QueryState>;
-  if (incident.isError) return <ErrorNote error={incident.error} />;
+  if (!incident.data) return <QueryState query={incident}>{() => null}</QueryState>;
   const i = incident.data;
   const failed = assess.error ?? notifyAuthority.error ?? notifyPeople.error ?? close.error;
   const err = failed ? errorInfo(failed) : null;
@@ -226,7 +225,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
 
   return (
     <section className="c-stack" aria-labelledby="incident-title">
-      <p>
+      <p className="c-crumbs">
         <Link to="/admin/incidents">← Breach incidents</Link>
       </p>
       <header className="c-pagehead">
@@ -239,9 +238,9 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
         </p>
       </header>
       {err && Object.keys(err.fields).length === 0 ? <ErrorNote error={failed} /> : null}
-      <dl className="c-card">
+      <dl className="c-card c-facts">
         <dt>What happened</dt>
-        <dd style={{ whiteSpace: "pre-wrap" }}>{i.description}</dd>
+        <dd className="c-prewrap">{i.description}</dd>
         <dt>Aware since · deadline for the authority</dt>
         <dd>
           {fmt(i.awareAt)} · {fmt(i.deadline)}
@@ -251,7 +250,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
         {i.assessedAt ? (
           <>
             <dt>Assessment ({fmt(i.assessedAt)})</dt>
-            <dd style={{ whiteSpace: "pre-wrap" }}>
+            <dd className="c-prewrap">
               {i.risk ? <strong>{INCIDENT_RISK_LABEL[i.risk]}. </strong> : null}
               {i.assessment}
             </dd>
@@ -277,7 +276,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
         {i.closedAt ? (
           <>
             <dt>Closed</dt>
-            <dd style={{ whiteSpace: "pre-wrap" }}>
+            <dd className="c-prewrap">
               {fmt(i.closedAt)} · {i.closingNote}
             </dd>
           </>

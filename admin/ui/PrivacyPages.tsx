@@ -1,14 +1,14 @@
 // The DPO's desk in the console: the queue of privacy requests (days left to the legal deadline, overdue first
 // highlighted), one request with identity check, extension, decision and legal holds, and privacy tickets.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link } from "@remix-run/react";
+import { Link, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { ErrorNote, Loading } from "./Console.tsx";
 import { errorInfo, fmt, useTRPC } from "./trpc.ts";
-import { ConfirmDialog, FieldError } from "./kit.tsx";
+import { ConfirmDialog, DataTable, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
 import {
   PRIVACY_SOURCE_LABEL,
   PRIVACY_STATUS_LABEL,
+  PRIVACY_TYPE_LABEL,
   ROLE_LABEL,
   TICKET_CATEGORY_LABEL,
   TICKET_CHANNEL_LABEL,
@@ -17,113 +17,118 @@ import {
   labelOf,
 } from "../shared/labels.ts";
 
-const STATUS_FILTERS = ["OPEN", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
+const STATUS_FILTERS = ["OPEN", "DUE_SOON", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
 type StatusFilter = (typeof STATUS_FILTERS)[number];
-const TYPE_LABELS: Record<string, string> = {
-  ACCESS: "Access (copy)",
-  CORRECTION: "Correction",
-  DELETION: "Deletion",
-  OPT_OUT: "Opt-out",
-  OTHER: "Other privacy request",
-};
 
 export function PrivacyQueue() {
   const trpc = useTRPC();
-  const [status, setStatus] = useState<StatusFilter | "">("OPEN");
+  // The filter lives in the URL, so the sidebar's "Due soon or overdue" count links straight to those requests.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get("status");
+  const status: StatusFilter | "" = asked === "" ? "" : (STATUS_FILTERS.find((s) => s === asked) ?? "OPEN");
+  const setStatus = (s: StatusFilter | "") => setParams({ status: s }, { replace: true });
   const queue = useQuery(trpc.privacy.queue.queryOptions(status ? { status } : {}));
   const tickets = useQuery(trpc.privacy.tickets.queryOptions());
   return (
-    <section className="stack" aria-labelledby="privacy-queue-title">
-      <h1 id="privacy-queue-title">Privacy requests</h1>
-      <p>
-        Every request must be answered within one month of receipt (extendable once, by up to two months, with a reason
-        the user is told).
-      </p>
-      <label>
-        Show{" "}
-        <select value={status} onChange={(e) => setStatus(e.target.value as StatusFilter | "")}>
-          <option value="">All (including those awaiting the identity check)</option>
-          {STATUS_FILTERS.map((s) => (
-            <option key={s} value={s}>
-              {s === "OPEN" ? "Open (pending or approved)" : labelOf(PRIVACY_STATUS_LABEL, s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      {queue.isPending ? <Loading /> : queue.isError ? <ErrorNote error={queue.error} /> : null}
-      {queue.data ? (
-        queue.data.length === 0 ? (
-          <p>No requests match.</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Request</th>
-                  <th scope="col">Requester</th>
-                  <th scope="col">Received</th>
-                  <th scope="col">Deadline</th>
-                  <th scope="col">Days left</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {queue.data.map((r) => (
-                  <tr
-                    key={r.id}
-                    data-testid="privacy-row"
-                    data-overdue={r.overdue || undefined}
-                    data-escalated={r.escalated || undefined}
-                    style={r.overdue || r.escalated ? { background: "#fef3f2" } : undefined}
-                  >
-                    <td>
-                      <Link to={`/admin/privacy/${r.id}`}>{TYPE_LABELS[r.type] ?? r.type}</Link>
-                      {r.mine ? <em> (your own — another DPO decides)</em> : null}
-                      <br />
-                      <small>{labelOf(PRIVACY_SOURCE_LABEL, r.source)}</small>
-                    </td>
-                    <td>{r.requester?.name ?? (r.source === "ACCOUNT" ? "Erased account" : "Visitor")}</td>
-                    <td>{fmt(r.receivedAt)}</td>
-                    <td>
-                      {fmt(r.dueAt)}
-                      {r.extended ? " (extended)" : ""}
-                    </td>
-                    <td>{r.daysLeft === null ? "—" : r.overdue ? <strong>Overdue</strong> : `${r.daysLeft} day(s)`}</td>
-                    <td>
-                      {labelOf(PRIVACY_STATUS_LABEL, r.status)}
-                      {r.escalated && (r.status === "PENDING" || r.status === "APPROVED") ? (
-                        <>
-                          {" "}
-                          <strong data-testid="privacy-escalated">
-                            · Escalated: no decision 7 days before the deadline
-                          </strong>
-                        </>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )
-      ) : null}
-      <section className="stack" aria-labelledby="privacy-tickets-title">
+    <section className="c-stack" aria-labelledby="privacy-queue-title">
+      <header className="c-pagehead">
+        <h1 id="privacy-queue-title">Privacy requests</h1>
+        <p className="c-muted">
+          Every request must be answered within one month of receipt (extendable once, by up to two months, with a
+          reason the user is told).
+        </p>
+      </header>
+      <div className="c-filters">
+        <div className="c-field">
+          <label htmlFor="privacy-show">Show</label>
+          <select id="privacy-show" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter | "")}>
+            <option value="">All (including those awaiting the identity check)</option>
+            {STATUS_FILTERS.map((s) => (
+              <option key={s} value={s}>
+                {s === "OPEN"
+                  ? "Open (pending or approved)"
+                  : s === "DUE_SOON"
+                    ? "Due within 7 days or overdue"
+                    : labelOf(PRIVACY_STATUS_LABEL, s)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <QueryState query={queue} empty="No requests match.">
+        {(rows) => (
+          <DataTable
+            rows={rows}
+            rowKey={(r) => r.id}
+            rowTestId="privacy-row"
+            rowClass={(r) => (r.overdue || r.escalated ? "c-overdue" : undefined)}
+            rowData={(r) => ({ overdue: r.overdue, escalated: r.escalated })}
+            columns={[
+              {
+                header: "Request",
+                cell: (r) => (
+                  <>
+                    <Link to={`/admin/privacy/${r.id}`}>{labelOf(PRIVACY_TYPE_LABEL, r.type)}</Link>
+                    {r.mine ? <em> (your own — another DPO decides)</em> : null}
+                    <br />
+                    <span className="c-muted c-small">{labelOf(PRIVACY_SOURCE_LABEL, r.source)}</span>
+                  </>
+                ),
+              },
+              {
+                header: "Requester",
+                cell: (r) => r.requester?.name ?? (r.source === "ACCOUNT" ? "Erased account" : "Visitor"),
+              },
+              { header: "Received", cell: (r) => fmt(r.receivedAt), className: "c-nowrap" },
+              {
+                header: "Deadline",
+                cell: (r) => (
+                  <>
+                    {fmt(r.dueAt)}
+                    {r.extended ? " (extended)" : ""}
+                  </>
+                ),
+              },
+              {
+                header: "Days left",
+                cell: (r) =>
+                  r.daysLeft === null ? "—" : r.overdue ? <strong>Overdue</strong> : `${r.daysLeft} day(s)`,
+                className: "c-nowrap",
+              },
+              {
+                header: "Status",
+                cell: (r) => (
+                  <>
+                    {labelOf(PRIVACY_STATUS_LABEL, r.status)}
+                    {r.escalated && (r.status === "PENDING" || r.status === "APPROVED") ? (
+                      <>
+                        {" "}
+                        <strong data-testid="privacy-escalated">
+                          · Escalated: no decision 7 days before the deadline
+                        </strong>
+                      </>
+                    ) : null}
+                  </>
+                ),
+              },
+            ]}
+          />
+        )}
+      </QueryState>
+      <section className="c-stack" aria-labelledby="privacy-tickets-title">
         <h2 id="privacy-tickets-title">Support tickets about privacy</h2>
-        {tickets.isPending ? <Loading /> : tickets.isError ? <ErrorNote error={tickets.error} /> : null}
-        {tickets.data ? (
-          tickets.data.length === 0 ? (
-            <p>No privacy tickets.</p>
-          ) : (
-            <ul>
-              {tickets.data.map((t) => (
+        <QueryState query={tickets} empty="No privacy tickets.">
+          {(list) => (
+            <ul className="c-plain c-stack">
+              {list.map((t) => (
                 <li key={t.id}>
                   {t.subject} · {t.requester} · {labelOf(TICKET_CHANNEL_LABEL, t.channel)} ·{" "}
                   {labelOf(TICKET_STATUS_LABEL, t.status)} · {fmt(t.createdAt)}
                 </li>
               ))}
             </ul>
-          )
-        ) : null}
+          )}
+        </QueryState>
       </section>
     </section>
   );
@@ -132,6 +137,7 @@ export function PrivacyQueue() {
 export function PrivacyRequestPage({ requestId }: { requestId: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const toast = useToast();
   const request = useQuery(trpc.privacy.get.queryOptions({ requestId }));
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.privacy.get.queryKey({ requestId }) });
   const [note, setNote] = useState("");
@@ -143,13 +149,39 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
     trpc.privacy.identityCheck.mutationOptions({ onSuccess: () => (setNote(""), refresh()) }),
   );
   const extend = useMutation(trpc.privacy.extend.mutationOptions({ onSuccess: () => (setExtReason(""), refresh()) }));
-  const decide = useMutation(trpc.privacy.decide.mutationOptions({ onSuccess: () => (setReason(""), refresh()) }));
-  const placeHold = useMutation(
-    trpc.privacy.placeHold.mutationOptions({
-      onSuccess: () => (setHold({ recordId: "", basis: "", until: "" }), refresh()),
+  const decide = useMutation(
+    trpc.privacy.decide.mutationOptions({
+      onSuccess: (_r, v) => {
+        setAsk(null);
+        setReason("");
+        toast(
+          v.decision === "APPROVED"
+            ? "Request approved. The person was emailed."
+            : "Request rejected. The person was emailed.",
+        );
+        return refresh();
+      },
     }),
   );
-  const releaseHold = useMutation(trpc.privacy.releaseHold.mutationOptions({ onSuccess: refresh }));
+  const placeHold = useMutation(
+    trpc.privacy.placeHold.mutationOptions({
+      onSuccess: () => {
+        setAsk(null);
+        setHold({ recordId: "", basis: "", until: "" });
+        toast("Legal hold placed.");
+        return refresh();
+      },
+    }),
+  );
+  const releaseHold = useMutation(
+    trpc.privacy.releaseHold.mutationOptions({
+      onSuccess: () => {
+        setAsk(null);
+        toast("Legal hold released.");
+        return refresh();
+      },
+    }),
+  );
   const [fix, setFix] = useState({ firstName: "", lastName: "", reason: "" });
   const correct = useMutation(trpc.privacy.correctName.mutationOptions({ onSuccess: refresh }));
   const [ask, setAsk] = useState<
@@ -158,11 +190,12 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
     | { kind: "hold" }
     | null
   >(null);
-  if (request.isPending) return <Loading />;
-  if (request.isError) return <ErrorNote error={request.error} />;
+  if (!request.data) return <QueryState query={request}>{() => null}</QueryState>;
   const r = request.data;
   const open = r.status === "PENDING" || r.status === "APPROVED";
-  const error = identity.error ?? extend.error ?? decide.error ?? placeHold.error ?? releaseHold.error;
+  // What the dialog confirms reports its own failure inside the dialog, which stays open until it succeeds.
+  const error = identity.error ?? extend.error;
+  const asked = ask?.kind === "decide" ? decide : ask?.kind === "release" ? releaseHold : placeHold;
   const decideWith = (decision: "APPROVED" | "REJECTED") => setAsk({ kind: "decide", decision });
   const consequence =
     ask?.kind === "decide"
@@ -175,7 +208,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         ? "The record is no longer kept for the legal basis: it is erased with the account."
         : "The chosen record is kept past an erasure until the date given, for the legal basis you wrote.";
   return (
-    <section className="stack" aria-labelledby="privacy-request-title">
+    <section className="c-stack" aria-labelledby="privacy-request-title">
       <ConfirmDialog
         open={ask !== null}
         title={
@@ -205,39 +238,42 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
               : "Place hold"
         }
         danger={!(ask?.kind === "hold")}
-        busy={decide.isPending || releaseHold.isPending || placeHold.isPending}
+        busy={asked.isPending}
+        error={asked.error}
         onConfirm={() => {
           if (ask?.kind === "decide") decide.mutate({ requestId, decision: ask.decision, reason });
           else if (ask?.kind === "release") releaseHold.mutate({ holdId: ask.holdId });
           else if (ask?.kind === "hold") placeHold.mutate({ requestId, recordType: "SUPPORT_TICKET", ...hold });
-          setAsk(null);
         }}
-        onCancel={() => setAsk(null)}
+        onCancel={() => {
+          setAsk(null);
+          asked.reset();
+        }}
       />
-      <p>
+      <p className="c-crumbs">
         <Link to="/admin/privacy">← Privacy requests</Link>
       </p>
       <h1 id="privacy-request-title">
-        {TYPE_LABELS[r.type] ?? r.type} request ·{" "}
+        {labelOf(PRIVACY_TYPE_LABEL, r.type)} request ·{" "}
         <span data-testid="privacy-status">{labelOf(PRIVACY_STATUS_LABEL, r.status)}</span>
       </h1>
       {error ? <ErrorNote error={error} /> : null}
-      {r.mine ? <p className="alert">This is your own request: another DPO must handle it.</p> : null}
+      {r.mine ? <p className="c-alert">This is your own request: another DPO must handle it.</p> : null}
       {r.status === "AWAITING_IDENTITY" ? (
-        <p className="alert" data-testid="privacy-awaiting">
+        <p className="c-alert" data-testid="privacy-awaiting">
           Awaiting identity check: the requester has not yet confirmed the code we emailed them. It is not a tracked
           request yet and its one-month deadline has not started; nothing can be decided until it is confirmed.
         </p>
       ) : null}
       {r.escalated && open ? (
-        <p className="alert" data-testid="privacy-escalated">
+        <p className="c-alert" data-testid="privacy-escalated">
           Escalated: nobody acted on this request 7 days before its deadline.{" "}
           {r.extendedUntil
             ? "Its deadline was already extended once: decide it."
             : "Decide it, or extend the deadline once, with a reason."}
         </p>
       ) : null}
-      <dl className="card">
+      <dl className="c-card c-facts">
         <dt>Requester</dt>
         <dd data-testid="privacy-requester">
           {r.user
@@ -263,11 +299,11 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         {r.details ? (
           <>
             <dt>What the user asks</dt>
-            <dd style={{ whiteSpace: "pre-wrap" }}>{r.details}</dd>
+            <dd className="c-prewrap">{r.details}</dd>
           </>
         ) : null}
         <dt>Identity check</dt>
-        <dd style={{ whiteSpace: "pre-wrap" }}>{r.identityCheck ?? "—"}</dd>
+        <dd className="c-prewrap">{r.identityCheck ?? "—"}</dd>
         <dt>Decision</dt>
         <dd>
           {r.decision
@@ -285,18 +321,18 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
       {open && !r.mine ? (
         <>
           <form
-            className="stack card"
+            className="c-stack c-card"
             onSubmit={(e) => {
               e.preventDefault();
               identity.mutate({ requestId, note });
             }}
           >
             <h2>Record an identity check</h2>
-            <div className="field">
+            <div className="c-field">
               <label htmlFor="pr-note">How you confirmed who is asking</label>
               <textarea id="pr-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
             </div>
-            <button className="button secondary" type="submit" disabled={identity.isPending}>
+            <button className="c-button c-secondary" type="submit" disabled={identity.isPending}>
               Record identity check
             </button>
           </form>
@@ -313,15 +349,15 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
           ) : null}
 
           {r.status === "PENDING" ? (
-            <div className="stack card">
+            <div className="c-stack c-card">
               <h2>{r.type === "CORRECTION" ? "Decide without changing the name" : "Decide"}</h2>
-              <div className="field">
+              <div className="c-field">
                 <label htmlFor="pr-reason">Reason (the user reads it)</label>
                 <textarea id="pr-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
               </div>
-              <div style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
+              <div className="c-actions c-start">
                 <button
-                  className="button"
+                  className="c-button"
                   type="button"
                   disabled={decide.isPending}
                   onClick={() => decideWith("APPROVED")}
@@ -329,7 +365,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                   {r.type === "DELETION" ? "Approve deletion" : "Mark done"}
                 </button>
                 <button
-                  className="button danger"
+                  className="c-button c-danger"
                   type="button"
                   disabled={decide.isPending}
                   onClick={() => decideWith("REJECTED")}
@@ -342,7 +378,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
 
           {!r.extendedUntil ? (
             <form
-              className="stack card"
+              className="c-stack c-card"
               onSubmit={(e) => {
                 e.preventDefault();
                 extend.mutate({ requestId, until, reason: extReason });
@@ -353,11 +389,11 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                 Once, within the first month, by up to two more months (latest {fmt(r.latestExtension)}). The user is
                 emailed the reason.
               </p>
-              <div className="field">
+              <div className="c-field">
                 <label htmlFor="pr-until">New deadline</label>
                 <input id="pr-until" type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
               </div>
-              <div className="field">
+              <div className="c-field">
                 <label htmlFor="pr-ext-reason">Reason for the extension</label>
                 <textarea
                   id="pr-ext-reason"
@@ -366,7 +402,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                   onChange={(e) => setExtReason(e.target.value)}
                 />
               </div>
-              <button className="button secondary" type="submit" disabled={extend.isPending}>
+              <button className="c-button c-secondary" type="submit" disabled={extend.isPending}>
                 Extend and notify the user
               </button>
             </form>
@@ -375,7 +411,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
       ) : null}
 
       {correct.data ? (
-        <section className="stack card" aria-labelledby="corrected-title" data-testid="correction-applied">
+        <section className="c-stack c-card" aria-labelledby="corrected-title" data-testid="correction-applied">
           <h2 id="corrected-title">Name corrected to {correct.data.name}</h2>
           <p>The person was emailed. Experts with sessions see the corrected first name from now on. Processors:</p>
           <ul>
@@ -389,27 +425,27 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
       ) : null}
 
       {r.linkedTicket ? (
-        <section className="stack card" aria-labelledby="linked-ticket-title">
+        <section className="c-stack c-card" aria-labelledby="linked-ticket-title">
           <h2 id="linked-ticket-title">The request's messages</h2>
           <p>
             Ticket “{r.linkedTicket.subject}” · {labelOf(TICKET_CHANNEL_LABEL, r.linkedTicket.channel)} ·{" "}
             {labelOf(TICKET_STATUS_LABEL, r.linkedTicket.status)} · {fmt(r.linkedTicket.createdAt)}
           </p>
-          <ol className="stack">
+          <ol className="c-stack">
             {r.linkedTicket.messages.map((m) => (
               <li key={m.id} data-testid="linked-ticket-message">
                 <p>
                   <strong>{m.fromStaff ? (m.internal ? "Staff note" : "Staff reply") : "Requester"}</strong> ·{" "}
                   {fmt(m.createdAt)}
                 </p>
-                <p style={{ whiteSpace: "pre-wrap" }}>{m.body}</p>
+                <p className="c-prewrap">{m.body}</p>
               </li>
             ))}
           </ol>
         </section>
       ) : null}
 
-      <section className="stack" aria-labelledby="holds-title">
+      <section className="c-stack" aria-labelledby="holds-title">
         <h2 id="holds-title">Legal holds</h2>
         {r.holds.length === 0 ? (
           <p>No legal holds on this person's records.</p>
@@ -421,7 +457,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                 {h.releasedAt ? ` · released ${fmt(h.releasedAt)}` : null}
                 {!h.releasedAt && !r.mine ? (
                   <button
-                    className="button secondary"
+                    className="c-button c-secondary"
                     type="button"
                     onClick={() => setAsk({ kind: "release", holdId: h.id })}
                   >
@@ -434,14 +470,14 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         )}
         {open && !r.mine && r.tickets.length > 0 ? (
           <form
-            className="stack card"
+            className="c-stack c-card"
             onSubmit={(e) => {
               e.preventDefault();
               setAsk({ kind: "hold" });
             }}
           >
             <h3>Place a legal hold on a support ticket</h3>
-            <div className="field">
+            <div className="c-field">
               <label htmlFor="hold-ticket">Ticket</label>
               <select
                 id="hold-ticket"
@@ -456,7 +492,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                 ))}
               </select>
             </div>
-            <div className="field">
+            <div className="c-field">
               <label htmlFor="hold-basis">Legal basis</label>
               <textarea
                 id="hold-basis"
@@ -465,7 +501,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                 onChange={(e) => setHold({ ...hold, basis: e.target.value })}
               />
             </div>
-            <div className="field">
+            <div className="c-field">
               <label htmlFor="hold-until">Hold until</label>
               <input
                 id="hold-until"
@@ -474,7 +510,7 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
                 onChange={(e) => setHold({ ...hold, until: e.target.value })}
               />
             </div>
-            <button className="button secondary" type="submit" disabled={placeHold.isPending}>
+            <button className="c-button c-secondary" type="submit" disabled={placeHold.isPending}>
               Place legal hold
             </button>
           </form>
@@ -508,7 +544,7 @@ function CorrectionForm({
   });
   return (
     <form
-      className="stack card"
+      className="c-stack c-card"
       aria-labelledby="fix-title"
       onSubmit={(e) => {
         e.preventDefault();
@@ -525,7 +561,7 @@ function CorrectionForm({
           {info.message}
         </p>
       ) : null}
-      <div className="field">
+      <div className="c-field">
         <label htmlFor="fix-firstName">First name</label>
         <input
           id="fix-firstName"
@@ -535,7 +571,7 @@ function CorrectionForm({
         />
         <FieldError id="fix-firstName-err" message={info?.fields.firstName} />
       </div>
-      <div className="field">
+      <div className="c-field">
         <label htmlFor="fix-lastName">Last name (leave empty for a single name)</label>
         <input
           id="fix-lastName"
@@ -545,7 +581,7 @@ function CorrectionForm({
         />
         <FieldError id="fix-lastName-err" message={info?.fields.lastName} />
       </div>
-      <div className="field">
+      <div className="c-field">
         <label htmlFor="fix-reason">Note to the person (what you corrected)</label>
         <textarea
           id="fix-reason"
@@ -555,7 +591,7 @@ function CorrectionForm({
         />
         <FieldError id="fix-reason-err" message={info?.fields.reason} />
       </div>
-      <button className="button" type="submit" disabled={busy}>
+      <button className="c-button" type="submit" disabled={busy}>
         Correct the name and complete the request
       </button>
     </form>

@@ -3,7 +3,7 @@
 // the requester panel) and the canned replies' own page. Every stored value is shown through admin/shared/labels.ts.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "@remix-run/react";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import {
   TICKET_CATEGORY_LABEL,
   TICKET_CHANNEL_LABEL,
@@ -13,7 +13,7 @@ import {
   PRIVACY_TYPE_LABEL,
   labelOf,
 } from "../shared/labels.ts";
-import { ConfirmDialog, Dialog, ErrorNote, FieldError, Loading, QueryState, useToast } from "./kit.tsx";
+import { ConfirmDialog, Dialog, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
 import { errorInfo, fmt, relative, useTRPC } from "./trpc.ts";
 
 const STATUSES = ["NEW", "OPEN", "PENDING_USER", "ON_HOLD", "RESOLVED", "CLOSED"] as const;
@@ -471,8 +471,7 @@ export function TicketQueue() {
                     tabIndex={-1}
                     className={t.overdue ? "c-overdue" : undefined}
                     onKeyDown={(e) => {
-                      if (e.key === "Enter" && e.target === e.currentTarget)
-                        e.currentTarget.querySelector<HTMLAnchorElement>("a")?.click();
+                      // Enter opens the row (useShortcuts in Console.tsx, for every table); x selects it.
                       if (e.key === "x" && e.target === e.currentTarget) toggle(t.id);
                     }}
                   >
@@ -734,17 +733,96 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
       qc.invalidateQueries({ queryKey: trpc.tickets.queue.pathKey() }),
       qc.invalidateQueries({ queryKey: trpc.console.counts.queryKey() }),
     ]);
-  const assign = useMutation(trpc.tickets.assign.mutationOptions({ onSuccess: refresh }));
-  const setStatus = useMutation(
-    trpc.tickets.setStatus.mutationOptions({
-      onSuccess: (_r, v) => (toast(`Status set to ${labelOf(TICKET_STATUS_LABEL, v.status)}.`), refresh()),
-    }),
-  );
-  const setPriority = useMutation(
-    trpc.tickets.setPriority.mutationOptions({
-      onSuccess: (_r, v) => (toast(`Priority set to ${labelOf(TICKET_PRIORITY_LABEL, v.priority)}.`), refresh()),
-    }),
-  );
+  // Status, priority and assignee change on screen at once; the server's answer confirms them (or puts the old
+  // value back, with the error). Each says what changed in a toast whose Undo puts the previous state back.
+  const ticketKey = trpc.tickets.get.queryKey({ ticketId });
+  type Shown = NonNullable<typeof ticket.data>;
+  type Before = { before?: Shown };
+  function optimistic<V extends { undoing?: boolean }>(
+    apply: (t: Shown, v: V) => Shown,
+    said: (v: V) => string,
+    undo: (before: Shown) => void,
+  ) {
+    return {
+      onMutate: async (v: V): Promise<Before> => {
+        await qc.cancelQueries({ queryKey: ticketKey });
+        const before = qc.getQueryData(ticketKey);
+        if (before) qc.setQueryData(ticketKey, apply(before, v));
+        return { before };
+      },
+      onError: (_e: unknown, _v: V, c: Before | undefined) => {
+        if (c?.before) qc.setQueryData(ticketKey, c.before);
+      },
+      onSuccess: (_r: unknown, v: V, c: Before | undefined) => {
+        const before = c?.before;
+        if (v.undoing) toast(`Undone. ${said(v)}`);
+        else toast(said(v), before ? () => undo(before) : undefined);
+      },
+      onSettled: refresh,
+    };
+  }
+  const agentName = (id: string | null) =>
+    id === null ? null : (agents.data?.find((a) => a.id === id)?.name ?? (me.data?.id === id ? me.data.name : null));
+  // Assigning a new ticket also opens it (core/support/tickets.ts), so its undo restores status and assignee.
+  const assign = useMutation({
+    ...trpc.tickets.assign.mutationOptions(),
+    ...optimistic<{ ticketId: string; assigneeId: string | null; undoing?: boolean }>(
+      (t, v) => ({
+        ...t,
+        status: t.status === "NEW" && v.assigneeId ? "OPEN" : t.status,
+        assignee: v.assigneeId ? { id: v.assigneeId, name: agentName(v.assigneeId) ?? "…" } : null,
+      }),
+      (v) =>
+        v.assigneeId === null
+          ? "Ticket unassigned."
+          : v.assigneeId === me.data?.id
+            ? "Assigned to you."
+            : `Assigned to ${agentName(v.assigneeId) ?? "the agent"}.`,
+      (before) => {
+        restoring.current = before;
+        restore.mutate({ states: [{ ticketId, status: before.status, assigneeId: before.assignee?.id ?? null }] });
+      },
+    ),
+  });
+  const restoring = useRef<Shown | null>(null);
+  const restore = useMutation({
+    ...trpc.tickets.restore.mutationOptions(),
+    onMutate: async (): Promise<Before> => {
+      await qc.cancelQueries({ queryKey: ticketKey });
+      const current = qc.getQueryData(ticketKey);
+      const back = restoring.current;
+      if (current && back) qc.setQueryData(ticketKey, { ...current, status: back.status, assignee: back.assignee });
+      return { before: current };
+    },
+    onError: (_e, _v, c) => {
+      if (c?.before) qc.setQueryData(ticketKey, c.before);
+    },
+    onSuccess: () => {
+      const back = restoring.current;
+      if (back)
+        toast(
+          `Undone. ${back.assignee ? `Assigned to ${back.assignee.name}` : "Unassigned"}, ` +
+            `status ${labelOf(TICKET_STATUS_LABEL, back.status)}.`,
+        );
+    },
+    onSettled: refresh,
+  });
+  const setStatus = useMutation({
+    ...trpc.tickets.setStatus.mutationOptions(),
+    ...optimistic<{ ticketId: string; status: Status; undoing?: boolean }>(
+      (t, v) => ({ ...t, status: v.status }),
+      (v) => `Status set to ${labelOf(TICKET_STATUS_LABEL, v.status)}.`,
+      (before) => setStatus.mutate({ ticketId, status: before.status, undoing: true }),
+    ),
+  });
+  const setPriority = useMutation({
+    ...trpc.tickets.setPriority.mutationOptions(),
+    ...optimistic<{ ticketId: string; priority: Priority; undoing?: boolean }>(
+      (t, v) => ({ ...t, priority: v.priority }),
+      (v) => `Priority set to ${labelOf(TICKET_PRIORITY_LABEL, v.priority)}.`,
+      (before) => setPriority.mutate({ ticketId, priority: before.priority, undoing: true }),
+    ),
+  });
   const [reply, setReply] = useState("");
   const [after, setAfter] = useState<Status>("PENDING_USER");
   const [note, setNote] = useState("");
@@ -753,10 +831,9 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
     trpc.tickets.reply.mutationOptions({ onSuccess: () => (setReply(""), toast("Reply sent."), refresh()) }),
   );
   const addNote = useMutation(trpc.tickets.addNote.mutationOptions({ onSuccess: () => (setNote(""), refresh()) }));
-  if (ticket.isPending) return <Loading />;
-  if (ticket.isError) return <ErrorNote error={ticket.error} />;
+  if (!ticket.data) return <QueryState query={ticket}>{() => null}</QueryState>;
   const t = ticket.data;
-  const error = assign.error ?? setStatus.error ?? setPriority.error;
+  const error = assign.error ?? restore.error ?? setStatus.error ?? setPriority.error;
   const replyError = sendReply.error ? errorInfo(sendReply.error) : null;
   const noteError = addNote.error ? errorInfo(addNote.error) : null;
   return (

@@ -47,6 +47,78 @@ export function QueryState<T>({
   return <>{children(data)}</>;
 }
 
+export interface Column<T> {
+  header: ReactNode;
+  cell: (row: T) => ReactNode;
+  /** A class for the column's cells (e.g. "c-nowrap"). */
+  className?: string;
+}
+
+/**
+ * The console's one table: console classes, a scroll box of its own on narrow screens, and rows that j/k reach
+ * and Enter opens (the row's first link; see useShortcuts in Console.tsx).
+ */
+export function DataTable<T>({
+  rows,
+  columns,
+  rowKey,
+  rowTestId,
+  rowClass,
+  rowData,
+  caption,
+}: {
+  rows: readonly T[];
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+  rowTestId?: string;
+  rowClass?: (row: T) => string | undefined;
+  /** data-* attributes of a row (flags the journeys and styles read, e.g. { overdue: true }). */
+  rowData?: (row: T) => Record<string, boolean | string | undefined>;
+  caption?: string;
+}) {
+  return (
+    <div className="c-table-wrap">
+      <table className="c-table">
+        {caption ? <caption>{caption}</caption> : null}
+        <thead>
+          <tr>
+            {columns.map((c, i) => (
+              <th scope="col" key={i}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const data = Object.fromEntries(
+              Object.entries(rowData?.(row) ?? {})
+                .filter(([, v]) => v !== undefined && v !== false)
+                .map(([k, v]) => [`data-${k}`, v === true ? "true" : v]),
+            );
+            return (
+              <tr
+                key={rowKey(row)}
+                data-testid={rowTestId}
+                data-row
+                tabIndex={-1}
+                className={rowClass?.(row)}
+                {...data}
+              >
+                {columns.map((c, i) => (
+                  <td key={i} className={c.className}>
+                    {c.cell(row)}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** The message for one field, under the field, tied to it with aria-describedby by the caller. */
 export function FieldError({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
@@ -127,6 +199,11 @@ export function ConfirmDialog({
     }
   }, [open]);
   const info = error ? errorInfo(error) : null;
+  // Messages for fields this dialog does not show (e.g. a reason typed on the page) are said here, not lost.
+  const shown = new Set([needsCode ? "code" : "", reasonLabel ? "reason" : ""]);
+  const others = Object.entries(info?.fields ?? {})
+    .filter(([field]) => !shown.has(field))
+    .map(([, message]) => message);
   return (
     <Dialog open={open} title={title} onClose={onCancel}>
       <form
@@ -167,9 +244,9 @@ export function ConfirmDialog({
             <FieldError id={`${codeId}-err`} message={info?.fields.code} />
           </div>
         ) : null}
-        {info && !info.fields.code && !info.fields.reason ? (
+        {info && (others.length > 0 || Object.keys(info.fields).length === 0) ? (
           <p className="c-alert" role="alert">
-            {info.message}
+            {others.length > 0 ? others.join(" ") : info.message}
           </p>
         ) : null}
         <div className="c-actions">

@@ -77,6 +77,14 @@ export const fmt = (d: Date | string | null | undefined) =>
       }).format(new Date(d))
     : "—";
 
+/** A day without its time, in the staff member's zone ("3 Feb 2026"): the weeks on the dashboard. */
+export const fmtDay = (d: Date | string | null | undefined) =>
+  d
+    ? new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "short", year: "numeric" }).format(
+        new Date(d),
+      )
+    : "—";
+
 /** Time until (positive) or since (negative) a moment, in words: "in 3 h 20 min", "2 d overdue". */
 export function relative(d: Date | string | null | undefined, now = Date.now()): string {
   if (!d) return "—";

@@ -10,7 +10,7 @@ export const AUDIT_ACTIONS = {
   "ticket.reply": { staff: "Replied to a ticket", person: "Replied to your support request" },
   "ticket.note": { staff: "Added an internal note", person: "Added a staff note to your support request" },
   "ticket.assign": { staff: "Assigned a ticket", person: "Assigned your support request" },
-  // Written by earlier versions; kept so stored rows still read in words.
+  // The requester panel beside a ticket (core/support/desk.ts requesterPanel): name, account state, other tickets.
   "ticket.requester.view": { staff: "Viewed the requester panel", person: "Read your support request" },
   "canned_reply.save": { staff: "Saved a canned reply", person: null },
   "canned_reply.delete": { staff: "Deleted a canned reply", person: null },
@@ -49,8 +49,13 @@ export const AUDIT_ACTIONS = {
   "incident.close": { staff: "Closed a breach incident", person: null },
   "review.hide": { staff: "Hid a review", person: "Hid one of your reviews" },
   "security.feed.view": { staff: "Read the security feed", person: null },
+  "audit.search": { staff: "Searched the audit log", person: "Looked up what staff did with your data" },
   "staff.deactivate": { staff: "Deactivated an account", person: "Changed your staff role or account" },
   "staff.reactivate": { staff: "Reactivated an account", person: "Changed your staff role or account" },
+  "staff.account.lookup": {
+    staff: "Looked up an account by email",
+    person: "Looked up your account to give it a staff role",
+  },
   "mfa.enrol": { staff: "Set up two-factor sign-in", person: null },
   "mfa.recovery_code.use": { staff: "Signed in with a recovery code", person: null },
   "mfa.recovery_codes.regenerate": { staff: "Made new recovery codes", person: null },

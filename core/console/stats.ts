@@ -3,6 +3,7 @@
 // Which of them a caller may see is the back-office's decision (admin/server/routers/console.ts).
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { PrivacyRequestStatus, TicketStatus } from "../generated/prisma/enums.ts";
+import { dueSoonWhere } from "../privacy/requests.ts";
 import { overdueWhere } from "../support/tickets.ts";
 
 const HOUR = 3_600_000;
@@ -21,13 +22,7 @@ export async function ticketCounts(db: PrismaClient, agentId: string, now = new 
 
 /** Open privacy requests whose (possibly extended) deadline falls within the next 7 days, or has passed. */
 export async function privacyDueSoon(db: PrismaClient, now = new Date()) {
-  const limit = new Date(now.getTime() + 7 * DAY);
-  return db.privacyRequest.count({
-    where: {
-      status: { in: PRIVACY_OPEN },
-      OR: [{ extendedUntil: null, dueAt: { lte: limit } }, { extendedUntil: { lte: limit } }],
-    },
-  });
+  return db.privacyRequest.count({ where: dueSoonWhere(now) });
 }
 
 /** Nearest-rank percentile of sorted numbers; null for none. */

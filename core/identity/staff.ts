@@ -11,7 +11,7 @@ import { isUniqueViolation } from "../errors/index.ts";
 import { layout } from "../mail/templates.ts";
 import type { MailQueue } from "../platform/mail/queue.ts";
 import { issueCode } from "./codes.ts";
-import { nameSchema, newAccountEmailSchema } from "./users.ts";
+import { findAccountByEmail, nameSchema, newAccountEmailSchema } from "./users.ts";
 import { endEverywhere } from "./owner-device.ts";
 
 /** A role in the words of an email to the person who now holds it. */
@@ -224,4 +224,20 @@ export async function inviteStaff(
     }),
   );
   return { userId, created: true };
+}
+
+/**
+ * Finds an account by email so an admin can make it staff. The answer is a person's name, email, role and status,
+ * so a match is written to the audit trail with its purpose (a miss reveals no one's data and is not).
+ */
+export async function lookUpAccountForInvite(db: PrismaClient, actor: AuditActor, email: string) {
+  const account = await findAccountByEmail({ db, email });
+  if (account)
+    await recordAudit(db, actor, {
+      action: "staff.account.lookup",
+      target: `user:${account.id}`,
+      subjectUserId: account.id,
+      purpose: "staff invite",
+    });
+  return account;
 }

@@ -8,7 +8,7 @@
 // request id as purpose. Role, second factor and permission are checked by the back-office (admin/server); these
 // functions check what only the domain knows: a DPO never decides a request they filed themselves.
 import { z } from "zod";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { PrivacyRequestStatus, PrivacyRequestType } from "../generated/prisma/enums.ts";
 import { recordAudit, type AuditActor } from "../audit/index.ts";
 import { DomainError, parseInput } from "../errors/index.ts";
@@ -61,6 +61,18 @@ export function effectiveDue(r: { dueAt: Date; extendedUntil: Date | null }): Da
  */
 export function isEscalated(r: { escalatedAt: Date | null; extendedAt: Date | null }): boolean {
   return r.escalatedAt !== null && (r.extendedAt === null || r.escalatedAt >= r.extendedAt);
+}
+
+/**
+ * Open requests whose (possibly extended) deadline falls within the next 7 days, or has passed: the console's
+ * "due soon" count and the queue filter its link opens, so the two always agree.
+ */
+export function dueSoonWhere(now: Date) {
+  const limit = new Date(now.getTime() + 7 * 86_400_000);
+  return {
+    status: { in: OPEN },
+    OR: [{ extendedUntil: null, dueAt: { lte: limit } }, { extendedUntil: { lte: limit } }],
+  } satisfies Prisma.PrivacyRequestWhereInput;
 }
 
 /** Whole days left until the (extended) deadline; negative when overdue. */
@@ -257,12 +269,19 @@ const requesterSelect = {
 export async function listQueue(
   deps: PrivacyDeps,
   actor: AuditActor,
-  filter: { status?: "OPEN" | PrivacyRequestStatus; type?: PrivacyRequestType } = {},
+  filter: { status?: "OPEN" | "DUE_SOON" | PrivacyRequestStatus; type?: PrivacyRequestType } = {},
 ) {
   const now = clock(deps);
-  const status = filter.status === "OPEN" ? { in: OPEN } : filter.status;
+  const byStatus =
+    filter.status === "DUE_SOON"
+      ? dueSoonWhere(now)
+      : filter.status === "OPEN"
+        ? { status: { in: OPEN } }
+        : filter.status
+          ? { status: filter.status }
+          : {};
   const rows = await deps.db.privacyRequest.findMany({
-    where: { ...(status ? { status } : {}), ...(filter.type ? { type: filter.type } : {}) },
+    where: { ...byStatus, ...(filter.type ? { type: filter.type } : {}) },
     orderBy: [{ dueAt: "asc" }],
     take: 200,
     select: {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { auditSearchSchema, searchAudit } from "../../../core/audit/index.ts";
+import { auditSearchSchema, recordAudit, searchAudit } from "../../../core/audit/index.ts";
 import {
   categoryInputSchema,
   createCategory,
@@ -20,6 +20,7 @@ import {
   inviteStaff,
   inviteStaffSchema,
   listStaff,
+  lookUpAccountForInvite,
 } from "../../../core/identity/staff.ts";
 import { checkFreshTotp, totpKeyFrom } from "../../../core/identity/totp.ts";
 import { findAccountByEmail, namesByUserId, roleOf } from "../../../core/identity/users.ts";
@@ -28,18 +29,45 @@ import { deps, requirePermission, router, type InnerContext } from "../trpc.ts";
 const id = z.string().trim().min(1).max(64);
 const ROLES = ["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"] as const;
 
+const email = z.string().trim().toLowerCase().max(254);
 export const auditRouter = router({
+  /**
+   * The trail in words: actors' and subjects' names instead of ids for the people who may read it, filters by a
+   * person's email rather than an account id. Names of the people whose data was touched are a read of personal
+   * data, so each search is itself recorded.
+   */
   search: requirePermission("audit:read")
-    .input(auditSearchSchema)
+    .input(auditSearchSchema.extend({ actorEmail: email.optional(), subjectEmail: email.optional() }))
     .query(async ({ ctx, input }) => {
       const { db } = deps(ctx);
-      const result = await searchAudit(db, input);
-      // Actors are staff: their names replace ids for the people who may read the trail.
-      const ids = [...new Set(result.events.map((e) => e.actorId).filter((v): v is string => Boolean(v)))];
+      const { actorEmail, subjectEmail, ...query } = input;
+      const [actor, subject] = await Promise.all([
+        actorEmail ? findAccountByEmail({ db, email: actorEmail }) : null,
+        subjectEmail ? findAccountByEmail({ db, email: subjectEmail }) : null,
+      ]);
+      if ((actorEmail && !actor) || (subjectEmail && !subject)) return { events: [], nextCursor: null };
+      const result = await searchAudit(db, {
+        ...query,
+        ...(actor ? { actorId: actor.id } : {}),
+        ...(subject ? { subjectUserId: subject.id } : {}),
+      });
+      const ids = [
+        ...new Set(result.events.flatMap((e) => [e.actorId, e.subjectUserId]).filter((v): v is string => Boolean(v))),
+      ];
       const names = await namesByUserId({ db, ids });
+      await recordAudit(db, ctx.actor, {
+        action: "audit.search",
+        target: "audit-log",
+        subjectUserId: subject?.id ?? null,
+        purpose: "accountability review",
+      });
       return {
         ...result,
-        events: result.events.map((e) => ({ ...e, actorName: e.actorId ? (names.get(e.actorId) ?? null) : null })),
+        events: result.events.map((e) => ({
+          ...e,
+          actorName: e.actorId ? (names.get(e.actorId) ?? null) : null,
+          subjectName: e.subjectUserId ? (names.get(e.subjectUserId) ?? null) : null,
+        })),
       };
     }),
 });
@@ -107,10 +135,10 @@ export const staffRouter = router({
     await freshCode(ctx, code);
     return inviteStaff(deps(ctx), ctx.actor, invitee);
   }),
-  /** Finds an account by email to make it staff. */
+  /** Finds an account by email to make it staff; a match is audited with its purpose. */
   findByEmail: staff
     .input(z.object({ email: z.string().trim().toLowerCase().max(254) }))
-    .query(({ ctx, input }) => findAccountByEmail({ db: deps(ctx).db, email: input.email })),
+    .query(({ ctx, input }) => lookUpAccountForInvite(deps(ctx).db, ctx.actor, input.email)),
 });
 
 const categories = requirePermission("categories:manage");

@@ -21,7 +21,7 @@ const text = z.string().max(2000);
 const read = requirePermission("privacy:read");
 const decide = requirePermission("privacy:decide");
 
-const STATUSES = ["OPEN", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
+const STATUSES = ["OPEN", "DUE_SOON", "PENDING", "APPROVED", "REJECTED", "CANCELLED", "COMPLETED"] as const;
 const TYPES = ["ACCESS", "CORRECTION", "DELETION", "OPT_OUT"] as const;
 
 export const privacyRouter = router({
