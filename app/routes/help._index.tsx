@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Help — Mind Namo" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
-  const tickets = await support.listMyTickets(deps(context).db, session.userId);
+  const tickets = await support.listMyTickets(deps(context).db, session.user);
   return {
     crisis: await crisisFor(request, context),
     tickets: tickets.map((t) => ({

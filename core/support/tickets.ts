@@ -240,17 +240,28 @@ export async function submitContactForm(
  * unverified address matches nothing, so nobody reads another person's tickets by signing up with their address;
  * a ticket attached to another account never matches.
  */
-async function mine(db: PrismaClient, userId: string): Promise<Prisma.SupportTicketWhereInput> {
-  const owner = await db.user.findUnique({ where: { id: userId }, select: { email: true, emailVerifiedAt: true } });
+async function mine(db: PrismaClient, who: string | TicketOwner): Promise<Prisma.SupportTicketWhereInput> {
+  const userId = typeof who === "string" ? who : who.id;
+  const owner =
+    typeof who === "string"
+      ? await db.user.findUnique({ where: { id: userId }, select: { email: true, emailVerifiedAt: true } })
+      : who;
   if (!owner?.emailVerifiedAt) return { requesterId: userId };
   return {
     OR: [{ requesterId: userId }, { requesterId: null, contactEmail: { equals: owner.email, mode: "insensitive" } }],
   };
 }
 
-export async function listMyTickets(db: PrismaClient, userId: string) {
+/** The account as a signed-in page already knows it (the session's user): saves looking its address up again. */
+export interface TicketOwner {
+  id: string;
+  email: string;
+  emailVerifiedAt: Date | null;
+}
+
+export async function listMyTickets(db: PrismaClient, who: string | TicketOwner) {
   return db.supportTicket.findMany({
-    where: await mine(db, userId),
+    where: await mine(db, who),
     orderBy: { updatedAt: "desc" },
     take: 200,
     select: { id: true, subject: true, category: true, status: true, createdAt: true, updatedAt: true },
