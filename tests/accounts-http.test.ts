@@ -217,7 +217,7 @@ describe("sessions of other people", () => {
 
     // "Sign out all other sessions" ends A's other session only.
     const others = await a.post("/account/sessions", { intent: "revoke-others" });
-    expect(await pageText(others)).toContain("Signed out 1 other session(s).");
+    expect(await pageText(others)).toContain("Signed out 1 other session.");
     expect(await prisma.session.count({ where: { id: sessionId(a2) } })).toBe(0);
     expect(await prisma.session.count({ where: { id: bid } })).toBe(1);
     expect((await b.get("/account")).status).toBe(200);

@@ -92,7 +92,13 @@ export function PrivacyQueue() {
               {
                 header: "Days left",
                 cell: (r) =>
-                  r.daysLeft === null ? "—" : r.overdue ? <strong>Overdue</strong> : `${r.daysLeft} day(s)`,
+                  r.daysLeft === null ? (
+                    "—"
+                  ) : r.overdue ? (
+                    <strong>Overdue</strong>
+                  ) : (
+                    `${r.daysLeft} ${r.daysLeft === 1 ? "day" : "days"}`
+                  ),
                 className: "c-nowrap",
               },
               {
@@ -288,7 +294,13 @@ export function PrivacyRequestPage({ requestId }: { requestId: string }) {
         <dd>
           {fmt(r.receivedAt)} · {fmt(r.effectiveDueAt)}
           {r.extendedUntil ? ` (extended from ${fmt(r.dueAt)}: ${r.extensionReason ?? ""})` : ""}
-          {r.overdue ? <strong> — overdue</strong> : r.daysLeft !== null ? ` — ${r.daysLeft} day(s) left` : ""}
+          {r.overdue ? (
+            <strong> — overdue</strong>
+          ) : r.daysLeft !== null ? (
+            ` — ${r.daysLeft} ${r.daysLeft === 1 ? "day" : "days"} left`
+          ) : (
+            ""
+          )}
         </dd>
         {r.graceEndsAt ? (
           <>

@@ -45,7 +45,9 @@ export default function ChangePassword() {
         <Notice>
           Your password was changed.{" "}
           {actionData.endedSessions > 0
-            ? `${actionData.endedSessions} other session(s) were signed out.`
+            ? actionData.endedSessions === 1
+              ? "1 other session was signed out."
+              : `${actionData.endedSessions} other sessions were signed out.`
             : "No other sessions were open."}
         </Notice>
       ) : (

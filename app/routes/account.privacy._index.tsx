@@ -136,6 +136,9 @@ const DONE_NOTICES: Record<string, string> = {
   confirmed: "Thank you for confirming it's you. You can now download your data (for the next 10 minutes).",
 };
 
+/** "1 booking", "3 bookings": a count in words a person would write. */
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 export default function PrivacyCenter() {
   const { summary, categories, requests, ledger, dpo, health, viewer, exportWait } = useLoaderData<typeof loader>();
   const day = (iso: string) => formatDate(new Date(iso), viewer);
@@ -153,12 +156,12 @@ export default function PrivacyCenter() {
       ? `You have downloaded your data 5 times today, the most we allow in a day. You can download it again in about ${wait === 1 ? "an hour" : `${wait} hours`}.`
       : null;
   const counts: Record<string, string> = {
-    "Devices and sign-ins": `${summary.sessions} signed-in device(s)`,
-    "Bookings and sessions": `${summary.bookings} booking(s)`,
-    "Wellness preferences": `${summary.preferences} preference(s)`,
-    "Support requests": `${summary.tickets} request(s)`,
-    "Your privacy requests": `${summary.requests} request(s)`,
-    "Staff access to your data": `${summary.staffAccess} recorded access(es)`,
+    "Devices and sign-ins": plural(summary.sessions, "signed-in device", "signed-in devices"),
+    "Bookings and sessions": plural(summary.bookings, "booking", "bookings"),
+    "Wellness preferences": plural(summary.preferences, "preference", "preferences"),
+    "Support requests": plural(summary.tickets, "request", "requests"),
+    "Your privacy requests": plural(summary.requests, "request", "requests"),
+    "Staff access to your data": plural(summary.staffAccess, "recorded access", "recorded accesses"),
   };
   return (
     <section aria-labelledby="title" className="stack">
@@ -312,7 +315,7 @@ export default function PrivacyCenter() {
 
       <section aria-labelledby="holds-title">
         <h2 id="holds-title">What we hold about you</h2>
-        <dl className="stack">
+        <dl className="stack holdings">
           {categories.map((c) => (
             <div key={c.category}>
               <dt>

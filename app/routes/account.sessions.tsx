@@ -32,7 +32,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db } = deps(context);
   if (field(form, "intent") === "revoke-others") {
     const n = await invalidateUserSessions(db, { userId: session.userId, exceptSessionId: session.id });
-    return { message: n === 0 ? "No other sessions were open." : `Signed out ${n} other session(s).` };
+    return {
+      message: n === 0 ? "No other sessions were open." : `Signed out ${n} other ${n === 1 ? "session" : "sessions"}.`,
+    };
   }
   if (field(form, "intent") !== "revoke") throw unknownIntent();
   const id = field(form, "sessionId", 64);
