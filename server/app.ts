@@ -225,14 +225,20 @@ export function createHttpApp({
     createRequestHandler({
       build,
       mode: config.isProduction ? "production" : "development",
-      getLoadContext: (req, res): AppLoadContext => ({
-        services,
-        requestId: String(res.locals.requestId),
-        cspNonce: String(res.locals.cspNonce),
-        clientIp: req.ip ?? "unknown",
-        documentEncoding: documentEncoding(req, res),
-        answered: responseSent(res),
-      }),
+      getLoadContext: (req, res): AppLoadContext => {
+        let sent: Promise<void> | undefined;
+        return {
+          services,
+          requestId: String(res.locals.requestId),
+          cspNonce: String(res.locals.cspNonce),
+          clientIp: req.ip ?? "unknown",
+          documentEncoding: documentEncoding(req, res),
+          // Made on first use (only pages that defer account work ask): no listeners on every other response.
+          get answered() {
+            return (sent ??= responseSent(res));
+          },
+        };
+      },
     }),
   );
 
