@@ -5,6 +5,7 @@
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
+COPY patches patches
 COPY prisma/schema.prisma prisma/schema.prisma
 RUN npm ci --no-audit --no-fund
 
@@ -16,7 +17,9 @@ RUN npx prisma generate && npm run build
 FROM node:22-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+COPY patches patches
+# Install scripts stay off here; the patches to Remix's route matching (patches/README.md) are applied by hand.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npx patch-package --error-on-fail
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data

@@ -8,6 +8,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../../generated/prisma/client.ts";
 import { lockDataDir, type DirLock } from "./lock.ts";
+import { statementNamer } from "./statement-names.ts";
 import { applyMigrations, pgExecutor, pgliteExecutor, type SqlExecutor } from "./migrate.ts";
 
 export type DatabaseTarget = { kind: "server"; url: string } | { kind: "embedded"; dir: string } | { kind: "memory" };
@@ -69,7 +70,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5_000 });
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on("error", () => {});
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const nameOf = statementNamer();
+    // The adapter's type wants a string; an unnamed statement is what it sends when given undefined.
+    const prisma = new PrismaClient({
+      adapter: new PrismaPg(pool, { statementNameGenerator: (query) => nameOf(query.sql) as string }),
+    });
     const sql = pgExecutor(pool);
     let closed = false;
     const local = localListeners();
