@@ -23,7 +23,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npx patch-package
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
-# Memory settings of scripts/production-runtime.mjs (why: there): fewer malloc arenas, a capped old generation.
+# Memory settings of scripts/production-runtime.mjs (why: there): fewer malloc arenas, capped V8 generations.
 ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 RUN groupadd --system --gid 10001 mindnamo && useradd --system --uid 10001 --gid mindnamo --home /app mindnamo \
@@ -39,4 +39,4 @@ EXPOSE 3000
 VOLUME ["/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Plain node on the compiled entry (no TypeScript at run time); SIGTERM closes HTTP, then the database.
-CMD ["node", "--max-old-space-size=192", "build/node/server/index.js"]
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=8", "build/node/server/index.js"]

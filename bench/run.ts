@@ -2,7 +2,7 @@
 // demo data, or on the PostgreSQL database BENCH_DATABASE_URL names (empty or already seeded: the server seeds an
 // empty one); starts a bare node:http server and a minimal Remix 2.17 page (bench/floor: 12 cards from a loader, no
 // database, the product's compression) and drives all three with autocannon at a fixed concurrency, as a browser
-// does (Accept-Encoding: gzip, deflate, br). Prints requests/second, p50/p99 latency, the server's peak memory per
+// does (Accept-Encoding: gzip, deflate, br). The floor is measured before and after the signed-in pages. Prints requests/second, p50/p99 latency, the server's peak memory per
 // target, and the verdict for each of the issue's targets: anonymous pages >= 25% of bare node:http; signed-in
 // /sessions, /book/:slug, /account and /expert >= 70% of the Remix floor with p99 < 250 ms on PostgreSQL (>= 35% on
 // PGlite); server RSS <= 250 MB on PostgreSQL. Then times the data export and the erasure of a user with a heavy
@@ -16,7 +16,7 @@ import { measureHeavyHistory, type HeavyHistoryResult } from "./heavy-history.ts
 import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from "../scripts/production-runtime.mjs";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const root = path.resolve(import.meta.dirname, "..");
 const resultsDir = path.join(root, "bench/results");
 /** What a browser sends; the server answers cached pages with gzip it compressed once. */
@@ -207,8 +207,17 @@ async function main() {
       );
     }
     const endRssMb = rssMb(app.pid!);
+    // The floor again after the signed-in pages: this machine's speed drifts within a run (a shared host), and the
+    // signed-in pages are measured between the two; their share is of the mean.
+    const floorAgain = await measure(
+      "Remix floor, again",
+      `http://127.0.0.1:${floorPort}/`,
+      floor.pid!,
+      BROWSER_HEADERS,
+    );
+    rows.splice(2, 0, floorAgain);
     const base = rows[0]!.rps;
-    const floorRps = rows[1]!.rps;
+    const floorRps = (rows[1]!.rps + floorAgain.rps) / 2;
     for (const r of rows) {
       r.shareOfBaseline = Math.round((r.rps / base) * 1000) / 10;
       r.shareOfFloor = Math.round((r.rps / floorRps) * 1000) / 10;
@@ -216,7 +225,7 @@ async function main() {
       if (r.name.startsWith("signed in")) {
         const ok = r.shareOfFloor >= SIGNED_IN_SHARE_OF_FLOOR && (!ON_SERVER || r.p99 < SIGNED_IN_P99_MS) && clean;
         r.verdict = `${ok ? "MEETS" : "MISSES"} >= ${SIGNED_IN_SHARE_OF_FLOOR}% of floor${ON_SERVER ? `, p99 < ${SIGNED_IN_P99_MS} ms` : ""}`;
-      } else if (r !== rows[0] && r !== rows[1]) {
+      } else if (!r.name.startsWith("baseline") && !r.name.startsWith("Remix floor")) {
         const ok = r.shareOfBaseline >= ANON_SHARE_OF_BASELINE && clean;
         r.verdict = `${ok ? "MEETS" : "MISSES"} >= ${ANON_SHARE_OF_BASELINE}% of node:http`;
       }
@@ -263,6 +272,11 @@ async function main() {
           (r.completed < 100 ? `  [${r.completed} responses]` : ""),
       );
     }
+    console.log(
+      `\nShares of the floor are of its mean over both runs (${Math.round(floorRps)} req/s). The floor's own p99: ` +
+        `${rows[1]!.p99} and ${floorAgain.p99} ms — at ${CONNECTIONS} connections a page at 70% of it waits ` +
+        `${Math.round((CONNECTIONS / (floorRps * 0.7)) * 1000)} ms on average.`,
+    );
     const rssOk = endRssMb <= MAX_RSS_MB;
     console.log(
       `\nServer RSS at the end of the page targets: ${endRssMb} MB` +

@@ -8,10 +8,12 @@
 // malloc arena per thread that touched memory (V8's compiler and GC helpers, the libuv pool), most of it freed but
 // never returned. With the old generation capped at 192 MB and two arenas, the resident set at the end of the bench
 // went from ~490 MB to ~260 MB, for about 8% fewer signed-in requests per second (more frequent collections); a cap
-// of 128 MB gave ~270 MB peak and 13% fewer. Give an instance with more memory a larger cap here.
+// of 128 MB gave ~270 MB peak and 13% fewer. The young generation's semi-spaces capped at 8 MB (16 by default)
+// took another 15–35 MB off the end of the bench, with requests per second within this machine's run-to-run
+// spread (2026-12-02, interleaved runs on /sessions). Give an instance with more memory larger caps here.
 
 /** Flags for `node` itself (V8 reads them before the heap exists, so they cannot be set from inside the process). */
-export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=192"];
+export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=192", "--max-semi-space-size=8"];
 
 /** Environment read by the C library (glibc) before the process starts: Linux only, set by the Dockerfile. */
 export const PRODUCTION_ENV = { MALLOC_ARENA_MAX: "2" };

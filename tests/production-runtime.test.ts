@@ -11,6 +11,7 @@ const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
 describe("production process settings", () => {
   it("cap the old generation and the malloc arenas", () => {
     expect(PRODUCTION_NODE_FLAGS.some((f) => /^--max-old-space-size=\d+$/.test(f))).toBe(true);
+    expect(PRODUCTION_NODE_FLAGS.some((f) => /^--max-semi-space-size=\d+$/.test(f))).toBe(true);
     expect(Number(PRODUCTION_ENV.MALLOC_ARENA_MAX)).toBeGreaterThan(0);
   });
 
