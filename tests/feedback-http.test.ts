@@ -47,6 +47,18 @@ const booking = (userId: string, expertId: string, status: "COMPLETED" | "CONFIR
   });
 
 describe("review routes", () => {
+  it("the list of past sessions says which ones this person has reviewed", async () => {
+    const e = await expert("list-expert");
+    const me = await signedIn();
+    const reviewed = await booking(me.id, e.id);
+    const notYet = await booking(me.id, e.id);
+    expect((await me.b.post(`/sessions/${reviewed.id}/review`, { intent: "create", rating: "5" })).status).toBe(200);
+    const html = await (await me.b.get("/sessions")).text();
+    const linkText = (id: string) => new RegExp(`href="/sessions/${id}/review"[^>]*>([^<]*)<`).exec(html)?.[1]?.trim();
+    expect(linkText(reviewed.id)).toBe("Your review");
+    expect(linkText(notYet.id)).toBe("Rate this session");
+  });
+
   it("need a session: anonymous GET and POST redirect to sign in", async () => {
     const b = new Browser(srv, { ip: nextIp() });
     const path = "/sessions/00000000-0000-7000-8000-000000000000/review";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { JoinButton } from "~/components/JoinButton";
-import { afterCancelled, cancelBooking, listUserBookings, reviews, deps } from "~/core.server";
+import { afterCancelled, cancelBooking, listUserBookings, deps } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
@@ -44,16 +44,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     cancelWindowHours: b.expert.cancelWindowHours,
     room: joinButtonView(b, at),
   });
-  // Completed sessions can be reviewed (once); the link says whether this person already did.
-  const reviewed = await reviews.reviewedBookingIds(db, {
-    userId: session.userId,
-    bookingIds: past.filter((b) => b.status === "COMPLETED").map((b) => b.id),
-  });
   return {
     crisis: await crisisFor(request, context),
     timezone: zoneLabel(viewer.tz),
     upcoming: upcoming.map(view),
-    past: past.map((b) => ({ ...view(b), reviewed: reviewed.has(b.id) })),
+    // Completed sessions can be reviewed (once); the link says whether this person already did.
+    past: past.map((b) => ({ ...view(b), reviewed: b.reviewed })),
   };
 }
 

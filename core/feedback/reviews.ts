@@ -95,19 +95,6 @@ export async function getReviewPage(
   };
 }
 
-/** Which of these bookings of the user already have a review (for the list of past sessions). */
-export async function reviewedBookingIds(
-  db: PrismaClient,
-  { userId, bookingIds }: { userId: string; bookingIds: string[] },
-): Promise<Set<string>> {
-  if (bookingIds.length === 0) return new Set();
-  const rows = await db.review.findMany({
-    where: { authorId: userId, bookingId: { in: bookingIds.slice(0, 500) } },
-    select: { bookingId: true },
-  });
-  return new Set(rows.map((r) => r.bookingId));
-}
-
 /** Rates a COMPLETED booking of the user's own, once. */
 export async function submitReview(
   deps: ReviewDeps,

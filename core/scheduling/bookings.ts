@@ -95,6 +95,8 @@ const userBookingSelect = {
   roomName: true,
   expert: { select: { slug: true, timezone: true, cancelWindowHours: true, user: { select: { name: true } } } },
   category: { select: { slug: true, name: true } },
+  // Only the person who booked can review a booking, so any review on one of their bookings is theirs.
+  review: { select: { id: true } },
 } as const;
 
 type UserBookingRow = {
@@ -108,6 +110,7 @@ type UserBookingRow = {
   roomName: string;
   expert: { slug: string; timezone: string; cancelWindowHours: number; user: { name: string } };
   category: { slug: string; name: string };
+  review: { id: string } | null;
 };
 
 /** A booking as its user sees it. */
@@ -122,6 +125,8 @@ export interface UserBooking {
   roomName: string;
   expert: { slug: string; name: string; timezone: string; cancelWindowHours: number };
   category: { slug: string; name: string };
+  /** The user has already reviewed it (the list of past sessions links to the review either way). */
+  reviewed: boolean;
 }
 
 function toUserBooking(b: UserBookingRow): UserBooking {
@@ -141,6 +146,7 @@ function toUserBooking(b: UserBookingRow): UserBooking {
       cancelWindowHours: b.expert.cancelWindowHours,
     },
     category: b.category,
+    reviewed: b.review !== null,
   };
 }
 
