@@ -25,6 +25,7 @@ FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 # Memory settings of scripts/production-runtime.mjs (why: there): fewer malloc arenas, capped V8 generations.
 ENV MALLOC_ARENA_MAX=2
+ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 RUN groupadd --system --gid 10001 mindnamo && useradd --system --uid 10001 --gid mindnamo --home /app mindnamo \
   && mkdir -p /data && chown mindnamo:mindnamo /data
