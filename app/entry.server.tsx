@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { promisify } from "node:util";
 import zlib from "node:zlib";
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
@@ -13,19 +14,27 @@ const ABORT_DELAY = 5_000;
  * a streamed page went through the compression middleware one React chunk at a time with a flush after each (Remix
  * flushes after every chunk): ten or more zlib round trips through the thread pool per page, a larger result (no
  * shared window between flushes) and, measured here, half the throughput of an uncompressed answer. One call
- * costs 0.1–0.3 ms for our 11–25 KB pages (docs/performance.md). Brotli stays at quality 4, a CPU budget.
+ * costs 0.1–0.6 ms for our 11–25 KB pages (docs/performance.md), and it runs on the thread pool: under load the
+ * one JavaScript thread is what limits a signed-in page, while the second core has room. Brotli stays at quality
+ * 4, a CPU budget.
  */
-function encodeDocument(html: Buffer, encoding: AppLoadContext["documentEncoding"], headers: Headers): Buffer {
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+async function encodeDocument(
+  html: Buffer,
+  encoding: AppLoadContext["documentEncoding"],
+  headers: Headers,
+): Promise<Buffer> {
   if (!encoding || html.length < 1024) return html;
   const body =
     encoding === "br"
-      ? zlib.brotliCompressSync(html, {
+      ? await brotli(html, {
           params: {
             [zlib.constants.BROTLI_PARAM_QUALITY]: 4,
             [zlib.constants.BROTLI_PARAM_SIZE_HINT]: html.length,
           },
         })
-      : zlib.gzipSync(html, { level: zlib.constants.Z_DEFAULT_COMPRESSION });
+      : await gzip(html, { level: zlib.constants.Z_DEFAULT_COMPRESSION });
   headers.set("Content-Encoding", encoding);
   headers.append("Vary", "Accept-Encoding");
   return body;
@@ -50,12 +59,20 @@ export default function handleRequest(
       final(done) {
         clearTimeout(timer);
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        const body = encodeDocument(Buffer.concat(chunks), loadContext.documentEncoding, responseHeaders);
-        responseHeaders.set("Content-Length", String(body.length));
-        // A Buffer is a Uint8Array over an ArrayBuffer here (never shared memory); the DOM types cannot see that.
-        const bytes = body as Uint8Array<ArrayBuffer>;
-        resolve(new Response(bytes, { headers: responseHeaders, status: responseStatusCode }));
-        done();
+        encodeDocument(Buffer.concat(chunks), loadContext.documentEncoding, responseHeaders).then(
+          (body) => {
+            responseHeaders.set("Content-Length", String(body.length));
+            // A Buffer is a Uint8Array over an ArrayBuffer here (never shared memory); the DOM types cannot see it.
+            const bytes = body as Uint8Array<ArrayBuffer>;
+            resolve(new Response(bytes, { headers: responseHeaders, status: responseStatusCode }));
+            done();
+          },
+          (error: unknown) => {
+            const failure = error instanceof Error ? error : new Error(String(error));
+            reject(failure);
+            done(failure);
+          },
+        );
       },
     });
     const { pipe, abort } = renderToPipeableStream(

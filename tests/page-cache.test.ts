@@ -326,6 +326,20 @@ describe("pages rendered per request", () => {
     expect(refused.body.length).toBe(plain.body.length);
   });
 
+  it("compress a document on the thread pool, not on the one JavaScript thread", async () => {
+    const sync = [vi.spyOn(zlib, "brotliCompressSync"), vi.spyOn(zlib, "gzipSync")];
+    try {
+      const br = await rawGet(`${srv.url}/login`, { "accept-encoding": "gzip, deflate, br" });
+      expect(zlib.brotliDecompressSync(br.body).toString("utf8")).toContain("</html>");
+      const gz = await rawGet(`${srv.url}/login`, { "accept-encoding": "gzip" });
+      expect(zlib.gunzipSync(gz.body).toString("utf8")).toContain("</html>");
+      // Compressed, and not by the synchronous calls (which block the thread for the whole page).
+      for (const spy of sync) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of sync) spy.mockRestore();
+    }
+  });
+
   it("compress a document in one piece, not chunk by chunk as React writes it", async () => {
     const br = await rawGet(`${srv.url}/login`, { "accept-encoding": "gzip, deflate, br" });
     const html = zlib.brotliDecompressSync(br.body);
