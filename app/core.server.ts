@@ -40,6 +40,7 @@ export {
   AVATAR_MAX_BYTES,
   AVATAR_RENDITIONS,
 } from "@core/identity/avatar.ts";
+export { accountPage } from "@core/identity/account-page.ts";
 export { appRouter } from "@admin/server/root.ts";
 export { createInnerContext } from "@admin/server/trpc.ts";
 // bookings (user side)

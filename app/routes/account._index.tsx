@@ -6,9 +6,7 @@ import {
   deps,
   accounts,
   clearPreferences,
-  avatarVersion,
-  getEmailPreferences,
-  listPreferences,
+  accountPage,
   removeAvatar,
   setAvatar,
   setEmailPreferences,
@@ -25,11 +23,11 @@ export const meta: MetaFunction = () => [{ title: "Your account — Mind Namo" }
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const { db } = deps(context);
-  const [photoVersion, preferences, settings] = await Promise.all([
-    avatarVersion(db, session.userId),
-    listPreferences(db, session.userId),
-    getEmailPreferences(db, session.userId),
-  ]);
+  const {
+    avatarVersion: photoVersion,
+    preferences,
+    emailPreferences: settings,
+  } = await accountPage(db, session.userId);
   return {
     user: {
       name: session.user.name,

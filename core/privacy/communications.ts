@@ -27,13 +27,21 @@ export const emailPreferencesSchema = z.object({
   details: z.boolean().default(false),
 });
 
-export async function getEmailPreferences(db: PrismaClient, userId: string): Promise<EmailPreferences> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: { remindersEnabled: true, newsletterEnabled: true, emailDetails: true },
-  });
-  if (!user) throw new DomainError("NOT_FOUND", "Account not found.");
+/** The user's columns behind their e-mail choices; also read with the account in one statement. */
+export const emailPreferencesSelect = { remindersEnabled: true, newsletterEnabled: true, emailDetails: true } as const;
+
+export function toEmailPreferences(user: {
+  remindersEnabled: boolean;
+  newsletterEnabled: boolean;
+  emailDetails: boolean;
+}): EmailPreferences {
   return { reminders: user.remindersEnabled, newsletter: user.newsletterEnabled, details: user.emailDetails };
+}
+
+export async function getEmailPreferences(db: PrismaClient, userId: string): Promise<EmailPreferences> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: emailPreferencesSelect });
+  if (!user) throw new DomainError("NOT_FOUND", "Account not found.");
+  return toEmailPreferences(user);
 }
 
 /** Saves the user's own choices; a change of the newsletter choice is recorded with its time and source. */

@@ -1,7 +1,7 @@
 // Wellness preferences (privacy promise P2): which topics a signed-in user browsed and which experts they engaged
 // with, counted, to recommend topics and experts. The user can see them and clear them at any time; they belong
 // in the user's data export. Nothing else is recorded (no pages, times of day, or search words).
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { WellnessPreferenceKind } from "../generated/prisma/enums.ts";
 import { isUniqueViolation } from "../errors/index.ts";
 import { hasHealthConsent } from "../privacy/health-consent.ts";
@@ -63,26 +63,34 @@ export interface WellnessPreferenceView {
 }
 
 /** The user's own preferences, most used first (what the privacy center shows and recommendations read). */
-export async function listPreferences(db: PrismaClient, userId: string): Promise<WellnessPreferenceView[]> {
-  const rows = await db.wellnessPreference.findMany({
-    where: { userId },
-    orderBy: [{ count: "desc" }, { lastAt: "desc" }, { id: "asc" }],
-    take: 500,
-    select: {
-      kind: true,
-      count: true,
-      lastAt: true,
-      category: { select: { slug: true, name: true } },
-      expert: { select: { slug: true, user: { select: { name: true } } } },
-    },
-  });
-  return rows.map((r) => ({
+/** The query of a person's preferences, most frequent first; also read with the account in one statement. */
+export const preferencesQuery = {
+  orderBy: [{ count: "desc" }, { lastAt: "desc" }, { id: "asc" }],
+  take: 500,
+  select: {
+    kind: true,
+    count: true,
+    lastAt: true,
+    category: { select: { slug: true, name: true } },
+    expert: { select: { slug: true, user: { select: { name: true } } } },
+  },
+} as const satisfies Prisma.WellnessPreferenceFindManyArgs;
+
+type PreferenceRow = Prisma.WellnessPreferenceGetPayload<typeof preferencesQuery>;
+
+export function toPreferenceView(r: PreferenceRow): WellnessPreferenceView {
+  return {
     kind: r.kind,
     count: r.count,
     lastAt: r.lastAt,
     category: r.category,
     expert: r.expert ? { slug: r.expert.slug, name: r.expert.user.name } : null,
-  }));
+  };
+}
+
+export async function listPreferences(db: PrismaClient, userId: string): Promise<WellnessPreferenceView[]> {
+  const rows = await db.wellnessPreference.findMany({ where: { userId }, ...preferencesQuery });
+  return rows.map(toPreferenceView);
 }
 
 /** Deletes all of the user's preferences; returns how many there were. */
