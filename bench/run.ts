@@ -2,11 +2,12 @@
 // demo data, or on the PostgreSQL database BENCH_DATABASE_URL names (empty or already seeded: the server seeds an
 // empty one); starts a bare node:http server and a minimal Remix 2.17 page (bench/floor: 12 cards from a loader, no
 // database, the product's compression) and drives all three with autocannon at a fixed concurrency, as a browser
-// does (Accept-Encoding: gzip, deflate, br). The floor is measured before and after the signed-in pages. Prints requests/second, p50/p99 latency, the server's peak memory per
-// target, and the verdict for each of the issue's targets: anonymous pages >= 25% of bare node:http; signed-in
-// /sessions, /book/:slug, /account and /expert >= 70% of the Remix floor with p99 < 250 ms on PostgreSQL (>= 35% on
-// PGlite); server RSS <= 250 MB on PostgreSQL. Then times the data export and the erasure of a user with a heavy
-// history (bench/heavy-history.ts). Results go to bench/results/latest.json; the previous run is kept and compared.
+// does (Accept-Encoding: gzip, deflate, br); the floor is measured before and after the signed-in pages. Prints
+// requests/second, p50/p99 latency, the server's peak memory per target, and the verdict for each of the issue's
+// targets: anonymous pages >= 25% of bare node:http; signed-in /sessions, /book/:slug, /account and /expert >= 70%
+// of the Remix floor with p99 < 250 ms on PostgreSQL (>= 35% on PGlite); server RSS <= 250 MB on PostgreSQL. Then
+// times the data export and the erasure of a user with a heavy history (bench/heavy-history.ts). Results go to
+// bench/results/latest.json; the previous run is kept and compared.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -124,6 +125,19 @@ async function signIn(origin: string, email: string, password: string, appUrl: s
   return setCookie.split(";")[0]!;
 }
 
+/**
+ * A fixed piece of JavaScript work, timed: the same number on the same machine unless something else takes the
+ * CPU. On a shared host the speed drifts (the same loop took 656 ms and 1,245 ms two hours apart on 2026-12-02), so
+ * the bench prints it before and after: a run whose two timings differ much measured the host, not the server.
+ */
+function hostSpeedMs(): number {
+  const started = performance.now();
+  let x = 0;
+  for (let i = 0; i < 300_000_000; i++) x += i % 7;
+  if (x < 0) console.log(x); // keeps the loop from being optimised away
+  return Math.round(performance.now() - started);
+}
+
 function stop(child: ChildProcess) {
   return new Promise<void>((resolve) => {
     if (child.exitCode !== null) return resolve();
@@ -141,6 +155,7 @@ async function main() {
       env: { ...process.env, NODE_ENV: "production" },
     });
   }
+  const speedBefore = hostSpeedMs();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-bench-"));
   const appPort = 3300 + Math.floor(Math.random() * 300);
   const basePort = appPort + 400;
@@ -207,6 +222,7 @@ async function main() {
       );
     }
     const endRssMb = rssMb(app.pid!);
+    const speedAfter = hostSpeedMs();
     // The floor again after the signed-in pages: this machine's speed drifts within a run (a shared host), and the
     // signed-in pages are measured between the two; their share is of the mean.
     const floorAgain = await measure(
@@ -252,6 +268,12 @@ async function main() {
       .join(" ");
     console.log(
       `database: ${ON_SERVER ? "PostgreSQL server (BENCH_DATABASE_URL)" : "embedded PGlite"}; load average now: ${load}`,
+    );
+    console.log(
+      `host speed: a fixed loop took ${speedBefore} ms before and ${speedAfter} ms after the page targets` +
+        (Math.abs(speedAfter - speedBefore) > 0.15 * speedBefore
+          ? " — the host's speed changed: compare with care"
+          : ""),
     );
     console.log(
       "target                      req/s     p50 ms  p99 ms  %node   %floor  peak RSS  verdict / vs previous",
@@ -314,6 +336,7 @@ async function main() {
           heavyHistory: heavy,
           database: ON_SERVER ? "postgresql" : "pglite",
           loadAverage: os.loadavg(),
+          hostSpeedMs: { before: speedBefore, after: speedAfter },
           endRssMb,
           allTargetsMet: met,
         },
