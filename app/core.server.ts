@@ -8,6 +8,7 @@ export {
   listPublishedExperts,
   listExpertLanguages,
   getPublishedExpert,
+  getPublishedExpertWithSchedule,
   expertIdBySlug,
   getExpertPhoto,
   publishedExpertIds,
@@ -52,7 +53,7 @@ export {
   getUserBooking,
 } from "@core/scheduling/bookings.ts";
 export { bookingIcs } from "@core/notifications/ics.ts";
-export { nextSlotsForExperts } from "@core/scheduling/schedule.ts";
+export { nextSlotsForExperts, slotsOf } from "@core/scheduling/schedule.ts";
 export { formatSlot } from "@core/scheduling/slots.ts";
 export { isValidTimeZone } from "@core/scheduling/time-zone.ts";
 export {

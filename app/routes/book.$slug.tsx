@@ -17,17 +17,25 @@ import {
   deps,
   afterBooked,
   bookSlot,
-  getPublishedExpert,
+  getPublishedExpertWithSchedule,
   giveHealthConsent,
   hasHealthConsent,
   HEALTH_CONSENT_TEXT,
   listPublishedExperts,
   nextSlotsForExperts,
+  slotsOf,
   recordPreferenceBySlug,
   setAccountTimeZone,
 } from "~/core.server";
 import bookingStyles from "~/styles/booking.css";
-import { describeDay, isDaytime, notificationDeps, notifyAfter, slotDays, type SlotDay } from "~/utils/bookings.server";
+import {
+  describeDay,
+  groupByDay,
+  isDaytime,
+  notificationDeps,
+  notifyAfter,
+  type SlotDay,
+} from "~/utils/bookings.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { getSession, requireSession } from "~/utils/session.server";
 import {
@@ -131,16 +139,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Public: anyone may look at the times and choose one; confirming needs an account (the action).
   const session = await getSession(request, context);
   const { db } = deps(context);
-  const expert = await getPublishedExpert(db, params.slug ?? "");
-  if (!expert)
-    throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
   const account = session?.user ?? null;
-  const [healthConsent, crisis] = await Promise.all([
+  const viewer = resolveViewer(request, account?.timezone);
+  const now = new Date();
+  // The expert and their schedule in one statement, beside the consent: two round trips after the session's.
+  const [found, healthConsent, crisis] = await Promise.all([
+    getPublishedExpertWithSchedule(
+      db,
+      params.slug ?? "",
+      viewer ? { from: now, to: new Date(now.getTime() + BOOKING_DAYS * 86_400_000) } : null,
+    ),
     session ? hasHealthConsent(db, session.userId) : Promise.resolve(false),
     crisisFor(request, context),
   ]);
+  if (!found)
+    throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
+  const { expert, schedule } = found;
   const url = new URL(request.url);
-  const viewer = resolveViewer(request, account?.timezone);
   const topics = expert.categories;
   const asked = url.searchParams.get("topic");
   const topic = topics.find((c) => c.slug === asked)?.slug ?? (topics.length === 1 ? topics[0]!.slug : null);
@@ -165,8 +180,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
   if (!viewer) return { ...base, zone: null, booking: null };
 
-  const days = await slotDays(context, expert.id, viewer, BOOKING_DAYS, 400);
-  const today = dayKey(new Date(), viewer.tz);
+  const days = schedule
+    ? groupByDay(
+        slotsOf(schedule, { from: now, to: new Date(now.getTime() + BOOKING_DAYS * 86_400_000), now, limit: 400 }),
+        viewer,
+      )
+    : [];
+  const today = dayKey(now, viewer.tz);
   const askedDate = url.searchParams.get("date");
   const shown = days.find((d) => d.day === askedDate) ?? days[0];
   // Only the day on screen is written out: formatting is most of what a slot costs.

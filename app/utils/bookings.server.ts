@@ -43,6 +43,11 @@ export async function slotDays(
         limitPerExpert: limit,
       })
     ).get(expertId) ?? [];
+  return groupByDay(slots, viewer);
+}
+
+/** Slots grouped by the viewer's local day, in order. */
+export function groupByDay(slots: readonly { startsAt: Date; endsAt: Date }[], viewer: Viewer): SlotDay[] {
   const grouped = new Map<string, SlotDay>();
   for (const slot of slots) {
     const key = dayKey(slot.startsAt, viewer.tz);

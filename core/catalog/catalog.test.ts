@@ -7,11 +7,13 @@ import {
   createCategory,
   createExpert,
   getPublishedExpert,
+  getPublishedExpertWithSchedule,
   listExpertLanguages,
   listPublishedExperts,
   recommendedExperts,
 } from "./index.ts";
 import { giveHealthConsent } from "../privacy/health-consent.ts";
+import { loadSchedules, nextSlotsForExperts, slotsOf } from "../scheduling/schedule.ts";
 
 let t: TestDatabase;
 const db = () => t.db.prisma;
@@ -74,6 +76,65 @@ describe("the expert directory", () => {
     await db().user.update({ where: { email: "e2@experts.example" }, data: { status: "SUSPENDED" } });
     expect(await getPublishedExpert(db(), "expert-2")).toBeNull();
     expect(await getPublishedExpert(db(), "../etc")).toBeNull();
+  });
+});
+
+describe("the booking page's expert and schedule", () => {
+  it("are what the two separate reads give, in one statement, and only for a published, active expert", async () => {
+    const expert = await createExpert(db(), {
+      email: "sched@experts.example",
+      name: "Schedule Expert",
+      slug: "schedule-expert",
+      headline: "Helps with calm",
+      bio: "A calm, experienced practitioner who has helped many people.",
+      languages: ["English"],
+      timezone: "Europe/London",
+      categorySlugs: ["calm"],
+      published: true,
+      availability: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 })),
+    });
+    const now = new Date();
+    const range = { from: now, to: new Date(now.getTime() + 28 * 86_400_000) };
+    const user = await createUser(db(), { email: "sched-user@example.com", name: "Sched User", emailVerified: true });
+    const first = nextSlotsForExperts(db(), [expert.id], { ...range, now }).then((m) => m.get(expert.id)![0]!);
+    const taken = await first;
+    await db().booking.create({
+      data: {
+        userId: user.id,
+        expertId: expert.id,
+        categoryId: (await db().category.findUniqueOrThrow({ where: { slug: "calm" } })).id,
+        roomName: "schedule-test-room",
+        startsAt: taken.startsAt,
+        endsAt: taken.endsAt,
+        blockedUntil: taken.endsAt,
+        status: "CONFIRMED",
+      },
+    });
+    await db().timeOff.create({
+      data: {
+        expertId: expert.id,
+        startsAt: new Date(now.getTime() + 7 * 86_400_000),
+        endsAt: new Date(now.getTime() + 9 * 86_400_000),
+      },
+    });
+
+    const { result, queries } = await countQueries(() =>
+      getPublishedExpertWithSchedule(db(), "schedule-expert", range),
+    );
+    expect(queries).toBe(1);
+    expect(result!.expert).toEqual(await getPublishedExpert(db(), "schedule-expert"));
+    expect(result!.schedule).toEqual((await loadSchedules(db(), [expert.id], range)).get(expert.id));
+    expect(result!.schedule!.bookings).toHaveLength(1);
+    expect(result!.schedule!.timeOff).toHaveLength(1);
+    const slots = slotsOf(result!.schedule!, { ...range, now });
+    expect(slots).toEqual((await nextSlotsForExperts(db(), [expert.id], { ...range, now })).get(expert.id));
+    expect(slots.map((s) => s.startsAt.getTime())).not.toContain(taken.startsAt.getTime());
+
+    // Without a range (no zone known yet) the schedule is not read.
+    expect((await getPublishedExpertWithSchedule(db(), "schedule-expert", null))?.schedule).toBeNull();
+    await db().expertProfile.update({ where: { id: expert.id }, data: { published: false } });
+    expect(await getPublishedExpertWithSchedule(db(), "schedule-expert", range)).toBeNull();
+    expect(await getPublishedExpertWithSchedule(db(), "../etc", range)).toBeNull();
   });
 });
 

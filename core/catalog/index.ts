@@ -4,6 +4,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError, isUniqueViolation } from "../errors/index.ts";
 import { createUser, nameSchema, newAccountEmailSchema } from "../identity/users.ts";
 import { firstName, initials } from "../identity/names.ts";
+import { scheduleSelect, toLoadedSchedule, type LoadedSchedule } from "../scheduling/schedule.ts";
 import { timeZoneSchema } from "../scheduling/time-zone.ts";
 
 export const slugSchema = z
@@ -227,6 +228,45 @@ export async function getPublishedExpert(db: PrismaClient, slug: string) {
     cancelWindowHours: e.cancelWindowHours,
   };
 }
+
+/**
+ * A published expert, as `getPublishedExpert` gives it, with their schedule for slots starting in [from, to) read in
+ * the same statement (the booking page needs both on every request); `schedule` is null when `range` is.
+ */
+export async function getPublishedExpertWithSchedule(
+  db: PrismaClient,
+  slug: string,
+  range: { from: Date; to: Date } | null,
+): Promise<{ expert: PublishedExpert; schedule: LoadedSchedule | null } | null> {
+  if (!range) {
+    const expert = await getPublishedExpert(db, slug);
+    return expert ? { expert, schedule: null } : null;
+  }
+  if (!slugSchema.safeParse(slug).success) return null;
+  const e = await db.expertProfile.findFirst({
+    where: { slug, published: true, user: { status: "ACTIVE" } },
+    select: {
+      ...scheduleSelect(range),
+      ...publicExpertSelect,
+      bio: true,
+      userId: true,
+      minNoticeHours: true,
+      cancelWindowHours: true,
+    },
+  });
+  if (!e) return null;
+  return {
+    expert: {
+      ...toPublicExpert(e),
+      bio: e.bio,
+      minNoticeHours: e.minNoticeHours,
+      cancelWindowHours: e.cancelWindowHours,
+    },
+    schedule: toLoadedSchedule(e),
+  };
+}
+
+export type PublishedExpert = NonNullable<Awaited<ReturnType<typeof getPublishedExpert>>>;
 
 /** A published expert's photo (experts' photos are part of their public profile). */
 export async function getExpertPhoto(db: PrismaClient, slug: string) {

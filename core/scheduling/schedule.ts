@@ -21,46 +21,72 @@ export async function loadSchedules(
   range: { from: Date; to: Date; excludeBookingId?: string },
 ): Promise<Map<string, LoadedSchedule>> {
   if (expertIds.length === 0) return new Map();
-  const until = new Date(range.to.getTime() + LOOKAHEAD_MS);
   const rows = await db.expertProfile.findMany({
     where: { id: { in: [...new Set(expertIds)] } },
-    select: {
-      id: true,
-      timezone: true,
-      sessionMinutes: true,
-      bufferMinutes: true,
-      minNoticeHours: true,
-      availability: { select: { weekday: true, startMinute: true, endMinute: true } },
-      timeOff: {
-        where: { startsAt: { lt: until }, endsAt: { gt: range.from } },
-        select: { startsAt: true, endsAt: true },
-      },
-      bookings: {
-        where: {
-          status: "CONFIRMED",
-          startsAt: { lt: until },
-          blockedUntil: { gt: range.from },
-          ...(range.excludeBookingId ? { id: { not: range.excludeBookingId } } : {}),
-        },
-        select: { startsAt: true, blockedUntil: true },
-      },
-    },
+    select: scheduleSelect(range),
   });
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        expertId: r.id,
-        timezone: r.timezone,
-        sessionMinutes: r.sessionMinutes,
-        bufferMinutes: r.bufferMinutes,
-        minNoticeHours: r.minNoticeHours,
-        rules: r.availability,
-        timeOff: r.timeOff,
-        bookings: r.bookings,
+  return new Map(rows.map((r) => [r.id, toLoadedSchedule(r)]));
+}
+
+/**
+ * The columns and relations of an expert profile that make up its schedule for slots starting in [from, to): a
+ * select of its own so a page that reads the profile anyway (the booking page) takes the schedule in the same
+ * statement.
+ */
+export function scheduleSelect(range: { from: Date; to: Date; excludeBookingId?: string }) {
+  const until = new Date(range.to.getTime() + LOOKAHEAD_MS);
+  return {
+    id: true,
+    timezone: true,
+    sessionMinutes: true,
+    bufferMinutes: true,
+    minNoticeHours: true,
+    availability: { select: { weekday: true, startMinute: true, endMinute: true } },
+    timeOff: {
+      where: { startsAt: { lt: until }, endsAt: { gt: range.from } },
+      select: { startsAt: true, endsAt: true },
+    },
+    bookings: {
+      where: {
+        status: "CONFIRMED",
+        startsAt: { lt: until },
+        blockedUntil: { gt: range.from },
+        ...(range.excludeBookingId ? { id: { not: range.excludeBookingId } } : {}),
       },
-    ]),
-  );
+      select: { startsAt: true, blockedUntil: true },
+    },
+  } as const;
+}
+
+interface ScheduleRow {
+  id: string;
+  timezone: string;
+  sessionMinutes: number;
+  bufferMinutes: number;
+  minNoticeHours: number;
+  availability: { weekday: number; startMinute: number; endMinute: number }[];
+  timeOff: { startsAt: Date; endsAt: Date }[];
+  bookings: { startsAt: Date; blockedUntil: Date }[];
+}
+
+export function toLoadedSchedule(r: ScheduleRow): LoadedSchedule {
+  return {
+    expertId: r.id,
+    timezone: r.timezone,
+    sessionMinutes: r.sessionMinutes,
+    bufferMinutes: r.bufferMinutes,
+    minNoticeHours: r.minNoticeHours,
+    rules: r.availability,
+    timeOff: r.timeOff,
+    bookings: r.bookings,
+  };
+}
+
+/** The bookable slots of one loaded schedule in [from, to) (the same rules as `nextSlotsForExperts`). */
+export function slotsOf(schedule: ExpertSchedule, opts: { from: Date; to: Date; now?: Date; limit?: number }): Slot[] {
+  const now = opts.now ?? new Date();
+  const from = new Date(Math.max(opts.from.getTime(), now.getTime()));
+  return computeSlots(schedule, { from, to: opts.to, now, limit: opts.limit });
 }
 
 /**
@@ -78,7 +104,7 @@ export async function nextSlotsForExperts(
   const result = new Map<string, Slot[]>();
   for (const id of expertIds) {
     const schedule = schedules.get(id);
-    result.set(id, schedule ? computeSlots(schedule, { from, to: opts.to, now, limit: opts.limitPerExpert }) : []);
+    result.set(id, schedule ? slotsOf(schedule, { from, to: opts.to, now, limit: opts.limitPerExpert }) : []);
   }
   return result;
 }
