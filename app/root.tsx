@@ -2,10 +2,8 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import {
   isRouteErrorResponse,
   Form,
-  Link,
   Links,
   Meta,
-  NavLink,
   Outlet,
   Scripts,
   ScrollRestoration,
@@ -14,6 +12,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { Link, NavLink } from "~/components/Link";
 import { useEffect, useRef, type ReactNode } from "react";
 import stylesheet from "./styles/app.css";
 import { ConsentBanner, ConsentFooterLink } from "./components/Consent";

@@ -30,7 +30,9 @@ const BUDGETS: Record<string, number> = {
   "routes/login._index": 95_232, // 94,706 on 2026-12-02 (consent settings' date, shared Button in the shell)
   "routes/signup": 95_232, // 94,672 with the shared Button in the shell
   // 98,687 on 2026-12-02: the booker (calendar, slot column, zone picker, summary) and the site shell.
-  "routes/book.$slug": 99_840, // 99,508 with the shared Button and Card
+  // 99,986 on 2026-12-03: +227 B for the one shared module every page's links come from (~/components/Link),
+  // which lets the server write links without React Router's per-link work.
+  "routes/book.$slug": 100_352,
   // 96,991 on 2026-12-02: the site shell (phone menu, help link, the consent settings' own date) and faces.
   "routes/sessions._index": 98_816, // 98,495 with the shared Button and Card and the cancel Dialog
   "routes/help-now": 95_232, // 94,514 with the shared Button and Card; // new with the crisis page; the public-route ceiling below still applies

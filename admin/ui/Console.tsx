@@ -3,7 +3,8 @@
 // role's permissions allow (the server enforces them regardless). Staff without a second factor in this session
 // see only the TOTP step. Keyboard first: "/" search, j/k move, "g" + letter jumps, "?" lists the shortcuts.
 import { QueryClient, QueryClientProvider, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link, useLocation, useNavigate } from "@remix-run/react";
+import { useLocation, useNavigate } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { Permission } from "../shared/permissions.ts";
 import { ROLE_LABEL, labelOf } from "../shared/labels.ts";

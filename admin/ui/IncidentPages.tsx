@@ -2,7 +2,7 @@
 // moment we became aware, a form to open one, and one incident with the next step the law asks for. The server
 // refuses steps out of order with a sentence; this page only offers the step that comes next.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { useEffect, useState, type ReactNode } from "react";
 import { ErrorNote, FieldError, QueryState } from "./kit.tsx";
 import { errorInfo, fmt, useTRPC } from "./trpc.ts";

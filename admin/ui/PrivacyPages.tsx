@@ -1,7 +1,8 @@
 // The DPO's desk in the console: the queue of privacy requests (days left to the legal deadline, overdue first
 // highlighted), one request with identity check, extension, decision and legal holds, and privacy tickets.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link, useSearchParams } from "@remix-run/react";
+import { useSearchParams } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { useState } from "react";
 import { errorInfo, fmt, useTRPC } from "./trpc.ts";
 import { ConfirmDialog, DataTable, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";

@@ -2,7 +2,8 @@
 // counts, bulk assign and close with undo), a ticket's page (thread, reply with canned replies, notes, the SLA clock,
 // the requester panel) and the canned replies' own page. Every stored value is shown through admin/shared/labels.ts.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link, useSearchParams } from "@remix-run/react";
+import { useSearchParams } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { useEffect, useMemo, useRef, useState } from "react";
 import {
   TICKET_CATEGORY_LABEL,

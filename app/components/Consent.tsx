@@ -2,7 +2,8 @@
 // visit, after the page is interactive, fixed at the bottom of the screen: it covers nothing that cannot be scrolled
 // into view and shifts no content (the page gets matching bottom padding while it is open). Without JavaScript it
 // never appears, and nothing is measured (the usage beacon needs JavaScript and a stored "yes").
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { useEffect, useRef, useState } from "react";
 import { CONSENT_OPEN_EVENT, openConsentBanner, readConsent, saveConsent, type ConsentChoice } from "~/utils/consent";
 import { Button, buttonClass } from "./ui/Button";

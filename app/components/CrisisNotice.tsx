@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import type { CrisisView } from "~/utils/crisis.server";
 
 /** Mind Namo is not an emergency service: the lines for the person's region, and where to change it. */

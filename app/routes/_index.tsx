@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { listCategories, listPublishedExperts, listUserBookings, recommendedExperts, deps } from "~/core.server";
 import { CrisisLink } from "~/components/CrisisNotice";
 import { ExpertCard } from "~/components/ExpertCard";

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { ConsentSettings } from "~/components/Consent";
 import { EmailPreferencesForm } from "~/components/EmailPreferencesForm";
 import { Notice } from "~/components/forms";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { FormAlert, Submit } from "~/components/forms";
 import { DomainError, erasurePlan, isFreshlyAuthenticated, privacyRequests, deps } from "~/core.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";

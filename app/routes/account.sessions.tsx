@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { Notice, Submit } from "~/components/forms";
 import { invalidateUserSessions, listUserSessions, revokeOwnSession, deps } from "~/core.server";
 import { field, unknownIntent } from "~/utils/forms.server";

@@ -6,7 +6,8 @@ import type {
   MetaFunction,
 } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
 import { FormAlert, Submit } from "~/components/forms";

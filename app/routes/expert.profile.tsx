@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { TextAreaField } from "~/components/workspace";
 import { Avatar } from "~/components/ui/Avatar";

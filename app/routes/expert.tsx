@@ -1,6 +1,7 @@
 // The expert workspace's frame: its navigation and the page shown when a loader refuses (403 for accounts that
 // are not experts). It has no loader: each page's loader and action check the session and role themselves.
-import { isRouteErrorResponse, Link, Outlet, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Outlet, useRouteError } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { useEffect } from "react";
 import { WorkspaceNav } from "~/components/workspace";
 import { reportBoundaryError } from "~/utils/error-reporter";

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { CrisisLink } from "~/components/CrisisNotice";
 import { photoUrl } from "~/components/ExpertCard";
 import { Avatar } from "~/components/ui/Avatar";

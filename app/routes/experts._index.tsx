@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { ExpertCard } from "~/components/ExpertCard";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { RecordPreference } from "~/components/RecordPreference";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { CrisisLines } from "~/components/CrisisNotice";
 import { helplinesFor, isRegion, REGIONS, regionNames } from "~/core.server";
 import { crisisFor, regionCookie } from "~/utils/crisis.server";

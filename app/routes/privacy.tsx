@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { ConsentSettings } from "~/components/Consent";
 import { Notice } from "~/components/forms";
 import { privacyPolicyText, privacyPromisesInOurWords } from "~/content/privacy-policy";

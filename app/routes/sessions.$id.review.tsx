@@ -2,7 +2,8 @@
 // optional short survey stored apart from the review (no link to the person); edit or delete for 14 days.
 // Scoped by owner: another person's booking id is a 404, exactly like an id that does not exist.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { SurveyFields } from "~/components/SurveyFields";
 import { reviews, submitSurvey, SURVEYS } from "~/core.server";

@@ -1,5 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { DeviceCheck, type DeviceChoice } from "~/components/DeviceCheck";
 import { Notice } from "~/components/forms";

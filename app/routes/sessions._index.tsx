@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { FormAlert, Notice, Submit } from "~/components/forms";
 import { JoinButton } from "~/components/JoinButton";
 import { afterCancelled, cancelBooking, listUserBookings, deps } from "~/core.server";

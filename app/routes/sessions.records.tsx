@@ -1,5 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { listSessionMetadata, deps } from "~/core.server";
 import { formatSession, zoneLabel } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";

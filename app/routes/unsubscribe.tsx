@@ -1,5 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/Link";
 import { Notice, Submit } from "~/components/forms";
 import { INVALID_LINK, isDomainError, unsubscribeWithLink, deps } from "~/core.server";
 import { formHeaders } from "~/utils/forms.server";

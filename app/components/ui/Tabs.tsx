@@ -1,4 +1,4 @@
-import { NavLink } from "@remix-run/react";
+import { NavLink } from "~/components/Link";
 
 /**
  * Sibling pages as tabs. They are links (each tab is its own page, so it works without JavaScript and the URL says
