@@ -10,6 +10,7 @@
 // bench/results/latest.json; the previous run is kept and compared.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -138,6 +139,18 @@ function hostSpeedMs(): number {
   return Math.round(performance.now() - started);
 }
 
+/** A loopback port nothing listens on (asked of the system, then released for the child to take). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 function stop(child: ChildProcess) {
   return new Promise<void>((resolve) => {
     if (child.exitCode !== null) return resolve();
@@ -157,9 +170,8 @@ async function main() {
   }
   const speedBefore = hostSpeedMs();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-bench-"));
-  const appPort = 3300 + Math.floor(Math.random() * 300);
-  const basePort = appPort + 400;
-  const floorPort = appPort + 800;
+  // Ports the system says are free now: a fixed or random range can land on another service's (4222 did, once).
+  const [appPort, basePort, floorPort] = [await freePort(), await freePort(), await freePort()];
   // The server runs as production runs it: same node flags and C-library settings (scripts/production-runtime.mjs).
   const app = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, "build/node/server/index.js"], {
     cwd: root,
