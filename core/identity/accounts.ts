@@ -27,6 +27,7 @@ import {
   type ValidSession,
 } from "./sessions.ts";
 import { emailSchema, nameSchema, newAccountEmailSchema } from "./users.ts";
+import { keepTicketsOfAddress } from "../support/ownership.ts";
 
 export interface AccountDeps {
   db: PrismaClient;
@@ -612,7 +613,15 @@ export async function confirmEmailChange(
   if (userId !== session.userId)
     throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });
   try {
-    await deps.db.user.update({ where: { id: session.userId }, data: { email, emailVerifiedAt: now(deps) } });
+    // Tickets from the old address were this account's while the address was verified on it: they stay with it
+    // rather than pass to whoever verifies that address next.
+    const keep = session.user.emailVerifiedAt
+      ? [keepTicketsOfAddress(deps.db, session.userId, session.user.email)]
+      : [];
+    await deps.db.$transaction([
+      ...keep,
+      deps.db.user.update({ where: { id: session.userId }, data: { email, emailVerifiedAt: now(deps) } }),
+    ]);
   } catch (error) {
     if (isUniqueViolation(error))
       throw new DomainError("CONFLICT", "This email address is already in use.", { field: "email" });

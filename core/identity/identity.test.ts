@@ -6,6 +6,7 @@ import { issueCode, verifyCode } from "./codes.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
 import { createSession, isFreshlyAuthenticated, sessionPolicy, validateSessionToken } from "./sessions.ts";
 import { countQueries } from "../platform/testing/query-count.ts";
+import { listMyTickets } from "../support/tickets.ts";
 
 let t: TestDatabase;
 let a: TestAccounts;
@@ -366,6 +367,38 @@ describe("sensitive changes", () => {
       "elsewhere@example.com",
     );
     expect((await a.lastMail(email))?.template).toBe("email-changed");
+  });
+
+  it("an address given up keeps its tickets with the account: the next account to verify it reads none", async () => {
+    const old = "moving@example.com";
+    const created = await verifiedUser(old);
+    const session = (await validateSessionToken(t.db.prisma, created.token, a.clock.now))!;
+    // Sent through the contact form (no account attached) from the address while it was verified on the account.
+    const sent = await t.db.prisma.supportTicket.create({
+      data: {
+        contactEmail: old.toUpperCase(),
+        subject: "A private question",
+        category: "OTHER",
+        channel: "CONTACT_FORM",
+        firstResponseDueAt: new Date(),
+        resolutionDueAt: new Date(),
+        messages: { create: { body: "Something personal." } },
+      },
+      select: { id: true },
+    });
+    expect((await listMyTickets(t.db.prisma, session.userId)).map((x) => x.id)).toEqual([sent.id]);
+
+    await accounts.requestEmailChange(a.deps, session, { email: "moved@example.com" }, req);
+    await accounts.confirmEmailChange(
+      a.deps,
+      session,
+      { email: "moved@example.com", code: await a.lastCode("moved@example.com") },
+      req,
+    );
+    expect((await listMyTickets(t.db.prisma, session.userId)).map((x) => x.id)).toEqual([sent.id]);
+
+    const next = await verifiedUser(old);
+    expect(await listMyTickets(t.db.prisma, next.user.id)).toEqual([]);
   });
 
   it("changing the password ends the other sessions, not this one", async () => {

@@ -238,7 +238,8 @@ export async function submitContactForm(
  * The tickets that are a person's: the ones they opened signed in, and the ones from their address through the
  * contact form, email or phone (no account attached) once that address is verified on their account. An
  * unverified address matches nothing, so nobody reads another person's tickets by signing up with their address;
- * a ticket attached to another account never matches.
+ * a ticket attached to another account never matches. An account that moves to another address takes the old
+ * address's tickets with it (support/ownership.ts), so they never pass to the address's next holder.
  */
 async function mine(db: PrismaClient, who: string | TicketOwner): Promise<Prisma.SupportTicketWhereInput> {
   const userId = typeof who === "string" ? who : who.id;
