@@ -603,12 +603,15 @@ export async function confirmEmailChange(
 ) {
   requireFresh(deps, session);
   const email = parseEmail(input.email);
-  await limitSecret(deps, requester.ip, email);
+  // Guesses count against this account (and the IP), not the new address: nobody else can use up the budget of
+  // an address someone is moving to.
+  await limitSecret(deps, requester.ip, session.user.email);
   const { userId } = await verifyCode(deps.db, deps.pepper, {
     purpose: "CHANGE_EMAIL",
     email,
     code: codeText(input.code),
     now: now(deps),
+    userId: session.userId,
   });
   if (userId !== session.userId)
     throw new DomainError("VALIDATION", "That code is not valid or has expired.", { field: "code" });

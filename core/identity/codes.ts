@@ -47,6 +47,9 @@ export async function issueCode(
         purpose: input.purpose,
         consumedAt: null,
         ...(input.purpose === "RESET_PASSWORD" ? { linkTokenHash: null } : {}),
+        // A change of address voids only this account's earlier code: another account asking for the same
+        // address must not cancel it.
+        ...(input.purpose === "CHANGE_EMAIL" && input.userId ? { userId: input.userId } : {}),
       },
       data: { consumedAt: now },
     }),
@@ -77,12 +80,20 @@ async function consume(db: PrismaClient, id: string, now: Date): Promise<boolean
 export async function verifyCode(
   db: PrismaClient,
   pepper: Uint8Array,
-  input: { purpose: EmailCodePurpose; email: string; code: string; now?: Date },
+  input: { purpose: EmailCodePurpose; email: string; code: string; now?: Date; userId?: string },
 ): Promise<{ userId: string | null; email: string; bindingHash: string | null }> {
   const now = input.now ?? new Date();
   const code = input.code.replace(/[\s-]/g, "");
+  // With `userId` (a signed-in change of address) only that account's code is looked at: someone else asking for
+  // the same address neither shadows it with a newer code nor spends its tries with wrong guesses.
   const row = await db.emailCode.findFirst({
-    where: { email: input.email, purpose: input.purpose, consumedAt: null, expiresAt: { gt: now } },
+    where: {
+      email: input.email,
+      purpose: input.purpose,
+      consumedAt: null,
+      expiresAt: { gt: now },
+      ...(input.userId ? { userId: input.userId } : {}),
+    },
     orderBy: { createdAt: "desc" },
     select: { id: true, codeHash: true, attempts: true, userId: true, bindingHash: true },
   });

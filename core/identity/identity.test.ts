@@ -401,6 +401,34 @@ describe("sensitive changes", () => {
     expect(await listMyTickets(t.db.prisma, next.user.id)).toEqual([]);
   });
 
+  it("another account asking for the same new address neither cancels my code nor spends my tries", async () => {
+    const mine = await verifiedUser("mover@example.com");
+    const theirs = await verifiedUser("spoiler@example.com");
+    const me = (await validateSessionToken(t.db.prisma, mine.token, a.clock.now))!;
+    const them = (await validateSessionToken(t.db.prisma, theirs.token, a.clock.now))!;
+    const target = "new-home@example.com";
+    await accounts.requestEmailChange(a.deps, me, { email: target }, req);
+    const myCode = await a.lastCode(target);
+    // They ask for the same address after me, then guess at codes for it until they are stopped.
+    await accounts.requestEmailChange(a.deps, them, { email: target }, req);
+    const wrong = myCode === "00000000" ? "11111111" : "00000000";
+    let stopped = false;
+    for (let i = 0; i < 15 && !stopped; i++) {
+      try {
+        await accounts.confirmEmailChange(a.deps, them, { email: target, code: wrong }, req);
+      } catch (error) {
+        stopped = (error as { code?: string }).code === "RATE_LIMITED";
+      }
+    }
+    expect(stopped).toBe(true);
+    // My code, from before their request, still works, and my budget is untouched.
+    await accounts.confirmEmailChange(a.deps, me, { email: target, code: myCode }, req);
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: me.userId } })).email).toBe(target);
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: them.userId } })).email).toBe(
+      "spoiler@example.com",
+    );
+  });
+
   it("changing the password ends the other sessions, not this one", async () => {
     const email = "chpw@example.com";
     const first = await verifiedUser(email);
