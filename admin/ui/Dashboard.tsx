@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { Permission } from "../shared/permissions.ts";
 import { PRIVACY_STATUS_LABEL } from "../shared/labels.ts";
 import { QueryState } from "./kit.tsx";
-import { fmtDay, useTRPC } from "./trpc.ts";
+import { fmtDateKey, useTRPC } from "./trpc.ts";
 
 const hours = (h: number | null) => (h === null ? "—" : h < 1 ? `${Math.round(h * 60)} min` : `${h} h`);
 
@@ -140,7 +140,7 @@ function OperationsPanel() {
               <Stat label="Security events (7 days)" value={d.securityEventsLast7Days} testId="dash-security" />
             </dl>
             <table className="c-table">
-              <caption>Sessions per week (by start time)</caption>
+              <caption>Sessions per week (weeks from Monday, UTC; by start time)</caption>
               <thead>
                 <tr>
                   <th scope="col">Week of</th>
@@ -152,7 +152,7 @@ function OperationsPanel() {
               <tbody>
                 {d.perWeek.map((w) => (
                   <tr key={w.weekStart} data-testid="dash-week" data-week={w.weekStart}>
-                    <th scope="row">{fmtDay(w.weekStart)}</th>
+                    <th scope="row">{fmtDateKey(w.weekStart)}</th>
                     <td>{w.bookings}</td>
                     <td>{w.cancellations}</td>
                     <td>{w.noShows}</td>

@@ -2,7 +2,7 @@
 // and field messages (never the validator's JSON), and audit actions and purposes in words.
 import { describe, expect, it } from "vitest";
 import { AUDIT_ACTION_CHOICES, auditActionLabel, auditPurposeLabel, shortRef } from "../shared/labels.ts";
-import { errorInfo, fmt, fmtDay, relative, setDisplayZone } from "./trpc.ts";
+import { errorInfo, fmt, fmtDateKey, fmtDay, relative, setDisplayZone } from "./trpc.ts";
 
 describe("dates", () => {
   it("shows a moment in the staff member's zone, named, and falls back to UTC for an unknown zone", () => {
@@ -16,6 +16,16 @@ describe("dates", () => {
     expect(fmt("2026-07-01T10:00:00Z")).toBe("1 Jul 2026, 10:00 UTC");
     expect(fmt(null)).toBe("—");
     expect(fmtDay(undefined)).toBe("—");
+  });
+
+  it("shows a calendar day (a week's Monday) as that day in every zone", () => {
+    for (const z of ["America/Los_Angeles", "UTC", "Pacific/Kiritimati"]) {
+      setDisplayZone(z);
+      expect(fmtDateKey("2026-11-30")).toBe("30 Nov 2026");
+    }
+    setDisplayZone("America/Los_Angeles");
+    expect(fmtDay("2026-11-30")).toBe("29 Nov 2026"); // why the dashboard's weeks do not use fmtDay
+    expect(fmtDateKey("not a day")).toBe("—");
   });
 
   it("says how long until or since a moment", () => {

@@ -85,6 +85,17 @@ export const fmtDay = (d: Date | string | null | undefined) =>
       )
     : "—";
 
+/**
+ * A calendar day given as "YYYY-MM-DD" (a week's Monday in the dashboard's counts): the same day for everyone,
+ * whatever their zone. `fmtDay` would read it as midnight UTC and show the day before west of UTC.
+ */
+export const fmtDateKey = (key: string) => {
+  const at = new Date(`${key}T00:00:00Z`);
+  return Number.isNaN(at.getTime())
+    ? "—"
+    : new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }).format(at);
+};
+
 /** Time until (positive) or since (negative) a moment, in words: "in 3 h 20 min", "2 d overdue". */
 export function relative(d: Date | string | null | undefined, now = Date.now()): string {
   if (!d) return "—";
