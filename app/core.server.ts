@@ -97,7 +97,7 @@ export {
 export { recordAnalyticsConsent, listOwnConsents, consentInputSchema } from "@core/privacy/consent.ts";
 export { DPO_CONTACT } from "@core/privacy/dpo.ts";
 export { POLICY_CHANGES, PRIVACY_POLICY_VERSION, policyDate } from "@core/privacy/policy.ts";
-export { PROCESSORS, processorsFor, type Processor } from "@core/privacy/processors.ts";
+export { PROCESSORS, processorsFor, type MailTransport, type Processor } from "@core/privacy/processors.ts";
 export {
   giveHealthConsent,
   hasHealthConsent,

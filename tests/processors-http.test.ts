@@ -34,6 +34,8 @@ describe("processors and the policy", () => {
       expect(text).toContain("Resend");
       expect(text).toContain("LiveKit");
       expect(text).not.toContain("SMTP relay");
+      // Our own deployment: the policy's sentence about Resend is true as written, with no note.
+      expect(await pageText(await new Browser(resend).get("/privacy"))).not.toContain('data-testid="mail-note"');
     } finally {
       await resend.stop();
     }
@@ -51,6 +53,13 @@ describe("processors and the policy", () => {
       expect(html).toContain("A data-processing agreement under Art. 28 with the relay");
       for (const name of ["Our hosting provider", "Our managed PostgreSQL database", "LiveKit"])
         expect(html).toContain(name);
+      // The policy names Resend (our deployment); this installation says, beside that sentence, what it uses.
+      const policy = await pageText(await new Browser(smtp).get("/privacy"));
+      expect(policy.slice(0, policy.indexOf("window.__remixContext"))).toContain(
+        "<li>Communication Tools (Resend): Sending OTPs and emails. " +
+          '<strong data-testid="mail-note">On this installation, email is sent through SMTP relay relay.mail.example ' +
+          "(configured by the operator) instead of Resend.</strong></li>",
+      );
     } finally {
       await smtp.stop();
     }
@@ -64,6 +73,10 @@ describe("processors and the policy", () => {
     expect(html).not.toContain("SMTP relay");
     expect(html).toContain("messages are written to a local folder");
     expect(html).toContain("LiveKit");
+    const policy = await pageText(await new Browser(srv).get("/privacy"));
+    expect(policy).toContain(
+      '<strong data-testid="mail-note">On this installation, no email leaves the server: messages are kept in a local outbox, and Resend receives nothing.</strong>',
+    );
   });
 
   it("the policy names Resend and LiveKit, no longer Nodemailer/SMTP, under a dated note of what changed", async () => {
@@ -75,6 +88,14 @@ describe("processors and the policy", () => {
     expect(policy).not.toContain("Nodemailer");
     expect(text).toContain("Communication Tools (Resend)");
     expect(text).toContain("Video (LiveKit)");
+    // Written out as headings, paragraphs and lists, line by line: never one block with the line breaks as text.
+    expect(policy).not.toContain("\\n");
+    expect(policy).toContain("<h2>1. Introduction &amp; Purpose</h2>");
+    expect(policy).toContain("<h3>4.1 Service Providers</h3>");
+    expect(policy).toMatch(
+      /<ul><li>Cloud Providers \(our hosting and managed database provider\): [^<]*<\/li><li>Communication Tools \(Resend\)/,
+    );
+    expect(policy).toContain("<p>Email: privacy@mindnamo.com</p>");
     expect(text).toContain("What changed");
     expect(text).toContain("2 December 2026");
     expect(text).toContain("/privacy/processors");

@@ -4,7 +4,14 @@ import { Link } from "~/components/Link";
 import { ConsentSettings } from "~/components/Consent";
 import { Notice } from "~/components/forms";
 import { privacyPolicyText, privacyPromisesInOurWords } from "~/content/privacy-policy";
-import { DPO_CONTACT, POLICY_CHANGES, policyDate, PRIVACY_POLICY_VERSION } from "~/core.server";
+import {
+  DPO_CONTACT,
+  POLICY_CHANGES,
+  policyDate,
+  PRIVACY_POLICY_VERSION,
+  processorsFor,
+  type MailTransport,
+} from "~/core.server";
 import { Card } from "~/components/ui/Card";
 
 export const meta: MetaFunction = () => [{ title: "Privacy policy — Mind Namo" }];
@@ -28,9 +35,24 @@ function toBlocks(text: string): Block[] {
   return blocks;
 }
 
-export function loader(_: LoaderFunctionArgs) {
+/**
+ * The policy names Resend as our email provider, which is true of our own deployment. An installation configured
+ * otherwise says so beside that sentence, so the page stays true wherever it runs.
+ */
+function mailNote(transport: MailTransport, smtpHost: string | undefined): string | null {
+  if (transport === "resend") return null;
+  if (transport === "smtp") {
+    const relay = processorsFor({ transport, smtpHost }).find((p) => p.key === "email");
+    return `On this installation, email is sent through ${relay?.name ?? "the operator's own mail server"} instead of Resend.`;
+  }
+  return "On this installation, no email leaves the server: messages are kept in a local outbox, and Resend receives nothing.";
+}
+
+export function loader({ context }: LoaderFunctionArgs) {
   // Public page: the same for everyone.
+  const { config } = context.services;
   return {
+    mailNote: mailNote(config.mailTransport, config.SMTP_HOST),
     blocks: toBlocks(privacyPolicyText),
     updated: policyDate(PRIVACY_POLICY_VERSION),
     changes: POLICY_CHANGES.map((c) => ({ date: policyDate(c.date), summary: c.summary })),
@@ -39,8 +61,22 @@ export function loader(_: LoaderFunctionArgs) {
   };
 }
 
+/** The policy's mention of the providers page, as a link to it. */
+function withProcessorsLink(text: string) {
+  const at = text.indexOf(PROCESSORS_PATH);
+  if (at < 0) return text;
+  return (
+    <>
+      {text.slice(0, at)}
+      <Link to={PROCESSORS_PATH}>{PROCESSORS_PATH}</Link>
+      {text.slice(at + PROCESSORS_PATH.length)}
+    </>
+  );
+}
+const PROCESSORS_PATH = "/privacy/processors";
+
 export default function Privacy() {
-  const { blocks, updated, changes, promises, dpo } = useLoaderData<typeof loader>();
+  const { blocks, updated, changes, promises, dpo, mailNote } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <article className="policy" aria-labelledby="policy-title">
@@ -139,7 +175,15 @@ export default function Privacy() {
         b.kind === "ul" ? (
           <ul key={i}>
             {b.items.map((item) => (
-              <li key={item}>{item}</li>
+              <li key={item}>
+                {withProcessorsLink(item)}
+                {mailNote && item.startsWith("Communication Tools (Resend)") ? (
+                  <>
+                    {" "}
+                    <strong data-testid="mail-note">{mailNote}</strong>
+                  </>
+                ) : null}
+              </li>
             ))}
           </ul>
         ) : b.kind === "h2" ? (
