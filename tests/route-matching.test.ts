@@ -99,6 +99,26 @@ describe("route matching on the server", () => {
     expect(ids(router.matchRoutes(routes, "/experts/amara-okafor"))?.at(-1)?.[0]).toBe("routes/experts.$slug");
   });
 
+  it("remembers the answer for a path, and gives every caller its own copy of it", () => {
+    const routes = tree(manifest);
+    const url = "/sessions/abc123/reschedule";
+    const first = router.matchRoutes(routes, url)!;
+    const second = router.matchRoutes(routes, url)!;
+    expect(ids(second)).toEqual(ids(first));
+    expect(second).not.toBe(first);
+    expect(second.at(-1)).not.toBe(first.at(-1));
+    // The matches of one answer share one params object, as React Router's own do; a caller changing it changes
+    // nothing for the next caller.
+    expect(new Set(first.map((m) => m.params)).size).toBe(1);
+    first.at(-1)!.params.id = "changed";
+    expect(router.matchRoutes(routes, url)!.at(-1)!.params.id).toBe("abc123");
+    // Remembered, not matched again: a route added in place afterwards is not seen for a path asked before.
+    expect(router.matchRoutes(routes, "/no/such/page")).toBeNull();
+    routes.push({ id: "late", path: "no/such/page" });
+    expect(router.matchRoutes(routes, "/no/such/page")).toBeNull();
+    expect(router.matchRoutes([...routes], "/no/such/page")?.at(-1)?.route.id).toBe("late");
+  });
+
   it("keeps the flattened routes per array: a route added in place afterwards is not seen", () => {
     const routes = tree(manifest);
     const probe = "/zz-memo-probe";
