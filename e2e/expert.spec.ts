@@ -16,7 +16,7 @@ test("the expert edits their headline, adds a weekly window and a day off, and s
   await page.getByLabel("Password", { exact: true }).fill(EXPERT.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Your sessions" })).toBeVisible();
-  await expect(page.getByText("Times are shown in your time zone, Africa/Lagos")).toBeVisible();
+  await expect(page.getByText("Times are in your time zone: Lagos time (GMT+1)")).toBeVisible();
   await expect(page.getByRole("link", { name: "Expert workspace" })).toBeVisible();
 
   // The headline: saved, shown in the form, and on the public profile.

@@ -6,7 +6,8 @@ import { TextAreaField } from "~/components/workspace";
 import { JoinButton } from "~/components/JoinButton";
 import { afterCancelled, expertWorkspace, deps } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
-import { formatSessionTime, requireExpert, zoneLabel } from "~/utils/expert.server";
+import { formatSessionTime, requireExpert } from "~/utils/expert.server";
+import { zoneLabel } from "~/utils/time";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
 import { Button } from "~/components/ui/Button";
@@ -147,7 +148,7 @@ export default function ExpertSessions() {
       <div>
         <h1 id="title">Your sessions</h1>
         <p className="lead">
-          Welcome, {name}. Times are shown in your time zone, {zone}.
+          Welcome, {name}. Times are in your time zone: {zone}.
         </p>
       </div>
       {!published ? (

@@ -5,7 +5,8 @@ import { useEffect, useRef } from "react";
 import { Field, FormAlert, Notice, Submit } from "~/components/forms";
 import { SelectField } from "~/components/workspace";
 import { expertWorkspace, deps } from "~/core.server";
-import { formatTimeOff, requireExpert, todayIn, zoneLabel } from "~/utils/expert.server";
+import { formatTimeOff, requireExpert, todayIn } from "~/utils/expert.server";
+import { zoneLabel } from "~/utils/time";
 import { field, formAction, formHeaders, unknownIntent } from "~/utils/forms.server";
 
 export const headers = formHeaders;

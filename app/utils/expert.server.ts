@@ -75,14 +75,6 @@ export function formatTimeOff(startsAt: Date, endsAt: Date, timeZone: string): s
   return first === last ? `${first}, ${startClock}–${endClock}` : `${first}, ${startClock} – ${last}, ${endClock}`;
 }
 
-/** "Africa/Lagos (GMT+1)": the zone's name and its offset now. */
-export function zoneLabel(timeZone: string, now = new Date()): string {
-  const offset = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "shortOffset" })
-    .formatToParts(now)
-    .find((p) => p.type === "timeZoneName")?.value;
-  return offset ? `${timeZone} (${offset})` : timeZone;
-}
-
 /** The date today in `timeZone`, as YYYY-MM-DD (the earliest a date input for time off offers). */
 export function todayIn(timeZone: string, now = new Date()): string {
   const parts = new Intl.DateTimeFormat("en-CA", {
