@@ -207,26 +207,32 @@ export async function listExpertLanguages(db: PrismaClient): Promise<string[]> {
   return [...new Set(rows.flatMap((r) => r.languages))].sort((a, b) => a.localeCompare(b));
 }
 
-/** One published expert's public profile, or null (unpublished experts do not exist for the public). */
-export async function getPublishedExpert(db: PrismaClient, slug: string) {
-  if (!slugSchema.safeParse(slug).success) return null;
-  const e = await db.expertProfile.findFirst({
-    where: { slug, published: true, user: { status: "ACTIVE" } },
-    select: {
-      ...publicExpertSelect,
-      bio: true,
-      userId: true,
-      minNoticeHours: true,
-      cancelWindowHours: true,
-    },
-  });
-  if (!e) return null;
+// A published expert as the public sees one: published, on an active account.
+const publishedBySlug = (slug: string) => ({ slug, published: true, user: { status: "ACTIVE" as const } });
+const publishedExpertSelect = {
+  ...publicExpertSelect,
+  bio: true,
+  userId: true,
+  minNoticeHours: true,
+  cancelWindowHours: true,
+} as const;
+
+function toPublishedExpert(e: PublicExpertRow & { bio: string; minNoticeHours: number; cancelWindowHours: number }) {
   return {
     ...toPublicExpert(e),
     bio: e.bio,
     minNoticeHours: e.minNoticeHours,
     cancelWindowHours: e.cancelWindowHours,
   };
+}
+
+export type PublishedExpert = ReturnType<typeof toPublishedExpert>;
+
+/** One published expert's public profile, or null (unpublished experts do not exist for the public). */
+export async function getPublishedExpert(db: PrismaClient, slug: string): Promise<PublishedExpert | null> {
+  if (!slugSchema.safeParse(slug).success) return null;
+  const e = await db.expertProfile.findFirst({ where: publishedBySlug(slug), select: publishedExpertSelect });
+  return e ? toPublishedExpert(e) : null;
 }
 
 /**
@@ -244,35 +250,17 @@ export async function getPublishedExpertWithSchedule(
   }
   if (!slugSchema.safeParse(slug).success) return null;
   const e = await db.expertProfile.findFirst({
-    where: { slug, published: true, user: { status: "ACTIVE" } },
-    select: {
-      ...scheduleSelect(range),
-      ...publicExpertSelect,
-      bio: true,
-      userId: true,
-      minNoticeHours: true,
-      cancelWindowHours: true,
-    },
+    where: publishedBySlug(slug),
+    select: { ...scheduleSelect(range), ...publishedExpertSelect },
   });
-  if (!e) return null;
-  return {
-    expert: {
-      ...toPublicExpert(e),
-      bio: e.bio,
-      minNoticeHours: e.minNoticeHours,
-      cancelWindowHours: e.cancelWindowHours,
-    },
-    schedule: toLoadedSchedule(e),
-  };
+  return e ? { expert: toPublishedExpert(e), schedule: toLoadedSchedule(e) } : null;
 }
-
-export type PublishedExpert = NonNullable<Awaited<ReturnType<typeof getPublishedExpert>>>;
 
 /** A published expert's photo (experts' photos are part of their public profile). */
 export async function getExpertPhoto(db: PrismaClient, slug: string) {
   if (!slugSchema.safeParse(slug).success) return null;
   const e = await db.expertProfile.findFirst({
-    where: { slug, published: true, user: { status: "ACTIVE" } },
+    where: publishedBySlug(slug),
     select: { user: { select: { avatar: { select: { data: true, updatedAt: true } } } } },
   });
   return e?.user.avatar ?? null;
