@@ -143,13 +143,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const account = session?.user ?? null;
   const viewer = resolveViewer(request, account?.timezone);
   const now = new Date();
+  // Times are shown only once the visitor's zone is known: until then there is no schedule to read.
+  const range = viewer ? { from: now, to: new Date(now.getTime() + BOOKING_DAYS * 86_400_000), now } : null;
   // The expert and their schedule in one statement, beside the consent: two round trips after the session's.
   const [found, healthConsent, crisis] = await Promise.all([
-    getPublishedExpertWithSchedule(
-      db,
-      params.slug ?? "",
-      viewer ? { from: now, to: new Date(now.getTime() + BOOKING_DAYS * 86_400_000) } : null,
-    ),
+    getPublishedExpertWithSchedule(db, params.slug ?? "", range),
     session ? hasHealthConsent(db, session.userId) : Promise.resolve(false),
     crisisFor(request, context),
   ]);
@@ -181,12 +179,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
   if (!viewer) return { ...base, zone: null, booking: null };
 
-  const days = schedule
-    ? groupByDay(
-        slotsOf(schedule, { from: now, to: new Date(now.getTime() + BOOKING_DAYS * 86_400_000), now, limit: 400 }),
-        viewer,
-      )
-    : [];
+  const days = schedule && range ? groupByDay(slotsOf(schedule, { ...range, limit: 400 }), viewer) : [];
   const today = dayKey(now, viewer.tz);
   const askedDate = url.searchParams.get("date");
   const shown = days.find((d) => d.day === askedDate) ?? days[0];

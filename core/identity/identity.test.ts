@@ -4,7 +4,13 @@ import { createTestAccounts, requesterFor, type TestAccounts } from "../platform
 import * as accounts from "./accounts.ts";
 import { issueCode, verifyCode } from "./codes.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./password.ts";
-import { createSession, isFreshlyAuthenticated, sessionPolicy, validateSessionToken } from "./sessions.ts";
+import {
+  createSession,
+  isFreshlyAuthenticated,
+  sessionPolicy,
+  validateSessionToken,
+  type ValidSession,
+} from "./sessions.ts";
 import { countQueries } from "../platform/testing/query-count.ts";
 import { listMyTickets } from "../support/tickets.ts";
 
@@ -32,6 +38,12 @@ async function verifiedUser(email: string, role: "USER" | "ADMIN" | "SUPPORT" = 
   const session = await accounts.verifyEmail(a.deps, { email, code: await a.lastCode(email), binding: BINDING }, req);
   if (role !== "USER") await t.db.prisma.user.update({ where: { email }, data: { role } });
   return session;
+}
+
+/** Asks for a change of address and confirms it with the code mailed to the new one. */
+async function changeEmail(session: ValidSession, email: string) {
+  await accounts.requestEmailChange(a.deps, session, { email }, req);
+  await accounts.confirmEmailChange(a.deps, session, { email, code: await a.lastCode(email) }, req);
 }
 
 describe("passwords", () => {
@@ -356,13 +368,7 @@ describe("sensitive changes", () => {
     ).rejects.toMatchObject({ code: "VALIDATION" });
     await accounts.reauthenticateWithPassword(a.deps, stale, { password: PASSWORD }, req);
     const fresh = (await validateSessionToken(t.db.prisma, created.token, a.clock.now))!;
-    await accounts.requestEmailChange(a.deps, fresh, { email: "elsewhere@example.com" }, req);
-    await accounts.confirmEmailChange(
-      a.deps,
-      fresh,
-      { email: "elsewhere@example.com", code: await a.lastCode("elsewhere@example.com") },
-      req,
-    );
+    await changeEmail(fresh, "elsewhere@example.com");
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: fresh.userId } })).email).toBe(
       "elsewhere@example.com",
     );
@@ -388,13 +394,7 @@ describe("sensitive changes", () => {
     });
     expect((await listMyTickets(t.db.prisma, session.userId)).map((x) => x.id)).toEqual([sent.id]);
 
-    await accounts.requestEmailChange(a.deps, session, { email: "moved@example.com" }, req);
-    await accounts.confirmEmailChange(
-      a.deps,
-      session,
-      { email: "moved@example.com", code: await a.lastCode("moved@example.com") },
-      req,
-    );
+    await changeEmail(session, "moved@example.com");
     expect((await listMyTickets(t.db.prisma, session.userId)).map((x) => x.id)).toEqual([sent.id]);
 
     const next = await verifiedUser(old);
