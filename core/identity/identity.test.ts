@@ -232,6 +232,32 @@ describe("sessions", () => {
     expect(await t.db.prisma.session.count({ where: { id } })).toBe(0);
   });
 
+  it("are read with their exact instants whatever the process's own time zone", async () => {
+    // The lookup goes to the driver directly; a `timestamp` column read as local time would move every expiry by
+    // the server's offset. Node applies a changed TZ at once.
+    const user = await t.db.prisma.user.create({
+      data: { email: "instants@example.com", name: "Instants", emailVerifiedAt: new Date("2026-01-02T03:04:05.678Z") },
+    });
+    const now = new Date("2026-06-15T12:34:56.789Z");
+    const created = await createSession(t.db.prisma, { userId: user.id, role: "USER", device: req.device, now });
+    const previous = process.env.TZ;
+    try {
+      for (const zone of ["Asia/Kolkata", "America/Los_Angeles", "UTC"]) {
+        process.env.TZ = zone;
+        const session = await validateSessionToken(t.db.prisma, created.token, now);
+        expect(session?.createdAt.toISOString(), zone).toBe(now.toISOString());
+        expect(session?.reauthenticatedAt.toISOString(), zone).toBe(now.toISOString());
+        expect(session?.expiresAt.toISOString(), zone).toBe(created.expiresAt.toISOString());
+        expect(session?.absoluteExpiresAt.toISOString(), zone).toBe(created.absoluteExpiresAt.toISOString());
+        expect(session?.mfaVerifiedAt, zone).toBeNull();
+        expect(session?.user.emailVerifiedAt?.toISOString(), zone).toBe("2026-01-02T03:04:05.678Z");
+      }
+    } finally {
+      if (previous === undefined) delete process.env.TZ;
+      else process.env.TZ = previous;
+    }
+  });
+
   it("slide with use and end after 7 days idle (users)", async () => {
     const user = await t.db.prisma.user.create({ data: { email: "idle@example.com", name: "Idle" } });
     const start = new Date("2026-01-01T00:00:00Z");

@@ -5,6 +5,7 @@ import { createUser } from "../identity/users.ts";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import {
   giveHealthConsent,
+  hasHealthConsent,
   healthConsentState,
   HEALTH_CONSENT_VERSION,
   withdrawHealthConsent,
@@ -91,6 +92,7 @@ describe("health-data consent and wellness preferences (Art. 9)", () => {
     expect(await recordExpertEngaged(t.db.prisma, { userId: me.id, expertId })).toBe(false);
     expect(await t.db.prisma.wellnessPreference.count({ where: { userId: me.id } })).toBe(0);
     expect(await healthConsentState(t.db.prisma, me.id)).toEqual({ given: false, at: null, textVersion: null });
+    expect(await hasHealthConsent(t.db.prisma, me.id)).toBe(false);
 
     const at = new Date("2027-01-03T09:00:00Z");
     await giveHealthConsent(t.db.prisma, me.id, "SETTINGS", at);
@@ -101,6 +103,7 @@ describe("health-data consent and wellness preferences (Art. 9)", () => {
     expect(rows).toEqual([
       { kind: "HEALTH_DATA", given: true, source: "SETTINGS", at, textVersion: HEALTH_CONSENT_VERSION },
     ]);
+    expect(await hasHealthConsent(t.db.prisma, me.id)).toBe(true);
     // Giving it again records nothing new.
     await giveHealthConsent(t.db.prisma, me.id, "BOOKING");
     expect(await t.db.prisma.consent.count({ where: { userId: me.id } })).toBe(1);
@@ -130,6 +133,9 @@ describe("health-data consent and wellness preferences (Art. 9)", () => {
     expect(await withdrawHealthConsent(t.db.prisma, me.id)).toEqual({ deletedPreferences: 2 });
     expect(await listPreferences(t.db.prisma, me.id)).toEqual([]);
     expect((await healthConsentState(t.db.prisma, me.id)).given).toBe(false);
+    // The booking page's check reads the same latest choice (and nobody else's).
+    expect(await hasHealthConsent(t.db.prisma, me.id)).toBe(false);
+    expect(await hasHealthConsent(t.db.prisma, other.id)).toBe(true);
     // Counting has stopped.
     expect(await recordCategoryBrowsed(t.db.prisma, { userId: me.id, categoryId: sleep.id })).toBe(false);
     expect(await t.db.prisma.wellnessPreference.count({ where: { userId: me.id } })).toBe(0);
