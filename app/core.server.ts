@@ -8,7 +8,6 @@ export {
   listPublishedExperts,
   listExpertLanguages,
   getPublishedExpert,
-  getPublishedExpertWithSchedule,
   expertIdBySlug,
   getExpertPhoto,
   publishedExpertIds,
@@ -53,7 +52,8 @@ export {
   getUserBooking,
 } from "@core/scheduling/bookings.ts";
 export { bookingIcs } from "@core/notifications/ics.ts";
-export { nextSlotsForExperts, slotsOf } from "@core/scheduling/schedule.ts";
+export { nextSlotsForExperts } from "@core/scheduling/schedule.ts";
+export { BOOKING_DAYS } from "@core/catalog/booking-page.ts";
 export { formatSlot } from "@core/scheduling/slots.ts";
 export { isValidTimeZone } from "@core/scheduling/time-zone.ts";
 export {

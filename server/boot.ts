@@ -6,6 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import type { Logger } from "pino";
 import { openDatabase, type Database, type PrismaClient } from "../core/platform/db/client.ts";
 import type { Config } from "../core/platform/env/index.ts";
+import { BOOKING_PAGES_CHANNEL, createBookingPageCache } from "../core/catalog/booking-page.ts";
 import { createMailer } from "../core/platform/mail/index.ts";
 import { MailQueue, type DurableMail } from "../core/platform/mail/queue.ts";
 import { sealMail } from "../core/platform/mail/sealed.ts";
@@ -137,6 +138,7 @@ export async function boot(opts: {
       durableMail,
     ),
     rateLimiter: createRateLimiter(db.prisma, {}, rateLimitKey),
+    bookingPages: createBookingPageCache(),
     jobs,
     secrets: { codePepper, unsubscribeKey, rateLimitKey, mailJobKey },
   };
@@ -151,7 +153,15 @@ export async function boot(opts: {
   await opts.beforeListen?.(services);
   const app = createHttpApp({ services, build: opts.build instanceof Promise ? await opts.build : opts.build });
   // Another instance changed public content: drop this one's cached public pages too (docs/scaling.md).
-  const stopListening = await db.listen(PUBLIC_PAGES_CHANNEL, () => app.clearPageCache());
+  const stopPages = await db.listen(PUBLIC_PAGES_CHANNEL, () => app.clearPageCache());
+  // A trigger in the database names the expert whose booking page changed, whoever changed it (ADR 0019).
+  const stopBookingPages = await db.listen(BOOKING_PAGES_CHANNEL, (expertId) =>
+    services.bookingPages.invalidate(expertId),
+  );
+  const stopListening = async () => {
+    await stopPages();
+    await stopBookingPages();
+  };
   const server = http.createServer((req, res) => {
     if (!app.fastPath(req, res)) app(req, res);
   });

@@ -15,16 +15,15 @@ import { FieldAlert } from "~/components/SlotPicker";
 import { ZonePicker } from "~/components/ZonePicker";
 import { Skeleton } from "~/components/ui/Skeleton";
 import {
+  BOOKING_DAYS,
   deps,
   afterBooked,
   bookSlot,
-  getPublishedExpertWithSchedule,
   giveHealthConsent,
   hasHealthConsent,
   HEALTH_CONSENT_TEXT,
   listPublishedExperts,
   nextSlotsForExperts,
-  slotsOf,
   recordPreferenceBySlug,
   setAccountTimeZone,
 } from "~/core.server";
@@ -68,7 +67,6 @@ export const headers: HeadersFunction = (args) => {
   return h;
 };
 
-const BOOKING_DAYS = 28;
 const WEEKS = 5;
 
 interface CalendarCell {
@@ -139,21 +137,20 @@ async function daytimeAlternatives(
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Public: anyone may look at the times and choose one; confirming needs an account (the action).
   const session = await getSession(request, context);
-  const { db } = deps(context);
+  const { db, bookingPages } = deps(context);
   const account = session?.user ?? null;
   const viewer = resolveViewer(request, account?.timezone);
   const now = new Date();
-  // Times are shown only once the visitor's zone is known: until then there is no schedule to read.
-  const range = viewer ? { from: now, to: new Date(now.getTime() + BOOKING_DAYS * 86_400_000), now } : null;
-  // The expert and their schedule in one statement, beside the consent: two round trips after the session's.
+  // The expert and their free times, kept per instance for seconds and dropped as soon as anything about them
+  // changes (core/catalog/booking-page.ts), beside the consent: at most two round trips after the session's.
   const [found, healthConsent, crisis] = await Promise.all([
-    getPublishedExpertWithSchedule(db, params.slug ?? "", range),
+    bookingPages.read(db, params.slug ?? "", now),
     session ? hasHealthConsent(db, session.userId) : Promise.resolve(false),
     crisisFor(request, context),
   ]);
   if (!found)
     throw new Response("We could not find this expert. They may no longer be taking bookings.", { status: 404 });
-  const { expert, schedule } = found;
+  const { expert } = found;
   const url = new URL(request.url);
   const topics = expert.categories;
   const asked = url.searchParams.get("topic");
@@ -179,7 +176,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
   if (!viewer) return { ...base, zone: null, booking: null };
 
-  const days = schedule && range ? groupByDay(slotsOf(schedule, { ...range, limit: 400 }), viewer) : [];
+  // Times are shown only once the visitor's zone is known.
+  const days = groupByDay(found.slots, viewer);
   const today = dayKey(now, viewer.tz);
   const askedDate = url.searchParams.get("date");
   const shown = days.find((d) => d.day === askedDate) ?? days[0];

@@ -1,5 +1,6 @@
 // What every Remix loader/action and tRPC procedure receives from the server: the services, created once at
 // start, and the per-request facts (request id, CSP nonce, client IP).
+import type { BookingPageCache } from "../catalog/booking-page.ts";
 import type { Config } from "./env/index.ts";
 import type { Database } from "./db/client.ts";
 import type { Mailer } from "./mail/index.ts";
@@ -27,6 +28,8 @@ export interface Services {
     mailJobKey: Uint8Array;
   };
   rateLimiter: RateLimiter;
+  /** Each expert's booking-page reading, kept for seconds and dropped when the database says it changed. */
+  bookingPages: BookingPageCache;
   logger: Logger;
   /**
    * The anonymous page cache of public pages (server/page-cache.ts), registered by createHttpApp: call

@@ -86,10 +86,19 @@ export function candidateSlots(schedule: ExpertSchedule, from: Date, to: Date): 
 }
 
 /** PAST or TOO_SOON when `s` (ms) is not far enough ahead of `now`. */
-function timingProblem(schedule: ExpertSchedule, s: number, now: Date): "PAST" | "TOO_SOON" | null {
+function timingProblem(
+  schedule: Pick<ExpertSchedule, "minNoticeHours">,
+  s: number,
+  now: Date,
+): "PAST" | "TOO_SOON" | null {
   if (s <= now.getTime()) return "PAST";
   if (s < now.getTime() + schedule.minNoticeHours * HOUR_MS) return "TOO_SOON";
   return null;
+}
+
+/** Whether a slot free of collisions is still far enough ahead of `now` to be booked (not past, the notice kept). */
+export function farEnoughAhead(schedule: Pick<ExpertSchedule, "minNoticeHours">, startsAt: Date, now: Date): boolean {
+  return timingProblem(schedule, startsAt.getTime(), now) === null;
 }
 
 /** TIME_OFF or TAKEN when a session starting at `s` (ms) collides with time off or a confirmed booking. */

@@ -30,8 +30,11 @@ export interface Database {
    * embedded database only this process exists (it holds the data directory alone): listeners are called directly.
    */
   notify(channel: string): Promise<void>;
-  /** Calls `onNotify` whenever `channel` is notified, by any process. Returns a function that stops listening. */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onNotify` whenever `channel` is notified, by any process or by a trigger in the database (with the
+   * notification's payload; "" when it has none). Returns a function that stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -39,12 +42,12 @@ const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** In-process listeners: the embedded database's notify, and the fan-out of the server's one LISTEN connection. */
 function localListeners() {
-  const listeners = new Map<string, Set<() => void>>();
+  const listeners = new Map<string, Set<(payload: string) => void>>();
   return {
-    emit(channel: string) {
-      for (const fn of listeners.get(channel) ?? []) fn();
+    emit(channel: string, payload = "") {
+      for (const fn of listeners.get(channel) ?? []) fn(payload);
     },
-    add(channel: string, fn: () => void) {
+    add(channel: string, fn: (payload: string) => void) {
       const set = listeners.get(channel) ?? new Set();
       set.add(fn);
       listeners.set(channel, set);
@@ -86,7 +89,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const connectListener = async (): Promise<void> => {
       if (closed) return;
       const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5_000 });
-      client.on("notification", (msg) => local.emit(msg.channel));
+      client.on("notification", (msg) => local.emit(msg.channel, msg.payload ?? ""));
       client.on("error", () => {
         if (listener === client) listener = undefined;
         setTimeout(() => void connectListener().catch(() => {}), 1_000).unref();
@@ -157,6 +160,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const sql = pgliteExecutor(pglite);
   let closed = false;
   const local = localListeners();
+  const pgliteChannels = new Set<string>();
   return {
     kind: target.kind,
     prisma,
@@ -177,12 +181,18 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       local.emit(channel);
       return Promise.resolve();
     },
-    listen: (channel, onNotify) => {
+    listen: async (channel, onNotify) => {
+      if (!CHANNEL.test(channel)) throw new Error("invalid channel name");
       const remove = local.add(channel, onNotify);
-      return Promise.resolve(() => {
+      // Triggers notify inside the database: PGlite hands those to its own listeners, after the commit.
+      if (!pgliteChannels.has(channel)) {
+        pgliteChannels.add(channel);
+        await pglite.listen(channel, (payload) => local.emit(channel, payload));
+      }
+      return () => {
         remove();
         return Promise.resolve();
-      });
+      };
     },
     close: async () => {
       if (closed) return;
