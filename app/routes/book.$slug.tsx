@@ -77,8 +77,22 @@ interface CalendarCell {
   inRange: boolean;
 }
 
-/** Weeks (Monday first) from this week on, every day marked free or not; dates are tz-free wall-calendar days. */
+// The calendar is the same for every visitor on the same day with the same free days (35 dates formatted each
+// time): kept, bounded. Its objects are only read (serialised into the page), never changed.
+const calendars = new Map<string, ReturnType<typeof buildCalendar>>();
 function calendar(today: string, days: SlotDay[], locale: string) {
+  const key = `${today}|${locale}|${days.map((d) => d.day).join(",")}`;
+  let found = calendars.get(key);
+  if (!found) {
+    found = buildCalendar(today, days, locale);
+    if (calendars.size >= 500) calendars.clear();
+    calendars.set(key, found);
+  }
+  return found;
+}
+
+/** Weeks (Monday first) from this week on, every day marked free or not; dates are tz-free wall-calendar days. */
+function buildCalendar(today: string, days: SlotDay[], locale: string) {
   const free = new Set(days.map((d) => d.day));
   const [y, m, d] = today.split("-").map(Number) as [number, number, number];
   const todayUtc = Date.UTC(y, m - 1, d, 12);
