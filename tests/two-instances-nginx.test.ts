@@ -4,6 +4,8 @@
 // folder (pid, logs and temp files there too). It shows:
 // - a session made through nginx works on both instances directly;
 // - a review hidden through one instance is gone from the other's cached public profile within a second;
+// - a time booked through one instance is gone from the other's booking page (which keeps each expert's reading)
+//   within a second;
 // - `kill -9` of one instance under load: nginx keeps serving (a failed connection goes to the next upstream),
 //   bookings made meanwhile are neither lost nor doubled, and account mail the dead instance had queued (and was
 //   stuck sending) is sent by the survivor.
@@ -311,6 +313,50 @@ describe.skipIf(!base || !hasNginx)("two server processes behind nginx", () => {
     }
     expect(text).toContain("A calm and helpful session");
     expect(text).not.toContain("Unkind words that support will hide");
+  });
+
+  it("a time booked through one instance is gone from the other's booking page at once", async () => {
+    const expert = await db!.prisma.expertProfile.findFirstOrThrow({
+      where: { published: true },
+      select: { slug: true, categories: { select: { category: { select: { slug: true } } } } },
+      orderBy: { slug: "desc" },
+    });
+    const topic = expert.categories[0]!.category.slug;
+    const booker = people[7]!;
+    const page = async () =>
+      (
+        await fetch(direct("b", `/book/${expert.slug}?tz=Europe/London&topic=${topic}`), {
+          headers: { cookie: booker.cookie },
+        })
+      ).text();
+    const times = (html: string) => [...html.matchAll(/data-starts-at="([^"]+)"/g)].map((m) => m[1]!);
+    const before = times(await page());
+    expect(before.length).toBeGreaterThan(0);
+    expect(times(await page())).toEqual(before); // b keeps its reading of the expert now
+    const startsAt = before[0]!;
+
+    const booked = await fetch(direct("a", `/book/${expert.slug}`), {
+      method: "POST",
+      redirect: "manual",
+      headers: form(booker.cookie),
+      body: new URLSearchParams({
+        startsAt,
+        categorySlug: topic,
+        healthConsent: "yes",
+        idempotencyKey: crypto.randomUUID(),
+        tz: "Europe/London",
+      }),
+    });
+    expect(booked.status, await booked.clone().text()).toBe(302);
+    expect(booked.headers.get("location")).toMatch(/\/booked$/);
+    const bookedAt = Date.now();
+    let after = before;
+    while (Date.now() - bookedAt < 1_000) {
+      after = times(await page());
+      if (!after.includes(startsAt)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(after).not.toContain(startsAt);
   });
 
   it("kill -9 of one instance under load: nginx keeps serving, no booking lost or doubled, no mail lost", async () => {
