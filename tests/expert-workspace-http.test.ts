@@ -338,7 +338,8 @@ describe("profile", () => {
     expect(res.status).toBe(400);
     const html = await pageText(res);
     expect(html).toContain(
-      "&quot;Mars/Olympus&quot; is not a time zone we know. Use a name such as Europe/London or Asia/Kolkata.",
+      "&quot;Mars/Olympus&quot; is not a time zone we know. Type a city, such as London or Kolkata, or a zone name " +
+        "such as Europe/London.",
     );
     expect(html).toMatch(/id="f-timezone"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="f-timezone"/);
     expect(html).toContain('value="A headline I typed with care"');

@@ -175,8 +175,8 @@ export default function ExpertProfile() {
             list="time-zones"
             defaultValue={value("timezone")}
             hint={
-              "Your weekly hours are in this zone. A name such as Europe/London or Asia/Kolkata; your hours " +
-              "keep their local times if you change it."
+              "Your weekly hours are in this zone. Type a city, such as London or Kolkata, or pick a name from " +
+              "the list; your hours keep their local times if you change it."
             }
             actionData={errors}
           />

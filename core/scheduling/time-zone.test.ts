@@ -34,4 +34,19 @@ describe("one time-zone rule", () => {
   it("stores the database's spelling", () => {
     expect(timeZoneSchema.parse(" europe/london ")).toBe("Europe/London");
   });
+
+  it("takes a zone in words in a form, as the pickers write it, and stores its IANA name", () => {
+    expect(timeZoneSchema.parse("London")).toBe("Europe/London");
+    expect(timeZoneSchema.parse(" kolkata ")).toBe("Asia/Kolkata");
+    expect(timeZoneSchema.parse("Kyiv")).toBe("Europe/Kyiv");
+    expect(timeZoneSchema.parse("New York time (GMT-5)")).toBe("America/New_York");
+    expect(expertInputSchema.parse(expert("Lagos")).timezone).toBe("Africa/Lagos");
+    expect(newUserSchema.parse({ email: "z@example.com", name: "Zed", timezone: "Tokyo" }).timezone).toBe("Asia/Tokyo");
+    // Words are for forms: the strict check (a zone from a cookie or a URL) still wants the IANA name.
+    expect(isValidTimeZone("London")).toBe(false);
+    expect(timeZoneSchema.safeParse("Atlantis").error?.issues[0]?.message).toBe(
+      '"Atlantis" is not a time zone we know. Type a city, such as London or Kolkata, or a zone name such as ' +
+        "Europe/London.",
+    );
+  });
 });
