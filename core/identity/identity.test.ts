@@ -233,8 +233,8 @@ describe("sessions", () => {
   });
 
   it("are read with their exact instants whatever the process's own time zone", async () => {
-    // The lookup goes to the driver directly; a `timestamp` column read as local time would move every expiry by
-    // the server's offset. Node applies a changed TZ at once.
+    // The lookup is raw SQL: a `timestamp` column read as local time would move every expiry by the server's
+    // offset. Node applies a changed TZ at once.
     const user = await t.db.prisma.user.create({
       data: { email: "instants@example.com", name: "Instants", emailVerifiedAt: new Date("2026-01-02T03:04:05.678Z") },
     });

@@ -1,7 +1,7 @@
 // The one deps builder: what core functions need from the running server, named the way their `*Deps`
-// interfaces name it (db, mail, limiter, jobs, appUrl, pepper, unsubscribeKey, onPublicChange, bookingPages). Routes and tRPC
-// routers pass this object (or its `db`) to core and never reach into `services.db` themselves, so the Prisma
-// client stays an opaque handle at the edges and every query lives in core/.
+// interfaces name it (db, mail, limiter, jobs, appUrl, pepper, unsubscribeKey, onPublicChange, bookingPages).
+// Routes and tRPC routers pass this object (or its `db`) to core and never reach into `services.db` themselves, so
+// the Prisma client stays an opaque handle at the edges and every query lives in core/.
 import type { BookingPageCache } from "../catalog/booking-page.ts";
 import type { PrismaClient } from "./db/client.ts";
 import type { JobQueue } from "./jobs/queue.ts";
