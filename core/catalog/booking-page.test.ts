@@ -36,7 +36,7 @@ const newExpert = async () => {
 async function direct(slug: string, now: Date) {
   const range = { from: now, to: new Date(now.getTime() + BOOKING_DAYS * DAY) };
   const found = await getPublishedExpertWithSchedule(db(), slug, range);
-  return found && { expert: found.expert, slots: slotsOf(found.schedule!, { ...range, now, limit: 400 }) };
+  return found && { expert: found.expert, slots: slotsOf(found.schedule, { ...range, now, limit: 400 }) };
 }
 
 /** Resolves with the payloads notified on the channel until `done` resolves (then a moment more). */

@@ -64,7 +64,7 @@ export function createBookingPageCache(
     // Requests within the entry's life ask for windows ending up to ttlMs later than this one.
     const range = { from: new Date(now), to: new Date(now + days * DAY_MS + ttlMs) };
     const found = await getPublishedExpertWithSchedule(db, slug, range);
-    if (!found?.schedule) return null;
+    if (!found) return null;
     const { expert, schedule } = found;
     const entry: Entry = {
       expertId: expert.id,

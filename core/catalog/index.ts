@@ -237,17 +237,13 @@ export async function getPublishedExpert(db: PrismaClient, slug: string): Promis
 
 /**
  * A published expert, as `getPublishedExpert` gives it, with their schedule for slots starting in [from, to) read in
- * the same statement (the booking page needs both on every request); `schedule` is null when `range` is.
+ * the same statement (the booking page's reading, core/catalog/booking-page.ts).
  */
 export async function getPublishedExpertWithSchedule(
   db: PrismaClient,
   slug: string,
-  range: { from: Date; to: Date } | null,
-): Promise<{ expert: PublishedExpert; schedule: LoadedSchedule | null } | null> {
-  if (!range) {
-    const expert = await getPublishedExpert(db, slug);
-    return expert ? { expert, schedule: null } : null;
-  }
+  range: { from: Date; to: Date },
+): Promise<{ expert: PublishedExpert; schedule: LoadedSchedule } | null> {
   if (!slugSchema.safeParse(slug).success) return null;
   const e = await db.expertProfile.findFirst({
     where: publishedBySlug(slug),
