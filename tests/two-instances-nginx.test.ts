@@ -147,6 +147,9 @@ const people: { cookie: string; ip: string; userId: string }[] = [];
 let hiddenReviewId = "";
 let supportCookie = "";
 
+/** The device of every session this test makes straight in the database. */
+const device = { ip: null, userAgent: "nginx-test", browser: null, os: null, device: null };
+
 beforeAll(async () => {
   if (!base || !hasNginx) return;
   ports = { a: await freePort(), b: await freePort(), nginx: await freePort(), fake: await freePort() };
@@ -196,7 +199,6 @@ beforeAll(async () => {
   const prisma = db.prisma;
   const expert = await prisma.expertProfile.findUniqueOrThrow({ where: { slug: "amara-okafor" } });
   const category = await prisma.category.findFirstOrThrow({ select: { id: true } });
-  const device = { ip: null, userAgent: "nginx-test", browser: null, os: null, device: null };
   for (let i = 0; i < 4; i++) {
     const user = await prisma.user.create({
       data: { email: `reviewer-${i}@nginx.mindnamo.test`, name: `Reviewer ${i}`, emailVerifiedAt: new Date() },
@@ -326,7 +328,6 @@ describe.skipIf(!base || !hasNginx)("two server processes behind nginx", () => {
     const person = await db!.prisma.user.create({
       data: { email: "booker@nginx.mindnamo.test", name: "Booker", emailVerifiedAt: new Date() },
     });
-    const device = { ip: null, userAgent: "nginx-test", browser: null, os: null, device: null };
     const session = await createSession(db!.prisma, { userId: person.id, role: "USER", device });
     const booker = { cookie: `__Host-mn_session=${session.token}` };
     const page = async () =>
