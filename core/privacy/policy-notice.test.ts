@@ -32,17 +32,21 @@ function fakeJobs() {
 }
 
 describe("policy-change notice", () => {
-  it("is announced once per version, to every active verified account, with ids only in the jobs", async () => {
+  it("is announced once per version, to every active verified account that existed then, with ids only in the jobs", async () => {
     const db = t.db.prisma;
     const ada = await createUser(db, { email: "ada.policy@example.com", name: "Ada Lovelace", emailVerified: true });
     const bo = await createUser(db, { email: "bo.policy@example.com", name: "Bo", emailVerified: true });
     await createUser(db, { email: "unverified.policy@example.com", name: "Una", emailVerified: false });
     const gone = await createUser(db, { email: "gone.policy@example.com", name: "Gone", emailVerified: true });
     await db.user.update({ where: { id: gone.id }, data: { status: "SUSPENDED" } });
+    // The audience is the accounts created strictly before the announcement: a clock tick between them.
+    await new Promise((r) => setTimeout(r, 5));
 
     const jobs = fakeJobs();
     expect(await announcePolicyVersion(db, jobs)).toBe(true);
     expect(await announcePolicyVersion(db, jobs)).toBe(false);
+    // Joined after the announcement (the fan-out job had not run yet): they read this version when they signed up.
+    const late = await createUser(db, { email: "late.policy@example.com", name: "Lee", emailVerified: true });
     expect(jobs.sent).toEqual([
       {
         name: "privacy.policy-notice",
@@ -61,6 +65,7 @@ describe("policy-change notice", () => {
         { version: PRIVACY_POLICY_VERSION, userId: bo.id },
       ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
+    expect(fan.sent.map((j) => j.data)).not.toContainEqual(expect.objectContaining({ userId: late.id }));
     expect(JSON.stringify(fan.sent)).not.toContain("@");
     expect(await db.policyNotice.findUniqueOrThrow({ where: { version: PRIVACY_POLICY_VERSION } })).toMatchObject({
       recipientCount: 2,

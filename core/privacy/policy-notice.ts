@@ -1,9 +1,11 @@
 // "An email to every account when the policy changes" (Art. 12-14: people are told of changes to how their data is
 // processed). At start the server calls announcePolicyVersion: the first time a version is seen, a PolicyNotice row
 // is created and one fan-out job queued (the row's primary key makes this once per version, however many
-// processes start). The fan-out queues one delivery job per active account carrying only the version and the user
-// id; the delivery reads the address when it sends, so a person who left in between gets nothing. This is an
-// essential service message (not marketing): it goes to every active account, newsletter or not.
+// processes start). The fan-out queues one delivery job per active account that existed when the version was
+// announced, carrying only the version and the user id: someone who signs up afterwards read this version when
+// they joined, and a fan-out that runs late (a busy queue) must not tell them it changed. The delivery reads the
+// address when it sends, so a person who left in between gets nothing. This is an essential service message (not
+// marketing): it goes to every such account, newsletter or not.
 import type { PrismaClient, Prisma } from "../generated/prisma/client.ts";
 import { isUniqueViolation } from "../errors/index.ts";
 import { layout } from "../mail/templates.ts";
@@ -42,21 +44,28 @@ export async function announcePolicyVersion(
   return true;
 }
 
-/** Lists every active account and queues one delivery each; once per version (a retry does nothing new). */
+/**
+ * Lists every active account created before the version was announced and queues one delivery each; once per
+ * version (a retry does nothing new).
+ */
 export async function fanOutPolicyNotice(
   deps: { db: PrismaClient; jobs: Pick<JobQueue, "send">; now?: () => Date },
   job: PolicyNoticeFanOutJob,
 ): Promise<number> {
   const notice = await deps.db.policyNotice.findUnique({
     where: { version: job.version },
-    select: { version: true, fannedOutAt: true },
+    select: { version: true, createdAt: true, fannedOutAt: true },
   });
   if (!notice || notice.fannedOutAt) return 0;
   let after: string | undefined;
   let count = 0;
   for (;;) {
     const rows = await deps.db.user.findMany({
-      where: { ...policyNoticeAudience, ...(after ? { id: { gt: after } } : {}) },
+      where: {
+        ...policyNoticeAudience,
+        createdAt: { lt: notice.createdAt },
+        ...(after ? { id: { gt: after } } : {}),
+      },
       orderBy: { id: "asc" },
       take: 500,
       select: { id: true },
