@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
+import { createTestExpert } from "../platform/testing/experts.ts";
 import { countQueries } from "../platform/testing/query-count.ts";
 import { createUser } from "../identity/users.ts";
 import { slotsOf } from "../scheduling/schedule.ts";
 import { BOOKING_DAYS, BOOKING_PAGES_CHANNEL, createBookingPageCache } from "./booking-page.ts";
-import { createCategory, createExpert, getPublishedExpertWithSchedule } from "./index.ts";
+import { createCategory, getPublishedExpertWithSchedule } from "./index.ts";
 
 let t: TestDatabase;
 const db = () => t.db.prisma;
@@ -15,22 +16,11 @@ let calmId: string;
 let clientId: string;
 let n = 0;
 
-const newExpert = async () => {
-  n++;
-  return createExpert(db(), {
-    email: `bp${n}@experts.example`,
-    name: `Booking Page ${n}`,
-    slug: `booking-page-${n}`,
-    headline: "Helps with calm",
-    bio: "A calm, experienced practitioner who has helped many people.",
-    languages: ["English"],
-    timezone: "Europe/London",
-    categorySlugs: ["calm"],
-    published: true,
+const newExpert = () =>
+  createTestExpert(db(), `booking-page-${++n}`, {
     // Every day, so that a free time exists whatever day the test runs.
     availability: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 })),
   });
-};
 
 /** What the booking page showed before the cache: one read and the slot rules, at `now`. */
 async function direct(slug: string, now: Date) {

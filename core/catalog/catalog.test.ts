@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
+import { createTestExpert } from "../platform/testing/experts.ts";
 import { countQueries } from "../platform/testing/query-count.ts";
 import { createUser } from "../identity/users.ts";
 import { clearPreferences, recordCategoryBrowsed, recordExpertEngaged } from "../scheduling/preferences.ts";
@@ -81,16 +82,7 @@ describe("the expert directory", () => {
 
 describe("the booking page's expert and schedule", () => {
   it("are what the two separate reads give, in one statement, and only for a published, active expert", async () => {
-    const expert = await createExpert(db(), {
-      email: "sched@experts.example",
-      name: "Schedule Expert",
-      slug: "schedule-expert",
-      headline: "Helps with calm",
-      bio: "A calm, experienced practitioner who has helped many people.",
-      languages: ["English"],
-      timezone: "Europe/London",
-      categorySlugs: ["calm"],
-      published: true,
+    const expert = await createTestExpert(db(), "schedule-expert", {
       availability: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 })),
     });
     const now = new Date();
