@@ -7,6 +7,7 @@ import { createUser } from "../identity/users.ts";
 import { nextSlotsForExperts } from "../scheduling/schedule.ts";
 import { listTimeOff, removeTimeOff } from "../scheduling/time-off.ts";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
+import { createTestExpert } from "../platform/testing/experts.ts";
 import {
   addAvailabilityRule,
   addLocalTimeOff,
@@ -18,23 +19,16 @@ import {
   replaceAvailability,
   updateExpertProfile,
 } from "./expert-workspace.ts";
-import { createCategory, createExpert } from "./index.ts";
+import { createCategory } from "./index.ts";
 
 let t: TestDatabase;
 const db = () => t.db.prisma;
 
 async function expert(slug: string, timezone = "Europe/London") {
-  return createExpert(db(), {
-    email: `${slug}@example.com`,
-    name: `Expert ${slug}`,
-    slug,
-    headline: "Listens well and helps",
-    bio: "A calm, experienced practitioner who has helped many people.",
-    languages: ["English"],
+  return createTestExpert(db(), slug, {
     timezone,
     categorySlugs: ["anxiety"],
     availability: [{ weekday: 1, startMinute: 9 * 60, endMinute: 12 * 60 }],
-    published: true,
   });
 }
 
@@ -259,7 +253,7 @@ describe("weekly availability", () => {
         message: `Wednesday ${start}–${end} overlaps your window Wednesday 09:00–12:00. Change the times, or remove that window first.`,
       });
     }
-    // Monday 09:00-12:00 already exists (from createExpert).
+    // Monday 09:00-12:00 already exists (from the fixture).
     expect(
       (await refusal(addAvailabilityRule(db(), dan.userId, { weekday: 1, start: "11:59", end: "12:30" }))).message,
     ).toMatch(/overlaps your window Monday 09:00–12:00/);

@@ -2,10 +2,11 @@
 // The clock is passed in: "now" is Tuesday 1 June 2027, 07:00 UTC (08:00 in London, BST).
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCategory, createExpert } from "../catalog/index.ts";
+import { createCategory } from "../catalog/index.ts";
 import { isDomainError } from "../errors/index.ts";
 import { createUser } from "../identity/users.ts";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
+import { createTestExpert } from "../platform/testing/experts.ts";
 import { giveHealthConsent, HEALTH_CONSENT_NEEDED, withdrawHealthConsent } from "../privacy/health-consent.ts";
 import { countQueries } from "../platform/testing/query-count.ts";
 import {
@@ -41,14 +42,7 @@ async function client(
 }
 
 async function expert(slug: string, opts: { published?: boolean; categories?: string[] } = {}) {
-  const profile = await createExpert(db(), {
-    email: `${slug}@example.com`,
-    name: `Expert ${slug}`,
-    slug,
-    headline: "Listens well and helps",
-    bio: "A calm, experienced practitioner who has helped many people.",
-    languages: ["English"],
-    timezone: "Europe/London",
+  const profile = await createTestExpert(db(), slug, {
     categorySlugs: opts.categories ?? ["anxiety", "sleep"],
     availability: everyDay(9 * 60, 17 * 60), // 08:00-16:00 UTC in June
     published: opts.published ?? true,

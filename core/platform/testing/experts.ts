@@ -7,10 +7,10 @@ type ExpertInput = Parameters<typeof createExpert>[1];
 /** Creates a published expert `slug` (address and name made from it) with `overrides` over plain defaults. */
 export function createTestExpert(db: PrismaClient, slug: string, overrides: Partial<ExpertInput> = {}) {
   return createExpert(db, {
-    email: `${slug}@experts.example`,
+    email: `${slug}@example.com`,
     name: `Expert ${slug}`,
     slug,
-    headline: "Helps with calm",
+    headline: "Listens well and helps",
     bio: "A calm, experienced practitioner who has helped many people.",
     languages: ["English"],
     timezone: "Europe/London",
