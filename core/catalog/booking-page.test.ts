@@ -123,6 +123,38 @@ describe("the booking page's reading of an expert", () => {
     cache.invalidate("");
     expect(cache.size).toBe(0);
   });
+
+  it("keeps a reading in flight when another expert changes, and not when every expert does", async () => {
+    const cache = createBookingPageCache();
+    await cache.read(db(), other.slug, new Date()); // the cache now knows which expert the slug is
+    cache.invalidate(other.id);
+    const reading = cache.read(db(), expert.slug, new Date());
+    cache.invalidate(other.id); // someone booked the other expert meanwhile
+    await reading;
+    expect(cache.size).toBe(1);
+    const { queries } = await countQueries(() => cache.read(db(), expert.slug, new Date()));
+    expect(queries).toBe(0);
+
+    cache.invalidate(expert.id);
+    const again = cache.read(db(), expert.slug, new Date());
+    cache.invalidate(""); // a topic renamed meanwhile
+    await again;
+    expect(cache.size).toBe(0);
+  });
+
+  it("does not share a load that an invalidation of its expert overtook", async () => {
+    const cache = createBookingPageCache();
+    await cache.read(db(), expert.slug, new Date());
+    cache.invalidate(expert.id);
+    const { queries } = await countQueries(async () => {
+      const first = cache.read(db(), expert.slug, new Date());
+      cache.invalidate(expert.id);
+      // A reader after the change starts its own load instead of waiting for the stale one.
+      await Promise.all([first, cache.read(db(), expert.slug, new Date())]);
+    });
+    expect(queries).toBe(2);
+    expect(cache.size).toBe(1);
+  });
 });
 
 describe("the database says when an expert's booking page changed", () => {

@@ -9,8 +9,9 @@
 //   topic's name; a person's name, status or photo), from any instance, code path or a hand-run statement, fires a
 //   trigger that notifies BOOKING_PAGES_CHANNEL at commit (migration 20261203150000_booking_page_notify), and
 //   every instance drops that expert's entry (server/boot.ts);
-// - a reading that started before such a change and ends after it is not kept (the generation check below), so
-//   a notification can never be overtaken by the stale answer it was meant to remove;
+// - a reading that started before a change to its expert and ends after it is not kept (the sequence check
+//   below), so a notification can never be overtaken by the stale answer it was meant to remove; readings of
+//   other experts in flight at that moment are kept, so a busy expert's bookings do not cost everyone else's;
 // - an entry lives at most `ttlMs` even if a notification is lost (a reconnecting listener).
 // docs/decisions/0019-booking-page-cache.md.
 import type { PrismaClient } from "../generated/prisma/client.ts";
@@ -56,16 +57,23 @@ export function createBookingPageCache(
   const maxEntries = opts.maxEntries ?? 500;
   const entries = new Map<string, Entry>();
   const loading = new Map<string, Promise<Entry | null>>();
-  // Bumped by every invalidation: a load that began under an older generation is answered but not kept.
-  let generation = 0;
+  // Every invalidation takes the next number; a load remembers the number current when it began and is answered
+  // but not kept if its expert (or every expert) was invalidated after that. The slug of a load in flight is not
+  // yet tied to an expert, hence numbers per expert id rather than per slug.
+  let seq = 0;
+  let allInvalidatedAt = 0;
+  const invalidatedAt = new Map<string, number>();
+  /** The expert each slug read last belonged to: which loads in flight an invalidation concerns. */
+  const expertOfSlug = new Map<string, string>();
 
   async function load(db: PrismaClient, slug: string, now: number): Promise<Entry | null> {
-    const started = generation;
+    const started = seq;
     // Requests within the entry's life ask for windows ending up to ttlMs later than this one.
     const range = { from: new Date(now), to: new Date(now + days * DAY_MS + ttlMs) };
     const found = await getPublishedExpertWithSchedule(db, slug, range);
     if (!found) return null;
     const { expert, schedule } = found;
+    expertOfSlug.set(slug, expert.id);
     const entry: Entry = {
       expertId: expert.id,
       loadedAt: now,
@@ -74,7 +82,7 @@ export function createBookingPageCache(
       schedule,
       free: computeSlots(schedule, { ...range, now: range.from }),
     };
-    if (started === generation) {
+    if (allInvalidatedAt <= started && (invalidatedAt.get(expert.id) ?? 0) <= started) {
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(slug, entry);
     }
@@ -106,11 +114,24 @@ export function createBookingPageCache(
       return { expert: entry.expert, slots };
     },
     invalidate(expertId) {
-      generation++;
-      // A load in flight may hold the old reading: later readers start their own.
-      loading.clear();
-      if (expertId === "") entries.clear();
-      else for (const [slug, entry] of entries) if (entry.expertId === expertId) entries.delete(slug);
+      seq++;
+      // Past the number of experts a page can hold, one mark for everyone: the same effect, bounded memory.
+      if (expertId === "" || invalidatedAt.size >= maxEntries * 4) {
+        allInvalidatedAt = seq;
+        invalidatedAt.clear();
+        expertOfSlug.clear();
+        loading.clear();
+        entries.clear();
+        return;
+      }
+      invalidatedAt.set(expertId, seq);
+      // A load in flight for this expert (or for a slug not yet read) may hold the old reading: later readers
+      // start their own.
+      for (const slug of loading.keys()) {
+        const of = expertOfSlug.get(slug);
+        if (of === undefined || of === expertId) loading.delete(slug);
+      }
+      for (const [slug, entry] of entries) if (entry.expertId === expertId) entries.delete(slug);
     },
     get size() {
       return entries.size;
