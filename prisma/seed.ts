@@ -3,6 +3,7 @@
 import type { PrismaClient } from "../core/generated/prisma/client.ts";
 import { createCategory, createExpert } from "../core/catalog/index.ts";
 import { createUser } from "../core/identity/users.ts";
+import { PRIVACY_POLICY_VERSION } from "../core/privacy/policy.ts";
 
 /** Printed at start so a person trying the product can sign in. Never used outside demo data. */
 export const DEMO_PASSWORD = "calm-harbour-morning-42";
@@ -201,6 +202,12 @@ export async function seedDemoData(db: PrismaClient, log: (msg: string) => void 
       published: true,
     });
   }
+  // The demo accounts join under the policy in force: the start has no change of it to announce to them.
+  await db.policyNotice.upsert({
+    where: { version: PRIVACY_POLICY_VERSION },
+    create: { version: PRIVACY_POLICY_VERSION, fannedOutAt: new Date(), recipientCount: 0 },
+    update: {},
+  });
   log(`Seeded demo data: ${categories.length} categories, ${experts.length} experts, ${demoLogins.length} accounts.`);
 }
 

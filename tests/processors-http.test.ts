@@ -129,3 +129,25 @@ describe("processors and the policy", () => {
     expect(user.id).toBeTruthy();
   });
 });
+
+describe("a demo start", () => {
+  it("mails no policy notice: the seeded accounts joined under the version in force", async () => {
+    const demo = await startTestServer({}, { seed: true });
+    try {
+      const prisma = demo.running.services.db.prisma;
+      expect(await prisma.user.count({ where: { email: { endsWith: "@mindnamo.test" } } })).toBeGreaterThan(0);
+      expect(await prisma.policyNotice.findUnique({ where: { version: PRIVACY_POLICY_VERSION } })).toMatchObject({
+        recipientCount: 0,
+      });
+      const [jobs] = await demo.running.services.db.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pgboss.job WHERE name LIKE 'privacy.policy-notice%'",
+      );
+      expect(jobs?.n).toBe(0);
+      await demo.running.services.mailQueue.drain();
+      const mails = await listOutbox(demo.config.mailOutboxDir, 1000);
+      expect(mails.filter((m) => m.template === "privacy-policy-changed")).toEqual([]);
+    } finally {
+      await demo.stop();
+    }
+  });
+});
