@@ -6,7 +6,7 @@ import { TextAreaField } from "~/components/workspace";
 import { JoinButton } from "~/components/JoinButton";
 import { afterCancelled, expertWorkspace, deps } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
-import { formatSessionTime, requireExpert } from "~/utils/expert.server";
+import { formatSessionTime, requireExpert, requireExpertWith } from "~/utils/expert.server";
 import { zoneLabel } from "~/utils/time";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
@@ -38,13 +38,15 @@ function statusLabel(b: Pick<expertWorkspace.ExpertBooking, "status" | "cancelle
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { session, profile } = await requireExpert(request, context);
-  const { db } = deps(context);
   const now = new Date();
-  const [upcoming, past] = await Promise.all([
-    expertWorkspace.listExpertBookings(db, session.userId, { when: "upcoming", take: UPCOMING_SHOWN }, now),
-    expertWorkspace.listExpertBookings(db, session.userId, { when: "past", take: PAST_SHOWN }, now),
-  ]);
+  const { profile, upcoming, past } = await requireExpertWith(request, context, (session) =>
+    expertWorkspace.getExpertSessionsPage(
+      deps(context).db,
+      session.userId,
+      { upcoming: UPCOMING_SHOWN, past: PAST_SHOWN },
+      now,
+    ),
+  );
   // Only what the page shows: the client's name, the topic, the time in the expert's zone, the status (P17).
   const view = (b: expertWorkspace.ExpertBooking) => ({
     id: b.id,

@@ -1,5 +1,6 @@
 // The guard and the display helpers of the expert workspace (/expert). Every loader and action calls
-// requireExpert itself: no session → /login?next=…; signed in but not an expert → a 403 page that says why.
+// requireExpert (or requireExpertWith) itself: no session → /login?next=…; signed in but not an expert → a 403
+// page that says why.
 import type { AppLoadContext } from "@remix-run/node";
 import { expertWorkspace, isDomainError, type ValidSession, deps } from "~/core.server";
 import { requireSession } from "./session.server";
@@ -12,11 +13,25 @@ export async function requireExpert(
   request: Request,
   context: AppLoadContext,
 ): Promise<{ session: ValidSession; profile: expertWorkspace.ExpertWorkspaceProfile }> {
+  return requireExpertWith(request, context, async (session) => ({
+    session,
+    profile: await expertWorkspace.getExpertWorkspace(deps(context).db, session.userId),
+  }));
+}
+
+/**
+ * The same guard, for a loader that reads the profile together with its own data (`read` must refuse an account
+ * without a profile with core's FORBIDDEN, as getExpertWorkspace does).
+ */
+export async function requireExpertWith<T>(
+  request: Request,
+  context: AppLoadContext,
+  read: (session: ValidSession) => Promise<T>,
+): Promise<T> {
   const session = await requireSession(request, context);
   if (session.user.role !== "EXPERT") throw new Response(NOT_AN_EXPERT, { status: 403, statusText: "Forbidden" });
   try {
-    const profile = await expertWorkspace.getExpertWorkspace(deps(context).db, session.userId);
-    return { session, profile };
+    return await read(session);
   } catch (error) {
     // An expert account whose profile is missing (or was just changed): the same answer, with core's reason.
     if (isDomainError(error) && error.code === "FORBIDDEN")

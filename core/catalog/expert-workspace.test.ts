@@ -3,6 +3,7 @@
 // the field and says what to do; weekly windows are local times in the expert's zone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDomainError } from "../errors/index.ts";
+import { countQueries } from "../platform/testing/query-count.ts";
 import { createUser } from "../identity/users.ts";
 import { nextSlotsForExperts } from "../scheduling/schedule.ts";
 import { listTimeOff, removeTimeOff } from "../scheduling/time-off.ts";
@@ -11,7 +12,9 @@ import { createTestExpert } from "../platform/testing/experts.ts";
 import {
   addAvailabilityRule,
   addLocalTimeOff,
+  getExpertSessionsPage,
   getExpertWorkspace,
+  listExpertBookings,
   listAvailability,
   MAX_AVAILABILITY_RULES,
   normaliseTimeZone,
@@ -185,6 +188,55 @@ describe("the expert's profile", () => {
     ]) {
       expect(normaliseTimeZone(bad), bad).toBeNull();
     }
+  });
+});
+
+describe("the sessions page", () => {
+  it("is the profile and both lists as the separate reads give them, in two statements, own sessions only", async () => {
+    // Experts of their own: the sessions below would take times the availability tests expect free.
+    const own = await expert("sessions-page-a");
+    const other = await expert("sessions-page-b");
+    const client = await createUser(db(), {
+      email: "page-client@example.com",
+      name: "Pat Client",
+      emailVerified: true,
+    });
+    const category = await db().category.findUniqueOrThrow({ where: { slug: "anxiety" }, select: { id: true } });
+    const now = new Date();
+    const HOUR = 3_600_000;
+    let n = 0;
+    const book = (expertId: string, hoursFromNow: number) =>
+      db().booking.create({
+        data: {
+          userId: client.id,
+          expertId,
+          categoryId: category.id,
+          startsAt: new Date(now.getTime() + hoursFromNow * HOUR),
+          endsAt: new Date(now.getTime() + hoursFromNow * HOUR + 50 * 60_000),
+          blockedUntil: new Date(now.getTime() + hoursFromNow * HOUR + 60 * 60_000),
+          roomName: `page-room-${++n}`,
+        },
+      });
+    for (const h of [30, 6, 54, -20, -70]) await book(own.id, h);
+    await book(other.id, 10);
+    await book(other.id, -10);
+
+    const { result: page, queries } = await countQueries(() =>
+      getExpertSessionsPage(db(), own.userId, { upcoming: 2, past: 5 }, now),
+    );
+    expect(queries).toBe(2);
+    expect(page.profile).toEqual(await getExpertWorkspace(db(), own.userId));
+    expect(page.upcoming).toEqual(await listExpertBookings(db(), own.userId, { when: "upcoming", take: 2 }, now));
+    expect(page.past).toEqual(await listExpertBookings(db(), own.userId, { when: "past", take: 5 }, now));
+    // Soonest first, cut at two; latest past first; the other expert's sessions nowhere; first names only.
+    expect(page.upcoming.map((b) => b.startsAt.getTime() - now.getTime())).toEqual([6 * HOUR, 30 * HOUR]);
+    expect(page.past.map((b) => b.startsAt.getTime() - now.getTime())).toEqual([-20 * HOUR, -70 * HOUR]);
+    expect(page.upcoming.every((b) => b.clientName === "Pat")).toBe(true);
+
+    const notExpert = await createUser(db(), { email: "page-user@example.com", name: "Una User", emailVerified: true });
+    expect(await refusal(getExpertSessionsPage(db(), notExpert.id, { upcoming: 2, past: 5 }, now))).toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 });
 

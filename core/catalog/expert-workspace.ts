@@ -6,6 +6,14 @@
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { DomainError, isDomainError, parseInput } from "../errors/index.ts";
+import {
+  cancelBooking,
+  expertBookingsQuery,
+  listBookingsSchema,
+  listExpertBookings,
+  toExpertBooking,
+  type ExpertBooking,
+} from "../scheduling/bookings.ts";
 import { addTimeOff } from "../scheduling/time-off.ts";
 import { normaliseTimeZone, timeZoneSchema } from "../scheduling/time-zone.ts";
 import { addDays, zonedToUtc, type LocalDate } from "../scheduling/zoned-time.ts";
@@ -128,6 +136,29 @@ const ownProfile = (expertUserId: string) => ({
   userId: expertUserId,
   user: { role: "EXPERT" as const, status: "ACTIVE" as const },
 });
+
+/**
+ * The workspace's sessions page: the expert's profile with their upcoming sessions (one statement) and, beside it,
+ * their past ones. FORBIDDEN for an account without a profile, as getExpertWorkspace.
+ */
+export async function getExpertSessionsPage(
+  db: PrismaClient,
+  expertUserId: string,
+  shown: { upcoming: number; past: number },
+  now: Date = new Date(),
+): Promise<{ profile: ExpertWorkspaceProfile; upcoming: ExpertBooking[]; past: ExpertBooking[] }> {
+  const upcoming = parseInput(listBookingsSchema, { when: "upcoming", take: shown.upcoming });
+  const [row, past] = await Promise.all([
+    db.expertProfile.findFirst({
+      where: ownProfile(expertUserId),
+      select: { ...workspaceProfileSelect, bookings: expertBookingsQuery(upcoming, now) },
+    }),
+    listExpertBookings(db, expertUserId, { when: "past", take: shown.past }, now),
+  ]);
+  if (!row) throw new DomainError("FORBIDDEN", NO_PROFILE);
+  const { user, bookings, ...rest } = row;
+  return { profile: { ...rest, name: user.name }, upcoming: bookings.map(toExpertBooking), past };
+}
 
 /** The expert's own profile settings, or FORBIDDEN for an account without one. */
 export async function getExpertWorkspace(db: PrismaClient, expertUserId: string): Promise<ExpertWorkspaceProfile> {
@@ -427,5 +458,5 @@ export async function addLocalTimeOff(
 // What the workspace also uses from scheduling, so the site reaches the whole workspace through one namespace:
 // sessions as the expert sees them (client name, topic, time, status: never an email) and the expert's own
 // cancellation and time off. These functions authorize by the expert's userId themselves.
-export { cancelBooking, listExpertBookings, type ExpertBooking } from "../scheduling/bookings.ts";
+export { cancelBooking, listExpertBookings, type ExpertBooking };
 export { listTimeOff, removeTimeOff } from "../scheduling/time-off.ts";

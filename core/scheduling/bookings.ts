@@ -484,23 +484,42 @@ export async function listExpertBookings(
   now: Date = new Date(),
 ): Promise<ExpertBooking[]> {
   const opts = parseInput(listBookingsSchema, input);
+  const { where, ...query } = expertBookingsQuery(opts, now);
+  const rows = await db.booking.findMany({ where: { expert: { userId: expertUserId }, ...where }, ...query });
+  return rows.map(toExpertBooking);
+}
+
+/**
+ * The filter, order, page and fields of an expert's session list, for a query on Booking or on the expert's
+ * `bookings` relation (getExpertSessionsPage reads the upcoming ones with the profile, in one statement).
+ */
+export function expertBookingsQuery(opts: z.output<typeof listBookingsSchema>, now: Date) {
   const t = timeFilter(opts.when, now);
-  const rows = await db.booking.findMany({
-    where: { expert: { userId: expertUserId }, ...t.where },
-    orderBy: t.orderBy,
-    take: opts.take,
-    skip: opts.skip,
-    select: {
-      id: true,
-      startsAt: true,
-      endsAt: true,
-      status: true,
-      cancelledBy: true,
-      user: { select: { name: true } },
-      category: { select: { name: true } },
-    },
-  });
-  return rows.map((b) => ({
+  return { where: t.where, orderBy: t.orderBy, take: opts.take, skip: opts.skip, select: expertBookingSelect };
+}
+
+const expertBookingSelect = {
+  id: true,
+  startsAt: true,
+  endsAt: true,
+  status: true,
+  cancelledBy: true,
+  user: { select: { name: true } },
+  category: { select: { name: true } },
+} as const;
+
+type ExpertBookingRow = {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: BookingStatus;
+  cancelledBy: BookingParty | null;
+  user: { name: string };
+  category: { name: string };
+};
+
+export function toExpertBooking(b: ExpertBookingRow): ExpertBooking {
+  return {
     id: b.id,
     // First name only: all an expert needs to greet the client (P17, P27).
     clientName: firstName(b.user.name),
@@ -509,5 +528,5 @@ export async function listExpertBookings(
     endsAt: b.endsAt,
     status: b.status,
     cancelledBy: b.cancelledBy,
-  }));
+  };
 }
