@@ -362,7 +362,9 @@ describe("staff second factor", () => {
         code: "123456" === codeAt(enrol.secret) ? "654321" : "123456",
       }),
     ).toBe("BAD_REQUEST");
-    await callPath(agent.session, "mfa.confirmEnrolment", { code: codeAt(enrol.secret) });
+    // Kept, not computed again: the replay below must send this very code, even if a 30-second step ends between.
+    const used = codeAt(enrol.secret);
+    await callPath(agent.session, "mfa.confirmEnrolment", { code: used });
 
     const fresh = (await validateSessionToken(prisma(), agent.token))!;
     expect(fresh.mfaVerifiedAt).not.toBeNull();
@@ -380,7 +382,7 @@ describe("staff second factor", () => {
     });
     const second = (await validateSessionToken(prisma(), token))!;
     expect(await outcome(second, "tickets.queue", {})).toBe("FORBIDDEN");
-    expect(await outcome(second, "mfa.verify", { code: codeAt(enrol.secret) })).toBe("BAD_REQUEST");
+    expect(await outcome(second, "mfa.verify", { code: used })).toBe("BAD_REQUEST");
     expect(await outcome(second, "mfa.verify", { code: codeAt(enrol.secret, 1) })).toBe("OK");
     const refreshed = await validateSessionToken(prisma(), token);
     if (!refreshed) throw new Error("the session should still be valid");
@@ -419,8 +421,9 @@ describe("staff second factor", () => {
   it("ten recovery codes, shown once, stored hashed; each opens one session once; regenerating is audited", async () => {
     const dpo = await person("DPO");
     const enrol = (await callPath(dpo.session, "mfa.beginEnrolment", undefined)) as { secret: string };
+    const used = codeAt(enrol.secret); // sent again below as the used code, whatever the clock says by then
     const { recoveryCodes } = (await callPath(dpo.session, "mfa.confirmEnrolment", {
-      code: codeAt(enrol.secret),
+      code: used,
     })) as { recoveryCodes: string[] };
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
@@ -454,7 +457,7 @@ describe("staff second factor", () => {
 
     // Regenerating needs a fresh TOTP code (a used one is refused), replaces every code, and is audited.
     const signedIn = (await validateSessionToken(prisma(), a.token))!;
-    expect(await outcome(signedIn, "mfa.regenerateRecoveryCodes", { code: codeAt(enrol.secret) })).toBe("BAD_REQUEST");
+    expect(await outcome(signedIn, "mfa.regenerateRecoveryCodes", { code: used })).toBe("BAD_REQUEST");
     const fresh = (await callPath(signedIn, "mfa.regenerateRecoveryCodes", { code: codeAt(enrol.secret, 1) })) as {
       recoveryCodes: string[];
     };
