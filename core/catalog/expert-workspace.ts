@@ -155,14 +155,19 @@ export async function getExpertSessionsPage(
     }),
     listExpertBookings(db, expertUserId, { when: "past", take: shown.past }, now),
   ]);
-  if (!row) throw new DomainError("FORBIDDEN", NO_PROFILE);
-  const { user, bookings, ...rest } = row;
-  return { profile: { ...rest, name: user.name }, upcoming: bookings.map(toExpertBooking), past };
+  const { bookings, ...profile } = ownedProfile(row);
+  return { profile, upcoming: bookings.map(toExpertBooking), past };
 }
 
 /** The expert's own profile settings, or FORBIDDEN for an account without one. */
 export async function getExpertWorkspace(db: PrismaClient, expertUserId: string): Promise<ExpertWorkspaceProfile> {
-  const row = await db.expertProfile.findFirst({ where: ownProfile(expertUserId), select: workspaceProfileSelect });
+  return ownedProfile(
+    await db.expertProfile.findFirst({ where: ownProfile(expertUserId), select: workspaceProfileSelect }),
+  );
+}
+
+/** A profile row as the workspace shows it (the account's name beside the settings), or FORBIDDEN for none. */
+function ownedProfile<R extends { user: { name: string } }>(row: R | null): Omit<R, "user"> & { name: string } {
   if (!row) throw new DomainError("FORBIDDEN", NO_PROFILE);
   const { user, ...rest } = row;
   return { ...rest, name: user.name };
