@@ -125,10 +125,11 @@ export function createHttpApp({
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
     if (!cache.wouldServe("GET", pathname, url, req.headers)) return false;
-    startRequestLog(logger, req, res);
+    // `serve` writes the request id with the page's other headers, in one list (server/page-cache.ts).
+    const requestId = startRequestLog(logger, req, res, { setHeader: false });
     // The three things `serve` reads that express would have added (serve is synchronous and ends the response).
     const shimReq = Object.assign(req, { path: pathname, originalUrl: url }) as unknown as Request;
-    const shimRes = Object.assign(res, { locals: {} }) as unknown as Response;
+    const shimRes = Object.assign(res, { locals: { requestId } }) as unknown as Response;
     cache.serve(shimReq, shimRes, () => {
       throw new Error("page cache: wouldServe and serve disagree");
     });

@@ -22,16 +22,18 @@ const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 /**
  * Starts the log of one request: its id (the caller's X-Request-Id when well-formed, else a new one) goes into the
  * response's X-Request-Id header, and one line is logged when the response finishes. Used by the express chain and
- * by the page cache's fast path (server/app.ts), which answers before express.
+ * by the page cache's fast path (server/app.ts), which answers before express and writes the header itself
+ * (`setHeader: false`): one `setHeader` before `writeHead` sends node down its slow path for every other header.
  */
 export function startRequestLog(
   logger: Logger,
   req: { method?: string; url?: string; headers: IncomingHttpHeaders },
   res: ServerResponse,
+  { setHeader = true }: { setHeader?: boolean } = {},
 ): string {
   const incoming = req.headers["x-request-id"];
   const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-  res.setHeader("X-Request-Id", requestId);
+  if (setHeader) res.setHeader("X-Request-Id", requestId);
   const started = process.hrtime.bigint();
   res.on("finish", () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;

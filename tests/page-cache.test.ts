@@ -51,17 +51,30 @@ describe("the public page cache", () => {
 
 /** A raw GET (fetch would decompress and hide Content-Encoding). */
 function rawGet(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    http
-      .get(url, { headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-      })
-      .on("error", reject);
-  });
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }>(
+    (resolve, reject) => {
+      http
+        .get(url, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              rawHeaders: res.rawHeaders,
+              body: Buffer.concat(chunks),
+            }),
+          );
+        })
+        .on("error", reject);
+    },
+  );
+}
+
+/** Header names sent more than once (node folds repeats into one value, so look at the raw list). */
+function repeatedHeaders(rawHeaders: string[]): string[] {
+  const names = rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+  return names.filter((n, i) => names.indexOf(n) !== i);
 }
 
 const PER_RESPONSE = [
@@ -147,6 +160,24 @@ describe("cache hits answered before the middleware (and before express itself)"
       const once = zlib.gzipSync(html, { level: 9 });
       expect(gz.body.length, url).toBeLessThanOrEqual(Math.ceil(once.length * 1.08));
     }
+  });
+
+  it("send every header once, the caller's well-formed request id included, on a 200 and on a 304", async () => {
+    const url = `${srv.url}/experts/amara-okafor`;
+    await rawGet(url);
+    const hit = await rawGet(url, { "accept-encoding": "gzip", "x-request-id": "trace-from-the-edge-42" });
+    expect(hit.headers["x-cache"]).toBe("HIT");
+    expect(hit.headers["x-request-id"]).toBe("trace-from-the-edge-42");
+    expect(hit.headers["content-encoding"]).toBe("gzip");
+    expect(Number(hit.headers["content-length"])).toBe(hit.body.length);
+    expect(repeatedHeaders(hit.rawHeaders)).toEqual([]);
+    const revalidated = await rawGet(url, { "if-none-match": String(hit.headers.etag), "x-request-id": "no" });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/); // too short to trust: a fresh one
+    expect(revalidated.headers["x-cache"]).toBe("HIT");
+    expect(revalidated.headers["content-type"]).toBeUndefined();
+    expect(revalidated.headers["x-frame-options"]).toBe("DENY");
+    expect(repeatedHeaders(revalidated.rawHeaders)).toEqual([]);
   });
 
   it("answer If-None-Match with 304 and no CSP header (the browser keeps the one matching its copy)", async () => {
