@@ -16,6 +16,39 @@ import { sourceFingerprint } from "./build-fingerprint.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const SERVER_ENTRY = path.join(root, "build/node/server/index.js");
 export const STAMP = path.join(root, "build/node/stamp.json");
+/** Prisma's query compiler for PostgreSQL, as a binary file beside the bundle (see `prismaWasmFromFile`). */
+export const QUERY_COMPILER_WASM = path.join(root, "build/node/server/query_compiler.wasm");
+const PRISMA_WASM_MODULE = "@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs";
+
+/**
+ * The generated Prisma client loads its query compiler from a module that exports the 3.3 MB WebAssembly binary as
+ * one base64 string. Node never unloads a module, so that string (and the module's source, another copy) stayed in
+ * the JavaScript heap for the life of the process: ~9 MB of live heap, which V8 then sized the whole heap from.
+ * The bundle instead reads the binary, decoded once here, from a file beside it; the buffer is garbage once the
+ * module is compiled. The build fails if the generated client no longer loads its compiler the way replaced here.
+ */
+function prismaWasmFromFile() {
+  const loader = `const { wasm } = await import("${PRISMA_WASM_MODULE}")`;
+  return {
+    name: "prisma-wasm-from-file",
+    setup(b) {
+      b.onLoad({ filter: /core[\\/]generated[\\/]prisma[\\/]internal[\\/]class\.ts$/ }, async (args) => {
+        const source = fs.readFileSync(args.path, "utf8");
+        const at = source.indexOf(loader);
+        if (at < 0) throw new Error(`prisma-wasm-from-file: ${args.path} no longer contains: ${loader}`);
+        const { wasm } = await import(PRISMA_WASM_MODULE);
+        fs.mkdirSync(path.dirname(QUERY_COMPILER_WASM), { recursive: true });
+        fs.writeFileSync(QUERY_COMPILER_WASM, Buffer.from(wasm, "base64"));
+        const replaced =
+          source.slice(0, at) +
+          `const { readFile } = await import("node:fs/promises");\n` +
+          `    return new WebAssembly.Module(await readFile(new URL("./query_compiler.wasm", import.meta.url)))` +
+          source.slice(source.indexOf("\n", source.indexOf("decodeBase64AsWasm(wasm)", at)));
+        return { contents: replaced, loader: "ts" };
+      });
+    },
+  };
+}
 
 export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();
@@ -35,6 +68,7 @@ export async function buildAll({ quiet = false } = {}) {
     sourcemap: true,
     legalComments: "none",
     logLevel: "warning",
+    plugins: [prismaWasmFromFile()],
   });
   fs.writeFileSync(STAMP, JSON.stringify({ fingerprint, builtAt: new Date().toISOString() }, null, 2));
   if (!quiet)

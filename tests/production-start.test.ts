@@ -65,6 +65,20 @@ describe("the production build", () => {
     expect(entry).not.toContain("tsx");
   });
 
+  it("loads Prisma's query compiler from the binary beside it, not from a base64 module kept in the heap", async () => {
+    const entry = fs.readFileSync("build/node/server/index.js", "utf8");
+    expect(entry).not.toContain("wasm-base64");
+    expect(entry).toContain('new URL("./query_compiler.wasm", import.meta.url)');
+    const binary = fs.readFileSync("build/node/server/query_compiler.wasm");
+    expect(WebAssembly.validate(binary)).toBe(true);
+    // The very compiler the generated client would have decoded (a stale file from another Prisma would differ).
+    const { wasm } = (await import(
+      // @ts-expect-error: Prisma publishes this module without type declarations
+      "@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs"
+    )) as { wasm: string };
+    expect(binary.equals(Buffer.from(wasm, "base64"))).toBe(true);
+  });
+
   it("npm start on a seeded embedded database serves its first 200 without rebuilding a current build", async () => {
     const port = 3700 + Math.floor(Math.random() * 200);
     // First start: creates, migrates and seeds the database (slow on purpose, not what is timed).
