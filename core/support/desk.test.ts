@@ -229,6 +229,29 @@ describe("the SLA clock", () => {
     expect((await row(new Date(t0.getTime() + 300 * HOUR))).overdue).toBe(true);
   });
 
+  it("the queue lists live tickets soonest due first and finished ones after them", async () => {
+    const requester = await person("USER");
+    const early = new Date(Date.now() - 100 * HOUR);
+    const { id: done } = await openTicket({ ...a.deps, now: () => early }, requester.id, {
+      subject: "Answered long ago",
+      category: "OTHER",
+      message: "A question from last week.",
+    });
+    await setTicketStatus(db(), agent.actor, { ticketId: done, status: "RESOLVED" });
+    const { id: fresh } = await openTicket(a.deps, requester.id, {
+      subject: "Asked just now",
+      category: "OTHER",
+      message: "A question from today.",
+    });
+    const rows = await queue(agent.actor);
+    const live = rows.filter((r) => r.status !== "RESOLVED" && r.status !== "CLOSED");
+    // Every live ticket comes before every finished one, the finished one included although it was due first.
+    expect(rows.slice(0, live.length)).toEqual(live);
+    expect(rows.findIndex((r) => r.id === done)).toBeGreaterThan(rows.findIndex((r) => r.id === fresh));
+    const due = live.map((r) => r.firstResponseDueAt.getTime());
+    expect(due).toEqual([...due].sort((x, y) => x - y));
+  });
+
   it("the queue carries the clock for each open ticket", async () => {
     const row = (await queue(agent.actor, { channel: "PHONE" }))[0]!;
     expect(row.sla?.target).toBe("firstResponse");

@@ -444,7 +444,9 @@ export function queueWhere(actor: StaffActor, f: Omit<QueueFilter, "limit">, at 
 export async function ticketQueue(db: PrismaClient, actor: StaffActor, f: QueueFilter, at = new Date()) {
   const rows = await db.supportTicket.findMany({
     where: queueWhere(actor, f, at),
-    orderBy: [{ firstResponseDueAt: "asc" }],
+    // Live tickets first, soonest due first; resolved and closed ones (resolvedAt set) after them, where nothing is
+    // due any more: a queue led by finished work hides what needs an answer.
+    orderBy: [{ resolvedAt: { sort: "asc", nulls: "first" } }, { firstResponseDueAt: "asc" }],
     take: f.limit,
     select: {
       id: true,
