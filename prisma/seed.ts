@@ -4,6 +4,7 @@ import type { PrismaClient } from "../core/generated/prisma/client.ts";
 import { createCategory, createExpert } from "../core/catalog/index.ts";
 import { createUser } from "../core/identity/users.ts";
 import { PRIVACY_POLICY_VERSION } from "../core/privacy/policy.ts";
+import { seedDemoStory } from "./demo-story.ts";
 
 /** Printed at start so a person trying the product can sign in. Never used outside demo data. */
 export const DEMO_PASSWORD = "calm-harbour-morning-42";
@@ -218,6 +219,19 @@ export async function seedDemoData(db: PrismaClient, log: (msg: string) => void 
 export async function seedEmptyDatabase(db: PrismaClient, log: (msg: string) => void = console.log): Promise<void> {
   if (!(await isEmpty(db))) return;
   await seedDemoData(db, log);
+  printDemoLogins((msg) => console.log(msg));
+}
+
+/**
+ * What the product's own start passes to boot() (server.ts): the demo data and, on top, its story (past and
+ * upcoming sessions, a review, a support queue, a privacy request: prisma/demo-story.ts), so a person trying the
+ * product finds it in use. Tests and browser journeys seed the bare demo data and their own worlds instead.
+ */
+export async function seedDemoDatabase(db: PrismaClient, log: (msg: string) => void = console.log): Promise<void> {
+  if (!(await isEmpty(db))) return;
+  await seedDemoData(db, log);
+  await seedDemoStory(db);
+  log("Seeded the demo story: Dana Demo's sessions and review, a support queue, a privacy request.");
   printDemoLogins((msg) => console.log(msg));
 }
 
