@@ -108,7 +108,7 @@ export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise
   const ticket = async (t: {
     requesterId: string;
     subject: string;
-    category: "ACCOUNT" | "BOOKING" | "TECHNICAL" | "OTHER";
+    category: "ACCOUNT" | "BOOKING" | "TECHNICAL";
     hoursAgo: number;
     body: string;
     reply?: string;
@@ -151,8 +151,8 @@ export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise
     body: "My working hours changed. Is it possible to move my next session with Dr. Okafor to an evening?",
     reply:
       "Hi Dana, you can move it yourself from My sessions (Reschedule), up to 24 hours before it starts. " +
-      "Dr. Okafor sees people until 3 pm her time, which is 2 pm in London; Lukas Brenner has evening times " +
-      "on Tuesdays and Thursdays if that suits you better.",
+      "Dr. Okafor's last sessions end at 3 pm Lagos time; Lukas Brenner has evening times on Tuesdays and " +
+      "Thursdays if that suits you better.",
     status: "RESOLVED",
     assigned: true,
   });
@@ -168,10 +168,10 @@ export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise
   });
   await ticket({
     requesterId: clients[1]!,
-    subject: "Receipt for my employer",
-    category: "OTHER",
+    subject: "Can my partner join my session?",
+    category: "BOOKING",
     hoursAgo: 20,
-    body: "My employer reimburses wellbeing sessions. Can you send me a receipt for the session on Monday?",
+    body: "We are working on the same worry. Can my partner sit in on my next session, or should we book another?",
     status: "OPEN",
     assigned: true,
   });
