@@ -125,12 +125,14 @@ function SessionItem({ s, testId }: { s: SessionView; testId: string }) {
         ) : null}
         {s.cancellable ? (
           <Button variant="secondary" small to={`?cancel=${encodeURIComponent(s.id)}`}>
-            Cancel
+            {/* One child for the word and its ellipsis: the button spaces its children apart. */}
+            <span>
+              Cancel<span aria-hidden="true">…</span>
+            </span>
             <span className="visually-hidden">
               {" "}
               the session with {s.clientName} on {s.when}
             </span>
-            …
           </Button>
         ) : null}
       </div>
