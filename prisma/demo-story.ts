@@ -44,6 +44,11 @@ export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise
   const category = (slug: string) => categories.find((c) => c.slug === slug)!.id;
   const clients: string[] = [];
   for (const c of DEMO_CLIENTS) clients.push((await createUser(db, { ...c, emailVerified: true })).id);
+  // They joined before their history began (the console's requester panel says "member since").
+  await db.user.updateMany({
+    where: { id: { in: [dana.id, ...clients] } },
+    data: { createdAt: new Date(now.getTime() - 60 * DAY) },
+  });
 
   const book = async (
     userId: string,
@@ -183,6 +188,25 @@ export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise
     body: "I no longer use this address. How do I change it without losing my sessions?",
     status: "NEW",
     assigned: false,
+  });
+
+  // The replies the team keeps at hand (the console's canned replies).
+  await db.cannedReply.createMany({
+    data: [
+      {
+        title: "Camera or microphone not found",
+        body:
+          "Thank you for telling us. Please allow the camera and microphone for this site in your browser's " +
+          "settings (the lock icon next to the address), close other apps that use them, and open the room " +
+          "again. If it still fails, tell us your browser and its version and we will look into it with you.",
+      },
+      {
+        title: "Moving a session",
+        body:
+          "You can move a session yourself from My sessions (Reschedule), up to 24 hours before it starts; " +
+          "the times shown are your expert's free ones, in your time zone.",
+      },
+    ],
   });
 
   // The DPO's desk: a copy of their data asked for by one of the clients, due in 30 days.

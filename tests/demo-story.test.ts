@@ -70,6 +70,23 @@ describe.each([
     expect(danas).toMatchObject({ status: "RESOLVED" });
     expect(danas.messages.map((m) => m.fromStaff)).toEqual([false, true]);
     expect(await db.privacyRequest.count({ where: { status: "PENDING", type: "ACCESS" } })).toBe(1);
+    expect(await db.cannedReply.count()).toBe(2);
+    // Every person in the story joined before their first session or ticket.
+    const people = await db.user.findMany({
+      where: { email: { in: ["demo@mindnamo.test", ...DEMO_CLIENTS.map((c) => c.email)] } },
+      select: {
+        createdAt: true,
+        bookings: { select: { startsAt: true } },
+        ticketsRequested: { select: { createdAt: true } },
+      },
+    });
+    for (const p of people) {
+      const first = Math.min(
+        ...p.bookings.map((b) => b.startsAt.getTime()),
+        ...p.ticketsRequested.map((t) => t.createdAt.getTime()),
+      );
+      expect(p.createdAt.getTime()).toBeLessThan(first);
+    }
   });
 });
 
