@@ -148,47 +148,50 @@ export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise
       select: { id: true },
     });
   };
-  await ticket({
-    requesterId: dana.id,
-    subject: "Can I move my session to the evening?",
-    category: "BOOKING",
-    hoursAgo: 50,
-    body: "My working hours changed. Is it possible to move my next session with Dr. Okafor to an evening?",
-    reply:
-      "Hi Dana, you can move it yourself from My sessions (Reschedule), up to 24 hours before it starts. " +
-      "Dr. Okafor's last sessions end at 3 pm Lagos time; Lukas Brenner has evening times on Tuesdays and " +
-      "Thursdays if that suits you better.",
-    status: "RESOLVED",
-    assigned: true,
-  });
-  await ticket({
-    requesterId: clients[0]!,
-    subject: "Camera not found in the session room",
-    category: "TECHNICAL",
-    hoursAgo: 2,
-    body: "When I open the room my browser says no camera was found, but it works in other apps. I use Firefox.",
-    status: "NEW",
-    assigned: false,
-    priority: "HIGH",
-  });
-  await ticket({
-    requesterId: clients[1]!,
-    subject: "Can my partner join my session?",
-    category: "BOOKING",
-    hoursAgo: 20,
-    body: "We are working on the same worry. Can my partner sit in on my next session, or should we book another?",
-    status: "OPEN",
-    assigned: true,
-  });
-  await ticket({
-    requesterId: clients[2]!,
-    subject: "Change the email address on my account",
-    category: "ACCOUNT",
-    hoursAgo: 30,
-    body: "I no longer use this address. How do I change it without losing my sessions?",
-    status: "NEW",
-    assigned: false,
-  });
+  const queue: Parameters<typeof ticket>[0][] = [
+    {
+      requesterId: dana.id,
+      subject: "Can I move my session to the evening?",
+      category: "BOOKING",
+      hoursAgo: 50,
+      body: "My working hours changed. Is it possible to move my next session with Dr. Okafor to an evening?",
+      reply:
+        "Hi Dana, you can move it yourself from My sessions (Reschedule), up to 24 hours before it starts. " +
+        "Dr. Okafor's last sessions end at 3 pm Lagos time; Lukas Brenner has evening times on Tuesdays and " +
+        "Thursdays if that suits you better.",
+      status: "RESOLVED",
+      assigned: true,
+    },
+    {
+      requesterId: clients[0]!,
+      subject: "Camera not found in the session room",
+      category: "TECHNICAL",
+      hoursAgo: 2,
+      body: "When I open the room my browser says no camera was found, but it works in other apps. I use Firefox.",
+      status: "NEW",
+      assigned: false,
+      priority: "HIGH",
+    },
+    {
+      requesterId: clients[1]!,
+      subject: "Can my partner join my session?",
+      category: "BOOKING",
+      hoursAgo: 20,
+      body: "We are working on the same worry. Can my partner sit in on my next session, or should we book another?",
+      status: "OPEN",
+      assigned: true,
+    },
+    {
+      requesterId: clients[2]!,
+      subject: "Change the email address on my account",
+      category: "ACCOUNT",
+      hoursAgo: 30,
+      body: "I no longer use this address. How do I change it without losing my sessions?",
+      status: "NEW",
+      assigned: false,
+    },
+  ];
+  for (const t of queue) await ticket(t);
 
   // The replies the team keeps at hand (the console's canned replies).
   await db.cannedReply.createMany({
