@@ -97,6 +97,28 @@ test("support's console pages fit 1280 and 768 px", async ({ staffConsole }) => 
   await check(page, "/admin/canned-replies", "canned-replies");
   await check(page, "/admin/reviews", "reviews");
   await check(page, "/admin/account");
+
+  // On a phone the navigation folds behind a Menu button: the page starts with its content, the menu opens and
+  // closes with the button, and choosing a page folds it again.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await open(page, "/admin/canned-replies");
+  const menu = page.getByRole("button", { name: /^Menu/ });
+  const nav = page.getByRole("navigation", { name: "Back-office" });
+  await expect(menu).toHaveAttribute("aria-expanded", "false");
+  await expect(nav).toBeHidden();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeHidden();
+  await menu.click();
+  await expect(menu).toHaveAttribute("aria-expanded", "true");
+  await expect(nav).toBeVisible();
+  await nav.getByRole("link", { name: "Tickets", exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/tickets$/);
+  await expect(nav).toBeHidden();
+  await expect(menu).toHaveAttribute("aria-expanded", "false");
+  await expect(page.locator("main h1")).toHaveText("Tickets");
+  // At desktop width there is no button: the sidebar is always there.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(menu).toBeHidden();
+  await expect(nav).toBeVisible();
   expect(noise).toEqual([]);
 });
 

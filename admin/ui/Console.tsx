@@ -321,73 +321,96 @@ function Shell({
   const isCurrent = (to: string) =>
     to === "/admin" ? pathname === "/admin" || pathname === "/admin/" : pathname.startsWith(to);
   const mainRef = useRef<HTMLElement>(null);
-  // A new page moves focus to its content, so screen reader users hear where they are.
+  // On a narrow screen the navigation folds behind a Menu button (CSS shows the button only there).
+  const [menuOpen, setMenuOpen] = useState(false);
+  // A new page moves focus to its content, so screen reader users hear where they are, and folds the menu.
   useEffect(() => {
     mainRef.current?.focus({ preventScroll: true });
+    setMenuOpen(false);
   }, [pathname]);
+  const overdue = countOf("overdue") ?? 0;
   return (
     <div className="c-shell">
       <a className="c-skip" href="#main">
         Skip to content
       </a>
-      <aside className="c-sidebar">
-        <p className="c-brand">
-          <Link to="/admin">Mind Namo</Link> <span>Console</span>
-        </p>
-        <nav aria-label="Back-office">
-          {(["Work", "Oversight", "Settings"] as const).map((group) => {
-            const inGroup = items.filter((n) => n.group === group);
-            if (inGroup.length === 0) return null;
-            return (
-              <div key={group} className="c-navgroup">
-                <p className="c-navhead" id={`nav-${group}`}>
-                  {group}
-                </p>
-                <ul aria-labelledby={`nav-${group}`}>
-                  {inGroup.map((n) => (
-                    <li key={n.to}>
-                      <Link to={n.to} aria-current={isCurrent(n.to) ? "page" : undefined} className="c-navlink">
-                        {n.label}
-                      </Link>
-                      {SUBCOUNTS.some((s) => s.under === n.to && countOf(s.key) !== null) ? (
-                        <ul className="c-subcounts">
-                          {SUBCOUNTS.filter((s) => s.under === n.to && countOf(s.key) !== null).map((s) => (
-                            <li key={s.key}>
-                              <Link to={s.to} className="c-sublink" data-testid={`count-${s.key}`}>
-                                <span>{s.label}</span>
-                                <span
-                                  className={s.urgent && (countOf(s.key) ?? 0) > 0 ? "c-badge c-urgent" : "c-badge"}
-                                >
-                                  {countOf(s.key)}
-                                </span>
-                              </Link>
-                            </li>
-                          ))}
-                        </ul>
-                      ) : null}
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            );
-          })}
-        </nav>
-        <div className="c-me">
-          <p>
-            <strong data-testid="console-person">{name}</strong>
-            <br />
-            <span className="c-muted" data-testid="console-role">
-              {labelOf(ROLE_LABEL, role)}
-            </span>
+      <aside className={menuOpen ? "c-sidebar c-menu-open" : "c-sidebar"}>
+        <div className="c-sidebar-top">
+          <p className="c-brand">
+            <Link to="/admin">Mind Namo</Link> <span>Console</span>
           </p>
-          <button type="button" className="c-link-button" onClick={() => setHelp(true)}>
-            Keyboard shortcuts <kbd>?</kbd>
+          <button
+            type="button"
+            className="c-menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="c-menu"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            Menu
+            {overdue > 0 ? (
+              <span className="c-badge c-urgent">
+                {overdue}
+                <span className="c-visually-hidden"> overdue</span>
+              </span>
+            ) : null}
           </button>
-          <form method="post" action="/logout">
-            <button type="submit" className="c-button c-secondary c-full">
-              Sign out
+        </div>
+        <div id="c-menu" className="c-menu">
+          <nav aria-label="Back-office">
+            {(["Work", "Oversight", "Settings"] as const).map((group) => {
+              const inGroup = items.filter((n) => n.group === group);
+              if (inGroup.length === 0) return null;
+              return (
+                <div key={group} className="c-navgroup">
+                  <p className="c-navhead" id={`nav-${group}`}>
+                    {group}
+                  </p>
+                  <ul aria-labelledby={`nav-${group}`}>
+                    {inGroup.map((n) => (
+                      <li key={n.to}>
+                        <Link to={n.to} aria-current={isCurrent(n.to) ? "page" : undefined} className="c-navlink">
+                          {n.label}
+                        </Link>
+                        {SUBCOUNTS.some((s) => s.under === n.to && countOf(s.key) !== null) ? (
+                          <ul className="c-subcounts">
+                            {SUBCOUNTS.filter((s) => s.under === n.to && countOf(s.key) !== null).map((s) => (
+                              <li key={s.key}>
+                                <Link to={s.to} className="c-sublink" data-testid={`count-${s.key}`}>
+                                  <span>{s.label}</span>
+                                  <span
+                                    className={s.urgent && (countOf(s.key) ?? 0) > 0 ? "c-badge c-urgent" : "c-badge"}
+                                  >
+                                    {countOf(s.key)}
+                                  </span>
+                                </Link>
+                              </li>
+                            ))}
+                          </ul>
+                        ) : null}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              );
+            })}
+          </nav>
+          <div className="c-me">
+            <p>
+              <strong data-testid="console-person">{name}</strong>
+              <br />
+              <span className="c-muted" data-testid="console-role">
+                {labelOf(ROLE_LABEL, role)}
+              </span>
+            </p>
+            <button type="button" className="c-link-button" onClick={() => setHelp(true)}>
+              Keyboard shortcuts <kbd>?</kbd>
             </button>
-          </form>
+            <form method="post" action="/logout">
+              <button type="submit" className="c-button c-secondary c-full">
+                Sign out
+              </button>
+            </form>
+          </div>
         </div>
       </aside>
       <main id="main" ref={mainRef} className="c-main" tabIndex={-1}>
