@@ -9,11 +9,13 @@ import { expect, test } from "@playwright/test";
 import { open, signedIn } from "./helpers.ts";
 import { measure } from "./measure.ts";
 import { DEMO_PASSWORD } from "../prisma/seed.ts";
+import { FEEDBACK_WORLD } from "./fixtures/feedback-world.ts";
+import { E2E_PASSWORD } from "./fixtures/world.ts";
 
 const WIDTHS = [320, 390, 768, 1280] as const;
 const SHOTS = process.env.SCREENSHOTS === "1" ? path.resolve("screenshots") : null;
 
-type Who = "visitor" | "client" | "expert";
+type Who = "visitor" | "client" | "expert" | "reviewer";
 const pages: { who: Who; url: string; name: string }[] = [
   { who: "visitor", url: "/", name: "home" },
   { who: "visitor", url: "/experts", name: "directory" },
@@ -36,22 +38,25 @@ const pages: { who: Who; url: string; name: string }[] = [
   { who: "client", url: "/account/communications", name: "account-email-settings" },
   { who: "client", url: "/account/privacy", name: "account-privacy" },
   { who: "client", url: "/account/sessions", name: "account-devices" },
+  // A person with a past session: the table of what we keep about it has a row.
+  { who: "reviewer", url: "/sessions/records", name: "session-records" },
   { who: "expert", url: "/expert", name: "expert-workspace" },
   { who: "expert", url: "/expert/profile", name: "expert-profile" },
   { who: "expert", url: "/expert/availability", name: "expert-availability" },
 ];
 
-const logins: Record<Exclude<Who, "visitor">, string> = {
-  client: "demo@mindnamo.test",
-  expert: "amara-okafor@experts.mindnamo.test",
+const logins: Record<Exclude<Who, "visitor">, { email: string; password: string }> = {
+  client: { email: "demo@mindnamo.test", password: DEMO_PASSWORD },
+  expert: { email: "amara-okafor@experts.mindnamo.test", password: DEMO_PASSWORD },
+  reviewer: { email: FEEDBACK_WORLD.user.email, password: E2E_PASSWORD },
 };
 const states = new Map<Who, string>();
 
 // Each role signs in once; every page test starts from the stored session instead of the form.
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(60_000);
-  for (const who of ["client", "expert"] as const) {
-    const { context } = await signedIn(browser, logins[who], { to: {}, password: DEMO_PASSWORD });
+  for (const who of ["client", "expert", "reviewer"] as const) {
+    const { context } = await signedIn(browser, logins[who].email, { to: {}, password: logins[who].password });
     const file = test.info().outputPath(`${who}.json`);
     await context.storageState({ path: file });
     await context.close();
@@ -129,4 +134,26 @@ test("the consent banner takes at most a fifth of a phone screen", async ({ brow
     }
     await context.close();
   }
+});
+
+test("on a phone a table of a few columns shows every column: one block per row, each value named", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({
+    storageState: states.get("reviewer"),
+    viewport: { width: 390, height: 844 },
+  });
+  const page = await context.newPage();
+  await open(page, "/sessions/records");
+  const cells = page.getByTestId("session-record").first().locator("td");
+  await expect(cells).toHaveCount(4);
+  for (const cell of await cells.all()) {
+    const box = (await cell.boundingBox())!;
+    // Inside the screen, not cut off at the edge of a box that scrolls sideways.
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    const label = await cell.evaluate((td) => getComputedStyle(td, "::before").content);
+    expect(label).toBe(`"${await cell.getAttribute("data-label")}"`);
+  }
+  await context.close();
 });

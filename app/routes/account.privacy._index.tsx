@@ -265,7 +265,7 @@ export default function PrivacyCenter() {
           <p className="empty">You have not made any privacy requests yet.</p>
         ) : (
           <ScrollRegion label="Your privacy requests">
-            <table>
+            <table className="stacked">
               <caption className="visually-hidden">Your privacy requests</caption>
               <thead>
                 <tr>
@@ -282,20 +282,20 @@ export default function PrivacyCenter() {
               <tbody>
                 {requests.map((r) => (
                   <tr key={r.id} data-testid="privacy-request" data-type={r.type} data-status={r.status}>
-                    <td>{TYPE_LABELS[r.type] ?? r.type}</td>
-                    <td>{day(r.receivedAt)}</td>
-                    <td>
+                    <td data-label="Request">{TYPE_LABELS[r.type] ?? r.type}</td>
+                    <td data-label="Received">{day(r.receivedAt)}</td>
+                    <td data-label="Answer due">
                       {/* The month starts once the emailed code is confirmed: no deadline to show before. */}
                       {r.status === "AWAITING_IDENTITY" ? "Starts when you confirm the code" : day(r.dueAt)}
                       {r.extended ? <span className="hint"> (extended: {r.extensionReason})</span> : null}
                     </td>
-                    <td>
+                    <td data-label="Status">
                       {STATUS_LABELS[r.status] ?? r.status}
                       {r.graceEndsAt && (r.status === "PENDING" || r.status === "APPROVED") ? (
                         <span className="hint"> · you can cancel until {when(r.graceEndsAt)}</span>
                       ) : null}
                     </td>
-                    <td>{r.decisionReason ?? "—"}</td>
+                    <td data-label="Decision">{r.decisionReason ?? "—"}</td>
                     <td>
                       {r.cancellable ? (
                         <Form method="post">
@@ -340,7 +340,7 @@ export default function PrivacyCenter() {
           <p className="empty">No one on our staff has accessed your data.</p>
         ) : (
           <ScrollRegion label="Staff access to your data">
-            <table>
+            <table className="stacked">
               <caption className="visually-hidden">Staff access to your data</caption>
               <thead>
                 <tr>
@@ -353,10 +353,10 @@ export default function PrivacyCenter() {
               <tbody>
                 {ledger.map((l) => (
                   <tr key={l.id} data-testid="ledger-row">
-                    <td>{when(l.at)}</td>
-                    <td>{ROLE_LABELS[l.role] ?? l.role}</td>
-                    <td>{l.what}</td>
-                    <td>
+                    <td data-label="When">{when(l.at)}</td>
+                    <td data-label="Who (role)">{ROLE_LABELS[l.role] ?? l.role}</td>
+                    <td data-label="What">{l.what}</td>
+                    <td data-label="Why">
                       {l.purpose
                         ? l.purpose.startsWith("privacy-request:")
                           ? "Your privacy request"

@@ -55,7 +55,7 @@ export default function Sessions() {
       {actionData?.message ? <Notice>{actionData.message}</Notice> : null}
       <ScrollRegion label="Your active sessions">
         <div>
-          <table>
+          <table className="stacked">
             <caption className="visually-hidden">Your active sessions</caption>
             <thead>
               <tr>
@@ -71,16 +71,16 @@ export default function Sessions() {
             <tbody>
               {sessions.map((s) => (
                 <tr key={s.id} data-testid="session-row">
-                  <td>
+                  <td data-label="Device">
                     {s.browser ?? "Unknown browser"} on {s.os ?? "unknown system"}
                     {s.device ? ` · ${s.device}` : ""}
                     {s.current ? <strong> (this device)</strong> : null}
                   </td>
-                  <td>{s.ip ?? "—"}</td>
-                  <td>
+                  <td data-label="IP address">{s.ip ?? "—"}</td>
+                  <td data-label="Signed in">
                     <time dateTime={s.createdAt}>{s.createdLabel}</time>
                   </td>
-                  <td>
+                  <td data-label="Last seen">
                     <time dateTime={s.lastSeenAt}>{s.lastSeenLabel}</time>
                   </td>
                   <td>

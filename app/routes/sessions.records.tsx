@@ -49,7 +49,7 @@ export default function SessionRecords() {
         <p className="empty">No sessions have taken place yet, so we keep nothing about any.</p>
       ) : (
         <div className="table-scroll">
-          <table>
+          <table className="stacked">
             <caption className="visually-hidden">Your past sessions and what we keep about each</caption>
             <thead>
               <tr>
@@ -62,18 +62,18 @@ export default function SessionRecords() {
             <tbody>
               {records.map((r) => (
                 <tr key={r.id} data-testid="session-record">
-                  <td>{r.expert}</td>
-                  <td>
+                  <td data-label="Expert">{r.expert}</td>
+                  <td data-label="Date and time">
                     <time dateTime={r.startsAt}>{r.when}</time>
                   </td>
-                  <td>
+                  <td data-label="Duration together">
                     {r.duration === null
                       ? "Not settled yet"
                       : r.duration === 0
                         ? "You did not meet"
                         : `${r.duration} min`}
                   </td>
-                  <td>{r.topic}</td>
+                  <td data-label="Topic">{r.topic}</td>
                 </tr>
               ))}
             </tbody>
