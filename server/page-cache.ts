@@ -42,6 +42,8 @@ const PER_RESPONSE_HEADERS = new Set([
 
 /** Anonymous public pages: every visitor may keep a copy, but must ask us (ETag) before using it. */
 export const PUBLIC_PAGE_CACHE_CONTROL = "no-cache";
+/** A stored page differs by encoding, and is only ever served to a request without a session cookie. */
+const PUBLIC_PAGE_VARY = "Accept-Encoding, Cookie";
 
 interface Entry {
   at: number;
@@ -179,7 +181,7 @@ export function pageCache(opts: PageCacheOptions): PageCache {
     // Rendered uncompressed: the cache compresses what it stores once (server/app.ts reads this).
     res.locals.pageCacheCapture = true;
     res.setHeader("Cache-Control", PUBLIC_PAGE_CACHE_CONTROL);
-    res.setHeader("Vary", "Accept-Encoding, Cookie");
+    res.setHeader("Vary", PUBLIC_PAGE_VARY);
     const chunks: Buffer[] = [];
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
@@ -227,9 +229,14 @@ export function pageCache(opts: PageCacheOptions): PageCache {
 
 function makeEntry(html: string, responseHeaders: OutgoingHttpHeaders, nonce: string): Entry | null {
   if (nonce.length < 16) return null; // no usable nonce: splitting at it would be meaningless
-  const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(responseHeaders)) {
-    if (value !== undefined && !PER_RESPONSE_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
+  // The page's own headers in lower case, then the cache's; a 304 carries no body type.
+  const flat200: Entry["flat200"] = [];
+  const flat304: Entry["flat304"] = [];
+  for (const [given, value] of Object.entries(responseHeaders)) {
+    const name = given.toLowerCase();
+    if (value === undefined || PER_RESPONSE_HEADERS.has(name)) continue;
+    flat200.push(name, value);
+    if (name !== "content-type") flat304.push(name, value);
   }
   let csp: [string, string] | null = null;
   const cspHeader = responseHeaders["content-security-policy"];
@@ -261,14 +268,7 @@ function makeEntry(html: string, responseHeaders: OutgoingHttpHeaders, nonce: st
   }
   const template = pieces.map((p) => p.toString("base64")).join(".");
   const etag = `W/"${crypto.createHash("sha256").update(template).digest("base64url").slice(0, 27)}"`;
-  const common = ["cache-control", PUBLIC_PAGE_CACHE_CONTROL, "etag", etag, "vary", "Accept-Encoding, Cookie"];
-  const flat200: Entry["flat200"] = [];
-  const flat304: Entry["flat304"] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    flat200.push(name, value);
-    if (name !== "content-type") flat304.push(name, value);
-  }
+  const common = ["cache-control", PUBLIC_PAGE_CACHE_CONTROL, "etag", etag, "vary", PUBLIC_PAGE_VARY];
   flat200.push(...common);
   flat304.push(...common);
   return {
