@@ -35,7 +35,9 @@ function prismaWasmFromFile() {
       b.onLoad({ filter: /core[\\/]generated[\\/]prisma[\\/]internal[\\/]class\.ts$/ }, async (args) => {
         const source = fs.readFileSync(args.path, "utf8");
         const at = source.indexOf(loader);
-        if (at < 0) throw new Error(`prisma-wasm-from-file: ${args.path} no longer contains: ${loader}`);
+        const decode = source.indexOf("decodeBase64AsWasm(wasm)", at);
+        if (at < 0 || decode < 0)
+          throw new Error(`prisma-wasm-from-file: ${args.path} no longer loads its compiler with: ${loader}`);
         const { wasm } = await import(PRISMA_WASM_MODULE);
         fs.mkdirSync(path.dirname(QUERY_COMPILER_WASM), { recursive: true });
         fs.writeFileSync(QUERY_COMPILER_WASM, Buffer.from(wasm, "base64"));
@@ -43,7 +45,7 @@ function prismaWasmFromFile() {
           source.slice(0, at) +
           `const { readFile } = await import("node:fs/promises");\n` +
           `    return new WebAssembly.Module(await readFile(new URL("./query_compiler.wasm", import.meta.url)))` +
-          source.slice(source.indexOf("\n", source.indexOf("decodeBase64AsWasm(wasm)", at)));
+          source.slice(source.indexOf("\n", decode));
         return { contents: replaced, loader: "ts" };
       });
     },
