@@ -9,6 +9,7 @@ import type { PrismaClient } from "../core/generated/prisma/client.ts";
 import { submitReview } from "../core/feedback/reviews.ts";
 import { createUser } from "../core/identity/users.ts";
 import { settleBooking } from "../core/rooms/service.ts";
+import { bookingSpan } from "../core/scheduling/slots.ts";
 import { addDays, localDateOf, weekdayOf, zonedToUtc } from "../core/scheduling/zoned-time.ts";
 import { dueTimes } from "../core/support/tickets.ts";
 
@@ -33,12 +34,15 @@ function weekdayAt(now: Date, daysFrom: number, hour: number, timeZone: string):
   return zonedToUtc(day, hour * 60, timeZone);
 }
 
+const EXPERT = { id: true, userId: true, sessionMinutes: true, bufferMinutes: true } as const;
+type Expert = { id: string; userId: string; sessionMinutes: number; bufferMinutes: number };
+
 export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise<void> {
   const [dana, support, amara, elise, categories] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { email: "demo@mindnamo.test" }, select: { id: true } }),
     db.user.findUniqueOrThrow({ where: { email: "support@mindnamo.test" }, select: { id: true } }),
-    db.expertProfile.findUniqueOrThrow({ where: { slug: "amara-okafor" }, select: { id: true, userId: true } }),
-    db.expertProfile.findUniqueOrThrow({ where: { slug: "elise-dubois" }, select: { id: true, userId: true } }),
+    db.expertProfile.findUniqueOrThrow({ where: { slug: "amara-okafor" }, select: EXPERT }),
+    db.expertProfile.findUniqueOrThrow({ where: { slug: "elise-dubois" }, select: EXPERT }),
     db.category.findMany({ select: { id: true, slug: true } }),
   ]);
   const category = (slug: string) => categories.find((c) => c.slug === slug)!.id;
@@ -50,20 +54,14 @@ export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise
     data: { createdAt: new Date(now.getTime() - 60 * DAY) },
   });
 
-  const book = async (
-    userId: string,
-    expert: { id: string },
-    categorySlug: string,
-    startsAt: Date,
-  ): Promise<string> => {
+  const book = async (userId: string, expert: Expert, categorySlug: string, startsAt: Date): Promise<string> => {
     const b = await db.booking.create({
       data: {
         userId,
         expertId: expert.id,
         categoryId: category(categorySlug),
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 50 * MIN),
-        blockedUntil: new Date(startsAt.getTime() + 60 * MIN),
+        // The same span the booking page would have kept free: the expert's session length and buffer.
+        ...bookingSpan(expert, startsAt),
         roomName: `mn-${crypto.randomBytes(16).toString("hex")}`,
         createdAt: new Date(Math.min(now.getTime(), startsAt.getTime()) - 6 * DAY),
       },
@@ -72,8 +70,9 @@ export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise
     return b.id;
   };
   /** A past session both people joined, settled as the product settles it after the room closes. */
-  const took = async (userId: string, expert: { id: string; userId: string }, slug: string, startsAt: Date) => {
+  const took = async (userId: string, expert: Expert, slug: string, startsAt: Date) => {
     const id = await book(userId, expert, slug, startsAt);
+    const { endsAt } = bookingSpan(expert, startsAt);
     for (const who of [userId, expert.userId])
       await db.sessionPresence.create({
         data: {
@@ -81,7 +80,7 @@ export async function seedDemoStory(db: PrismaClient, now = new Date()): Promise
           userId: who,
           participantSid: `PA_${crypto.randomBytes(6).toString("hex")}`,
           joinedAt: new Date(startsAt.getTime() + MIN),
-          leftAt: new Date(startsAt.getTime() + 49 * MIN),
+          leftAt: new Date(endsAt.getTime() - MIN),
         },
         select: { id: true },
       });
