@@ -8,6 +8,8 @@ const [dir, setupFailures, unitRc, e2eRc, node22Rc, pgliteRc] = process.argv.sli
 let passed = 0;
 let failed = Number(setupFailures) || 0;
 let skipped = 0;
+/** Names of the tests that failed, printed above the closing line: a red run says what to look at. */
+const failedNames = [];
 
 const read = (name) => {
   try {
@@ -33,6 +35,13 @@ function addVitest(file, rc, label) {
     (f) => f.status === "failed" && f.assertionResults.length === 0,
   ).length;
   failed += brokenFiles;
+  for (const f of vitest.testResults ?? []) {
+    const where = path.relative(process.cwd(), f.name);
+    if (f.status === "failed" && f.assertionResults.length === 0)
+      failedNames.push(`vitest${label}: ${where} (did not load)`);
+    for (const t of f.assertionResults ?? [])
+      if (t.status === "failed") failedNames.push(`vitest${label}: ${where} › ${t.fullName ?? t.title}`);
+  }
   if (Number(rc) !== 0 && vitest.numFailedTests === 0 && brokenFiles === 0) failed += 1;
 }
 addVitest("vitest.json", unitRc, "");
@@ -47,11 +56,20 @@ if (pw) {
   failed += pw.stats.unexpected;
   skipped += pw.stats.skipped;
   if (Number(e2eRc) !== 0 && pw.stats.unexpected === 0) failed += 1;
+  /** Walks Playwright's suites (files, describe blocks) to the specs whose outcome was unexpected. */
+  const walk = (suite, trail) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === "unexpected") failedNames.push(`playwright: ${[...trail, spec.title].join(" › ")}`);
+    for (const child of suite.suites ?? []) walk(child, [...trail, child.title]);
+  };
+  for (const suite of pw.suites ?? []) walk(suite, [suite.title]);
 } else {
   console.log("Playwright produced no results (build or server start failed?)");
   failed += 1;
 }
 
+for (const name of failedNames) console.log(`failed: ${name}`);
 if (skipped > 0) console.log(`${skipped} skipped`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
