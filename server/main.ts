@@ -2,12 +2,14 @@
 // SIGTERM/SIGINT. `server.ts` (npm start, Docker) and the e2e server (e2e/server.ts) both start through here.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import v8 from "node:v8";
 import type { ServerBuild } from "@remix-run/node";
 import { DataDirLockedError } from "../core/platform/db/lock.ts";
 import { ConfigError, config } from "../core/platform/env/index.ts";
 import { boot, type DatabaseSeed, type Running } from "./boot.ts";
 import type { Services } from "../core/platform/services.ts";
 import { createLogger } from "./logging.ts";
+import { runtimeV8Flags } from "../scripts/production-runtime.mjs";
 
 export async function startServer(
   opts: { seed?: DatabaseSeed; beforeListen?: (services: Services) => Promise<void> } = {},
@@ -22,6 +24,8 @@ export async function startServer(
     }
     throw error;
   }
+  // Before the Remix build or Prisma loads anything: these flags apply to what V8 compiles from here on.
+  for (const flag of runtimeV8Flags({ databaseServer: cfg.database.kind === "server" })) v8.setFlagsFromString(flag);
   const logger = createLogger(cfg.LOG_LEVEL);
   const buildPath = pathToFileURL(path.resolve("build/server/index.js")).href;
   // Loaded while the database opens and migrations are checked (docs/performance.md, cold start); boot awaits it.
