@@ -172,6 +172,9 @@ export async function deleteReview(deps: ReviewDeps, { userId, bookingId }: { us
   deps.onPublicChange?.();
 }
 
+/** "June 2027": a comment's month, the only date a public review carries (one formatter: building one costs ~0.3 ms). */
+const REVIEW_MONTH = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+
 /**
  * An expert's public rating: average and count of VISIBLE reviews, and their comments without any name and with
  * the month only. Null below PUBLIC_RATING_MIN_REVIEWS visible reviews.
@@ -194,7 +197,7 @@ export async function publicRating(db: PrismaClient, expertId: string, opts: { c
       id: r.id,
       rating: r.rating,
       comment: r.comment ?? "",
-      month: r.createdAt.toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }),
+      month: REVIEW_MONTH.format(r.createdAt),
     })),
   };
 }
