@@ -52,6 +52,9 @@ export default function handleRequest(
     let shellRendered = false;
     const chunks: Buffer[] = [];
     const sink = new Writable({
+      // React listens for "close" on its destination to stop rendering; after a finished render it then calls end()
+      // on the finished stream again, which builds (and drops) an error with a stack trace on every request.
+      emitClose: false,
       write(chunk: Buffer, _encoding, done) {
         chunks.push(chunk);
         done();
