@@ -24,14 +24,15 @@ export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=192", "--max-semi-sp
 export const PRODUCTION_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" };
 
 // WebAssembly on a PostgreSQL server: the only module is Prisma's query compiler (3.3 MB), which V8 compiles once
-// with its baseline compiler (Liftoff) and again, on helper threads, with its optimising one. The optimising pass
-// mallocs 50–70 MB of compiler memory at start; glibc keeps it resident in its arenas after it is freed, for the
-// process's life. Liftoff alone: resident set 182 → 137 MB at start and 225 → 191 MB at the end of the bench's
-// pages, signed-in requests per second within the run-to-run spread (the compiler plans a query in microseconds
-// either way). On embedded PGlite, PostgreSQL itself runs as WebAssembly and its hot loops need the optimising
-// compiler (11–16% fewer signed-in requests per second with Liftoff alone), so there the flag is not set.
-// Set from inside the process because the database is known only once the configuration is read; V8 reads it
-// when it compiles a module, after start (checked by tests/production-runtime.test.ts on the real binary).
+// with its baseline compiler (Liftoff) and again, on helper threads, with its optimising one as its functions get
+// hot. That pass mallocs 50–90 MB of compiler memory soon after start (~70 MB on Node 20, ~87 MB on Node 22), and
+// glibc keeps it resident in its arenas after it is freed, for the process's life. Liftoff alone: resident set
+// 182 → 137 MB at start and 225 → 191 MB at the end of the bench's pages, signed-in requests per second within the
+// run-to-run spread (the compiler plans a query in microseconds either way). On embedded PGlite, PostgreSQL itself
+// runs as WebAssembly and its hot loops need the optimising compiler (11–16% fewer signed-in requests per second
+// with Liftoff alone), so there the flag is not set. Set from inside the process because the database is known only
+// once the configuration is read; V8 reads it when it compiles a module, after start (tests/production-runtime.test.ts
+// checks the effect on the real build and binary).
 
 /** V8 flags the server sets on itself (`v8.setFlagsFromString`) before anything compiles WebAssembly. */
 export function runtimeV8Flags({ databaseServer }) {
