@@ -56,6 +56,8 @@ export { nextSlotsForExperts } from "@core/scheduling/schedule.ts";
 export { BOOKING_DAYS } from "@core/catalog/booking-page.ts";
 export { formatSlot } from "@core/scheduling/slots.ts";
 export { isValidTimeZone } from "@core/scheduling/time-zone.ts";
+export { localDateOf } from "@core/scheduling/zoned-time.ts";
+export { remember } from "@core/time/memo.ts";
 export {
   recordCategoryBrowsed,
   recordExpertEngaged,
