@@ -1,12 +1,12 @@
 // Production's process settings (scripts/production-runtime.mjs) are the same wherever the server is started for
 // real: the Docker image, `npm start`, `npm run serve`. The bench and the production tests import them.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createServerDatabase, serverTestUrl } from "../core/platform/testing/db.ts";
 import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS, runtimeV8Flags } from "../scripts/production-runtime.mjs";
+import { firstOk, startProduction, stopProduction } from "./helpers/production.ts";
 
 const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> };
 const dockerfile = fs.readFileSync("Dockerfile", "utf8");
@@ -60,47 +60,29 @@ describe("WebAssembly compilation", () => {
           `require("node:v8").getHeapStatistics().peak_malloced_memory + "\\n"));`,
       );
       const port = 20_000 + Math.floor(Math.random() * 20_000);
-      const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, "build/node/server/index.js"], {
-        env: {
-          ...process.env,
-          ...PRODUCTION_ENV,
-          NODE_ENV: "production",
-          APP_URL: `http://localhost:${port}`,
-          SESSION_SECRET: "w".repeat(40),
-          MAIL_TRANSPORT: "outbox",
-          DATA_DIR: dir,
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          DATABASE_URL: database.url,
-          LOG_LEVEL: "warn",
-          NODE_OPTIONS: `--require ${probe}`, // and no --import tsx from the test runner
-        },
-        stdio: ["ignore", "ignore", "pipe"],
+      const server = startProduction(["build/node/server/index.js"], {
+        port,
+        dataDir: dir,
+        databaseUrl: database.url,
+        env: { NODE_OPTIONS: `--require ${probe}` },
       });
-      let stderr = "";
-      child.stderr.on("data", (d) => (stderr += d));
-      const exited = new Promise((resolve) => child.on("exit", resolve));
       try {
         const base = `http://127.0.0.1:${port}`;
-        const until = Date.now() + 120_000;
-        while ((await fetch(`${base}/healthz`).catch(() => null))?.status !== 200) {
-          if (Date.now() > until || child.exitCode !== null) throw new Error(`the server did not start: ${stderr}`);
-          await new Promise((r) => setTimeout(r, 200));
-        }
+        await firstOk(`${base}/healthz`, 120_000);
         // A few pages that plan different queries, a few times each, so hot functions would have tiered up.
         for (let i = 0; i < 20; i++)
           for (const p of ["/", "/experts", "/experts?category=anxiety", "/experts/amara-okafor", "/book/amara-okafor"])
             expect((await fetch(`${base}${p}`, { redirect: "manual" })).status).toBeLessThan(500);
-        child.kill("SIGUSR2");
-        const until2 = Date.now() + 10_000;
-        while (!/PEAK_MALLOC \d+/.test(stderr) && Date.now() < until2) await new Promise((r) => setTimeout(r, 50));
-        const peakMb = Number(/PEAK_MALLOC (\d+)/.exec(stderr)?.[1]) / 1_048_576;
+        server.child.kill("SIGUSR2");
+        const until = Date.now() + 10_000;
+        while (!/PEAK_MALLOC \d+/.test(server.output()) && Date.now() < until)
+          await new Promise((r) => setTimeout(r, 50));
+        const peakMb = Number(/PEAK_MALLOC (\d+)/.exec(server.output())?.[1]) / 1_048_576;
         console.log(`peak malloc of the server on PostgreSQL: ${peakMb.toFixed(1)} MB`);
         expect(peakMb).toBeGreaterThan(0);
         expect(peakMb).toBeLessThan(40);
       } finally {
-        child.kill("SIGTERM");
-        await exited;
+        await stopProduction(server);
         await database.drop();
         fs.rmSync(dir, { recursive: true, force: true });
       }

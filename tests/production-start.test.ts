@@ -6,56 +6,19 @@
 // machine (1-minute load average at most one per core) the bound is the target itself, 5 s; on a loaded one the
 // process gets only its share of the cores, so the bound grows with the load per core, capped at 20 s — past that
 // something is wrong whatever the load. Both starts, the load and the bound used are printed.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from "../scripts/production-runtime.mjs";
+import { firstOk, startProduction, stopProduction } from "./helpers/production.ts";
 
 const COLD_START_TARGET_MS = 5_000;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-prodstart-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-function start(args: string[], port: number) {
-  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...args], {
-    env: {
-      ...process.env,
-      ...PRODUCTION_ENV,
-      NODE_ENV: "production",
-      APP_URL: `http://localhost:${port}`,
-      SESSION_SECRET: "p".repeat(40),
-      MAIL_TRANSPORT: "outbox",
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: "",
-      LOG_LEVEL: "warn",
-      NODE_OPTIONS: "", // no --import tsx inherited from the test runner
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-async function firstOk(url: string, timeoutMs: number, started = Date.now()): Promise<number> {
-  while (Date.now() - started < timeoutMs) {
-    const res = await fetch(url).catch(() => null);
-    if (res?.status === 200) return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-}
-
-const stop = async (p: { child: ChildProcess; exited: Promise<number | null> }) => {
-  p.child.kill("SIGTERM");
-  return p.exited;
-};
+const start = (args: string[], port: number) => startProduction(args, { port, dataDir });
+const stop = stopProduction;
 
 describe("the production build", () => {
   it("is plain JavaScript with every npm package left external", () => {
