@@ -1,6 +1,6 @@
-// Starting and stopping the whole process: open the database (refusing a PGlite directory another process
-// holds), apply migrations, seed an empty database with the seed the entry point passes, build the services,
-// wire the job registry (server/jobs.ts) and start the HTTP server.
+// Starting and stopping the whole process: take the port, open the database (refusing a PGlite directory another
+// process holds), apply migrations, seed an empty database with the seed the entry point passes, build the
+// services, wire the job registry (server/jobs.ts) and start serving. A start that fails closes what it opened.
 import http from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import type { Logger } from "pino";
@@ -39,6 +39,38 @@ export interface Running {
   shutdown(): Promise<void>;
 }
 
+/** The address the server was told to listen on is taken (or not ours to take): nothing else was started. */
+export class PortUnavailableError extends Error {
+  constructor(
+    public readonly host: string,
+    public readonly port: number,
+    code: string,
+  ) {
+    super(
+      code === "EADDRINUSE"
+        ? `Port ${port} on ${host} is already in use: stop what is using it, or set PORT to another port.`
+        : `Port ${port} on ${host} cannot be used (${code}): set PORT or HOST to an address this process may take.`,
+    );
+    this.name = "PortUnavailableError";
+  }
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const refused = (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? "";
+      reject(
+        ["EADDRINUSE", "EACCES", "EADDRNOTAVAIL"].includes(code) ? new PortUnavailableError(host, port, code) : error,
+      );
+    };
+    server.once("error", refused);
+    server.listen(port, host, () => {
+      server.off("error", refused);
+      resolve();
+    });
+  });
+}
+
 export async function boot(opts: {
   config: Config;
   logger: Logger;
@@ -66,21 +98,58 @@ export async function boot(opts: {
     }),
     (refused) => logger.warn({ msg: "outbound connection refused", host: refused.host, port: refused.port }),
   );
-  let db: Database;
+  // The port is taken before the database is opened: a start that cannot listen fails at once, before it migrates,
+  // seeds or starts jobs in a database it would then leave half-way. Requests that arrive while the rest starts wait
+  // for it, so none is served before `beforeListen` has run.
+  let handle: http.RequestListener | undefined;
+  const held: Array<http.ServerResponse> = [];
+  const server = http.createServer((req, res) => {
+    if (handle) handle(req, res);
+    else held.push(res);
+  });
+  server.keepAliveTimeout = 5_000;
   try {
-    db = opts.database ?? (await openDatabase(config.database));
+    await listen(server, opts.port ?? config.PORT, opts.host ?? config.HOST);
   } catch (error) {
     outbound.release();
     throw error;
   }
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  // The server may reach itself (and a test in the same process may reach it) on its own port.
+  const listening = opts.host ?? config.HOST;
+  outbound.allow({
+    host: listening === "0.0.0.0" || listening === "::" ? "localhost" : listening,
+    port,
+    why: "this server",
+  });
+  // Whatever a failed start opened is closed again, newest first, so the process can exit (or retry) cleanly.
+  const undo: Array<() => unknown> = [
+    () => outbound.release(),
+    () => {
+      for (const res of held.splice(0)) res.writeHead(503, { "Retry-After": "5", Connection: "close" }).end();
+      server.close();
+      server.closeAllConnections();
+    },
+  ];
+  const failed = async (error: unknown): Promise<never> => {
+    for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => undefined);
+    throw error;
+  };
+
+  let db: Database;
+  try {
+    db = opts.database ?? (await openDatabase(config.database));
+  } catch (error) {
+    return failed(error);
+  }
+  undo.push(() => db.close());
   try {
     const { applied } = await db.migrate((msg) => logger.info({ msg }));
     if (applied.length > 0) logger.info({ msg: "migrations applied", applied });
     if (config.SEED_DEMO_DATA === "auto" && opts.seed) await opts.seed(db.prisma, (msg) => logger.info({ msg }));
   } catch (error) {
-    await db.close();
-    outbound.release();
-    throw error;
+    return failed(error);
   }
 
   const mailer = createMailer(config);
@@ -98,6 +167,8 @@ export async function boot(opts: {
       logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }),
   });
   const jobs = jobQueueWhenReady(jobsStarted);
+  // A queue that started but whose workers did not is stopped too.
+  undo.push(() => jobs.stop());
   // Account mail on the PostgreSQL server: a sealed job per message (core/platform/mail/sealed.ts), sent by
   // whichever instance fetches it (workers below), retried on failure, handed to another instance if this one dies
   // mid-send. On embedded PGlite (one process) the MailQueue sends from this process, as it always has
@@ -150,47 +221,30 @@ export async function boot(opts: {
     if (await announcePolicyVersion(db.prisma, jobs)) logger.info({ msg: "policy version announced" });
   })();
   jobsReady.catch(() => undefined);
-  await opts.beforeListen?.(services);
-  const app = createHttpApp({ services, build: opts.build instanceof Promise ? await opts.build : opts.build });
-  // Another instance changed public content: drop this one's cached public pages too (docs/scaling.md).
-  const stopPages = await db.listen(PUBLIC_PAGES_CHANNEL, () => app.clearPageCache());
-  // A trigger in the database names the expert whose booking page changed, whoever changed it (ADR 0019).
-  const stopBookingPages = await db.listen(BOOKING_PAGES_CHANNEL, (expertId) =>
-    services.bookingPages.invalidate(expertId),
-  );
-  const stopListening = async () => {
-    await stopPages();
-    await stopBookingPages();
-  };
-  const server = http.createServer((req, res) => {
-    if (!app.fastPath(req, res)) app(req, res);
-  });
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? config.PORT, opts.host ?? config.HOST, () => resolve());
-  });
+  let stopListening = async () => {};
   try {
+    await opts.beforeListen?.(services);
+    const app = createHttpApp({ services, build: opts.build instanceof Promise ? await opts.build : opts.build });
+    // Another instance changed public content: drop this one's cached public pages too (docs/scaling.md).
+    const stopPages = await db.listen(PUBLIC_PAGES_CHANNEL, () => app.clearPageCache());
+    // A trigger in the database names the expert whose booking page changed, whoever changed it (ADR 0019).
+    const stopBookingPages = await db.listen(BOOKING_PAGES_CHANNEL, (expertId) =>
+      services.bookingPages.invalidate(expertId),
+    );
+    stopListening = async () => {
+      await stopPages();
+      await stopBookingPages();
+    };
+    undo.push(stopListening);
+    handle = (req, res) => {
+      if (!app.fastPath(req, res)) app(req, res);
+    };
+    for (const res of held.splice(0)) handle(res.req, res);
+    // No queue, no product: reminders, mail and erasures depend on it. Stop as a failed start always did.
     await jobsReady;
   } catch (error) {
-    // No queue, no product: reminders, mail and erasures depend on it. Stop as a failed start always did.
-    server.close();
-    await stopListening();
-    await jobs.stop().catch(() => undefined); // a queue that started but whose workers did not
-    await db.close();
-    outbound.release();
-    throw error;
+    return failed(error);
   }
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.PORT;
-  // The server may reach itself (and a test in the same process may reach it) on its own port.
-  const listening = opts.host ?? config.HOST;
-  outbound.allow({
-    host: listening === "0.0.0.0" || listening === "::" ? "localhost" : listening,
-    port,
-    why: "this server",
-  });
-
   let closing: Promise<void> | undefined;
   const shutdown = () => {
     closing ??= (async () => {

@@ -6,7 +6,7 @@ import v8 from "node:v8";
 import type { ServerBuild } from "@remix-run/node";
 import { DataDirLockedError } from "../core/platform/db/lock.ts";
 import { ConfigError, config } from "../core/platform/env/index.ts";
-import { boot, type DatabaseSeed, type Running } from "./boot.ts";
+import { boot, PortUnavailableError, type DatabaseSeed, type Running } from "./boot.ts";
 import type { Services } from "../core/platform/services.ts";
 import { createLogger } from "./logging.ts";
 import { runtimeV8Flags } from "../scripts/production-runtime.mjs";
@@ -56,7 +56,7 @@ export async function startServer(
   try {
     running = await boot({ config: cfg, logger, build, seed: opts.seed, beforeListen: opts.beforeListen });
   } catch (error) {
-    if (error instanceof DataDirLockedError) {
+    if (error instanceof DataDirLockedError || error instanceof PortUnavailableError) {
       console.error(`Mind Namo cannot start. ${error.message}`);
       process.exit(75); // EX_TEMPFAIL
     }
