@@ -449,6 +449,27 @@ describe("POST /webhooks/livekit", () => {
 });
 
 describe("the room page and the session records page", () => {
+  it("a session list's Join says when the room opens, in each viewer's own zone", async () => {
+    const ada = await person(srv, "Ada Zoned");
+    await srv.running.services.db.prisma.user.update({ where: { id: ada.userId }, data: { timezone: "Asia/Kolkata" } });
+    const expert = await newExpert(srv, "zones"); // in UTC
+    const startsAt = farStart();
+    await book(srv, { ...world, expert }, ada.userId, startsAt);
+    const opens = new Date(startsAt.getTime() - 10 * MIN);
+    const clock = (timeZone: string) =>
+      new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(
+        opens,
+      );
+    expect(clock("Asia/Kolkata")).not.toBe(clock("UTC"));
+    const [asAda, asExpert] = await Promise.all([signIn(srv, ada.email), signIn(srv, expert.email)]);
+    for (const path of ["/sessions", "/"]) {
+      const html = await pageText(await asAda.get(path));
+      expect(html).toContain(`The room opens at ${clock("Asia/Kolkata")}, 10 minutes before the start.`);
+    }
+    const workspace = await pageText(await asExpert.get("/expert"));
+    expect(workspace).toContain(`The room opens at ${clock("UTC")}, 10 minutes before the start.`);
+  });
+
   it("the room page: participants only (403 for another person, 404 for an unknown id, sign-in first), never cached", async () => {
     const ada = await person(srv, "Ada Roomer");
     const eve = await person(srv, "Eve Outsider");

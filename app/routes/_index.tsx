@@ -8,7 +8,7 @@ import { EmptyState } from "~/components/ui/EmptyState";
 import { JoinButton } from "~/components/JoinButton";
 import { joinButtonView } from "~/utils/rooms.server";
 import { getSession } from "~/utils/session.server";
-import { formatSession } from "~/utils/time";
+import { formatSession, formatTime } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
 import { Button } from "~/components/ui/Button";
 import { Card, cardClass } from "~/components/ui/Card";
@@ -28,14 +28,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // A signed-in person's next confirmed session comes first, with Join once its room is open.
   const next = upcoming.find((b) => b.status === "CONFIRMED");
   const now = new Date();
+  const viewer = session ? accountViewer(request, session.user.timezone) : null;
   const nextSession =
-    session && next
+    viewer && next
       ? {
           id: next.id,
-          when: formatSession(next.startsAt, next.endsAt, accountViewer(request, session.user.timezone)),
+          when: formatSession(next.startsAt, next.endsAt, viewer),
           expert: next.expert.name,
           topic: next.category.name,
-          room: joinButtonView(next, now),
+          room: joinButtonView(next, now, (d) => formatTime(d, viewer)),
         }
       : null;
   return { categories, experts: featured.experts, totalExperts: featured.total, recommended, nextSession };
@@ -55,14 +56,7 @@ export default function Home() {
             </p>
           </div>
           <div className="row">
-            {nextSession.room ? (
-              <JoinButton
-                bookingId={nextSession.id}
-                opensAt={nextSession.room.opensAt}
-                closesAt={nextSession.room.closesAt}
-                initiallyOpen={nextSession.room.open}
-              />
-            ) : null}
+            {nextSession.room ? <JoinButton bookingId={nextSession.id} room={nextSession.room} /> : null}
             <Link to="/sessions">All my sessions</Link>
           </div>
         </Card>

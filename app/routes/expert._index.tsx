@@ -6,7 +6,7 @@ import { TextAreaField } from "~/components/workspace";
 import { JoinButton } from "~/components/JoinButton";
 import { afterCancelled, expertWorkspace, deps } from "~/core.server";
 import { notificationDeps, notifyAfter } from "~/utils/bookings.server";
-import { formatSessionTime, requireExpert, requireExpertWith } from "~/utils/expert.server";
+import { clockIn, formatSessionTime, requireExpert, requireExpertWith } from "~/utils/expert.server";
 import { zoneLabel } from "~/utils/time";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { joinButtonView } from "~/utils/rooms.server";
@@ -57,7 +57,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     status: b.status,
     statusLabel: statusLabel(b),
     cancellable: b.status === "CONFIRMED" && b.startsAt > now,
-    room: joinButtonView(b, now),
+    room: joinButtonView(b, now, (d) => clockIn(d, profile.timezone)),
   });
   const upcomingViews = upcoming.map(view);
   const url = new URL(request.url);
@@ -115,14 +115,7 @@ function SessionItem({ s, testId }: { s: SessionView; testId: string }) {
       </div>
       <div className="session-side">
         <span className={`status status-${s.status.toLowerCase()}`}>{s.statusLabel}</span>
-        {s.room ? (
-          <JoinButton
-            bookingId={s.id}
-            opensAt={s.room.opensAt}
-            closesAt={s.room.closesAt}
-            initiallyOpen={s.room.open}
-          />
-        ) : null}
+        {s.room ? <JoinButton bookingId={s.id} room={s.room} /> : null}
         {s.cancellable ? (
           <Button variant="secondary" small to={`?cancel=${encodeURIComponent(s.id)}`}>
             {/* One child for the word and its ellipsis: the button spaces its children apart. */}

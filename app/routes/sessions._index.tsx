@@ -10,7 +10,7 @@ import { joinButtonView } from "~/utils/rooms.server";
 import { requireSession } from "~/utils/session.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
-import { formatSession, localeFrom, zoneLabel } from "~/utils/time";
+import { formatSession, formatTime, localeFrom, zoneLabel } from "~/utils/time";
 import { resolveViewer } from "~/utils/viewer.server";
 import { Button } from "~/components/ui/Button";
 import { Card } from "~/components/ui/Card";
@@ -43,7 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The user may change it until the expert's cancellation window starts.
     changeable: b.status === "CONFIRMED" && b.startsAt.getTime() - now > b.expert.cancelWindowHours * 3_600_000,
     cancelWindowHours: b.expert.cancelWindowHours,
-    room: joinButtonView(b, at),
+    room: joinButtonView(b, at, (d) => formatTime(d, viewer)),
   });
   return {
     crisis: await crisisFor(request, context),
@@ -130,14 +130,7 @@ export default function Sessions() {
                   <Link to={`/experts/${b.expert.slug}`}>{b.expert.name}</Link>
                 </h3>
                 <p>{b.when}</p>
-                {b.room ? (
-                  <JoinButton
-                    bookingId={b.id}
-                    opensAt={b.room.opensAt}
-                    closesAt={b.room.closesAt}
-                    initiallyOpen={b.room.open}
-                  />
-                ) : null}
+                {b.room ? <JoinButton bookingId={b.id} room={b.room} /> : null}
                 <p>
                   {b.category} · {statusText[b.status]}
                   {b.cancelledBy

@@ -59,7 +59,8 @@ const formatIn = (kind: "date" | "clock", timeZone: string) =>
   );
 const dateFormat = (timeZone: string) => formatIn("date", timeZone);
 
-function clock(date: Date, timeZone: string): string {
+/** "10:50" in `timeZone`. */
+export function clockIn(date: Date, timeZone: string): string {
   const parts = formatIn("clock", timeZone).formatToParts(date);
   const h = parts.find((p) => p.type === "hour")?.value ?? "00";
   const m = parts.find((p) => p.type === "minute")?.value ?? "00";
@@ -68,14 +69,14 @@ function clock(date: Date, timeZone: string): string {
 
 /** "Mon, 7 Jun 2027, 10:00–10:50" in `timeZone`. */
 export function formatSessionTime(startsAt: Date, endsAt: Date, timeZone: string): string {
-  return `${dateFormat(timeZone).format(startsAt)}, ${clock(startsAt, timeZone)}–${clock(endsAt, timeZone)}`;
+  return `${dateFormat(timeZone).format(startsAt)}, ${clockIn(startsAt, timeZone)}–${clockIn(endsAt, timeZone)}`;
 }
 
 /** "Thu 10 Jun 2027 (whole day)", "Thu 10 Jun 2027 – Sun 13 Jun 2027 (whole days)" or with times. */
 export function formatTimeOff(startsAt: Date, endsAt: Date, timeZone: string): string {
   const d = dateFormat(timeZone);
-  const startClock = clock(startsAt, timeZone);
-  const endClock = clock(endsAt, timeZone);
+  const startClock = clockIn(startsAt, timeZone);
+  const endClock = clockIn(endsAt, timeZone);
   if (startClock === "00:00" && endClock === "00:00") {
     const lastDay = new Date(endsAt.getTime() - 1);
     const first = d.format(startsAt);

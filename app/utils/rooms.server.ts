@@ -50,13 +50,21 @@ export async function jsonAction(fn: () => Promise<unknown>): Promise<Response> 
   }
 }
 
-/** What a session list's Join button needs: the window (ISO) and whether it is open now; null for a closed room. */
-export function joinButtonView(b: { status: string; startsAt: Date; endsAt: Date }, now: Date) {
+/**
+ * What a session list's Join button needs: the window (ISO), whether it is open now, and the clock time it opens,
+ * written by `clock` in the viewer's zone; null for a closed room.
+ */
+export function joinButtonView(
+  b: { status: string; startsAt: Date; endsAt: Date },
+  now: Date,
+  clock: (d: Date) => string,
+) {
   if (b.status !== "CONFIRMED" || b.endsAt.getTime() <= now.getTime()) return null;
   const w = joinWindow(b);
   return {
     opensAt: w.opensAt.toISOString(),
     closesAt: w.closesAt.toISOString(),
+    opensAtText: clock(w.opensAt),
     open: now.getTime() >= w.opensAt.getTime(),
   };
 }
