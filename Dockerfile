@@ -40,4 +40,4 @@ EXPOSE 3000
 VOLUME ["/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Plain node on the compiled entry (no TypeScript at run time); SIGTERM closes HTTP, then the database.
-CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=8", "build/node/server/index.js"]
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=16", "build/node/server/index.js"]

@@ -8,9 +8,12 @@
 // malloc arena per thread that touched memory (V8's compiler and GC helpers, the libuv pool), most of it freed but
 // never returned. With the old generation capped at 192 MB and two arenas, the resident set at the end of the bench
 // went from ~490 MB to ~260 MB, for about 8% fewer signed-in requests per second (more frequent collections); a cap
-// of 128 MB gave ~270 MB peak and 13% fewer. The young generation's semi-spaces capped at 8 MB (16 by default)
-// took another 15–35 MB off the end of the bench, with requests per second within this machine's run-to-run
-// spread (2026-12-02, interleaved runs on /sessions). Give an instance with more memory larger caps here.
+// of 128 MB gave ~270 MB peak and 13% fewer. The young generation's semi-spaces are set at 16 MB: 8 MB took
+// 15–35 MB off the end of the bench with requests per second within the spread on 2026-12-02, but once WebAssembly
+// was compiled by the baseline compiler only (below) the memory was there to spend, and in ten interleaved runs on
+// 2026-12-04 16 MB gave 5–28% more signed-in requests per second than 8 MB (fewer objects still in flight promoted
+// to the old generation) for 15–20 MB more resident; 32 MB gave about as much again as 16 for another 30 MB.
+// Give an instance with more memory larger caps here.
 //
 // glibc also raises its mmap threshold after the first large block is freed (compression state, request buffers),
 // so later large blocks come from the main heap and stay resident after they are freed: 38–57 MB of it at the end
@@ -18,7 +21,7 @@
 // end of interleaved runs (4 of 4), requests per second within the run-to-run spread.
 
 /** Flags for `node` itself (V8 reads them before the heap exists, so they cannot be set from inside the process). */
-export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=192", "--max-semi-space-size=8"];
+export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=192", "--max-semi-space-size=16"];
 
 /** Environment read by the C library (glibc) before the process starts: Linux only, set by the Dockerfile. */
 export const PRODUCTION_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" };
