@@ -11,24 +11,37 @@ import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../core/platform/env/index.ts";
 import { createTestDatabase } from "../core/platform/testing/db.ts";
-import { boot } from "../server/boot.ts";
-import { firstOk, startProduction, stopProduction } from "./helpers/production.ts";
+import { boot, type Running } from "../server/boot.ts";
+import { firstOk, freePort, startProduction, stopProduction } from "./helpers/production.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-startorder-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
+/** boot() on a fresh test database and a free port (or `port`), with `beforeListen` paused until the test ends it. */
+async function pausedStart(opts: { pause: boolean; port?: number }) {
+  const port = opts.port ?? (await freePort());
+  const database = await createTestDatabase();
+  let reached = () => {};
+  const inStart = new Promise<void>((resolve) => (reached = resolve));
+  let finish: (error?: Error) => void = () => {};
+  const booting: Promise<Running> = boot({
+    config: parseConfig({ DATA_DIR: dataDir, SEED_DEMO_DATA: "never", APP_URL: "http://localhost:3999" }),
+    logger: pino({ level: "silent" }),
+    build: import(pathToFileURL(path.resolve("build/server/index.js")).href) as Promise<ServerBuild>,
+    port,
+    host: "127.0.0.1",
+    database: database.db,
+    beforeListen: opts.pause
+      ? () => {
+          reached();
+          return new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve())));
+        }
+      : undefined,
+  });
+  booting.catch(() => undefined); // awaited by the test
+  if (opts.pause) await inStart;
+  return { port, database, booting, finish: (error?: Error) => finish(error) };
 }
-
-const quiet = pino({ level: "silent" });
-const config = () =>
-  parseConfig({ DATA_DIR: dataDir, SEED_DEMO_DATA: "never", LOG_LEVEL: "warn", APP_URL: "http://localhost:3999" });
-const build = () => import(pathToFileURL(path.resolve("build/server/index.js")).href) as Promise<ServerBuild>;
 
 describe("starting the server", { timeout: 180_000 }, () => {
   it("on a taken port stops with a clear message before it touches the embedded database", async () => {
@@ -57,79 +70,36 @@ describe("starting the server", { timeout: 180_000 }, () => {
   });
 
   it("holds a request that arrives while it starts, and answers it once ready", async () => {
-    const port = await freePort();
-    const database = await createTestDatabase();
-    let release!: () => void;
-    let reached!: () => void;
-    const inStart = new Promise<void>((resolve) => (reached = resolve));
-    const booting = boot({
-      config: config(),
-      logger: quiet,
-      build: build(),
-      port,
-      host: "127.0.0.1",
-      database: database.db,
-      beforeListen: async () => {
-        reached();
-        await new Promise<void>((resolve) => (release = resolve));
-      },
-    });
-    await inStart;
+    const start = await pausedStart({ pause: true });
     let answered = false;
-    const early = fetch(`http://127.0.0.1:${port}/healthz`).then((res) => {
+    const early = fetch(`http://127.0.0.1:${start.port}/healthz`).then((res) => {
       answered = true;
       return res.status;
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(answered).toBe(false); // accepted, not answered: the start has not finished
-    release();
+    start.finish();
     expect(await early).toBe(200);
-    const running = await booting;
-    await running.shutdown();
-    await database.cleanup();
+    await (await start.booting).shutdown();
+    await start.database.cleanup();
   });
 
   it("gives the port back when the start fails half-way, and answers held requests 503", async () => {
-    const port = await freePort();
-    const database = await createTestDatabase();
-    let reached!: () => void;
-    const inStart = new Promise<void>((resolve) => (reached = resolve));
-    let fail!: () => void;
-    const failing = boot({
-      config: config(),
-      logger: quiet,
-      build: build(),
-      port,
-      host: "127.0.0.1",
-      database: database.db,
-      beforeListen: async () => {
-        reached();
-        await new Promise<void>((_, reject) => (fail = () => reject(new Error("fixture failed"))));
-      },
-    });
-    failing.catch(() => undefined);
-    await inStart;
-    const held = fetch(`http://127.0.0.1:${port}/healthz`);
+    const failing = await pausedStart({ pause: true });
+    const held = fetch(`http://127.0.0.1:${failing.port}/healthz`);
     await new Promise((r) => setTimeout(r, 200));
-    fail();
-    await expect(failing).rejects.toThrow("fixture failed");
+    failing.finish(new Error("fixture failed"));
+    await expect(failing.booting).rejects.toThrow("fixture failed");
     const res = await held;
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
-    await database.cleanup();
+    await failing.database.cleanup();
 
-    // The port is free again: a second start takes it.
-    const again = await createTestDatabase();
-    const running = await boot({
-      config: config(),
-      logger: quiet,
-      build: build(),
-      port,
-      host: "127.0.0.1",
-      database: again.db,
-    });
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    // The port is free again: a start on it succeeds.
+    const again = await pausedStart({ pause: false, port: failing.port });
+    const running = await again.booting;
+    expect((await fetch(`http://127.0.0.1:${failing.port}/healthz`)).status).toBe(200);
     await running.shutdown();
-    await again.cleanup();
+    await again.database.cleanup();
   });
 });

@@ -16,7 +16,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +23,7 @@ import { openDatabase, type Database } from "../core/platform/db/client.ts";
 import { createSession } from "../core/identity/sessions.ts";
 import { createServerDatabase, serverTestUrl } from "../core/platform/testing/db.ts";
 import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from "../scripts/production-runtime.mjs";
+import { freePort } from "./helpers/production.ts";
 
 const NGINX = "/usr/sbin/nginx";
 const base = serverTestUrl();
@@ -46,14 +46,6 @@ const hanging = new Set<http.ServerResponse>();
 const received: { endpoint: string; to: string; subject: string; text: string; tag: string }[] = [];
 let ports = { a: 0, b: 0, nginx: 0, fake: 0 };
 let origin = "";
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function run(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
