@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import v8 from "node:v8";
 import type { ServerBuild } from "@remix-run/node";
+import { EmbeddedOpenError } from "../core/platform/db/client.ts";
 import { DataDirLockedError } from "../core/platform/db/lock.ts";
 import { ConfigError, config } from "../core/platform/env/index.ts";
 import { boot, PortUnavailableError, type DatabaseSeed, type Running } from "./boot.ts";
@@ -59,6 +60,10 @@ export async function startServer(
     if (error instanceof DataDirLockedError || error instanceof PortUnavailableError) {
       console.error(`Mind Namo cannot start. ${error.message}`);
       process.exit(75); // EX_TEMPFAIL
+    }
+    if (error instanceof EmbeddedOpenError) {
+      console.error(`Mind Namo cannot start. ${error.message}`);
+      process.exit(74); // EX_IOERR
     }
     throw error;
   }

@@ -7,9 +7,33 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../../generated/prisma/client.ts";
+import { ensureComplete } from "./embedded-dir.ts";
 import { lockDataDir, type DirLock } from "./lock.ts";
 import { statementNamer } from "./statement-names.ts";
 import { applyMigrations, pgExecutor, pgliteExecutor, type SqlExecutor } from "./migrate.ts";
+
+/** The embedded database's directory exists but could not be opened (damaged, unreadable, not a database). */
+export class EmbeddedOpenError extends Error {
+  constructor(
+    public readonly dir: string,
+    cause: unknown,
+  ) {
+    // PGlite's file-system errors carry only an errno (20: a path part is not a directory; 44: no such file).
+    const errno = (cause as { errno?: unknown } | null)?.errno;
+    const why =
+      cause instanceof Error && cause.message
+        ? cause.message
+        : typeof errno === "number"
+          ? `file-system error ${errno}`
+          : String(cause);
+    super(
+      `The embedded database in ${dir} could not be opened (${why}). If it holds nothing you need, move the ` +
+        `folder away and start again: a new database is created. Otherwise restore it from a backup.`,
+      { cause },
+    );
+    this.name = "EmbeddedOpenError";
+  }
+}
 
 export type DatabaseTarget = { kind: "server"; url: string } | { kind: "embedded"; dir: string } | { kind: "memory" };
 
@@ -146,11 +170,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     lock = lockDataDir(target.dir);
     try {
       fs.mkdirSync(target.dir, { recursive: true });
+      await ensureComplete(target.dir, async (staging) => {
+        const creating = new PGlite(staging, { extensions: pgliteExtensions });
+        await creating.waitReady;
+        await creating.close();
+      });
       pglite = new PGlite(target.dir, { extensions: pgliteExtensions });
       await pglite.waitReady;
     } catch (error) {
       lock.release();
-      throw error;
+      throw new EmbeddedOpenError(target.dir, error);
     }
   } else {
     pglite = new PGlite({ extensions: pgliteExtensions });

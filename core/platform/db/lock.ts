@@ -6,6 +6,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+/** The lock's file name inside the data directory. */
+export const LOCK_FILE = "mindnamo.lock";
+
 export class DataDirLockedError extends Error {
   constructor(
     public readonly dir: string,
@@ -54,7 +57,7 @@ export interface DirLock {
 /** Takes the lock of a data directory or throws DataDirLockedError. */
 export function lockDataDir(dir: string): DirLock {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "mindnamo.lock");
+  const file = path.join(dir, LOCK_FILE);
   const mine: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
