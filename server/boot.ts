@@ -137,17 +137,22 @@ export async function boot(opts: {
     throw error;
   };
 
+  const prepare = async (db: Database) => {
+    const { applied } = await db.migrate((msg) => logger.info({ msg }));
+    if (applied.length > 0) logger.info({ msg: "migrations applied", applied });
+    if (config.SEED_DEMO_DATA === "auto" && opts.seed) await opts.seed(db.prisma, (msg) => logger.info({ msg }));
+  };
   let db: Database;
   try {
-    db = opts.database ?? (await openDatabase(config.database));
+    // A new embedded database is migrated and seeded before it counts as created: a first start cut short leaves
+    // no half-seeded demo behind (core/platform/db/embedded-dir.ts). Every start then checks both again.
+    db = opts.database ?? (await openDatabase(config.database, { prepareNew: prepare }));
   } catch (error) {
     return failed(error);
   }
   undo.push(() => db.close());
   try {
-    const { applied } = await db.migrate((msg) => logger.info({ msg }));
-    if (applied.length > 0) logger.info({ msg: "migrations applied", applied });
-    if (config.SEED_DEMO_DATA === "auto" && opts.seed) await opts.seed(db.prisma, (msg) => logger.info({ msg }));
+    await prepare(db);
   } catch (error) {
     return failed(error);
   }

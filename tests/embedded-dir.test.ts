@@ -47,6 +47,44 @@ describe("the embedded database's directory", { timeout: 180_000 }, () => {
     await opensAndWorks(dir);
   });
 
+  it("what a new database is prepared with (migrations, demo data) is in it whole or not at all", async () => {
+    const dir = path.join(root, "prepared", "pglite");
+    const failure = new Error("the seed stopped half-way");
+    const halfway = openDatabase(
+      { kind: "embedded", dir },
+      {
+        prepareNew: async (db) => {
+          await db.migrate();
+          await db.prisma.category.create({ data: { slug: "half", name: "Half", description: "written first" } });
+          throw failure;
+        },
+      },
+    );
+    await expect(halfway).rejects.toBe(failure); // the caller's own error, not "could not be opened"
+    expect(fs.existsSync(path.join(dir, READY_FILE))).toBe(false);
+
+    let prepared = 0;
+    const db = await openDatabase(
+      { kind: "embedded", dir },
+      {
+        prepareNew: async (fresh) => {
+          prepared++;
+          await fresh.migrate();
+          await fresh.prisma.category.create({ data: { slug: "whole", name: "Whole", description: "all of it" } });
+        },
+      },
+    );
+    try {
+      expect((await db.prisma.category.findMany({ select: { slug: true } })).map((c) => c.slug)).toEqual(["whole"]);
+    } finally {
+      await db.close();
+    }
+    // Complete now: opened again, it is not prepared again.
+    const again = await openDatabase({ kind: "embedded", dir }, { prepareNew: () => Promise.resolve(void prepared++) });
+    await again.close();
+    expect(prepared).toBe(1);
+  });
+
   it("what an interrupted creation used to leave in the directory itself is replaced", async () => {
     const dir = path.join(root, "old-leftover", "pglite");
     fs.mkdirSync(path.join(dir, "pg_wal", "archive_status"), { recursive: true });

@@ -69,6 +69,38 @@ describe("starting the server", { timeout: 180_000 }, () => {
     }
   });
 
+  it("killed while it seeds a new embedded database, it starts whole the next time", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-seedkill-"));
+    const port = await freePort();
+    try {
+      const first = startProduction(["build/node/server/index.js"], { port, dataDir: dir, env: { LOG_LEVEL: "info" } });
+      const until = Date.now() + 120_000;
+      while (!first.output().includes('"migrations applied"') && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 5));
+      first.child.kill("SIGKILL");
+      await first.exited;
+      expect(first.output()).not.toContain("Seeded the demo story"); // killed during the seed
+      expect(fs.existsSync(path.join(dir, "pglite", "mindnamo.ready"))).toBe(false);
+
+      const second = startProduction(["build/node/server/index.js"], { port, dataDir: dir });
+      try {
+        await firstOk(`http://127.0.0.1:${port}/healthz`, 150_000);
+        const signIn = await fetch(`http://127.0.0.1:${port}/login`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: `http://localhost:${port}` },
+          body: new URLSearchParams({ email: "demo@mindnamo.test", password: "calm-harbour-morning-42" }),
+        });
+        expect(signIn.status).toBe(302); // the demo person exists: the seed ran whole
+        expect(signIn.headers.get("location")).not.toContain("/login");
+      } finally {
+        expect(await stopProduction(second)).toBe(0);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("holds a request that arrives while it starts, and answers it once ready", async () => {
     const start = await pausedStart({ pause: true });
     let answered = false;

@@ -92,7 +92,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * them as contrib; PGlite must be given their bundles when it starts. */
 export const pgliteExtensions = { btree_gist };
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+/**
+ * Opens the database `target` names. `prepareNew` runs on an embedded database this call creates, before it counts
+ * as complete (migrations and the demo seed go there: a first start cut short then leaves nothing half done).
+ */
+export async function openDatabase(
+  target: DatabaseTarget,
+  opts: { prepareNew?: (db: Database) => Promise<void> } = {},
+): Promise<Database> {
   if (target.kind === "server") {
     const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5_000 });
     // An idle client losing its connection must not crash the process; the next query reports it.
@@ -164,34 +171,46 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
   }
 
-  let lock: DirLock | undefined;
-  let pglite: PGlite;
-  if (target.kind === "embedded") {
-    lock = lockDataDir(target.dir);
-    try {
-      fs.mkdirSync(target.dir, { recursive: true });
-      await ensureComplete(target.dir, async (staging) => {
-        const creating = new PGlite(staging, { extensions: pgliteExtensions });
-        await creating.waitReady;
-        await creating.close();
-      });
-      pglite = new PGlite(target.dir, { extensions: pgliteExtensions });
-      await pglite.waitReady;
-    } catch (error) {
-      lock.release();
-      throw new EmbeddedOpenError(target.dir, error);
-    }
-  } else {
-    pglite = new PGlite({ extensions: pgliteExtensions });
+  if (target.kind === "memory") {
+    const pglite = new PGlite({ extensions: pgliteExtensions });
     await pglite.waitReady;
+    return pgliteDatabase(pglite, "memory");
   }
+  const lock = lockDataDir(target.dir);
+  let prepareFailure: unknown;
+  try {
+    fs.mkdirSync(target.dir, { recursive: true });
+    await ensureComplete(target.dir, async (staging) => {
+      const created = new PGlite(staging, { extensions: pgliteExtensions });
+      await created.waitReady;
+      const creating = pgliteDatabase(created, "embedded");
+      try {
+        await opts.prepareNew?.(creating);
+      } catch (error) {
+        prepareFailure = error; // the caller's failure (a migration, the seed), reported as it is
+        throw error;
+      } finally {
+        await creating.close();
+      }
+    });
+    const pglite = new PGlite(target.dir, { extensions: pgliteExtensions });
+    await pglite.waitReady;
+    return pgliteDatabase(pglite, "embedded", lock);
+  } catch (error) {
+    lock.release();
+    throw error === prepareFailure ? error : new EmbeddedOpenError(target.dir, error);
+  }
+}
+
+/** The Database over an open PGlite; `lock` (the data directory's) is released when it closes. */
+function pgliteDatabase(pglite: PGlite, kind: "embedded" | "memory", lock?: DirLock): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const sql = pgliteExecutor(pglite);
   let closed = false;
   const local = localListeners();
   const pgliteChannels = new Set<string>();
   return {
-    kind: target.kind,
+    kind,
     prisma,
     sql,
     executeSql: async (text, values) => {
