@@ -35,7 +35,9 @@ const BUDGETS: Record<string, number> = {
   // which lets the server write links without React Router's per-link work.
   "routes/book.$slug": 100_352,
   // 96,991 on 2026-12-02: the site shell (phone menu, help link, the consent settings' own date) and faces.
-  "routes/sessions._index": 98_816, // 98,495 with the shared Button and Card and the cancel Dialog
+  // 98,495 with the shared Button and Card and the cancel Dialog; 98,854 on 2026-12-04: Join names the time the
+  // room opens and says when a session's time is over (+48 B), after the shared Link module (+227 B).
+  "routes/sessions._index": 99_328,
   "routes/help-now": 95_232, // 94,514 with the shared Button and Card; // new with the crisis page; the public-route ceiling below still applies
 };
 

@@ -34,15 +34,11 @@ export function JoinButton({ bookingId, room }: { bookingId: string; room: JoinR
     );
   }
   if (phase === "ended") {
-    return (
-      <p className="hint" data-testid="join-ended">
-        This session’s time is over.
-      </p>
-    );
+    return <p className="hint">This session’s time is over.</p>;
   }
   const hintId = `join-hint-${bookingId}`;
   return (
-    <span className="stack join-later">
+    <span className="stack">
       <Button
         type="button"
         variant="secondary"
