@@ -123,16 +123,13 @@ export async function boot(opts: {
     port,
     why: "this server",
   });
-  // Whatever a failed start opened is closed again, newest first, so the process can exit (or retry) cleanly.
-  const undo: Array<() => unknown> = [
-    () => outbound.release(),
-    () => {
-      for (const res of held.splice(0)) res.writeHead(503, { "Retry-After": "5", Connection: "close" }).end();
-      server.close();
-      server.closeAllConnections();
-    },
-  ];
+  // A failed start stops taking requests first, then closes whatever it opened, newest first, so the process can
+  // exit (or retry) cleanly.
+  const undo: Array<() => unknown> = [() => outbound.release()];
   const failed = async (error: unknown): Promise<never> => {
+    for (const res of held.splice(0)) res.writeHead(503, { "Retry-After": "5", Connection: "close" }).end();
+    server.close();
+    server.closeAllConnections();
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => undefined);
     throw error;
   };
