@@ -13,6 +13,7 @@ import {
   bookSlot,
   cancelBooking,
   isExclusionViolation,
+  isRetryableConflict,
   listExpertBookings,
   listUserBookings,
   rescheduleBooking,
@@ -135,6 +136,47 @@ describe("bookSlot", () => {
       expect(r.reason).toMatchObject({ code: "CONFLICT", message: "This time was just taken. Please choose another." });
     }
     expect(await db().booking.count({ where: { expertId: ana.id, startsAt, status: "CONFIRMED" } })).toBe(1);
+  });
+
+  it("a write the database aborted to break a deadlock is tried again, at most three times", async () => {
+    // What PostgreSQL does to one of several inserts that wait on each other at the exclusion constraint on a busy
+    // server (Prisma's P2034): nothing written, and the same insert may succeed or meet the winner when repeated.
+    const deadlock = () => Object.assign(new Error("deadlock detected"), { code: "P2034" });
+    const failingCreates = (times: number) => {
+      let calls = 0;
+      const real = db();
+      const booking = new Proxy(real.booking, {
+        get: (target, prop) =>
+          prop === "create"
+            ? (args: Parameters<typeof target.create>[0]) =>
+                ++calls <= times ? Promise.reject(deadlock()) : target.create(args)
+            : (Reflect.get(target, prop) as unknown),
+      });
+      const client = new Proxy(real, {
+        get: (target, prop) => (prop === "booking" ? booking : (Reflect.get(target, prop) as unknown)),
+      });
+      return { client, calls: () => calls };
+    };
+    const input = { expertSlug: "ana", categorySlug: "anxiety", startsAt: at("2027-06-04T08:00:00Z") };
+
+    const twice = failingCreates(2);
+    const booked = await bookSlot(twice.client, await client(), input, NOW);
+    expect(twice.calls()).toBe(3);
+    expect(await db().booking.count({ where: { id: booked.id, status: "CONFIRMED" } })).toBe(1);
+
+    const always = failingCreates(99);
+    const refused = await bookSlot(
+      always.client,
+      await client(),
+      { ...input, startsAt: at("2027-06-04T10:00:00Z") },
+      NOW,
+    )
+      .then(() => null)
+      .catch((e: unknown) => e);
+    expect(always.calls()).toBe(3);
+    expect(isRetryableConflict(refused)).toBe(true);
+    expect(isRetryableConflict({ meta: { driverAdapterError: { cause: { originalCode: "40P01" } } } })).toBe(true);
+    expect(isRetryableConflict({ meta: { driverAdapterError: { cause: { originalCode: "23P01" } } } })).toBe(false);
   });
 
   it("one person submitting the same form 20 times at once: one booking, returned to every submit", async () => {

@@ -38,6 +38,33 @@ export function isExclusionViolation(error: unknown): boolean {
   return cause?.originalCode === "23P01" || cause?.code === "23P01";
 }
 
+/**
+ * True when PostgreSQL aborted a statement to break a deadlock (SQLSTATE 40P01) or a serialization failure (40001):
+ * nothing of it was written, and tried again it either succeeds or meets the winner's row. Concurrent inserts that
+ * collide on the exclusion constraint can deadlock each other on a busy server; Prisma reports that as P2034.
+ */
+export function isRetryableConflict(error: unknown): boolean {
+  if ((error as { code?: unknown } | null)?.code === "P2034") return true;
+  const cause = (
+    error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } } } | null
+  )?.meta?.driverAdapterError?.cause;
+  const code = cause?.originalCode ?? cause?.code;
+  return code === "40P01" || code === "40001";
+}
+
+/** Runs `write` again, up to three tries in all, when the database aborted it to break a deadlock. */
+async function retryingDeadlocks<T>(write: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (tries >= 3 || !isRetryableConflict(error)) throw error;
+      // A short random pause, so the transactions that deadlocked do not meet again in the same order.
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
+  }
+}
+
 function slotError(problem: SlotProblem, expert: { name: string; minNoticeHours: number }): DomainError {
   const field = { field: "startsAt" };
   switch (problem) {
@@ -282,17 +309,19 @@ export async function bookSlot(
   // A booking's topic is health data: no booking without the person's explicit consent (Art. 9(2)(a)).
   await requireHealthConsent(db, client.id);
   try {
-    const span = await requireBookableSlot(db, expert, data.startsAt, now);
-    const created = await db.booking.create({
-      data: {
-        userId: client.id,
-        expertId: expert.id,
-        categoryId: category.id,
-        ...span,
-        roomName: newRoomName(),
-        idempotencyKey: data.idempotencyKey ?? null,
-      },
-      select: userBookingSelect,
+    const created = await retryingDeadlocks(async () => {
+      const span = await requireBookableSlot(db, expert, data.startsAt, now);
+      return db.booking.create({
+        data: {
+          userId: client.id,
+          expertId: expert.id,
+          categoryId: category.id,
+          ...span,
+          roomName: newRoomName(),
+          idempotencyKey: data.idempotencyKey ?? null,
+        },
+        select: userBookingSelect,
+      });
     });
     return toUserBooking(created);
   } catch (error) {
@@ -414,11 +443,13 @@ export async function rescheduleBooking(
     where: { id: expert.id, published: true, user: { status: "ACTIVE" } },
   });
   if (published === 0) throw new DomainError("PRECONDITION", `${expert.name} is not taking bookings at the moment.`);
-  const span = await requireBookableSlot(db, expert, startsAt, now, booking.id);
   try {
-    const { count } = await db.booking.updateMany({
-      where: { id: booking.id, status: "CONFIRMED", startsAt: booking.startsAt },
-      data: { ...span, rescheduleCount: { increment: 1 } },
+    const { count } = await retryingDeadlocks(async () => {
+      const span = await requireBookableSlot(db, expert, startsAt, now, booking.id);
+      return db.booking.updateMany({
+        where: { id: booking.id, status: "CONFIRMED", startsAt: booking.startsAt },
+        data: { ...span, rescheduleCount: { increment: 1 } },
+      });
     });
     if (count !== 1)
       throw new DomainError("CONFLICT", "This booking was changed a moment ago. Please reload the page.");
