@@ -28,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // A signed-in person's next confirmed session comes first, with Join once its room is open.
   const next = upcoming.find((b) => b.status === "CONFIRMED");
   const now = new Date();
-  const viewer = session ? accountViewer(request, session.user.timezone) : null;
+  const viewer = session && next ? accountViewer(request, session.user.timezone) : null;
   const nextSession =
     viewer && next
       ? {

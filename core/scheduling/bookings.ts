@@ -32,10 +32,15 @@ const NOT_FOUND_MESSAGE = "We could not find this booking.";
  * meta.driverAdapterError.cause.originalCode.
  */
 export function isExclusionViolation(error: unknown): boolean {
+  return sqlStates(error).includes("23P01");
+}
+
+/** The SQLSTATE codes a driver adapter error carries (either adapter names it in one of two places). */
+function sqlStates(error: unknown): unknown[] {
   const cause = (
     error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } } } | null
   )?.meta?.driverAdapterError?.cause;
-  return cause?.originalCode === "23P01" || cause?.code === "23P01";
+  return [cause?.originalCode, cause?.code];
 }
 
 /**
@@ -45,11 +50,8 @@ export function isExclusionViolation(error: unknown): boolean {
  */
 export function isRetryableConflict(error: unknown): boolean {
   if ((error as { code?: unknown } | null)?.code === "P2034") return true;
-  const cause = (
-    error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } } } | null
-  )?.meta?.driverAdapterError?.cause;
-  const code = cause?.originalCode ?? cause?.code;
-  return code === "40P01" || code === "40001";
+  const states = sqlStates(error);
+  return states.includes("40P01") || states.includes("40001");
 }
 
 /** Runs `write` again, up to three tries in all, when the database aborted it to break a deadlock. */
