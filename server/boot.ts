@@ -104,8 +104,9 @@ export async function boot(opts: {
   let handle: http.RequestListener | undefined;
   const held: Array<http.ServerResponse> = [];
   const server = http.createServer((req, res) => {
-    if (handle) handle(req, res);
-    else held.push(res);
+    if (handle) return handle(req, res);
+    held.push(res);
+    logger.debug({ msg: "request held until the start completes", held: held.length });
   });
   server.keepAliveTimeout = 5_000;
   try {

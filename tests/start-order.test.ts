@@ -20,13 +20,14 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 /** boot() on a fresh test database and a free port (or `port`), with `beforeListen` paused until the test ends it. */
 async function pausedStart(opts: { pause: boolean; port?: number }) {
   const port = opts.port ?? (await freePort());
+  const logs: string[] = [];
   const database = await createTestDatabase();
   let reached = () => {};
   const inStart = new Promise<void>((resolve) => (reached = resolve));
   let finish: (error?: Error) => void = () => {};
   const booting: Promise<Running> = boot({
     config: parseConfig({ DATA_DIR: dataDir, SEED_DEMO_DATA: "never", APP_URL: "http://localhost:3999" }),
-    logger: pino({ level: "silent" }),
+    logger: pino({ level: "debug" }, { write: (line: string) => void logs.push(line) }),
     build: import(pathToFileURL(path.resolve("build/server/index.js")).href) as Promise<ServerBuild>,
     port,
     host: "127.0.0.1",
@@ -40,7 +41,12 @@ async function pausedStart(opts: { pause: boolean; port?: number }) {
   });
   booting.catch(() => undefined); // awaited by the test
   if (opts.pause) await inStart;
-  return { port, database, booting, finish: (error?: Error) => finish(error) };
+  /** Resolves once the server has taken a request and holds it (on a busy machine that can take a while). */
+  const held = async () => {
+    while (!logs.some((line) => line.includes("request held until the start completes")))
+      await new Promise((r) => setTimeout(r, 10));
+  };
+  return { port, database, booting, held, finish: (error?: Error) => finish(error) };
 }
 
 describe("starting the server", { timeout: 180_000 }, () => {
@@ -108,6 +114,7 @@ describe("starting the server", { timeout: 180_000 }, () => {
       answered = true;
       return res.status;
     });
+    await start.held();
     await new Promise((r) => setTimeout(r, 300));
     expect(answered).toBe(false); // accepted, not answered: the start has not finished
     start.finish();
@@ -119,7 +126,7 @@ describe("starting the server", { timeout: 180_000 }, () => {
   it("gives the port back when the start fails half-way, and answers held requests 503", async () => {
     const failing = await pausedStart({ pause: true });
     const held = fetch(`http://127.0.0.1:${failing.port}/healthz`);
-    await new Promise((r) => setTimeout(r, 200));
+    await failing.held();
     failing.finish(new Error("fixture failed"));
     await expect(failing.booting).rejects.toThrow("fixture failed");
     const res = await held;
