@@ -411,14 +411,23 @@ test("a ticket's status, priority and assignee change at once, each with a toast
   const toast = page.locator(".c-toast").filter({ hasText: "Status set to Waiting for requester." });
   await expect(toast).toBeVisible();
   await page.unroute("**/admin/api/trpc/tickets.setStatus*");
+  // The undo is an ordinary change back: the server gets only the ticket and the status, and the toast offers no
+  // undo of the undo.
+  const undoRequest = page.waitForRequest("**/admin/api/trpc/tickets.setStatus*");
   await toast.getByRole("button", { name: "Undo" }).click();
-  await expect(page.locator(".c-toast").filter({ hasText: "Undone. Status set to New." })).toBeVisible();
+  expect(JSON.parse((await undoRequest).postData() ?? "null")).toEqual({
+    "0": { ticketId: expect.any(String), status: "NEW" },
+  });
+  const undone = page.locator(".c-toast").filter({ hasText: "Undone. Status set to New." });
+  await expect(undone).toBeVisible();
+  await expect(undone.getByRole("button", { name: "Undo" })).toHaveCount(0);
   await expect(status).toHaveValue("NEW");
 
   await priority.selectOption("HIGH");
   const pToast = page.locator(".c-toast").filter({ hasText: "Priority set to High." });
   await expect(pToast).toBeVisible();
   await pToast.getByRole("button", { name: "Undo" }).click();
+  await expect(page.locator(".c-toast").filter({ hasText: "Undone. Priority set to Normal." })).toBeVisible();
   await expect(priority).toHaveValue("NORMAL");
 
   // "Assign to me" says so, and can be undone; reassigning says to whom.

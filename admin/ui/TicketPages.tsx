@@ -739,7 +739,10 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
   const ticketKey = trpc.tickets.get.queryKey({ ticketId });
   type Shown = NonNullable<typeof ticket.data>;
   type Before = { before?: Shown };
-  function optimistic<V extends { undoing?: boolean }>(
+  // The calls an Undo made (their variables, by identity): they toast "Undone." and offer no Undo of their own. Kept
+  // here rather than as a field of the variables, which would be sent to the server as part of the input.
+  const undoCalls = useRef(new WeakSet<object>());
+  function optimistic<V extends object>(
     apply: (t: Shown, v: V) => Shown,
     said: (v: V) => string,
     undo: (before: Shown) => void,
@@ -756,18 +759,19 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
       },
       onSuccess: (_r: unknown, v: V, c: Before | undefined) => {
         const before = c?.before;
-        if (v.undoing) toast(`Undone. ${said(v)}`);
+        if (undoCalls.current.has(v)) toast(`Undone. ${said(v)}`);
         else toast(said(v), before ? () => undo(before) : undefined);
       },
       onSettled: refresh,
     };
   }
+  const undoCall = <V extends object>(v: V): V => (undoCalls.current.add(v), v);
   const agentName = (id: string | null) =>
     id === null ? null : (agents.data?.find((a) => a.id === id)?.name ?? (me.data?.id === id ? me.data.name : null));
   // Assigning a new ticket also opens it (core/support/tickets.ts), so its undo restores status and assignee.
   const assign = useMutation({
     ...trpc.tickets.assign.mutationOptions(),
-    ...optimistic<{ ticketId: string; assigneeId: string | null; undoing?: boolean }>(
+    ...optimistic<{ ticketId: string; assigneeId: string | null }>(
       (t, v) => ({
         ...t,
         status: t.status === "NEW" && v.assigneeId ? "OPEN" : t.status,
@@ -810,18 +814,18 @@ export function TicketPage({ ticketId }: { ticketId: string }) {
   });
   const setStatus = useMutation({
     ...trpc.tickets.setStatus.mutationOptions(),
-    ...optimistic<{ ticketId: string; status: Status; undoing?: boolean }>(
+    ...optimistic<{ ticketId: string; status: Status }>(
       (t, v) => ({ ...t, status: v.status }),
       (v) => `Status set to ${labelOf(TICKET_STATUS_LABEL, v.status)}.`,
-      (before) => setStatus.mutate({ ticketId, status: before.status, undoing: true }),
+      (before) => setStatus.mutate(undoCall({ ticketId, status: before.status })),
     ),
   });
   const setPriority = useMutation({
     ...trpc.tickets.setPriority.mutationOptions(),
-    ...optimistic<{ ticketId: string; priority: Priority; undoing?: boolean }>(
+    ...optimistic<{ ticketId: string; priority: Priority }>(
       (t, v) => ({ ...t, priority: v.priority }),
       (v) => `Priority set to ${labelOf(TICKET_PRIORITY_LABEL, v.priority)}.`,
-      (before) => setPriority.mutate({ ticketId, priority: before.priority, undoing: true }),
+      (before) => setPriority.mutate(undoCall({ ticketId, priority: before.priority })),
     ),
   });
   const [reply, setReply] = useState("");
