@@ -232,6 +232,26 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await expect(expertRows.nth(2)).toBeFocused();
   await page.keyboard.press("k");
   await expect(expertRows.nth(1)).toBeFocused();
+  // The list counts its experts, links each published one to its public page, and filters by text and status.
+  const total = await expertRows.count();
+  await expect(page.getByTestId("experts-count")).toHaveText(`${total} experts, ${total - 1} published`);
+  await expect(lukas.getByRole("link", { name: /\/experts\/lukas-brenner/ })).toHaveAttribute(
+    "href",
+    "/experts/lukas-brenner",
+  );
+  await expect(lukas.getByRole("link")).toHaveAttribute("target", "_blank");
+  await page.getByLabel("Search").fill("BRENNER");
+  await expect(expertRows).toHaveCount(1);
+  await expect(page.getByText(`Showing 1 of ${total} experts`)).toBeVisible();
+  await page.getByLabel("Show").selectOption({ label: "Not published" });
+  await expect(expertRows).toHaveCount(0);
+  await expect(page.getByText("No expert matches these filters.")).toBeVisible();
+  await page.getByRole("button", { name: "Show all experts" }).click();
+  await expect(expertRows).toHaveCount(total);
+  await expect(page.getByLabel("Search")).toHaveValue("");
+  await page.getByLabel("Show").selectOption({ label: "Not published" });
+  await expect(expertRows).toHaveCount(1);
+  await expect(expertRows.first()).toContainText("not on the site");
   await context.close();
 });
 

@@ -586,6 +586,8 @@ export function ExpertsPage() {
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.experts.list.queryKey() });
   // Unpublishing takes a bookable profile off the site, so it is confirmed first; both directions say what happened.
   const [unpublishing, setUnpublishing] = useState<{ id: string; name: string } | null>(null);
+  const [search, setSearch] = useState("");
+  const [show, setShow] = useState<"all" | "published" | "unpublished">("all");
   const publish = useMutation(
     trpc.experts.setPublished.mutationOptions({
       onSuccess: (_r, v) => {
@@ -651,49 +653,122 @@ export function ExpertsPage() {
         }}
       />
       <QueryState query={list} empty="No experts yet.">
-        {(rows) => (
-          <div className="c-table-wrap">
-            <table className="c-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Headline</th>
-                  <th scope="col">Profile</th>
-                  <th scope="col">
-                    <span className="c-visually-hidden">Publish</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((x) => (
-                  <tr key={x.id} data-testid="expert-row" data-row tabIndex={-1}>
-                    <td>{x.user.name}</td>
-                    <td>{x.headline}</td>
-                    <td>
-                      <span className={x.published ? "c-tag c-tag-ok" : "c-tag"}>
-                        {x.published ? "Published" : "Not published"}
-                      </span>
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className="c-button c-secondary"
-                        disabled={publish.isPending}
-                        onClick={() =>
-                          x.published
-                            ? (publish.reset(), setUnpublishing({ id: x.id, name: x.user.name }))
-                            : publish.mutate({ expertId: x.id, published: true })
-                        }
-                      >
-                        {x.published ? "Unpublish" : "Publish"}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {(rows) => {
+          const published = rows.filter((x) => x.published).length;
+          const needle = search.trim().toLowerCase();
+          const shown = rows.filter(
+            (x) =>
+              (show === "all" || (show === "published") === x.published) &&
+              (!needle || [x.user.name, x.headline, x.slug].some((v) => v.toLowerCase().includes(needle))),
+          );
+          return (
+            <>
+              <p className="c-muted" data-testid="experts-count">
+                {rows.length === 1 ? "1 expert" : `${rows.length} experts`}, {published} published
+              </p>
+              <form
+                className="c-filters"
+                role="search"
+                aria-label="Find an expert"
+                onSubmit={(e) => e.preventDefault()}
+              >
+                <div className="c-field c-grow">
+                  <label htmlFor="expert-search">Search</label>
+                  <input
+                    id="expert-search"
+                    type="search"
+                    data-search
+                    placeholder="Name, headline or profile address"
+                    value={search}
+                    onChange={(e) => setSearch(e.target.value)}
+                  />
+                </div>
+                <div className="c-field">
+                  <label htmlFor="expert-show">Show</label>
+                  <select id="expert-show" value={show} onChange={(e) => setShow(e.target.value as typeof show)}>
+                    <option value="all">All experts</option>
+                    <option value="published">Published</option>
+                    <option value="unpublished">Not published</option>
+                  </select>
+                </div>
+              </form>
+              {shown.length === 0 ? (
+                <div className="c-empty" role="status">
+                  <p>No expert matches these filters.</p>
+                  <button
+                    type="button"
+                    className="c-link-button"
+                    onClick={() => {
+                      setSearch("");
+                      setShow("all");
+                    }}
+                  >
+                    Show all experts
+                  </button>
+                </div>
+              ) : (
+                <DataTable
+                  rows={shown}
+                  rowKey={(x) => x.id}
+                  rowTestId="expert-row"
+                  caption={
+                    shown.length === rows.length ? undefined : `Showing ${shown.length} of ${rows.length} experts`
+                  }
+                  columns={[
+                    {
+                      header: "Name",
+                      cell: (x) => (
+                        <>
+                          <span className="c-person-name">{x.user.name}</span>
+                          {x.published ? (
+                            // The public page, in a new tab: the console stays where it is.
+                            <a
+                              className="c-person-email c-small"
+                              href={`/experts/${x.slug}`}
+                              target="_blank"
+                              rel="noopener"
+                            >
+                              /experts/{x.slug}
+                              <span className="c-visually-hidden"> (public profile, opens in a new tab)</span>
+                            </a>
+                          ) : (
+                            <span className="c-person-email c-small c-muted">/experts/{x.slug} · not on the site</span>
+                          )}
+                        </>
+                      ),
+                    },
+                    { header: "Headline", cell: (x) => x.headline },
+                    {
+                      header: "Profile",
+                      cell: (x) => (
+                        <span className={x.published ? "c-tag c-tag-ok" : "c-tag"}>
+                          {x.published ? "Published" : "Not published"}
+                        </span>
+                      ),
+                    },
+                    {
+                      header: <span className="c-visually-hidden">Publish</span>,
+                      cell: (x) => (
+                        <button
+                          type="button"
+                          className="c-button c-secondary"
+                          disabled={publish.isPending}
+                          onClick={() =>
+                            x.published
+                              ? (publish.reset(), setUnpublishing({ id: x.id, name: x.user.name }))
+                              : publish.mutate({ expertId: x.id, published: true })
+                          }
+                        >
+                          {x.published ? "Unpublish" : "Publish"}
+                        </button>
+                      ),
+                    },
+                  ]}
+                />
+              )}
+            </>
+          );
+        }}
       </QueryState>
       <ConfirmDialog
         open={confirming}
