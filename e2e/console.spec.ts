@@ -167,6 +167,25 @@ test("an admin lands on /admin, enrols through the QR's key, and a recovery code
   await page.getByRole("button", { name: "Undo" }).click();
   await expect(page.getByText("Role change undone.")).toBeVisible();
   await expect(row).toContainText("Support agent");
+  // The list counts its people by role, and narrows by name or email and by role.
+  const staffRows = page.getByTestId("staff-row");
+  const staffFilters = page.getByRole("search", { name: "Find a staff member" });
+  const people = await staffRows.count();
+  await expect(page.getByTestId("staff-count")).toContainText(`${people} people: `);
+  await expect(page.getByTestId("staff-count")).toContainText("support agents");
+  await staffFilters.getByLabel("Search").fill(CONSOLE_WORLD.colleague.email.toUpperCase());
+  await expect(staffRows).toHaveCount(1);
+  await expect(page.getByText(`Showing 1 of ${people}`)).toBeVisible();
+  await staffFilters.getByLabel("Search").fill("");
+  await staffFilters.getByLabel("Show").selectOption({ label: "Administrator" });
+  const admins = await staffRows.count();
+  expect(admins).toBeGreaterThan(0);
+  expect(admins).toBeLessThan(people);
+  for (let i = 0; i < admins; i++) await expect(staffRows.nth(i).getByRole("combobox")).toHaveValue("ADMIN");
+  await staffFilters.getByLabel("Search").fill("nobody-by-this-name");
+  await expect(page.getByText("No one matches these filters.")).toBeVisible();
+  await page.getByRole("button", { name: "Show everyone" }).click();
+  await expect(staffRows).toHaveCount(people);
   await expectAccessible(page, "/admin/staff");
   await page.screenshot({ path: `${SHOTS}/console-staff.png` });
 

@@ -14,6 +14,8 @@ import { errorInfo, fmt, useTRPC } from "./trpc.ts";
 
 const ROLES = ["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"] as const;
 type RoleName = (typeof ROLES)[number];
+/** The roles the staff list holds, in the order its count names them. */
+const STAFF_ROLES = ["SUPPORT", "DPO", "ADMIN"] as const satisfies readonly RoleName[];
 
 const AUDIT_FILTERS = [
   { key: "actorEmail", label: "Staff member (email)", type: "email" },
@@ -118,6 +120,8 @@ export function StaffPage() {
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.staff.list.queryKey() });
   const [pending, setPending] = useState<Pending>(null);
   const [picked, setPicked] = useState<Record<string, RoleName>>({});
+  const [staffSearch, setStaffSearch] = useState("");
+  const [roleShown, setRoleShown] = useState<RoleName | "">("");
   const undo = useMutation(
     trpc.staff.undo.mutationOptions({
       onSuccess: (r) => {
@@ -196,69 +200,143 @@ export function StaffPage() {
         </p>
       </header>
       <QueryState query={staff} empty="No staff accounts yet.">
-        {(rows) => (
-          <div className="c-table-wrap">
-            <table className="c-table">
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col">Status</th>
-                  {/* The select shows the current role; changing it asks for confirmation. */}
-                  <th scope="col">Role</th>
-                  <th scope="col">
-                    <span className="c-visually-hidden">Deactivate</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((s) => {
-                  const choice = picked[s.id] ?? s.role;
-                  return (
-                    <tr key={s.id} data-testid="staff-row" data-row tabIndex={-1}>
-                      <td>
-                        <span className="c-person-name">{s.name}</span>
-                        <span className="c-muted c-small c-person-email">{s.email}</span>
-                      </td>
-                      <td>
-                        <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
-                          {labelOf(USER_STATUS_LABEL, s.status)}
-                        </span>
-                        <span className="c-muted c-small c-person-email c-nowrap">
-                          {s.totpEnrolled ? "Authenticator set up" : "No authenticator yet"}
-                        </span>
-                      </td>
-                      <td>
-                        <form
-                          className="c-inline c-nowrap"
-                          onSubmit={(e) => {
-                            e.preventDefault();
-                            if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
-                          }}
-                        >
-                          <select
-                            aria-label={`New role for ${s.name}`}
-                            value={choice}
-                            onChange={(e) => setPicked({ ...picked, [s.id]: e.target.value as RoleName })}
-                          >
-                            {ROLES.map((r) => (
-                              <option key={r} value={r}>
-                                {ROLE_LABEL[r]}
-                              </option>
-                            ))}
-                          </select>
-                          <button type="submit" className="c-button c-secondary" disabled={choice === s.role}>
-                            Change…
-                          </button>
-                        </form>
-                        {/* Picking a role saves nothing: say what stays in force until it is confirmed. */}
-                        {choice !== s.role ? (
-                          <span className="c-muted c-small c-person-email" data-testid="staff-current-role">
-                            Still {labelOf(ROLE_LABEL, s.role)} until you confirm
+        {(rows) => {
+          const needle = staffSearch.trim().toLowerCase();
+          const shown = rows.filter(
+            (s) =>
+              (!roleShown || s.role === roleShown) &&
+              (!needle || s.name.toLowerCase().includes(needle) || s.email.toLowerCase().includes(needle)),
+          );
+          const byRole = STAFF_ROLES.map((r) => [r, rows.filter((s) => s.role === r).length] as const).filter(
+            ([, n]) => n > 0,
+          );
+          const others = rows.length - byRole.reduce((sum, [, n]) => sum + n, 0);
+          return (
+            <>
+              <p className="c-muted" data-testid="staff-count">
+                {rows.length === 1 ? "1 person" : `${rows.length} people`}:{" "}
+                {byRole.map(([r, n]) => `${n} ${labelOf(ROLE_LABEL, r).toLowerCase()}${n === 1 ? "" : "s"}`).join(", ")}
+                {others > 0 ? `, ${others} other` : ""}
+              </p>
+              <form
+                className="c-filters"
+                role="search"
+                aria-label="Find a staff member"
+                onSubmit={(e) => e.preventDefault()}
+              >
+                <div className="c-field c-grow">
+                  <label htmlFor="staff-search">Search</label>
+                  <input
+                    id="staff-search"
+                    type="search"
+                    data-search
+                    placeholder="Name or email"
+                    value={staffSearch}
+                    onChange={(e) => setStaffSearch(e.target.value)}
+                  />
+                </div>
+                <div className="c-field">
+                  <label htmlFor="staff-role">Show</label>
+                  <select
+                    id="staff-role"
+                    value={roleShown}
+                    onChange={(e) => setRoleShown(e.target.value as RoleName | "")}
+                  >
+                    <option value="">All roles</option>
+                    {STAFF_ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {ROLE_LABEL[r]}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              </form>
+              {shown.length === 0 ? (
+                <div className="c-empty" role="status">
+                  <p>No one matches these filters.</p>
+                  <button
+                    type="button"
+                    className="c-link-button"
+                    onClick={() => {
+                      setStaffSearch("");
+                      setRoleShown("");
+                    }}
+                  >
+                    Show everyone
+                  </button>
+                </div>
+              ) : (
+                <DataTable
+                  rows={shown}
+                  rowKey={(s) => s.id}
+                  rowTestId="staff-row"
+                  caption={shown.length === rows.length ? undefined : `Showing ${shown.length} of ${rows.length}`}
+                  columns={[
+                    {
+                      header: "Person",
+                      cell: (s) => (
+                        <>
+                          <span className="c-person-name">{s.name}</span>
+                          <span className="c-muted c-small c-person-email">{s.email}</span>
+                        </>
+                      ),
+                    },
+                    {
+                      header: "Status",
+                      cell: (s) => (
+                        <>
+                          <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
+                            {labelOf(USER_STATUS_LABEL, s.status)}
                           </span>
-                        ) : null}
-                      </td>
-                      <td>
-                        {s.status === "ACTIVE" ? (
+                          <span className="c-muted c-small c-person-email c-nowrap">
+                            {s.totpEnrolled ? "Authenticator set up" : "No authenticator yet"}
+                          </span>
+                        </>
+                      ),
+                    },
+                    {
+                      // The select shows the current role; changing it asks for confirmation.
+                      header: "Role",
+                      cell: (s) => {
+                        const choice = picked[s.id] ?? s.role;
+                        return (
+                          <>
+                            <form
+                              className="c-inline c-nowrap"
+                              onSubmit={(e) => {
+                                e.preventDefault();
+                                if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
+                              }}
+                            >
+                              <select
+                                aria-label={`New role for ${s.name}`}
+                                value={choice}
+                                onChange={(e) => setPicked({ ...picked, [s.id]: e.target.value as RoleName })}
+                              >
+                                {ROLES.map((r) => (
+                                  <option key={r} value={r}>
+                                    {ROLE_LABEL[r]}
+                                  </option>
+                                ))}
+                              </select>
+                              <button type="submit" className="c-button c-secondary" disabled={choice === s.role}>
+                                Change…
+                              </button>
+                            </form>
+                            {/* Picking a role saves nothing: say what stays in force until it is confirmed. */}
+                            {choice !== s.role ? (
+                              <span className="c-muted c-small c-person-email" data-testid="staff-current-role">
+                                Still {labelOf(ROLE_LABEL, s.role)} until you confirm
+                              </span>
+                            ) : null}
+                          </>
+                        );
+                      },
+                    },
+                    {
+                      header: <span className="c-visually-hidden">Deactivate</span>,
+                      cell: (s) =>
+                        s.status === "ACTIVE" ? (
                           <button
                             type="button"
                             className="c-button c-secondary"
@@ -266,15 +344,14 @@ export function StaffPage() {
                           >
                             Deactivate…
                           </button>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+                        ) : null,
+                    },
+                  ]}
+                />
+              )}
+            </>
+          );
+        }}
       </QueryState>
       <ConfirmDialog
         open={pending?.kind === "role"}
