@@ -312,9 +312,18 @@ describe("profile", () => {
     const page = await pageText(await b.get("/expert/profile"));
     expect(page).toContain('value="Calm, practical support"');
     expect(page).toMatch(/<label for="f-timezone">Time zone<\/label>/);
+    // A visitor's copy of the public profile comes from the page cache...
+    const visitor = () => fetch(`${srv.url}/experts/amara`, { headers: { "x-forwarded-for": "198.51.100.81" } });
+    srv.running.services.publicPages?.invalidate(); // the fixture was made in the database, behind the cache
+    await visitor();
+    const before = await visitor();
+    expect(before.headers.get("x-cache")).toBe("HIT");
+    expect(await before.text()).toContain("Calm, practical support");
     const res = await b.post("/expert/profile", valid);
     expect(res.status).toBe(200);
     expect(await pageText(res)).toContain("Your profile was saved.");
+    // ...and shows the saved headline at once, not when the cached copy expires.
+    expect(await (await visitor()).text()).toContain(valid.headline);
     const p = await prisma().expertProfile.findUniqueOrThrow({ where: { id: amara.id } });
     expect(p).toMatchObject({
       headline: valid.headline,

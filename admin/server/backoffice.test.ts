@@ -13,6 +13,7 @@ import { serverTestUrl } from "../../core/platform/testing/db.ts";
 import { createSession, validateSessionToken, type ValidSession } from "../../core/identity/sessions.ts";
 import { requesterFor } from "../../core/platform/testing/accounts.ts";
 import { openTicket, getMyTicket, replyAsRequester } from "../../core/support/tickets.ts";
+import { publishedExpert } from "../../tests/helpers/bookings.ts";
 import { startTestServer, type TestServer } from "../../tests/helpers/server.ts";
 import { sessionPerson, staffWithTotp } from "../../tests/helpers/staff.ts";
 import { ROLE_PERMISSIONS, type Permission } from "../shared/permissions.ts";
@@ -1066,5 +1067,46 @@ describe("reviews moderation and aggregate analytics (P4, P6)", () => {
     expect(json).not.toContain(respondent.id);
     expect(json).not.toContain(respondent.email);
     expect(json).not.toContain("admin-visit"); // not even the random visit ids
+  });
+});
+
+describe("the public pages follow the console at once (page cache cleared)", () => {
+  const anonymous = (path: string) => fetch(`${srv.url}${path}`, { headers: { "x-forwarded-for": "198.51.100.80" } });
+  const cached = async (path: string) => {
+    await anonymous(path);
+    const again = await anonymous(path);
+    expect(again.headers.get("x-cache")).toBe("HIT");
+    return again.text();
+  };
+
+  it("a new or renamed topic and an unpublished expert show on the cached directory and profile at once", async () => {
+    const admin = await person("ADMIN", { mfa: true });
+    expect(await cached("/experts")).not.toContain("Quiet Evenings");
+    const topic = {
+      slug: "quiet-evenings",
+      name: "Quiet Evenings",
+      description: "Winding down after long days.",
+      sortOrder: 0,
+    };
+    await callPath(admin.session, "categories.create", topic);
+    expect(await (await anonymous("/experts")).text()).toContain("Quiet Evenings");
+
+    const expert = await publishedExpert(srv, { slug: "cache-follows", name: "Cache Follows", category: topic.slug });
+    // Made straight in the database, as a fixture: nothing told the cache.
+    srv.running.services.publicPages?.invalidate();
+    expect(await cached("/experts/cache-follows")).toContain("Cache Follows");
+    expect(await cached("/experts")).toContain("Cache Follows");
+    await callPath(admin.session, "experts.setPublished", { expertId: expert.id, published: false });
+    expect((await anonymous("/experts/cache-follows")).status).toBe(404);
+    expect(await (await anonymous("/experts")).text()).not.toContain("Cache Follows");
+    await callPath(admin.session, "experts.setPublished", { expertId: expert.id, published: true });
+    expect((await anonymous("/experts/cache-follows")).status).toBe(200);
+
+    const { id } = await prisma().category.findUniqueOrThrow({ where: { slug: topic.slug } });
+    expect(await cached("/experts")).toContain("Quiet Evenings");
+    await callPath(admin.session, "categories.update", { id, data: { ...topic, name: "Calm Evenings" } });
+    const directory = await (await anonymous("/experts")).text();
+    expect(directory).toContain("Calm Evenings");
+    expect(directory).not.toContain("Quiet Evenings");
   });
 });

@@ -55,16 +55,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { session } = await requireExpert(request, context);
-  const { db } = deps(context);
+  const { db, onPublicChange } = deps(context);
+  // The profile, its photo and the directory are cached for visitors without a session: a saved change clears
+  // that cache, so what the expert is told clients see is what they see.
   if (isMultipart(request)) {
     return formAction(async () => {
       await setAvatar(db, session.userId, await readAvatarUpload(request));
+      onPublicChange();
       return { saved: "Your photo was updated. Clients see it on your profile and in the directory." };
     });
   }
   const form = await request.formData();
   if (field(form, "intent") === "remove-photo") {
     await removeAvatar(db, session.userId);
+    onPublicChange();
     return { saved: "Your photo was removed. Clients see your initials instead." };
   }
   // Everything typed comes back with an error, so nothing is lost.
@@ -73,6 +77,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   ) as Record<ProfileField, string>;
   return formAction(async () => {
     await expertWorkspace.updateExpertProfile(db, session.userId, values);
+    onPublicChange();
     return { saved: "Your profile was saved." };
   }, values);
 }

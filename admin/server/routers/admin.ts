@@ -142,17 +142,25 @@ export const staffRouter = router({
 });
 
 const categories = requirePermission("categories:manage");
+// Categories and published experts are on the public pages every visitor without a session gets from the page
+// cache (home, directory, profiles): each change clears it on every instance, so the site shows it at once rather
+// than up to 30 s later (a TTL and its stale window) — an unpublished profile must leave the site when the admin
+// is told it has.
 export const categoriesRouter = router({
   list: categories.input(z.void()).query(({ ctx }) => listCategoriesForAdmin(deps(ctx).db)),
-  create: categories
-    .input(categoryInputSchema)
-    .mutation(({ ctx, input }) => createCategory(deps(ctx).db, ctx.actor, input)),
+  create: categories.input(categoryInputSchema).mutation(async ({ ctx, input }) => {
+    const created = await createCategory(deps(ctx).db, ctx.actor, input);
+    deps(ctx).onPublicChange();
+    return created;
+  }),
   update: categories.input(z.object({ id, data: categoryInputSchema })).mutation(async ({ ctx, input }) => {
     await updateCategory(deps(ctx).db, ctx.actor, input.id, input.data);
+    deps(ctx).onPublicChange();
     return { ok: true as const };
   }),
   delete: categories.input(z.object({ id })).mutation(async ({ ctx, input }) => {
     await deleteCategory(deps(ctx).db, ctx.actor, input.id);
+    deps(ctx).onPublicChange();
     return { ok: true as const };
   }),
 });
@@ -171,6 +179,7 @@ export const expertsRouter = router({
   }),
   setPublished: experts.input(z.object({ expertId: id, published: z.boolean() })).mutation(async ({ ctx, input }) => {
     await setExpertPublished(deps(ctx).db, ctx.actor, input);
+    deps(ctx).onPublicChange();
     return { ok: true as const };
   }),
 });
