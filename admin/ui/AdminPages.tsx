@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmDialog, DataTable, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
+import { ConfirmDialog, DataTable, Dialog, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
 import {
   AUDIT_ACTION_CHOICES,
   ROLE_LABEL,
@@ -558,6 +558,19 @@ export function CategoriesPage() {
       },
     }),
   );
+  // Editing keeps the row's sort order; the address name can change, which changes the topic's links.
+  const [editing, setEditing] = useState<{ id: string; name: string; slug: string; sortOrder: number } | null>(null);
+  const [edit, setEdit] = useState(empty);
+  const update = useMutation(
+    trpc.categories.update.mutationOptions({
+      onSuccess: () => {
+        void refresh();
+        toast(`Category "${edit.name.trim()}" saved.`);
+        setEditing(null);
+      },
+    }),
+  );
+  const editErr = update.error ? errorInfo(update.error) : null;
   const err = create.error ? errorInfo(create.error) : null;
   const fields: { key: keyof typeof empty; label: string; hint?: string }[] = [
     { key: "name", label: "Name" },
@@ -569,40 +582,92 @@ export function CategoriesPage() {
       <h1 id="cat-title">Categories</h1>
       <QueryState query={list} empty="No categories yet. Add the first one below.">
         {(rows) => (
-          <div className="c-table-wrap">
-            <table className="c-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Address name</th>
-                  <th scope="col">
-                    <span className="c-visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((c) => (
-                  <tr key={c.id} data-testid="category-row" data-row tabIndex={-1}>
-                    <td>{c.name}</td>
-                    <td>
-                      <code>{c.slug}</code>
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className="c-button c-secondary"
-                        onClick={() => setDeleting({ id: c.id, name: c.name })}
-                      >
-                        Delete…
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={rows}
+            rowKey={(c) => c.id}
+            rowTestId="category-row"
+            columns={[
+              { header: "Name", cell: (c) => <span className="c-person-name">{c.name}</span> },
+              {
+                header: "Address name",
+                cell: (c) => (
+                  <a href={`/experts?category=${c.slug}`} target="_blank" rel="noopener">
+                    <code>{c.slug}</code>
+                    <span className="c-visually-hidden"> (its experts on the site, opens in a new tab)</span>
+                  </a>
+                ),
+              },
+              { header: "Description", cell: (c) => <span className="c-small">{c.description}</span> },
+              {
+                header: <span className="c-visually-hidden">Actions</span>,
+                className: "c-nowrap",
+                cell: (c) => (
+                  <span className="c-inline c-nowrap">
+                    <button
+                      type="button"
+                      className="c-button c-secondary"
+                      onClick={() => {
+                        update.reset();
+                        setEdit({ name: c.name, slug: c.slug, description: c.description });
+                        setEditing({ id: c.id, name: c.name, slug: c.slug, sortOrder: c.sortOrder });
+                      }}
+                    >
+                      Edit…
+                    </button>
+                    <button
+                      type="button"
+                      className="c-button c-secondary"
+                      onClick={() => setDeleting({ id: c.id, name: c.name })}
+                    >
+                      Delete…
+                    </button>
+                  </span>
+                ),
+              },
+            ]}
+          />
         )}
       </QueryState>
+      <Dialog open={editing !== null} title={`Edit "${editing?.name ?? ""}"`} onClose={() => setEditing(null)}>
+        <form
+          className="c-stack"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (editing) update.mutate({ id: editing.id, data: { ...edit, sortOrder: editing.sortOrder } });
+          }}
+        >
+          {fields.map((f) => (
+            <div className="c-field" key={f.key}>
+              <label htmlFor={`cat-edit-${f.key}`}>{f.label}</label>
+              {f.hint ? (
+                <p className="c-muted c-hint" id={`cat-edit-${f.key}-hint`}>
+                  {f.key === "slug" && editing && edit.slug.trim() !== editing.slug
+                    ? `Links to /experts?category=${editing.slug} will no longer find this topic.`
+                    : f.hint}
+                </p>
+              ) : null}
+              <input
+                id={`cat-edit-${f.key}`}
+                value={edit[f.key]}
+                aria-invalid={editErr?.fields[f.key] ? true : undefined}
+                aria-describedby={[f.hint ? `cat-edit-${f.key}-hint` : "", `cat-edit-${f.key}-err`].join(" ").trim()}
+                onChange={(e) => setEdit({ ...edit, [f.key]: e.target.value })}
+              />
+              <FieldError id={`cat-edit-${f.key}-err`} message={editErr?.fields[f.key]} />
+            </div>
+          ))}
+          {editErr && Object.keys(editErr.fields).length === 0 ? <ErrorNote error={update.error} /> : null}
+          <div className="c-actions">
+            <button type="button" className="c-button c-secondary" onClick={() => setEditing(null)}>
+              Cancel
+            </button>
+            <button className="c-button" type="submit" disabled={update.isPending}>
+              {update.isPending ? "Saving…" : "Save changes"}
+            </button>
+          </div>
+        </form>
+      </Dialog>
       <ConfirmDialog
         open={deleting !== null}
         title={`Delete the category "${deleting?.name ?? ""}"?`}

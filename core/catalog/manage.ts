@@ -26,7 +26,8 @@ export function listCategoriesForAdmin(db: PrismaClient) {
 }
 
 const conflict = (error: unknown) => {
-  if (isUniqueViolation(error)) return new DomainError("CONFLICT", "That slug is already taken.", { field: "slug" });
+  if (isUniqueViolation(error))
+    return new DomainError("CONFLICT", "That address is already in use: choose another.", { field: "slug" });
   return error;
 };
 
