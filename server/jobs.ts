@@ -140,7 +140,12 @@ export const JOBS = {
     payload: z.object({ requestId: id.optional() }),
     schedule: "*/15 * * * *",
     run: async (data, s) => {
-      const deps = { db: s.db.prisma, mail: s.mailQueue, keys: erasureKeysFrom(s) };
+      const deps = {
+        db: s.db.prisma,
+        mail: s.mailQueue,
+        keys: erasureKeysFrom(s),
+        onPublicChange: () => s.publicPages?.invalidate(),
+      };
       if (data.requestId) s.logger.info({ msg: "erasure", outcome: await runErasure(deps, data.requestId) });
       else s.logger.info({ msg: "erasure sweep", ...(await runDueErasures(deps)) });
     },

@@ -391,6 +391,11 @@ export interface ErasureDeps {
   mail: MailQueue;
   now?: () => Date;
   keys?: ErasureKeys;
+  /**
+   * Told after an erasure: the public pages cached for visitors without a session may show the person (an expert's
+   * profile, a review's words), and must not for the cache's remaining lifetime.
+   */
+  onPublicChange?: () => void;
 }
 
 export type ErasureOutcome = "erased" | "not-approved" | "grace-period" | "no-account";
@@ -416,6 +421,7 @@ export async function runErasure(deps: ErasureDeps, requestId: string): Promise<
     if (isDomainError(error) && error.code === "NOT_FOUND") return "no-account";
     throw error;
   }
+  deps.onPublicChange?.();
   const full: ErasureReceipt = { requestId, ...receipt };
   await deps.db.privacyRequest.update({
     where: { id: requestId },

@@ -666,7 +666,14 @@ describe("deletion (P23)", () => {
       reason: "Approved; one ticket is under a legal hold.",
     });
     a.clock.advance(7 * DAY + 60_000);
-    expect(await runErasure(deps, r.id)).toBe("erased");
+    // The public page cache is told once, after the erasure (a cached profile or review may show the person)...
+    let publicChanges = 0;
+    const told = { ...deps, onPublicChange: () => publicChanges++ };
+    expect(await runErasure(told, r.id)).toBe("erased");
+    expect(publicChanges).toBe(1);
+    // ...and not by a run that erases nothing.
+    expect(await runErasure(told, r.id)).toBe("not-approved");
+    expect(publicChanges).toBe(1);
     expect(
       await db().supportTicket.findUnique({
         where: { id: u.ticketId },
