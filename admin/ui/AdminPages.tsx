@@ -1,6 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmDialog, DataTable, Dialog, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
+import {
+  ConfirmDialog,
+  DataTable,
+  Dialog,
+  ErrorNote,
+  FieldError,
+  FilterSelect,
+  NoMatch,
+  QueryState,
+  SearchField,
+  useToast,
+} from "./kit.tsx";
 import {
   AUDIT_ACTION_CHOICES,
   ROLE_LABEL,
@@ -224,47 +235,30 @@ export function StaffPage() {
                 aria-label="Find a staff member"
                 onSubmit={(e) => e.preventDefault()}
               >
-                <div className="c-field c-grow">
-                  <label htmlFor="staff-search">Search</label>
-                  <input
-                    id="staff-search"
-                    type="search"
-                    data-search
-                    placeholder="Name or email"
-                    value={staffSearch}
-                    onChange={(e) => setStaffSearch(e.target.value)}
-                  />
-                </div>
-                <div className="c-field">
-                  <label htmlFor="staff-role">Show</label>
-                  <select
-                    id="staff-role"
-                    value={roleShown}
-                    onChange={(e) => setRoleShown(e.target.value as RoleName | "")}
-                  >
-                    <option value="">All roles</option>
-                    {STAFF_ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {ROLE_LABEL[r]}
-                      </option>
-                    ))}
-                  </select>
-                </div>
+                <SearchField
+                  id="staff-search"
+                  placeholder="Name or email"
+                  value={staffSearch}
+                  onChange={setStaffSearch}
+                />
+                <FilterSelect
+                  id="staff-role"
+                  label="Show"
+                  value={roleShown}
+                  any="All roles"
+                  options={STAFF_ROLES.map((r) => [r, ROLE_LABEL[r]] as const)}
+                  onChange={(v) => setRoleShown(v as RoleName | "")}
+                />
               </form>
               {shown.length === 0 ? (
-                <div className="c-empty" role="status">
-                  <p>No one matches these filters.</p>
-                  <button
-                    type="button"
-                    className="c-link-button"
-                    onClick={() => {
-                      setStaffSearch("");
-                      setRoleShown("");
-                    }}
-                  >
-                    Show everyone
-                  </button>
-                </div>
+                <NoMatch
+                  message="No one matches these filters."
+                  clearLabel="Show everyone"
+                  onClear={() => {
+                    setStaffSearch("");
+                    setRoleShown("");
+                  }}
+                />
               ) : (
                 <DataTable
                   rows={shown}
@@ -729,7 +723,7 @@ export function ExpertsPage() {
   // Unpublishing takes a bookable profile off the site, so it is confirmed first; both directions say what happened.
   const [unpublishing, setUnpublishing] = useState<{ id: string; name: string } | null>(null);
   const [search, setSearch] = useState("");
-  const [show, setShow] = useState<"all" | "published" | "unpublished">("all");
+  const [show, setShow] = useState<"" | "published" | "unpublished">("");
   const publish = useMutation(
     trpc.experts.setPublished.mutationOptions({
       onSuccess: (_r, v) => {
@@ -800,7 +794,7 @@ export function ExpertsPage() {
           const needle = search.trim().toLowerCase();
           const shown = rows.filter(
             (x) =>
-              (show === "all" || (show === "published") === x.published) &&
+              (show === "" || (show === "published") === x.published) &&
               (!needle || [x.user.name, x.headline, x.slug].some((v) => v.toLowerCase().includes(needle))),
           );
           return (
@@ -814,40 +808,33 @@ export function ExpertsPage() {
                 aria-label="Find an expert"
                 onSubmit={(e) => e.preventDefault()}
               >
-                <div className="c-field c-grow">
-                  <label htmlFor="expert-search">Search</label>
-                  <input
-                    id="expert-search"
-                    type="search"
-                    data-search
-                    placeholder="Name, headline or profile address"
-                    value={search}
-                    onChange={(e) => setSearch(e.target.value)}
-                  />
-                </div>
-                <div className="c-field">
-                  <label htmlFor="expert-show">Show</label>
-                  <select id="expert-show" value={show} onChange={(e) => setShow(e.target.value as typeof show)}>
-                    <option value="all">All experts</option>
-                    <option value="published">Published</option>
-                    <option value="unpublished">Not published</option>
-                  </select>
-                </div>
+                <SearchField
+                  id="expert-search"
+                  placeholder="Name, headline or profile address"
+                  value={search}
+                  onChange={setSearch}
+                />
+                <FilterSelect
+                  id="expert-show"
+                  label="Show"
+                  value={show}
+                  any="All experts"
+                  options={[
+                    ["published", "Published"],
+                    ["unpublished", "Not published"],
+                  ]}
+                  onChange={(v) => setShow(v as typeof show)}
+                />
               </form>
               {shown.length === 0 ? (
-                <div className="c-empty" role="status">
-                  <p>No expert matches these filters.</p>
-                  <button
-                    type="button"
-                    className="c-link-button"
-                    onClick={() => {
-                      setSearch("");
-                      setShow("all");
-                    }}
-                  >
-                    Show all experts
-                  </button>
-                </div>
+                <NoMatch
+                  message="No expert matches these filters."
+                  clearLabel="Show all experts"
+                  onClear={() => {
+                    setSearch("");
+                    setShow("");
+                  }}
+                />
               ) : (
                 <DataTable
                   rows={shown}

@@ -14,7 +14,16 @@ import {
   PRIVACY_TYPE_LABEL,
   labelOf,
 } from "../shared/labels.ts";
-import { ConfirmDialog, Dialog, ErrorNote, FieldError, QueryState, useToast } from "./kit.tsx";
+import {
+  ConfirmDialog,
+  Dialog,
+  ErrorNote,
+  FieldError,
+  FilterSelect,
+  QueryState,
+  SearchField,
+  useToast,
+} from "./kit.tsx";
 import { errorInfo, fmt, relative, useTRPC } from "./trpc.ts";
 
 const STATUSES = ["NEW", "OPEN", "PENDING_USER", "ON_HOLD", "RESOLVED", "CLOSED"] as const;
@@ -318,17 +327,12 @@ export function TicketQueue() {
       </nav>
 
       <form className="c-filters" role="search" aria-label="Ticket filters" onSubmit={(e) => e.preventDefault()}>
-        <div className="c-field c-grow">
-          <label htmlFor="ticket-search">Search</label>
-          <input
-            id="ticket-search"
-            type="search"
-            data-search
-            placeholder="Subject, message or requester name"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </div>
+        <SearchField
+          id="ticket-search"
+          placeholder="Subject, message or requester name"
+          value={text}
+          onChange={setText}
+        />
         <FilterSelect
           id="f-status"
           label="Status"
@@ -562,36 +566,6 @@ export function TicketQueue() {
         </form>
       </Dialog>
     </section>
-  );
-}
-
-function FilterSelect({
-  id,
-  label,
-  value,
-  any,
-  options,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  any: string;
-  options: [string, string][];
-  onChange: (v: string) => void;
-}) {
-  return (
-    <div className="c-field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{any}</option>
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 

@@ -119,6 +119,86 @@ export function DataTable<T>({
   );
 }
 
+// ------------------------------------------------------------------------------------------------ list filters
+
+/** A list's text search, inside a `.c-filters` form: "/" focuses it (the `data-search` hook, Console.tsx). */
+export function SearchField({
+  id,
+  placeholder,
+  value,
+  onChange,
+}: {
+  id: string;
+  placeholder: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <div className="c-field c-grow">
+      <label htmlFor={id}>Search</label>
+      <input
+        id={id}
+        type="search"
+        data-search
+        placeholder={placeholder}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
+/** One labelled choice of a `.c-filters` form; `any` names the empty value (no filter). */
+export function FilterSelect({
+  id,
+  label,
+  value,
+  any,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  any: string;
+  options: readonly (readonly [string, string])[];
+  onChange: (v: string) => void;
+}) {
+  return (
+    <div className="c-field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{any}</option>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** What a filtered list shows when nothing matches: says so and offers the way back to everything. */
+export function NoMatch({
+  message,
+  clearLabel,
+  onClear,
+}: {
+  message: string;
+  clearLabel: string;
+  onClear: () => void;
+}) {
+  return (
+    <div className="c-empty" role="status">
+      <p>{message}</p>
+      <button type="button" className="c-link-button" onClick={onClear}>
+        {clearLabel}
+      </button>
+    </div>
+  );
+}
+
 /** The message for one field, under the field, tied to it with aria-describedby by the caller. */
 export function FieldError({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
