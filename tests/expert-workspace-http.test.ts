@@ -367,6 +367,10 @@ describe("profile", () => {
 describe("availability and time off", () => {
   it("adds and lists weekly windows; refuses end-before-start and overlaps with clear messages", async () => {
     const b = await signIn("amara@experts.example.com");
+    // The cached public profile (it lists the next free times) is dropped when the availability changes.
+    const visitor = () => fetch(`${srv.url}/experts/amara`, { headers: { "x-forwarded-for": "198.51.100.82" } });
+    await visitor();
+    expect((await visitor()).headers.get("x-cache")).toBe("HIT");
     const add = await b.post("/expert/availability", {
       intent: "add-window",
       weekday: "6",
@@ -375,6 +379,7 @@ describe("availability and time off", () => {
     });
     expect(add.status).toBe(200);
     expect(await pageText(add)).toContain("Added Saturday 10:00–12:30.");
+    expect((await visitor()).headers.get("x-cache")).toBe("MISS");
     const page = await pageText(await b.get("/expert/availability"));
     expect(page).toContain("10:00–12:30");
     expect(page).toContain("Lagos time (GMT+1)");

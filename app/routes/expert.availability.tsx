@@ -47,9 +47,12 @@ type Intent = (typeof INTENTS)[number];
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { session } = await requireExpert(request, context);
-  const { db } = deps(context);
+  const { db, onPublicChange } = deps(context);
   const form = await request.formData();
   const raw = field(form, "intent");
+  // The public profile lists the next free times and is cached for visitors without a session: every saved change
+  // clears that cache, so the profile never offers a time the expert has just taken away (the booking page checks
+  // again either way).
   const intent: Intent | undefined = INTENTS.find((i) => i === raw);
   switch (intent) {
     case "add-window": {
@@ -61,6 +64,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       };
       return formAction(async () => {
         const w = await expertWorkspace.addAvailabilityRule(db, session.userId, values);
+        onPublicChange();
         const day = expertWorkspace.WEEKDAY_NAMES[w.weekday];
         return {
           intent,
@@ -75,6 +79,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
             expertUserId: session.userId,
             ruleId: field(form, "ruleId", 64),
           });
+          onPublicChange();
           return { intent, saved: "The window was removed." };
         },
         { intent },
@@ -90,6 +95,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       };
       return formAction(async () => {
         await expertWorkspace.addLocalTimeOff(db, session.userId, values);
+        onPublicChange();
         return { intent, saved: "Your time off was added. No new bookings can be made in it." };
       }, values);
     }
@@ -100,6 +106,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
             expertUserId: session.userId,
             timeOffId: field(form, "timeOffId", 64),
           });
+          onPublicChange();
           return { intent, saved: "The time off was removed." };
         },
         { intent },
