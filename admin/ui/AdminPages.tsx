@@ -21,12 +21,11 @@ import {
   labelOf,
   shortRef,
 } from "../shared/labels.ts";
+import { STAFF_ROLE_NAMES } from "../shared/permissions.ts";
 import { errorInfo, fmt, useTRPC } from "./trpc.ts";
 
 const ROLES = ["USER", "EXPERT", "SUPPORT", "DPO", "ADMIN"] as const;
 type RoleName = (typeof ROLES)[number];
-/** The roles the staff list holds, in the order its count names them. */
-const STAFF_ROLES = ["SUPPORT", "DPO", "ADMIN"] as const satisfies readonly RoleName[];
 
 const AUDIT_FILTERS = [
   { key: "actorEmail", label: "Staff member (email)", type: "email" },
@@ -218,16 +217,14 @@ export function StaffPage() {
               (!roleShown || s.role === roleShown) &&
               (!needle || s.name.toLowerCase().includes(needle) || s.email.toLowerCase().includes(needle)),
           );
-          const byRole = STAFF_ROLES.map((r) => [r, rows.filter((s) => s.role === r).length] as const).filter(
+          const byRole = STAFF_ROLE_NAMES.map((r) => [r, rows.filter((s) => s.role === r).length] as const).filter(
             ([, n]) => n > 0,
           );
-          const others = rows.length - byRole.reduce((sum, [, n]) => sum + n, 0);
           return (
             <>
               <p className="c-muted" data-testid="staff-count">
                 {rows.length === 1 ? "1 person" : `${rows.length} people`}:{" "}
                 {byRole.map(([r, n]) => `${n} ${labelOf(ROLE_LABEL, r).toLowerCase()}${n === 1 ? "" : "s"}`).join(", ")}
-                {others > 0 ? `, ${others} other` : ""}
               </p>
               <form
                 className="c-filters"
@@ -246,7 +243,7 @@ export function StaffPage() {
                   label="Show"
                   value={roleShown}
                   any="All roles"
-                  options={STAFF_ROLES.map((r) => [r, ROLE_LABEL[r]] as const)}
+                  options={STAFF_ROLE_NAMES.map((r) => [r, ROLE_LABEL[r]] as const)}
                   onChange={(v) => setRoleShown(v as RoleName | "")}
                 />
               </form>
