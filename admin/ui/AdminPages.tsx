@@ -7,7 +7,7 @@ import {
   ErrorNote,
   FieldError,
   FilterSelect,
-  NoMatch,
+  FilteredTable,
   QueryState,
   SearchField,
   useToast,
@@ -247,99 +247,96 @@ export function StaffPage() {
                   onChange={(v) => setRoleShown(v as RoleName | "")}
                 />
               </form>
-              {shown.length === 0 ? (
-                <NoMatch
-                  message="No one matches these filters."
-                  clearLabel="Show everyone"
-                  onClear={() => {
+              <FilteredTable
+                rows={shown}
+                total={rows.length}
+                noMatch={{
+                  message: "No one matches these filters.",
+                  clearLabel: "Show everyone",
+                  onClear: () => {
                     setStaffSearch("");
                     setRoleShown("");
-                  }}
-                />
-              ) : (
-                <DataTable
-                  rows={shown}
-                  rowKey={(s) => s.id}
-                  rowTestId="staff-row"
-                  caption={shown.length === rows.length ? undefined : `Showing ${shown.length} of ${rows.length}`}
-                  columns={[
-                    {
-                      header: "Person",
-                      cell: (s) => (
+                  },
+                }}
+                rowKey={(s) => s.id}
+                rowTestId="staff-row"
+                columns={[
+                  {
+                    header: "Person",
+                    cell: (s) => (
+                      <>
+                        <span className="c-person-name">{s.name}</span>
+                        <span className="c-muted c-small c-person-email">{s.email}</span>
+                      </>
+                    ),
+                  },
+                  {
+                    header: "Status",
+                    cell: (s) => (
+                      <>
+                        <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
+                          {labelOf(USER_STATUS_LABEL, s.status)}
+                        </span>
+                        <span className="c-muted c-small c-person-email c-nowrap">
+                          {s.totpEnrolled ? "Authenticator set up" : "No authenticator yet"}
+                        </span>
+                      </>
+                    ),
+                  },
+                  {
+                    // The select shows the current role; changing it asks for confirmation.
+                    header: "Role",
+                    cell: (s) => {
+                      const choice = picked[s.id] ?? s.role;
+                      return (
                         <>
-                          <span className="c-person-name">{s.name}</span>
-                          <span className="c-muted c-small c-person-email">{s.email}</span>
-                        </>
-                      ),
-                    },
-                    {
-                      header: "Status",
-                      cell: (s) => (
-                        <>
-                          <span className={s.status === "ACTIVE" ? "c-tag c-tag-ok" : "c-tag c-tag-danger"}>
-                            {labelOf(USER_STATUS_LABEL, s.status)}
-                          </span>
-                          <span className="c-muted c-small c-person-email c-nowrap">
-                            {s.totpEnrolled ? "Authenticator set up" : "No authenticator yet"}
-                          </span>
-                        </>
-                      ),
-                    },
-                    {
-                      // The select shows the current role; changing it asks for confirmation.
-                      header: "Role",
-                      cell: (s) => {
-                        const choice = picked[s.id] ?? s.role;
-                        return (
-                          <>
-                            <form
-                              className="c-inline c-nowrap"
-                              onSubmit={(e) => {
-                                e.preventDefault();
-                                if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
-                              }}
-                            >
-                              <select
-                                aria-label={`New role for ${s.name}`}
-                                value={choice}
-                                onChange={(e) => setPicked({ ...picked, [s.id]: e.target.value as RoleName })}
-                              >
-                                {ROLES.map((r) => (
-                                  <option key={r} value={r}>
-                                    {ROLE_LABEL[r]}
-                                  </option>
-                                ))}
-                              </select>
-                              <button type="submit" className="c-button c-secondary" disabled={choice === s.role}>
-                                Change…
-                              </button>
-                            </form>
-                            {/* Picking a role saves nothing: say what stays in force until it is confirmed. */}
-                            {choice !== s.role ? (
-                              <span className="c-muted c-small c-person-email" data-testid="staff-current-role">
-                                Still {labelOf(ROLE_LABEL, s.role)} until you confirm
-                              </span>
-                            ) : null}
-                          </>
-                        );
-                      },
-                    },
-                    {
-                      header: <span className="c-visually-hidden">Deactivate</span>,
-                      cell: (s) =>
-                        s.status === "ACTIVE" ? (
-                          <button
-                            type="button"
-                            className="c-button c-secondary"
-                            onClick={() => setPending({ kind: "deactivate", person: s })}
+                          <form
+                            className="c-inline c-nowrap"
+                            onSubmit={(e) => {
+                              e.preventDefault();
+                              if (choice !== s.role) setPending({ kind: "role", person: s, role: choice });
+                            }}
                           >
-                            Deactivate…
-                          </button>
-                        ) : null,
+                            <select
+                              aria-label={`New role for ${s.name}`}
+                              value={choice}
+                              onChange={(e) => setPicked({ ...picked, [s.id]: e.target.value as RoleName })}
+                            >
+                              {ROLES.map((r) => (
+                                <option key={r} value={r}>
+                                  {ROLE_LABEL[r]}
+                                </option>
+                              ))}
+                            </select>
+                            <button type="submit" className="c-button c-secondary" disabled={choice === s.role}>
+                              Change…
+                            </button>
+                          </form>
+                          {/* Picking a role saves nothing: say what stays in force until it is confirmed. */}
+                          {choice !== s.role ? (
+                            <span className="c-muted c-small c-person-email" data-testid="staff-current-role">
+                              Still {labelOf(ROLE_LABEL, s.role)} until you confirm
+                            </span>
+                          ) : null}
+                        </>
+                      );
                     },
-                  ]}
-                />
-              )}
+                  },
+                  {
+                    header: <span className="c-visually-hidden">Deactivate</span>,
+                    cell: (s) =>
+                      s.status === "ACTIVE" ? (
+                        <button
+                          type="button"
+                          className="c-button c-secondary"
+                          onClick={() => setPending({ kind: "deactivate", person: s })}
+                        >
+                          Deactivate…
+                        </button>
+                      ) : null,
+                  },
+                ]}
+              />
             </>
           );
         }}
@@ -823,75 +820,71 @@ export function ExpertsPage() {
                   onChange={(v) => setShow(v as typeof show)}
                 />
               </form>
-              {shown.length === 0 ? (
-                <NoMatch
-                  message="No expert matches these filters."
-                  clearLabel="Show all experts"
-                  onClear={() => {
+              <FilteredTable
+                rows={shown}
+                total={rows.length}
+                noun="experts"
+                noMatch={{
+                  message: "No expert matches these filters.",
+                  clearLabel: "Show all experts",
+                  onClear: () => {
                     setSearch("");
                     setShow("");
-                  }}
-                />
-              ) : (
-                <DataTable
-                  rows={shown}
-                  rowKey={(x) => x.id}
-                  rowTestId="expert-row"
-                  caption={
-                    shown.length === rows.length ? undefined : `Showing ${shown.length} of ${rows.length} experts`
-                  }
-                  columns={[
-                    {
-                      header: "Name",
-                      cell: (x) => (
-                        <>
-                          <span className="c-person-name">{x.user.name}</span>
-                          {x.published ? (
-                            // The public page, in a new tab: the console stays where it is.
-                            <a
-                              className="c-person-email c-small"
-                              href={`/experts/${x.slug}`}
-                              target="_blank"
-                              rel="noopener"
-                            >
-                              /experts/{x.slug}
-                              <span className="c-visually-hidden"> (public profile, opens in a new tab)</span>
-                            </a>
-                          ) : (
-                            <span className="c-person-email c-small c-muted">/experts/{x.slug} · not on the site</span>
-                          )}
-                        </>
-                      ),
-                    },
-                    { header: "Headline", cell: (x) => x.headline },
-                    {
-                      header: "Profile",
-                      cell: (x) => (
-                        <span className={x.published ? "c-tag c-tag-ok" : "c-tag"}>
-                          {x.published ? "Published" : "Not published"}
-                        </span>
-                      ),
-                    },
-                    {
-                      header: <span className="c-visually-hidden">Publish</span>,
-                      cell: (x) => (
-                        <button
-                          type="button"
-                          className="c-button c-secondary"
-                          disabled={publish.isPending}
-                          onClick={() =>
-                            x.published
-                              ? (publish.reset(), setUnpublishing({ id: x.id, name: x.user.name }))
-                              : publish.mutate({ expertId: x.id, published: true })
-                          }
-                        >
-                          {x.published ? "Unpublish" : "Publish"}
-                        </button>
-                      ),
-                    },
-                  ]}
-                />
-              )}
+                  },
+                }}
+                rowKey={(x) => x.id}
+                rowTestId="expert-row"
+                columns={[
+                  {
+                    header: "Name",
+                    cell: (x) => (
+                      <>
+                        <span className="c-person-name">{x.user.name}</span>
+                        {x.published ? (
+                          // The public page, in a new tab: the console stays where it is.
+                          <a
+                            className="c-person-email c-small"
+                            href={`/experts/${x.slug}`}
+                            target="_blank"
+                            rel="noopener"
+                          >
+                            /experts/{x.slug}
+                            <span className="c-visually-hidden"> (public profile, opens in a new tab)</span>
+                          </a>
+                        ) : (
+                          <span className="c-person-email c-small c-muted">/experts/{x.slug} · not on the site</span>
+                        )}
+                      </>
+                    ),
+                  },
+                  { header: "Headline", cell: (x) => x.headline },
+                  {
+                    header: "Profile",
+                    cell: (x) => (
+                      <span className={x.published ? "c-tag c-tag-ok" : "c-tag"}>
+                        {x.published ? "Published" : "Not published"}
+                      </span>
+                    ),
+                  },
+                  {
+                    header: <span className="c-visually-hidden">Publish</span>,
+                    cell: (x) => (
+                      <button
+                        type="button"
+                        className="c-button c-secondary"
+                        disabled={publish.isPending}
+                        onClick={() =>
+                          x.published
+                            ? (publish.reset(), setUnpublishing({ id: x.id, name: x.user.name }))
+                            : publish.mutate({ expertId: x.id, published: true })
+                        }
+                      >
+                        {x.published ? "Unpublish" : "Publish"}
+                      </button>
+                    ),
+                  },
+                ]}
+              />
             </>
           );
         }}

@@ -54,19 +54,7 @@ export interface Column<T> {
   className?: string;
 }
 
-/**
- * The console's one table: console classes, a scroll box of its own on narrow screens, and rows that j/k reach
- * and Enter opens (the row's first link; see useShortcuts in Console.tsx).
- */
-export function DataTable<T>({
-  rows,
-  columns,
-  rowKey,
-  rowTestId,
-  rowClass,
-  rowData,
-  caption,
-}: {
+export interface DataTableProps<T> {
   rows: readonly T[];
   columns: Column<T>[];
   rowKey: (row: T) => string;
@@ -75,7 +63,13 @@ export function DataTable<T>({
   /** data-* attributes of a row (flags the journeys and styles read, e.g. { overdue: true }). */
   rowData?: (row: T) => Record<string, boolean | string | undefined>;
   caption?: string;
-}) {
+}
+
+/**
+ * The console's one table: console classes, a scroll box of its own on narrow screens, and rows that j/k reach
+ * and Enter opens (the row's first link; see useShortcuts in Console.tsx).
+ */
+export function DataTable<T>({ rows, columns, rowKey, rowTestId, rowClass, rowData, caption }: DataTableProps<T>) {
   return (
     <div className="c-table-wrap">
       <table className="c-table">
@@ -179,24 +173,33 @@ export function FilterSelect({
   );
 }
 
-/** What a filtered list shows when nothing matches: says so and offers the way back to everything. */
-export function NoMatch({
-  message,
-  clearLabel,
-  onClear,
-}: {
-  message: string;
-  clearLabel: string;
-  onClear: () => void;
+/**
+ * A list narrowed in place by its filters: the rows left, captioned "Showing n of total" while a filter hides any;
+ * when none is left, says so and offers the way back to everything.
+ */
+export function FilteredTable<T>({
+  total,
+  noun,
+  noMatch,
+  ...table
+}: Omit<DataTableProps<T>, "caption"> & {
+  total: number;
+  /** What the caption counts ("experts"); none for a bare number. */
+  noun?: string;
+  noMatch: { message: string; clearLabel: string; onClear: () => void };
 }) {
-  return (
-    <div className="c-empty" role="status">
-      <p>{message}</p>
-      <button type="button" className="c-link-button" onClick={onClear}>
-        {clearLabel}
-      </button>
-    </div>
-  );
+  if (table.rows.length === 0)
+    return (
+      <div className="c-empty" role="status">
+        <p>{noMatch.message}</p>
+        <button type="button" className="c-link-button" onClick={noMatch.onClear}>
+          {noMatch.clearLabel}
+        </button>
+      </div>
+    );
+  const caption =
+    table.rows.length === total ? undefined : `Showing ${table.rows.length} of ${total}${noun ? ` ${noun}` : ""}`;
+  return <DataTable {...table} caption={caption} />;
 }
 
 /** The message for one field, under the field, tied to it with aria-describedby by the caller. */
