@@ -519,13 +519,57 @@ export function StaffPage() {
   );
 }
 
+type CategoryDraft = { slug: string; name: string; description: string };
+const CATEGORY_FIELDS: { key: keyof CategoryDraft; label: string; hint?: string }[] = [
+  { key: "name", label: "Name" },
+  { key: "slug", label: "Address name", hint: "Lower-case letters, digits and dashes; used in the topic's URL." },
+  { key: "description", label: "Description" },
+];
+
+/** A topic's fields, in the add form (ids `cat-…`) and the edit dialog (`cat-edit-…`); `hints` replaces a hint. */
+function CategoryFields({
+  idPrefix,
+  values,
+  onChange,
+  fieldErrors,
+  hints = {},
+}: {
+  idPrefix: string;
+  values: CategoryDraft;
+  onChange: (values: CategoryDraft) => void;
+  fieldErrors: Record<string, string> | undefined;
+  hints?: Partial<Record<keyof CategoryDraft, string>>;
+}) {
+  return CATEGORY_FIELDS.map((f) => {
+    const id = `${idPrefix}-${f.key}`;
+    return (
+      <div className="c-field" key={f.key}>
+        <label htmlFor={id}>{f.label}</label>
+        {f.hint ? (
+          <p className="c-muted c-hint" id={`${id}-hint`}>
+            {hints[f.key] ?? f.hint}
+          </p>
+        ) : null}
+        <input
+          id={id}
+          value={values[f.key]}
+          aria-invalid={fieldErrors?.[f.key] ? true : undefined}
+          aria-describedby={[f.hint ? `${id}-hint` : "", `${id}-err`].join(" ").trim()}
+          onChange={(e) => onChange({ ...values, [f.key]: e.target.value })}
+        />
+        <FieldError id={`${id}-err`} message={fieldErrors?.[f.key]} />
+      </div>
+    );
+  });
+}
+
 export function CategoriesPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
   const list = useQuery(trpc.categories.list.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.categories.list.queryKey() });
-  const empty = { slug: "", name: "", description: "" };
+  const empty: CategoryDraft = { slug: "", name: "", description: "" };
   const [draft, setDraft] = useState(empty);
   const create = useMutation(
     trpc.categories.create.mutationOptions({
@@ -560,11 +604,6 @@ export function CategoriesPage() {
   );
   const editErr = update.error ? errorInfo(update.error) : null;
   const err = create.error ? errorInfo(create.error) : null;
-  const fields: { key: keyof typeof empty; label: string; hint?: string }[] = [
-    { key: "name", label: "Name" },
-    { key: "slug", label: "Address name", hint: "Lower-case letters, digits and dashes; used in the topic's URL." },
-    { key: "description", label: "Description" },
-  ];
   return (
     <section className="c-stack" aria-labelledby="cat-title">
       <h1 id="cat-title">Categories</h1>
@@ -625,26 +664,17 @@ export function CategoriesPage() {
             if (editing) update.mutate({ id: editing.id, data: { ...edit, sortOrder: editing.sortOrder } });
           }}
         >
-          {fields.map((f) => (
-            <div className="c-field" key={f.key}>
-              <label htmlFor={`cat-edit-${f.key}`}>{f.label}</label>
-              {f.hint ? (
-                <p className="c-muted c-hint" id={`cat-edit-${f.key}-hint`}>
-                  {f.key === "slug" && editing && edit.slug.trim() !== editing.slug
-                    ? `Links to /experts?category=${editing.slug} will no longer find this topic.`
-                    : f.hint}
-                </p>
-              ) : null}
-              <input
-                id={`cat-edit-${f.key}`}
-                value={edit[f.key]}
-                aria-invalid={editErr?.fields[f.key] ? true : undefined}
-                aria-describedby={[f.hint ? `cat-edit-${f.key}-hint` : "", `cat-edit-${f.key}-err`].join(" ").trim()}
-                onChange={(e) => setEdit({ ...edit, [f.key]: e.target.value })}
-              />
-              <FieldError id={`cat-edit-${f.key}-err`} message={editErr?.fields[f.key]} />
-            </div>
-          ))}
+          <CategoryFields
+            idPrefix="cat-edit"
+            values={edit}
+            onChange={setEdit}
+            fieldErrors={editErr?.fields}
+            hints={
+              editing && edit.slug.trim() !== editing.slug
+                ? { slug: `Links to /experts?category=${editing.slug} will no longer find this topic.` }
+                : {}
+            }
+          />
           {editErr && Object.keys(editErr.fields).length === 0 ? <ErrorNote error={update.error} /> : null}
           <div className="c-actions">
             <button type="button" className="c-button c-secondary" onClick={() => setEditing(null)}>
@@ -679,24 +709,7 @@ export function CategoriesPage() {
         }}
       >
         <h2 id="cat-add">Add a category</h2>
-        {fields.map((f) => (
-          <div className="c-field" key={f.key}>
-            <label htmlFor={`cat-${f.key}`}>{f.label}</label>
-            {f.hint ? (
-              <p className="c-muted c-hint" id={`cat-${f.key}-hint`}>
-                {f.hint}
-              </p>
-            ) : null}
-            <input
-              id={`cat-${f.key}`}
-              value={draft[f.key]}
-              aria-invalid={err?.fields[f.key] ? true : undefined}
-              aria-describedby={[f.hint ? `cat-${f.key}-hint` : "", `cat-${f.key}-err`].join(" ").trim()}
-              onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })}
-            />
-            <FieldError id={`cat-${f.key}-err`} message={err?.fields[f.key]} />
-          </div>
-        ))}
+        <CategoryFields idPrefix="cat" values={draft} onChange={setDraft} fieldErrors={err?.fields} />
         {err && Object.keys(err.fields).length === 0 ? <ErrorNote error={create.error} /> : null}
         <div>
           <button className="c-button" type="submit" disabled={create.isPending}>
