@@ -7,6 +7,7 @@ import {
   ErrorNote,
   FieldError,
   FilterSelect,
+  FilterBar,
   FilteredTable,
   QueryState,
   SearchField,
@@ -226,12 +227,7 @@ export function StaffPage() {
                 {rows.length === 1 ? "1 person" : `${rows.length} people`}:{" "}
                 {byRole.map(([r, n]) => `${n} ${labelOf(ROLE_LABEL, r).toLowerCase()}${n === 1 ? "" : "s"}`).join(", ")}
               </p>
-              <form
-                className="c-filters"
-                role="search"
-                aria-label="Find a staff member"
-                onSubmit={(e) => e.preventDefault()}
-              >
+              <FilterBar label="Find a staff member">
                 <SearchField
                   id="staff-search"
                   placeholder="Name or email"
@@ -246,7 +242,7 @@ export function StaffPage() {
                   options={STAFF_ROLE_NAMES.map((r) => [r, ROLE_LABEL[r]] as const)}
                   onChange={(v) => setRoleShown(v as RoleName | "")}
                 />
-              </form>
+              </FilterBar>
               <FilteredTable
                 rows={shown}
                 total={rows.length}
@@ -809,12 +805,7 @@ export function ExpertsPage() {
               <p className="c-muted" data-testid="experts-count">
                 {rows.length === 1 ? "1 expert" : `${rows.length} experts`}, {published} published
               </p>
-              <form
-                className="c-filters"
-                role="search"
-                aria-label="Find an expert"
-                onSubmit={(e) => e.preventDefault()}
-              >
+              <FilterBar label="Find an expert">
                 <SearchField
                   id="expert-search"
                   placeholder="Name, headline or profile address"
@@ -832,7 +823,7 @@ export function ExpertsPage() {
                   ]}
                   onChange={(v) => setShow(v as typeof show)}
                 />
-              </form>
+              </FilterBar>
               <FilteredTable
                 rows={shown}
                 total={rows.length}

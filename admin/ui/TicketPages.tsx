@@ -19,6 +19,7 @@ import {
   Dialog,
   ErrorNote,
   FieldError,
+  FilterBar,
   FilterSelect,
   QueryState,
   SearchField,
@@ -326,7 +327,7 @@ export function TicketQueue() {
         </button>
       </nav>
 
-      <form className="c-filters" role="search" aria-label="Ticket filters" onSubmit={(e) => e.preventDefault()}>
+      <FilterBar label="Ticket filters">
         <SearchField
           id="ticket-search"
           placeholder="Subject, message or requester name"
@@ -398,7 +399,7 @@ export function TicketQueue() {
             Clear filters
           </Link>
         ) : null}
-      </form>
+      </FilterBar>
 
       {chosen.length > 0 ? (
         <div className="c-bulk" role="region" aria-label="Bulk actions">

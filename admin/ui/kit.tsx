@@ -115,6 +115,15 @@ export function DataTable<T>({ rows, columns, rowKey, rowTestId, rowClass, rowDa
 
 // ------------------------------------------------------------------------------------------------ list filters
 
+/** A list's filters, applied as they change (nothing to submit): a search landmark named by `label`. */
+export function FilterBar({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <form className="c-filters" role="search" aria-label={label} onSubmit={(e) => e.preventDefault()}>
+      {children}
+    </form>
+  );
+}
+
 /** A list's text search, inside a `.c-filters` form: "/" focuses it (the `data-search` hook, Console.tsx). */
 export function SearchField({
   id,
