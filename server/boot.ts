@@ -25,6 +25,10 @@ import { deriveKey, serverSecret } from "./secrets.ts";
  */
 export type DatabaseSeed = (db: PrismaClient, log: (msg: string) => void) => Promise<void>;
 
+// Keys of the advisory locks (Database.exclusive) under which instances starting together take turns; arbitrary,
+// distinct from each other and from the migration runner's (core/platform/db/migrate.ts).
+const START_LOCKS = { seed: 728_356_191, jobQueue: 728_356_192 } as const;
+
 /**
  * A send attempt of account mail that has not finished after this long is given up and the job retried; it is also
  * how soon (plus pg-boss's 10 s maintenance and a poll) the mail a crashed instance was sending goes out from
@@ -138,7 +142,11 @@ export async function boot(opts: {
   const prepare = async (db: Database) => {
     const { applied } = await db.migrate((msg) => logger.info({ msg }));
     if (applied.length > 0) logger.info({ msg: "migrations applied", applied });
-    if (config.SEED_DEMO_DATA === "auto" && opts.seed) await opts.seed(db.prisma, (msg) => logger.info({ msg }));
+    if (config.SEED_DEMO_DATA !== "auto" || !opts.seed) return;
+    const seed = opts.seed;
+    // Instances started together on one empty server database would each find it empty and seed it, colliding
+    // half-way: one seeds, whoever waited finds it seeded and leaves it alone.
+    await db.exclusive(START_LOCKS.seed, () => seed(db.prisma, (msg) => logger.info({ msg })));
   };
   let db: Database;
   try {
@@ -164,11 +172,16 @@ export async function boot(opts: {
   // The job queue starts while the HTTP server comes up: no page needs it, and on the embedded database its start
   // (schema check, queues, schedules) is a good part of a cold start. boot() returns once both are ready; until
   // then whatever is handed to `jobs` waits for it.
-  const jobsStarted = startJobQueue(db, {
-    schedule: true,
-    onError: (error) =>
-      logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }),
-  });
+  // One instance at a time: pg-boss creates its schema under a lock of its own, but a second instance that waited
+  // on it goes on in the same transaction with a catalogue cache from before the wait, tries to create the schema
+  // again and fails. Taking turns, the second starts after the first committed, and finds it all in place.
+  const jobsStarted = db.exclusive(START_LOCKS.jobQueue, () =>
+    startJobQueue(db, {
+      schedule: true,
+      onError: (error) =>
+        logger.error({ msg: "job queue error", err: error instanceof Error ? error.message : String(error) }),
+    }),
+  );
   const jobs = jobQueueWhenReady(jobsStarted);
   // A queue that started but whose workers did not is stopped too.
   undo.push(() => jobs.stop());

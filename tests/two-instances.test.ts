@@ -14,7 +14,7 @@ import { listOutbox } from "../core/platform/mail/index.ts";
 import { mailRecipientKeyOf } from "../core/platform/mail/sealed.ts";
 import { eraseUser, erasureKeysFrom } from "../core/privacy/erase.ts";
 import { createTestDatabase, serverTestUrl, type TestDatabase } from "../core/platform/testing/db.ts";
-import { seedEmptyDatabase } from "../prisma/seed.ts";
+import { demoLogins, seedEmptyDatabase } from "../prisma/seed.ts";
 import { boot, type Running } from "../server/boot.ts";
 
 const onServer = Boolean(serverTestUrl());
@@ -26,7 +26,7 @@ let outboxDir = "";
 
 beforeAll(async () => {
   if (!onServer) return;
-  database = await createTestDatabase();
+  database = await createTestDatabase({ migrate: false });
   secondDb = await openDatabase({ kind: "server", url: database.url! });
   const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
   const config = parseConfig({
@@ -37,10 +37,14 @@ beforeAll(async () => {
   });
   outboxDir = config.mailOutboxDir;
   const logger = pino({ level: "silent" });
-  for (const db of [database.db, secondDb])
-    instances.push(
-      await boot({ config, logger, build, port: 0, host: "127.0.0.1", database: db, seed: seedEmptyDatabase }),
-    );
+  // Both start at once on the empty database, as two machines of one deploy do: migrations and the seed run once.
+  instances.push(
+    ...(await Promise.all(
+      [database.db, secondDb].map((db) =>
+        boot({ config, logger, build, port: 0, host: "127.0.0.1", database: db, seed: seedEmptyDatabase }),
+      ),
+    )),
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -52,6 +56,23 @@ afterAll(async () => {
 const url = (i: number, p: string) => `${instances[i]!.url.replace("localhost", "127.0.0.1")}${p}`;
 
 describe.skipIf(!onServer)("two instances on one PostgreSQL database", () => {
+  it("started together on an empty database, they migrated and seeded it once", async () => {
+    const prisma = database.db.prisma;
+    const migrations = await prisma.$queryRaw<Array<{ n: bigint }>>`
+      SELECT count(*) AS n FROM "_prisma_migrations" GROUP BY migration_name HAVING count(*) > 1`;
+    expect(migrations).toEqual([]);
+    // One account per demo login and per demo expert, each once: the second start found the seed in place.
+    const emails = await prisma.user.findMany({
+      where: { NOT: { email: { endsWith: ".invalid" } } },
+      select: { email: true },
+    });
+    expect(emails.length).toBeGreaterThan(demoLogins.length);
+    for (const login of demoLogins) expect(emails.filter((u) => u.email === login.email)).toHaveLength(1);
+    const categories = await prisma.category.groupBy({ by: ["name"], _count: true });
+    expect(categories.length).toBeGreaterThan(0);
+    expect(categories.every((c) => c._count === 1)).toBe(true);
+  });
+
   it("sign in through one, continue on the other", async () => {
     const res = await fetch(url(0, "/login"), {
       method: "POST",

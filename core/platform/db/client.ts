@@ -50,6 +50,13 @@ export interface Database {
   ping(timeoutMs?: number): Promise<void>;
   migrate(log?: (msg: string) => void): Promise<{ applied: string[] }>;
   /**
+   * Runs `fn` while no other process runs anything under the same `key` on this database: on the server, a
+   * transaction on a connection of its own holds a PostgreSQL advisory lock until `fn` settles (what `fn` does runs
+   * on other connections, each statement seeing what the previous holder committed). The embedded database belongs
+   * to one process: `fn` just runs. For start-up work that two instances starting together must not do at once.
+   */
+  exclusive<R>(key: number, fn: () => Promise<R>): Promise<R>;
+  /**
    * Tells every process on this database (PostgreSQL NOTIFY), this one included, that `channel` happened. On the
    * embedded database only this process exists (it holds the data directory alone): listeners are called directly.
    */
@@ -144,6 +151,11 @@ export async function openDatabase(
         await withTimeout(pool.query("SELECT 1"), timeoutMs, "database ping");
       },
       migrate: (log) => applyMigrations(sql, { log }),
+      exclusive: (key, fn) =>
+        sql.transaction(async (tx) => {
+          await tx.query("SELECT pg_advisory_xact_lock($1)", [key]);
+          return fn();
+        }),
       notify: async (channel) => {
         if (!CHANNEL.test(channel)) throw new Error("invalid channel name");
         await pool.query(`NOTIFY ${channel}`);
@@ -224,6 +236,7 @@ function pgliteDatabase(pglite: PGlite, kind: "embedded" | "memory", lock?: DirL
       await withTimeout(pglite.query("SELECT 1"), timeoutMs, "database ping");
     },
     migrate: (log) => applyMigrations(sql, { log }),
+    exclusive: (_key, fn) => fn(),
     // In-process only: one process owns an embedded database, so every listener is here.
     notify: (channel) => {
       local.emit(channel);
