@@ -24,6 +24,37 @@ test("a visitor sees topics and experts, and filters the directory", async ({ pa
   await expect(page.getByText(/\b1[0-9] experts\b/)).toBeVisible();
 });
 
+test("a profile served from the page cache runs its scripts: its CSP allows them by hash", async ({ page }) => {
+  const refused: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
+  await page.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`Content Security Policy: ${e.violatedDirective}`),
+    ),
+  );
+  // The first visit renders it, and its script stores the visitor's time zone, which pages are cached by; the
+  // second renders it for that zone; the third is answered from the cache (no nonce: hashes in the policy).
+  await open(page, "/experts/amara-okafor");
+  await open(page, "/experts/amara-okafor");
+  const cached = page.waitForResponse((r) => r.url().endsWith("/experts/amara-okafor"));
+  await open(page, "/experts/amara-okafor");
+  const res = await cached;
+  expect(res.status()).toBe(200);
+  expect(res.headers()["x-cache"]).toMatch(/HIT|STALE/);
+  expect(res.headers()["content-security-policy"]).toContain("'sha256-");
+  // Hydrated (open waits for it), and the app navigates on the client: the booking link opens without a reload.
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  await page
+    .getByRole("link", { name: /^Book a session/ })
+    .first()
+    .click();
+  await page.waitForURL("**/book/amara-okafor");
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+  expect(refused).toEqual([]);
+});
+
 test("the keyboard reaches the main content first", async ({ page }) => {
   await open(page, "/");
   await page.keyboard.press("Tab");

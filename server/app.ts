@@ -18,7 +18,7 @@ import { recordServerError } from "../core/observability/errors.ts";
 import { pageCache } from "./page-cache.ts";
 import { bodyLimit } from "./body-limit.ts";
 import { cspReportEndpoint } from "./csp-reports.ts";
-import { cspNonce, newNonce, liveKitOrigins, originCheck, securityHeaders, securityTxt } from "./security.ts";
+import { cspNonce, liveKitOrigins, originCheck, securityHeaders, securityTxt } from "./security.ts";
 import { isKnownTimeZone, localeFrom } from "../core/time/format.ts";
 
 export interface HttpAppOptions {
@@ -93,13 +93,12 @@ export function createHttpApp({
   app.set("trust proxy", config.TRUST_PROXY);
 
   // Public pages for visitors without a session: rendered once per URL every 15 s at most. A hit is answered
-  // right after logging, replaying the stored page's security headers with a fresh nonce (server/page-cache.ts).
+  // right after logging, replaying the stored page's security headers (server/page-cache.ts).
   const cache = pageCache({
     ttlMs: 15_000,
     maxEntries: 500,
     sessionCookies: ["mn_session", "__Host-mn_session"],
     paths: /^\/(experts(\/[a-z0-9-]+)?|privacy)?$/,
-    newNonce,
     variant: zoneVariant,
   });
 

@@ -1,19 +1,19 @@
-// A short-lived cache of rendered public pages for anonymous visitors (docs/performance.md, ADR
-// docs/decisions/0011-page-cache-fast-path.md): the home page, the directory, expert profiles and the privacy
-// policy look the same to every visitor without a session, so they are rendered once per URL and per TTL instead
-// of per request. Never for a request that carries a session
-// cookie, never a response that sets a cookie or is not a 200 HTML page.
+// A short-lived cache of rendered public pages for anonymous visitors (docs/performance.md, ADRs
+// docs/decisions/0011-page-cache-fast-path.md and 0020-cached-pages-csp-hashes.md): the home page, the directory,
+// expert profiles and the privacy policy look the same to every visitor without a session, so they are rendered
+// once per URL and per TTL instead of per request. Never for a request that carries a session cookie, never a
+// response that sets a cookie or is not a 200 HTML page.
 //
 // Two middlewares: `capture` sits where the page would be rendered (after the security headers) and stores a
 // rendered page with the headers the real middleware set; `serve` sits first in the chain (after request logging)
 // and answers a hit on its own, so a hit pays for no header middleware, static-file lookup or compression:
-// - every header of the stored response is replayed (helmet's, Permissions-Policy, …); the CSP nonce in the header
-//   and in the body is replaced with a fresh one per response, so a nonce is never reused;
-// - the body is stored split at the nonce and each piece pre-compressed once (raw deflate, sync-flushed), so a
-//   gzip answer is the stored pieces with the fresh nonce spliced in as a stored (uncompressed) deflate block and
-//   a CRC-32 combined from the pieces' — no compression per request;
-// - a weak ETag (the page without its nonce) answers If-None-Match with 304. A 304 carries no CSP header: the
-//   browser keeps the one stored with its copy, which matches that copy's nonce.
+// - every header of the stored response is replayed (helmet's, Permissions-Policy, …);
+// - a stored page carries no nonce: its inline scripts lose their nonce attribute and its CSP allows each of them
+//   by its SHA-256 hash instead (a nonce is for one response; a hash allows exactly that script's text, whichever
+//   response carries it, and nothing injected beside it). The body is then the same bytes for every visitor, so it
+//   is compressed once — gzip at once, brotli at quality 11 on the thread pool — and a hit only writes it;
+// - a weak ETag (a hash of the stored page) answers If-None-Match with 304, and stays the same across re-renders
+//   that produce the same page, which also reuse the compressed copies;
 // - when a page expires, one request renders it again while the others still get the previous copy (up to another
 //   TTL), so concurrent visitors never all render the same page at once.
 // Bookings re-validate on the server, so a slot list up to 2 × TTL old is harmless.
@@ -45,6 +45,17 @@ export const PUBLIC_PAGE_CACHE_CONTROL = "no-cache";
 /** A stored page differs by encoding, and is only ever served to a request without a session cookie. */
 const PUBLIC_PAGE_VARY = "Accept-Encoding, Cookie";
 
+/**
+ * Brotli for a stored page: made once per distinct page, so the densest setting is affordable (12–35 ms of the
+ * thread pool for a 13–30 KB page here; ~20% smaller than gzip -9, which is what the bytes on the wire cost).
+ */
+const STORED_BROTLI: zlib.BrotliOptions = {
+  params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+    [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+  },
+};
+
 interface Entry {
   at: number;
   etag: string;
@@ -56,25 +67,15 @@ interface Entry {
    */
   flat200: Array<string | number | string[]>;
   flat304: Array<string | number | string[]>;
-  /** The CSP header split at its nonce ([before, after]); null when the page had none. */
-  csp: [string, string] | null;
-  /** The body split at each occurrence of the nonce (n occurrences → n + 1 pieces), UTF-8. */
-  pieces: Buffer[];
-  /**
-   * Each piece raw-deflated, all but the last sync-flushed (no final block), the last finished. Each is compressed
-   * with everything before it as its window (the nonces masked), so it may refer back across a nonce: the stream
-   * is as small as one made in one go. Only valid for a nonce of the stored one's length (`nonceBytes`).
-   */
-  deflated: Buffer[];
-  nonceBytes: number;
-  /** CRC-32 of each piece, and x^(8·length) mod the CRC polynomial for each piece (to combine CRCs). */
-  crcs: number[];
-  shifts: number[];
-  bodyLength: number;
+  /** The page as stored (UTF-8), and compressed. */
+  body: Buffer;
+  gzip: Buffer;
+  /** Null until the thread pool has made it (gzip is sent meanwhile). */
+  br: Buffer | null;
 }
 
 export interface PageCache {
-  /** First in the chain: answers a fresh hit entirely (headers, 304, gzip) or passes on. */
+  /** First in the chain: answers a fresh hit entirely (headers, 304, compressed body) or passes on. */
   serve: RequestHandler;
   /** Whether `serve` would answer this request now (no side effects): the fast path in front of express asks. */
   wouldServe(method: string, path: string, originalUrl: string, headers: IncomingHttpHeaders): boolean;
@@ -91,8 +92,6 @@ export interface PageCacheOptions {
   paths: RegExp;
   /** The nonce of this response (set by the CSP middleware on a miss). */
   nonceOf?: (res: Response) => string;
-  /** A fresh nonce for a hit. */
-  newNonce?: () => string;
   /** After the TTL, how long the previous copy may still be served while one request renders it again (default: TTL). */
   staleMs?: number;
   /**
@@ -106,7 +105,6 @@ export function pageCache(opts: PageCacheOptions): PageCache {
   const entries = new Map<string, Entry>();
   const sessionPattern = new RegExp(`(^|;\\s*)(${opts.sessionCookies.map(escapeRegExp).join("|")})=`);
   const nonceOf = opts.nonceOf ?? ((res: Response) => String(res.locals.cspNonce));
-  const newNonce = opts.newNonce ?? (() => crypto.randomBytes(16).toString("base64"));
   const staleMs = opts.staleMs ?? opts.ttlMs;
   /** URLs whose expired page one request is rendering again right now. */
   const refreshing = new Set<string>();
@@ -161,14 +159,11 @@ export function pageCache(opts: PageCacheOptions): PageCache {
       res.end();
       return;
     }
-    const nonce = newNonce();
-    res.locals.cspNonce = nonce;
     const headers = [...hit.flat200, "x-cache", cacheState];
     if (requestId) headers.push("x-request-id", requestId);
-    if (hit.csp) headers.push("content-security-policy", hit.csp[0] + nonce + hit.csp[1]);
-    const gzip = acceptsGzip(req.headers["accept-encoding"]);
-    const body = gzip ? gzipBody(hit, nonce) : plainBody(hit, nonce);
-    if (gzip) headers.push("content-encoding", "gzip");
+    const encoding = chooseEncoding(req.headers["accept-encoding"], hit.br !== null);
+    const body = encoding === "br" ? hit.br! : encoding === "gzip" ? hit.gzip : hit.body;
+    if (encoding) headers.push("content-encoding", encoding);
     headers.push("content-length", body.length);
     res.writeHead(200, headers);
     res.end(body);
@@ -204,7 +199,7 @@ export function pageCache(opts: PageCacheOptions): PageCache {
       const headers = storable ? res.getHeaders() : undefined;
       const result = end(chunk, ...rest);
       if (headers) {
-        const entry = makeEntry(Buffer.concat(chunks).toString("utf8"), headers, nonceOf(res));
+        const entry = makeEntry(Buffer.concat(chunks).toString("utf8"), headers, nonceOf(res), entries.get(key));
         if (entry) {
           entries.delete(key);
           entries.set(key, entry);
@@ -227,9 +222,47 @@ export function pageCache(opts: PageCacheOptions): PageCache {
   };
 }
 
-function makeEntry(html: string, responseHeaders: OutgoingHttpHeaders, nonce: string): Entry | null {
-  if (nonce.length < 16) return null; // no usable nonce: splitting at it would be meaningless
-  // The page's own headers in lower case, then the cache's; a 304 carries no body type.
+/** An inline or external script element: its opening tag's attributes and its text. */
+const SCRIPT = /<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi;
+
+/**
+ * The page as it is stored: without this response's nonce, its CSP allowing each inline script by hash. Null when
+ * that cannot be done safely (the nonce anywhere else in the page or the header): such a page is not stored.
+ */
+export function storedPage(
+  html: string,
+  csp: string | undefined,
+  nonce: string,
+): { html: string; csp: string | undefined } | null {
+  if (nonce.length < 16) return null;
+  const attribute = ` nonce="${nonce}"`;
+  const hashes = new Set<string>();
+  const stored = html.replace(SCRIPT, (element, attributes: string, text: string) => {
+    if (!attributes.includes(attribute)) return element;
+    const rest = attributes.replace(attribute, "");
+    // An external script is allowed by 'self' (and its hash would not allow it); an inline one only by its hash.
+    if (!/\ssrc\s*=/i.test(rest))
+      hashes.add(`'sha256-${crypto.createHash("sha256").update(text, "utf8").digest("base64")}'`);
+    return `<script${rest}>${text}</script>`;
+  });
+  // Anywhere else (another element, an attribute of a kind we do not rewrite), the nonce would go out stale.
+  if (stored.includes(nonce)) return null;
+  if (csp === undefined) return { html: stored, csp };
+  const token = `'nonce-${nonce}'`;
+  const at = csp.indexOf(token);
+  if (at < 0 || csp.indexOf(nonce, at + token.length) >= 0 || csp.slice(0, at).includes(nonce)) return null;
+  const allowed = [...hashes].join(" ");
+  const replaced = (csp.slice(0, at) + allowed + csp.slice(at + token.length)).replace(/ +(;|$)/g, "$1");
+  return { html: stored, csp: replaced };
+}
+
+function makeEntry(html: string, responseHeaders: OutgoingHttpHeaders, nonce: string, previous?: Entry): Entry | null {
+  const cspHeader = responseHeaders["content-security-policy"];
+  if (cspHeader !== undefined && typeof cspHeader !== "string") return null;
+  const page = storedPage(html, cspHeader, nonce);
+  if (!page) return null;
+  // The page's own headers in lower case, then the cache's; a 304 carries no body type and no CSP (it describes
+  // the copy the browser already holds, which is this one).
   const flat200: Entry["flat200"] = [];
   const flat304: Entry["flat304"] = [];
   for (const [given, value] of Object.entries(responseHeaders)) {
@@ -238,139 +271,56 @@ function makeEntry(html: string, responseHeaders: OutgoingHttpHeaders, nonce: st
     flat200.push(name, value);
     if (name !== "content-type") flat304.push(name, value);
   }
-  let csp: [string, string] | null = null;
-  const cspHeader = responseHeaders["content-security-policy"];
-  if (typeof cspHeader === "string") {
-    const at = cspHeader.indexOf(nonce);
-    // A CSP without this response's nonce cannot be replayed with a fresh one: do not store the page.
-    if (at < 0 || cspHeader.indexOf(nonce, at + 1) >= 0) return null;
-    csp = [cspHeader.slice(0, at), cspHeader.slice(at + nonce.length)];
-  }
-  const pieces = html.split(nonce).map((s) => Buffer.from(s, "utf8"));
-  const last = pieces.length - 1;
-  const nonceBytes = Buffer.byteLength(nonce, "latin1");
-  // Each piece is compressed with what precedes it as a preset window, each nonce replaced by 0xFF bytes. A
-  // back-reference can only copy bytes equal to the piece's own; UTF-8 never contains 0xFF, so no reference can
-  // reach into a nonce, and what it copies is the same whichever nonce a response carries (of the same length).
-  const mask = Buffer.alloc(nonceBytes, 0xff);
-  const deflated: Buffer[] = [];
-  let before = Buffer.alloc(0);
-  for (const [i, piece] of pieces.entries()) {
-    const window = before.subarray(Math.max(0, before.length - DEFLATE_WINDOW));
-    deflated.push(
-      zlib.deflateRawSync(piece, {
-        level: 9,
-        finishFlush: i === last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
-        ...(window.length > 0 ? { dictionary: window } : {}),
-      }),
-    );
-    if (i < last) before = Buffer.concat([before.subarray(-DEFLATE_WINDOW), piece, mask]);
-  }
-  const template = pieces.map((p) => p.toString("base64")).join(".");
-  const etag = `W/"${crypto.createHash("sha256").update(template).digest("base64url").slice(0, 27)}"`;
+  if (page.csp !== undefined) flat200.push("content-security-policy", page.csp);
+  const body = Buffer.from(page.html, "utf8");
+  const digest = crypto.createHash("sha256").update(body);
+  if (page.csp !== undefined) digest.update("\n").update(page.csp);
+  const etag = `W/"${digest.digest("base64url").slice(0, 27)}"`;
   const common = ["cache-control", PUBLIC_PAGE_CACHE_CONTROL, "etag", etag, "vary", PUBLIC_PAGE_VARY];
   flat200.push(...common);
   flat304.push(...common);
-  return {
+  // The same page rendered again (most re-renders after the TTL): its compressed copies are still good.
+  const same = previous?.etag === etag ? previous : undefined;
+  const entry: Entry = {
     at: Date.now(),
     etag,
     flat200,
     flat304,
-    csp,
-    pieces,
-    deflated,
-    nonceBytes,
-    crcs: pieces.map((p) => zlib.crc32(p)),
-    shifts: pieces.map((p) => x2nmodp(p.length)),
-    bodyLength: pieces.reduce((n, p) => n + p.length, 0),
+    body,
+    gzip: same?.gzip ?? zlib.gzipSync(body, { level: 9 }),
+    br: same?.br ?? null,
   };
+  if (!entry.br)
+    zlib.brotliCompress(
+      body,
+      { ...STORED_BROTLI, params: { ...STORED_BROTLI.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } },
+      (error, result) => {
+        if (!error) entry.br = result;
+      },
+    );
+  return entry;
 }
 
-function plainBody(entry: Pick<Entry, "pieces" | "bodyLength">, nonce: string): Buffer {
-  const parts: Buffer[] = [entry.pieces[0]!];
-  const n = Buffer.from(nonce, "latin1");
-  for (let i = 1; i < entry.pieces.length; i++) parts.push(n, entry.pieces[i]!);
-  return Buffer.concat(parts, entry.bodyLength + n.length * (entry.pieces.length - 1));
-}
-
-const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]);
-
-/** Deflate's window: how far back a piece's compression may refer. */
-const DEFLATE_WINDOW = 32 * 1024;
-
-/** One gzip member: the stored deflate pieces with the nonce spliced in as stored blocks, then CRC-32 and size. */
-export function gzipBody(
-  entry: Pick<Entry, "pieces" | "deflated" | "nonceBytes" | "crcs" | "shifts" | "bodyLength">,
-  nonce: string,
-): Buffer {
-  const n = Buffer.from(nonce, "latin1");
-  // The pieces' back-references assume a nonce of the stored length; another length is compressed afresh.
-  if (n.length !== entry.nonceBytes) return zlib.gzipSync(plainBody(entry, nonce));
-  // A stored block: BFINAL=0, BTYPE=00 (the stream is byte-aligned after a sync flush), LEN, NLEN, the bytes.
-  const stored = Buffer.allocUnsafe(5 + n.length);
-  stored[0] = 0;
-  stored.writeUInt16LE(n.length, 1);
-  stored.writeUInt16LE(~n.length & 0xffff, 3);
-  n.copy(stored, 5);
-  const nonceCrc = zlib.crc32(n);
-  const nonceShift = x2nmodp(n.length);
-  let crc = entry.crcs[0]!;
-  const parts: Buffer[] = [GZIP_HEADER, entry.deflated[0]!];
-  for (let i = 1; i < entry.deflated.length; i++) {
-    parts.push(stored, entry.deflated[i]!);
-    crc = (multmodp(nonceShift, crc) ^ nonceCrc) >>> 0;
-    crc = (multmodp(entry.shifts[i]!, crc) ^ entry.crcs[i]!) >>> 0;
-  }
-  const trailer = Buffer.allocUnsafe(8);
-  trailer.writeUInt32LE(crc, 0);
-  trailer.writeUInt32LE((entry.bodyLength + n.length * (entry.deflated.length - 1)) >>> 0, 4);
-  parts.push(trailer);
-  return Buffer.concat(parts);
-}
-
-// CRC-32 combination as in zlib's crc32_combine: crc(A‖B) = (x^(8·|B|) mod P) · crc(A) ⊕ crc(B), in GF(2)
-// with reflected bit order.
-const POLY = 0xedb88320;
-function multmodp(a: number, b: number): number {
-  let m = 0x80000000;
-  let p = 0;
-  for (;;) {
-    if (a & m) {
-      p ^= b;
-      if ((a & (m - 1)) === 0) break;
-    }
-    m >>>= 1;
-    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
-  }
-  return p >>> 0;
-}
-const X2N_TABLE: number[] = (() => {
-  const table = [0x40000000]; // x^1
-  for (let i = 1; i < 32; i++) table.push(multmodp(table[i - 1]!, table[i - 1]!));
-  return table;
-})();
-/** x^(8·bytes) mod P. */
-function x2nmodp(bytes: number): number {
-  let p = 0x80000000; // x^0
-  let k = 3;
-  let n = bytes;
-  while (n) {
-    if (n & 1) p = multmodp(X2N_TABLE[k & 31]!, p);
-    n = Math.floor(n / 2);
-    k++;
-  }
-  return p;
-}
-
-function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
+/** Parses Accept-Encoding: br when accepted and ready, else gzip when accepted, else none (identity). */
+export function chooseEncoding(header: string | undefined, brotliReady: boolean): "br" | "gzip" | undefined {
+  if (!header) return undefined;
+  let br = -1;
+  let gzip = -1;
+  let star = -1;
   for (const part of header.split(",")) {
     const [coding, ...params] = part.trim().toLowerCase().split(";");
-    if (coding !== "gzip" && coding !== "x-gzip" && coding !== "*") continue;
     const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    if (q === undefined || Number(q.slice(2)) > 0) return true;
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    const value = Number.isFinite(weight) ? weight : 0;
+    if (coding === "br") br = value;
+    else if (coding === "gzip" || coding === "x-gzip") gzip = value;
+    else if (coding === "*") star = value;
   }
-  return false;
+  if (br < 0) br = star;
+  if (gzip < 0) gzip = star;
+  if (brotliReady && br > 0 && br >= gzip) return "br";
+  if (gzip > 0) return "gzip";
+  return undefined;
 }
 
 function matchesEtag(header: string | undefined, etag: string): boolean {
