@@ -7,6 +7,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import expressStaticGzip from "express-static-gzip";
 import express, { type Express, type Request, type Response } from "express";
 import Negotiator from "negotiator";
 import { isDomainError } from "../core/errors/index.ts";
@@ -158,8 +159,18 @@ export function createHttpApp({
 
   app.get("/.well-known/security.txt", securityTxt({ appUrl: config.appUrl, contact: "mailto:security@mindnamo.com" }));
 
-  // Built assets have content hashes in their names: cache them for a year.
-  app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
+  // Built assets have content hashes in their names: cache them for a year. The production build writes a brotli
+  // and a gzip copy beside each (scripts/build.mjs), sent as they are; without them (`npm run dev`) the compression
+  // middleware compresses per request.
+  app.use(
+    "/build",
+    expressStaticGzip(path.join(publicDir, "build"), {
+      enableBrotli: true,
+      orderPreference: ["br", "gzip"],
+      index: false,
+      serveStatic: { immutable: true, maxAge: "1y", index: false },
+    }),
+  );
   // Other public files (favicon, robots.txt…): only paths whose first segment exists in public/ reach the static
   // handler, so a page request costs no file-system lookup.
   const publicEntries = new Set(

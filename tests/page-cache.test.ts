@@ -212,7 +212,7 @@ describe("cache hits answered before the middleware (and before express itself)"
     expect(signedIn.headers["x-cache"]).toBeUndefined();
   });
 
-  it("pages rendered per request are marked private, no-store; built assets immutable", async () => {
+  it("pages rendered per request are marked private, no-store; built assets immutable, compressed at build", async () => {
     const signedIn = await rawGet(`${srv.url}/privacy`, { cookie: "mn_session=abc.def" });
     expect(signedIn.headers["cache-control"]).toBe("private, no-store");
     const login = await rawGet(`${srv.url}/login`);
@@ -223,6 +223,16 @@ describe("cache hits answered before the middleware (and before express itself)"
     expect(built.status).toBe(200);
     expect(built.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
     expect(built.headers["content-encoding"]).toBe("gzip");
+    // Sent as the build compressed it (scripts/build.mjs): brotli 11 when accepted, the same bytes unpacked.
+    const brotli = await rawGet(`${srv.url}${asset}`, { "accept-encoding": "gzip, deflate, br" });
+    expect(brotli.headers["content-encoding"]).toBe("br");
+    expect(brotli.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(brotli.headers.vary).toMatch(/Accept-Encoding/);
+    const file = (await rawGet(`${srv.url}${asset}`)).body;
+    expect(zlib.brotliDecompressSync(brotli.body).equals(file)).toBe(true);
+    expect(zlib.gunzipSync(built.body).equals(file)).toBe(true);
+    const q11 = zlib.brotliCompressSync(file, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
+    expect(brotli.body.length).toBeLessThanOrEqual(q11.length + 16);
     const favicon = await rawGet(`${srv.url}/favicon.svg`);
     expect(favicon.status).toBe(200);
   });
