@@ -155,7 +155,7 @@ Field kinds: ${Object.entries(PD_KINDS)
   can only be deleted by age, by the retention job).
 - Rate limits on every non-GET request, on mail sending and on every secret check (passwords, codes, signed links).
 - Signed links (HMAC-SHA-256 with purpose-derived keys) for one-click unsubscribe; forged links are refused.
-- Content-Security-Policy with nonces and no third-party origin; no third-party scripts.
+- Content-Security-Policy with nonces (hashes on cached public pages) and no third-party origin; no third-party scripts.
 - End-to-end encrypted sessions: media keys never reach the server.
 - Data minimisation: explicit \`select\` everywhere, experts never see client emails, job payloads carry ids only,
   anonymous analytics and consent records hold no IP, user agent or cookie.
