@@ -1,8 +1,10 @@
 // No third-party code (privacy promise P15): every public page, and a signed-in journey, make requests to our own
 // origin only — no trackers, fonts, CDNs or analytics of anyone else. Every request the browser makes is recorded
 // (context.on("request"), which also sees workers and redirects); any other origin fails the test. The page's
-// scripts are ours too: same-origin files, inline ones only with the response's nonce. And the error reporter (P7)
+// scripts are ours too: same-origin files, inline ones only with the response's nonce (or, on a cached public page,
+// their hash in its policy). And the error reporter (P7)
 // reports a crash to our own origin.
+import crypto from "node:crypto";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { DEMO_PASSWORD } from "../prisma/seed.ts";
 import { E2E_URL } from "./env.ts";
@@ -31,18 +33,26 @@ function recordRequests(context: BrowserContext) {
   };
 }
 
-/** Scripts on the page: files from our origin only; inline scripts only with a nonce. */
-async function expectOnlyOurScripts(page: Page) {
+/**
+ * Scripts on the page: files from our origin only; inline scripts only with the response's nonce or, on a page from
+ * the public page cache (which carries no nonce), with their hash in the page's policy.
+ */
+async function expectOnlyOurScripts(page: Page, policy: string) {
   const scripts = await page.evaluate(() =>
     [...document.querySelectorAll("script")].map((s) => ({
       src: s.src,
       nonce: s.nonce || s.getAttribute("nonce") || "",
       type: s.type,
+      text: s.textContent ?? "",
     })),
   );
   for (const s of scripts) {
     if (s.src) expect(new URL(s.src).origin, s.src).toBe(OURS);
-    else if (s.type !== "application/json") expect(s.nonce, "inline script without the nonce").not.toBe("");
+    else if (s.type === "application/json") continue;
+    else if (s.nonce === "") {
+      const hash = crypto.createHash("sha256").update(s.text, "utf8").digest("base64");
+      expect(policy, "inline script with neither the nonce nor its hash in the policy").toContain(`'sha256-${hash}'`);
+    }
   }
   expect(await page.locator("iframe").count()).toBe(0);
 }
@@ -84,7 +94,9 @@ test("every public page requests nothing from any origin but ours", async ({ bro
     visited.add(key);
     // Links may lead to files (photos) as well as pages; wait until the network is quiet either way.
     const response = await page.goto(key, { waitUntil: "networkidle" });
-    if (response?.headers()["content-type"]?.startsWith("text/html")) await expectOnlyOurScripts(page);
+    const headers = response?.headers() ?? {};
+    if (headers["content-type"]?.startsWith("text/html"))
+      await expectOnlyOurScripts(page, headers["content-security-policy"] ?? "");
   }
   expect(visited.size).toBeGreaterThanOrEqual(PUBLIC_PAGES.length);
   // The privacy page says which scripts run and why.
@@ -125,7 +137,8 @@ test("a signed-in journey requests nothing from any origin but ours, and a crash
     "/privacy",
   ]) {
     await open(page, path);
-    await expectOnlyOurScripts(page);
+    // Signed in, nothing comes from the page cache: every inline script must carry the nonce (no policy to match).
+    await expectOnlyOurScripts(page, "");
     await expect(
       page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Sign out" }),
       path,
