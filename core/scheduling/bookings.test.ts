@@ -138,7 +138,7 @@ describe("bookSlot", () => {
     expect(await db().booking.count({ where: { expertId: ana.id, startsAt, status: "CONFIRMED" } })).toBe(1);
   });
 
-  it("a write the database aborted to break a deadlock is tried again, at most three times", async () => {
+  it("a write the database aborted to break a deadlock is tried again, at most five times, then a sentence", async () => {
     // What PostgreSQL does to one of several inserts that wait on each other at the exclusion constraint on a busy
     // server (Prisma's P2034): nothing written, and the same insert may succeed or meet the winner when repeated.
     const deadlock = () => Object.assign(new Error("deadlock detected"), { code: "P2034" });
@@ -173,8 +173,12 @@ describe("bookSlot", () => {
     )
       .then(() => null)
       .catch((e: unknown) => e);
-    expect(always.calls()).toBe(3);
-    expect(isRetryableConflict(refused)).toBe(true);
+    expect(always.calls()).toBe(5);
+    // The time is still free, so not "taken": busy, in a sentence — never the raw database error.
+    expect(refused).toMatchObject({
+      code: "CONFLICT",
+      message: "Many people are booking this time right now. Please try again in a moment.",
+    });
     expect(isRetryableConflict({ meta: { driverAdapterError: { cause: { originalCode: "40P01" } } } })).toBe(true);
     expect(isRetryableConflict({ meta: { driverAdapterError: { cause: { originalCode: "23P01" } } } })).toBe(false);
   });
