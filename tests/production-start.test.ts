@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { firstOk, startProduction, stopProduction } from "./helpers/production.ts";
+import { firstOk, freePort, startProduction, stopProduction } from "./helpers/production.ts";
 
 const COLD_START_TARGET_MS = 5_000;
 
@@ -43,7 +43,7 @@ describe("the production build", () => {
   });
 
   it("npm start on a seeded embedded database serves its first 200 without rebuilding a current build", async () => {
-    const port = 3700 + Math.floor(Math.random() * 200);
+    const port = await freePort();
     // First start: creates, migrates and seeds the database (slow on purpose, not what is timed).
     const first = start(["build/node/server/index.js"], port);
     try {

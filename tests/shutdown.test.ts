@@ -3,11 +3,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { freePort } from "./helpers/production.ts";
 
 describe("the server process", () => {
   it("starts on the embedded database, then shuts down gracefully on SIGTERM and releases the data directory", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-shutdown-"));
-    const port = 3200 + Math.floor(Math.random() * 500);
+    const port = await freePort();
     const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
       env: {
         ...process.env,
@@ -23,14 +24,27 @@ describe("the server process", () => {
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => {
+        exitCode = code;
+        resolve(code);
+      }),
+    );
     try {
+      // Until it answers, or stops trying: a process that exited will not answer, and what it said is the reason.
       await expect
-        .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status, {
-          timeout: 120_000,
-          interval: 250,
-        })
-        .toBe(200);
+        .poll(
+          async () => {
+            if (exitCode !== undefined) return `exited with ${exitCode}: ${output}`;
+            return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status;
+          },
+          { timeout: 120_000, interval: 250 },
+        )
+        .toBe(200)
+        .catch((error: unknown) => {
+          throw new Error(`no 200 from /healthz; the server said:\n${output}`, { cause: error });
+        });
       // The server answers while its job queue is still starting; the start is complete when it says so.
       await expect
         .poll(() => output, { timeout: 30_000 })
