@@ -179,6 +179,31 @@ describe("bookSlot", () => {
       code: "CONFLICT",
       message: "Many people are booking this time right now. Please try again in a moment.",
     });
+    // The same person's other submit of this form commits while this one keeps deadlocking: theirs is returned.
+    const me = await client();
+    const idempotencyKey = crypto.randomUUID();
+    const mine = { ...input, startsAt: at("2027-06-04T12:00:00Z"), idempotencyKey };
+    let attempts = 0;
+    const twin = new Proxy(db(), {
+      get: (target, prop) =>
+        prop === "booking"
+          ? new Proxy(target.booking, {
+              get: (booking, key) =>
+                key === "create"
+                  ? async (args: Parameters<typeof booking.create>[0]) => {
+                      // On the last try, the other submit's insert lands first; ours deadlocks again.
+                      if (++attempts === 5) await booking.create(args);
+                      throw deadlock();
+                    }
+                  : (Reflect.get(booking, key) as unknown),
+            })
+          : (Reflect.get(target, prop) as unknown),
+    });
+    const replayed = await bookSlot(twin, me, mine, NOW);
+    expect(attempts).toBe(5);
+    expect(await db().booking.findMany({ where: { userId: me.userId }, select: { id: true } })).toEqual([
+      { id: replayed.id },
+    ]);
     expect(isRetryableConflict({ meta: { driverAdapterError: { cause: { originalCode: "40P01" } } } })).toBe(true);
     expect(isRetryableConflict({ meta: { driverAdapterError: { cause: { originalCode: "23P01" } } } })).toBe(false);
   });

@@ -333,15 +333,19 @@ export async function bookSlot(
     return toUserBooking(created);
   } catch (error) {
     // A concurrent submit of the same form may have won: we then see its booking as "taken" (the slot check),
-    // or as a violation of either the unique key or the exclusion constraint (the insert). It is ours: replay.
+    // as a violation of either the unique key or the exclusion constraint (the insert), or as the deadlocks our
+    // insert met against it. It is ours: replay.
     const lostRace =
-      (isDomainError(error) && error.code === "CONFLICT") || isUniqueViolation(error) || isExclusionViolation(error);
+      (isDomainError(error) && error.code === "CONFLICT") ||
+      isUniqueViolation(error) ||
+      isExclusionViolation(error) ||
+      isRetryableConflict(error);
     const winner = lostRace ? await findByIdempotencyKey(db, client.id, data.idempotencyKey) : null;
     if (winner) return replay(winner, expert.id, data.startsAt);
     if (isExclusionViolation(error)) throw new DomainError("CONFLICT", TAKEN_MESSAGE, { field: "startsAt" });
     if (isRetryableConflict(error)) {
-      // Still deadlocked after the retries: most likely someone else has the time now (the check says so);
-      // otherwise a sentence, never a raw database error.
+      // Still deadlocked after the retries, and not by this person's own other submit: most likely someone else
+      // has the time now (the check says so); otherwise a sentence, never a raw database error.
       await requireBookableSlot(db, expert, data.startsAt, now);
       throw new DomainError("CONFLICT", BUSY_MESSAGE, { field: "startsAt" });
     }
