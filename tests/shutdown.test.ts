@@ -32,7 +32,8 @@ describe("the server process", () => {
       }),
     );
     try {
-      // Until it answers, or stops trying: a process that exited will not answer, and what it said is the reason.
+      // Until it answers or the poll times out; once the process has exited, each poll reports that with what it
+      // said, so a failure shows the reason rather than only a missing 200.
       await expect
         .poll(
           async () => {
