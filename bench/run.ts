@@ -319,10 +319,14 @@ async function main() {
 
     const previousFile = path.join(resultsDir, "latest.json");
     const previous = fs.existsSync(previousFile)
-      ? (JSON.parse(fs.readFileSync(previousFile, "utf8")) as { rows: Row[]; loadTool?: string })
+      ? (JSON.parse(fs.readFileSync(previousFile, "utf8")) as { rows: Row[]; loadTool?: string; database?: string })
       : null;
     // Runs before wrk was used name no tool: autocannon measured them, and their anonymous figures are its ceiling.
-    const comparable = previous !== null && (previous.loadTool ?? "autocannon") === LOAD_TOOL;
+    // A run on the other database is not a before for this one either.
+    const comparable =
+      previous !== null &&
+      (previous.loadTool ?? "autocannon") === LOAD_TOOL &&
+      previous.database === (ON_SERVER ? "postgresql" : "pglite");
     console.log(
       `\n${LOAD_TOOL}: ${CONNECTIONS} connections, ${DURATION} s per target, ${os.cpus().length} cores, node ${process.version}` +
         (LOAD_TOOL === "autocannon"
@@ -344,7 +348,7 @@ async function main() {
           ? " — the host's speed changed: compare with care"
           : ""),
     );
-    if (previous && !comparable) console.log("The previous run used another load generator: not compared.");
+    if (previous && !comparable) console.log("The previous run used another load generator or database: not compared.");
     console.log(
       "target                      req/s     p50 ms  p99 ms  %node   %floor  peak RSS  verdict / vs previous",
     );
@@ -368,6 +372,13 @@ async function main() {
       `\nShares of the floor are of its mean over both runs (${Math.round(floorRps)} req/s). The floor's own p99: ` +
         `${rows[1]!.p99} and ${floorAgain.p99} ms — at ${CONNECTIONS} connections a page at 70% of it waits ` +
         `${Math.round((CONNECTIONS / (floorRps * 0.7)) * 1000)} ms on average.`,
+    );
+    console.log(
+      `Each target's window opens its ${CONNECTIONS} connections afresh, and a busy Node server accepts one new ` +
+        "connection per turn of its event loop (libuv 1.45 on): on a saturated page the last ones wait for many " +
+        "turns before their first request is read, which was most of a signed-in page's p99 when measured (docs/performance.md, " +
+        '"Early morning session, 2026-12-06"). Behind a proxy that keeps its connections open, as nginx does in ' +
+        "docs/scaling.md, the server sees no such bursts.",
     );
     const largest = anonymous.find((r) => r.bytesPerResponse === pageBytes)!;
     console.log(
