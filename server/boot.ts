@@ -4,6 +4,7 @@
 import http from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import type { Logger } from "pino";
+import { ADVISORY_LOCKS } from "../core/platform/db/advisory-locks.ts";
 import { openDatabase, type Database, type PrismaClient } from "../core/platform/db/client.ts";
 import type { Config } from "../core/platform/env/index.ts";
 import { BOOKING_PAGES_CHANNEL, createBookingPageCache } from "../core/catalog/booking-page.ts";
@@ -24,10 +25,6 @@ import { deriveKey, serverSecret } from "./secrets.ts";
  * passes it in, so the server itself holds no data and production code never imports the demo seed's accounts.
  */
 export type DatabaseSeed = (db: PrismaClient, log: (msg: string) => void) => Promise<void>;
-
-// Keys of the advisory locks (Database.exclusive) under which instances starting together take turns; arbitrary,
-// distinct from each other and from the migration runner's (core/platform/db/migrate.ts).
-const START_LOCKS = { seed: 728_356_191, jobQueue: 728_356_192 } as const;
 
 /**
  * A send attempt of account mail that has not finished after this long is given up and the job retried; it is also
@@ -146,7 +143,7 @@ export async function boot(opts: {
     const seed = opts.seed;
     // Instances started together on one empty server database would each find it empty and seed it, colliding
     // half-way: one seeds, whoever waited finds it seeded and leaves it alone.
-    await db.exclusive(START_LOCKS.seed, () => seed(db.prisma, (msg) => logger.info({ msg })));
+    await db.exclusive(ADVISORY_LOCKS.seed, () => seed(db.prisma, (msg) => logger.info({ msg })));
   };
   let db: Database;
   try {
@@ -175,7 +172,7 @@ export async function boot(opts: {
   // One instance at a time: pg-boss creates its schema under a lock of its own, but a second instance that waited
   // on it goes on in the same transaction with a catalogue cache from before the wait, tries to create the schema
   // again and fails. Taking turns, the second starts after the first committed, and finds it all in place.
-  const jobsStarted = db.exclusive(START_LOCKS.jobQueue, () =>
+  const jobsStarted = db.exclusive(ADVISORY_LOCKS.jobQueue, () =>
     startJobQueue(db, {
       schedule: true,
       onError: (error) =>

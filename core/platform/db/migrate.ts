@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import pg from "pg";
+import { ADVISORY_LOCKS } from "./advisory-locks.ts";
 
 export interface SqlExecutor {
   /** One statement, extended protocol (parameters allowed). */
@@ -29,8 +30,8 @@ export interface ApplyMigrationsOptions {
 
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
 
-// Arbitrary constant key for pg_advisory_xact_lock, shared by every process migrating this database.
-const LOCK_KEY = 728_356_190;
+// Every process migrating this database takes the same pg_advisory_xact_lock key.
+const LOCK_KEY = ADVISORY_LOCKS.migrate;
 
 // Same DDL as Prisma's schema engine (postgres flavour).
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
