@@ -4,15 +4,15 @@
 
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
-COPY package.json package-lock.json prisma.config.ts ./
-COPY patches patches
-COPY prisma/schema.prisma prisma/schema.prisma
-RUN npm ci --no-audit --no-fund
+COPY package.json package-lock.json ./
+# No install scripts (ADR 0021: no dependency's, whatever npm the image brings); ours need the sources, next stage.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 
 FROM deps AS build
 COPY . .
-# The site (Remix) and the server (esbuild, scripts/build.mjs) compiled to JavaScript.
-RUN npx prisma generate && npm run build
+# Our postinstall (patches, the Prisma client, the vendored E2EE worker and fonts), then the site (Remix) and the
+# server (esbuild, scripts/build.mjs) compiled to JavaScript.
+RUN npm run postinstall && npm run build
 
 FROM node:22-bookworm-slim AS prod-deps
 WORKDIR /app

@@ -72,4 +72,22 @@ describe("install scripts of dependencies", () => {
     const stale = Object.keys(allowed).filter((name) => !withCode.has(name));
     expect(stale).toEqual([]);
   });
+
+  it("stay off in the image build too, whose own postinstall runs once the sources are in", () => {
+    // Each stage of the Dockerfile, by its FROM line.
+    const stages = fs
+      .readFileSync(path.join(root, "Dockerfile"), "utf8")
+      .split(/^(?=FROM )/m)
+      .filter((s) => s.startsWith("FROM "));
+    const installs = stages.flatMap((stage) => stage.match(/^RUN .*npm ci.*$/gm) ?? []);
+    expect(installs.length).toBeGreaterThan(0);
+    for (const run of installs) expect(run).toContain("--ignore-scripts");
+    // Where our postinstall runs, every source has been copied first: it needs scripts/, patches/ and prisma/.
+    const build = stages.find((stage) => /npm run postinstall/.test(stage));
+    expect(build).toBeDefined();
+    const body = build!;
+    expect(body.indexOf("COPY . .")).toBeGreaterThan(-1);
+    expect(body.indexOf("COPY . .")).toBeLessThan(body.indexOf("npm run postinstall"));
+    expect(body.indexOf("npm run postinstall")).toBeLessThan(body.indexOf("npm run build"));
+  });
 });
