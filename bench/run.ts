@@ -11,11 +11,11 @@
 // is kept and compared (when it used the same load generator).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { measureHeavyHistory, type HeavyHistoryResult } from "./heavy-history.ts";
-import { chooseLoadTool, runLoad } from "./load.ts";
+import { chooseLoadTool, runLoad, type LoadResult } from "./load.ts";
+import { freePort } from "../scripts/free-port.ts";
 import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from "../scripts/production-runtime.mjs";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -35,17 +35,10 @@ const SIGNED_IN_WARMUP_SECONDS = 4;
 const MAX_RSS_MB = 250;
 const LOAD_TOOL = chooseLoadTool();
 
-interface Row {
+/** One target's measured window: what the load generator read, per target. */
+interface Row extends Omit<LoadResult, "bytes"> {
   name: string;
   path: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  /** Responses completed in the measured window. */
-  completed: number;
   /** Bytes per response on the wire (headers and body, compressed as sent). */
   bytesPerResponse: number;
   peakRssMb: number;
@@ -106,17 +99,12 @@ async function measure(
   const stopSampling = sampleRss(pid);
   const r = await runLoad(LOAD_TOOL, { url, connections: CONNECTIONS, duration, headers });
   const peak = stopSampling();
+  const { bytes, ...counts } = r;
   return {
     name,
     path: new URL(url).pathname + new URL(url).search,
-    rps: r.rps,
-    p50: r.p50,
-    p99: r.p99,
-    errors: r.errors,
-    timeouts: r.timeouts,
-    non2xx: r.non2xx,
-    completed: r.completed,
-    bytesPerResponse: r.completed > 0 ? Math.round(r.bytes / r.completed) : 0,
+    ...counts,
+    bytesPerResponse: r.completed > 0 ? Math.round(bytes / r.completed) : 0,
     peakRssMb: peak,
   };
 }
@@ -148,18 +136,6 @@ function hostSpeedMs(): number {
   for (let i = 0; i < 300_000_000; i++) x += i % 7;
   if (x < 0) console.log(x); // keeps the loop from being optimised away
   return Math.round(performance.now() - started);
-}
-
-/** A loopback port nothing listens on (asked of the system, then released for the child to take). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function stop(child: ChildProcess) {

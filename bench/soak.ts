@@ -10,7 +10,6 @@
 // flat). Exit code 1 when any of these fails, or when nobody could book at all.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,6 +19,7 @@ import { parseConfig } from "../core/platform/env/index.ts";
 import { createSession } from "../core/identity/sessions.ts";
 import { seedEmptyDatabase } from "../prisma/seed.ts";
 import { boot } from "../server/boot.ts";
+import { freePort } from "../scripts/free-port.ts";
 
 const USERS = Number(process.env.SOAK_USERS ?? 50);
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
@@ -46,18 +46,6 @@ function inputValues(html: string, name: string): string[] {
     .filter((tag) => tag.includes(`name="${name}"`))
     .map((tag) => /\bvalue="([^"]*)"/.exec(tag)?.[1])
     .filter((v): v is string => v !== undefined);
-}
-
-/** A loopback port nothing listens on (asked of the system, then released for the server to take). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** The booking page's own links (to its next step), as a browser would follow them: entities decoded, no fragment. */

@@ -1,8 +1,9 @@
 // Starting the compiled server as production starts it (scripts/production-runtime.mjs: node flags and C-library
 // settings; plain node on build/, no --import tsx from the test runner), for the tests that check the process itself.
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from "../../scripts/production-runtime.mjs";
+
+export { freePort } from "../../scripts/free-port.ts";
 
 export interface ProductionProcess {
   child: ChildProcess;
@@ -55,13 +56,4 @@ export async function firstOk(url: string, timeoutMs: number, started = Date.now
 export async function stopProduction(p: ProductionProcess): Promise<number | null> {
   p.child.kill("SIGTERM");
   return p.exited;
-}
-
-/** A port nothing listens on right now (the system picks it), on loopback. */
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
