@@ -35,11 +35,16 @@ export interface LoadResult {
 
 export type LoadTool = "wrk" | "autocannon";
 
+/** Whether wrk can be run here (`wrk -v` prints its version and exits 1, so its output tells). */
+export function wrkInstalled(): boolean {
+  const probe = spawnSync("wrk", ["-v"], { encoding: "utf8" });
+  return !probe.error && /wrk/i.test(`${probe.stdout}${probe.stderr}`);
+}
+
 /** wrk when it can be run (or BENCH_LOAD=autocannon chooses the JavaScript one), autocannon otherwise. */
 export function chooseLoadTool(): LoadTool {
   if (process.env.BENCH_LOAD === "autocannon") return "autocannon";
-  const probe = spawnSync("wrk", ["-v"], { encoding: "utf8" });
-  const found = !probe.error && /wrk/i.test(`${probe.stdout}${probe.stderr}`);
+  const found = wrkInstalled();
   if (process.env.BENCH_LOAD === "wrk" && !found) {
     throw new Error("BENCH_LOAD=wrk, but wrk is not installed (Debian: apt-get install wrk)");
   }

@@ -1,13 +1,12 @@
 // The bench's load generators (bench/load.ts) read the same server the same way: requests, bytes, latency and
 // failures as the bench's verdicts use them. wrk is Debian's package (.ci/run installs it); without it only the
 // autocannon half runs here.
-import { spawnSync } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runLoad, type LoadTool } from "../bench/load.ts";
+import { runLoad, wrkInstalled, type LoadTool } from "../bench/load.ts";
 
-const hasWrk = !spawnSync("wrk", ["-v"]).error;
+const hasWrk = wrkInstalled();
 const BODY = Buffer.alloc(3000, "x");
 
 let server: http.Server;
