@@ -8,7 +8,7 @@
 // node:http; signed-in /sessions, /book/:slug, /account and /expert >= 70% of the Remix floor with p99 < 250 ms on
 // PostgreSQL (>= 35% on PGlite); server RSS <= 250 MB on PostgreSQL. Then times the data export and the erasure of
 // a user with a heavy history (bench/heavy-history.ts). Results go to bench/results/latest.json; the previous run
-// is kept and compared (when it used the same load generator).
+// is kept and compared (when it used the same load generator and database).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

@@ -4,7 +4,8 @@
 // database and their own address (the server trusts one proxy; X-Forwarded-For differs per person, so per-IP rate
 // limits count per person as they would in production). Browsing: home, directory, a profile, the booking page;
 // booking: the booker's steps (a topic, a time, the confirmation form) and its real form action (POST with the
-// Origin header a browser sends, the health-data consent ticked); then the sessions page. People compete for the same slots on purpose.
+// Origin header a browser sends, the health-data consent ticked); then the sessions page. People compete for the
+// same slots on purpose.
 // Reports: requests and their status codes, 5xx (must be 0), bookings made and refused, double bookings in the
 // database (overlapping live bookings of one expert: must be 0) and memory at start, middle and end (must stay
 // flat). Exit code 1 when any of these fails, or when nobody could book at all.
