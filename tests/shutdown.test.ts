@@ -24,20 +24,15 @@ describe("the server process", () => {
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
-    let exitCode: number | null | undefined;
-    const exited = new Promise<number | null>((resolve) =>
-      child.on("exit", (code) => {
-        exitCode = code;
-        resolve(code);
-      }),
-    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     try {
       // Until it answers or the poll times out; once the process has exited, each poll reports that with what it
       // said, so a failure shows the reason rather than only a missing 200.
       await expect
         .poll(
           async () => {
-            if (exitCode !== undefined) return `exited with ${exitCode}: ${output}`;
+            if (child.exitCode !== null || child.signalCode !== null)
+              return `exited with ${child.exitCode ?? child.signalCode}: ${output}`;
             return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status;
           },
           { timeout: 120_000, interval: 250 },
