@@ -82,7 +82,8 @@ function runWrk(o: LoadOptions): Promise<LoadResult> {
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.once("error", reject);
-    child.once("exit", (code) => {
+    // "close", not "exit": the report line may still be in the pipe when the process has exited.
+    child.once("close", (code) => {
       const line = out.split("\n").find((l) => l.startsWith("{"));
       if (code !== 0 || !line) return reject(new Error(`wrk failed (exit ${code}): ${err || out}`));
       const r = JSON.parse(line) as Record<string, number>;
