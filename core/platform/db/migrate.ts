@@ -30,9 +30,6 @@ export interface ApplyMigrationsOptions {
 
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
 
-// Every process migrating this database takes the same pg_advisory_xact_lock key.
-const LOCK_KEY = ADVISORY_LOCKS.migrate;
-
 // Same DDL as Prisma's schema engine (postgres flavour).
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
@@ -115,7 +112,7 @@ export async function applyMigrations(
 
   // Under the lock too: two concurrent CREATE TABLE IF NOT EXISTS can still collide on pg_type.
   await exec.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
+    await tx.query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCKS.migrate]);
     await tx.exec(CREATE_MIGRATIONS_TABLE);
   });
 
@@ -126,7 +123,7 @@ export async function applyMigrations(
   const applied: string[] = [];
   for (const file of pending) {
     const done = await exec.transaction(async (tx) => {
-      await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
+      await tx.query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCKS.migrate]);
       // Another process may have applied it while we waited for the lock.
       const rows = await tx.query<MigrationRow>(
         `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"
