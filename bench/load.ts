@@ -65,7 +65,10 @@ end
 let wrkScript: string | undefined;
 function wrkReportFile(): string {
   if (!wrkScript) {
-    wrkScript = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mn-wrk-")), "report.lua");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mn-wrk-"));
+    // One file for the whole bench process, gone with it.
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    wrkScript = path.join(dir, "report.lua");
     fs.writeFileSync(wrkScript, WRK_REPORT);
   }
   return wrkScript;
