@@ -108,6 +108,12 @@ export function pageCache(opts: PageCacheOptions): PageCache {
   const staleMs = opts.staleMs ?? opts.ttlMs;
   /** URLs whose expired page one request is rendering again right now. */
   const refreshing = new Set<string>();
+  /**
+   * Counts `clear()`s. A page whose rendering started before a clear may show what the clear was for (its loader
+   * read the database before the change): it is sent, but not stored, so a clear is never undone by a render that
+   * was already in flight.
+   */
+  let generation = 0;
 
   const cacheable = (method: string, path: string, originalUrl: string, headers: IncomingHttpHeaders) =>
     method === "GET" &&
@@ -172,6 +178,7 @@ export function pageCache(opts: PageCacheOptions): PageCache {
   const capture: RequestHandler = (req, res, next) => {
     if (!cacheable(req.method, req.path, req.originalUrl, req.headers)) return next();
     const key = keyOf(req.originalUrl, req.headers);
+    const startedIn = generation;
     res.setHeader("X-Cache", "MISS");
     // Rendered uncompressed: the cache compresses what it stores once (server/app.ts reads this).
     res.locals.pageCacheCapture = true;
@@ -195,7 +202,11 @@ export function pageCache(opts: PageCacheOptions): PageCache {
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       collect(chunk, rest[0]);
       const type = String(res.getHeader("content-type") ?? "");
-      const storable = res.statusCode === 200 && type.startsWith("text/html") && !res.getHeader("set-cookie");
+      const storable =
+        res.statusCode === 200 &&
+        type.startsWith("text/html") &&
+        !res.getHeader("set-cookie") &&
+        startedIn === generation;
       const headers = storable ? res.getHeaders() : undefined;
       const result = end(chunk, ...rest);
       if (headers) {
@@ -215,7 +226,10 @@ export function pageCache(opts: PageCacheOptions): PageCache {
     serve,
     wouldServe,
     capture,
-    clear: () => entries.clear(),
+    clear: () => {
+      generation++;
+      entries.clear();
+    },
     get size() {
       return entries.size;
     },

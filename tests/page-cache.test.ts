@@ -402,6 +402,53 @@ describe("an expired page", () => {
   });
 });
 
+describe("a clear while a page is being rendered", () => {
+  it("sends that page but does not store it: the render may predate what the clear was for", async () => {
+    const express = (await import("express")).default;
+    const { pageCache } = await import("../server/page-cache.ts");
+    let renders = 0;
+    let release: () => void = () => {};
+    const cache = pageCache({ ttlMs: 60_000, maxEntries: 10, sessionCookies: ["mn_session"], paths: /^\/page$/ });
+    const app = express();
+    app.use(cache.serve);
+    app.use((_req, res, next) => {
+      res.locals.cspNonce = "nonce-000000000000000000";
+      next();
+    });
+    app.use(cache.capture);
+    app.get("/page", (_req, res) => {
+      const n = ++renders;
+      // The first render waits until the test lets it go; later ones answer at once.
+      const send = () => res.type("html").send(`<p>render ${n}</p>`);
+      if (n === 1) release = send;
+      else send();
+    });
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const port = (server.address() as { port: number }).port;
+    const url = `http://127.0.0.1:${port}/page`;
+    const guard = guardOutbound([{ host: "127.0.0.1", port, why: "this test's server" }], () => {});
+    try {
+      const inFlight = fetch(url);
+      while (renders === 0) await new Promise((r) => setTimeout(r, 5));
+      cache.clear();
+      release();
+      const first = await inFlight;
+      expect(await first.text()).toBe("<p>render 1</p>");
+      expect(first.headers.get("x-cache")).toBe("MISS");
+      expect(cache.size).toBe(0);
+      // The next request renders afresh, and that page is stored.
+      const second = await fetch(url);
+      expect([second.headers.get("x-cache"), await second.text()]).toEqual(["MISS", "<p>render 2</p>"]);
+      const third = await fetch(url);
+      expect([third.headers.get("x-cache"), await third.text()]).toEqual(["HIT", "<p>render 2</p>"]);
+    } finally {
+      guard.release();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe("pages rendered per request", () => {
   it("are compressed per request at a cheap level: brotli quality ≤ 4 when accepted, gzip otherwise", async () => {
     expect(dynamicCompression.brotli.params[zlib.constants.BROTLI_PARAM_QUALITY]).toBeLessThanOrEqual(4);
