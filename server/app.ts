@@ -77,8 +77,8 @@ function responseSent(res: Response): Promise<void> {
   });
 }
 
-/** The database notification every instance's page cache listens to. */
-export const PUBLIC_PAGES_CHANNEL = "mn_public_pages";
+/** The database notification every instance's page cache listens to (core/catalog/public-pages.ts). */
+export { PUBLIC_PAGES_CHANNEL } from "../core/catalog/public-pages.ts";
 
 /** Answers a request before express when it can (a page-cache hit); false: hand it to express. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -103,19 +103,11 @@ export function createHttpApp({
     variant: zoneVariant,
   });
 
-  // Routes and back-office procedures clear it when public content changes (e.g. reviews): on every instance,
-  // through the database (boot.ts listens on PUBLIC_PAGES_CHANNEL and clears this cache), and here at once.
-  services.publicPages = {
-    invalidate: () => {
-      cache.clear();
-      services.db.notify(PUBLIC_PAGES_CHANNEL).catch((error: unknown) =>
-        logger.error({
-          msg: "page cache: notify failed",
-          err: error instanceof Error ? error.message : String(error),
-        }),
-      );
-    },
-  };
+  // Every instance drops its cached public pages when the database says a row they are made of changed, whoever
+  // changed it (triggers, core/catalog/public-pages.ts; boot.ts listens). The notification comes a moment after the
+  // commit, so routes and procedures that change public content also clear this instance's copy at once: the
+  // person who made the change sees it on their next page.
+  services.publicPages = { invalidate: () => cache.clear() };
 
   // The fast path (boot.ts puts it in front of express): a hit the cache would answer anyway is answered here,
   // with the same request log and the same stored headers, without express's own per-request work (ADR 0011).

@@ -238,7 +238,7 @@ export async function boot(opts: {
   try {
     await opts.beforeListen?.(services);
     const app = createHttpApp({ services, build: opts.build instanceof Promise ? await opts.build : opts.build });
-    // Another instance changed public content: drop this one's cached public pages too (docs/scaling.md).
+    // A trigger says a row the public pages show changed, whoever wrote it: drop the cached ones (docs/scaling.md).
     const stopPages = await db.listen(PUBLIC_PAGES_CHANNEL, () => app.clearPageCache());
     // A trigger in the database names the expert whose booking page changed, whoever changed it (ADR 0019).
     const stopBookingPages = await db.listen(BOOKING_PAGES_CHANNEL, (expertId) =>

@@ -57,11 +57,6 @@ export interface Database {
    */
   exclusive<R>(key: number, fn: () => Promise<R>): Promise<R>;
   /**
-   * Tells every process on this database (PostgreSQL NOTIFY), this one included, that `channel` happened. On the
-   * embedded database only this process exists (it holds the data directory alone): listeners are called directly.
-   */
-  notify(channel: string): Promise<void>;
-  /**
    * Calls `onNotify` whenever `channel` is notified, by any process or by a trigger in the database (with the
    * notification's payload; "" when it has none). Returns a function that stops listening.
    */
@@ -71,7 +66,7 @@ export interface Database {
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** In-process listeners: the embedded database's notify, and the fan-out of the server's one LISTEN connection. */
+/** In-process listeners: the fan-out of one LISTEN (the server's connection, or PGlite's own) to this process's callers. */
 function localListeners() {
   const listeners = new Map<string, Set<(payload: string) => void>>();
   return {
@@ -156,10 +151,6 @@ export async function openDatabase(
           await tx.query("SELECT pg_advisory_xact_lock($1)", [key]);
           return fn();
         }),
-      notify: async (channel) => {
-        if (!CHANNEL.test(channel)) throw new Error("invalid channel name");
-        await pool.query(`NOTIFY ${channel}`);
-      },
       listen: async (channel, onNotify) => {
         if (!CHANNEL.test(channel)) throw new Error("invalid channel name");
         const remove = local.add(channel, onNotify);
@@ -237,11 +228,6 @@ function pgliteDatabase(pglite: PGlite, kind: "embedded" | "memory", lock?: DirL
     },
     migrate: (log) => applyMigrations(sql, { log }),
     exclusive: (_key, fn) => fn(),
-    // In-process only: one process owns an embedded database, so every listener is here.
-    notify: (channel) => {
-      local.emit(channel);
-      return Promise.resolve();
-    },
     listen: async (channel, onNotify) => {
       if (!CHANNEL.test(channel)) throw new Error("invalid channel name");
       const remove = local.add(channel, onNotify);
