@@ -109,6 +109,31 @@ test("a visitor chooses a topic and time, signs up with a code, comes back to th
   await context.close();
 });
 
+test("a time chosen on the profile opens the booking page on that day with that time chosen", async ({ browser }) => {
+  const { context, page } = await visitor(browser, "Europe/London", "en-GB");
+  await open(page, `/experts/${EXPERT}`);
+  const times = page.getByTestId("next-slots");
+  await expect(times).toBeVisible();
+  // Each time is a link named with its day, so a screen reader's list of links still says when it is.
+  const day = (await times.getByRole("heading").first().textContent())!.trim();
+  const first = times.getByRole("link").first();
+  // What a sighted person reads: the time alone (the day is said only to screen readers).
+  const time = (await first.evaluate((a) => a.lastChild?.textContent ?? "")).trim();
+  expect(time).toMatch(/^\d{2}:\d{2}$/); // 24-hour clock for en-GB
+  await expect(first).toHaveAccessibleName(`Book ${day}, ${time}`);
+  await first.click();
+
+  await expect(page.getByRole("heading", { name: /Book a session with/ })).toBeVisible();
+  await expect(page.locator(".slot-button[aria-current='true']")).toHaveText(time);
+  const summary = page.getByTestId("booking-summary");
+  await expect(summary).toContainText(day);
+  await expect(summary).toContainText(time);
+  await expect(summary).toContainText("London time");
+  // Amara works in two topics: the topic is still the booker's to choose.
+  await expect(summary).toContainText("Choose a topic above");
+  await context.close();
+});
+
 test("while another day's times load, the slot column shows placeholders, not the previous day's times", async ({
   browser,
 }) => {

@@ -113,14 +113,33 @@ export default function ExpertProfile() {
           <p className="empty">No free times in the next two weeks. Please check back soon.</p>
         ) : (
           <>
-            <p className="hint">Times in {zone}.</p>
-            <ul className="day-list" data-testid="next-slots">
+            <p className="hint">Times in {zone}. Choose one to book it.</p>
+            <ul className="next-times" data-testid="next-slots">
               {nextDays.map((d) => (
                 <li key={d.day}>
-                  <strong>{d.date}</strong>: {d.slots.map((s) => s.time).join(", ")}
+                  <h3 className="next-times-day">{d.date}</h3>
+                  <ul className="next-times-slots">
+                    {d.slots.map((s) => (
+                      <li key={s.startsAt}>
+                        {/* The booking page opens on this day with this time chosen (it checks it is still free). */}
+                        <Link
+                          className="next-time"
+                          to={`/book/${expert.slug}?date=${d.day}&start=${encodeURIComponent(s.startsAt)}`}
+                          data-track="book-time-from-profile"
+                        >
+                          {/* Read out with its day; the visible time stays the end of the name (label in name). */}
+                          <span className="visually-hidden">Book {d.date}, </span>
+                          {s.time}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
                 </li>
               ))}
             </ul>
+            <p>
+              <Link to={`/book/${expert.slug}`}>See every free time</Link>
+            </p>
           </>
         )}
       </section>
