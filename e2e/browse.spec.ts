@@ -1,4 +1,4 @@
-import { network, open } from "./helpers.ts";
+import { network, open, signedIn } from "./helpers.ts";
 import { expect, test } from "@playwright/test";
 import { OutboxMailer } from "../core/platform/mail/index.ts";
 import { welcomeEmail } from "../core/mail/templates.ts";
@@ -76,4 +76,28 @@ test("the privacy policy is published", async ({ page }) => {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Privacy" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Privacy policy" })).toBeVisible();
   await expect(page.getByText("We do not sell or rent your data")).toBeVisible();
+});
+
+test("a signed-in person's profile view records its preference in the background and loads nothing again", async ({
+  browser,
+}) => {
+  const { context, page } = await signedIn(browser, "demo@mindnamo.test", { to: "/account" });
+  const calls: string[] = [];
+  page.on("request", (r) => {
+    if (r.resourceType() === "fetch" && !r.url().includes("/__manifest"))
+      calls.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  const recorded = page.waitForResponse((r) => r.url().includes("/preferences") && r.request().method() === "POST");
+  // A client-side navigation, as from the directory: the profile's data, then the preference.
+  await page.getByRole("link", { name: "Find an expert" }).first().click();
+  await page
+    .getByRole("link", { name: /Lukas Brenner/ })
+    .first()
+    .click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lukas Brenner" })).toBeVisible();
+  expect((await recorded).status()).toBe(204);
+  // Give a revalidation the time it would take to start: none may (it would run every loader of the page again).
+  await page.waitForTimeout(750);
+  expect(calls).toEqual(["GET /experts.data", "GET /experts/lukas-brenner.data", "POST /preferences"]);
+  await context.close();
 });

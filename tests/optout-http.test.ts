@@ -287,5 +287,10 @@ describe("consent records", () => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/privacy?consent=saved#consent");
     expect(res.headers.getSetCookie()).toEqual([]);
+    // Opening the address itself records nothing and leads to where the choice is made.
+    const before = await prisma().consent.count();
+    const opened = await b.get("/consent");
+    expect([opened.status, opened.headers.get("location")]).toEqual([302, "/privacy#consent"]);
+    expect(await prisma().consent.count()).toBe(before);
   });
 });

@@ -8,7 +8,7 @@ import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExpert } from "../core/catalog/index.ts";
 import { hashPassword } from "../core/identity/password.ts";
-import { HEALTH_CONSENT_NEEDED, HEALTH_CONSENT_VERSION } from "../core/privacy/health-consent.ts";
+import { giveHealthConsent, HEALTH_CONSENT_NEEDED, HEALTH_CONSENT_VERSION } from "../core/privacy/health-consent.ts";
 import { Browser, pageText } from "./helpers/http.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -284,6 +284,76 @@ describe("health-data consent in the privacy center", () => {
       expect(res.headers.get("location"), intent).toMatch(/^\/login\?next=/);
     }
     expect(await prisma().consent.count({ where: { kind: "HEALTH_DATA" } })).toBe(before);
+  });
+});
+
+describe("wellness preferences posted by the page (/preferences)", () => {
+  // The profile and the directory post what a signed-in person looked at once the page is shown (RecordPreference).
+  const expertSlug = "pref-expert";
+  beforeAll(async () => {
+    await prisma().category.upsert({
+      where: { slug: "calm-pref" },
+      create: { slug: "calm-pref", name: "Calm", description: "Finding calm in busy days." },
+      update: {},
+    });
+    await createExpert(prisma(), {
+      email: `${expertSlug}@experts.example.com`,
+      name: "Pref Expert",
+      password: PASSWORD,
+      slug: expertSlug,
+      headline: "Steady support",
+      bio: "Helps people through worry with small, practical steps.",
+      languages: ["English"],
+      timezone: "UTC",
+      categorySlugs: ["calm-pref"],
+      published: true,
+    });
+  });
+  const rowsOf = (userId: string) =>
+    prisma().wellnessPreference.findMany({ where: { userId }, select: { kind: true, count: true } });
+
+  it("records a viewed expert and topic for a person who gave the health-data consent", async () => {
+    const p = await signedIn("pref-consented@example.com");
+    await giveHealthConsent(prisma(), p.id, "SETTINGS");
+    for (const fields of [
+      { kind: "expert", slug: expertSlug },
+      { kind: "expert", slug: expertSlug },
+      { kind: "category", slug: "calm-pref" },
+    ]) {
+      expect((await p.b.post("/preferences", fields)).status).toBe(204);
+    }
+    expect(await rowsOf(p.id)).toEqual(
+      expect.arrayContaining([
+        { kind: "EXPERT_ENGAGED", count: 2 },
+        { kind: "CATEGORY_BROWSED", count: 1 },
+      ]),
+    );
+  });
+
+  it("records nothing without that consent, without a session, from another site, or for an unknown slug", async () => {
+    const p = await signedIn("pref-no-consent@example.com");
+    expect((await p.b.post("/preferences", { kind: "expert", slug: expertSlug })).status).toBe(204);
+    expect(await rowsOf(p.id)).toEqual([]);
+
+    const consented = await signedIn("pref-refused@example.com");
+    await giveHealthConsent(prisma(), consented.id, "SETTINGS");
+    const crossSite = await consented.b.post(
+      "/preferences",
+      { kind: "expert", slug: expertSlug },
+      { origin: "https://elsewhere.example", "sec-fetch-site": "cross-site" },
+    );
+    expect(crossSite.status).toBe(403);
+    expect((await consented.b.post("/preferences", { kind: "expert", slug: "no-such-expert" })).status).toBe(204);
+    expect((await consented.b.post("/preferences", { kind: "mood", slug: expertSlug })).status).toBe(204);
+    expect(await rowsOf(consented.id)).toEqual([]);
+
+    const before = await prisma().wellnessPreference.count();
+    const anonymous = new Browser(srv, { ip: nextIp() });
+    expect((await anonymous.post("/preferences", { kind: "expert", slug: expertSlug })).status).toBe(204);
+    expect(await prisma().wellnessPreference.count()).toBe(before);
+    // A person who opens the address is sent to where these preferences are shown (and cleared).
+    const opened = await anonymous.get("/preferences");
+    expect([opened.status, opened.headers.get("location")]).toEqual([302, "/account#prefs-title"]);
   });
 });
 

@@ -15,6 +15,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return isJson ? new Response(null, { status: 204 }) : redirect("/privacy?consent=saved#consent");
 }
 
+// Nothing to show here: a person who opens the address gets the page where these choices are made.
 export function loader() {
-  return new Response("Not found", { status: 404 });
+  return redirect("/privacy#consent");
 }

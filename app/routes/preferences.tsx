@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { recordPreferenceBySlug, deps } from "~/core.server";
 import { field } from "~/utils/forms.server";
 import { getSession } from "~/utils/session.server";
@@ -18,6 +18,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return new Response(null, { status: 204 });
 }
 
+// Nothing to show here: a person who opens the address gets the account page's section on these preferences.
 export function loader() {
-  return new Response("Not found", { status: 404 });
+  return redirect("/account#prefs-title");
 }
