@@ -88,6 +88,10 @@ describe("help pages", () => {
     const theirAccount = await ticket("Their account with my address", "by-address@example.com", them.id);
     const list = await pageText(await me.b.get("/help"));
     expect(list).toContain("Phoned about my session");
+    // Each request with its status in words and the day of its last update, never the stored values.
+    expect(list).toContain("Received");
+    expect(list).toMatch(/Last update \d{1,2} [A-Z][a-z]+ \d{4}/);
+    expect(list).not.toMatch(/>NEW<|\d{4}-\d{2}-\d{2}T/);
     expect(list).not.toContain("Their phone call");
     expect(list).not.toContain("Their account with my address");
     expect(await pageText(await me.b.get(`/help/${phoned.id}`))).toContain("Notes on Phoned about my session");

@@ -7,7 +7,10 @@ import { privacyIntake, support, deps } from "~/core.server";
 import { intakeDeps } from "~/utils/privacy.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
-import { statusLabels } from "~/utils/support-labels";
+import { statusLabels, statusTones } from "~/utils/support-labels";
+import { Badge } from "~/components/ui/Badge";
+import { formatDay } from "~/utils/time";
+import { accountViewer } from "~/utils/viewer.server";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { PrivacyTypeField } from "~/components/PrivacyTypeField";
@@ -19,13 +22,14 @@ export const meta: MetaFunction = () => [{ title: "Help — Mind Namo" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const session = await requireSession(request, context);
   const tickets = await support.listMyTickets(deps(context).db, session.user);
+  const viewer = accountViewer(request, session.user.timezone);
   return {
     crisis: await crisisFor(request, context),
     tickets: tickets.map((t) => ({
       id: t.id,
       subject: t.subject,
       status: t.status,
-      updatedAt: t.updatedAt.toISOString(),
+      updated: formatDay(t.updatedAt, viewer),
     })),
     categories: support.requestCategoryOptions,
     privacyTypes: privacyIntake.PRIVACY_TYPE_CHOICES,
@@ -76,12 +80,22 @@ export default function Help() {
       <p className="lead">Ask our support team anything. A person answers, usually within one working day.</p>
       <h2>Your requests</h2>
       {tickets.length === 0 ? (
-        <p>You have not asked for help yet.</p>
+        <p className="empty">
+          You have not asked for help yet. When you do, your requests and their answers appear here.
+        </p>
       ) : (
-        <ul className="stack" data-testid="my-tickets">
+        <ul className="session-list" data-testid="my-tickets">
           {tickets.map((t) => (
-            <li key={t.id}>
-              <Link to={`/help/${t.id}`}>{t.subject}</Link> — {statusLabels[t.status] ?? t.status}
+            <li key={t.id} className="session-item">
+              <div className="session-main">
+                <p className="session-when">
+                  <Link to={`/help/${t.id}`}>{t.subject}</Link>
+                </p>
+                <p className="hint">Last update {t.updated}</p>
+              </div>
+              <div className="session-side">
+                <Badge tone={statusTones[t.status] ?? "neutral"}>{statusLabels[t.status] ?? "Received"}</Badge>
+              </div>
             </li>
           ))}
         </ul>

@@ -7,3 +7,13 @@ export const statusLabels: Record<string, string> = {
   RESOLVED: "Resolved",
   CLOSED: "Closed",
 };
+
+/** How each status looks: a request waiting for the person's answer stands out; finished ones recede. */
+export const statusTones: Record<string, "accent" | "neutral" | "warning"> = {
+  NEW: "accent",
+  OPEN: "accent",
+  PENDING_USER: "warning",
+  ON_HOLD: "neutral",
+  RESOLVED: "neutral",
+  CLOSED: "neutral",
+};
