@@ -8,7 +8,8 @@ import { field, formAction, formHeaders, notFoundAs404, unknownIntent } from "~/
 import { requireSession } from "~/utils/session.server";
 import { formatDateTime } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
-import { statusLabels } from "~/utils/support-labels";
+import { statusLabels, statusTones } from "~/utils/support-labels";
+import { Badge } from "~/components/ui/Badge";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
@@ -94,7 +95,10 @@ export default function Ticket() {
       </p>
       <h1 id="title">{ticket.subject}</h1>
       <p>
-        Status: <strong data-testid="ticket-status">{statusLabels[ticket.status] ?? ticket.status}</strong>
+        <span className="visually-hidden">Status: </span>
+        <span data-testid="ticket-status">
+          <Badge tone={statusTones[ticket.status] ?? "neutral"}>{statusLabels[ticket.status] ?? "Received"}</Badge>
+        </span>
       </p>
       {privacyCodeSent || privacyCodeLater ? (
         <PrivacyCodeNotice by="account" codeSent={privacyCodeSent} requestId={privacyCodeLater} />
