@@ -63,6 +63,25 @@ describe("the public page cache", () => {
 });
 
 /** A raw GET (fetch would decompress and hide Content-Encoding). */
+/**
+ * Serves `app` on a free loopback port for one test. A server booted earlier in this file holds the outbound
+ * allow-list: this test's own server is one more endpoint this process may reach, as a booted server registers its
+ * own address. `close` releases both.
+ */
+async function listenOnLoopback(app: http.RequestListener): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = http.createServer(app).listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const port = (server.address() as { port: number }).port;
+  const guard = guardOutbound([{ host: "127.0.0.1", port, why: "this test's server" }], () => {});
+  return {
+    port,
+    close: async () => {
+      guard.release();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
 function rawGet(url: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }>(
     (resolve, reject) => {
@@ -309,10 +328,7 @@ describe("the stored page", () => {
         .type("html")
         .send(`<p>${"the same page ".repeat(200)}</p><script nonce="${res.locals.cspNonce as string}">1</script>`);
     });
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    const port = (server.address() as { port: number }).port;
-    const guard = guardOutbound([{ host: "127.0.0.1", port, why: "this test's server" }], () => {});
+    const { port, close } = await listenOnLoopback(app);
     const brotli = vi.spyOn(zlib, "brotliCompress");
     try {
       const url = `http://127.0.0.1:${port}/p`;
@@ -334,8 +350,7 @@ describe("the stored page", () => {
     } finally {
       vi.useRealTimers();
       brotli.mockRestore();
-      guard.release();
-      await new Promise((r) => server.close(r));
+      await close();
     }
   });
 });
@@ -369,13 +384,8 @@ describe("an expired page", () => {
         1_000,
       );
     });
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    const port = (server.address() as { port: number }).port;
+    const { port, close } = await listenOnLoopback(app);
     const url = `http://127.0.0.1:${port}/page`;
-    // A server booted earlier in this file holds the outbound allow-list: this test's own server is one more
-    // endpoint this process may reach, as a booted server registers its own address.
-    const guard = guardOutbound([{ host: "127.0.0.1", port, why: "this test's server" }], () => {});
     try {
       expect((await fetch(url)).headers.get("x-cache")).toBe("MISS");
       expect((await fetch(url)).headers.get("x-cache")).toBe("HIT");
@@ -396,8 +406,7 @@ describe("an expired page", () => {
       expect(await fresh.text()).toContain("render 2");
     } finally {
       vi.useRealTimers();
-      guard.release();
-      await new Promise((r) => server.close(r));
+      await close();
     }
   });
 });
@@ -423,11 +432,8 @@ describe("a clear while a page is being rendered", () => {
       if (n === 1) release = send;
       else send();
     });
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    const port = (server.address() as { port: number }).port;
+    const { port, close } = await listenOnLoopback(app);
     const url = `http://127.0.0.1:${port}/page`;
-    const guard = guardOutbound([{ host: "127.0.0.1", port, why: "this test's server" }], () => {});
     try {
       const inFlight = fetch(url);
       while (renders === 0) await new Promise((r) => setTimeout(r, 5));
@@ -443,8 +449,7 @@ describe("a clear while a page is being rendered", () => {
       const third = await fetch(url);
       expect([third.headers.get("x-cache"), await third.text()]).toEqual(["HIT", "<p>render 2</p>"]);
     } finally {
-      guard.release();
-      await new Promise((r) => server.close(r));
+      await close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import { createTestExpert } from "../platform/testing/experts.ts";
+import { notificationsDuring as notifications } from "../platform/testing/notifications.ts";
 import { countQueries } from "../platform/testing/query-count.ts";
 import { createUser } from "../identity/users.ts";
 import { slotsOf } from "../scheduling/schedule.ts";
@@ -29,20 +30,7 @@ async function direct(slug: string, now: Date) {
   return found && { expert: found.expert, slots: slotsOf(found.schedule, { ...range, now, limit: 400 }) };
 }
 
-/** Resolves with the payloads notified on the channel until `done` resolves (then a moment more). */
-async function notificationsDuring(run: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const stop = await t.db.listen(BOOKING_PAGES_CHANNEL, (payload) => seen.push(payload));
-  try {
-    await run();
-    const until = Date.now() + 2_000;
-    while (seen.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 50));
-  } finally {
-    await stop();
-  }
-  return seen;
-}
+const notificationsDuring = (run: () => Promise<unknown>) => notifications(t.db, BOOKING_PAGES_CHANNEL, run);
 
 beforeAll(async () => {
   t = await createTestDatabase();

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../platform/testing/db.ts";
 import { createTestExpert } from "../platform/testing/experts.ts";
+import { notificationsDuring as notifications } from "../platform/testing/notifications.ts";
 import { createUser } from "../identity/users.ts";
 import { createCategory } from "./index.ts";
 import { PUBLIC_PAGES_CHANNEL } from "./public-pages.ts";
@@ -16,19 +17,23 @@ let calmId: string;
 let clientId: string;
 
 /** How many notifications the channel got while `run` ran (and a moment after: they come after the commit). */
-async function notificationsDuring(run: () => Promise<unknown>): Promise<number> {
-  let seen = 0;
-  const stop = await t.db.listen(PUBLIC_PAGES_CHANNEL, () => seen++);
-  try {
-    await run();
-    const until = Date.now() + 1_000;
-    while (seen === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 50));
-  } finally {
-    await stop();
-  }
-  return seen;
-}
+const notificationsDuring = async (run: () => Promise<unknown>) =>
+  (await notifications(t.db, PUBLIC_PAGES_CHANNEL, run)).length;
+
+/** A 50-minute session of the client with the expert at `startsAt`. */
+const book = (startsAt: Date, roomName: string, status?: "COMPLETED") =>
+  db().booking.create({
+    data: {
+      userId: clientId,
+      expertId: expert.id,
+      categoryId: calmId,
+      roomName,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 50 * 60_000),
+      blockedUntil: new Date(startsAt.getTime() + 60 * 60_000),
+      status,
+    },
+  });
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -44,19 +49,7 @@ afterAll(async () => {
 
 describe("the database says when a public page's content changed", () => {
   it("for every table a public page is made of, once per statement", async () => {
-    const startsAt = new Date(Date.now() - 2 * DAY);
-    const booking = await db().booking.create({
-      data: {
-        userId: clientId,
-        expertId: expert.id,
-        categoryId: calmId,
-        roomName: "public-pages-test",
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 50 * 60_000),
-        blockedUntil: new Date(startsAt.getTime() + 60 * 60_000),
-        status: "COMPLETED",
-      },
-    });
+    const booking = await book(new Date(Date.now() - 2 * DAY), "public-pages-test", "COMPLETED");
     let reviewId = "";
     const cases: [string, () => Promise<unknown>][] = [
       ["the profile", () => db().expertProfile.update({ where: { id: expert.id }, data: { headline: "New words" } })],
@@ -113,23 +106,8 @@ describe("the database says when a public page's content changed", () => {
   });
 
   it("not for what no public page shows: bookings, a person's other details", async () => {
-    const startsAt = new Date(Date.now() + 3 * DAY);
     const quiet: [string, () => Promise<unknown>][] = [
-      [
-        "a booking",
-        () =>
-          db().booking.create({
-            data: {
-              userId: clientId,
-              expertId: expert.id,
-              categoryId: calmId,
-              roomName: "public-pages-test-2",
-              startsAt,
-              endsAt: new Date(startsAt.getTime() + 50 * 60_000),
-              blockedUntil: new Date(startsAt.getTime() + 60 * 60_000),
-            },
-          }),
-      ],
+      ["a booking", () => book(new Date(Date.now() + 3 * DAY), "public-pages-test-2")],
       ["a time zone", () => db().user.update({ where: { id: clientId }, data: { timezone: "Asia/Tokyo" } })],
     ];
     for (const [what, change] of quiet) {

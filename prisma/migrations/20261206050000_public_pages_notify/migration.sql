@@ -14,20 +14,19 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER "ExpertProfile_public_pages" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "ExpertProfile"
-  FOR EACH STATEMENT EXECUTE FUNCTION "public_pages_changed"();
-CREATE TRIGGER "ExpertCategory_public_pages" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "ExpertCategory"
-  FOR EACH STATEMENT EXECUTE FUNCTION "public_pages_changed"();
-CREATE TRIGGER "Category_public_pages" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "Category"
-  FOR EACH STATEMENT EXECUTE FUNCTION "public_pages_changed"();
-CREATE TRIGGER "Review_public_pages" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "Review"
-  FOR EACH STATEMENT EXECUTE FUNCTION "public_pages_changed"();
-CREATE TRIGGER "AvailabilityRule_public_pages" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "AvailabilityRule"
-  FOR EACH STATEMENT EXECUTE FUNCTION "public_pages_changed"();
-CREATE TRIGGER "TimeOff_public_pages" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "TimeOff"
-  FOR EACH STATEMENT EXECUTE FUNCTION "public_pages_changed"();
-CREATE TRIGGER "UserAvatar_public_pages" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "UserAvatar"
-  FOR EACH STATEMENT EXECUTE FUNCTION "public_pages_changed"();
+-- One trigger per table: "<table>_public_pages".
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['ExpertProfile', 'ExpertCategory', 'Category', 'Review', 'AvailabilityRule', 'TimeOff',
+                           'UserAvatar'] LOOP
+    EXECUTE format(
+      'CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I '
+      'FOR EACH STATEMENT EXECUTE FUNCTION "public_pages_changed"()',
+      t || '_public_pages', t);
+  END LOOP;
+END $$;
 -- Of a person, only what a public page shows: the name, and the status that hides a suspended expert.
 CREATE TRIGGER "User_public_pages" AFTER UPDATE OF "name", "status" OR DELETE OR TRUNCATE ON "User"
   FOR EACH STATEMENT EXECUTE FUNCTION "public_pages_changed"();
