@@ -77,9 +77,6 @@ function responseSent(res: Response): Promise<void> {
   });
 }
 
-/** The database notification every instance's page cache listens to (core/catalog/public-pages.ts). */
-export { PUBLIC_PAGES_CHANNEL } from "../core/catalog/public-pages.ts";
-
 /** Answers a request before express when it can (a page-cache hit); false: hand it to express. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 

@@ -8,6 +8,7 @@ import { ADVISORY_LOCKS } from "../core/platform/db/advisory-locks.ts";
 import { openDatabase, type Database, type PrismaClient } from "../core/platform/db/client.ts";
 import type { Config } from "../core/platform/env/index.ts";
 import { BOOKING_PAGES_CHANNEL, createBookingPageCache } from "../core/catalog/booking-page.ts";
+import { PUBLIC_PAGES_CHANNEL } from "../core/catalog/public-pages.ts";
 import { createMailer } from "../core/platform/mail/index.ts";
 import { MailQueue, type DurableMail } from "../core/platform/mail/queue.ts";
 import { sealMail } from "../core/platform/mail/sealed.ts";
@@ -15,7 +16,7 @@ import { jobQueueWhenReady, startJobQueue } from "../core/platform/jobs/queue.ts
 import { announcePolicyVersion } from "../core/privacy/policy-notice.ts";
 import { createRateLimiter } from "../core/platform/rate-limit.ts";
 import { allowListFor, guardOutbound } from "../core/platform/outbound.ts";
-import { createHttpApp, PUBLIC_PAGES_CHANNEL } from "./app.ts";
+import { createHttpApp } from "./app.ts";
 import type { Services } from "../core/platform/services.ts";
 import { wireJobs } from "./jobs.ts";
 import { deriveKey, serverSecret } from "./secrets.ts";
