@@ -8,8 +8,7 @@ import { field, formAction, formHeaders, notFoundAs404, unknownIntent } from "~/
 import { requireSession } from "~/utils/session.server";
 import { formatDateTime } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
-import { statusLabels, statusTones } from "~/utils/support-labels";
-import { Badge } from "~/components/ui/Badge";
+import { SupportStatus } from "~/components/SupportStatus";
 import { supportDeps } from "~/utils/support.server";
 import { CrisisNotice } from "~/components/CrisisNotice";
 import { crisisFor } from "~/utils/crisis.server";
@@ -97,7 +96,7 @@ export default function Ticket() {
       <p>
         <span className="visually-hidden">Status: </span>
         <span data-testid="ticket-status">
-          <Badge tone={statusTones[ticket.status] ?? "neutral"}>{statusLabels[ticket.status] ?? "Received"}</Badge>
+          <SupportStatus status={ticket.status} />
         </span>
       </p>
       {privacyCodeSent || privacyCodeLater ? (

@@ -7,8 +7,7 @@ import { privacyIntake, support, deps } from "~/core.server";
 import { intakeDeps } from "~/utils/privacy.server";
 import { field, formAction, formHeaders } from "~/utils/forms.server";
 import { requireSession } from "~/utils/session.server";
-import { statusLabels, statusTones } from "~/utils/support-labels";
-import { Badge } from "~/components/ui/Badge";
+import { SupportStatus } from "~/components/SupportStatus";
 import { formatDay } from "~/utils/time";
 import { accountViewer } from "~/utils/viewer.server";
 import { supportDeps } from "~/utils/support.server";
@@ -94,7 +93,7 @@ export default function Help() {
                 <p className="hint">Last update {t.updated}</p>
               </div>
               <div className="session-side">
-                <Badge tone={statusTones[t.status] ?? "neutral"}>{statusLabels[t.status] ?? "Received"}</Badge>
+                <SupportStatus status={t.status} />
               </div>
             </li>
           ))}

@@ -1,4 +1,6 @@
 // Shared by server and browser (not a .server module: the browser build empties those).
+import type { BadgeTone } from "~/components/ui/Badge";
+
 export const statusLabels: Record<string, string> = {
   NEW: "Received",
   OPEN: "In progress",
@@ -9,7 +11,7 @@ export const statusLabels: Record<string, string> = {
 };
 
 /** How each status looks: a request waiting for the person's answer stands out; finished ones recede. */
-export const statusTones: Record<string, "accent" | "neutral" | "warning"> = {
+export const statusTones: Record<string, BadgeTone> = {
   NEW: "accent",
   OPEN: "accent",
   PENDING_USER: "warning",
