@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCategory, createExpert } from "../core/catalog/index.ts";
 import { createUser } from "../core/identity/users.ts";
-import { Browser, cachedCopy, freshCopy, pageText } from "./helpers/http.ts";
+import { Browser, untilCache, pageText } from "./helpers/http.ts";
 import { nextIp, PASSWORD, signIn as signInWith } from "./helpers/people.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
@@ -314,7 +314,7 @@ describe("profile", () => {
     expect(page).toMatch(/<label for="f-timezone">Time zone<\/label>/);
     // A visitor's copy of the public profile comes from the page cache...
     const visitor = () => fetch(`${srv.url}/experts/amara`, { headers: { "x-forwarded-for": "198.51.100.81" } });
-    const before = await cachedCopy(visitor);
+    const before = await untilCache("HIT", visitor);
     expect(before.headers.get("x-cache")).toBe("HIT");
     expect(await before.text()).toContain("Calm, practical support");
     const res = await b.post("/expert/profile", valid);
@@ -364,13 +364,13 @@ describe("profile", () => {
   it("a new name given on the account page reaches a visitor's cached profile within a second", async () => {
     // The account page changes no public content of its own and clears no cache: the database says it changed.
     const visitor = () => fetch(`${srv.url}/experts/bruno`, { headers: { "x-forwarded-for": "198.51.100.83" } });
-    const before = await cachedCopy(visitor);
+    const before = await untilCache("HIT", visitor);
     expect(before.headers.get("x-cache")).toBe("HIT");
     expect(await before.text()).toContain("Bruno Expert");
     const b = await signIn("bruno@experts.example.com");
     const res = await b.post("/account", { intent: "name", name: "Bruno Renamed" });
     expect(await pageText(res)).toContain("Your name was saved.");
-    const after = await freshCopy(visitor);
+    const after = await untilCache("MISS", visitor, 1_000);
     expect(after.headers.get("x-cache")).toBe("MISS");
     const text = await after.text();
     expect(text).toContain("Bruno Renamed");
@@ -383,7 +383,7 @@ describe("availability and time off", () => {
     const b = await signIn("amara@experts.example.com");
     // The cached public profile (it lists the next free times) is dropped when the availability changes.
     const visitor = () => fetch(`${srv.url}/experts/amara`, { headers: { "x-forwarded-for": "198.51.100.82" } });
-    expect((await cachedCopy(visitor)).headers.get("x-cache")).toBe("HIT");
+    expect((await untilCache("HIT", visitor)).headers.get("x-cache")).toBe("HIT");
     const add = await b.post("/expert/availability", {
       intent: "add-window",
       weekday: "6",

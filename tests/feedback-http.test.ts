@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../core/identity/password.ts";
 import { bookingAt, publishedExpert } from "./helpers/bookings.ts";
-import { Browser, cachedCopy, pageText } from "./helpers/http.ts";
+import { Browser, untilCache, pageText } from "./helpers/http.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
 const PASSWORD = "quiet lantern by the sea";
@@ -119,7 +119,7 @@ describe("review routes", () => {
         ).status,
       ).toBe(200);
     }
-    const before = await cachedCopy(() => visitor.get("/experts/rated-expert"));
+    const before = await untilCache("HIT", () => visitor.get("/experts/rated-expert"));
     expect(before.headers.get("x-cache")).toBe("HIT");
     expect(await pageText(before)).toContain("Not shown yet");
     const third = await booking(people[2]!.id, e.id);

@@ -23,7 +23,7 @@ import { openDatabase, type Database } from "../core/platform/db/client.ts";
 import { createSession } from "../core/identity/sessions.ts";
 import { createServerDatabase, serverTestUrl } from "../core/platform/testing/db.ts";
 import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from "../scripts/production-runtime.mjs";
-import { cachedCopy } from "./helpers/http.ts";
+import { untilCache } from "./helpers/http.ts";
 import { freePort } from "./helpers/production.ts";
 
 const NGINX = "/usr/sbin/nginx";
@@ -287,7 +287,7 @@ describe.skipIf(!base || !hasNginx)("two server processes behind nginx", () => {
 
   it("a review hidden through one instance is gone from the other's cached profile within a second", async () => {
     const profile = () => fetch(direct("b", "/experts/amara-okafor"));
-    const res = await cachedCopy(profile);
+    const res = await untilCache("HIT", profile);
     expect(res.headers.get("x-cache")).toBe("HIT");
     expect(await res.text()).toContain("Unkind words that support will hide");
 

@@ -111,27 +111,21 @@ export function normalisePage(html: string, replace: Record<string, string> = {}
 }
 
 /**
- * Asks `get` until the public page cache answers it from a stored copy (`X-Cache: HIT`), for at most 2 s, and
- * returns that answer. Writes made just before (fixtures, a review) reach the cache as database notifications a
- * moment after their commit and may clear a copy stored in between: a test that needs "this page is cached now"
- * waits for it rather than racing them.
+ * Asks `get` until the public page cache answers it the way `wanted` says (`X-Cache: HIT`, a stored copy; `MISS`,
+ * rendered afresh), for at most `withinMs`, and returns that answer (or the last one). Writes made just before
+ * (fixtures, a review) reach the cache as database notifications a moment after their commit and may clear a copy
+ * stored in between: a test that needs "this page is cached now", or "the change has reached the cache", waits for
+ * it rather than racing them.
  */
-export async function cachedCopy(get: () => Promise<Response>): Promise<Response> {
-  const until = Date.now() + 2_000;
-  for (;;) {
-    const res = await get();
-    if (res.headers.get("x-cache") === "HIT" || Date.now() > until) return res;
-    await res.arrayBuffer();
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Asks `get` until the page cache renders it afresh (`X-Cache: MISS`), for at most `withinMs`; returns that answer. */
-export async function freshCopy(get: () => Promise<Response>, withinMs = 1_000): Promise<Response> {
+export async function untilCache(
+  wanted: "HIT" | "MISS",
+  get: () => Promise<Response>,
+  withinMs = 2_000,
+): Promise<Response> {
   const until = Date.now() + withinMs;
   for (;;) {
     const res = await get();
-    if (res.headers.get("x-cache") === "MISS" || Date.now() > until) return res;
+    if (res.headers.get("x-cache") === wanted || Date.now() > until) return res;
     await res.arrayBuffer();
     await new Promise((r) => setTimeout(r, 20));
   }
